@@ -1,0 +1,1 @@
+"""chinhquyen: e-government platform for a Vietnamese province (chính quyền điện tử cấp tỉnh)."""

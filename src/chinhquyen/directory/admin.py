@@ -1,0 +1,95 @@
+"""Admin screens for agencies, staff, applicants; CSV import of agencies."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Agency, Applicant, StaffRole, User
+from .services import AGENCY_CSV_COLUMNS, agencies_import_csv
+
+MAX_CSV_BYTES = 2_000_000
+
+
+class StaffRoleInline(admin.TabularInline):
+    model = StaffRole
+    extra = 0
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    inlines = [StaffRoleInline]
+    list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (gettext_lazy("Contact"), {"fields": ("phone",)}))
+
+
+class AgencyCsvForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV file (UTF-8)"))
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent", "division_code", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "name_en")
+    autocomplete_fields = ["parent"]
+    change_list_template = "admin/directory/agency/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [path("import-csv/", self.admin_site.admin_view(self.import_csv), name="directory_agency_import_csv")]
+        return extra + super().get_urls()
+
+    def import_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            return HttpResponse(status=403)
+        form = AgencyCsvForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            result = agencies_import_csv(data=form.cleaned_data["file"])
+            if not result.errors:
+                messages.success(
+                    request,
+                    _("Imported agencies: %(created)d created, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return HttpResponseRedirect(reverse("admin:directory_agency_changelist"))
+            errors = result.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import agencies from CSV"),
+            "form": form,
+            "import_errors": errors,
+            "columns": ", ".join(AGENCY_CSV_COLUMNS),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/directory/agency/import_csv.html", context)
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "agency", "role", "title")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__last_name", "agency__name", "agency__code")
+    autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "personal_id", "tax_code", "phone")
+    list_filter = ("kind",)
+    search_fields = ("name", "personal_id", "tax_code", "phone", "email")
+    raw_id_fields = ["user"]

@@ -1,0 +1,154 @@
+"""Agencies (cơ quan), staff and their roles, applicants (người nộp hồ sơ)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_agency_code, validate_personal_id, validate_tax_code
+
+
+class User(AbstractUser):
+    """An account: an official (with roles in agencies) or an applicant signing in."""
+
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class AgencyKind(models.TextChoices):
+    PROVINCE_COMMITTEE = "province_committee", _("Provincial People's Committee")
+    DEPARTMENT = "department", _("Department")
+    UNIT = "unit", _("Unit")
+    SERVICE_CENTRE = "service_centre", _("Public administrative service centre")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
+
+
+class Agency(models.Model):
+    """A state agency (cơ quan, đơn vị) in the province's tree."""
+
+    code = models.CharField(_("agency identifier code"), max_length=20, unique=True, validators=[validate_agency_code])
+    name = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    division_code = models.CharField(
+        _("administrative division code"), max_length=5, blank=True, help_text=_("Province (2 digits) or commune (5 digits).")
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .services import agency_check_parent, division_check_code
+
+        if self.parent_id is not None:
+            agency_check_parent(agency=self, parent=self.parent)
+        if self.division_code:
+            division_check_code(code=self.division_code)
+
+    def ancestors(self) -> list["Agency"]:
+        """Return the chain of parents, nearest first."""
+        chain: list[Agency] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", _("Front-desk officer")
+    SPECIALIST = "specialist", _("Specialist")
+    LEADER = "leader", _("Leader")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    PROVINCE_ADMIN = "province_admin", _("Province administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+
+
+class StaffRole(models.Model):
+    """A role an official holds in an agency (one row per user, agency and role)."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles")
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="staff_roles")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [models.UniqueConstraint(fields=["user", "agency", "role"], name="staffrole_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.agency.code}"
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Applicant(models.Model):
+    """A citizen (công dân) or organisation (tổ chức) that submits dossiers."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ApplicantKind.choices)
+    user = models.OneToOneField(
+        User, verbose_name=_("account"), null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
+    )
+    name = models.CharField(_("full name or organisation name"), max_length=255)
+    personal_id = models.CharField(_("personal identification number"), max_length=12, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    representative = models.CharField(_("legal representative"), max_length=255, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    division_code = models.CharField(_("administrative division code"), max_length=5, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personal_id"], condition=~models.Q(personal_id=""), name="applicant_personal_id_unique"
+            ),
+            models.UniqueConstraint(fields=["tax_code"], condition=~models.Q(tax_code=""), name="applicant_tax_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.kind == ApplicantKind.CITIZEN:
+            if not self.personal_id:
+                errors["personal_id"] = ValidationError(_("A citizen needs a personal identification number."))
+            else:
+                try:
+                    validate_personal_id(self.personal_id, self.birth_date)
+                except ValidationError as exc:
+                    errors["personal_id"] = exc
+        elif self.kind == ApplicantKind.ORGANISATION:
+            if not self.tax_code:
+                errors["tax_code"] = ValidationError(_("An organisation needs a tax code."))
+            else:
+                try:
+                    validate_tax_code(self.tax_code)
+                except ValidationError as exc:
+                    errors["tax_code"] = exc
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,164 @@
+"""Writes for the directory: agencies, staff roles, applicants, CSV import of agencies."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from vietnam_provinces import Province, Ward
+
+from .models import Agency, AgencyKind, Applicant, ApplicantKind, Role, StaffRole, User
+
+AGENCY_CSV_COLUMNS = ("code", "name", "name_en", "kind", "parent_code", "division_code", "address", "phone", "email")
+
+
+def division_check_code(*, code: str) -> None:
+    """Refuse a code that is not a current (2025) province (2 digits) or commune (5 digits)."""
+    try:
+        if len(code) == 2 and code.isdigit():
+            Province.from_code(int(code))
+            return
+        if len(code) == 5 and code.isdigit():
+            Ward.from_code(int(code))
+            return
+    except ValueError:
+        pass
+    raise ValidationError(
+        {"division_code": _("%(code)s is not a province or commune code of the 2025 divisions.") % {"code": code}}
+    )
+
+
+def agency_check_parent(*, agency: Agency, parent: Agency) -> None:
+    """Refuse a parent that would put ``agency`` under itself (a cycle in the tree)."""
+    node: Agency | None = parent
+    while node is not None:
+        if agency.pk is not None and node.pk == agency.pk:
+            raise ValidationError({"parent": _("An agency cannot be placed under itself or its own sub-agency.")})
+        node = node.parent
+
+
+@transaction.atomic
+def agency_save(*, agency: Agency) -> Agency:
+    """Validate and save an agency."""
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@dataclass
+class AgencyImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def agencies_import_csv(*, data: str) -> AgencyImportResult:
+    """Create or update agencies from CSV; refuse the whole file if any row is bad.
+
+    Rows may name a parent defined later in the file: parents are linked after every row is read.
+    """
+    result = AgencyImportResult()
+    reader = csv.DictReader(io.StringIO(data.lstrip("\ufeff")))
+    missing = [c for c in ("code", "name", "kind") if c not in (reader.fieldnames or [])]
+    if missing:
+        result.errors.append(_("The file lacks the column(s): %(cols)s.") % {"cols": ", ".join(missing)})
+        return result
+    rows = list(reader)
+    try:
+        with transaction.atomic():
+            _import_rows(rows, result)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.updated = 0
+    return result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _import_rows(rows: list[dict[str, str]], result: AgencyImportResult) -> None:
+    saved: list[tuple[int, Agency, str]] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        values = {k: (row.get(k) or "").strip() for k in AGENCY_CSV_COLUMNS}
+        if values["code"] in seen:
+            result.errors.append(_("Line %(line)d: code %(code)s appears twice.") % {"line": line, "code": values["code"]})
+            continue
+        seen.add(values["code"])
+        agency = Agency.objects.filter(code=values["code"]).first() or Agency(code=values["code"])
+        is_new = agency.pk is None
+        for name in ("name", "name_en", "kind", "division_code", "address", "phone", "email"):
+            setattr(agency, name, values[name])
+        try:
+            agency.full_clean(exclude=["parent"])
+        except ValidationError as exc:
+            result.errors.append(_line_error(line, exc))
+            continue
+        agency.save()
+        saved.append((line, agency, values["parent_code"]))
+        if is_new:
+            result.created += 1
+        else:
+            result.updated += 1
+    for line, agency, parent_code in saved:
+        if not parent_code:
+            continue
+        parent = Agency.objects.filter(code=parent_code).first()
+        if parent is None:
+            result.errors.append(
+                _("Line %(line)d: parent agency %(code)s does not exist.") % {"line": line, "code": parent_code}
+            )
+            continue
+        try:
+            agency_check_parent(agency=agency, parent=parent)
+        except ValidationError as exc:
+            result.errors.append(_line_error(line, exc))
+            continue
+        agency.parent = parent
+        agency.save(update_fields=["parent"])
+
+
+def _line_error(line: int, exc: ValidationError) -> str:
+    parts = [f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in exc.message_dict.items()]
+    return _("Line %(line)d: %(reason)s") % {"line": line, "reason": "; ".join(parts)}
+
+
+@transaction.atomic
+def staff_role_grant(*, user: User, agency: Agency, role: Role | str, title: str = "") -> StaffRole:
+    """Give ``user`` a role in ``agency`` (idempotent)."""
+    staff_role, _created = StaffRole.objects.get_or_create(user=user, agency=agency, role=role, defaults={"title": title})
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return staff_role
+
+
+@transaction.atomic
+def citizen_create(
+    *, name: str, personal_id: str, birth_date: date | None = None, user: User | None = None, **contact: str
+) -> Applicant:
+    """Register a citizen applicant after checking the personal identification number."""
+    applicant = Applicant(
+        kind=ApplicantKind.CITIZEN, name=name, personal_id=personal_id, birth_date=birth_date, user=user, **contact
+    )
+    applicant.full_clean()
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def organisation_create(*, name: str, tax_code: str, user: User | None = None, **contact: str) -> Applicant:
+    """Register an organisation applicant after checking its tax code."""
+    applicant = Applicant(kind=ApplicantKind.ORGANISATION, name=name, tax_code=tax_code, user=user, **contact)
+    applicant.full_clean()
+    applicant.save()
+    return applicant
+
+
+def agency_kinds() -> list[str]:
+    return [k.value for k in AgencyKind]

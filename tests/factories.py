@@ -1,0 +1,44 @@
+"""factory_boy factories shared by the test suite."""
+
+import factory
+
+from chinhquyen.directory.models import Agency, AgencyKind, Applicant, ApplicantKind, StaffRole, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Văn A"
+    last_name = "Nguyễn"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.vn")
+    password = factory.django.Password("pw-test-123")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    code = factory.Sequence(lambda n: f"000.{n % 100:02d}.{n // 100 % 100:02d}.H37")
+    name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
+    kind = AgencyKind.DEPARTMENT
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    agency = factory.SubFactory(AgencyFactory)
+    role = "specialist"
+
+
+class CitizenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Applicant
+
+    kind = ApplicantKind.CITIZEN
+    name = "Trần Thị Bình"
+    personal_id = factory.Sequence(lambda n: f"0371900{n:05d}")
