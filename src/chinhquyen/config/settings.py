@@ -25,7 +25,7 @@ PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG: bool = env.bool("DEBUG", default=not PRODUCTION)
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
-_DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105 - refused in production
 SECRET_KEY: str = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -41,12 +41,12 @@ SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 # The province this installation serves: its administrative-division code (mã tỉnh, 2025).
 PROVINCE_CODE: str = env.str("PROVINCE_CODE", default="37")
+# Password of every demo account created by ``manage.py demo_province`` (never used in production).
+DEMO_PASSWORD: str = env.str("DEMO_PASSWORD", default="chinhquyen-demo")
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a random string of at least 50 characters in production."
-        )
+        raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters in production.")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
 
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "chinhquyen.directory",
     "chinhquyen.workcal",
     "chinhquyen.catalog",
+    "chinhquyen.demo",
     "chinhquyen.portal",
 ]
 

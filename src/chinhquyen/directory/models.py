@@ -34,10 +34,18 @@ class Agency(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     division_code = models.CharField(
-        _("administrative division code"), max_length=5, blank=True, help_text=_("Province (2 digits) or commune (5 digits).")
+        _("administrative division code"),
+        max_length=5,
+        blank=True,
+        help_text=_("Province (2 digits) or commune (5 digits)."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -55,7 +63,7 @@ class Agency(models.Model):
     def clean(self) -> None:
         from .services import agency_check_parent, division_check_code
 
-        if self.parent_id is not None:
+        if self.parent is not None:
             agency_check_parent(agency=self, parent=self.parent)
         if self.division_code:
             division_check_code(code=self.division_code)
@@ -126,7 +134,9 @@ class Applicant(models.Model):
             models.UniqueConstraint(
                 fields=["personal_id"], condition=~models.Q(personal_id=""), name="applicant_personal_id_unique"
             ),
-            models.UniqueConstraint(fields=["tax_code"], condition=~models.Q(tax_code=""), name="applicant_tax_code_unique"),
+            models.UniqueConstraint(
+                fields=["tax_code"], condition=~models.Q(tax_code=""), name="applicant_tax_code_unique"
+            ),
         ]
 
     def __str__(self) -> str:

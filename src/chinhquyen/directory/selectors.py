@@ -32,4 +32,7 @@ def user_has_role(*, user: User, role: Role | str, agency: Agency | None = None)
 def applicant_find(*, identifier: str) -> Applicant | None:
     """Find an applicant by personal identification number or tax code."""
     identifier = identifier.strip()
-    return Applicant.objects.filter(personal_id=identifier).first() or Applicant.objects.filter(tax_code=identifier).first()
+    return (
+        Applicant.objects.filter(personal_id=identifier).first()
+        or Applicant.objects.filter(tax_code=identifier).first()
+    )

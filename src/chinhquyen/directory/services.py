@@ -8,7 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from vietnam_provinces import Province, Ward
+from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 from .models import Agency, AgencyKind, Applicant, ApplicantKind, Role, StaffRole, User
 
@@ -19,10 +19,10 @@ def division_check_code(*, code: str) -> None:
     """Refuse a code that is not a current (2025) province (2 digits) or commune (5 digits)."""
     try:
         if len(code) == 2 and code.isdigit():
-            Province.from_code(int(code))
+            Province.from_code(ProvinceCode(int(code)))
             return
         if len(code) == 5 and code.isdigit():
-            Ward.from_code(int(code))
+            Ward.from_code(WardCode(int(code)))
             return
     except ValueError:
         pass
@@ -87,7 +87,9 @@ def _import_rows(rows: list[dict[str, str]], result: AgencyImportResult) -> None
     for line, row in enumerate(rows, start=2):
         values = {k: (row.get(k) or "").strip() for k in AGENCY_CSV_COLUMNS}
         if values["code"] in seen:
-            result.errors.append(_("Line %(line)d: code %(code)s appears twice.") % {"line": line, "code": values["code"]})
+            result.errors.append(
+                _("Line %(line)d: code %(code)s appears twice.") % {"line": line, "code": values["code"]}
+            )
             continue
         seen.add(values["code"])
         agency = Agency.objects.filter(code=values["code"]).first() or Agency(code=values["code"])
@@ -131,7 +133,9 @@ def _line_error(line: int, exc: ValidationError) -> str:
 @transaction.atomic
 def staff_role_grant(*, user: User, agency: Agency, role: Role | str, title: str = "") -> StaffRole:
     """Give ``user`` a role in ``agency`` (idempotent)."""
-    staff_role, _created = StaffRole.objects.get_or_create(user=user, agency=agency, role=role, defaults={"title": title})
+    staff_role, _created = StaffRole.objects.get_or_create(
+        user=user, agency=agency, role=role, defaults={"title": title}
+    )
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -1,0 +1,128 @@
+"""The demo province: Ninh Bình (division code 37), its agencies and staff.
+
+Agency identifier codes follow the official shape (``000.00.00.H37``) but are demo values: no public
+list of the real codes exists (see shared data README).
+"""
+
+from dataclasses import dataclass
+
+PROVINCE = "H37"
+
+
+@dataclass(frozen=True)
+class DemoAgency:
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None
+    division: str
+    slug: str
+
+
+def _c(n: str) -> str:
+    return f"000.{n}.{PROVINCE}"
+
+
+ROOT = _c("00.00")
+CENTRE = _c("02.00")
+JUSTICE = _c("03.00")
+CONSTRUCTION = _c("04.00")
+AGRI_ENV = _c("05.00")
+FINANCE = _c("06.00")
+POLICE = _c("07.00")
+LAND_OFFICE = _c("05.01")
+POLICE_ADMIN = _c("07.01")
+TAX = _c("11.00")
+SOCIAL_INSURANCE = _c("12.00")
+CUSTOMS = _c("13.00")
+STATE_BANK = _c("14.00")
+
+AGENCIES: list[DemoAgency] = [
+    DemoAgency(ROOT, "Ủy ban nhân dân tỉnh Ninh Bình", "Ninh Binh Provincial People's Committee",
+               "province_committee", None, "37", "ubnd"),
+    DemoAgency(_c("01.00"), "Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee",
+               "department", ROOT, "37", "vanphong"),
+    DemoAgency(CENTRE, "Trung tâm Phục vụ hành chính công tỉnh", "Provincial Public Administrative Service Centre",
+               "service_centre", ROOT, "37", "ttpvhcc"),
+    DemoAgency(JUSTICE, "Sở Tư pháp", "Department of Justice", "department", ROOT, "37", "tuphap"),
+    DemoAgency(CONSTRUCTION, "Sở Xây dựng", "Department of Construction", "department", ROOT, "37", "xaydung"),
+    DemoAgency(AGRI_ENV, "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment",
+               "department", ROOT, "37", "nnmt"),
+    DemoAgency(FINANCE, "Sở Tài chính", "Department of Finance", "department", ROOT, "37", "taichinh"),
+    DemoAgency(POLICE, "Công an tỉnh", "Provincial Police", "department", ROOT, "37", "congan"),
+    DemoAgency(_c("08.00"), "Sở Nội vụ", "Department of Home Affairs", "department", ROOT, "37", "noivu"),
+    DemoAgency(_c("09.00"), "Sở Công Thương", "Department of Industry and Trade", "department", ROOT, "37", "congthuong"),
+    DemoAgency(LAND_OFFICE, "Văn phòng đăng ký đất đai", "Land Registration Office", "unit", AGRI_ENV, "37", "vpdkdd"),
+    DemoAgency(POLICE_ADMIN, "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+               "Administrative Police Division", "unit", POLICE, "37", "pc06"),
+    DemoAgency(TAX, "Thuế tỉnh Ninh Bình", "Ninh Binh Tax Department", "unit", None, "37", "thue"),
+    DemoAgency(SOCIAL_INSURANCE, "Bảo hiểm xã hội tỉnh Ninh Bình", "Ninh Binh Social Insurance", "unit", None, "37",
+               "bhxh"),
+    DemoAgency(CUSTOMS, "Chi cục Hải quan khu vực", "Regional Customs Sub-department", "unit", None, "37", "haiquan"),
+    DemoAgency(STATE_BANK, "Ngân hàng Nhà nước khu vực", "State Bank Regional Branch", "unit", None, "37", "nhnn"),
+]
+
+COMMUNES: list[tuple[str, str, str]] = [
+    ("14329", "Phường Hoa Lư", "hoalu"),
+    ("14362", "Phường Tam Điệp", "tamdiep"),
+    ("13666", "Phường Nam Định", "namdinh"),
+    ("13291", "Phường Phủ Lý", "phuly"),
+    ("14464", "Xã Gia Viễn", "giavien"),
+    ("14428", "Xã Nho Quan", "nhoquan"),
+    ("14638", "Xã Kim Sơn", "kimson"),
+]
+for _i, (_division, _name, _slug) in enumerate(COMMUNES, start=1):
+    AGENCIES.append(
+        DemoAgency(_c(f"00.{_i:02d}"), f"Ủy ban nhân dân {_name[0].lower()}{_name[1:]}",
+                   f"People's Committee of {_name}", "commune_committee", ROOT, _division, _slug)
+    )
+COMMUNE_CODES = [a.code for a in AGENCIES if a.kind == "commune_committee"]
+
+# Keywords of the catalog's "implementing agency" text (folded, no diacritics) -> demo agencies.
+# Order matters: the first rule that matches wins for each agency name in the source list.
+AGENCY_RULES: list[tuple[tuple[str, ...], list[str]]] = [
+    (("bao hiem xa hoi",), [SOCIAL_INSURANCE]),
+    (("cap xa", "xa, phuong", "cap co so", "ubnd xa"), COMMUNE_CODES),
+    (("thue",), [TAX]),
+    (("hai quan",), [CUSTOMS]),
+    (("ngan hang",), [STATE_BANK]),
+    (("van phong dang ky dat dai",), [LAND_OFFICE]),
+    (("quan ly hanh chinh ve trat tu", "xuat nhap canh", "can cuoc"), [POLICE_ADMIN]),
+    (("cong an", "canh sat"), [POLICE]),
+    (("tu phap", "tro giup phap ly", "thi hanh an"), [JUSTICE]),
+    (("xay dung", "nha o"), [CONSTRUCTION]),
+    (("nong nghiep", "moi truong", "kiem lam", "thuy san", "dat dai"), [AGRI_ENV]),
+    (("tai chinh", "kho bac"), [FINANCE]),
+    (("uy ban nhan dan cap tinh", "ubnd cap tinh", "ubnd tinh"), [ROOT]),
+]
+
+# Demo accounts: (username, first name, last name, agency code, roles).
+STAFF: list[tuple[str, str, str, str, tuple[str, ...]]] = [
+    ("quantri", "Quản trị", "Tỉnh", ROOT, ("province_admin",)),
+    ("giamsat", "Thanh", "Tra Viên", ROOT, ("supervisor",)),
+    ("motcua", "Lan", "Nguyễn Thị", CENTRE, ("front_desk",)),
+    ("chuyenvien.tuphap", "Minh", "Trần Văn", JUSTICE, ("specialist",)),
+    ("lanhdao.tuphap", "Hùng", "Phạm Quốc", JUSTICE, ("leader",)),
+    ("quantri.tuphap", "Hà", "Lê Thu", JUSTICE, ("agency_admin",)),
+    ("chuyenvien.xaydung", "Dũng", "Hoàng Anh", CONSTRUCTION, ("specialist",)),
+    ("lanhdao.xaydung", "Sơn", "Vũ Đình", CONSTRUCTION, ("leader",)),
+    ("chuyenvien.datdai", "Hoa", "Đỗ Thị", LAND_OFFICE, ("specialist",)),
+    ("lanhdao.datdai", "Tuấn", "Bùi Minh", LAND_OFFICE, ("leader",)),
+    ("chuyenvien.congan", "Nam", "Đặng Hải", POLICE_ADMIN, ("specialist",)),
+    ("lanhdao.congan", "Quân", "Ngô Văn", POLICE_ADMIN, ("leader",)),
+]
+for _agency in AGENCIES:
+    if _agency.kind == "commune_committee":
+        STAFF += [
+            (f"motcua.{_agency.slug}", "Mai", "Phan Thị", _agency.code, ("front_desk",)),
+            (f"chuyenvien.{_agency.slug}", "Long", "Trịnh Văn", _agency.code, ("specialist",)),
+            (f"lanhdao.{_agency.slug}", "Thắng", "Lương Văn", _agency.code, ("leader", "agency_admin")),
+        ]
+
+CITIZENS: list[tuple[str, str, str, str]] = [
+    # username, full name, personal identification number, birth date
+    ("congdan", "Nguyễn Văn An", "037090001234", "1990-03-15"),
+    ("congdan2", "Trần Thị Bích", "037195004321", "1995-08-02"),
+]
+ORGANISATIONS: list[tuple[str, str, str]] = [("doanhnghiep", "Công ty TNHH Tràng An Xanh", "2700123459")]
