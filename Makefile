@@ -46,6 +46,7 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 
 check: install-test
+	@mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production DEBUG=false SECRET_KEY=ci-only-$$(printf '%0.sx' $$(seq 1 60)) ALLOWED_HOSTS=example.gov.vn \
 		$(PY) manage.py check --deploy --fail-level WARNING

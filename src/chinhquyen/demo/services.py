@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from chinhquyen.catalog import services as catalog_services
-from chinhquyen.catalog.models import Procedure
+from chinhquyen.catalog.models import ProcessTemplate, Procedure
 from chinhquyen.core.text import fold
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
@@ -65,10 +65,31 @@ class DemoReport:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
+def demo_is_built() -> bool:
+    """True when an earlier run finished (its last step writes the process templates)."""
+    return (
+        Agency.objects.filter(code=province.ROOT).exists()
+        and ProcessTemplate.objects.count() >= TEMPLATE_TARGET
+    )
+
+
 @transaction.atomic
-def demo_province_build(*, password: str) -> DemoReport:
-    """Create (or bring up to date) the demo province; safe to run again."""
+def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
+    """Create (or bring up to date) the demo province; safe to run again.
+
+    A province that is already built is left as it is (a second ``make run`` starts in seconds)
+    unless ``force`` is given.
+    """
     report = DemoReport()
+    report.logins = [(username, ", ".join(roles)) for username, *_rest, roles in province.STAFF[:12]]
+    report.logins += [(c[0], "citizen") for c in province.CITIZENS] + [(o[0], "organisation") for o in province.ORGANISATIONS]
+    if not force and demo_is_built():
+        report.agencies = Agency.objects.count()
+        report.staff = len(province.STAFF)
+        report.procedures = Procedure.objects.count()
+        report.assigned = Procedure.objects.filter(agencies__isnull=False).distinct().count()
+        report.templates = ProcessTemplate.objects.count()
+        return report
     agencies = _agencies()
     report.agencies = len(agencies)
     report.staff = _staff(agencies, password)
@@ -77,8 +98,6 @@ def demo_province_build(*, password: str) -> DemoReport:
     report.procedures = Procedure.objects.count()
     report.assigned = _assign_procedures(agencies)
     report.templates = _templates(agencies)
-    report.logins = [(username, ", ".join(roles)) for username, *_rest, roles in province.STAFF[:12]]
-    report.logins += [(c[0], "citizen") for c in province.CITIZENS] + [(o[0], "organisation") for o in province.ORGANISATIONS]
     return report
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from chinhquyen.demo.services import demo_province_build
 
@@ -11,9 +11,14 @@ from chinhquyen.demo.services import demo_province_build
 class Command(BaseCommand):
     help = "Create or update the demo province and print the demo logins."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--force", action="store_true", help="Rebuild even if the demo province exists.")
+
+    def handle(self, *args: Any, force: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("The demo province is for development and demonstrations, not production.")
         password = settings.DEMO_PASSWORD
-        report = demo_province_build(password=password)
+        report = demo_province_build(password=password, force=force)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo province ready: {report.agencies} agencies, {report.staff} staff accounts, "
