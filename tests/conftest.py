@@ -11,3 +11,13 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    # Test transactions roll back without signals: a cached working calendar could outlive its rows.
+    from chinhquyen.workcal.selectors import calendar_reset
+
+    calendar_reset()
+    yield
+    calendar_reset()

@@ -19,7 +19,9 @@ def test_agency_cannot_be_placed_under_its_own_descendant():
     with pytest.raises(ValidationError) as exc:
         services.agency_save(agency=root)
 
-    assert exc.value.message_dict == {"parent": ["Một cơ quan không thể đặt dưới chính nó hoặc đơn vị cấp dưới của nó."]}
+    assert exc.value.message_dict == {
+        "parent": ["Một cơ quan không thể đặt dưới chính nó hoặc đơn vị cấp dưới của nó."]
+    }
     root.refresh_from_db()
     assert root.parent is None
 
@@ -84,9 +86,7 @@ def test_agencies_import_csv_refuses_a_file_without_required_columns():
 
 def test_agencies_import_csv_refuses_a_cycle():
     services.agencies_import_csv(data=CSV_OK)
-    cyclic = CSV_OK.replace(
-        "province_committee,,37", "province_committee,000.01.00.H37,37"
-    )
+    cyclic = CSV_OK.replace("province_committee,,37", "province_committee,000.01.00.H37,37")
     result = services.agencies_import_csv(data=cyclic)
     assert result.errors == ["Dòng 3: parent: Một cơ quan không thể đặt dưới chính nó hoặc đơn vị cấp dưới của nó."]
     assert Agency.objects.get(code="000.00.00.H37").parent is None

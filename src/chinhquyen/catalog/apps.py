@@ -6,3 +6,6 @@ class CatalogConfig(AppConfig):
     name = "chinhquyen.catalog"
     label = "catalog"
     verbose_name = _("Procedure catalog")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -39,26 +39,64 @@ CUSTOMS = _c("13.00")
 STATE_BANK = _c("14.00")
 
 AGENCIES: list[DemoAgency] = [
-    DemoAgency(ROOT, "Ủy ban nhân dân tỉnh Ninh Bình", "Ninh Binh Provincial People's Committee",
-               "province_committee", None, "37", "ubnd"),
-    DemoAgency(_c("01.00"), "Văn phòng Ủy ban nhân dân tỉnh", "Office of the Provincial People's Committee",
-               "department", ROOT, "37", "vanphong"),
-    DemoAgency(CENTRE, "Trung tâm Phục vụ hành chính công tỉnh", "Provincial Public Administrative Service Centre",
-               "service_centre", ROOT, "37", "ttpvhcc"),
+    DemoAgency(
+        ROOT,
+        "Ủy ban nhân dân tỉnh Ninh Bình",
+        "Ninh Binh Provincial People's Committee",
+        "province_committee",
+        None,
+        "37",
+        "ubnd",
+    ),
+    DemoAgency(
+        _c("01.00"),
+        "Văn phòng Ủy ban nhân dân tỉnh",
+        "Office of the Provincial People's Committee",
+        "department",
+        ROOT,
+        "37",
+        "vanphong",
+    ),
+    DemoAgency(
+        CENTRE,
+        "Trung tâm Phục vụ hành chính công tỉnh",
+        "Provincial Public Administrative Service Centre",
+        "service_centre",
+        ROOT,
+        "37",
+        "ttpvhcc",
+    ),
     DemoAgency(JUSTICE, "Sở Tư pháp", "Department of Justice", "department", ROOT, "37", "tuphap"),
     DemoAgency(CONSTRUCTION, "Sở Xây dựng", "Department of Construction", "department", ROOT, "37", "xaydung"),
-    DemoAgency(AGRI_ENV, "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment",
-               "department", ROOT, "37", "nnmt"),
+    DemoAgency(
+        AGRI_ENV,
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+        "department",
+        ROOT,
+        "37",
+        "nnmt",
+    ),
     DemoAgency(FINANCE, "Sở Tài chính", "Department of Finance", "department", ROOT, "37", "taichinh"),
     DemoAgency(POLICE, "Công an tỉnh", "Provincial Police", "department", ROOT, "37", "congan"),
     DemoAgency(_c("08.00"), "Sở Nội vụ", "Department of Home Affairs", "department", ROOT, "37", "noivu"),
-    DemoAgency(_c("09.00"), "Sở Công Thương", "Department of Industry and Trade", "department", ROOT, "37", "congthuong"),
+    DemoAgency(
+        _c("09.00"), "Sở Công Thương", "Department of Industry and Trade", "department", ROOT, "37", "congthuong"
+    ),
     DemoAgency(LAND_OFFICE, "Văn phòng đăng ký đất đai", "Land Registration Office", "unit", AGRI_ENV, "37", "vpdkdd"),
-    DemoAgency(POLICE_ADMIN, "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
-               "Administrative Police Division", "unit", POLICE, "37", "pc06"),
+    DemoAgency(
+        POLICE_ADMIN,
+        "Phòng Cảnh sát quản lý hành chính về trật tự xã hội",
+        "Administrative Police Division",
+        "unit",
+        POLICE,
+        "37",
+        "pc06",
+    ),
     DemoAgency(TAX, "Thuế tỉnh Ninh Bình", "Ninh Binh Tax Department", "unit", None, "37", "thue"),
-    DemoAgency(SOCIAL_INSURANCE, "Bảo hiểm xã hội tỉnh Ninh Bình", "Ninh Binh Social Insurance", "unit", None, "37",
-               "bhxh"),
+    DemoAgency(
+        SOCIAL_INSURANCE, "Bảo hiểm xã hội tỉnh Ninh Bình", "Ninh Binh Social Insurance", "unit", None, "37", "bhxh"
+    ),
     DemoAgency(CUSTOMS, "Chi cục Hải quan khu vực", "Regional Customs Sub-department", "unit", None, "37", "haiquan"),
     DemoAgency(STATE_BANK, "Ngân hàng Nhà nước khu vực", "State Bank Regional Branch", "unit", None, "37", "nhnn"),
 ]
@@ -74,8 +112,15 @@ COMMUNES: list[tuple[str, str, str]] = [
 ]
 for _i, (_division, _name, _slug) in enumerate(COMMUNES, start=1):
     AGENCIES.append(
-        DemoAgency(_c(f"00.{_i:02d}"), f"Ủy ban nhân dân {_name[0].lower()}{_name[1:]}",
-                   f"People's Committee of {_name}", "commune_committee", ROOT, _division, _slug)
+        DemoAgency(
+            _c(f"00.{_i:02d}"),
+            f"Ủy ban nhân dân {_name[0].lower()}{_name[1:]}",
+            f"People's Committee of {_name}",
+            "commune_committee",
+            ROOT,
+            _division,
+            _slug,
+        )
     )
 COMMUNE_CODES = [a.code for a in AGENCIES if a.kind == "commune_committee"]
 
@@ -126,3 +171,48 @@ CITIZENS: list[tuple[str, str, str, str]] = [
     ("congdan2", "Trần Thị Bích", "037195004321", "1995-08-02"),
 ]
 ORGANISATIONS: list[tuple[str, str, str]] = [("doanhnghiep", "Công ty TNHH Tràng An Xanh", "2700123459")]
+
+# The demo province's published list of its most common procedures (code, time limit it publishes when the
+# national record gives none, online level). A real province sets these by a decision of its People's
+# Committee; the national catalog often shows only a bare number ("1") with no unit, which the importer
+# never guesses. Limits are (value, unit) of the catalog's TimeUnit; None keeps the imported limit.
+WD = "working_days"
+COMMON_PROCEDURES: list[tuple[str, tuple[int, str] | None, str]] = [
+    # Civil status (hộ tịch), commune level
+    ("1.001193", (1, WD), "full"),  # Đăng ký khai sinh
+    ("1.000894", (1, WD), "partial"),  # Đăng ký kết hôn (both parties sign in person)
+    ("1.000656", (1, WD), "full"),  # Đăng ký khai tử
+    ("1.004873", (3, WD), "full"),  # Cấp Giấy xác nhận tình trạng hôn nhân
+    ("1.001022", (3, WD), "partial"),  # Đăng ký nhận cha, mẹ, con
+    ("1.000689", (3, WD), "partial"),  # Khai sinh kết hợp nhận cha, mẹ, con
+    ("1.004884", (5, WD), "full"),  # Đăng ký lại khai sinh
+    ("2.000635", (1, WD), "full"),  # Cấp bản sao trích lục hộ tịch
+    ("1.004837", None, "partial"),  # Đăng ký giám hộ
+    # Residence (cư trú) and identity
+    ("1.004222", None, "full"),  # Đăng ký thường trú
+    ("1.004194", None, "full"),  # Đăng ký tạm trú
+    ("1.003197", None, "full"),  # Xóa đăng ký thường trú
+    ("1.010028", None, "full"),  # Xóa đăng ký tạm trú
+    ("1.002755", None, "full"),  # Gia hạn tạm trú
+    ("1.003677", None, "full"),  # Khai báo tạm vắng
+    ("1.010041", None, "full"),  # Xác nhận thông tin về cư trú
+    ("1.014061", None, "partial"),  # Cấp thẻ căn cước (từ đủ 14 tuổi)
+    # Certification (chứng thực): the signer appears in person
+    ("2.000815", (1, WD), "partial"),  # Chứng thực bản sao từ bản chính
+    ("2.000884", (1, WD), "partial"),  # Chứng thực chữ ký
+    # Land (đất đai)
+    ("1.012753", None, "partial"),  # Đăng ký đất đai, cấp GCN lần đầu
+    ("1.012783", None, "partial"),  # Cấp đổi Giấy chứng nhận
+    ("1.013992", None, "partial"),  # Đăng ký biến động chuyển mục đích sử dụng đất
+    ("1.013833", None, "full"),  # Đăng ký biến động: đổi tên, thay đổi thông tin
+    # Construction (xây dựng)
+    ("1.013225", None, "full"),  # Cấp giấy phép xây dựng mới, công trình cấp III, IV
+    ("1.013227", None, "full"),  # Gia hạn giấy phép xây dựng
+    # Business households (hộ kinh doanh)
+    ("1.001612", (3, WD), "full"),  # Đăng ký thành lập hộ kinh doanh
+    ("2.000720", (3, WD), "full"),  # Đăng ký thay đổi nội dung đăng ký hộ kinh doanh
+    ("1.001570", (3, WD), "full"),  # Tạm ngừng kinh doanh của hộ kinh doanh
+    ("1.001266", (3, WD), "full"),  # Chấm dứt hoạt động hộ kinh doanh
+    # Judicial records (lý lịch tư pháp)
+    ("3.000333", None, "full"),  # Cấp Phiếu lý lịch tư pháp
+]

@@ -4,54 +4,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from chinhquyen.catalog import services as catalog_services
-from chinhquyen.catalog.models import ProcessTemplate, Procedure
+from chinhquyen.catalog.models import Procedure, ProcessTemplate
 from chinhquyen.core.text import fold
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from . import province
 
-# The procedures people ask for most (name keywords, folded), in order: civil status, residence,
-# certification, land, construction, business households, judicial records.
-COMMON_PROCEDURE_KEYWORDS = [
-    "dang ky khai sinh",
-    "dang ky ket hon",
-    "dang ky khai tu",
-    "dang ky nhan cha, me, con",
-    "trich luc ho tich",
-    "xac nhan tinh trang hon nhan",
-    "dang ky giam ho",
-    "thay doi, cai chinh, bo sung thong tin ho tich",
-    "dang ky thuong tru",
-    "dang ky tam tru",
-    "xoa dang ky thuong tru",
-    "khai bao tam vang",
-    "chung thuc ban sao tu ban chinh",
-    "chung thuc chu ky",
-    "chung thuc hop dong, giao dich",
-    "dang ky dat dai, tai san gan lien voi dat lan dau",
-    "chuyen muc dich su dung dat",
-    "dang ky bien dong",
-    "cap doi giay chung nhan",
-    "cap lai giay chung nhan",
-    "giay phep xay dung",
-    "dang ky ho kinh doanh",
-    "thay doi noi dung dang ky ho kinh doanh",
-    "tam ngung kinh doanh",
-    "cham dut hoat dong ho kinh doanh",
-    "cap phieu ly lich tu phap",
-    "cap ban sao van ban cong chung",
-    "cap giay chung nhan quyen su dung dat",
-    "dang ky tai san gan lien",
-    "thong bao luu tru",
-    "cap the can cuoc",
-    "xac nhan thong tin ve cu tru",
-    "dang ky thanh lap hop tac xa",
-    "dang ky doanh nghiep",
-]
 TEMPLATE_TARGET = 30
 
 
@@ -67,10 +30,7 @@ class DemoReport:
 
 def demo_is_built() -> bool:
     """True when an earlier run finished (its last step writes the process templates)."""
-    return (
-        Agency.objects.filter(code=province.ROOT).exists()
-        and ProcessTemplate.objects.count() >= TEMPLATE_TARGET
-    )
+    return Agency.objects.filter(code=province.ROOT).exists() and ProcessTemplate.objects.count() >= TEMPLATE_TARGET
 
 
 @transaction.atomic
@@ -82,7 +42,9 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     """
     report = DemoReport()
     report.logins = [(username, ", ".join(roles)) for username, *_rest, roles in province.STAFF[:12]]
-    report.logins += [(c[0], "citizen") for c in province.CITIZENS] + [(o[0], "organisation") for o in province.ORGANISATIONS]
+    report.logins += [(c[0], "citizen") for c in province.CITIZENS] + [
+        (o[0], "organisation") for o in province.ORGANISATIONS
+    ]
     if not force and demo_is_built():
         report.agencies = Agency.objects.count()
         report.staff = len(province.STAFF)
@@ -92,8 +54,10 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
         return report
     agencies = _agencies()
     report.agencies = len(agencies)
-    report.staff = _staff(agencies, password)
-    _applicants(password)
+    # Hash the shared demo password once: a PBKDF2 hash takes ~0.3 s, and there are dozens of accounts.
+    password_hash = make_password(password)
+    report.staff = _staff(agencies, password_hash)
+    _applicants(password_hash)
     catalog_services.catalog_load_demo()
     report.procedures = Procedure.objects.count()
     report.assigned = _assign_procedures(agencies)
@@ -113,19 +77,17 @@ def _agencies() -> dict[str, Agency]:
     return by_code
 
 
-def _user(username: str, first: str, last: str, password: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.vn"}
+def _user(username: str, first: str, last: str, password_hash: str) -> User:
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.vn", "password": password_hash},
     )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
     return user
 
 
-def _staff(agencies: dict[str, Agency], password: str) -> int:
+def _staff(agencies: dict[str, Agency], password_hash: str) -> int:
     for username, first, last, agency_code, roles in province.STAFF:
-        user = _user(username, first, last, password)
+        user = _user(username, first, last, password_hash)
         for role in roles:
             directory_services.staff_role_grant(user=user, agency=agencies[agency_code], role=role)
         if "province_admin" in roles and not user.is_superuser:
@@ -134,17 +96,19 @@ def _staff(agencies: dict[str, Agency], password: str) -> int:
     return len(province.STAFF)
 
 
-def _applicants(password: str) -> None:
+def _applicants(password_hash: str) -> None:
     for username, name, personal_id, birth in province.CITIZENS:
-        user = _user(username, name.split()[-1], " ".join(name.split()[:-1]), password)
+        user = _user(username, name.split()[-1], " ".join(name.split()[:-1]), password_hash)
         if not Applicant.objects.filter(personal_id=personal_id).exists():
             directory_services.citizen_create(
                 name=name, personal_id=personal_id, birth_date=date.fromisoformat(birth), user=user, phone="0912345678"
             )
     for username, name, tax_code in province.ORGANISATIONS:
-        user = _user(username, "Đại diện", name, password)
+        user = _user(username, "Đại diện", name, password_hash)
         if not Applicant.objects.filter(tax_code=tax_code).exists():
-            directory_services.organisation_create(name=name, tax_code=tax_code, user=user, representative="Lê Minh Khoa")
+            directory_services.organisation_create(
+                name=name, tax_code=tax_code, user=user, representative="Lê Minh Khoa"
+            )
 
 
 def _agencies_for(procedure: Procedure) -> set[str]:
@@ -165,12 +129,9 @@ def _agencies_for(procedure: Procedure) -> set[str]:
 
 
 def _assign_procedures(agencies: dict[str, Agency]) -> int:
-    assigned = 0
-    for procedure in Procedure.objects.all():
-        codes = _agencies_for(procedure)
-        catalog_services.procedure_assign_agencies(procedure=procedure, agencies=[agencies[c] for c in sorted(codes)])
-        assigned += bool(codes)
-    return assigned
+    assignments = {p.pk: [agencies[c].pk for c in _agencies_for(p)] for p in Procedure.objects.all()}
+    catalog_services.procedures_assign_agencies(assignments=assignments)
+    return sum(1 for agency_ids in assignments.values() if agency_ids)
 
 
 def _shares(hours: Decimal) -> list[Decimal]:
@@ -182,7 +143,8 @@ def _shares(hours: Decimal) -> list[Decimal]:
 
 
 def _template_steps(procedure: Procedure, agencies: dict[str, Agency]) -> list[dict[str, object]]:
-    hours = procedure.time_limit_hours or Decimal(0)
+    # Calendar-day limits get the same split over their length counted as working days.
+    hours = procedure.time_limit_hours or (procedure.time_limit_value or Decimal(1)) * 8
     own = [a for a in procedure.agencies.all() if a.kind != "commune_committee"]
     desk = None if procedure.level_commune or not own else agencies[province.CENTRE]
     office = None if procedure.level_commune or not own else own[0]
@@ -196,17 +158,18 @@ def _template_steps(procedure: Procedure, agencies: dict[str, Agency]) -> list[d
 
 
 def _templates(agencies: dict[str, Agency]) -> int:
-    candidates = Procedure.objects.filter(time_limit_hours__gte=3).prefetch_related("agencies")
-    chosen: list[Procedure] = []
-    for keyword in COMMON_PROCEDURE_KEYWORDS:
-        for procedure in candidates.filter(search_text__contains=keyword).order_by("code"):
-            if procedure not in chosen and procedure.agencies.exists():
-                chosen.append(procedure)
-                break
-    for procedure in candidates.exclude(pk__in=[p.pk for p in chosen]).order_by("code"):
-        if len(chosen) >= TEMPLATE_TARGET:
-            break
-        chosen.append(procedure)
-    for procedure in chosen:
+    """Publish the common procedures' limits and online levels, then set their process templates."""
+    by_code = {p.code: p for p in Procedure.objects.filter(code__in=[c for c, *_ in province.COMMON_PROCEDURES])}
+    count = 0
+    for code, limit, online_level in province.COMMON_PROCEDURES:
+        procedure = by_code.get(code)
+        if procedure is None:
+            continue
+        if limit is not None and procedure.time_limit_hours is None:
+            procedure.time_limit_value, procedure.time_limit_unit = Decimal(limit[0]), limit[1]
+            procedure.time_limit_text = f"{limit[0]} Ngày làm việc"
+        procedure.online_level = online_level
+        catalog_services.procedure_save(procedure=procedure)
         catalog_services.process_template_set(procedure=procedure, steps=_template_steps(procedure, agencies))
-    return len(chosen)
+        count += 1
+    return count

@@ -6,3 +6,6 @@ class WorkcalConfig(AppConfig):
     name = "chinhquyen.workcal"
     label = "workcal"
     verbose_name = _("Working calendar")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers

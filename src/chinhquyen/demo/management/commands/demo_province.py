@@ -27,7 +27,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
-        self.stdout.write("  Demo logins (password for all: %s)" % password)
+        self.stdout.write(f"  Demo logins (password for all: {password})")
         for username, roles in report.logins:
             self.stdout.write(f"    {username:<22} {roles}")
         self.stdout.write("  Administration: http://127.0.0.1:8000/admin/")

@@ -1,0 +1,40 @@
+"""System checks: invariants of the catalog that must hold before the platform serves dossiers."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.apps import AppConfig
+from django.core import checks
+from django.db import DatabaseError
+from django.db.models import Sum
+
+
+@checks.register()
+def check_process_templates(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """catalog.E001: every saved process template's step shares add up to its procedure's time limit."""
+    if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
+        return []
+    from .models import ProcessTemplate
+    from .services.procedures import process_sum_problem
+
+    try:
+        templates = list(ProcessTemplate.objects.select_related("procedure").annotate(total=Sum("steps__share_hours")))
+    except DatabaseError:
+        # Tables not migrated yet (or no database at all): nothing saved, so nothing to check.
+        return []
+    errors: list[checks.CheckMessage] = []
+    for template in templates:
+        problem = process_sum_problem(procedure=template.procedure, total=template.total or Decimal(0))
+        if problem:
+            errors.append(
+                checks.Error(
+                    problem,
+                    hint="Correct the steps in the admin (Process templates) or the procedure's time limit.",
+                    obj=template,
+                    id="catalog.E001",
+                )
+            )
+    return errors

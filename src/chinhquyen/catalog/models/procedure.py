@@ -1,0 +1,159 @@
+"""Fields (lĩnh vực) and administrative procedures (thủ tục hành chính)."""
+
+import re
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.core.text import fold
+from chinhquyen.directory.models import Agency
+
+from ..eform import default_eform_schema, validate_eform_schema
+
+_NOT_WORD = re.compile(r"[^\w.]+")
+# One working day is eight working hours (Decree 61/2018, official tables: 30 days = 240 hours).
+WORKING_HOURS_PER_DAY = Decimal(8)
+
+# Level flags in the order the national portal lists them, with the source's own words.
+LEVEL_FLAGS = {
+    "bộ": "level_ministry",
+    "tỉnh": "level_province",
+    "xã": "level_commune",
+    "khác": "level_other",
+}
+LEVEL_ALIASES = {"ministry": "bộ", "province": "tỉnh", "commune": "xã", "other": "khác"}
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    DAYS = "days", _("days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    HOURS = "hours", _("hours")
+    MONTHS = "months", _("months")
+    MINUTES = "minutes", _("minutes")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Full online (toàn trình)")
+    PARTIAL = "partial", _("Partly online (một phần)")
+    NONE = "none", _("Not online")
+
+
+def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | None:
+    """Return the limit in working hours, or None when it is not counted in working time."""
+    if value is None:
+        return None
+    if unit == TimeUnit.WORKING_DAYS:
+        return value * WORKING_HOURS_PER_DAY
+    if unit == TimeUnit.WORKING_HOURS:
+        return Decimal(value)
+    return None
+
+
+class Field(models.Model):
+    """A domain of procedures (lĩnh vực), such as Hộ tịch or Đất đai."""
+
+    code = models.SlugField(_("code"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    """One administrative procedure of the national catalogue, as this province publishes it."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True, help_text=_("National code, e.g. 1.001193."))
+    name = models.CharField(_("name"), max_length=2000)
+    name_en = models.CharField(_("name (English)"), max_length=2000, blank=True)
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), null=True, blank=True, on_delete=models.PROTECT, related_name="procedures"
+    )
+    procedure_type = models.CharField(_("procedure type"), max_length=255, blank=True)
+    level_ministry = models.BooleanField(_("ministry level"), default=False)
+    level_province = models.BooleanField(_("province level"), default=False)
+    level_commune = models.BooleanField(_("commune level"), default=False)
+    level_other = models.BooleanField(_("other agency"), default=False)
+    agency_text = models.TextField(_("implementing agency (as published)"), blank=True)
+    implementing_agencies_text = models.TextField(
+        _("implementing agencies (national list)"), blank=True, help_text=_("One agency per line.")
+    )
+    competent_authority = models.TextField(_("competent authority"), blank=True)
+    issuing_ministry = models.CharField(_("issuing ministry"), max_length=255, blank=True)
+    decision_no = models.CharField(_("publication decision"), max_length=100, blank=True)
+    applicants_text = models.TextField(_("who may apply"), blank=True)
+    reception_address = models.TextField(_("reception address"), blank=True)
+    time_limit_text = models.CharField(_("time limit (as published)"), max_length=255, blank=True)
+    time_limit_value = models.DecimalField(_("time limit"), max_digits=10, decimal_places=2, null=True, blank=True)
+    time_limit_unit = models.CharField(_("time limit unit"), max_length=16, choices=TimeUnit.choices, blank=True)
+    time_limit_hours = models.DecimalField(
+        _("time limit in working hours"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Computed from the time limit when it is counted in working days or hours."),
+    )
+    fees_text = models.TextField(_("fees (as published)"), blank=True)
+    online_level = models.CharField(_("online level"), max_length=16, choices=OnlineLevel.choices, blank=True)
+    is_inter_agency = models.BooleanField(_("inter-agency (liên thông)"), default=False)
+    result_text = models.TextField(_("result"), blank=True)
+    steps_text = models.TextField(_("steps"), blank=True)
+    conditions = models.TextField(_("requirements and conditions"), blank=True)
+    document_notes = models.TextField(_("notes on the documents"), blank=True)
+    related_procedures_text = models.TextField(_("related procedures"), blank=True)
+    source_url = models.URLField(_("source page"), max_length=500, blank=True)
+    eform_schema = models.JSONField(
+        _("e-form schema"),
+        default=default_eform_schema,
+        validators=[validate_eform_schema],
+        help_text=_("JSON Schema (draft 2020-12) of the online form."),
+    )
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("implementing agencies in this province"), blank=True, related_name="procedures"
+    )
+    search_text = models.TextField(_("search text"), db_index=True, editable=False, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def levels(self) -> list[str]:
+        """The levels in the source's words (bộ, tỉnh, xã, khác)."""
+        return [level for level, flag in LEVEL_FLAGS.items() if getattr(self, flag)]
+
+    def implementing_agencies_list(self) -> list[str]:
+        """The national list of implementing agencies, one name per item."""
+        return [line for line in self.implementing_agencies_text.splitlines() if line.strip()]
+
+    def refresh_derived(self) -> None:
+        """Recompute the working-hours limit and the folded search text from the other fields."""
+        self.time_limit_hours = time_limit_in_working_hours(self.time_limit_value, self.time_limit_unit)
+        field_name = self.field.name if self.field is not None else ""
+        self.search_text = procedure_search_text(name=self.name, code=self.code, field_name=field_name)
+
+
+def search_words(value: str) -> list[str]:
+    """Folded words: "Cấp lại (cấp Tỉnh)" -> ["cap", "lai", "cap", "tinh"]; dots stay, for codes."""
+    return _NOT_WORD.sub(" ", fold(value)).split()
+
+
+def procedure_search_text(*, name: str, code: str, field_name: str) -> str:
+    """Folded words of the name, then the code and the field.
+
+    The name comes first, so "starts with the query" means "the name starts with it".
+    """
+    return " ".join([*search_words(name), code.lower(), *search_words(field_name)])

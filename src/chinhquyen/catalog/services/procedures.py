@@ -1,0 +1,133 @@
+"""Writes for procedures, fields and process templates."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.text import fold
+from chinhquyen.directory.models import Agency, Role
+
+from ..models import Field, Procedure, ProcessStep, ProcessTemplate, procedure_search_text
+from .values import decimal, decimal_text
+
+
+@transaction.atomic
+def procedure_save(*, procedure: Procedure) -> Procedure:
+    """Validate and save a procedure, recomputing its working-hours limit and search text."""
+    procedure.refresh_derived()
+    procedure.full_clean()
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def field_save(*, field: Field) -> Field:
+    """Save a field (a code is made from the name when empty) and refresh its procedures' search text."""
+    if not field.code:
+        base = slugify(fold(field.name))[:90] or "field"
+        code, n = base, 2
+        while Field.objects.filter(code=code).exclude(pk=field.pk).exists():
+            code, n = f"{base}-{n}", n + 1
+        field.code = code
+    field.full_clean()
+    field.save()
+    procedures = list(Procedure.objects.filter(field=field).only("pk", "name", "code"))
+    for procedure in procedures:
+        procedure.search_text = procedure_search_text(name=procedure.name, code=procedure.code, field_name=field.name)
+    Procedure.objects.bulk_update(procedures, ["search_text"], batch_size=500)
+    return field
+
+
+@transaction.atomic
+def procedure_assign_agencies(*, procedure: Procedure, agencies: Iterable[Agency]) -> Procedure:
+    """Set which of this province's agencies implement ``procedure`` (replaces the previous set)."""
+    procedure.agencies.set(list(agencies))
+    procedure.save(update_fields=["updated_at"])
+    return procedure
+
+
+@transaction.atomic
+def procedures_assign_agencies(*, assignments: Mapping[int, Iterable[int]]) -> int:
+    """Set the implementing agencies of many procedures at once: ``{procedure_id: [agency_id, ...]}``.
+
+    Replaces each named procedure's previous set in a few bulk queries (the demo assigns ~1,600).
+    """
+    through = Procedure.agencies.through
+    through.objects.filter(procedure_id__in=list(assignments)).delete()
+    rows = [
+        through(procedure_id=procedure_id, agency_id=agency_id)
+        for procedure_id, agency_ids in assignments.items()
+        for agency_id in sorted(set(agency_ids))
+    ]
+    through.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def process_shares_check(*, procedure: Procedure, shares: Iterable[Decimal]) -> None:
+    """Refuse step shares that do not add up to the procedure's time limit in working hours.
+
+    A procedure whose limit is not counted in working time (calendar days, months, or unknown) has no
+    sum to meet, so any shares are accepted for it.
+    """
+    problem = process_sum_problem(procedure=procedure, total=sum(shares, Decimal(0)))
+    if problem:
+        raise ValidationError(problem, code="process_sum")
+
+
+def process_sum_problem(*, procedure: Procedure, total: Decimal) -> str | None:
+    """Describe why ``total`` working hours do not match the procedure's limit, or return None."""
+    limit = procedure.time_limit_hours
+    if limit is None or total == limit:
+        return None
+    return _(
+        "The steps add up to %(total)s working hours, but the time limit of %(code)s is %(limit)s working hours "
+        "(%(text)s)."
+    ) % {
+        "total": decimal_text(total),
+        "code": procedure.code,
+        "limit": decimal_text(limit),
+        "text": procedure.time_limit_text or f"{decimal_text(procedure.time_limit_value)} {procedure.time_limit_unit}",
+    }
+
+
+def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Validate step dicts (name, role, agency or agency_id, share_hours, optional order); return clean rows."""
+    errors: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for index, step in enumerate(steps, start=1):
+        name = str(step.get("name") or "").strip()
+        role = step.get("role")
+        share = decimal(step.get("share_hours"), maximum=Decimal("999999.99"))
+        order = step.get("order") or index
+        if not name:
+            errors.append(_("Step %(n)d has no name.") % {"n": index})
+        if role not in Role.values:
+            errors.append(_("Step %(n)d has an unknown role %(role)s.") % {"n": index, "role": role})
+        if share is None:
+            errors.append(_("Step %(n)d needs a share of working hours of zero or more.") % {"n": index})
+        agency = step.get("agency")
+        agency_id = agency.pk if isinstance(agency, Agency) else step.get("agency_id")
+        rows.append({"order": order, "name": name, "role": role, "agency_id": agency_id, "share_hours": share})
+    orders = [row["order"] for row in rows]
+    if len(set(orders)) != len(orders):
+        errors.append(_("Two steps have the same order."))
+    if errors:
+        raise ValidationError(errors, code="process_step")
+    process_shares_check(procedure=procedure, shares=(row["share_hours"] for row in rows))
+    return rows
+
+
+@transaction.atomic
+def process_template_set(*, procedure: Procedure, steps: Sequence[Mapping[str, Any]]) -> ProcessTemplate:
+    """Replace the procedure's process steps in one transaction; refuse shares that miss the limit."""
+    rows = process_steps_check(procedure=procedure, steps=steps)
+    template, _created = ProcessTemplate.objects.get_or_create(procedure=procedure)
+    template.steps.all().delete()
+    ProcessStep.objects.bulk_create([ProcessStep(template=template, **row) for row in rows])
+    template.save(update_fields=["updated_at"])
+    return template

@@ -1,0 +1,107 @@
+"""Admin screens for the work schedule, date overrides and the special days of a year."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from .models import DateOverride, WorkSchedule
+from .selectors import calendar_special_days
+
+
+@admin.register(WorkSchedule)
+class WorkScheduleAdmin(admin.ModelAdmin[WorkSchedule]):
+    fieldsets = (
+        (_("Working weekdays"), {"fields": (("monday", "tuesday", "wednesday", "thursday", "friday"),)}),
+        (None, {"fields": (("saturday", "sunday"),)}),
+        (_("Working hours"), {"fields": ("periods", "same_day_cutoff")}),
+    )
+    list_display = ("__str__", "periods", "same_day_cutoff", "updated_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not WorkSchedule.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: WorkSchedule | None = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: WorkSchedule, form: forms.ModelForm[WorkSchedule], change: bool
+    ) -> None:
+        # The single row always has the same key, whatever the sequence of the table says.
+        obj.pk = WorkSchedule.SINGLETON_PK
+        super().save_model(request, obj, form, change)
+
+
+class DateOverrideForm(forms.ModelForm[DateOverride]):
+    date = forms.DateField(
+        label=_("date"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Enter the date as YYYY-MM-DD (e.g. 2026-08-22) or DD/MM/YYYY.")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = DateOverride
+        fields = ("date", "kind", "reason")
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = DateOverride.objects.dates("date", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+@admin.register(DateOverride)
+class DateOverrideAdmin(admin.ModelAdmin[DateOverride]):
+    form = DateOverrideForm
+    list_display = ("date", "weekday", "kind", "reason", "updated_at")
+    list_filter = (YearFilter, "kind")
+    search_fields = ("reason",)
+    change_list_template = "admin/workcal/dateoverride/change_list.html"
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj: DateOverride) -> str:
+        return str(WEEKDAYS[obj.date.weekday()])
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path(
+                "special-days/",
+                self.admin_site.admin_view(self.special_days),
+                name="workcal_dateoverride_special_days",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def special_days(self, request: HttpRequest) -> HttpResponse:
+        """List the holidays, swapped days and overrides of a year (read-only)."""
+        if not self.has_view_permission(request):
+            return HttpResponse(status=403)
+        year_text = request.GET.get("year", "")
+        year = int(year_text) if year_text.isdigit() and 1900 < int(year_text) < 2200 else timezone.localdate().year
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Holidays and special days of %(year)d") % {"year": year},
+            "year": year,
+            "previous_year": year - 1,
+            "next_year": year + 1,
+            "days": calendar_special_days(year=year),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workcal/dateoverride/special_days.html", context)

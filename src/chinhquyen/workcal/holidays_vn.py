@@ -1,0 +1,39 @@
+"""Vietnamese public holidays (ngày lễ, Tết) and swapped working days (ngày làm bù), from ``holidays``.
+
+Pure Python, no Django: the engine calls :func:`vn_year_days` whenever its window of years grows.
+"""
+
+from datetime import date
+from functools import lru_cache
+
+import holidays
+
+from .engine import YearDays
+
+
+@lru_cache(maxsize=32)
+def _vn(first_year: int, last_year: int) -> holidays.HolidayBase:
+    # Neighbouring years are asked for too: the package fills ``weekend_workdays`` only for the years
+    # it computes, and a swap announced for one year may fall in the last days of the previous one.
+    return holidays.country_holidays("VN", years=range(first_year - 1, last_year + 2), language="vi")
+
+
+def vn_year_days(first_year: int, last_year: int) -> YearDays:
+    """Return the public holidays and swapped working days of the years ``first_year``-``last_year``."""
+    h = _vn(first_year, last_year)
+    return YearDays(
+        days_off=frozenset(d for d in h if first_year <= d.year <= last_year),
+        # ``weekend_workdays`` is not filtered by the years asked for: filter it here.
+        working_days=frozenset(d for d in h.weekend_workdays if first_year <= d.year <= last_year),
+    )
+
+
+def vn_holiday_names(year: int) -> dict[date, str]:
+    """Return the public holidays of ``year`` with their Vietnamese names, in date order."""
+    h = _vn(year, year)
+    return {d: h[d] for d in sorted(h) if d.year == year}
+
+
+def vn_swapped_working_days(year: int) -> list[date]:
+    """Return the weekend days of ``year`` turned into working days by the government."""
+    return sorted(d for d in _vn(year, year).weekend_workdays if d.year == year)

@@ -1,0 +1,71 @@
+"""The demo province that `make run` loads: agencies, staff for every role, catalog, templates."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
+
+from chinhquyen.catalog.models import Procedure, ProcessTemplate
+from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEMO_PASSWORD = "demo-pass"
+    out = StringIO()
+    call_command("demo_province", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_province_has_agencies_staff_and_the_catalog(demo):
+    assert "Demo province ready: 23 agencies, 33 staff accounts, 1586 procedures (1586 assigned to agencies)" in demo
+    assert Agency.objects.count() == 23
+    assert Agency.objects.filter(kind="commune_committee").count() == 7
+    assert Agency.objects.get(code="000.03.00.H37").parent.code == "000.00.00.H37"
+    assert set(StaffRole.objects.values_list("role", flat=True)) == set(Role.values)
+    assert Applicant.objects.filter(kind="citizen").count() == 2
+    assert Procedure.objects.count() == 1586
+    assert Procedure.objects.filter(agencies__isnull=True).count() == 0
+
+
+def test_demo_procedures_go_to_the_agencies_that_implement_them(demo):
+    birth = Procedure.objects.get(code="1.001193")  # Đăng ký khai sinh: Ủy ban nhân dân cấp xã
+    assert sorted(a.kind for a in birth.agencies.all()) == ["commune_committee"] * 7
+    land = Procedure.objects.get(code="1.012783")  # Cấp đổi Giấy chứng nhận: Văn phòng đăng ký đất đai
+    assert [a.code for a in land.agencies.all()] == ["000.05.01.H37"]
+
+
+def test_demo_common_procedures_have_templates_that_add_up(demo):
+    assert ProcessTemplate.objects.count() == 30
+    birth = Procedure.objects.get(code="1.001193")
+    assert (birth.time_limit_hours, birth.online_level) == (8, "full")
+    steps = list(birth.process_template.steps.order_by("order").values_list("role", "share_hours"))
+    assert steps == [("front_desk", 0.5), ("specialist", 6), ("leader", 1), ("front_desk", 0.5)]
+    assert [m.id for m in run_checks() if m.id.startswith("catalog.")] == []
+
+
+def test_demo_logins_work_and_are_printed(demo):
+    assert "motcua" in demo
+    assert "demo-pass" in demo
+    assert authenticate(username="motcua", password="demo-pass") is not None
+    assert authenticate(username="quantri", password="demo-pass").is_superuser is True
+
+
+def test_demo_province_runs_again_without_duplicating(demo):
+    out = StringIO()
+    call_command("demo_province", stdout=out)
+    call_command("demo_province", "--force", stdout=out)
+    assert Agency.objects.count() == 23
+    assert StaffRole.objects.count() == 40
+    assert ProcessTemplate.objects.count() == 30
+
+
+def test_demo_province_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="not production"):
+        call_command("demo_province", stdout=StringIO())
+    assert Agency.objects.count() == 0
