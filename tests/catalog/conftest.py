@@ -21,3 +21,10 @@ def national() -> str:
 @pytest.fixture
 def national_details() -> str:
     return (DATA / "national_sample_details.json").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def admin_client(admin_client):
+    """The admin in English: the pages' messages are asserted in their source language."""
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return admin_client
