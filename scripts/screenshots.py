@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo (``make run``) with Debian's Chromium.
 
-    .venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
+.venv/bin/python scripts/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
 """
 
 import argparse
