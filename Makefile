@@ -28,6 +28,7 @@ run: install
 	$(PY) manage.py demo_province
 	$(PY) manage.py serve
 
+test: export DB_CONN_MAX_AGE = 0
 test: install-test
 	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || \
 		(echo "Installing Debian's chromium for browser tests..." && apt-get update -qq && \

@@ -39,7 +39,9 @@ def _national_file(tmp_path, records):
 
 def test_catalog_import_refuses_a_record_without_a_name_and_saves_nothing(admin_page, live_server, tmp_path):
     admin_page.goto(f"{live_server.url}/admin/catalog/procedure/import/")
-    admin_page.set_input_files("#id_file", _national_file(tmp_path, [RECORD, {**RECORD, "code": "1.000894", "name": ""}]))
+    admin_page.set_input_files(
+        "#id_file", _national_file(tmp_path, [RECORD, {**RECORD, "code": "1.000894", "name": ""}])
+    )
     admin_page.click("input[type=submit]")
 
     expect(admin_page.locator(".errornote")).to_be_visible()

@@ -39,6 +39,8 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+# Seconds a database connection is kept between requests (0 closes it after each; tests use 0).
+DB_CONN_MAX_AGE: int = env.int("DB_CONN_MAX_AGE", default=60)
 # The province this installation serves: its administrative-division code (mã tỉnh, 2025).
 PROVINCE_CODE: str = env.str("PROVINCE_CODE", default="37")
 # Password of every demo account created by ``manage.py demo_province`` (never used in production).
@@ -128,7 +130,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 else:
-    _db["CONN_MAX_AGE"] = 60
+    _db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
