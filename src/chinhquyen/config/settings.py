@@ -70,7 +70,9 @@ INSTALLED_APPS = [
     "chinhquyen.directory",
     "chinhquyen.workcal",
     "chinhquyen.catalog",
+    "chinhquyen.dossiers",
     "chinhquyen.demo",
+    "chinhquyen.office",
     "chinhquyen.portal",
 ]
 

@@ -8,5 +8,6 @@ admin.site.site_title = _("chinhquyen")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("office/", include("chinhquyen.office.urls")),
     path("", include("chinhquyen.portal.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+app_name = "office"
+urlpatterns = [
+    path("auth/", include("chinhquyen.office.auth.urls")),
+]
