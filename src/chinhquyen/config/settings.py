@@ -33,6 +33,8 @@ ALLOWED_HOSTS: list[str] = env.list(
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL: str = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 EMAIL_URL: str = env.str("EMAIL_URL", default="consolemail://")
+# Shared cache (login rate limits): set to Redis or a database cache when running several processes.
+CACHE_URL: str = env.str("CACHE_URL", default="locmemcache://")
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Chính quyền điện tử <no-reply@localhost>")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
@@ -43,6 +45,11 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 DB_CONN_MAX_AGE: int = env.int("DB_CONN_MAX_AGE", default=60)
 # The province this installation serves: its administrative-division code (mã tỉnh, 2025).
 PROVINCE_CODE: str = env.str("PROVINCE_CODE", default="37")
+# The public address of the portal, printed in QR codes on slips (public lookup of a dossier).
+PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000/")
+# Agencies' signing keys and certificates (agencies/<code>/key.pem, cert.pem; trust/*.pem). Outside MEDIA_ROOT,
+# which may be served. Outside production a development CA is generated here on first use.
+SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 # Password of every demo account created by ``manage.py demo_province`` (never used in production).
 DEMO_PASSWORD: str = env.str("DEMO_PASSWORD", default="chinhquyen-demo")
 
@@ -88,6 +95,8 @@ MIDDLEWARE = [
     # Every state change is a POST protected by a CSRF token.
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made a permission change (admin, office) in the audit chain.
+    "chinhquyen.core.audit.AuditActorMiddleware",
     # Marks a session as verified by a second factor (officials' TOTP).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +146,8 @@ else:
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
+
 # --- Background tasks (django-tasks, durable in the database) ---------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -174,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+OTP_TOTP_ISSUER = "chinhquyen"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True

@@ -24,26 +24,40 @@ TRUSTED_VIEW_MODULES = ("django.views.i18n", "django.views.static", "django.cont
 
 @dataclass(frozen=True)
 class AccessPolicy:
-    """Who may use a view: everyone, any signed-in user, or users passing ``test``."""
+    """Who may use a view: everyone, any signed-in user, or users passing ``test``.
+
+    ``signed_in`` tightens what counts as signed in (e.g. a second factor verified): users failing it
+    are sent to log in again, like anonymous users, rather than refused. ``login_url`` (a URL or URL
+    name) replaces ``settings.LOGIN_URL`` for that redirect.
+    """
 
     public: bool = False
     test: UserTest | None = None
     description: str = ""
+    signed_in: UserTest | None = None
+    login_url: str | None = None
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         if self.public:
             return None
         user = request.user
-        if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if not user.is_authenticated or (self.signed_in is not None and not self.signed_in(user)):
+            return redirect_to_login(request.get_full_path(), self.login_url or settings.LOGIN_URL)
         if self.test is not None and not self.test(user):
             raise PermissionDenied
         return None
 
 
-def access(*, public: bool = False, test: UserTest | None = None, description: str = "") -> Callable[[V], V]:
+def access(
+    *,
+    public: bool = False,
+    test: UserTest | None = None,
+    description: str = "",
+    signed_in: UserTest | None = None,
+    login_url: str | None = None,
+) -> Callable[[V], V]:
     """Declare who may use a view (function or class)."""
-    policy = AccessPolicy(public=public, test=test, description=description)
+    policy = AccessPolicy(public=public, test=test, description=description, signed_in=signed_in, login_url=login_url)
 
     def decorate(view: V) -> V:
         view.access_policy = policy  # type: ignore[attr-defined]

@@ -1,0 +1,58 @@
+"""Read-only admin of dossiers: the state machine (services) is the only way to change a status."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import ApologyLetter, Dossier, DossierDocument, DossierEvent, DossierStep
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = DossierEvent
+    extra = 0
+    fields = ("at", "actor", "action", "from_status", "to_status", "reason", "internal")
+    readonly_fields = fields
+
+
+class StepInline(ReadOnlyMixin, admin.TabularInline):
+    model = DossierStep
+    fk_name = "dossier"
+    extra = 0
+    fields = ("order", "name", "agency", "role", "assignee", "state", "started_at", "due_at", "finished_at", "outcome")
+    readonly_fields = fields
+
+
+class DocumentInline(ReadOnlyMixin, admin.TabularInline):
+    model = DossierDocument
+    extra = 0
+    fields = ("kind", "name", "file", "content_type", "size", "received", "signed", "uploaded_at")
+    readonly_fields = fields
+
+
+class LetterInline(ReadOnlyMixin, admin.TabularInline):
+    model = ApologyLetter
+    extra = 0
+    fields = ("agency", "reason", "new_due_at", "state", "sent_at")
+    readonly_fields = fields
+
+
+@admin.register(Dossier)
+class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("code", "procedure", "applicant", "receiving_agency", "status", "received_at", "due_at")
+    list_filter = ("status", "channel", "receiving_agency")
+    search_fields = ("code", "applicant__name", "applicant__personal_id")
+    list_select_related = ("procedure", "applicant", "receiving_agency")
+    date_hierarchy = "received_at"
+    inlines = (StepInline, EventInline, DocumentInline, LetterInline)

@@ -1,0 +1,148 @@
+"""Due dates (hạn giải quyết) of a dossier and of its steps, from the working calendar (spec §4)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from chinhquyen.catalog.models import Procedure, ProcessTemplate, TimeUnit
+from chinhquyen.directory.models import Agency, Role
+from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.selectors import (
+    calendar_current,
+    deadline_add_calendar_days,
+    deadline_add_working_hours,
+    deadline_counting_start,
+    working_hours_between,
+)
+
+from .models import Outcome
+
+# A same-day procedure (giải quyết trong ngày) has a limit within one working day (8 h) stated in hours,
+# or under a working day; the 15:00 rule applies to it. A limit of "1 working day" is not same-day: a
+# dossier received on Friday at 16:30 is due on Monday at 16:30.
+SAME_DAY_HOURS = Decimal(8)
+
+
+def is_same_day(*, hours: Decimal, unit: str) -> bool:
+    return hours < SAME_DAY_HOURS or (hours == SAME_DAY_HOURS and unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS))
+
+
+# The default flow when a procedure has no process template: shares of the time limit.
+DEFAULT_FLOW = (
+    (Role.SPECIALIST, Decimal("0.7")),
+    (Role.LEADER, Decimal("0.2")),
+    (Role.FRONT_DESK, Decimal("0.1")),
+)
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where counting starts and the due instant (None when the procedure's limit is not known)."""
+
+    start: datetime
+    due_at: datetime | None
+    note: str = ""
+
+
+def dossier_due(*, procedure: Procedure, received_at: datetime) -> Due:
+    """Return the counting start and the due instant of a dossier received at ``received_at``."""
+    hours = procedure.time_limit_hours
+    if procedure.time_limit_unit == TimeUnit.DAYS and procedure.time_limit_value is not None:
+        # Calendar days (ngày theo lịch) count from the next working instant and never end on a day off.
+        start = deadline_counting_start(received_at=received_at)
+        due = deadline_add_calendar_days(start=start, days=int(procedure.time_limit_value))
+        return Due(start, due)
+    if hours is None or hours <= 0:
+        start = deadline_counting_start(received_at=received_at)
+        return Due(start, None, _("The procedure has no time limit in working time: no due date is set."))
+    start = deadline_counting_start(
+        received_at=received_at, same_day=is_same_day(hours=hours, unit=procedure.time_limit_unit)
+    )
+    return Due(start, deadline_add_working_hours(start=start, hours=float(hours)))
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    order: int
+    name: str
+    agency: Agency
+    role: str
+    share_hours: Decimal
+
+
+def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None) -> list[StepPlan]:
+    """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow."""
+    template = ProcessTemplate.objects.filter(procedure=procedure).first()
+    if template is not None:
+        rows = list(template.steps.select_related("agency").order_by("order"))
+        if rows:
+            return [
+                StepPlan(
+                    order=index * 10,
+                    name=row.name,
+                    agency=row.agency or receiving_agency,
+                    role=row.role,
+                    share_hours=row.share_hours,
+                )
+                for index, row in enumerate(rows, start=1)
+            ]
+    total = total_hours or Decimal(0)
+    names = {
+        Role.SPECIALIST: _("Examine and draft the result"),
+        Role.LEADER: _("Approve and sign"),
+        Role.FRONT_DESK: _("Return the result"),
+    }
+    return [
+        StepPlan(
+            order=index * 10,
+            name=str(names[role]),
+            agency=receiving_agency,
+            role=role,
+            share_hours=(total * share).quantize(Decimal("0.01")),
+        )
+        for index, (role, share) in enumerate(DEFAULT_FLOW, start=1)
+    ]
+
+
+def step_dues(*, start: datetime, due_at: datetime | None, shares: list[Decimal]) -> list[datetime | None]:
+    """Consecutive step due instants: each step ends its share of working hours after the previous one.
+
+    The last step of a dossier with a due date ends no later than the dossier's due date.
+    """
+    if due_at is None:
+        return [None] * len(shares)
+    dues: list[datetime | None] = []
+    at = start
+    for share in shares:
+        at = deadline_add_working_hours(start=at, hours=float(share)) if share > 0 else at
+        dues.append(min(at, due_at))
+    return dues
+
+
+def outcome_of(*, finished_at: datetime, due_at: datetime | None) -> str:
+    """Early before the due day, on time on the due day up to the due instant, late after it."""
+    if due_at is None:
+        return Outcome.NONE
+    if finished_at > due_at:
+        return Outcome.LATE
+    if finished_at.astimezone(TZ).date() < due_at.astimezone(TZ).date():
+        return Outcome.EARLY
+    return Outcome.ON_TIME
+
+
+def shift_by_working_seconds(due_at: datetime | None, seconds: int) -> datetime | None:
+    """Move a due instant later by ``seconds`` of working time (no working time: unchanged)."""
+    if due_at is None or seconds == 0:
+        return due_at
+    return calendar_current().add_working_time(due_at, seconds)
+
+
+def working_seconds_between(start: datetime, end: datetime) -> int:
+    return calendar_current().working_seconds_between(start, end)
+
+
+def due_soon(*, due_at: datetime | None, now: datetime) -> bool:
+    """Due within one working day from now, and not yet overdue."""
+    return due_at is not None and due_at >= now and working_hours_between(start=now, end=due_at) <= 8

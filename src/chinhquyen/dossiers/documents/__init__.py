@@ -1,0 +1,23 @@
+"""Slips, letters and registers of the one-stop desk (forms 01-07) and their digital signatures.
+
+- ``render_slip(*, kind, data) -> bytes``: a PDF from plain data (no database access);
+- ``slip_data_for(*, dossier, kind, **extra) -> dict``: that data, built from a dossier;
+- ``pdf_sign(*, pdf, agency) -> bytes`` and ``pdf_verify(*, pdf) -> SignatureCheck``: PAdES B-B;
+- ``slip_pdf_for(*, dossier, kind, sign=True, **extra) -> bytes``: the three together.
+"""
+
+from .data import register_data_for, slip_data_for
+from .issue import slip_pdf_for
+from .signing import SignatureCheck, pdf_sign, pdf_verify
+from .slips import SLIP_KINDS, render_slip
+
+__all__ = [
+    "SLIP_KINDS",
+    "SignatureCheck",
+    "pdf_sign",
+    "pdf_verify",
+    "register_data_for",
+    "render_slip",
+    "slip_data_for",
+    "slip_pdf_for",
+]

@@ -1,0 +1,358 @@
+"""Build the data of a slip from a dossier: the only place where forms meet the models.
+
+The keys are those documented in ``slips.py``. Dates stay ``datetime`` objects: ``render_slip``
+formats them in Vietnamese style.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urljoin
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+# Models are imported inside the functions: this package must import before the app registry is ready.
+if TYPE_CHECKING:
+    from chinhquyen.directory.models import Agency, User
+
+    from ..models import Dossier, DossierStep
+
+# Where the public lookup lives when the portal has not named its page (``portal:dossier_lookup``).
+DEFAULT_LOOKUP_PATH = "/tra-cuu-ho-so/"
+_DIVISION_PREFIXES = ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu ")
+
+
+def slip_data_for(*, dossier: "Dossier | None", kind: str, **extra: Any) -> dict[str, Any]:
+    """Return the data of form ``kind`` for ``dossier``; ``extra`` keys override or complete it.
+
+    Useful extras: ``lookup_url`` (the absolute URL behind the QR code; built from
+    ``settings.PUBLIC_BASE_URL`` when absent), ``number``, ``register`` {book, line}, ``return_place``,
+    ``contact``. Form 07 covers many dossiers: pass ``dossiers``, ``date_from``, ``date_to`` and
+    ``agency`` (see :func:`register_data_for`) and ``dossier=None``.
+    """
+    if kind == "07":
+        return register_data_for(**extra)
+    if dossier is None:
+        raise ValueError(f"Form {kind} needs a dossier.")
+    builders = {"01": _receipt, "02": _supplement, "03": _refusal, "04": _apology, "05": _stop, "06": _control}
+    if kind not in builders:
+        raise ValueError(f"Unknown slip kind {kind!r}.")
+    # The slips are Vietnamese legal forms whatever the officer's interface language.
+    with translation.override("vi"):
+        data = _common(dossier, agency=dossier.receiving_agency)
+        data.update(builders[kind](dossier))
+        data["lookup_url"] = extra.pop("lookup_url", None) or lookup_url_for(dossier)
+    data.update(extra)
+    return data
+
+
+def register_data_for(
+    *,
+    agency: "Agency",
+    dossiers: Iterable["Dossier"],
+    date_from: date,
+    date_to: date,
+    book: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    """Data of the tracking register (form 07): one row per dossier, in the order given."""
+    with translation.override("vi"):
+        if isinstance(dossiers, QuerySet):
+            dossiers = dossiers.select_related("procedure", "applicant", "receiving_agency").prefetch_related(
+                "steps__agency"
+            )
+        rows = []
+        for line, d in enumerate(dossiers, start=1):
+            snap = d.applicant_snapshot or {}
+            lead = _lead_agency(d)
+            rows.append(
+                {
+                    "line": str(line),
+                    "code": d.code,
+                    "procedure": d.procedure.name,
+                    "applicant": snap.get("name") or d.applicant.name,
+                    "address": snap.get("address", ""),
+                    "phone": snap.get("phone", ""),
+                    "lead_agency": lead.name if lead else d.receiving_agency.name,
+                    "received_at": d.received_at,
+                    "due_at": d.due_at,
+                    "returned_at": d.returned_at,
+                    "return_method": d.get_return_method_display() if d.return_method else "",
+                }
+            )
+        data = {
+            "agency": _agency(agency),
+            "place": place_of(agency),
+            "issued_at": timezone.now(),
+            "period": {"from": date_from, "to": date_to},
+            "book": book,
+            "rows": rows,
+        }
+    data.update(extra)
+    return data
+
+
+def lookup_url_for(dossier: "Dossier") -> str:
+    """The public lookup page of the dossier, with the secret printed on the receipt."""
+    try:
+        path = reverse("portal:dossier_lookup")
+    except NoReverseMatch:
+        path = DEFAULT_LOOKUP_PATH
+    base = getattr(settings, "PUBLIC_BASE_URL", "") or "http://localhost:8000/"
+    query = {"ma": dossier.code} | ({"k": dossier.lookup_secret} if dossier.lookup_secret else {})
+    return f"{urljoin(base, path)}?{urlencode(query)}"
+
+
+def place_of(agency: "Agency") -> str:
+    """The place name of the date line ("Thanh Hóa, ngày …"): the agency's commune or province."""
+    from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+
+    for node in [agency, *agency.ancestors()]:
+        code = node.division_code
+        try:
+            if len(code) == 5:
+                name = Ward.from_code(WardCode(int(code))).name
+            elif len(code) == 2:
+                name = Province.from_code(ProvinceCode(int(code))).name
+            else:
+                continue
+        except (ValueError, KeyError):
+            continue
+        return _strip_division(name)
+    try:
+        return _strip_division(Province.from_code(ProvinceCode(int(settings.PROVINCE_CODE))).name)
+    except (ValueError, KeyError):
+        return ""
+
+
+def person_name(user: "User | None") -> str:
+    """A Vietnamese full name: family name first ("Nguyễn Văn A")."""
+    if user is None:
+        return ""
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
+def _strip_division(name: str) -> str:
+    for prefix in _DIVISION_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _agency(agency: "Agency") -> dict[str, str]:
+    return {
+        "name": agency.name,
+        "parent_name": agency.parent.name if agency.parent_id and agency.parent else "",
+        "code": agency.code,
+        "address": agency.address,
+        "phone": agency.phone,
+    }
+
+
+def _applicant(snap: dict[str, Any], fallback_name: str) -> dict[str, str]:
+    return {
+        "name": snap.get("name") or fallback_name,
+        "id_number": snap.get("personal_id") or snap.get("tax_code") or "",
+        "address": snap.get("address") or "",
+        "phone": snap.get("phone") or "",
+        "email": snap.get("email") or "",
+    }
+
+
+def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
+    snap = dossier.applicant_snapshot or {}
+    data: dict[str, Any] = {
+        "agency": _agency(agency),
+        "place": place_of(agency),
+        "issued_at": timezone.now(),
+        "code": dossier.code,
+        "lookup_secret": dossier.lookup_secret,
+        "applicant": _applicant(snap, dossier.applicant.name),
+        "procedure": {"code": dossier.procedure.code, "name": dossier.procedure.name},
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+    }
+    if snap.get("representative"):
+        # An organisation's legal representative; an authorised person can be passed as an extra
+        # (``representative={"name": …, "kind": "authorised", "authorisation": …}``).
+        data["representative"] = {"name": snap["representative"], "kind": "legal"}
+    return data
+
+
+def _last_event(dossier: "Dossier", action: str) -> Any:
+    return dossier.events.filter(action=action).order_by("-at", "-pk").first()
+
+
+def _receipt(dossier: "Dossier") -> dict[str, Any]:
+    from ..models import Channel, DocumentKind
+
+    rows: dict[object, dict[str, Any]] = {}
+    docs = dossier.documents.filter(kind=DocumentKind.COMPONENT).select_related("required_document")
+    for doc in docs.order_by("pk"):
+        # At the counter only what the officer ticked was received; online, every upload was.
+        if not doc.received and dossier.channel == Channel.COUNTER:
+            continue
+        rd = doc.required_document
+        key = rd.pk if rd is not None else f"doc-{doc.pk}"
+        if key in rows:
+            continue
+        if rd is not None:
+            originals, copies = rd.originals or 0, rd.copies or 0
+            if not originals and not copies:
+                originals = 1
+            rows[key] = {"name": rd.name, "originals": originals, "copies": copies}
+        else:
+            rows[key] = {"name": doc.name, "originals": 0, "copies": 1}
+    receive = _last_event(dossier, "receive")
+    return {
+        "documents": list(rows.values()),
+        "sets": "01",
+        "time_limit": _time_limit(dossier),
+        "return_place": dossier.receiving_agency.name,
+        "officer": {"name": person_name(receive.actor if receive else None)},
+        "issued_at": dossier.received_at or timezone.now(),
+    }
+
+
+def _supplement(dossier: "Dossier") -> dict[str, Any]:
+    event = _last_event(dossier, "request_supplement")
+    officer = person_name(event.actor if event else None)
+    phone = (event.actor.phone if event and event.actor else "") or dossier.receiving_agency.phone
+    return {
+        "items": list((event.data or {}).get("items", [])) if event else [],
+        "reason": event.reason if event else "",
+        "contact": {"name": officer, "phone": phone},
+        "officer": {"name": officer},
+        "issued_at": event.at if event else timezone.now(),
+    }
+
+
+def _refusal(dossier: "Dossier") -> dict[str, Any]:
+    event = _last_event(dossier, "refuse")
+    reasons = list((event.data or {}).get("reasons", [])) if event else []
+    return {
+        "reasons": reasons or ([event.reason] if event and event.reason else []),
+        "officer": {"name": person_name(event.actor if event else None)},
+        "issued_at": event.at if event else timezone.now(),
+    }
+
+
+def _apology(dossier: "Dossier") -> dict[str, Any]:
+    letter = dossier.apology_letters.select_related("agency__parent").order_by("-pk").first()
+    if letter is None:
+        raise ValueError(f"Dossier {dossier.code} has no apology letter.")
+    return {
+        # The letter comes from the agency at fault, whose head signs it.
+        "agency": _agency(letter.agency),
+        "place": place_of(letter.agency),
+        "receiving_agency": dossier.receiving_agency.name,
+        "original_due_at": letter.old_due_at or dossier.original_due_at,
+        "new_due_at": letter.new_due_at,
+        "reason": letter.reason,
+        "signer": _signer(letter.approved_by, letter.agency),
+        "issued_at": letter.sent_at or timezone.now(),
+    }
+
+
+def _stop(dossier: "Dossier") -> dict[str, Any]:
+    event = _last_event(dossier, "stop")
+    # The notice comes from the agency competent to decide, whose leader stopped the dossier.
+    agency = _lead_agency(dossier) or dossier.receiving_agency
+    return {
+        "agency": _agency(agency),
+        "place": place_of(agency),
+        "reason": event.reason if event else "",
+        "stopped_at": timezone.localdate(event.at) if event else timezone.localdate(),
+        "signer": _signer(event.actor if event else None, agency),
+        "issued_at": event.at if event else timezone.now(),
+    }
+
+
+def _signer(user: "User | None", agency: "Agency") -> dict[str, str]:
+    """Name and job title (e.g. "Chủ tịch"); without a title the form prints "Thủ trưởng cơ quan"."""
+    from chinhquyen.directory.models import StaffRole
+
+    title = ""
+    if user is not None:
+        titles = StaffRole.objects.filter(user=user, agency=agency).exclude(title="").values_list("title", flat=True)
+        title = titles.first() or ""
+    return {"name": person_name(user), "title": title}
+
+
+def _control(dossier: "Dossier") -> dict[str, Any]:
+    from chinhquyen.directory.models import Role
+
+    steps = list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
+    by_pk = {s.pk: s for s in steps}
+    lead = _lead_agency(dossier)
+    handoffs: list[dict[str, Any]] = []
+    for event in dossier.events.filter(action__in=_HANDOFF_ACTIONS).select_related("actor").order_by("at", "pk"):
+        data = event.data or {}
+        source: DossierStep | None
+        target: DossierStep | None
+        if event.action == "receive":
+            # The reception step, when the process has one, is the giver; otherwise the counter itself.
+            source = steps[0] if len(steps) > 1 and steps[0].role == Role.FRONT_DESK else None
+            target = steps[1] if source is not None else (steps[0] if steps else None)
+        elif event.action == "consult_agency":
+            target = _step(by_pk, data.get("step"))
+            earlier = [s for s in steps if target is not None and s.order < target.order]
+            source = earlier[-1] if earlier else None
+        else:
+            source, target = _step(by_pk, data.get("from_step")), _step(by_pk, data.get("to_step"))
+        if target is None:
+            continue
+        handoffs.append(
+            {
+                **_unit("from", source, fallback=dossier.receiving_agency.name),
+                # Whoever acted handed the file over, claimed or not.
+                "from_person": person_name(event.actor) or (person_name(source.assignee) if source else ""),
+                **_unit("to", target, fallback=""),
+                "at": event.at,
+                "outcome": data.get("outcome") or (source.outcome if source is not None else ""),
+                "note": event.reason if event.action != "receive" else "",
+            }
+        )
+    others = []
+    for s in steps:
+        if s.agency_id not in (dossier.receiving_agency_id, lead.pk if lead else None) and s.agency.name not in others:
+            others.append(s.agency.name)
+    return {
+        "lead_agency": lead.name if lead else dossier.receiving_agency.name,
+        "coordinating_agencies": others,
+        "handoffs": handoffs,
+    }
+
+
+_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency")
+
+
+def _step(by_pk: dict[int, "DossierStep"], pk: object) -> "DossierStep | None":
+    return by_pk.get(pk) if isinstance(pk, int) else None
+
+
+def _unit(side: str, step: "DossierStep | None", *, fallback: str) -> dict[str, str]:
+    if step is None:
+        return {f"{side}_unit": fallback, f"{side}_person": ""}
+    return {f"{side}_unit": f"{step.name} - {step.agency.name}", f"{side}_person": person_name(step.assignee)}
+
+
+def _lead_agency(dossier: "Dossier") -> "Agency | None":
+    from chinhquyen.directory.models import Role
+
+    # The lead (chủ trì) agency is the one whose leader signs the result: the last processing step's.
+    # Filtered in Python so that a prefetched ``steps__agency`` (the register) costs no query.
+    steps = sorted((s for s in dossier.steps.all() if s.role != Role.FRONT_DESK), key=lambda s: (s.order, s.pk))
+    return steps[-1].agency if steps else None
+
+
+def _time_limit(dossier: "Dossier") -> str:
+    p = dossier.procedure
+    if p.time_limit_text:
+        return p.time_limit_text
+    if p.time_limit_value is not None and p.time_limit_unit:
+        return f"{p.time_limit_value.normalize():f} {p.get_time_limit_unit_display()}"
+    return ""

@@ -1,0 +1,30 @@
+"""One call for the pages: build, render and sign a dossier's slip."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .data import slip_data_for
+from .signing import pdf_sign
+from .slips import render_slip
+
+if TYPE_CHECKING:
+    from ..models import Dossier
+
+
+@dataclass(frozen=True)
+class _Issuer:
+    code: str
+    name: str
+
+
+def slip_pdf_for(*, dossier: "Dossier | None", kind: str, sign: bool = True, **extra: Any) -> bytes:
+    """Return form ``kind`` of ``dossier`` as a PDF, signed by the agency in its header.
+
+    The issuing agency is the receiving agency, or for form 04 the agency at fault and for form 05 the
+    agency that stopped the dossier (see ``data.slip_data_for``); ``extra`` is passed on to it.
+    """
+    data = slip_data_for(dossier=dossier, kind=kind, **extra)
+    pdf = render_slip(kind=kind, data=data)
+    if not sign:
+        return pdf
+    return pdf_sign(pdf=pdf, agency=_Issuer(code=data["agency"]["code"], name=data["agency"]["name"]))

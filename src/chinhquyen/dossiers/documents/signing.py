@@ -1,0 +1,121 @@
+"""PAdES signing of slips and results with an agency's key, and verification against the trust roots."""
+
+import asyncio
+import io
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from .pki import SigningAgency, agency_credentials, pki_dir, trust_roots
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The outcome of :func:`pdf_verify`.
+
+    ``intact``: every signature's digest matches and covers its revision, and nothing but permitted
+    additions (later signatures) came after; ``trusted``: every signer chains to a trust root.
+    """
+
+    signed: bool
+    intact: bool
+    trusted: bool
+    signer: str
+    signers: tuple[str, ...]
+    summary: str
+
+    @property
+    def valid(self) -> bool:
+        return self.signed and self.intact and self.trusted
+
+
+def pdf_sign(*, pdf: bytes, agency: SigningAgency) -> bytes:
+    """Sign ``pdf`` (PAdES B-B, SHA-256) with the agency's key; earlier signatures stay valid."""
+    signer = _signer(agency)
+    existing = len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures)
+    meta = signers.PdfSignatureMetadata(
+        field_name=f"Signature{existing + 1}",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        name=agency.name,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    # A fixed reservation skips pyhanko's dry-run signature used to size it (an ECDSA CMS blob is ~1.5 kB).
+    out = _run(lambda: signers.async_sign_pdf(writer, meta, signer=signer, bytes_reserved=8192))
+    return bytes(out.getvalue())
+
+
+def pdf_verify(*, pdf: bytes) -> SignatureCheck:
+    """Check every signature in ``pdf`` against the platform's trust roots (no network access)."""
+    try:
+        embedded = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is simply not a valid signed PDF
+        return SignatureCheck(False, False, False, "", (), f"unreadable: {exc}")
+    if not embedded:
+        return SignatureCheck(False, False, False, "", (), "unsigned")
+    roots = trust_roots()
+    intact = trusted = True
+    names: list[str] = []
+    summaries: list[str] = []
+    for sig in embedded:
+        # A fresh context per signature: they cache paths and are closed after use.
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        try:
+            status = _run(partial(async_validate_pdf_signature, sig, signer_validation_context=context))
+        except Exception as exc:  # noqa: BLE001 - a mangled signature dictionary is a failed check, not a crash
+            intact = trusted = False
+            summaries.append(f"error: {exc}")
+            continue
+        covered = status.coverage in (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION)
+        intact = intact and status.intact and status.valid and covered and status.docmdp_ok is not False
+        trusted = trusted and status.trusted
+        names.append(status.signing_cert.subject.native.get("common_name", ""))
+        summaries.append(status.summary())
+    return SignatureCheck(True, intact, trusted, names[-1] if names else "", tuple(names), "; ".join(summaries))
+
+
+_signers: dict[tuple[str, str, str], tuple[int, Any]] = {}
+
+
+def _signer(agency: SigningAgency) -> Any:
+    # Loading and parsing the PEM files costs more than a signature: keep the signer, reload when the files change.
+    # The name is part of the key: a renamed agency gets a certificate in its new name (test CA).
+    key_file = pki_dir() / "agencies" / agency.code / "key.pem"
+    cache_key = (str(pki_dir()), agency.code, agency.name)
+    cached = _signers.get(cache_key)
+    if cached is not None and key_file.exists() and cached[0] == key_file.stat().st_mtime_ns:
+        return cached[1]
+    creds = agency_credentials(agency)
+    signer = signers.SimpleSigner(
+        signing_cert=creds.cert,
+        signing_key=creds.key,
+        cert_registry=SimpleCertificateStore.from_certs([creds.cert, *creds.chain]),
+    )
+    if signer.signing_cert is None:
+        raise SigningError(f"No certificate for agency {agency.code}.")
+    _signers[cache_key] = (key_file.stat().st_mtime_ns, signer)
+    return signer
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    # pyhanko's sync wrappers call asyncio.run(), which fails inside a running loop (async views,
+    # Playwright tests): run the coroutine on a private loop in a worker thread there.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()

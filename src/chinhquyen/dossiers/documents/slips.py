@@ -1,0 +1,163 @@
+"""Render the one-stop slips, letters and registers (forms 01-07) to PDF with typst.
+
+``render_slip`` takes plain data (dicts, lists, strings, numbers, dates): it never touches the
+database, so it can be tested and reused (previews, batch printing) without models.
+``data.slip_data_for`` builds that data from a dossier.
+
+Keys read by the templates (all optional; an empty field prints as a blank to fill in by hand):
+
+- every kind: ``agency`` {name, parent_name, code}, ``number`` (số phiếu), ``place`` and
+  ``issued_at`` (the "…, ngày … tháng … năm …" line; ``issued_at`` defaults to now), ``code``,
+  ``lookup_url`` (the QR code's target), ``lookup_secret``, ``applicant`` and ``representative``
+  {name, id_number, address, phone, email; representative also kind ("legal" or "authorised") and
+  authorisation}, ``procedure``
+  {code, name}, ``request`` (defaults to the procedure's name), ``officer`` / ``signer`` {name, title};
+- "01": ``documents`` [{name, originals, copies}], ``sets``, ``time_limit``, ``received_at``,
+  ``due_at``, ``return_place``, ``register`` {book, line};
+- "02": ``items`` [str], ``reason``, ``contact`` {name, phone};
+- "03": ``reasons`` [str];
+- "04": ``receiving_agency`` (str), ``received_at``, ``original_due_at``, ``reason``, ``new_due_at``
+  (``agency`` is the agency at fault, whose head signs);
+- "05": ``received_at``, ``due_at``, ``stopped_at``, ``reason``;
+- "06": ``lead_agency``, ``coordinating_agencies`` [str], ``received_at``, ``due_at``,
+  ``handoffs`` [{from_unit, from_person, to_unit, to_person, at, outcome (early/on_time/late), note}];
+- "07": ``period`` {from, to}, ``book``, ``rows`` [{line, code, procedure, applicant, address, phone,
+  lead_agency, received_at, due_at, returned_at, return_method}].
+"""
+
+import functools
+import io
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import segno
+import typst
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.core.text import clean
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass(frozen=True)
+class SlipKind:
+    code: str
+    label: Promise
+    lists: tuple[str, ...]  # keys that templates iterate over: always present, [] when missing
+    qr: bool = True
+
+
+SLIP_KINDS: dict[str, SlipKind] = {
+    k.code: k
+    for k in (
+        SlipKind("01", _("Receipt and appointment slip"), ("documents",)),
+        SlipKind("02", _("Supplement request"), ("items",)),
+        SlipKind("03", _("Refusal slip"), ("reasons",)),
+        SlipKind("04", _("Apology and extension letter"), ()),
+        SlipKind("05", _("Notice of stopping the dossier"), ()),
+        SlipKind("06", _("Process-control slip"), ("handoffs", "coordinating_agencies")),
+        # The register covers many dossiers: one QR code would point nowhere useful.
+        SlipKind("07", _("Tracking register"), ("rows",), qr=False),
+    )
+}
+
+
+def render_slip(*, kind: str, data: dict[str, Any]) -> bytes:
+    """Render form ``kind`` ("01".."07") filled with ``data`` and return the PDF bytes."""
+    spec = SLIP_KINDS.get(kind)
+    if spec is None:
+        raise ValueError(f"Unknown slip kind {kind!r}; expected one of {sorted(SLIP_KINDS)}.")
+    prepared = prepare_data(data)
+    prepared.setdefault("issued_at", prepare_data({"t": timezone.now()})["t"])
+    for key in spec.lists:
+        if not isinstance(prepared.get(key), list):
+            prepared[key] = []
+    # A document may be given by its name alone.
+    prepared["documents"] = [d if isinstance(d, dict) else {"name": d} for d in prepared.get("documents") or []]
+    inputs = {"data": json.dumps(prepared, ensure_ascii=False)}
+    url = prepared.get("lookup_url")
+    if spec.qr and isinstance(url, str) and url:
+        inputs["qr_svg"] = qr_svg(url)
+    compiler, lock = _compiler(kind)
+    # A typst Compiler is not re-entrant: one render at a time per template.
+    with lock:
+        # PDF/A-2b for archiving; PDF/UA-1 so screen readers get a tagged document (it also forces alt text).
+        pdf = compiler.compile(sys_inputs=inputs, pdf_standards=["a-2b", "ua-1"])
+    if not isinstance(pdf, bytes):  # only PNG/SVG output comes as a list of pages
+        raise TypeError(f"typst returned {type(pdf).__name__} for a PDF")
+    return pdf
+
+
+@functools.lru_cache(maxsize=1024)
+def qr_svg(url: str) -> str:
+    """Return the QR code of ``url`` as SVG (vector, so it prints sharp at any size)."""
+    # Cached: choosing the best mask takes most of a render (~5 ms), and a dossier's slips share one URL.
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", border=2, xmldecl=False)
+    return buf.getvalue().decode()
+
+
+_compilers: dict[str, tuple[typst.Compiler, threading.Lock]] = {}
+_compilers_lock = threading.Lock()
+
+
+def _compiler(kind: str) -> tuple[typst.Compiler, threading.Lock]:
+    # Building a Compiler loads the fonts (about 4x the cost of a render): build one per template, once.
+    with _compilers_lock:
+        if kind not in _compilers:
+            compiler = typst.Compiler(
+                str(TEMPLATE_DIR / f"slip-{kind}.typ"),
+                root=str(TEMPLATE_DIR),
+                # Only the fonts embedded in typst (Libertinus Serif covers Vietnamese): the same PDF on every machine.
+                ignore_system_fonts=True,
+            )
+            _compilers[kind] = (compiler, threading.Lock())
+        return _compilers[kind]
+
+
+def prepare_data(value: Any) -> Any:
+    """Make ``value`` JSON-ready for the templates: NFC strings, dates in Vietnamese style."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str | Promise):
+        return clean(str(value))
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, int | Decimal | float):
+        return str(value)
+    if isinstance(value, dict):
+        return {clean(str(k)): prepare_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [prepare_data(v) for v in value]
+    return clean(str(value))
+
+
+def format_datetime(value: datetime) -> dict[str, str]:
+    """Renderings of a moment in local time: "14 giờ 30 phút, ngày 20/11/2026" and friends."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    time = f"{local.hour:02d} giờ {local.minute:02d} phút"
+    day = format_date(local.date())
+    return {
+        **day,
+        "text": f"{time}, ngày {day['date']}",
+        "time": time,
+        "cell": f"{time}\nngày {day['date']}",
+    }
+
+
+def format_date(value: date) -> dict[str, str]:
+    """Renderings of a day: "20/11/2026" and "ngày 20 tháng 11 năm 2026"."""
+    # Decree 30/2020: days below 10 and the months 1 and 2 take a leading zero in the long form.
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    long = f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    short = f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return {"text": short, "date": short, "cell": short, "long": long, "long_cap": "N" + long[1:]}

@@ -1,0 +1,41 @@
+"""Models of the dossiers app, split by entity."""
+
+from .children import (
+    ApologyLetter,
+    DocumentKind,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    LetterState,
+    StepState,
+    document_path,
+)
+from .dossier import (
+    OPEN_STATUSES,
+    Channel,
+    Dossier,
+    DossierCodeSequence,
+    DossierStatus,
+    Outcome,
+    ReturnMethod,
+    Substatus,
+)
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ApologyLetter",
+    "Channel",
+    "DocumentKind",
+    "Dossier",
+    "DossierCodeSequence",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierStatus",
+    "DossierStep",
+    "LetterState",
+    "Outcome",
+    "ReturnMethod",
+    "StepState",
+    "Substatus",
+    "document_path",
+]

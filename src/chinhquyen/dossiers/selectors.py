@@ -1,0 +1,149 @@
+"""Reads of the dossiers app: inbox, lookup, search, timeline and the actions a user may take.
+
+Officials see only dossiers their agencies are part of: received by one of them, or with a step in
+one of them. A dossier outside that set is "not found", never "forbidden", so its existence is not
+revealed.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.directory.models import Role, User
+from chinhquyen.workcal.engine import TZ
+
+from .deadlines import due_soon
+from .errors import DossierNotFound
+from .models import Dossier, DossierEvent, DossierStatus, DossierStep
+from .transitions import transition_actions, user_roles_load
+
+# Statuses in which the front desk has something to do: decide on reception, hand the result over.
+FRONT_DESK_QUEUE = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RESOLVED)
+# Statuses in which the active step's officer has something to do (5 and 6 wait on the applicant).
+STEP_QUEUE = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
+_RELATED = ("procedure", "applicant", "receiving_agency", "active_step", "active_step__agency")
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    dossier: Dossier
+    step: DossierStep | None
+    due_at: datetime | None
+    due_soon: bool
+    overdue: bool
+
+
+def dossier_visible_to(*, officer: User) -> QuerySet[Dossier]:
+    """The dossiers the officer's agencies may see."""
+    agency_ids = {agency_id for agency_id, _role in user_roles_load(user=officer)}
+    if not agency_ids:
+        return Dossier.objects.none()
+    in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
+    return Dossier.objects.filter(Q(receiving_agency_id__in=agency_ids) | Exists(in_step))
+
+
+def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> list[InboxRow]:
+    """What the officer has to act on, most urgent first (overdue, then by due date, undated last)."""
+    now = now or timezone.now()
+    roles = user_roles_load(user=officer)
+    if not roles:
+        return []
+    mine = Q()
+    for agency_id, role in roles:
+        mine |= Q(active_step__agency_id=agency_id, active_step__role=role)
+    # An assigned step belongs to its assignee; an unassigned one to everyone holding the role.
+    mine &= Q(active_step__assignee__isnull=True) | Q(active_step__assignee=officer)
+    query = Q(status__in=STEP_QUEUE) & mine
+    front_desk = [agency_id for agency_id, role in roles if role == Role.FRONT_DESK]
+    if front_desk:
+        query |= Q(status__in=FRONT_DESK_QUEUE, receiving_agency_id__in=front_desk)
+    dossiers = (
+        Dossier.objects.filter(query)
+        .select_related(*_RELATED)
+        .order_by(F("due_at").asc(nulls_last=True), "received_at", "created_at", "pk")[:limit]
+    )
+    rows = []
+    for d in dossiers:
+        step = d.active_step if d.status in STEP_QUEUE else None
+        due = step.due_at if step is not None and step.due_at is not None else d.due_at
+        rows.append(
+            InboxRow(
+                dossier=d,
+                step=step,
+                due_at=due,
+                due_soon=due_soon(due_at=due, now=now),
+                overdue=due is not None and due < now,
+            )
+        )
+    rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
+    return rows
+
+
+def dossier_get_for_officer(*, officer: User, code_or_pk: str | int) -> Dossier:
+    """One dossier the officer's agencies may see, by code or primary key; else DossierNotFound."""
+    dossiers = dossier_visible_to(officer=officer).select_related(*_RELATED)
+    key = str(code_or_pk).strip()
+    found = dossiers.filter(pk=int(key)).first() if key.isdigit() else dossiers.filter(code=key).first()
+    if found is None:
+        raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": key})
+    return found
+
+
+def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
+    """One of the applicant's own dossiers; else DossierNotFound."""
+    found = Dossier.objects.select_related(*_RELATED).filter(pk=pk, applicant__user=user).first()
+    if found is None or not user.is_authenticated:
+        raise DossierNotFound(_("No dossier %(key)s among yours.") % {"key": pk})
+    return found
+
+
+def dossier_search(
+    *,
+    officer: User,
+    code: str = "",
+    applicant: str = "",
+    procedure_id: int | None = None,
+    status: int | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    limit: int = 100,
+) -> list[Dossier]:
+    """Search the dossiers the officer may see; dates are days in Vietnam time, both included."""
+    dossiers = dossier_visible_to(officer=officer)
+    if code.strip():
+        dossiers = dossiers.filter(code__icontains=code.strip())
+    if applicant.strip():
+        text = applicant.strip()
+        dossiers = dossiers.filter(
+            Q(applicant__name__icontains=text) | Q(applicant__personal_id=text) | Q(applicant__tax_code=text)
+        )
+    if procedure_id is not None:
+        dossiers = dossiers.filter(procedure_id=procedure_id)
+    if status is not None:
+        dossiers = dossiers.filter(status=status)
+    if received_from is not None:
+        dossiers = dossiers.filter(received_at__gte=datetime.combine(received_from, datetime.min.time(), TZ))
+    if received_to is not None:
+        dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to, datetime.max.time(), TZ))
+    return list(dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")[:limit])
+
+
+def dossier_timeline(*, dossier: Dossier, for_applicant: bool = False) -> list[DossierEvent]:
+    """The dossier's events in order; the applicant does not see internal ones."""
+    events = DossierEvent.objects.filter(dossier=dossier).select_related("actor")
+    if for_applicant:
+        events = events.filter(internal=False)
+    return list(events.order_by("at", "pk"))
+
+
+def dossier_steps(*, dossier: Dossier) -> list[DossierStep]:
+    """The steps in order (for the process-control slip, form 06)."""
+    return list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
+
+
+def dossier_actions_for(*, dossier: Dossier, user: User) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` now (for buttons); letters have their own checks."""
+    return transition_actions(dossier=dossier, user=user)

@@ -1,0 +1,60 @@
+"""Services (writes) of the dossiers app: every change to a dossier goes through one of these."""
+
+from .base import Change, dossier_event_hook_add, dossier_event_hook_remove, transition_apply
+from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
+from .processing import (
+    dossier_approve,
+    dossier_claim,
+    dossier_consult_agency,
+    dossier_forward,
+    dossier_issue_result,
+    dossier_payment_confirmed,
+    dossier_reassign,
+    dossier_request_payment,
+    dossier_return,
+    dossier_send_back,
+    dossier_stop,
+)
+from .reception import (
+    applicant_snapshot,
+    dossier_create_at_counter,
+    dossier_document_add,
+    dossier_documents_mark_received,
+    dossier_receive,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_submit_online,
+    dossier_supplement_provided,
+    dossier_withdraw,
+)
+
+__all__ = [
+    "Change",
+    "apology_letter_approve",
+    "apology_letter_draft",
+    "apology_letter_send",
+    "applicant_snapshot",
+    "dossier_approve",
+    "dossier_claim",
+    "dossier_consult_agency",
+    "dossier_create_at_counter",
+    "dossier_document_add",
+    "dossier_documents_mark_received",
+    "dossier_event_hook_add",
+    "dossier_event_hook_remove",
+    "dossier_forward",
+    "dossier_issue_result",
+    "dossier_payment_confirmed",
+    "dossier_reassign",
+    "dossier_receive",
+    "dossier_refuse",
+    "dossier_request_payment",
+    "dossier_request_supplement",
+    "dossier_return",
+    "dossier_send_back",
+    "dossier_stop",
+    "dossier_submit_online",
+    "dossier_supplement_provided",
+    "dossier_withdraw",
+    "transition_apply",
+]

@@ -1,0 +1,89 @@
+"""Apology and extension letters (phiếu xin lỗi và hẹn lại, form 04): draft, approve, send."""
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import User
+
+from ..deadlines import working_seconds_between
+from ..models import ApologyLetter, Dossier, LetterState
+from .base import transition_apply
+from .steps import iso, steps_shift
+
+
+def apology_letter_draft(
+    *,
+    by: User,
+    dossier: Dossier,
+    reason: str,
+    new_due_at: datetime,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> ApologyLetter:
+    """Draft the letter for the agency at fault: the agency of the active step."""
+    if not clean(reason):
+        raise InvalidInput(_("Give the reason for the delay."), code="reason_required", field="reason")
+    with transition_apply(by=by, dossier=dossier, action="letter_draft", expected_version=expected_version, at=at) as c:
+        d = c.dossier
+        assert d.active_step is not None  # noqa: S101 - the STEP_AGENCY scope refuses a dossier without one
+        if d.due_at is None or new_due_at <= d.due_at:
+            raise InvalidInput(
+                _("The new due date must be later than the current one."), code="new_due_at", field="new_due_at"
+            )
+        letter = ApologyLetter.objects.create(
+            dossier=d,
+            agency_id=d.active_step.agency_id,
+            reason=clean(reason),
+            old_due_at=d.due_at,
+            new_due_at=new_due_at,
+            drafted_by=by,
+        )
+        c.reason = letter.reason
+        c.data = {"letter": letter.pk, "new_due_at": iso(new_due_at)}
+    return letter
+
+
+def apology_letter_approve(
+    *, by: User, letter: ApologyLetter, at: datetime | None = None, expected_version: int | None = None
+) -> ApologyLetter:
+    """The head of the agency at fault approves the letter."""
+    with transition_apply(
+        by=by,
+        dossier=letter.dossier_id,
+        action="letter_approve",
+        expected_version=expected_version,
+        agency_id=letter.agency_id,
+        subject=letter,
+    ) as c:
+        letter.state, letter.approved_by = LetterState.APPROVED, by
+        letter.save(update_fields=["state", "approved_by"])
+        c.data = {"letter": letter.pk}
+    return letter
+
+
+def apology_letter_send(
+    *, by: User, letter: ApologyLetter, at: datetime | None = None, expected_version: int | None = None
+) -> ApologyLetter:
+    """Send the letter (at least one working day before the due date): the due date moves, once."""
+    with transition_apply(
+        by=by,
+        dossier=letter.dossier_id,
+        action="letter_send",
+        expected_version=expected_version,
+        at=at,
+        agency_id=letter.agency_id,
+        subject=letter,
+    ) as c:
+        d = c.dossier
+        old_due = d.due_at
+        assert old_due is not None  # noqa: S101 - the guard refuses a dossier without a due date
+        steps_shift(d, seconds=working_seconds_between(old_due, letter.new_due_at))
+        c.set(due_at=letter.new_due_at, extended_at=c.at)
+        letter.state, letter.sent_at = LetterState.SENT, c.at
+        letter.save(update_fields=["state", "sent_at"])
+        c.reason = letter.reason
+        c.data = {"letter": letter.pk, "old_due_at": iso(old_due), "new_due_at": iso(letter.new_due_at)}
+    return letter

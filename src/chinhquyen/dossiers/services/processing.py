@@ -1,0 +1,288 @@
+"""Processing (giải quyết): claiming, moving between steps, payment, approval, result and return."""
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import Agency, Role, User
+from chinhquyen.workcal.selectors import deadline_add_working_hours
+
+from ..deadlines import outcome_of
+from ..errors import TransitionRefused
+from ..models import (
+    DocumentKind,
+    Dossier,
+    DossierDocument,
+    DossierStep,
+    ReturnMethod,
+    StepState,
+    Substatus,
+)
+from ..uploads import upload_check
+from .base import transition_apply
+from .steps import assignee_check, iso, step_advance, step_finish, step_start
+
+# The time an agency consulted (liên thông) gets to answer, in working hours.
+CONSULT_HOURS = 8
+
+
+def dossier_claim(
+    *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Take the active step for oneself (nhận xử lý)."""
+    with transition_apply(by=by, dossier=dossier, action="claim", expected_version=expected_version, at=at) as c:
+        step = c.dossier.active_step
+        assert step is not None  # noqa: S101 - the STEP scope refuses a dossier without one
+        step.assignee = by
+        step.save(update_fields=["assignee"])
+        c.data = {"step": step.pk}
+    return c.dossier
+
+
+def dossier_forward(
+    *,
+    by: User,
+    dossier: Dossier,
+    note: str = "",
+    to_user: User | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Finish the active step (early / on time / late) and hand over to the next one (chuyển bước)."""
+    with transition_apply(by=by, dossier=dossier, action="forward", expected_version=expected_version, at=at) as c:
+        done = c.dossier.active_step
+        nxt = step_advance(c.dossier, at=c.at, to_user=to_user)
+        if nxt is None:
+            raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
+        c.set(active_step=nxt)
+        c.reason = clean(note)
+        c.data = {"from_step": done.pk if done else None, "to_step": nxt.pk, "outcome": done.outcome if done else ""}
+    return c.dossier
+
+
+def dossier_send_back(
+    *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Send the dossier back to the previous processing step (trả lại bước trước)."""
+    with transition_apply(by=by, dossier=dossier, action="send_back", expected_version=expected_version, at=at) as c:
+        active = c.dossier.active_step
+        assert active is not None  # noqa: S101 - the STEP scope refuses a dossier without one
+        previous = (
+            c.dossier.steps.filter(state=StepState.DONE, order__lt=active.order)
+            .exclude(role=Role.FRONT_DESK)
+            .order_by("-order", "-pk")
+            .first()
+        )
+        if previous is None:
+            raise TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
+        active.state, active.started_at = StepState.PENDING, None
+        active.save(update_fields=["state", "started_at"])
+        step_start(previous, at=c.at)
+        c.set(active_step=previous)
+        c.reason = clean(reason)
+        c.data = {"from_step": active.pk, "to_step": previous.pk}
+    return c.dossier
+
+
+def dossier_reassign(
+    *, by: User, dossier: Dossier, to_user: User, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """A leader gives the active step to another officer of the agency (phân công lại)."""
+    with transition_apply(by=by, dossier=dossier, action="reassign", expected_version=expected_version, at=at) as c:
+        step = c.dossier.active_step
+        assert step is not None  # noqa: S101 - the STEP_AGENCY scope refuses a dossier without one
+        assignee_check(user=to_user, step=step)
+        step.assignee = to_user
+        step.save(update_fields=["assignee"])
+        c.data = {"step": step.pk, "to_user": to_user.pk}
+    return c.dossier
+
+
+def dossier_consult_agency(
+    *,
+    by: User,
+    dossier: Dossier,
+    agency: Agency,
+    question: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask another agency (liên thông): its specialist answers, then the dossier comes back to this step."""
+    with transition_apply(
+        by=by, dossier=dossier, action="consult_agency", expected_version=expected_version, at=at
+    ) as c:
+        active = c.dossier.active_step
+        assert active is not None  # noqa: S101 - the STEP scope refuses a dossier without one
+        if agency.pk == active.agency_id:
+            raise InvalidInput(_("Consult an agency other than your own."), code="same_agency", field="agency")
+        # Make room after the active step; orders are not unique, so the shift cannot collide.
+        c.dossier.steps.filter(order__gt=active.order).update(order=F("order") + 2)
+        consult_due = deadline_add_working_hours(start=c.at, hours=CONSULT_HOURS)
+        consult = DossierStep.objects.create(
+            dossier=c.dossier,
+            order=active.order + 1,
+            name=_("Opinion of %(agency)s") % {"agency": agency.name},
+            agency=agency,
+            role=Role.SPECIALIST,
+            share_hours=Decimal(CONSULT_HOURS),
+            due_at=consult_due,
+            state=StepState.ACTIVE,
+            started_at=c.at,
+        )
+        back_due = max(d for d in (active.due_at, consult_due) if d is not None)
+        DossierStep.objects.create(
+            dossier=c.dossier,
+            order=active.order + 2,
+            name=active.name,
+            agency_id=active.agency_id,
+            role=active.role,
+            assignee_id=active.assignee_id,
+            due_at=back_due,
+        )
+        step_finish(active, at=c.at)
+        c.set(active_step=consult)
+        c.reason = clean(question)
+        c.data = {"agency": agency.code, "step": consult.pk, "due_at": iso(consult_due)}
+    return c.dossier
+
+
+def dossier_request_payment(
+    *,
+    by: User,
+    dossier: Dossier,
+    amount: Decimal | int,
+    note: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the applicant to pay fees or taxes (nghĩa vụ tài chính)."""
+    if Decimal(amount) <= 0:
+        raise InvalidInput(_("The amount must be positive."), code="amount", field="amount")
+    with transition_apply(
+        by=by, dossier=dossier, action="request_payment", expected_version=expected_version, at=at
+    ) as c:
+        c.reason = clean(note)
+        c.data = {"amount": str(amount), "currency": "VND"}
+    return c.dossier
+
+
+def dossier_payment_confirmed(
+    *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The front desk confirms the payment: processing goes on."""
+    with transition_apply(
+        by=by, dossier=dossier, action="payment_confirmed", expected_version=expected_version, at=at
+    ) as c:
+        pass
+    return c.dossier
+
+
+def dossier_approve(
+    *, by: User, dossier: Dossier, note: str = "", at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The leader approves (phê duyệt): the leader's step is done, the result can be issued."""
+    with transition_apply(by=by, dossier=dossier, action="approve", expected_version=expected_version, at=at) as c:
+        done = c.dossier.active_step
+        nxt = step_advance(c.dossier, at=c.at)
+        c.set(approved_at=c.at, active_step=nxt)
+        c.reason = clean(note)
+        c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}
+    return c.dossier
+
+
+def _sign(data: bytes, agency: Agency) -> tuple[bytes, bool]:
+    try:
+        from chinhquyen.dossiers.documents import pdf_sign
+    except ImportError:  # pragma: no cover - the signing module ships with the app
+        return data, False
+    try:
+        return pdf_sign(pdf=data, agency=agency), True
+    except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign
+        raise InvalidInput(
+            _("The result PDF could not be read to be signed; export it again and upload it."),
+            code="pdf_unreadable",
+            field="upload",
+        ) from exc
+
+
+def dossier_issue_result(
+    *,
+    by: User,
+    dossier: Dossier,
+    upload: UploadedFile | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Issue the result (status 9): store the document, signed by the agency when it is a PDF."""
+    checked = upload_check(upload) if upload is not None else None
+    with transition_apply(by=by, dossier=dossier, action="issue_result", expected_version=expected_version, at=at) as c:
+        d = c.dossier
+        step = d.active_step
+        if step is not None and step.role == Role.LEADER:
+            # The leader issuing from the leader's step approves at the same time.
+            step_advance(d, at=c.at)
+            c.set(approved_at=c.at, active_step=d.active_step)
+        c.set(substatus=Substatus.RESULT_READY)
+        c.data = {}
+        if upload is not None and checked is not None:
+            upload.seek(0)
+            content, signed = upload.read(), False
+            if checked.content_type == "application/pdf":
+                signer = step.agency if step is not None else d.receiving_agency
+                content, signed = _sign(content, signer)
+            document = DossierDocument(
+                dossier=d,
+                kind=DocumentKind.RESULT,
+                name=clean(upload.name or "")[:255] or _("Result"),
+                content_type=checked.content_type,
+                size=len(content),
+                sha256=checked.sha256 if not signed else hashlib.sha256(content).hexdigest(),
+                received=True,
+                signed=signed,
+                uploaded_by=by,
+            )
+            document.file.save(f"result{checked.extension}", ContentFile(content), save=False)
+            document.save()
+            c.data = {"document": document.pk, "signed": signed}
+    return c.dossier
+
+
+def dossier_return(
+    *, by: User, dossier: Dossier, method: str, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Hand the result over (trả kết quả): status 10, with the time and early / on time / late."""
+    if method not in ReturnMethod.values or not method:
+        raise InvalidInput(_("Choose how the result is returned."), code="return_method", field="method")
+    with transition_apply(by=by, dossier=dossier, action="return", expected_version=expected_version, at=at) as c:
+        d = c.dossier
+        if d.active_step is not None:
+            step_finish(d.active_step, at=c.at)
+        outcome = outcome_of(finished_at=c.at, due_at=d.due_at)
+        c.set(
+            returned_at=c.at,
+            return_method=method,
+            outcome=outcome,
+            active_step=None,
+            substatus=Substatus.RESULT_HANDED_OVER,
+        )
+        c.data = {"method": method, "outcome": outcome}
+    return c.dossier
+
+
+def dossier_stop(
+    *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Stop processing (dừng xử lý, notice form 05)."""
+    if not clean(reason):
+        raise InvalidInput(_("Give the reason for stopping."), code="reason_required", field="reason")
+    with transition_apply(by=by, dossier=dossier, action="stop", expected_version=expected_version, at=at) as c:
+        c.reason = clean(reason)
+        c.set(paused_at=None)
+    return c.dossier

@@ -1,0 +1,330 @@
+"""Reception (tiếp nhận): creating dossiers, documents, receiving, refusing and supplements."""
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.catalog.models import Procedure, RequiredDocument, TimeUnit
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import Agency, Applicant, Role, User
+from chinhquyen.workcal.clock import DeadlineClock
+from chinhquyen.workcal.selectors import deadline_resume
+
+from ..codes import dossier_code_next
+from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_seconds_between
+from ..errors import TransitionRefused
+from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus, DossierStep, StepState, Substatus
+from ..transitions import user_roles_load
+from ..uploads import upload_check
+from .base import event_write, transition_apply
+from .steps import iso, steps_shift
+
+
+def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
+    """The applicant's details as submitted: the dossier keeps them even if the record changes later."""
+    return {
+        "kind": applicant.kind,
+        "name": applicant.name,
+        "personal_id": applicant.personal_id,
+        "tax_code": applicant.tax_code,
+        "birth_date": applicant.birth_date.isoformat() if applicant.birth_date else None,
+        "representative": applicant.representative,
+        "address": applicant.address,
+        "division_code": applicant.division_code,
+        "phone": applicant.phone,
+        "email": applicant.email,
+    }
+
+
+def _front_desk_agency(*, by: User, receiving_agency: Agency | None) -> Agency:
+    agency_ids = sorted(a for a, role in user_roles_load(user=by) if role == Role.FRONT_DESK)
+    if receiving_agency is not None and receiving_agency.pk in agency_ids:
+        return receiving_agency
+    if receiving_agency is None and agency_ids:
+        # An officer at several counters gets the first by code unless the caller names one.
+        return Agency.objects.filter(pk__in=agency_ids).order_by("code").first()  # type: ignore[return-value]
+    raise TransitionRefused(
+        _("Only a front-desk officer of the receiving agency can create a dossier at the counter."),
+        code="role_required",
+    )
+
+
+def _create(
+    *,
+    by: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    agency: Agency,
+    channel: int,
+    status: int,
+    form_data: Any,
+    at: datetime | None,
+) -> Dossier:
+    now = at or timezone.now()
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            procedure=procedure,
+            applicant=applicant,
+            applicant_snapshot=applicant_snapshot(applicant),
+            receiving_agency=agency,
+            channel=channel,
+            status=status,
+            form_data=form_data or {},
+            lookup_secret=secrets.token_hex(4).upper(),
+            created_by=by,
+        )
+        event_write(dossier=dossier, by=by, action="create", at=now, from_status=None, data={"channel": channel})
+    return dossier
+
+
+def dossier_create_at_counter(
+    *,
+    by: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    form_data: dict[str, Any] | None = None,
+    receiving_agency: Agency | None = None,
+    at: datetime | None = None,
+) -> Dossier:
+    """Open a draft (status 0) for a walk-in applicant at the officer's counter."""
+    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency)
+    return _create(
+        by=by,
+        procedure=procedure,
+        applicant=applicant,
+        agency=agency,
+        channel=Channel.COUNTER,
+        status=DossierStatus.DRAFT,
+        form_data=form_data,
+        at=at,
+    )
+
+
+def dossier_submit_online(
+    *, by: User, applicant: Applicant, procedure: Procedure, receiving_agency: Agency, form_data: dict[str, Any]
+) -> Dossier:
+    """Submit online (status 1, Mới đăng ký): the dossier waits in the front desk's queue."""
+    if not by.is_authenticated or applicant.user_id != by.pk:
+        raise TransitionRefused(_("You can submit dossiers only in your own name."), code="not_owner")
+    return _create(
+        by=by,
+        procedure=procedure,
+        applicant=applicant,
+        agency=receiving_agency,
+        channel=Channel.ONLINE,
+        status=DossierStatus.SUBMITTED,
+        form_data=form_data,
+        at=None,
+    )
+
+
+def dossier_document_add(
+    *,
+    by: User,
+    dossier: Dossier,
+    upload: UploadedFile,
+    name: str,
+    kind: str = DocumentKind.COMPONENT,
+    required_document: RequiredDocument | None = None,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> DossierDocument:
+    """Attach a file (thành phần hồ sơ, bản quét), checked by content type and size."""
+    checked = upload_check(upload)
+    if required_document is not None and required_document.procedure_id != dossier.procedure_id:
+        raise InvalidInput(_("That document is not required by this procedure."), code="required_document")
+    with transition_apply(by=by, dossier=dossier, action="document_add", expected_version=expected_version, at=at) as c:
+        document = DossierDocument(
+            dossier=c.dossier,
+            kind=kind,
+            required_document=required_document,
+            name=clean(name)[:255] or clean(upload.name or "")[:255],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            received=True,
+            uploaded_by=by,
+        )
+        document.file.save(f"upload{checked.extension}", upload, save=False)
+        document.save()
+        c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
+    return document
+
+
+def dossier_documents_mark_received(
+    *,
+    by: User,
+    dossier: Dossier,
+    required_document_ids: Iterable[int],
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Tick the required documents handed over at the counter; the others are unticked."""
+    ids = set(required_document_ids)
+    with transition_apply(
+        by=by, dossier=dossier, action="documents_mark_received", expected_version=expected_version, at=at
+    ) as c:
+        required = {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=c.dossier.procedure_id)}
+        unknown = ids - required.keys()
+        if unknown:
+            raise InvalidInput(_("Some documents are not required by this procedure."), code="required_document")
+        documents = {d.required_document_id: d for d in c.dossier.documents.exclude(required_document=None)}
+        for pk, rd in required.items():
+            document = documents.get(pk)
+            if document is None and pk in ids:
+                DossierDocument.objects.create(
+                    dossier=c.dossier, required_document=rd, name=rd.name[:255], received=True, uploaded_by=by
+                )
+            elif document is not None and document.received != (pk in ids):
+                document.received = pk in ids
+                document.save(update_fields=["received"])
+        c.data = {"required_documents": sorted(ids)}
+    return c.dossier
+
+
+def _limit_hours(procedure: Procedure) -> Decimal | None:
+    if procedure.time_limit_unit == TimeUnit.DAYS:
+        return None
+    return procedure.time_limit_hours
+
+
+def dossier_receive(
+    *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Receive (tiếp nhận): code, due date and steps; the first front-desk step is done here."""
+    with transition_apply(
+        by=by,
+        dossier=dossier,
+        action="receive",
+        expected_version=expected_version,
+        at=at,
+        related=("procedure", "receiving_agency"),
+    ) as c:
+        d = c.dossier
+        due = dossier_due(procedure=d.procedure, received_at=c.at)
+        hours = _limit_hours(d.procedure)
+        if hours is None and due.due_at is not None:
+            hours = Decimal(working_seconds_between(due.start, due.due_at)) / 3600
+        plan = steps_plan(procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours)
+        dues = step_dues(start=due.start, due_at=due.due_at, shares=[p.share_hours for p in plan])
+        steps = [
+            DossierStep(
+                dossier=d,
+                order=p.order,
+                name=p.name,
+                agency=p.agency,
+                role=p.role,
+                share_hours=p.share_hours,
+                due_at=step_due,
+            )
+            for p, step_due in zip(plan, dues, strict=True)
+        ]
+        first_open = 0
+        if steps and steps[0].role == Role.FRONT_DESK and len(steps) > 1:
+            reception = steps[0]
+            reception.state, reception.started_at, reception.finished_at = StepState.DONE, c.at, c.at
+            reception.assignee = by
+            reception.outcome = outcome_of(finished_at=c.at, due_at=reception.due_at)
+            first_open = 1
+        if first_open < len(steps):
+            steps[first_open].state, steps[first_open].started_at = StepState.ACTIVE, c.at
+        DossierStep.objects.bulk_create(steps)
+        c.set(
+            code=dossier_code_next(agency=d.receiving_agency, at=c.at),
+            received_at=c.at,
+            due_at=due.due_at,
+            original_due_at=due.due_at,
+            active_step=steps[first_open] if first_open < len(steps) else None,
+            substatus=Substatus.NONE,
+        )
+        c.data = {"code": d.code, "due_at": iso(due.due_at), "counting_from": iso(due.start)}
+        if due.note:
+            c.data["note"] = due.note
+    return c.dossier
+
+
+def dossier_refuse(
+    *,
+    by: User,
+    dossier: Dossier,
+    reasons: list[str] | str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Refuse at reception (không tiếp nhận) with the specific reasons (form 03)."""
+    items = [clean(r) for r in ([reasons] if isinstance(reasons, str) else reasons) if clean(r)]
+    if not items:
+        raise InvalidInput(_("Give the reasons for the refusal."), code="reason_required", field="reasons")
+    with transition_apply(by=by, dossier=dossier, action="refuse", expected_version=expected_version, at=at) as c:
+        c.reason = "; ".join(items)
+        c.data = {"reasons": items}
+    return c.dossier
+
+
+def dossier_request_supplement(
+    *,
+    by: User,
+    dossier: Dossier,
+    items: list[str],
+    reason: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Ask the applicant for documents (form 02); after reception the clock pauses until they arrive."""
+    items = [clean(i) for i in items if clean(i)]
+    if not items:
+        raise InvalidInput(_("List what the applicant must supply."), code="items_required", field="items")
+    with transition_apply(
+        by=by, dossier=dossier, action="request_supplement", expected_version=expected_version, at=at
+    ) as c:
+        d = c.dossier
+        before_reception = d.status in (DossierStatus.DRAFT, DossierStatus.SUBMITTED)
+        c.set(
+            paused_status=d.status,
+            paused_at=None if before_reception or d.due_at is None else c.at,
+            substatus=Substatus.SUPPLEMENT_BY_FRONT_DESK if before_reception else Substatus.SUPPLEMENT_BY_PROCESSOR,
+        )
+        if before_reception:
+            c.set(front_desk_supplement_used=True)
+        c.reason = clean(reason)
+        c.data = {"items": items}
+    return c.dossier
+
+
+def dossier_supplement_provided(
+    *, by: User, dossier: Dossier, note: str = "", at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The applicant has supplied: back to the status before; due dates move by the working time paused."""
+    with transition_apply(
+        by=by, dossier=dossier, action="supplement_provided", expected_version=expected_version, at=at
+    ) as c:
+        d = c.dossier
+        c.target = d.paused_status if d.paused_status is not None else DossierStatus.PROCESSING
+        c.data = {}
+        if d.paused_at is not None and d.due_at is not None:
+            seconds = working_seconds_between(d.paused_at, c.at)
+            clock = deadline_resume(clock=DeadlineClock(due_at=d.due_at, paused_at=d.paused_at), at=c.at)
+            steps_shift(d, seconds=seconds)
+            c.data = {"paused_hours": seconds / 3600, "old_due_at": iso(d.due_at), "new_due_at": iso(clock.due_at)}
+            c.set(due_at=clock.due_at)
+        c.set(paused_at=None, paused_status=None, substatus=Substatus.SUPPLEMENT_SUPPLIED)
+        c.reason = clean(note)
+    return c.dossier
+
+
+def dossier_withdraw(
+    *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """Withdraw at the applicant's request (rút hồ sơ)."""
+    with transition_apply(by=by, dossier=dossier, action="withdraw", expected_version=expected_version, at=at) as c:
+        c.reason = clean(reason)
+        c.set(paused_at=None)
+    return c.dossier

@@ -1,0 +1,97 @@
+"""Moving the active step (luân chuyển) of a dossier: finish one, start another, shift due dates."""
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from chinhquyen.directory.models import User
+from chinhquyen.workcal.engine import TZ
+
+from ..deadlines import outcome_of, shift_by_working_seconds
+from ..errors import TransitionRefused
+from ..models import Dossier, DossierStep, StepState
+from ..transitions import Roles
+
+
+def iso(at: datetime | None) -> str | None:
+    """An instant for JSON event data, in Vietnam time."""
+    return at.astimezone(TZ).isoformat() if at is not None else None
+
+
+def steps_of(dossier: Dossier) -> list[DossierStep]:
+    return list(dossier.steps.order_by("order", "pk"))
+
+
+def _finish(step: DossierStep, at: datetime) -> None:
+    step.state = StepState.DONE
+    step.finished_at = at
+    step.outcome = outcome_of(finished_at=at, due_at=step.due_at)
+
+
+def _start(step: DossierStep, at: datetime, assignee: User | None) -> None:
+    step.state = StepState.ACTIVE
+    step.started_at = at
+    step.finished_at = None
+    step.outcome = ""
+    if assignee is not None:
+        step.assignee = assignee
+
+
+_FIELDS = ["state", "started_at", "finished_at", "outcome", "assignee"]
+
+
+def step_finish(step: DossierStep, *, at: datetime) -> None:
+    _finish(step, at)
+    step.save(update_fields=["state", "finished_at", "outcome"])
+
+
+def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None) -> None:
+    _start(step, at, assignee)
+    step.save(update_fields=_FIELDS)
+
+
+def step_next(dossier: Dossier) -> DossierStep | None:
+    """The first pending step after the active one."""
+    active = dossier.active_step
+    order = active.order if active is not None else -1
+    return dossier.steps.filter(state=StepState.PENDING, order__gt=order).order_by("order", "pk").first()
+
+
+def assignee_check(*, user: User | None, step: DossierStep, roles: Roles | None = None) -> None:
+    """Refuse an assignee who does not hold the step's role in the step's agency."""
+    if user is None:
+        return
+    if not user.staff_roles.filter(agency_id=step.agency_id, role=step.role).exists():
+        raise TransitionRefused(
+            _("%(user)s does not hold the role of this step in its agency.") % {"user": user.get_username()},
+            code="assignee_role",
+            field="to_user",
+        )
+
+
+def step_advance(dossier: Dossier, *, at: datetime, to_user: User | None = None) -> DossierStep | None:
+    """Finish the active step and start the next pending one; return it (None at the end)."""
+    nxt = step_next(dossier)
+    if nxt is not None:
+        assignee_check(user=to_user, step=nxt)
+    changed = []
+    if dossier.active_step is not None:
+        _finish(dossier.active_step, at)
+        changed.append(dossier.active_step)
+    if nxt is not None:
+        _start(nxt, at, to_user)
+        changed.append(nxt)
+    # One UPDATE for both steps: a hand-off is the hottest transition.
+    DossierStep.objects.bulk_update(changed, _FIELDS)
+    dossier.active_step = nxt
+    return nxt
+
+
+def steps_shift(dossier: Dossier, *, seconds: int) -> None:
+    """Move the due instant of every unfinished step later by ``seconds`` of working time."""
+    if seconds == 0:
+        return
+    open_steps = list(dossier.steps.exclude(state=StepState.DONE).exclude(due_at=None))
+    for step in open_steps:
+        step.due_at = shift_by_working_seconds(step.due_at, seconds)
+    DossierStep.objects.bulk_update(open_steps, ["due_at"])

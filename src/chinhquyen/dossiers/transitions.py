@@ -1,0 +1,339 @@
+"""The dossier state machine: one table of every allowed transition (chuyển trạng thái).
+
+Each row names the source statuses, the action, the target status (``None``: the status does not
+change, or the service decides it, as on resuming after a supplement), the roles that may act, where
+those roles count (``Scope``) and an optional guard. :func:`transition_find` is the only door: every
+service calls it before changing anything.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.workcal.selectors import working_hours_between
+
+from .errors import TransitionRefused
+from .models import Dossier, DossierStatus
+
+S = DossierStatus
+APPLICANT = "applicant"  # the account owning the dossier's applicant record
+ANY_STAFF = frozenset({Role.FRONT_DESK, Role.SPECIALIST, Role.LEADER})
+# A letter must reach the applicant at least one working day (8 working hours) before the due date.
+LETTER_NOTICE_HOURS = 8.0
+
+Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs the user holds
+
+
+class Scope(Enum):
+    """Where a role counts."""
+
+    RECEPTION = "reception"  # in the receiving agency
+    STEP = "step"  # the active step's role, in the active step's agency (and its assignee, if any)
+    STEP_AGENCY = "step_agency"  # any listed role in the active step's agency
+    INVOLVED = "involved"  # in the receiving agency or the active step's agency
+    AGENCY = "agency"  # in the agency the caller names (the letter's agency at fault)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a guard may look at."""
+
+    dossier: Dossier
+    user: User
+    at: datetime
+    subject: Model | None = None  # e.g. the apology letter being approved or sent
+
+
+Guard = Callable[[Context], TransitionRefused | None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[int]
+    target: int | None
+    roles: frozenset[str]
+    scope: Scope
+    guard: Guard | None = None
+    internal: bool = False  # hidden from the applicant's timeline
+
+
+# --- Guards -----------------------------------------------------------------------------------
+
+
+def _front_desk_once(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.front_desk_supplement_used:
+        return TransitionRefused(
+            _("The front desk may ask for a supplement only once before reception."),
+            code="front_desk_supplement_used",
+        )
+    return None
+
+
+def _has_next_step(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.active_step is None:
+        return TransitionRefused(_("The dossier has no active step."), code="no_active_step")
+    return None
+
+
+def _approved_or_leader(ctx: Context) -> TransitionRefused | None:
+    step = ctx.dossier.active_step
+    if ctx.dossier.approved_at is None and (step is None or step.role != Role.LEADER):
+        return TransitionRefused(_("A leader must approve the result before it is issued."), code="not_approved")
+    return None
+
+
+def _approved_no_step(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.approved_at is None or ctx.dossier.active_step_id is not None:
+        return TransitionRefused(_("A leader must approve the result before it is issued."), code="not_approved")
+    return None
+
+
+def _leader_step(ctx: Context) -> TransitionRefused | None:
+    step = ctx.dossier.active_step
+    if step is None or step.role != Role.LEADER:
+        return TransitionRefused(_("Only a leader's step can be approved."), code="not_leader_step")
+    return None
+
+
+def _not_extended(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.extended_at is not None:
+        return TransitionRefused(_("The due date can be extended only once."), code="second_extension")
+    return None
+
+
+def _letter_in(state: str) -> Guard:
+    def guard(ctx: Context) -> TransitionRefused | None:
+        refused = _not_extended(ctx)
+        if refused is not None:
+            return refused
+        if getattr(ctx.subject, "state", None) != state:
+            return TransitionRefused(
+                _("The letter is not in the state %(state)s.") % {"state": state}, code="letter_state"
+            )
+        if state == "approved":
+            due = ctx.dossier.due_at
+            if due is None or working_hours_between(start=ctx.at, end=due) < LETTER_NOTICE_HOURS:
+                return TransitionRefused(
+                    _("The letter must be sent at least one working day before the due date."),
+                    code="letter_too_late",
+                )
+        return None
+
+    return guard
+
+
+# --- The table --------------------------------------------------------------------------------
+
+FD = frozenset({Role.FRONT_DESK})
+LEADER = frozenset({Role.LEADER})
+SPECIALIST = frozenset({Role.SPECIALIST})
+_OWN = frozenset({APPLICANT})
+
+
+def _s(*statuses: int) -> frozenset[int]:
+    return frozenset(statuses)
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("document_add", _s(S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED), None, _OWN, Scope.RECEPTION),
+    Transition(
+        "document_add",
+        _s(S.DRAFT, S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        FD,
+        Scope.RECEPTION,
+    ),
+    Transition("documents_mark_received", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
+    Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION),
+    Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
+    Transition(
+        "request_supplement",
+        _s(S.DRAFT, S.SUBMITTED),
+        S.SUPPLEMENT_REQUESTED,
+        FD,
+        Scope.RECEPTION,
+        _front_desk_once,
+    ),
+    Transition(
+        "request_supplement",
+        _s(S.RECEIVED, S.PROCESSING),
+        S.SUPPLEMENT_REQUESTED,
+        SPECIALIST,
+        Scope.STEP,
+    ),
+    Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN | FD, Scope.RECEPTION),
+    Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
+    Transition("forward", _s(S.RECEIVED, S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_next_step, True),
+    Transition("send_back", _s(S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, internal=True),
+    Transition("reassign", _s(S.RECEIVED, S.PROCESSING), None, LEADER, Scope.STEP_AGENCY, internal=True),
+    Transition("consult_agency", _s(S.PROCESSING), S.PROCESSING, SPECIALIST, Scope.STEP, internal=True),
+    Transition("request_payment", _s(S.PROCESSING), S.PAYMENT_REQUIRED, SPECIALIST, Scope.STEP),
+    Transition("payment_confirmed", _s(S.PAYMENT_REQUIRED), S.PROCESSING, FD, Scope.RECEPTION),
+    Transition("approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _leader_step, True),
+    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, LEADER | FD, Scope.STEP, _approved_or_leader),
+    # A template ending with the leader's step leaves no step after approval: the counter issues.
+    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, FD, Scope.RECEPTION, _approved_no_step),
+    Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
+    Transition(
+        "withdraw",
+        _s(S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        S.WITHDRAWN,
+        _OWN | FD,
+        Scope.RECEPTION,
+    ),
+    Transition(
+        "stop",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        S.STOPPED,
+        LEADER,
+        Scope.INVOLVED,
+    ),
+    Transition(
+        "letter_draft",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        SPECIALIST | LEADER,
+        Scope.STEP_AGENCY,
+        _not_extended,
+        True,
+    ),
+    Transition(
+        "letter_approve",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        LEADER,
+        Scope.AGENCY,
+        _letter_in("draft"),
+        True,
+    ),
+    Transition(
+        "letter_send",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        LEADER,
+        Scope.AGENCY,
+        _letter_in("approved"),
+    ),
+)
+
+ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
+
+
+# --- Lookup -----------------------------------------------------------------------------------
+
+
+def user_roles_load(*, user: User) -> Roles:
+    """The (agency id, role) pairs ``user`` holds, in one query."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(StaffRole.objects.filter(user=user).values_list("agency_id", "role"))
+
+
+def _owner_id(dossier: Dossier) -> int | None:
+    """The account owning the dossier's applicant (annotated by the lock query, else read)."""
+    owner: int | None = getattr(dossier, "applicant_user_id", None)
+    if owner is None and not hasattr(dossier, "applicant_user_id"):
+        owner = dossier.applicant.user_id
+    return owner
+
+
+def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency_id: int | None) -> str | None:
+    """Return None if ``user`` may act under ``row``, else the refusal code."""
+    step = dossier.active_step
+    code = "role_required"
+    for role in row.roles:
+        if role == APPLICANT:
+            if user.is_authenticated and _owner_id(dossier) == user.pk:
+                return None
+            continue
+        if row.scope is Scope.RECEPTION and (dossier.receiving_agency_id, role) in roles:
+            return None
+        if row.scope is Scope.AGENCY and (agency_id, role) in roles:
+            return None
+        if row.scope is Scope.INVOLVED:
+            agencies = {dossier.receiving_agency_id, step.agency_id if step else None}
+            if any((a, role) in roles for a in agencies):
+                return None
+        if step is None:
+            continue
+        if row.scope is Scope.STEP_AGENCY and (step.agency_id, role) in roles:
+            return None
+        if row.scope is Scope.STEP and step.role == role and (step.agency_id, role) in roles:
+            if step.assignee_id is None or step.assignee_id == user.pk:
+                return None
+            code = "assigned_to_other"
+    return code
+
+
+def _refusal(code: str, row_or_action: Transition | str, dossier: Dossier) -> TransitionRefused:
+    action = row_or_action if isinstance(row_or_action, str) else row_or_action.action
+    if code == "assigned_to_other":
+        return TransitionRefused(_("This step is assigned to another officer."), code=code)
+    if code == "role_required":
+        return TransitionRefused(
+            _("You do not hold a role that may take the action “%(action)s” on this dossier.") % {"action": action},
+            code=code,
+        )
+    return TransitionRefused(
+        _("The action “%(action)s” is not allowed while the dossier is “%(status)s”.")
+        % {"action": action, "status": DossierStatus(dossier.status).label},
+        code="transition_not_allowed",
+    )
+
+
+def transition_find(
+    *,
+    dossier: Dossier,
+    action: str,
+    user: User,
+    at: datetime | None = None,
+    agency_id: int | None = None,
+    subject: Model | None = None,
+    roles: Roles | None = None,
+) -> Transition:
+    """Return the row allowing ``user`` to take ``action`` on ``dossier`` now, or raise TransitionRefused.
+
+    ``agency_id`` is the agency for ``Scope.AGENCY`` rows; ``subject`` is handed to guards; ``roles``
+    spares the role query when the caller has them already.
+    """
+    if roles is None:
+        roles = user_roles_load(user=user)
+    rows = [row for row in TRANSITIONS if row.action == action and dossier.status in row.sources]
+    if not rows:
+        raise _refusal("transition_not_allowed", action, dossier)
+    refusal: TransitionRefused | None = None
+    ctx = Context(dossier=dossier, user=user, at=at or timezone.now(), subject=subject)
+    for row in rows:
+        code = _allowed(row, dossier, user, roles, agency_id)
+        if code is not None:
+            refusal = refusal or _refusal(code, row, dossier)
+            continue
+        guard_refusal = row.guard(ctx) if row.guard is not None else None
+        if guard_refusal is None:
+            return row
+        refusal = guard_refusal  # a rule the user's role met but the dossier did not says more than "role"
+    assert refusal is not None  # noqa: S101 - rows is not empty, so one refusal was recorded
+    raise refusal
+
+
+def transition_actions(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` now, in table order (letters excluded: they need one)."""
+    if roles is None:
+        roles = user_roles_load(user=user)
+    actions = []
+    for action in ACTIONS:
+        if action in {"letter_approve", "letter_send"}:
+            continue
+        try:
+            transition_find(dossier=dossier, action=action, user=user, roles=roles)
+        except TransitionRefused:
+            continue
+        actions.append(action)
+    return actions

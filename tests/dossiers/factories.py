@@ -1,0 +1,80 @@
+"""Factories and small builders for dossier tests."""
+
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import factory
+
+from chinhquyen.catalog.models import ProcessStep, ProcessTemplate
+from chinhquyen.directory.models import Agency, ApplicantKind, StaffRole, User
+from chinhquyen.dossiers.models import Dossier
+from chinhquyen.dossiers.services import dossier_create_at_counter, dossier_receive
+from chinhquyen.workcal.engine import TZ
+from tests.catalog.factories import ProcedureFactory
+from tests.factories import AgencyFactory, CitizenFactory, StaffRoleFactory, UserFactory
+
+__all__ = ["AgencyFactory", "CitizenFactory", "ProcedureFactory", "StaffRoleFactory", "UserFactory"]
+
+
+def pdf_bytes() -> bytes:
+    """A small valid PDF."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=420, height=595)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """An instant in Vietnam time."""
+    return datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+def officer(agency: Agency, *roles: str) -> User:
+    """A staff user holding ``roles`` in ``agency``."""
+    user = UserFactory(is_staff=True)
+    for role in roles:
+        StaffRole.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+class OwnedCitizenFactory(CitizenFactory):
+    """A citizen with an account of their own (to act on their dossiers)."""
+
+    kind = ApplicantKind.CITIZEN
+    user = factory.SubFactory(UserFactory)
+
+
+def template_add(procedure, steps: list[tuple[str, str, Agency | None, str]]) -> ProcessTemplate:
+    """Give ``procedure`` a process template: (name, role, agency or None, share hours) per step."""
+    template = ProcessTemplate.objects.create(procedure=procedure)
+    for order, (name, role, agency, hours) in enumerate(steps, start=1):
+        ProcessStep.objects.create(
+            template=template, order=order, name=name, role=role, agency=agency, share_hours=Decimal(hours)
+        )
+    return template
+
+
+class World:
+    """One agency with a front desk, a specialist and a leader, a procedure and a citizen."""
+
+    def __init__(self, *, days: int | None = 5, unit: str = "working_days") -> None:
+        self.agency = AgencyFactory()
+        self.front_desk = officer(self.agency, "front_desk")
+        self.specialist = officer(self.agency, "specialist")
+        self.leader = officer(self.agency, "leader")
+        self.procedure = ProcedureFactory(
+            time_limit_value=None if days is None else Decimal(days),
+            time_limit_unit="" if days is None else unit,
+            time_limit_text="",
+        )
+        self.applicant = OwnedCitizenFactory()
+
+    def draft(self, at: datetime | None = None) -> Dossier:
+        return dossier_create_at_counter(by=self.front_desk, procedure=self.procedure, applicant=self.applicant, at=at)
+
+    def received(self, at: datetime | None = None) -> Dossier:
+        return dossier_receive(by=self.front_desk, dossier=self.draft(at=at), at=at)

@@ -1,0 +1,141 @@
+"""Apology/extension letters and uploads."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.dossiers.errors import TransitionRefused
+from chinhquyen.dossiers.models import LetterState
+from chinhquyen.dossiers.services import (
+    apology_letter_approve,
+    apology_letter_draft,
+    apology_letter_send,
+    dossier_document_add,
+    dossier_documents_mark_received,
+)
+from chinhquyen.dossiers.uploads import MAX_UPLOAD_BYTES
+from tests.catalog.factories import RequiredDocumentFactory
+from tests.dossiers.factories import World, vn
+
+pytestmark = pytest.mark.django_db
+
+
+def _letter(world, dossier, new_due=None):
+    return apology_letter_draft(
+        by=world.specialist, dossier=dossier, reason="Chờ ý kiến", new_due_at=new_due or vn(2026, 3, 12, 8, 0)
+    )
+
+
+def test_letter_drafted_approved_by_head_and_sent_moves_due_date_once():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
+    letter = _letter(world, dossier)
+    assert letter.agency == world.agency
+
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_approve(by=world.specialist, letter=letter)
+    assert info.value.code == "role_required"
+    letter = apology_letter_approve(by=world.leader, letter=letter)
+    letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 8, 0))
+
+    dossier.refresh_from_db()
+    assert (letter.state, dossier.due_at, dossier.original_due_at) == (
+        LetterState.SENT,
+        vn(2026, 3, 12, 8, 0),
+        vn(2026, 3, 9, 8, 0),
+    )
+    assert dossier.steps.get(role="front_desk").due_at == vn(2026, 3, 12, 8, 0)
+    with pytest.raises(TransitionRefused) as info:
+        _letter(world, dossier, new_due=vn(2026, 3, 20, 8, 0))
+    assert info.value.code == "second_extension"
+
+
+def test_letter_sent_less_than_one_working_day_before_due_is_refused():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))
+
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 9, 0))  # 7 working hours left
+
+    assert info.value.code == "letter_too_late"
+    assert info.value.message == "The letter must be sent at least one working day before the due date."
+
+
+def test_letter_needs_a_later_date_and_an_approval_before_sending():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    with pytest.raises(InvalidInput):
+        _letter(world, dossier, new_due=vn(2026, 3, 9, 8, 0))
+    letter = _letter(world, dossier)
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 3, 8, 0))
+    assert info.value.code == "letter_state"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        pytest.param(b"%PDF-1.7 body", "application/pdf", id="pdf"),
+        pytest.param(b"\xff\xd8\xff\xe0 jpeg", "image/jpeg", id="jpeg"),
+        pytest.param(b"\x89PNG\r\n\x1a\n png", "image/png", id="png"),
+    ],
+)
+def test_upload_accepted_by_content(content, content_type):
+    world = World()
+    dossier = world.draft()
+
+    document = dossier_document_add(
+        by=world.front_desk, dossier=dossier, upload=SimpleUploadedFile("x.bin", content), name="Tờ khai"
+    )
+
+    assert (document.content_type, document.size, document.name) == (content_type, len(content), "Tờ khai")
+    assert document.file.name.startswith(f"dossiers/{dossier.pk}/")
+    assert document.file.read() == content
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        pytest.param(b"MZ\x90\x00 not a pdf", "file_type", id="exe-named-pdf"),
+        pytest.param(b"", "file_empty", id="empty"),
+        pytest.param(b"%PDF-" + b"0" * MAX_UPLOAD_BYTES, "file_too_large", id="too-large"),
+    ],
+)
+def test_upload_refused(content, code):
+    world = World()
+    dossier = world.draft()
+
+    with pytest.raises(InvalidInput) as info:
+        dossier_document_add(
+            by=world.front_desk, dossier=dossier, upload=SimpleUploadedFile("a.pdf", content), name="x"
+        )
+
+    assert info.value.code == code
+    assert dossier.documents.count() == 0
+
+
+def test_applicant_adds_to_own_dossier_only_before_reception():
+    world = World()
+    dossier = world.draft()
+    upload = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n png")
+
+    dossier_document_add(by=world.applicant.user, dossier=dossier, upload=upload, name="Ảnh")
+    received = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    with pytest.raises(TransitionRefused):
+        dossier_document_add(by=world.applicant.user, dossier=received, upload=upload, name="Ảnh")
+    with pytest.raises(TransitionRefused):
+        dossier_document_add(by=World().applicant.user, dossier=dossier, upload=upload, name="Ảnh")
+
+
+def test_mark_required_documents_received():
+    world = World()
+    form, copy = RequiredDocumentFactory(procedure=world.procedure), RequiredDocumentFactory(procedure=world.procedure)
+    dossier = world.draft()
+
+    dossier_documents_mark_received(by=world.front_desk, dossier=dossier, required_document_ids=[form.pk, copy.pk])
+    dossier_documents_mark_received(by=world.front_desk, dossier=dossier, required_document_ids=[form.pk])
+
+    assert dict(dossier.documents.values_list("required_document_id", "received")) == {form.pk: True, copy.pk: False}
