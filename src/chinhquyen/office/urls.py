@@ -1,6 +1,23 @@
 from django.urls import include, path
 
+from .views import dossier, inbox, reception, search, slips
+
 app_name = "office"
 urlpatterns = [
     path("auth/", include("chinhquyen.office.auth.urls")),
+    path("", inbox.inbox, name="inbox"),
+    path("reception/", reception.reception, name="reception"),
+    path("reception/applicant/find/", reception.applicant_lookup, name="applicant_lookup"),
+    path("reception/applicant/new/", reception.applicant_create, name="applicant_create"),
+    path("reception/dossier/new/", reception.dossier_start, name="dossier_start"),
+    path("reception/<int:pk>/", reception.reception_dossier, name="reception_dossier"),
+    path("reception/<int:pk>/documents/", reception.reception_documents, name="reception_documents"),
+    path("reception/<int:pk>/upload/", reception.reception_upload, name="reception_upload"),
+    path("reception/<int:pk>/outcome/", reception.reception_outcome, name="reception_outcome"),
+    path("dossiers/<int:pk>/", dossier.dossier_detail, name="dossier"),
+    path("dossiers/<int:pk>/actions/<slug:action>/", dossier.dossier_action, name="dossier_action"),
+    path("dossiers/<int:pk>/documents/<int:document_pk>/", dossier.dossier_document, name="document"),
+    path("dossiers/<int:pk>/slips/<str:kind>.pdf", slips.slip, name="slip"),
+    path("register.pdf", slips.register, name="register"),
+    path("search/", search.search, name="search"),
 ]

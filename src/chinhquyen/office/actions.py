@@ -1,0 +1,263 @@
+"""The actions an official can take on a dossier: one form, one service call and one confirmation each.
+
+The names are those ``dossier_actions_for`` returns. Each entry only maps a form onto a service call;
+whether the action is allowed, and what it changes, is decided by the domain.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.forms import Form
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.models import ReturnMethod
+
+from . import forms
+
+Perform = Callable[[Any, Any, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str | Promise
+    form_class: type[Form]
+    perform: Perform
+    confirm: str | Promise
+    danger: bool = False
+    reception: bool = False
+    form_kwargs: Callable[[Any, Any], dict[str, Any]] = field(default=lambda request, dossier: {})
+
+
+def _next_step(request: Any, dossier: Any) -> dict[str, Any]:
+    """Forward offers the officials of the step after the active one."""
+    active = dossier.active_step
+    after = active.order if active is not None else -1
+    pending = [s for s in selectors.dossier_steps(dossier=dossier) if s.state == "pending" and s.order > after]
+    return {"step": pending[0] if pending else None}
+
+
+def _active_step(request: Any, dossier: Any) -> dict[str, Any]:
+    """Reassign offers the officials who hold the active step's role in its agency."""
+    return {"step": dossier.active_step}
+
+
+def _methods(request: Any, dossier: Any) -> dict[str, Any]:
+    return {"methods": [c for c in ReturnMethod.choices if c[0]]}
+
+
+def _letters(request: Any, dossier: Any) -> dict[str, Any]:
+    return {"letters": dossier.apology_letters.all()}
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action(
+            "receive",
+            _("Receive"),
+            forms.PlainActionForm,
+            lambda by, d, c: services.dossier_receive(by=by, dossier=d, expected_version=c["expected_version"]),
+            _("Receive this dossier? It gets its code and due date, and the receipt slip is issued."),
+            reception=True,
+        ),
+        Action(
+            "refuse",
+            _("Refuse"),
+            forms.RefuseForm,
+            lambda by, d, c: services.dossier_refuse(
+                by=by, dossier=d, expected_version=c["expected_version"], reasons=c["reasons_list"]
+            ),
+            _("Refuse this dossier? The refusal slip is issued and the dossier is closed."),
+            danger=True,
+            reception=True,
+        ),
+        Action(
+            "request_supplement",
+            _("Request a supplement"),
+            forms.SupplementForm,
+            lambda by, d, c: services.dossier_request_supplement(
+                by=by, dossier=d, expected_version=c["expected_version"], items=c["items_list"], reason=c["reason"]
+            ),
+            _("Ask the applicant for these items? The clock pauses until they are supplied."),
+        ),
+        Action(
+            "supplement_provided",
+            _("Record the supplement"),
+            forms.NoteForm,
+            lambda by, d, c: services.dossier_supplement_provided(
+                by=by, dossier=d, expected_version=c["expected_version"], note=c["note"]
+            ),
+            _("Record that the applicant supplied the requested items? The clock resumes."),
+        ),
+        Action(
+            "claim",
+            _("Claim"),
+            forms.PlainActionForm,
+            lambda by, d, c: services.dossier_claim(by=by, dossier=d, expected_version=c["expected_version"]),
+            _("Take this dossier as yours to work on?"),
+        ),
+        Action(
+            "forward",
+            _("Forward to the next step"),
+            forms.ForwardForm,
+            lambda by, d, c: services.dossier_forward(
+                by=by, dossier=d, expected_version=c["expected_version"], note=c["note"], to_user=c["to_user"]
+            ),
+            _("Forward this dossier to the next step?"),
+            form_kwargs=_next_step,
+        ),
+        Action(
+            "send_back",
+            _("Send back"),
+            forms.ReasonForm,
+            lambda by, d, c: services.dossier_send_back(
+                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"]
+            ),
+            _("Send this dossier back to the previous step?"),
+        ),
+        Action(
+            "reassign",
+            _("Reassign"),
+            forms.ReassignForm,
+            lambda by, d, c: services.dossier_reassign(
+                by=by, dossier=d, expected_version=c["expected_version"], to_user=c["to_user"]
+            ),
+            _("Give this dossier's current step to another official?"),
+            form_kwargs=_active_step,
+        ),
+        Action(
+            "consult_agency",
+            _("Consult another agency"),
+            forms.ConsultForm,
+            lambda by, d, c: services.dossier_consult_agency(
+                by=by, dossier=d, expected_version=c["expected_version"], agency=c["agency"], question=c["question"]
+            ),
+            _("Send this dossier to another agency for its opinion?"),
+        ),
+        Action(
+            "request_payment",
+            _("Request payment"),
+            forms.PaymentForm,
+            lambda by, d, c: services.dossier_request_payment(
+                by=by, dossier=d, expected_version=c["expected_version"], amount=c["amount"], note=c["note"]
+            ),
+            _("Ask the applicant to pay this amount? Processing waits for the payment."),
+        ),
+        Action(
+            "payment_confirmed",
+            _("Confirm payment"),
+            forms.PlainActionForm,
+            lambda by, d, c: services.dossier_payment_confirmed(
+                by=by, dossier=d, expected_version=c["expected_version"]
+            ),
+            _("Confirm that the applicant has paid?"),
+        ),
+        Action(
+            "approve",
+            _("Approve"),
+            forms.NoteForm,
+            lambda by, d, c: services.dossier_approve(
+                by=by, dossier=d, expected_version=c["expected_version"], note=c["note"]
+            ),
+            _("Approve this dossier?"),
+        ),
+        Action(
+            "issue_result",
+            _("Issue the result"),
+            forms.IssueResultForm,
+            lambda by, d, c: services.dossier_issue_result(
+                by=by, dossier=d, expected_version=c["expected_version"], upload=c["upload"]
+            ),
+            _("Issue the result? The dossier is marked as resolved and the result is signed."),
+        ),
+        Action(
+            "return",
+            _("Return the result"),
+            forms.ReturnForm,
+            lambda by, d, c: services.dossier_return(
+                by=by, dossier=d, expected_version=c["expected_version"], method=c["method"]
+            ),
+            _("Record that the result was handed over? This closes the dossier."),
+            form_kwargs=_methods,
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw"),
+            forms.ReasonForm,
+            lambda by, d, c: services.dossier_withdraw(
+                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"]
+            ),
+            _("Withdraw this dossier at the applicant's request? This cannot be undone."),
+            danger=True,
+        ),
+        Action(
+            "stop",
+            _("Stop processing"),
+            forms.ReasonForm,
+            lambda by, d, c: services.dossier_stop(
+                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"]
+            ),
+            _("Stop processing this dossier? The stop notice is issued. This cannot be undone."),
+            danger=True,
+        ),
+        Action(
+            "letter_draft",
+            _("Draft an apology letter"),
+            forms.ApologyDraftForm,
+            lambda by, d, c: services.apology_letter_draft(
+                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"], new_due_at=c["new_due_at"]
+            ),
+            _("Draft the apology letter with this reason and new due date? The leader approves it before it is sent."),
+        ),
+        Action(
+            "letter_approve",
+            _("Approve the apology letter"),
+            forms.LetterForm,
+            lambda by, d, c: services.apology_letter_approve(
+                by=by, letter=c["letter"], expected_version=c["expected_version"]
+            ),
+            _("Approve the apology letter?"),
+            form_kwargs=_letters,
+        ),
+        Action(
+            "letter_send",
+            _("Send the apology letter"),
+            forms.LetterForm,
+            lambda by, d, c: services.apology_letter_send(
+                by=by, letter=c["letter"], expected_version=c["expected_version"]
+            ),
+            _("Send the apology letter? The due date moves to the new date; it can be moved only once."),
+            form_kwargs=_letters,
+        ),
+    ]
+}
+
+
+def prepare(action: Action, form: Form) -> dict[str, Any]:
+    """The cleaned data with the line lists some services take."""
+    data = dict(form.cleaned_data)
+    if isinstance(form, forms.RefuseForm):
+        data["reasons_list"] = form.cleaned_reasons()
+    if isinstance(form, forms.SupplementForm):
+        data["items_list"] = form.cleaned_items()
+    return data
+
+
+# Timeline rows of actions that have no button here.
+OTHER_EVENTS: dict[str, str | Promise] = {
+    "create": _("Dossier opened"),
+    "submit_online": _("Submitted online"),
+    "document_add": _("File attached"),
+    "documents_mark_received": _("Documents handed in recorded"),
+}
+
+
+def event_label(action: str) -> str | Promise:
+    """The words for a timeline row's action (the code itself when it is unknown here)."""
+    if action in ACTIONS:
+        return ACTIONS[action].label
+    return OTHER_EVENTS.get(action, action)

@@ -1,0 +1,140 @@
+"""The sign-in state between the password step and the code step, and its completion.
+
+Until the code is verified the session holds only a "pending" record (user id, backend, time, next
+URL): the user is not logged in, so no page treats a password alone as a sign-in.
+"""
+
+import time
+from base64 import b32encode
+from dataclasses import dataclass
+from typing import Any
+
+import segno
+from django.contrib import auth
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.directory.selectors import user_roles
+
+from . import throttle
+
+PENDING_KEY = "office_auth_pending"
+PENDING_MAX_AGE_SECONDS = 5 * 60
+OFFICE_HOME = "/office/"
+
+
+def is_official(user: Any) -> bool:
+    return bool(user.is_active and user_roles(user=user).exists())
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
+    """Return ``candidate`` if it stays on this site, else the office home page."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default_next()
+
+
+def default_next() -> str:
+    # The office home page is built separately; until it exists, land on the account page.
+    try:
+        resolve(OFFICE_HOME)
+    except Resolver404:
+        return reverse("office:auth:account")
+    return OFFICE_HOME
+
+
+def pending_start(request: HttpRequest, *, user: Any, next_url: str) -> None:
+    request.session[PENDING_KEY] = {
+        "user": user.pk,
+        "backend": user.backend,
+        "since": int(time.time()),
+        "next": next_url,
+    }
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An official who gave the right password and has yet to give a code."""
+
+    user: Any
+    backend: str
+    next_url: str
+
+
+def pending_get(request: HttpRequest) -> Pending | None:
+    """Return the pending sign-in, or None if there is none, it has expired or the user lost their roles."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["since"] > PENDING_MAX_AGE_SECONDS:
+        return None
+    user = get_user_model()._default_manager.filter(pk=pending["user"]).first()
+    if user is None or not is_official(user):
+        return None
+    return Pending(user=user, backend=pending["backend"], next_url=pending["next"])
+
+
+def pending_clear(request: HttpRequest) -> None:
+    request.session.pop(PENDING_KEY, None)
+
+
+def confirmed_device_exists(*, user: Any) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def code_verify(*, user: Any, code: str) -> TOTPDevice | None:
+    """Return the confirmed device that accepts ``code``; the row lock keeps django-otp's throttle exact."""
+    with transaction.atomic():
+        for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def code_throttled(*, user: Any) -> bool:
+    """True while django-otp's per-device back-off (after a wrong code) refuses every code."""
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)
+
+
+def enrolment_device(*, user: Any) -> TOTPDevice:
+    """Return the user's unconfirmed device, creating one: reloading the page keeps the same secret."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="office", confirmed=False)
+    return device
+
+
+def enrolment_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
+    if not device.verify_token(code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=user, action="otp.enrol", target=f"user:{user.pk}", data={"device": device.persistent_id})
+    return True
+
+
+def enrolment_qr(device: TOTPDevice) -> str:
+    """The otpauth:// URI as an SVG data: URI (no external resource, allowed by the CSP's img-src)."""
+    return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
+
+
+def enrolment_secret(device: TOTPDevice) -> str:
+    """The secret in base32, in groups of four for typing it into an app by hand."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def login_complete(request: HttpRequest, *, pending: Pending, device: TOTPDevice) -> None:
+    """Log the official in and mark the session as verified by ``device``."""
+    user = pending.user
+    auth.login(request, user, backend=pending.backend)
+    otp_login(request, device)
+    pending_clear(request)
+    throttle.login_succeeded(username=user.get_username())

@@ -1,0 +1,42 @@
+"""Failed-login throttling per username, in the cache.
+
+Failures count for any username, existing or not, so the lockout says nothing about which accounts
+exist. The counter is reset only after a full sign-in (password and code), so a known password does
+not buy unlimited guesses at the code.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+
+FAILURE_LIMIT = 5
+WINDOW_SECONDS = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+
+
+def _key(kind: str, username: str) -> str:
+    # Hash so that arbitrary input never reaches the cache backend as a key.
+    digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+    return f"office-auth:{kind}:{digest}"
+
+
+def login_locked(*, username: str) -> bool:
+    return cache.get(_key("lock", username)) is not None
+
+
+def login_failed(*, username: str) -> None:
+    """Count a failure; the ``FAILURE_LIMIT``-th within the window locks the username out."""
+    key = _key("fail", username)
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    if count >= FAILURE_LIMIT:
+        cache.set(_key("lock", username), True, LOCKOUT_SECONDS)
+        cache.delete(key)
+
+
+def login_succeeded(*, username: str) -> None:
+    cache.delete(_key("fail", username))

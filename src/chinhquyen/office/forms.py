@@ -1,0 +1,265 @@
+"""Forms of the office pages: input checks only; every rule lives in the domain services."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.directory.models import Agency, User
+from chinhquyen.dossiers.models import ApologyLetter
+
+
+class OfficeForm(forms.Form):
+    """A form whose invalid fields carry ``aria-invalid`` and point at their error list."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        """Flag the fields in error for assistive technology (call again after ``add_error``)."""
+        for name in self.errors:
+            if name in self.fields:
+                field_id = self[name].auto_id
+                described = [f"{field_id}_errors"]
+                if self.fields[name].help_text:
+                    described.append(f"{field_id}_helptext")
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+
+class VersionedForm(OfficeForm):
+    """An action on a dossier: carries the version the officer saw, so a stale form is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def _official_choices(step: Any) -> Any:
+    """The officials who may take ``step``: its role in its agency (nobody when there is no step)."""
+    if step is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(staff_roles__agency_id=step.agency_id, staff_roles__role=step.role, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+# --- Reception --------------------------------------------------------------------------
+
+
+class ApplicantLookupForm(OfficeForm):
+    identifier = forms.CharField(
+        label=_("Personal ID number or tax code"),
+        max_length=14,
+        help_text=_("12 digits for a citizen, 10 or 13 digits for an organisation."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class CitizenForm(OfficeForm):
+    name = forms.CharField(label=_("Full name"), max_length=255)
+    personal_id = forms.CharField(label=_("Personal identification number"), max_length=12)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "citizen")
+        super().__init__(*args, **kwargs)
+
+
+class OrganisationForm(OfficeForm):
+    name = forms.CharField(label=_("Organisation name"), max_length=255)
+    tax_code = forms.CharField(label=_("Tax code"), max_length=14)
+    representative = forms.CharField(label=_("Legal representative"), max_length=255, required=False)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "org")
+        super().__init__(*args, **kwargs)
+
+
+class ProcedureSearchForm(OfficeForm):
+    query = forms.CharField(label=_("Procedure name or code"), max_length=200, required=False)
+
+
+class DossierStartForm(OfficeForm):
+    applicant = forms.IntegerField(widget=forms.HiddenInput)
+    procedure = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DocumentsReceivedForm(VersionedForm):
+    required_documents = forms.MultipleChoiceField(
+        label=_("Documents received"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick each document the applicant handed in."),
+    )
+
+    def __init__(self, *args: Any, documents: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["required_documents"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [(str(d.pk), f"{d.name}" + ("" if d.mandatory else f" ({_('optional')})")) for d in documents]
+
+    def cleaned_ids(self) -> list[int]:
+        return [int(v) for v in self.cleaned_data["required_documents"]]
+
+
+class UploadForm(VersionedForm):
+    upload = forms.FileField(label=_("Scanned file"), help_text=_("PDF or image, at most 10 MB."))
+    name = forms.CharField(label=_("Document name"), max_length=255, required=False)
+    required_document = forms.TypedChoiceField(
+        label=_("Which required document it is"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, documents: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["required_document"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101 - narrows the type
+        field.choices = [("", _("Other document")), *((str(d.pk), d.name[:120]) for d in documents)]
+
+
+# --- Actions on a dossier ---------------------------------------------------------------
+
+
+class PlainActionForm(VersionedForm):
+    """An action with nothing to fill in: claim, receive, confirm payment, approve or send a letter."""
+
+
+class NoteForm(VersionedForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ForwardForm(NoteForm):
+    to_user = OfficialChoiceField(
+        label=_("Person to hand it to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Anyone in the next step's role"),
+    )
+
+    def __init__(self, *args: Any, step: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _official_choices(step)  # type: ignore[attr-defined]
+
+
+class ReassignForm(VersionedForm):
+    to_user = OfficialChoiceField(label=_("Assign to"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, step: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = _official_choices(step)  # type: ignore[attr-defined]
+
+
+class ConsultForm(VersionedForm):
+    agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.filter(is_active=True))
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseForm(VersionedForm):
+    reasons = forms.CharField(
+        label=_("Reasons for refusal"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One reason per line; they are printed on the refusal slip."),
+    )
+
+    def cleaned_reasons(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["reasons"].splitlines() if line.strip()]
+
+
+class SupplementForm(VersionedForm):
+    items = forms.CharField(
+        label=_("Items to supply"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line; they are numbered on the supplement request slip."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def cleaned_items(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+
+
+class PaymentForm(NoteForm):
+    amount = forms.DecimalField(label=_("Amount (VND)"), min_value=0, max_digits=16, decimal_places=0)
+
+    field_order = ["amount", "note", "expected_version"]
+
+
+class IssueResultForm(VersionedForm):
+    upload = forms.FileField(
+        label=_("Result document"),
+        required=False,
+        help_text=_("The signed result (PDF). Leave empty to issue the result already attached."),
+    )
+
+
+class ReturnForm(VersionedForm):
+    method = forms.ChoiceField(label=_("How the result is returned"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, methods: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["method"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        field.choices = list(methods)
+
+
+class ApologyDraftForm(ReasonForm):
+    new_due_at = forms.DateTimeField(
+        label=_("New due date"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class SearchForm(OfficeForm):
+    code = forms.CharField(label=_("Dossier code"), max_length=40, required=False)
+    applicant = forms.CharField(label=_("Applicant name or ID"), max_length=255, required=False)
+    procedure = forms.TypedChoiceField(label=_("Procedure"), required=False, coerce=int, empty_value=None)
+    status = forms.TypedChoiceField(label=_("Status"), required=False, coerce=int, empty_value=None)
+    received_from = forms.DateField(
+        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = forms.DateField(
+        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, procedures: Any = (), statuses: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        procedure = self.fields["procedure"]
+        status = self.fields["status"]
+        assert isinstance(procedure, forms.TypedChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(status, forms.TypedChoiceField)  # noqa: S101 - narrows the type
+        procedure.choices = [("", _("Any procedure")), *((str(p.pk), f"{p.code} {p.name[:90]}") for p in procedures)]
+        status.choices = [("", _("Any status")), *((str(v), label) for v, label in statuses)]
+
+
+class RegisterForm(OfficeForm):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class LetterForm(VersionedForm):
+    """Approve or send one apology letter of the dossier."""
+
+    letter: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Apology letter"), queryset=ApologyLetter.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, letters: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].queryset = letters  # type: ignore[attr-defined]

@@ -1,0 +1,50 @@
+"""Helpers shared by the office views: the officer's agencies, loading a dossier the officer may see."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
+
+from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.deadlines import due_soon
+from chinhquyen.dossiers.errors import DossierNotFound
+from chinhquyen.dossiers.models import OPEN_STATUSES, DossierStatus
+
+
+class OfficerRequest(HttpRequest):
+    """A request of an office view: ``officer_access`` has let only a verified official through."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def officer_agency_ids(user: Any, *roles: str) -> list[int]:
+    """The agencies where ``user`` holds one of ``roles`` (any role when none is given)."""
+    rows = StaffRole.objects.filter(user=user)
+    if roles:
+        rows = rows.filter(role__in=roles)
+    return sorted(set(rows.values_list("agency_id", flat=True)))
+
+
+def front_desk_agency_id(user: Any) -> int | None:
+    """The agency whose counter the officer staffs (the first, when several)."""
+    ids = officer_agency_ids(user, Role.FRONT_DESK)
+    return ids[0] if ids else None
+
+
+def dossier_for(request: OfficerRequest, pk: int) -> Any:
+    """The dossier if the officer's agencies may see it; 404 otherwise (never reveal that it exists)."""
+    try:
+        return selectors.dossier_get_for_officer(officer=request.user, code_or_pk=pk)
+    except DossierNotFound as exc:
+        raise Http404 from exc
+
+
+def due_flags(dossier: Any) -> dict[str, bool]:
+    """The "overdue" / "due soon" marks of the dossier header (open dossiers whose clock runs)."""
+    now = timezone.now()
+    running = dossier.status in OPEN_STATUSES and dossier.status != DossierStatus.RESOLVED and not dossier.is_paused
+    due = dossier.due_at if running else None
+    return {"overdue": due is not None and due < now, "due_soon": due_soon(due_at=due, now=now)}

@@ -1,0 +1,162 @@
+"""One dossier: what it is, where it stands, and the actions the officer may take on it now."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.documents import SLIP_KINDS
+from chinhquyen.dossiers.models import DossierStatus
+
+from ..actions import ACTIONS, Action, event_label, prepare
+from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
+from .common import OfficerRequest, dossier_for, due_flags
+
+# After these actions from a draft or submitted dossier the counter hands over a slip.
+RECEPTION_OUTCOMES = {"receive", "refuse", "request_supplement"}
+
+
+def _available(dossier: Any, user: Any) -> list[Action]:
+    names = selectors.dossier_actions_for(dossier=dossier, user=user)
+    return [ACTIONS[name] for name in names if name in ACTIONS]
+
+
+@officer_access(*ANY_OFFICER)
+@require_GET
+def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
+    dossier = dossier_for(request, pk)
+    names = selectors.dossier_actions_for(dossier=dossier, user=request.user)
+    context = {
+        "dossier": dossier,
+        "steps": selectors.dossier_steps(dossier=dossier),
+        "documents": list(dossier.documents.order_by("pk")),
+        "letters": list(dossier.apology_letters.select_related("agency").order_by("pk")),
+        "timeline": _labelled(selectors.dossier_timeline(dossier=dossier)),
+        "actions": [ACTIONS[name] for name in names if name in ACTIONS],
+        "slips": _slips(dossier),
+        "can_attach": "document_add" in names,
+        **due_flags(dossier),
+    }
+    return render(request, "office/dossier/detail.html", context)
+
+
+def _labelled(events: list[Any]) -> list[Any]:
+    for event in events:
+        event.action_label = event_label(event.action)
+    return events
+
+
+def _slips(dossier: Any) -> list[tuple[str, Any]]:
+    """The slips that exist for the dossier in its current state, with their names."""
+    kinds = []
+    if dossier.code:
+        kinds.append("01")
+    if dossier.events.filter(action="request_supplement").exists():
+        kinds.append("02")
+    if dossier.status == DossierStatus.REFUSED:
+        kinds.append("03")
+    if dossier.apology_letters.exists():
+        kinds.append("04")
+    if dossier.status == DossierStatus.STOPPED:
+        kinds.append("05")
+    if dossier.code:
+        kinds.append("06")
+    return [(kind, SLIP_KINDS[kind].label) for kind in kinds]
+
+
+def _action_or_404(name: str) -> Action:
+    action = ACTIONS.get(name)
+    if action is None:
+        raise Http404
+    return action
+
+
+def _form(action: Action, request: OfficerRequest, dossier: Any, data: Any = None, files: Any = None) -> Any:
+    kwargs = action.form_kwargs(request, dossier)
+    if data is None:
+        initial = {"expected_version": dossier.version}
+        if "letter" in request.GET:
+            initial["letter"] = request.GET["letter"]
+        return action.form_class(initial=initial, **kwargs)
+    return action.form_class(data, files, **kwargs)
+
+
+@officer_access(*PROCESSORS)
+@require_http_methods(["GET", "POST"])
+def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
+    """GET shows the action's form and what it will do; POST confirms it and calls the service."""
+    spec = _action_or_404(action)
+    dossier = dossier_for(request, pk)
+    if request.method == "GET":
+        # Letters are checked against the letter itself when posted; the others are listed by the domain.
+        available = {a.name for a in _available(dossier, request.user)} | {"letter_approve", "letter_send"}
+        form = _form(spec, request, dossier)
+        return _render_action(request, dossier, spec, form, unavailable=spec.name not in available)
+    form = _form(spec, request, dossier, request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_action(request, dossier, spec, form, status=400)
+    status_before = dossier.status
+    try:
+        spec.perform(request.user, dossier, prepare(spec, form))
+    except DomainError as exc:
+        fresh = dossier_for(request, pk)
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            form.mark_invalid()
+            return _render_action(request, fresh, spec, form, status=400)
+        return _render_action(request, fresh, spec, _form(spec, request, fresh), status=409, error=exc.message)
+    if spec.name in RECEPTION_OUTCOMES and status_before in (DossierStatus.DRAFT, DossierStatus.SUBMITTED):
+        return redirect("office:reception_outcome", pk=dossier.pk)
+    messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    return redirect("office:dossier", pk=dossier.pk)
+
+
+def _render_action(
+    request: OfficerRequest,
+    dossier: Any,
+    action: Action,
+    form: Any,
+    *,
+    status: int = 200,
+    error: str = "",
+    unavailable: bool = False,
+) -> HttpResponse:
+    context = {
+        "dossier": dossier,
+        "action": action,
+        "form": form,
+        "error": error,
+        "unavailable": unavailable,
+        **due_flags(dossier),
+    }
+    if action.reception:
+        context["received_documents"] = list(dossier.documents.filter(received=True).order_by("pk"))
+    return render(request, "office/dossier/action.html", context, status=status)
+
+
+@officer_access(*ANY_OFFICER)
+@require_GET
+def dossier_document(request: OfficerRequest, pk: int, document_pk: int) -> FileResponse:
+    """Serve a dossier's file to an officer who may see the dossier (MEDIA is never served directly)."""
+    dossier = dossier_for(request, pk)
+    document = dossier.documents.filter(pk=document_pk).first()
+    if document is None or not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name if "." in document.name else f"{document.name}{_suffix(document.file.name)}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(path: str) -> str:
+    dot = path.rfind(".")
+    return path[dot:] if dot > path.rfind("/") else ""

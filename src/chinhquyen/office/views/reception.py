@@ -1,0 +1,255 @@
+"""Front-desk reception: find or register the applicant, choose the procedure, check the documents."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.catalog.models import Procedure
+from chinhquyen.core.errors import DomainError
+from chinhquyen.directory import selectors as directory_selectors
+from chinhquyen.directory import services as directory_services
+from chinhquyen.directory.models import Agency, Applicant
+from chinhquyen.dossiers import selectors, services
+
+from .. import forms
+from ..actions import ACTIONS
+from ..permissions import FRONT_DESK, officer_access
+from .common import OfficerRequest, dossier_for, due_flags, front_desk_agency_id
+
+RECEPTION_ACTIONS = ("receive", "request_supplement", "refuse", "withdraw")
+
+
+def _start_url(applicant: Applicant | None = None, query: str = "") -> str:
+    params: dict[str, str | int] = {}
+    if applicant is not None:
+        params["applicant"] = applicant.pk
+    if query:
+        params["query"] = query
+    url = reverse("office:reception")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _add_validation_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's validation errors next to the form's fields, the rest above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+    if isinstance(form, forms.OfficeForm):
+        form.mark_invalid()
+
+
+def _render_start(request: OfficerRequest, status: int = 200, **context: Any) -> HttpResponse:
+    agency_id = front_desk_agency_id(request.user)
+    applicant = context.get("applicant")
+    if applicant is None and request.GET.get("applicant", "").isdigit():
+        applicant = Applicant.objects.filter(pk=int(request.GET["applicant"])).first()
+    search = forms.ProcedureSearchForm(request.GET or None)
+    procedures: list[Procedure] = []
+    if applicant is not None and agency_id is not None:
+        query = search.cleaned_data.get("query", "") if search.is_valid() else ""
+        procedures = catalog_selectors.procedure_search(query=query, agency_id=agency_id, limit=20)
+    context.setdefault("lookup_form", forms.ApplicantLookupForm())
+    context.setdefault("citizen_form", None)
+    context.setdefault("organisation_form", None)
+    context.update({"applicant": applicant, "search_form": search, "procedures": procedures, "nav": "reception"})
+    return render(request, "office/reception/start.html", context, status=status)
+
+
+@officer_access(*FRONT_DESK)
+@require_GET
+def reception(request: OfficerRequest) -> HttpResponse:
+    return _render_start(request)
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def applicant_lookup(request: OfficerRequest) -> HttpResponse:
+    """Find the applicant by ID number or tax code (a POST keeps the number out of URLs and logs)."""
+    form = forms.ApplicantLookupForm(request.POST)
+    if not form.is_valid():
+        return _render_start(request, status=400, lookup_form=form)
+    identifier = form.cleaned_data["identifier"]
+    applicant = directory_selectors.applicant_find(identifier=identifier)
+    if applicant is not None:
+        return redirect(_start_url(applicant))
+    prefill_citizen = {"personal_id": identifier} if len(identifier) == 12 else {}
+    prefill_org = {} if prefill_citizen else {"tax_code": identifier}
+    return _render_start(
+        request,
+        lookup_form=form,
+        not_found=identifier,
+        citizen_form=forms.CitizenForm(initial=prefill_citizen),
+        organisation_form=forms.OrganisationForm(initial=prefill_org),
+    )
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def applicant_create(request: OfficerRequest) -> HttpResponse:
+    """Register a citizen or an organisation; the directory's checks show next to the fields."""
+    kind = request.POST.get("kind")
+    citizen_form = forms.CitizenForm(request.POST if kind == "citizen" else None)
+    organisation_form = forms.OrganisationForm(request.POST if kind == "organisation" else None)
+    form: Form = citizen_form if kind == "citizen" else organisation_form
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None) or k in ("name",)}
+        try:
+            if kind == "citizen":
+                applicant = directory_services.citizen_create(**data)
+            else:
+                applicant = directory_services.organisation_create(**data)
+        except ValidationError as exc:
+            _add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Applicant %(name)s registered.") % {"name": applicant.name})
+            return redirect(_start_url(applicant))
+    return _render_start(
+        request,
+        status=400,
+        create_kind=kind,
+        citizen_form=citizen_form,
+        organisation_form=organisation_form,
+    )
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def dossier_start(request: OfficerRequest) -> HttpResponse:
+    """Open a draft dossier at the counter for the chosen applicant and procedure."""
+    form = forms.DossierStartForm(request.POST)
+    if not form.is_valid():
+        return _render_start(request, status=400)
+    applicant = get_object_or_404(Applicant, pk=form.cleaned_data["applicant"])
+    agency = get_object_or_404(Agency, pk=front_desk_agency_id(request.user))
+    procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"], agencies=agency)
+    try:
+        dossier = services.dossier_create_at_counter(
+            by=request.user, procedure=procedure, applicant=applicant, receiving_agency=agency
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_start_url(applicant))
+    return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+def _documents(dossier: Any) -> list[Any]:
+    return list(dossier.procedure.documents.all())
+
+
+@officer_access(*FRONT_DESK)
+@require_GET
+def reception_dossier(request: OfficerRequest, pk: int) -> HttpResponse:
+    dossier = dossier_for(request, pk)
+    return _render_reception(request, dossier)
+
+
+def _render_reception(
+    request: OfficerRequest,
+    dossier: Any,
+    *,
+    status: int = 200,
+    documents_form: Form | None = None,
+    upload_form: Form | None = None,
+    error: str = "",
+) -> HttpResponse:
+    required = _documents(dossier)
+    received_ids = set(
+        dossier.documents.filter(received=True, required_document__isnull=False).values_list(
+            "required_document_id", flat=True
+        )
+    )
+    if documents_form is None:
+        documents_form = forms.DocumentsReceivedForm(
+            documents=required,
+            initial={"expected_version": dossier.version, "required_documents": [str(i) for i in received_ids]},
+        )
+    if upload_form is None:
+        upload_form = forms.UploadForm(documents=required, initial={"expected_version": dossier.version})
+    available = set(selectors.dossier_actions_for(dossier=dossier, user=request.user))
+    context = {
+        "dossier": dossier,
+        "documents_form": documents_form,
+        "upload_form": upload_form,
+        "uploads": list(dossier.documents.exclude(file="").order_by("pk")),
+        "can_tick": "documents_mark_received" in available,
+        "can_upload": "document_add" in available,
+        "reception_actions": [(a, ACTIONS[a].label, ACTIONS[a].danger) for a in RECEPTION_ACTIONS if a in available],
+        "error": error,
+        "nav": "reception",
+        **due_flags(dossier),
+    }
+    return render(request, "office/reception/dossier.html", context, status=status)
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
+    """Record which required documents the applicant handed in."""
+    dossier = dossier_for(request, pk)
+    form = forms.DocumentsReceivedForm(request.POST, documents=_documents(dossier))
+    if not form.is_valid():
+        return _render_reception(request, dossier, status=400, documents_form=form)
+    try:
+        services.dossier_documents_mark_received(
+            by=request.user,
+            dossier=dossier,
+            required_document_ids=form.cleaned_ids(),
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except DomainError as exc:
+        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+    messages.success(request, _("The list of documents received is saved."))
+    return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_http_methods(["POST"])
+def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
+    """Attach a scan of a document handed in at the counter."""
+    dossier = dossier_for(request, pk)
+    required = _documents(dossier)
+    form = forms.UploadForm(request.POST, request.FILES, documents=required)
+    if not form.is_valid():
+        return _render_reception(request, dossier, status=400, upload_form=form)
+    upload = form.cleaned_data["upload"]
+    required_document = next((d for d in required if d.pk == form.cleaned_data["required_document"]), None)
+    name = form.cleaned_data["name"] or (required_document.name[:255] if required_document else upload.name)
+    try:
+        services.dossier_document_add(
+            by=request.user,
+            dossier=dossier,
+            upload=upload,
+            name=name,
+            kind="scan",
+            required_document=required_document,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except DomainError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            form.mark_invalid()
+            return _render_reception(request, dossier, status=400, upload_form=form)
+        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+    messages.success(request, _("File %(name)s attached.") % {"name": name})
+    return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_GET
+def reception_outcome(request: OfficerRequest, pk: int) -> HttpResponse:
+    """What the counter hands the applicant after deciding: the receipt, refusal or supplement slip."""
+    dossier = dossier_for(request, pk)
+    return render(
+        request, "office/reception/outcome.html", {"dossier": dossier, "nav": "reception", **due_flags(dossier)}
+    )

@@ -1,0 +1,47 @@
+"""Search the dossiers of the officer's agencies."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.models import DossierStatus
+
+from .. import forms
+from ..permissions import ANY_OFFICER, officer_access
+from .common import OfficerRequest, officer_agency_ids
+
+PAGE_SIZE = 25
+MAX_RESULTS = PAGE_SIZE * 40
+
+
+@officer_access(*ANY_OFFICER)
+@require_GET
+def search(request: OfficerRequest) -> HttpResponse:
+    agency_ids = officer_agency_ids(request.user)
+    procedures = [p for a in agency_ids for p in catalog_selectors.procedure_search(agency_id=a, limit=500)]
+    procedures = list({p.pk: p for p in procedures}.values())
+    form = forms.SearchForm(request.GET or None, procedures=procedures, statuses=DossierStatus.choices)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        results = selectors.dossier_search(
+            officer=request.user,
+            code=data["code"],
+            applicant=data["applicant"],
+            procedure_id=data["procedure"],
+            status=data["status"],
+            received_from=data["received_from"],
+            received_to=data["received_to"],
+            limit=MAX_RESULTS,
+        )
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "nav": "search"}
+    # htmx swaps in the results only; restoring a page from history needs the whole page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    template = "office/includes/search_results.html" if partial else "office/search.html"
+    return render(request, template, context)

@@ -1,0 +1,64 @@
+"""Slips, letters and the tracking register as PDF, rendered on request."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.directory.models import Agency
+from chinhquyen.dossiers import documents, selectors
+from chinhquyen.dossiers.models import Dossier
+
+from .. import forms
+from ..permissions import ANY_OFFICER, officer_access
+from .common import OfficerRequest, dossier_for, officer_agency_ids
+
+DOSSIER_SLIPS = ("01", "02", "03", "04", "05", "06")
+REGISTER_MAX_ROWS = 5000
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@officer_access(*ANY_OFFICER)
+@require_GET
+def slip(request: OfficerRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in DOSSIER_SLIPS:
+        raise Http404
+    dossier = dossier_for(request, pk)
+    try:
+        data = documents.slip_data_for(dossier=dossier, kind=kind)
+    except (DomainError, ValueError):
+        # The slip does not exist for the dossier in its state (e.g. no apology letter yet).
+        error = _("This dossier has no such slip in its current state.")
+        return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
+    content = documents.render_slip(kind=kind, data=data)
+    return _pdf(content, f"{dossier.code or dossier.pk}-{kind}.pdf")
+
+
+@officer_access(*ANY_OFFICER)
+@require_GET
+def register(request: OfficerRequest) -> HttpResponse:
+    """Form 07 for the officer's agency over ``?from=YYYY-MM-DD&to=YYYY-MM-DD``."""
+    form = forms.RegisterForm({"date_from": request.GET.get("from"), "date_to": request.GET.get("to")})
+    agency_ids = officer_agency_ids(request.user)
+    if not form.is_valid() or not agency_ids:
+        return render(request, "office/register.html", {"form": form, "nav": "search"}, status=400)
+    date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    agency = Agency.objects.get(pk=agency_ids[0])
+    found = selectors.dossier_search(
+        officer=request.user, received_from=date_from, received_to=date_to, limit=REGISTER_MAX_ROWS
+    )
+    # The register lists what this agency received, in the order it was received (a queryset lets the
+    # register builder load every row's steps in one query).
+    rows = Dossier.objects.filter(pk__in=[d.pk for d in found if d.receiving_agency_id == agency.pk]).order_by(
+        "received_at", "pk"
+    )
+    data = documents.register_data_for(agency=agency, dossiers=rows, date_from=date_from, date_to=date_to)
+    content = documents.render_slip(kind="07", data=data)
+    return _pdf(content, f"register-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf")

@@ -1,0 +1,79 @@
+"""Office pages beyond the main flow: keyboard use, refusals and the register, each checked by axe."""
+
+import pytest
+
+from tests.office.browser import SHOTS, sign_in, violations
+from tests.office.helpers import office_make, received
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_keyboard_reaches_the_content_first_and_focus_is_visible(request, browser, live_server):
+    o = office_make(prefix="kbd")
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.evaluate("el => getComputedStyle(el).left") != "-999px"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_refused_action_page_and_register_pass_axe(request, browser, live_server):
+    o = office_make(prefix="ref")
+    dossier = received(o)
+    page = sign_in(request, browser, live_server, o.leader)
+
+    page.goto(f"{live_server.url}/office/dossiers/{dossier.pk}/actions/claim/")
+    assert "This action is not open to you" in page.inner_text("main")
+    assert violations(page) == []
+
+    page.goto(f"{live_server.url}/office/register.pdf")
+    assert page.locator("input[name=from]").count() == 1
+    assert violations(page) == []
+
+
+def test_validation_errors_at_the_counter_pass_axe(request, browser, live_server):
+    o = office_make(prefix="val")
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.goto(f"{live_server.url}/office/reception/")
+    page.fill("#id_identifier", "037090001234")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Find applicant").click()
+    page.fill("#id_citizen-name", "Trần Văn B")
+    page.fill("#id_citizen-personal_id", "12")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Register citizen").click()
+
+    field = page.locator("#id_citizen-personal_id")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert page.locator("#id_citizen-personal_id_errors").inner_text() != ""
+    assert violations(page) == []
+
+
+def test_inbox_marks_overdue_and_due_soon_in_words_with_enough_contrast(request, browser, live_server):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from chinhquyen.dossiers.models import Dossier
+
+    o = office_make(prefix="due")
+    late, soon = received(o), received(o)
+    now = timezone.now()
+    for dossier, due in ((late, now - dt.timedelta(days=2)), (soon, now + dt.timedelta(hours=2))):
+        Dossier.objects.filter(pk=dossier.pk).update(due_at=due)
+        dossier.steps.filter(state="active").update(due_at=due)
+    page = sign_in(request, browser, live_server, o.specialist)
+
+    rows = page.locator("tbody tr")
+    assert "Overdue" in rows.nth(0).inner_text()
+    assert late.code in rows.nth(0).inner_text()
+    assert violations(page) == []
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/office-inbox-due-marks.png", full_page=True)
