@@ -5,6 +5,8 @@
 
 import argparse
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -32,11 +34,17 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        page.goto(f"{args.url}/admin/login/")
+        page.goto(f"{args.url}/office/auth/login/?next=/admin/")
         page.fill("#id_username", "quantri")
         page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        code = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "demo_otp", "quantri"], capture_output=True, text=True, check=True
+        ).stdout.split()[0]
+        page.fill("#id_code", code)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         for name, path, _signed_in in PAGES:
             page.goto(args.url + path)
             page.screenshot(path=str(args.out / f"{name}.png"))

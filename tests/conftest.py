@@ -36,3 +36,12 @@ def _default_language():
     # A request in English leaves English active in the thread; every test starts in the default.
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def admin_client(admin_client, admin_user):
+    """pytest-django's admin client, verified by a second factor as the OTP admin requires."""
+    from tests.office.auth_helpers import officer_login
+
+    officer_login(admin_client, admin_user)
+    return admin_client

@@ -9,6 +9,7 @@ from django.urls import reverse
 from chinhquyen.catalog import admin_import
 from chinhquyen.catalog.models import Procedure, ProcessTemplate
 from chinhquyen.catalog.services import catalog_import
+from tests.office.auth_helpers import officer_login
 
 from .factories import ProcedureFactory
 
@@ -67,7 +68,7 @@ def test_import_page_reads_csv_by_its_name(admin_client):
 
 def test_import_needs_the_right_permissions(client, django_user_model):
     staff = django_user_model.objects.create_user(username="viewer", password="pw-test-123", is_staff=True)
-    client.force_login(staff)
+    officer_login(client, staff)
     assert client.get(reverse(IMPORT_URL)).status_code == 403
 
 

@@ -49,3 +49,19 @@ def test_admin_requires_staff_login(client):
     response = client.get("/admin/directory/agency/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_login_goes_through_the_officials_two_step_login(client):
+    response = client.get("/admin/login/?next=/admin/directory/agency/")
+    assert response.status_code == 302
+    assert response["Location"] == "/office/auth/login/?next=/admin/directory/agency/"
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_staff_session_without_a_second_factor(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

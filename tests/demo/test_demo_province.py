@@ -69,3 +69,22 @@ def test_demo_province_is_refused_in_production(settings):
     with pytest.raises(CommandError, match="not production"):
         call_command("demo_province", stdout=StringIO())
     assert Agency.objects.count() == 0
+
+
+def test_demo_officials_have_authenticators_and_demo_otp_prints_the_code(demo):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.office.auth_helpers import totp_code
+
+    device = TOTPDevice.objects.get(user__username="motcua", confirmed=True)
+    out = StringIO()
+    call_command("demo_otp", "motcua", stdout=out)
+    code, rest = out.getvalue().split(maxsplit=1)
+    assert code == totp_code(device)
+    assert "secret for an authenticator app" in rest
+    assert TOTPDevice.objects.filter(confirmed=True).count() == 33
+
+
+def test_demo_otp_refuses_an_unknown_official(demo):
+    with pytest.raises(CommandError, match="has no demo authenticator"):
+        call_command("demo_otp", "congdan", stdout=StringIO())

@@ -3,17 +3,15 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from chinhquyen.directory.models import Agency
+from chinhquyen.directory.models import Agency, User
 from tests.factories import AgencyFactory, UserFactory
+from tests.office.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-test-123")
-    page.click("input[type=submit]")
+    sign_in_page(page, live_server, User.objects.get(username=username), next_url="/admin/")
 
 
 def test_home_page_passes_axe(page, live_server):

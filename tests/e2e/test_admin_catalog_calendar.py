@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.workcal.models import DateOverride
 from tests.factories import UserFactory
+from tests.office.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +24,8 @@ RECORD = {
 
 @pytest.fixture
 def admin_page(page, live_server):
-    UserFactory(username="quantri", is_staff=True, is_superuser=True)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "quantri")
-    page.fill("#id_password", "pw-test-123")
-    page.click("input[type=submit]")
-    return page
+    user = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    return sign_in_page(page, live_server, user, next_url="/admin/")
 
 
 def _national_file(tmp_path, records):

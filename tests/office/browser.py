@@ -42,3 +42,17 @@ def sign_in(request, browser, live_server, user):
         page.click("button[type=submit]")
     assert page.url == f"{live_server.url}/office/"
     return page
+
+
+def sign_in_page(page, live_server, user, next_url: str = "/office/"):
+    """Sign an official in on an existing page through the office's password + TOTP login."""
+    device = totp_device_for(user)
+    page.goto(f"{live_server.url}{next_url}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-test-123")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.fill("#id_code", totp_code(device))
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    return page

@@ -11,6 +11,7 @@ from chinhquyen.workcal.models import DateOverride, WorkSchedule
 from chinhquyen.workcal.selectors import calendar_current
 from chinhquyen.workcal.services import date_override_add, work_schedule_get
 from tests.factories import UserFactory
+from tests.office.auth_helpers import officer_login
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_unchanged_tables_keep_the_calendar_after_the_recheck(monkeypatch):
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    officer_login(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
 

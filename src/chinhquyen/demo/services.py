@@ -14,6 +14,7 @@ from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from . import province
+from .otp import demo_devices_ensure
 
 TEMPLATE_TARGET = 30
 
@@ -62,6 +63,7 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     report.procedures = Procedure.objects.count()
     report.assigned = _assign_procedures(agencies)
     report.templates = _templates(agencies)
+    demo_devices_ensure(usernames=[row[0] for row in province.STAFF], password=password)
     return report
 
 

@@ -30,7 +30,8 @@ OFFICE_HOME = "/office/"
 
 
 def is_official(user: Any) -> bool:
-    return bool(user.is_active and user_roles(user=user).exists())
+    # Staff accounts (the admin's users) count as officials too: they must pass the same second factor.
+    return bool(user.is_active and (user.is_staff or user_roles(user=user).exists()))
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:

@@ -30,5 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo logins (password for all: {password})")
         for username, roles in report.logins:
             self.stdout.write(f"    {username:<22} {roles}")
+        self.stdout.write("  Office (officials): http://127.0.0.1:8000/office/  — second step: the one-time code from")
+        self.stdout.write("    .venv/bin/python manage.py demo_otp motcua   (or add the printed secret to an authenticator app)")
         self.stdout.write("  Administration: http://127.0.0.1:8000/admin/")
         self.stdout.write("")
