@@ -88,3 +88,12 @@ def test_demo_officials_have_authenticators_and_demo_otp_prints_the_code(demo):
 def test_demo_otp_refuses_an_unknown_official(demo):
     with pytest.raises(CommandError, match="has no demo authenticator"):
         call_command("demo_otp", "congdan", stdout=StringIO())
+
+
+def test_demo_office_has_sample_dossiers_in_several_states(demo):
+    from chinhquyen.dossiers.models import Dossier
+
+    assert sorted(Dossier.objects.values_list("status", flat=True)) == [1, 1, 2, 10]
+    returned = Dossier.objects.get(status=10)
+    assert returned.code.startswith("000.00.01.H37-")
+    assert returned.outcome == "on_time"

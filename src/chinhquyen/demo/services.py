@@ -14,6 +14,7 @@ from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from . import province
+from .dossiers import demo_dossiers_ensure
 from .otp import demo_devices_ensure
 
 TEMPLATE_TARGET = 30
@@ -26,6 +27,7 @@ class DemoReport:
     procedures: int = 0
     assigned: int = 0
     templates: int = 0
+    dossiers: int = 0
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -64,6 +66,7 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     report.assigned = _assign_procedures(agencies)
     report.templates = _templates(agencies)
     demo_devices_ensure(usernames=[row[0] for row in province.STAFF], password=password)
+    report.dossiers = demo_dossiers_ensure()
     return report
 
 

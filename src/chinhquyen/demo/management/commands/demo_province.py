@@ -23,14 +23,15 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo province ready: {report.agencies} agencies, {report.staff} staff accounts, "
                 f"{report.procedures} procedures ({report.assigned} assigned to agencies), "
-                f"{report.templates} process templates."
+                f"{report.templates} process templates, {report.dossiers} sample dossiers."
             )
         )
         self.stdout.write("")
         self.stdout.write(f"  Demo logins (password for all: {password})")
         for username, roles in report.logins:
             self.stdout.write(f"    {username:<22} {roles}")
-        self.stdout.write("  Office (officials): http://127.0.0.1:8000/office/  — second step: the one-time code from")
-        self.stdout.write("    .venv/bin/python manage.py demo_otp motcua   (or add the printed secret to an authenticator app)")
+        self.stdout.write("  Office (officials): http://127.0.0.1:8000/office/")
+        self.stdout.write("    second step, the one-time code: .venv/bin/python manage.py demo_otp motcua")
+        self.stdout.write("    (or add the secret it prints to an authenticator app)")
         self.stdout.write("  Administration: http://127.0.0.1:8000/admin/")
         self.stdout.write("")

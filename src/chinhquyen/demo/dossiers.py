@@ -1,0 +1,41 @@
+"""A few dossiers in different states, so the demo's office is not empty on first sign-in."""
+
+from chinhquyen.catalog.models import Procedure
+from chinhquyen.directory.models import Agency, Applicant, User
+from chinhquyen.dossiers import services as dossier_services
+from chinhquyen.dossiers.models import Dossier
+
+from . import province
+
+COMMUNE = "hoalu"
+
+
+def demo_dossiers_ensure() -> int:
+    """Create the sample dossiers once (at Phường Hoa Lư); return how many were created."""
+    if Dossier.objects.exists():
+        return 0
+    agency = Agency.objects.get(code=next(a.code for a in province.AGENCIES if a.slug == COMMUNE))
+    users = {u.username: u for u in User.objects.filter(username__contains=".")}
+    desk, specialist, leader = (users[f"{role}.{COMMUNE}"] for role in ("motcua", "chuyenvien", "lanhdao"))
+    an = Applicant.objects.get(personal_id=province.CITIZENS[0][2])
+    bich = Applicant.objects.get(personal_id=province.CITIZENS[1][2])
+    codes = ["1.001193", "1.004194", "1.010041", "1.000656"]
+    procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+
+    # Two online submissions waiting for the front desk (status 1).
+    for applicant, code in ((an, "1.001193"), (bich, "1.004194")):
+        account = User.objects.get(pk=applicant.user_id)
+        dossier_services.dossier_submit_online(
+            by=account, applicant=applicant, procedure=procedures[code], receiving_agency=agency, form_data={}
+        )
+    # One received at the counter, claimed by the specialist (status 2, in the specialist's inbox).
+    pending = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.010041"], applicant=bich)
+    dossier_services.dossier_receive(by=desk, dossier=pending)
+    dossier_services.dossier_claim(by=specialist, dossier=pending)
+    # One taken all the way to the returned result (status 10).
+    done = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.000656"], applicant=an)
+    dossier_services.dossier_receive(by=desk, dossier=done)
+    dossier_services.dossier_forward(by=specialist, dossier=done)
+    dossier_services.dossier_issue_result(by=leader, dossier=done)
+    dossier_services.dossier_return(by=desk, dossier=done, method="counter")
+    return 4
