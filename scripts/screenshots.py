@@ -22,6 +22,24 @@ PAGES = [
 ]
 
 
+def _demo_code(username: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "demo_otp", username], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()[0]
+
+
+def _sign_in(page, url: str, username: str, next_url: str) -> None:
+    page.goto(f"{url}/office/auth/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.fill("#id_code", _demo_code(username))
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -34,21 +52,19 @@ def main() -> None:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-        page.goto(f"{args.url}/office/auth/login/?next=/admin/")
-        page.fill("#id_username", "quantri")
-        page.fill("#id_password", PASSWORD)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
-        code = subprocess.run(  # noqa: S603 - our own manage.py
-            [sys.executable, "manage.py", "demo_otp", "quantri"], capture_output=True, text=True, check=True
-        ).stdout.split()[0]
-        page.fill("#id_code", code)
-        with page.expect_navigation():
-            page.click("button[type=submit]")
+        _sign_in(page, args.url, "quantri", "/admin/")
         for name, path, _signed_in in PAGES:
             page.goto(args.url + path)
             page.screenshot(path=str(args.out / f"{name}.png"))
             print(args.out / f"{name}.png")
+        office = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        _sign_in(office, args.url, "motcua.hoalu", "/office/")
+        office.screenshot(path=str(args.out / "office-inbox.png"))
+        office.goto(f"{args.url}/office/search/?code=H37")
+        with office.expect_navigation():
+            office.locator("main table a").last.click()
+        office.screenshot(path=str(args.out / "office-dossier.png"), full_page=True)
+        print(args.out / "office-inbox.png", args.out / "office-dossier.png")
         browser.close()
 
 
