@@ -273,18 +273,3 @@ def test_counter_work_refused_to_officers_without_the_front_desk_role():
     assert refused(dossier_document_add, by=world.specialist, dossier=dossier, upload=upload, name="x") == (
         "role_required"
     )
-
-
-def test_front_desk_issues_when_the_template_ends_with_the_leaders_step():
-    from tests.dossiers.factories import template_add
-
-    world = World()
-    template_add(world.procedure, [("Thẩm định", "specialist", None, "30"), ("Phê duyệt", "leader", None, "10")])
-    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
-
-    assert refused(dossier_issue_result, by=world.front_desk, dossier=dossier) == "not_approved"
-    dossier = dossier_approve(by=world.leader, dossier=dossier)
-    assert dossier.active_step is None
-    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
-
-    assert dossier.status == DossierStatus.RESOLVED

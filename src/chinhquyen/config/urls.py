@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from django_otp.admin import OTPAdminSite
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
-
+from django_otp.admin import OTPAdminSite
 
 
 class OfficialsAdminSite(OTPAdminSite):

@@ -24,7 +24,7 @@ def demo_dossiers_ensure() -> int:
 
     # Two online submissions waiting for the front desk (status 1).
     for applicant, code in ((an, "1.001193"), (bich, "1.004194")):
-        account = User.objects.get(pk=applicant.user_id)
+        account = User.objects.get(applicant=applicant)
         dossier_services.dossier_submit_online(
             by=account, applicant=applicant, procedure=procedures[code], receiving_agency=agency, form_data={}
         )

@@ -13,15 +13,24 @@ from .models import DossierCodeSequence
 def dossier_code_next(*, agency: Agency, at: datetime) -> str:
     """Return the next code of ``agency`` for the Vietnam-time day of ``at``; call inside the receiving transaction.
 
-    The counter row is locked (SELECT ... FOR UPDATE) until the transaction ends, so concurrent receptions at one
-    agency queue on it and the numbers stay unique and gap-free: a rolled-back reception gives its number back.
-    SQLite has no row locks but serialises writers (IMMEDIATE transactions), to the same effect.
+    The counter row is taken with one upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING, PostgreSQL and
+    SQLite ≥ 3.35), which locks it until the transaction ends, so concurrent receptions at one agency queue on
+    it and the numbers stay unique and gap-free: a rolled-back reception gives its number back. SQLite has no
+    row locks but serialises writers (IMMEDIATE transactions), to the same effect.
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("dossier_code_next must run inside the receiving transaction")
     day = at.astimezone(TZ).date()
-    sequence, _ = DossierCodeSequence.objects.select_for_update().get_or_create(agency=agency, day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
+    q = connection.ops.quote_name
+    table = q(DossierCodeSequence._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} ({q('agency_id')}, {q('day')}, {q('last')}) VALUES (%s, %s, 1) "  # noqa: S608 - names only
+        f"ON CONFLICT ({q('agency_id')}, {q('day')}) DO UPDATE SET {q('last')} = {table}.{q('last')} + 1 "
+        f"RETURNING {q('last')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [agency.pk, connection.ops.adapt_datefield_value(day)])
+        (last,) = cursor.fetchone()
     # Four digits, wider past 9999 (the spec allows a longer sequence on a busy day).
-    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from chinhquyen.catalog.models import Procedure, ProcessTemplate, TimeUnit
+from chinhquyen.catalog.models import Procedure, ProcessStep, TimeUnit
 from chinhquyen.directory.models import Agency, Role
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import (
@@ -74,20 +74,19 @@ class StepPlan:
 
 def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None) -> list[StepPlan]:
     """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow."""
-    template = ProcessTemplate.objects.filter(procedure=procedure).first()
-    if template is not None:
-        rows = list(template.steps.select_related("agency").order_by("order"))
-        if rows:
-            return [
-                StepPlan(
-                    order=index * 10,
-                    name=row.name,
-                    agency=row.agency or receiving_agency,
-                    role=row.role,
-                    share_hours=row.share_hours,
-                )
-                for index, row in enumerate(rows, start=1)
-            ]
+    # One query: a procedure has at most one template, and a template without steps means the default flow.
+    rows = list(ProcessStep.objects.filter(template__procedure=procedure).select_related("agency").order_by("order"))
+    if rows:
+        return [
+            StepPlan(
+                order=index * 10,
+                name=row.name,
+                agency=row.agency or receiving_agency,
+                role=row.role,
+                share_hours=row.share_hours,
+            )
+            for index, row in enumerate(rows, start=1)
+        ]
     total = total_hours or Decimal(0)
     names = {
         Role.SPECIALIST: _("Examine and draft the result"),

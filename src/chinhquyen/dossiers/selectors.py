@@ -6,13 +6,13 @@ revealed.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chinhquyen.directory.models import Role, User
+from chinhquyen.directory.models import Agency, Role, User
 from chinhquyen.workcal.engine import TZ
 
 from .deadlines import due_soon
@@ -147,3 +147,44 @@ def dossier_steps(*, dossier: Dossier) -> list[DossierStep]:
 def dossier_actions_for(*, dossier: Dossier, user: User) -> list[str]:
     """The actions ``user`` may take on ``dossier`` now (for buttons); letters have their own checks."""
     return transition_actions(dossier=dossier, user=user)
+
+
+def slip_kinds_for(*, dossier: Dossier) -> list[str]:
+    """The slips (forms 01–06) that exist for ``dossier`` now, in form order.
+
+    01 (receipt) and 06 (process control) once received; 02 once a supplement was requested; 03 when
+    refused; 04 once an apology letter exists; 05 when stopped. At most two queries.
+    """
+    received = dossier.received_at is not None or bool(dossier.code)
+    kinds = []
+    if received:
+        kinds.append("01")
+    if dossier.events.filter(action="request_supplement").exists():
+        kinds.append("02")
+    if dossier.status == DossierStatus.REFUSED:
+        kinds.append("03")
+    if received and dossier.apology_letters.exists():
+        kinds.append("04")
+    if dossier.status == DossierStatus.STOPPED:
+        kinds.append("05")
+    if received:
+        kinds.append("06")
+    return kinds
+
+
+def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to: date) -> list[Dossier]:
+    """The dossiers ``agency`` received from ``date_from`` to ``date_to`` (Vietnam days, both included).
+
+    In the order received, for the tracking register (form 07); empty unless the officer belongs to
+    ``agency``. One query besides the officer's roles; steps and their agencies come prefetched (one more).
+    """
+    if agency.pk not in {agency_id for agency_id, _role in user_roles_load(user=officer)}:
+        return []
+    start = datetime.combine(date_from, time.min, TZ)
+    end = datetime.combine(date_to + timedelta(days=1), time.min, TZ)
+    return list(
+        Dossier.objects.filter(receiving_agency=agency, received_at__gte=start, received_at__lt=end)
+        .select_related("procedure", "applicant", "receiving_agency")
+        .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("agency")))
+        .order_by("received_at", "pk")
+    )

@@ -19,7 +19,7 @@ from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.workcal.selectors import working_hours_between
 
 from .errors import TransitionRefused
-from .models import Dossier, DossierStatus
+from .models import Dossier, DossierStatus, DossierStep, StepState
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -76,9 +76,77 @@ def _front_desk_once(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _remembered(dossier: Dossier, name: str, load: Callable[[], DossierStep | None]) -> DossierStep | None:
+    """``load()``, remembered on the instance while its version and active step stay the same."""
+    key = (dossier.version, dossier.active_step_id)
+    cached = dossier.__dict__.get(name)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = load()
+    dossier.__dict__[name] = (key, found)
+    return found
+
+
+def step_after(dossier: Dossier) -> DossierStep | None:
+    """The first pending step after the active one."""
+    active = dossier.active_step
+    order = active.order if active is not None else -1
+    return _remembered(
+        dossier,
+        "_step_after",
+        lambda: dossier.steps.filter(state=StepState.PENDING, order__gt=order).order_by("order", "pk").first(),
+    )
+
+
+def step_before(dossier: Dossier) -> DossierStep | None:
+    """The last finished processing step before the active one (where "send back" goes)."""
+    active = dossier.active_step
+    if active is None:
+        return None
+    return _remembered(
+        dossier,
+        "_step_before",
+        lambda: (
+            dossier.steps.filter(state=StepState.DONE, order__lt=active.order)
+            .exclude(role=Role.FRONT_DESK)
+            .order_by("-order", "-pk")
+            .first()
+        ),
+    )
+
+
+def steps_forget(dossier: Dossier) -> None:
+    """Drop what :func:`step_after` and :func:`step_before` remembered (the steps changed)."""
+    dossier.__dict__.pop("_step_after", None)
+    dossier.__dict__.pop("_step_before", None)
+
+
+def return_step_needed(dossier: Dossier) -> bool:
+    """An approved dossier whose active step is the last one and not the front desk's.
+
+    Moving on from it creates the front desk's step "Return the result", from which the result is issued
+    and returned: a process template ending with the leader's step can always finish.
+    """
+    step = dossier.active_step
+    return (
+        dossier.approved_at is not None
+        and step is not None
+        and step.role != Role.FRONT_DESK
+        and step_after(dossier) is None
+    )
+
+
 def _has_next_step(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.active_step is None:
         return TransitionRefused(_("The dossier has no active step."), code="no_active_step")
+    if step_after(ctx.dossier) is None and not return_step_needed(ctx.dossier):
+        return TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
+    return None
+
+
+def _has_previous_step(ctx: Context) -> TransitionRefused | None:
+    if step_before(ctx.dossier) is None:
+        return TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
     return None
 
 
@@ -89,8 +157,9 @@ def _approved_or_leader(ctx: Context) -> TransitionRefused | None:
     return None
 
 
-def _approved_no_step(ctx: Context) -> TransitionRefused | None:
-    if ctx.dossier.approved_at is None or ctx.dossier.active_step_id is not None:
+def _approved_at_front_desk(ctx: Context) -> TransitionRefused | None:
+    step = ctx.dossier.active_step
+    if ctx.dossier.approved_at is None or (step is not None and step.role != Role.FRONT_DESK):
         return TransitionRefused(_("A leader must approve the result before it is issued."), code="not_approved")
     return None
 
@@ -106,6 +175,12 @@ def _not_extended(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.extended_at is not None:
         return TransitionRefused(_("The due date can be extended only once."), code="second_extension")
     return None
+
+
+def _extendable(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.due_at is None:
+        return TransitionRefused(_("The dossier has no due date to extend."), code="no_due_date")
+    return _not_extended(ctx)
 
 
 def _letter_in(state: str) -> Guard:
@@ -171,15 +246,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN | FD, Scope.RECEPTION),
     Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
     Transition("forward", _s(S.RECEIVED, S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_next_step, True),
-    Transition("send_back", _s(S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, internal=True),
+    Transition("send_back", _s(S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_previous_step, True),
     Transition("reassign", _s(S.RECEIVED, S.PROCESSING), None, LEADER, Scope.STEP_AGENCY, internal=True),
     Transition("consult_agency", _s(S.PROCESSING), S.PROCESSING, SPECIALIST, Scope.STEP, internal=True),
     Transition("request_payment", _s(S.PROCESSING), S.PAYMENT_REQUIRED, SPECIALIST, Scope.STEP),
     Transition("payment_confirmed", _s(S.PAYMENT_REQUIRED), S.PROCESSING, FD, Scope.RECEPTION),
     Transition("approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _leader_step, True),
     Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, LEADER | FD, Scope.STEP, _approved_or_leader),
-    # A template ending with the leader's step leaves no step after approval: the counter issues.
-    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, FD, Scope.RECEPTION, _approved_no_step),
+    # Once approved, the front desk of the receiving agency issues from the front desk's step, wherever
+    # that step is, or from no step (dossiers approved before approval created the return step).
+    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, FD, Scope.RECEPTION, _approved_at_front_desk),
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
     Transition(
         "withdraw",
@@ -201,7 +277,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         None,
         SPECIALIST | LEADER,
         Scope.STEP_AGENCY,
-        _not_extended,
+        _extendable,
         True,
     ),
     Transition(

@@ -23,7 +23,7 @@ from chinhquyen.directory.models import User
 
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent
-from ..transitions import Roles, Transition, transition_find, user_roles_load
+from ..transitions import Roles, Transition, steps_forget, transition_find, user_roles_load
 
 # Called after commit as hook(dossier_id=…, event_id=…, action=…); must be safe to run twice.
 EventHook = Callable[..., None]
@@ -170,3 +170,4 @@ def transition_apply(
 def _copy(source: Dossier, target: Dossier) -> None:
     for f in Dossier._meta.concrete_fields:
         setattr(target, f.attname, getattr(source, f.attname))
+    steps_forget(target)

@@ -25,6 +25,7 @@ from ..models import (
     StepState,
     Substatus,
 )
+from ..transitions import step_before
 from ..uploads import upload_check
 from .base import transition_apply
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
@@ -58,8 +59,8 @@ def dossier_forward(
     """Finish the active step (early / on time / late) and hand over to the next one (chuyển bước)."""
     with transition_apply(by=by, dossier=dossier, action="forward", expected_version=expected_version, at=at) as c:
         done = c.dossier.active_step
-        nxt = step_advance(c.dossier, at=c.at, to_user=to_user)
-        if nxt is None:
+        nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True)
+        if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
         c.set(active_step=nxt)
         c.reason = clean(note)
@@ -74,13 +75,8 @@ def dossier_send_back(
     with transition_apply(by=by, dossier=dossier, action="send_back", expected_version=expected_version, at=at) as c:
         active = c.dossier.active_step
         assert active is not None  # noqa: S101 - the STEP scope refuses a dossier without one
-        previous = (
-            c.dossier.steps.filter(state=StepState.DONE, order__lt=active.order)
-            .exclude(role=Role.FRONT_DESK)
-            .order_by("-order", "-pk")
-            .first()
-        )
-        if previous is None:
+        previous = step_before(c.dossier)
+        if previous is None:  # pragma: no cover - the transition's guard refuses it
             raise TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
         active.state, active.started_at = StepState.PENDING, None
         active.save(update_fields=["state", "started_at"])
@@ -187,11 +183,16 @@ def dossier_payment_confirmed(
 def dossier_approve(
     *, by: User, dossier: Dossier, note: str = "", at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """The leader approves (phê duyệt): the leader's step is done, the result can be issued."""
+    """The leader approves (phê duyệt): the leader's step is done, the result can be issued.
+
+    The next step starts; when the leader's step was the last one, the front desk's step "Return the
+    result" is added in the receiving agency, from which the result is issued and returned.
+    """
     with transition_apply(by=by, dossier=dossier, action="approve", expected_version=expected_version, at=at) as c:
         done = c.dossier.active_step
-        nxt = step_advance(c.dossier, at=c.at)
-        c.set(approved_at=c.at, active_step=nxt)
+        c.set(approved_at=c.at)
+        nxt = step_advance(c.dossier, at=c.at, ensure_return=True)
+        c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}
     return c.dossier
@@ -227,8 +228,9 @@ def dossier_issue_result(
         step = d.active_step
         if step is not None and step.role == Role.LEADER:
             # The leader issuing from the leader's step approves at the same time.
-            step_advance(d, at=c.at)
-            c.set(approved_at=c.at, active_step=d.active_step)
+            c.set(approved_at=c.at)
+            step_advance(d, at=c.at, ensure_return=True)
+            c.set(active_step=d.active_step)
         c.set(substatus=Substatus.RESULT_READY)
         c.data = {}
         if upload is not None and checked is not None:

@@ -44,10 +44,13 @@ def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
     }
 
 
-def _front_desk_agency(*, by: User, receiving_agency: Agency | None) -> Agency:
+def _front_desk_agency(*, by: User, receiving_agency: Agency | None) -> Agency | int:
+    """The counter's agency: the one named if the officer is at its front desk, else theirs (an id)."""
     agency_ids = sorted(a for a, role in user_roles_load(user=by) if role == Role.FRONT_DESK)
     if receiving_agency is not None and receiving_agency.pk in agency_ids:
         return receiving_agency
+    if receiving_agency is None and len(agency_ids) == 1:
+        return agency_ids[0]
     if receiving_agency is None and agency_ids:
         # An officer at several counters gets the first by code unless the caller names one.
         return Agency.objects.filter(pk__in=agency_ids).order_by("code").first()  # type: ignore[return-value]
@@ -62,24 +65,27 @@ def _create(
     by: User,
     procedure: Procedure,
     applicant: Applicant,
-    agency: Agency,
+    agency: Agency | int,
     channel: int,
     status: int,
     form_data: Any,
     at: datetime | None,
 ) -> Dossier:
     now = at or timezone.now()
+    where: dict[str, Agency | int] = (
+        {"receiving_agency_id": agency} if isinstance(agency, int) else {"receiving_agency": agency}
+    )
     with transaction.atomic():
         dossier = Dossier.objects.create(
             procedure=procedure,
             applicant=applicant,
             applicant_snapshot=applicant_snapshot(applicant),
-            receiving_agency=agency,
             channel=channel,
             status=status,
             form_data=form_data or {},
             lookup_secret=secrets.token_hex(4).upper(),
             created_by=by,
+            **where,
         )
         event_write(dossier=dossier, by=by, action="create", at=now, from_status=None, data={"channel": channel})
     return dossier

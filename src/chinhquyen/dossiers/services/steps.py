@@ -4,13 +4,13 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from chinhquyen.directory.models import User
+from chinhquyen.directory.models import Role, User
 from chinhquyen.workcal.engine import TZ
 
 from ..deadlines import outcome_of, shift_by_working_seconds
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierStep, StepState
-from ..transitions import Roles
+from ..transitions import Roles, return_step_needed, step_after, steps_forget
 
 
 def iso(at: datetime | None) -> str | None:
@@ -52,9 +52,21 @@ def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None)
 
 def step_next(dossier: Dossier) -> DossierStep | None:
     """The first pending step after the active one."""
+    return step_after(dossier)
+
+
+def return_step_new(dossier: Dossier) -> DossierStep:
+    """The front desk's step "Return the result" after the active step, in the receiving agency (unsaved)."""
     active = dossier.active_step
-    order = active.order if active is not None else -1
-    return dossier.steps.filter(state=StepState.PENDING, order__gt=order).order_by("order", "pk").first()
+    return DossierStep(
+        dossier=dossier,
+        order=(active.order if active is not None else 0) + 10,
+        # The same words as the default flow's last step.
+        name=str(_("Return the result")),
+        agency_id=dossier.receiving_agency_id,
+        role=Role.FRONT_DESK,
+        due_at=dossier.due_at,
+    )
 
 
 def assignee_check(*, user: User | None, step: DossierStep, roles: Roles | None = None) -> None:
@@ -69,21 +81,38 @@ def assignee_check(*, user: User | None, step: DossierStep, roles: Roles | None 
         )
 
 
-def step_advance(dossier: Dossier, *, at: datetime, to_user: User | None = None) -> DossierStep | None:
-    """Finish the active step and start the next pending one; return it (None at the end)."""
+def step_advance(
+    dossier: Dossier, *, at: datetime, to_user: User | None = None, ensure_return: bool = False
+) -> DossierStep | None:
+    """Finish the active step and start the next pending one; return it (None at the end).
+
+    With ``ensure_return``, an approved dossier leaving its last step gets the front desk's return step
+    (see :func:`return_step_needed`) instead of being left without a step.
+    """
     nxt = step_next(dossier)
+    created = nxt is None and ensure_return and return_step_needed(dossier)
+    if created:
+        nxt = return_step_new(dossier)
     if nxt is not None:
         assignee_check(user=to_user, step=nxt)
-    changed = []
-    if dossier.active_step is not None:
-        _finish(dossier.active_step, at)
-        changed.append(dossier.active_step)
+    done = dossier.active_step
+    if done is not None:
+        _finish(done, at)
+        # Plain UPDATEs: a hand-off is the hottest transition, and bulk_update's CASE expressions cost
+        # more Python time than the one round trip they save.
+        DossierStep._base_manager.filter(pk=done.pk).update(
+            state=done.state, finished_at=done.finished_at, outcome=done.outcome
+        )
     if nxt is not None:
         _start(nxt, at, to_user)
-        changed.append(nxt)
-    # One UPDATE for both steps: a hand-off is the hottest transition.
-    DossierStep.objects.bulk_update(changed, _FIELDS)
+        if created:
+            nxt.save(force_insert=True)
+        else:
+            DossierStep._base_manager.filter(pk=nxt.pk).update(
+                state=nxt.state, started_at=at, finished_at=None, outcome="", assignee_id=nxt.assignee_id
+            )
     dossier.active_step = nxt
+    steps_forget(dossier)
     return nxt
 
 

@@ -1,0 +1,265 @@
+"""Every process template can finish: approval always leaves the step from which the result is issued."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from chinhquyen.dossiers.errors import TransitionRefused
+from chinhquyen.dossiers.models import Dossier, DossierStatus, StepState
+from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
+from chinhquyen.dossiers.services import (
+    apology_letter_draft,
+    dossier_approve,
+    dossier_claim,
+    dossier_consult_agency,
+    dossier_document_add,
+    dossier_documents_mark_received,
+    dossier_forward,
+    dossier_issue_result,
+    dossier_payment_confirmed,
+    dossier_reassign,
+    dossier_receive,
+    dossier_refuse,
+    dossier_request_payment,
+    dossier_request_supplement,
+    dossier_return,
+    dossier_send_back,
+    dossier_stop,
+    dossier_supplement_provided,
+    dossier_withdraw,
+)
+from chinhquyen.dossiers.transitions import ACTIONS
+from tests.dossiers.factories import AgencyFactory, World, officer, template_add, vn
+
+pytestmark = pytest.mark.django_db
+
+ENDS_WITH_LEADER = [("Thẩm định", "specialist", None, "30"), ("Phê duyệt", "leader", None, "10")]
+ENDS_WITH_FRONT_DESK = [*ENDS_WITH_LEADER, ("Trả kết quả", "front_desk", None, "0")]
+
+
+def refused(call, **kwargs) -> str:
+    with pytest.raises(TransitionRefused) as info:
+        call(**kwargs)
+    return info.value.code
+
+
+def steps(dossier: Dossier) -> list[tuple[str, str, int]]:
+    return list(dossier.steps.order_by("order", "pk").values_list("role", "state", "agency_id"))
+
+
+def test_template_ending_with_the_leaders_step_gets_the_return_step_at_approval():
+    world = World()
+    template_add(world.procedure, ENDS_WITH_LEADER)
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    assert refused(dossier_issue_result, by=world.front_desk, dossier=dossier) == "not_approved"
+    assert "forward" not in dossier_actions_for(dossier=dossier, user=world.leader)  # the last step
+
+    dossier = dossier_approve(by=world.leader, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+
+    step = dossier.active_step
+    assert (step.name, step.role, step.agency_id, step.state) == (
+        "Return the result",
+        "front_desk",
+        world.agency.pk,
+        StepState.ACTIVE,
+    )
+    assert (step.started_at, step.due_at) == (vn(2026, 3, 4, 9, 0), dossier.due_at)
+    assert dossier.approved_at == vn(2026, 3, 4, 9, 0)
+    assert [r.dossier.pk for r in dossier_inbox(officer=world.front_desk)] == [dossier.pk]
+    assert "issue_result" in dossier_actions_for(dossier=dossier, user=world.front_desk)
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
+    assert dossier.status == DossierStatus.RESOLVED
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="counter", at=vn(2026, 3, 5, 8, 0))
+
+    assert (dossier.status, dossier.outcome, dossier.active_step) == (DossierStatus.RETURNED, "early", None)
+    assert steps(dossier) == [
+        ("specialist", "done", world.agency.pk),
+        ("leader", "done", world.agency.pk),
+        ("front_desk", "done", world.agency.pk),
+    ]
+    assert list(dossier.events.order_by("pk").values_list("action", "to_status")) == [
+        ("create", 0),
+        ("receive", 2),
+        ("forward", 4),
+        ("approve", 4),
+        ("issue_result", 9),
+        ("return", 10),
+    ]
+
+
+def test_leader_issuing_from_the_last_step_approves_and_hands_over_to_the_front_desk():
+    world = World()
+    template_add(world.procedure, ENDS_WITH_LEADER)
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+
+    dossier = dossier_issue_result(by=world.leader, dossier=dossier)
+
+    assert (dossier.status, dossier.active_step.role) == (DossierStatus.RESOLVED, "front_desk")
+    assert dossier.approved_at is not None
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="postal")
+    assert dossier.status == DossierStatus.RETURNED
+    assert [state for _role, state, _agency in steps(dossier)] == ["done", "done", "done"]
+
+
+def test_leaders_step_in_another_agency_returns_through_the_receiving_front_desk():
+    world = World()
+    department = AgencyFactory()
+    department_leader = officer(department, "leader")
+    template_add(world.procedure, [ENDS_WITH_LEADER[0], ("Phê duyệt", "leader", department, "10")])
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+
+    assert refused(dossier_approve, by=world.leader, dossier=dossier) == "role_required"
+    dossier = dossier_approve(by=department_leader, dossier=dossier)
+    assert (dossier.active_step.role, dossier.active_step.agency_id) == ("front_desk", world.agency.pk)
+    assert dossier_actions_for(dossier=dossier, user=department_leader) == []
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="counter")
+
+    assert dossier.status == DossierStatus.RETURNED
+
+
+def test_template_ending_with_a_front_desk_step_uses_it_and_adds_none():
+    world = World()
+    template_add(world.procedure, ENDS_WITH_FRONT_DESK)
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+
+    dossier = dossier_approve(by=world.leader, dossier=dossier)
+    assert (dossier.active_step.name, dossier.active_step.role) == ("Trả kết quả", "front_desk")
+    assert "forward" not in dossier_actions_for(dossier=dossier, user=world.front_desk)
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="online")
+
+    assert dossier.status == DossierStatus.RETURNED
+    assert [(role, state) for role, state, _agency in steps(dossier)] == [
+        ("specialist", "done"),
+        ("leader", "done"),
+        ("front_desk", "done"),
+    ]
+
+
+def test_a_step_after_approval_forwards_to_the_return_step_when_it_is_the_last():
+    world = World()
+    template_add(world.procedure, [*ENDS_WITH_LEADER, ("Vào sổ, đóng dấu", "specialist", None, "2")])
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    dossier = dossier_approve(by=world.leader, dossier=dossier)
+    assert refused(dossier_issue_result, by=world.front_desk, dossier=dossier) == "not_approved"
+
+    dossier = dossier_forward(by=world.specialist, dossier=dossier)
+
+    assert dossier.active_step.role == "front_desk"
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
+    assert dossier_return(by=world.front_desk, dossier=dossier, method="counter").status == DossierStatus.RETURNED
+
+
+def test_dossier_approved_without_a_step_is_issued_by_the_receiving_front_desk():
+    # Dossiers left without a step by approvals made before the return step existed.
+    world = World()
+    template_add(world.procedure, ENDS_WITH_LEADER)
+    dossier = dossier_approve(
+        by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(active_step=None)
+    dossier = Dossier.objects.get(pk=dossier.pk)
+
+    assert dossier_actions_for(dossier=dossier, user=world.leader) == ["stop"]
+    assert "issue_result" in dossier_actions_for(dossier=dossier, user=world.front_desk)
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
+    assert dossier_return(by=world.front_desk, dossier=dossier, method="counter").status == DossierStatus.RETURNED
+
+
+# --- dossier_actions_for offers exactly the actions that succeed ----------------------------------
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _attempts(world, partner, colleagues):
+    """One call per action of the table, with valid input."""
+    due = vn(2026, 3, 20, 8, 0)
+    return {
+        "document_add": lambda by, d: dossier_document_add(
+            by=by, dossier=d, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7 x"), name="Tờ khai"
+        ),
+        "documents_mark_received": lambda by, d: dossier_documents_mark_received(
+            by=by, dossier=d, required_document_ids=[]
+        ),
+        "receive": lambda by, d: dossier_receive(by=by, dossier=d),
+        "refuse": lambda by, d: dossier_refuse(by=by, dossier=d, reasons=["Sai thẩm quyền"]),
+        "request_supplement": lambda by, d: dossier_request_supplement(by=by, dossier=d, items=["CCCD"], reason="r"),
+        "supplement_provided": lambda by, d: dossier_supplement_provided(by=by, dossier=d),
+        "claim": lambda by, d: dossier_claim(by=by, dossier=d),
+        "forward": lambda by, d: dossier_forward(by=by, dossier=d),
+        "send_back": lambda by, d: dossier_send_back(by=by, dossier=d, reason="Xem lại"),
+        "reassign": lambda by, d: dossier_reassign(
+            by=by, dossier=d, to_user=colleagues[d.active_step.role if d.active_step else "specialist"]
+        ),
+        "consult_agency": lambda by, d: dossier_consult_agency(by=by, dossier=d, agency=partner, question="?"),
+        "request_payment": lambda by, d: dossier_request_payment(by=by, dossier=d, amount=1000),
+        "payment_confirmed": lambda by, d: dossier_payment_confirmed(by=by, dossier=d),
+        "approve": lambda by, d: dossier_approve(by=by, dossier=d),
+        "issue_result": lambda by, d: dossier_issue_result(by=by, dossier=d),
+        "return": lambda by, d: dossier_return(by=by, dossier=d, method="counter"),
+        "withdraw": lambda by, d: dossier_withdraw(by=by, dossier=d, reason="r"),
+        "stop": lambda by, d: dossier_stop(by=by, dossier=d, reason="r"),
+        "letter_draft": lambda by, d: apology_letter_draft(
+            by=by, dossier=d, reason="Chậm", new_due_at=max(d.due_at or due, due) + timedelta(days=3)
+        ),
+    }
+
+
+def _succeeds(call, by, pk) -> bool:
+    try:
+        with transaction.atomic():
+            call(by, Dossier.objects.get(pk=pk))
+            raise _Rollback
+    except _Rollback:
+        return True
+    except TransitionRefused:
+        return False
+
+
+@pytest.mark.parametrize(
+    "template",
+    [pytest.param(ENDS_WITH_LEADER, id="ends-with-leader"), pytest.param(ENDS_WITH_FRONT_DESK, id="ends-with-desk")],
+)
+def test_actions_offered_are_exactly_those_that_succeed(template):
+    world = World()
+    template_add(world.procedure, template)
+    partner = AgencyFactory()
+    colleagues = {role: officer(world.agency, role) for role in ("front_desk", "specialist", "leader")}
+    attempts = _attempts(world, partner, colleagues)
+    assert set(attempts) == set(ACTIONS) - {"letter_approve", "letter_send"}
+    users = [world.front_desk, world.specialist, world.leader, world.applicant.user]
+
+    dossier = world.draft()
+    stages = [dossier.pk]
+    dossier = dossier_receive(by=world.front_desk, dossier=world.draft(), at=vn(2026, 3, 2, 8, 0))
+    stages.append(dossier.pk)
+    forwarded = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    stages.append(forwarded.pk)
+    approved = dossier_approve(
+        by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    )
+    stages.append(approved.pk)
+    stages.append(dossier_issue_result(by=world.front_desk, dossier=Dossier.objects.get(pk=approved.pk)).pk)
+    paused = world.received(at=vn(2026, 3, 2, 8, 0))
+    stages.append(dossier_request_supplement(by=world.specialist, dossier=paused, items=["CCCD"], reason="r").pk)
+    paying = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    paying = dossier_send_back(by=world.leader, dossier=paying, reason="Tính phí")
+    stages.append(dossier_request_payment(by=world.specialist, dossier=paying, amount=50000).pk)
+    issued = world.received(at=vn(2026, 3, 2, 8, 0))
+    issued = dossier_issue_result(by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=issued))
+    stages.append(issued.pk)
+
+    mismatches = []
+    for pk in stages:
+        for user in users:
+            offered = set(dossier_actions_for(dossier=Dossier.objects.get(pk=pk), user=user))
+            for action, call in attempts.items():
+                if _succeeds(call, user, pk) != (action in offered):
+                    status = Dossier.objects.get(pk=pk).status
+                    mismatches.append((status, user.username, action, action in offered))
+    assert mismatches == []
