@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("chinhquyen.portal.catalog_urls")),
+    path("", include("chinhquyen.portal.lookup_urls")),
 ]
