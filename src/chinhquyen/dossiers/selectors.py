@@ -5,6 +5,7 @@ one of them. A dossier outside that set is "not found", never "forbidden", so it
 revealed.
 """
 
+import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +26,8 @@ FRONT_DESK_QUEUE = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.
 # Statuses in which the active step's officer has something to do (5 and 6 wait on the applicant).
 STEP_QUEUE = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
 _RELATED = ("procedure", "applicant", "receiving_agency", "active_step", "active_step__agency")
+# Compared against when no dossier has the code, so a miss costs the same work as a wrong secret.
+_NO_SECRET = b"\x00" * 8
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,27 @@ def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
     if found is None or not user.is_authenticated:
         raise DossierNotFound(_("No dossier %(key)s among yours.") % {"key": pk})
     return found
+
+
+def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
+    """The dossier with ``code`` whose lookup secret is ``secret`` (printed on the receipt); else None.
+
+    For the public lookup: surrounding whitespace is ignored, the code and the secret are not
+    case-sensitive, and the secret is compared in constant time. Drafts (status 0) and dossiers
+    without a secret are never found. One query, with the receiving agency.
+    """
+    code = code.strip().upper()
+    given = secret.strip().upper().encode()
+    if not code or not given:
+        return None
+    dossier = (
+        Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(code=code).select_related("receiving_agency").first()
+    )
+    expected = dossier.lookup_secret.strip().upper().encode() if dossier is not None else b""
+    matches = hmac.compare_digest(given, expected or _NO_SECRET)
+    if dossier is None or not expected or not matches:
+        return None
+    return dossier
 
 
 def dossier_search(

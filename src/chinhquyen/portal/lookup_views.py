@@ -1,0 +1,135 @@
+"""Public lookup of a dossier (tra cứu hồ sơ) by its code and the lookup secret printed on the receipt.
+
+Anyone holding the receipt (or its QR code) sees the status, the due date, the receiving agency and
+when the result was returned; nothing else. Failed lookups are counted in the default cache per client
+address and per dossier code; past the limit the page answers 429 without checking the secret. A
+wrong secret and an unknown code get the same answer, so the page never tells whether a code exists.
+"""
+
+import hashlib
+import ipaddress
+import math
+import time
+
+from django import forms
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chinhquyen.core.access import access
+from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.dossiers.selectors import dossier_lookup_public
+
+IP_FAILURE_LIMIT = 10
+CODE_FAILURE_LIMIT = 5
+WINDOW_SECONDS = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+
+# The status in words a citizen understands; internal sub-states and notes are never shown.
+STATUS_WORDS: dict[int, Promise] = {
+    DossierStatus.SUBMITTED: _("Submitted online, waiting to be received by the agency."),
+    DossierStatus.RECEIVED: _("Received by the agency; processing will start shortly."),
+    DossierStatus.REFUSED: _("Not accepted. Please contact the receiving agency for the reasons."),
+    DossierStatus.PROCESSING: _("Being processed."),
+    DossierStatus.SUPPLEMENT_REQUESTED: _(
+        "Waiting for more documents from you. See the request you were sent or contact the receiving agency."
+    ),
+    DossierStatus.PAYMENT_REQUIRED: _("Waiting for you to pay the fees or charges due."),
+    DossierStatus.WITHDRAWN: _("Withdrawn at your request."),
+    DossierStatus.STOPPED: _("Processing was stopped. Please contact the receiving agency for the reasons."),
+    DossierStatus.RESOLVED: _("Processed: the result is ready for you."),
+    DossierStatus.RETURNED: _("Completed: the result has been handed over to you."),
+}
+
+
+class LookupForm(forms.Form):
+    """The two values printed on the receipt; the names are those of the QR code's link."""
+
+    ma = forms.CharField(
+        label=_("Dossier code"), max_length=48, error_messages={"required": _("Enter the dossier code.")}
+    )
+    k = forms.CharField(
+        label=_("Lookup secret"), max_length=32, error_messages={"required": _("Enter the lookup secret.")}
+    )
+
+
+def _client(request: HttpRequest) -> str:
+    """The client's address; an IPv6 client counts as its /64 network (one subscriber's range)."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _key(kind: str, value: str) -> str:
+    # Hash so that arbitrary input never reaches the cache backend as a key.
+    return f"portal-lookup:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def _wait_seconds(*, client: str, code: str) -> int:
+    """Seconds until the client and the code may be tried again; 0 when neither is locked."""
+    now = time.time()
+    waits = [cache.get(_key(kind, value)) for kind, value in (("ip-lock", client), ("code-lock", code))]
+    return max((max(1, math.ceil(until - now)) for until in waits if until is not None), default=0)
+
+
+def _count_failure(*, kind: str, value: str, limit: int) -> None:
+    """Count a failure; the ``limit``-th within the window locks ``value`` out."""
+    key = _key(f"{kind}-fail", value)
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    if count >= limit:
+        cache.set(_key(f"{kind}-lock", value), time.time() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
+        cache.delete(key)
+
+
+def _status_words(dossier: Dossier) -> str:
+    words = STATUS_WORDS.get(dossier.status)
+    return str(words) if words is not None else str(dossier.get_status_display())
+
+
+@access(public=True, description="Public lookup of a dossier by its code and the lookup secret on the receipt")
+@require_GET
+@never_cache
+def dossier_lookup(request: HttpRequest) -> HttpResponse:
+    bound = "ma" in request.GET or "k" in request.GET
+    form = LookupForm(request.GET) if bound else LookupForm()
+    context: dict[str, object] = {"form": form, "dossier": None, "not_found": False, "retry_minutes": 0}
+    status, wait = 200, 0
+    if bound and form.is_valid():
+        client = _client(request)
+        code = form.cleaned_data["ma"].upper()
+        wait = _wait_seconds(client=client, code=code)
+        if wait:
+            status = 429
+            context["retry_minutes"] = math.ceil(wait / 60)
+        else:
+            dossier = dossier_lookup_public(code=code, secret=form.cleaned_data["k"])
+            if dossier is None:
+                _count_failure(kind="ip", value=client, limit=IP_FAILURE_LIMIT)
+                _count_failure(kind="code", value=code, limit=CODE_FAILURE_LIMIT)
+                context["not_found"] = True
+            else:
+                context["dossier"] = dossier
+                context["status_words"] = _status_words(dossier)
+                context["form"] = LookupForm()
+    response = render(request, "portal/lookup/lookup.html", context, status=status)
+    if wait:
+        response["Retry-After"] = str(wait)
+    # base.html has no block in <head> for a robots meta tag: the header says the same.
+    response["X-Robots-Tag"] = "noindex"
+    return response
