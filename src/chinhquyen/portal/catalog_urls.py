@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import catalog_views
+
+urlpatterns = [
+    path("thu-tuc/", catalog_views.procedure_search, name="procedure_search"),
+    path("thu-tuc/<str:code>/", catalog_views.procedure_detail, name="procedure_detail"),
+]

@@ -1,0 +1,210 @@
+"""Find a procedure: search the catalog and read one procedure in plain language."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.catalog.models import OnlineLevel, Procedure, TimeUnit
+from chinhquyen.core.access import access
+from chinhquyen.directory.models import Agency
+
+PAGE_SIZE = 20
+# Page links shown past the current page; the search loads just enough rows to know they exist.
+PAGES_AHEAD = 4
+MAX_PAGE = 100
+QUERY_MAX_LENGTH = 200
+SEARCH_KEYS = ("q", "field", "agency", "level", "online")
+
+LEVEL_CHOICES = [("", _("All levels")), ("province", _("Province")), ("commune", _("Commune"))]
+ONLINE_CHOICES = [("", _("Any")), (OnlineLevel.FULL, _("Fully online")), (OnlineLevel.PARTIAL, _("Partly online"))]
+
+
+def _implementing_agencies() -> list[Agency]:
+    """Active agencies of the province that implement at least one published procedure, by name."""
+    return list(
+        Agency.objects.filter(is_active=True, procedures__is_active=True)
+        .distinct()
+        .order_by("name")
+        .only("code", "name", "name_en")
+    )
+
+
+def _unit_forms(unit: str, number: int) -> str:
+    forms_by_unit = {
+        TimeUnit.WORKING_DAYS: ngettext("%(value)s working day", "%(value)s working days", number),
+        TimeUnit.DAYS: ngettext("%(value)s day", "%(value)s days", number),
+        TimeUnit.WORKING_HOURS: ngettext("%(value)s working hour", "%(value)s working hours", number),
+        TimeUnit.HOURS: ngettext("%(value)s hour", "%(value)s hours", number),
+        TimeUnit.MONTHS: ngettext("%(value)s month", "%(value)s months", number),
+        TimeUnit.MINUTES: ngettext("%(value)s minute", "%(value)s minutes", number),
+    }
+    return forms_by_unit.get(unit, "")  # type: ignore[call-overload]
+
+
+def time_limit_display(procedure: Procedure) -> str:
+    """The time limit in the reader's language ("5 working days"), else as published, else empty."""
+    value = procedure.time_limit_value
+    if value is not None and procedure.time_limit_unit:
+        integral = value == value.to_integral_value()
+        template = _unit_forms(procedure.time_limit_unit, int(value) if integral else 2)
+        if template:
+            shown = str(int(value)) if integral else number_format(Decimal(format(value.normalize(), "f")))
+            return template % {"value": shown}
+    return procedure.time_limit_text
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+class ProcedureSearchForm(forms.Form):
+    """The search box and its filters; every value is checked before it reaches the catalog."""
+
+    q = forms.CharField(
+        label=_("Procedure name, words or code"),
+        max_length=QUERY_MAX_LENGTH,
+        required=False,
+        help_text=_("Diacritics are optional: “dang ky khai sinh” finds “Đăng ký khai sinh”."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "max_length": _("Please use at most %(limit_value)d characters (you typed %(show_value)d)."),
+        },
+    )
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    level = forms.ChoiceField(label=_("Level of government"), required=False, choices=LEVEL_CHOICES)
+    online = forms.ChoiceField(label=_("Online"), required=False, choices=ONLINE_CHOICES)
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("The page number is not valid.")},
+    )
+
+    def __init__(self, *args: Any, fields: list[Any], agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = _english()
+        self.field_ids = {field.code: field.pk for field in fields}
+        self.agency_ids = {agency.code: agency.pk for agency in agencies}
+        self.fields["field"].choices = [("", _("All fields"))] + [  # type: ignore[attr-defined]
+            (field.code, field.name) for field in fields
+        ]
+        self.fields["agency"].choices = [("", _("All agencies"))] + [  # type: ignore[attr-defined]
+            (agency.code, (agency.name_en if english and agency.name_en else agency.name)) for agency in agencies
+        ]
+        for name in ("field", "agency", "level", "online"):
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "“%(value)s” is not one of the choices. Please pick one from the list."
+            )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and name != "page":
+                field_id = self[name].auto_id
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{field_id}_errors"}
+                )
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of results, with as many page links as the rows loaded can prove."""
+
+    number: int
+    items: list[Procedure]
+    known: int  # rows loaded: every match when ``more`` is False
+    more: bool  # matches exist beyond the rows loaded
+
+    @property
+    def last_known_page(self) -> int:
+        return max(1, -(-self.known // PAGE_SIZE))
+
+    @property
+    def page_numbers(self) -> list[int]:
+        return list(range(1, self.last_known_page + 1))
+
+    @property
+    def has_next(self) -> bool:
+        return self.more or self.number < self.last_known_page
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.items) - 1
+
+
+def _search(form: ProcedureSearchForm) -> ResultPage:
+    data = form.cleaned_data
+    number = data["page"] or 1
+    limit = (number + PAGES_AHEAD) * PAGE_SIZE
+    rows = catalog_selectors.procedure_search(
+        query=data["q"],
+        field_id=form.field_ids.get(data["field"]),
+        agency_id=form.agency_ids.get(data["agency"]),
+        level=data["level"] or None,
+        online_level=data["online"] or None,
+        limit=limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    start = (number - 1) * PAGE_SIZE
+    items = rows[start : start + PAGE_SIZE]
+    for procedure in items:
+        procedure.time_limit_display = time_limit_display(procedure)  # type: ignore[attr-defined]
+    return ResultPage(number=number, items=items, known=len(rows), more=more)
+
+
+def _page_query(form: ProcedureSearchForm) -> str:
+    """The query string of the current search without the page number, for page links."""
+    return urlencode([(key, form.data[key]) for key in SEARCH_KEYS if form.data.get(key)])
+
+
+@access(public=True, description="Search the procedure catalog")
+@require_GET
+def procedure_search(request: HttpRequest) -> HttpResponse:
+    fields = [field for field in catalog_selectors.field_list() if field.procedure_count]  # type: ignore[attr-defined]
+    form = ProcedureSearchForm(request.GET, fields=fields, agencies=_implementing_agencies())
+    valid = form.is_valid()
+    context = {
+        "form": form,
+        "results": _search(form) if valid else None,
+        "page_query": _page_query(form),
+        "searched": any(request.GET.get(key) for key in SEARCH_KEYS),
+        "english": _english(),
+    }
+    status = 200 if valid else 400
+    return render(request, "portal/catalog/search.html", context, status=status)
+
+
+@access(public=True, description="A procedure of the catalog in plain language")
+@require_GET
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = catalog_selectors.procedure_get(code=code)
+    if procedure is None or not procedure.is_active:
+        raise Http404
+    english = _english()
+    context = {
+        "procedure": procedure,
+        "english": english,
+        "name": procedure.name_en if english and procedure.name_en else procedure.name,
+        "time_limit": time_limit_display(procedure),
+        "documents": list(procedure.documents.all()),
+        "agencies": [agency for agency in procedure.agencies.all() if agency.is_active],
+        "online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
+    }
+    return render(request, "portal/catalog/detail.html", context)
