@@ -21,7 +21,8 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
 
-    code = factory.Sequence(lambda n: f"000.{n % 100:02d}.{n // 100 % 100:02d}.H37")
+    # H99: never the demo province's H37 codes that tests write out by hand.
+    code = factory.Sequence(lambda n: f"9{n // 10000 % 100:02d}.{n % 100:02d}.{n // 100 % 100:02d}.H99")
     name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
     kind = AgencyKind.DEPARTMENT
 
