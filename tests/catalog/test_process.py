@@ -20,10 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def _steps(*shares, agency=None):
     roles = ["front_desk", "specialist", "leader", "front_desk"]
-    return [
+    steps = [
         {"name": f"Bước {i}", "role": roles[i % 4], "share_hours": share, "agency": agency}
         for i, share in enumerate(shares)
     ]
+    if steps and not any(step["role"] == "leader" for step in steps):
+        steps[-1]["role"] = "leader"  # every process needs a leader's step to approve
+    return steps
 
 
 def test_steps_that_add_up_replace_the_template():
@@ -99,6 +102,26 @@ def test_system_check_reports_templates_that_no_longer_add_up():
             "The steps add up to 40 working hours, but the time limit of 1.000011 is 24 working hours "
             "(3 Ngày làm việc).",
         )
+    ]
+
+
+def test_a_process_without_a_leader_is_refused_and_the_check_reports_saved_ones():
+    procedure = ProcedureFactory(code="1.000012")
+    steps = [
+        {"name": "Tiếp nhận", "role": "front_desk", "share_hours": 8},
+        {"name": "Xử lý", "role": "specialist", "share_hours": 32},
+    ]
+    with pytest.raises(ValidationError) as exc:
+        process_template_set(procedure=procedure, steps=steps)
+    assert exc.value.messages == ["A process needs a leader's step to approve the result."]
+    assert ProcessTemplate.objects.count() == 0
+
+    template = process_template_set(procedure=procedure, steps=_steps(8, 32))
+    template.steps.filter(role="leader").update(role="specialist")  # as an old row or a raw edit could leave it
+
+    errors = [e for e in checks.run_checks() if e.id == "catalog.E002"]
+    assert [(e.obj, e.msg) for e in errors] == [
+        (template, "The process of 1.000012 has no leader's step: its dossiers cannot be approved.")
     ]
 
 

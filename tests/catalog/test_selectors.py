@@ -127,13 +127,14 @@ def test_procedure_get_returns_everything_a_page_shows(catalog, django_assert_ma
         procedure=catalog["birth"],
         steps=[
             {"name": "Tiếp nhận", "role": "front_desk", "share_hours": 8},
-            {"name": "Xử lý", "role": "specialist", "share_hours": 32},
+            {"name": "Xử lý", "role": "specialist", "share_hours": 28},
+            {"name": "Phê duyệt", "role": "leader", "share_hours": 4},
         ],
     )
     with django_assert_max_num_queries(8):
         procedure = selectors.procedure_get(code="1.001193")
         assert procedure is not None
-        assert [s.name for s in procedure.process_template.steps.all()] == ["Tiếp nhận", "Xử lý"]
+        assert [s.name for s in procedure.process_template.steps.all()] == ["Tiếp nhận", "Xử lý", "Phê duyệt"]
         assert list(procedure.agencies.all()) == [catalog["commune"]]
         assert list(procedure.documents.all()) == []
     assert selectors.procedure_get(code="0.000000") is None

@@ -38,3 +38,34 @@ def check_process_templates(
                 )
             )
     return errors
+
+
+@checks.register()
+def check_process_templates_have_a_leader(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """catalog.E002: every saved process template has a leader's step (else no dossier can be approved)."""
+    if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
+        return []
+    from chinhquyen.directory.models import Role
+
+    from .models import ProcessTemplate
+
+    try:
+        without = list(
+            ProcessTemplate.objects.filter(steps__isnull=False)
+            .exclude(steps__role=Role.LEADER)
+            .select_related("procedure")
+            .distinct()
+        )
+    except DatabaseError:
+        return []
+    return [
+        checks.Error(
+            f"The process of {template.procedure.code} has no leader's step: its dossiers cannot be approved.",
+            hint="Add a leader's step in the admin (Process templates).",
+            obj=template,
+            id="catalog.E002",
+        )
+        for template in without
+    ]

@@ -116,6 +116,9 @@ def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, An
     orders = [row["order"] for row in rows]
     if len(set(orders)) != len(orders):
         errors.append(_("Two steps have the same order."))
+    if rows and not any(row["role"] == Role.LEADER for row in rows):
+        # Without a leader's step nobody can approve the result, and the dossier could never finish.
+        errors.append(_("A process needs a leader's step to approve the result."))
     if errors:
         raise ValidationError(errors, code="process_step")
     process_shares_check(procedure=procedure, shares=(row["share_hours"] for row in rows))
