@@ -3,6 +3,8 @@
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import Length
 
+from chinhquyen.directory.models import Agency
+
 from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, search_words
 
 
@@ -88,4 +90,14 @@ def field_list() -> list[Field]:
         Field.objects.annotate(procedure_count=Count("procedures", filter=Q(procedures__is_active=True))).order_by(
             "name"
         )
+    )
+
+
+def agencies_implementing() -> list[Agency]:
+    """Active agencies of the province that implement at least one published procedure, by name."""
+    return list(
+        Agency.objects.filter(is_active=True, procedures__is_active=True)
+        .distinct()
+        .order_by("name")
+        .only("code", "name", "name_en")
     )

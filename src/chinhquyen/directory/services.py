@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
-from .models import Agency, AgencyKind, Applicant, ApplicantKind, Role, StaffRole, User
+from .models import Agency, Applicant, ApplicantKind, Role, StaffRole, User
 
 AGENCY_CSV_COLUMNS = ("code", "name", "name_en", "kind", "parent_code", "division_code", "address", "phone", "email")
 
@@ -162,7 +162,3 @@ def organisation_create(*, name: str, tax_code: str, user: User | None = None, *
     applicant.full_clean()
     applicant.save()
     return applicant
-
-
-def agency_kinds() -> list[str]:
-    return [k.value for k in AgencyKind]

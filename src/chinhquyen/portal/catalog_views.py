@@ -29,16 +29,6 @@ LEVEL_CHOICES = [("", _("All levels")), ("province", _("Province")), ("commune",
 ONLINE_CHOICES = [("", _("Any")), (OnlineLevel.FULL, _("Fully online")), (OnlineLevel.PARTIAL, _("Partly online"))]
 
 
-def _implementing_agencies() -> list[Agency]:
-    """Active agencies of the province that implement at least one published procedure, by name."""
-    return list(
-        Agency.objects.filter(is_active=True, procedures__is_active=True)
-        .distinct()
-        .order_by("name")
-        .only("code", "name", "name_en")
-    )
-
-
 def _unit_forms(unit: str, number: int) -> str:
     forms_by_unit = {
         TimeUnit.WORKING_DAYS: ngettext("%(value)s working day", "%(value)s working days", number),
@@ -178,7 +168,7 @@ def _page_query(form: ProcedureSearchForm) -> str:
 @require_GET
 def procedure_search(request: HttpRequest) -> HttpResponse:
     fields = [field for field in catalog_selectors.field_list() if field.procedure_count]  # type: ignore[attr-defined]
-    form = ProcedureSearchForm(request.GET, fields=fields, agencies=_implementing_agencies())
+    form = ProcedureSearchForm(request.GET, fields=fields, agencies=catalog_selectors.agencies_implementing())
     valid = form.is_valid()
     context = {
         "form": form,

@@ -53,20 +53,7 @@ def _labelled(events: list[Any]) -> list[Any]:
 
 def _slips(dossier: Any) -> list[tuple[str, Any]]:
     """The slips that exist for the dossier in its current state, with their names."""
-    kinds = []
-    if dossier.code:
-        kinds.append("01")
-    if dossier.events.filter(action="request_supplement").exists():
-        kinds.append("02")
-    if dossier.status == DossierStatus.REFUSED:
-        kinds.append("03")
-    if dossier.apology_letters.exists():
-        kinds.append("04")
-    if dossier.status == DossierStatus.STOPPED:
-        kinds.append("05")
-    if dossier.code:
-        kinds.append("06")
-    return [(kind, SLIP_KINDS[kind].label) for kind in kinds]
+    return [(kind, SLIP_KINDS[kind].label) for kind in selectors.slip_kinds_for(dossier=dossier)]
 
 
 def _action_or_404(name: str) -> Action:

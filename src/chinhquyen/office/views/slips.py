@@ -8,14 +8,12 @@ from django.views.decorators.http import require_GET
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import documents, selectors
-from chinhquyen.dossiers.models import Dossier
 
 from .. import forms
 from ..permissions import ANY_OFFICER, officer_access
 from .common import OfficerRequest, dossier_for, officer_agency_ids
 
 DOSSIER_SLIPS = ("01", "02", "03", "04", "05", "06")
-REGISTER_MAX_ROWS = 5000
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -51,14 +49,7 @@ def register(request: OfficerRequest) -> HttpResponse:
         return render(request, "office/register.html", {"form": form, "nav": "search"}, status=400)
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     agency = Agency.objects.get(pk=agency_ids[0])
-    found = selectors.dossier_search(
-        officer=request.user, received_from=date_from, received_to=date_to, limit=REGISTER_MAX_ROWS
-    )
-    # The register lists what this agency received, in the order it was received (a queryset lets the
-    # register builder load every row's steps in one query).
-    rows = Dossier.objects.filter(pk__in=[d.pk for d in found if d.receiving_agency_id == agency.pk]).order_by(
-        "received_at", "pk"
-    )
+    rows = selectors.dossier_register(officer=request.user, agency=agency, date_from=date_from, date_to=date_to)
     data = documents.register_data_for(agency=agency, dossiers=rows, date_from=date_from, date_to=date_to)
     content = documents.render_slip(kind="07", data=data)
     return _pdf(content, f"register-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf")
