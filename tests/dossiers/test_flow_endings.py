@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, DossierStatus, StepState
 from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
@@ -29,6 +30,10 @@ from chinhquyen.dossiers.services import (
     dossier_stop,
     dossier_supplement_provided,
     dossier_withdraw,
+    online_document_remove,
+    online_draft_save,
+    online_draft_start,
+    online_draft_submit,
 )
 from chinhquyen.dossiers.transitions import ACTIONS
 from tests.dossiers.factories import AgencyFactory, World, officer, template_add, vn
@@ -176,6 +181,15 @@ class _Rollback(Exception):
     pass
 
 
+def _remove_missing_document(by, d):
+    """Allowed when the only refusal is that there is no such file."""
+    try:
+        online_document_remove(by=by, dossier=d, document_id=0)
+    except InvalidInput as exc:
+        if exc.code != "document_not_found":
+            raise
+
+
 def _attempts(world, partner, colleagues):
     """One call per action of the table, with valid input."""
     due = vn(2026, 3, 20, 8, 0)
@@ -204,6 +218,9 @@ def _attempts(world, partner, colleagues):
         "return": lambda by, d: dossier_return(by=by, dossier=d, method="counter"),
         "withdraw": lambda by, d: dossier_withdraw(by=by, dossier=d, reason="r"),
         "stop": lambda by, d: dossier_stop(by=by, dossier=d, reason="r"),
+        "draft_save": lambda by, d: online_draft_save(by=by, dossier=d, form_data={"a": "b"}),
+        "document_remove": _remove_missing_document,
+        "submit": lambda by, d: online_draft_submit(by=by, dossier=d),
         "letter_draft": lambda by, d: apology_letter_draft(
             by=by, dossier=d, reason="Chậm", new_due_at=max(d.due_at or due, due) + timedelta(days=3)
         ),
@@ -253,6 +270,11 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     issued = world.received(at=vn(2026, 3, 2, 8, 0))
     issued = dossier_issue_result(by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=issued))
     stages.append(issued.pk)
+    world.procedure.agencies.add(world.agency)
+    online = online_draft_start(
+        by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k"
+    )
+    stages.append(online.pk)
 
     mismatches = []
     for pk in stages:

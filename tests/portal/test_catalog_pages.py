@@ -4,10 +4,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from chinhquyen.catalog.models import Fee, LegalBasis, ProcedureChannel, ProcedureResult
-from chinhquyen.portal import views as portal_views
 from tests.catalog.factories import FieldFactory, ProcedureFactory, RequiredDocumentFactory
 from tests.factories import AgencyFactory
 
@@ -267,45 +266,12 @@ def test_detail_page_shows_the_procedure_in_plain_language(client, birth):
     assert "<strong>60/2014/QH13</strong> Luật Hộ tịch" in html
 
 
-def test_detail_page_shows_apply_online_without_a_broken_link(client, birth):
+def test_detail_page_links_to_apply_online(client, birth):
     response = _get(client, reverse("portal:procedure_detail", args=["1.001193"]))
 
     html = response.content.decode()
-    assert "Apply online" in html
-    assert "Online submission on this portal opens soon" in html
+    assert '<a class="btn btn-cta" href="/nop-truc-tuyen/1.001193/">Apply online</a>' in html
     assert 'href=""' not in html
-
-
-def _apply_stub(request, code):  # pragma: no cover - only reversed, never called
-    raise AssertionError
-
-
-# A URLConf where online submission exists, for the test below.
-urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "",
-        include(
-            (
-                [
-                    path("", portal_views.home, name="home"),
-                    path("", include("chinhquyen.portal.catalog_urls")),
-                    path("nop-ho-so/<str:code>/", _apply_stub, name="apply"),
-                ],
-                "portal",
-            )
-        ),
-    ),
-]
-
-
-@pytest.mark.urls(__name__)
-def test_detail_page_links_to_apply_online_when_it_exists(client, birth):
-    response = _get(client, "/thu-tuc/1.001193/")
-
-    html = response.content.decode()
-    assert '<a class="btn btn-cta" href="/nop-ho-so/1.001193/">Apply online</a>' in html
-    assert "opens soon" not in html
 
 
 def test_detail_page_without_online_submission_has_no_call_to_action(client):

@@ -28,3 +28,24 @@ def validate_eform_schema(value: Any) -> None:
             code="eform_invalid",
             params={"where": where, "error": exc.message},
         ) from exc
+
+
+def eform_errors(schema: dict[str, Any], data: Any) -> dict[str, str]:
+    """Check ``data`` against the e-form ``schema``: {field name: message} for each field in error.
+
+    Messages are plain and translated; the web form checks the same rules first with its own wording,
+    so these are the last line for other callers (the API). Errors not tied to a field use "__all__".
+    """
+    from jsonschema import FormatChecker
+
+    errors: dict[str, str] = {}
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in (error.instance or {})]
+            for name in missing:
+                errors.setdefault(name, _("This field is required."))
+            continue
+        name = str(error.absolute_path[0]) if error.absolute_path else "__all__"
+        errors.setdefault(name, _("This value is not valid."))
+    return errors

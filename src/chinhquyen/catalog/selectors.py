@@ -101,3 +101,8 @@ def agencies_implementing() -> list[Agency]:
         .order_by("name")
         .only("code", "name", "name_en")
     )
+
+
+def procedure_receiving_agencies(*, procedure: Procedure) -> list[Agency]:
+    """The active agencies that receive dossiers of ``procedure``, by name (where an applicant may apply)."""
+    return list(procedure.agencies.filter(is_active=True).order_by("name").only("code", "name", "name_en"))

@@ -15,6 +15,7 @@ from chinhquyen.directory.models import Agency, Applicant, User
 
 from . import province
 from .dossiers import demo_dossiers_ensure
+from .eforms import eform_for
 from .otp import demo_devices_ensure
 
 TEMPLATE_TARGET = 30
@@ -174,6 +175,7 @@ def _templates(agencies: dict[str, Agency]) -> int:
             procedure.time_limit_value, procedure.time_limit_unit = Decimal(limit[0]), limit[1]
             procedure.time_limit_text = f"{limit[0]} Ngày làm việc"
         procedure.online_level = online_level
+        procedure.eform_schema = eform_for(code)
         catalog_services.procedure_save(procedure=procedure)
         catalog_services.process_template_set(procedure=procedure, steps=_template_steps(procedure, agencies))
         count += 1

@@ -18,7 +18,16 @@ from chinhquyen.workcal.engine import TZ
 
 from .deadlines import due_soon
 from .errors import DossierNotFound
-from .models import Dossier, DossierEvent, DossierStatus, DossierStep
+from .models import (
+    Channel,
+    DocumentKind,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierStatus,
+    DossierStep,
+    LetterState,
+)
 from .transitions import transition_actions, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, hand the result over.
@@ -26,6 +35,8 @@ FRONT_DESK_QUEUE = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.
 # Statuses in which the active step's officer has something to do (5 and 6 wait on the applicant).
 STEP_QUEUE = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
 _RELATED = ("procedure", "applicant", "receiving_agency", "active_step", "active_step__agency")
+# An application still being filled in on the portal: only its applicant sees it.
+_ONLINE_DRAFT = Q(status=DossierStatus.DRAFT, channel=Channel.ONLINE)
 # Compared against when no dossier has the code, so a miss costs the same work as a wrong secret.
 _NO_SECRET = b"\x00" * 8
 
@@ -45,7 +56,7 @@ def dossier_visible_to(*, officer: User) -> QuerySet[Dossier]:
     if not agency_ids:
         return Dossier.objects.none()
     in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
-    return Dossier.objects.filter(Q(receiving_agency_id__in=agency_ids) | Exists(in_step))
+    return Dossier.objects.filter(Q(receiving_agency_id__in=agency_ids) | Exists(in_step)).exclude(_ONLINE_DRAFT)
 
 
 def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> list[InboxRow]:
@@ -62,7 +73,7 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
     query = Q(status__in=STEP_QUEUE) & mine
     front_desk = [agency_id for agency_id, role in roles if role == Role.FRONT_DESK]
     if front_desk:
-        query |= Q(status__in=FRONT_DESK_QUEUE, receiving_agency_id__in=front_desk)
+        query |= Q(status__in=FRONT_DESK_QUEUE, receiving_agency_id__in=front_desk) & ~_ONLINE_DRAFT
     dossiers = (
         Dossier.objects.filter(query)
         .select_related(*_RELATED)
@@ -101,6 +112,37 @@ def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
     if found is None or not user.is_authenticated:
         raise DossierNotFound(_("No dossier %(key)s among yours.") % {"key": pk})
     return found
+
+
+def applicant_dossiers(*, user: User) -> list[Dossier]:
+    """The signed-in applicant's dossiers, drafts first, then the newest (hồ sơ của tôi)."""
+    if not user.is_authenticated:
+        return []
+    dossiers = (
+        Dossier.objects.filter(applicant__user=user)
+        .select_related("procedure", "receiving_agency")
+        .defer("procedure__eform_schema", "form_data")
+        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+    return list(dossiers)
+
+
+def online_draft_for(*, user: User, procedure_id: int) -> Dossier | None:
+    """The applicant's unfinished online application for the procedure, to resume it."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Dossier.objects.filter(applicant__user=user, procedure_id=procedure_id)
+        .filter(_ONLINE_DRAFT)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def dossier_documents_for_applicant(*, dossier: Dossier) -> list[DossierDocument]:
+    """The files the applicant may see: what they uploaded and the results (not officers' scans)."""
+    kinds = (DocumentKind.COMPONENT, DocumentKind.RESULT)
+    return list(dossier.documents.filter(kind__in=kinds).exclude(file="").order_by("kind", "pk"))
 
 
 def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
@@ -194,6 +236,14 @@ def slip_kinds_for(*, dossier: Dossier) -> list[str]:
     if received:
         kinds.append("06")
     return kinds
+
+
+def applicant_slip_kinds(*, dossier: Dossier) -> list[str]:
+    """The slips and letters addressed to the applicant (01–05) that exist now; never the internal 06."""
+    kinds = [kind for kind in slip_kinds_for(dossier=dossier) if kind not in ("04", "06")]
+    if dossier.apology_letters.filter(state=LetterState.SENT).exists():
+        kinds.append("04")
+    return sorted(kinds)
 
 
 def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to: date) -> list[Dossier]:

@@ -19,7 +19,7 @@ from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.workcal.selectors import working_hours_between
 
 from .errors import TransitionRefused
-from .models import Dossier, DossierStatus, DossierStep, StepState
+from .models import Channel, Dossier, DossierStatus, DossierStep, StepState
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -204,6 +204,20 @@ def _letter_in(state: str) -> Guard:
     return guard
 
 
+def _online_draft(ctx: Context) -> TransitionRefused | None:
+    if not ctx.dossier.is_online_draft:
+        return TransitionRefused(_("Only an application started online can be changed here."), code="not_online_draft")
+    return None
+
+
+def _online_channel(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.channel != Channel.ONLINE:
+        return TransitionRefused(
+            _("This result is handed over at the counter or by post, not online."), code="not_online_channel"
+        )
+    return None
+
+
 # --- The table --------------------------------------------------------------------------------
 
 FD = frozenset({Role.FRONT_DESK})
@@ -217,6 +231,10 @@ def _s(*statuses: int) -> frozenset[int]:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
+    # The applicant's online application (hồ sơ trực tuyến), before anyone at the agency sees it.
+    Transition("draft_save", _s(S.DRAFT), None, _OWN, Scope.RECEPTION, _online_draft, True),
+    Transition("document_remove", _s(S.DRAFT), None, _OWN, Scope.RECEPTION, _online_draft, True),
+    Transition("submit", _s(S.DRAFT), S.SUBMITTED, _OWN, Scope.RECEPTION, _online_draft),
     Transition("document_add", _s(S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED), None, _OWN, Scope.RECEPTION),
     Transition(
         "document_add",
@@ -257,6 +275,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # that step is, or from no step (dossiers approved before approval created the return step).
     Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, FD, Scope.RECEPTION, _approved_at_front_desk),
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
+    # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến).
+    Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _online_channel),
     Transition(
         "withdraw",
         _s(S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
@@ -325,6 +345,8 @@ def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency
     step = dossier.active_step
     code = "role_required"
     for role in row.roles:
+        if role != APPLICANT and dossier.is_online_draft:
+            continue  # no official acts on an application the applicant has not submitted yet
         if role == APPLICANT:
             if user.is_authenticated and _owner_id(dossier) == user.pk:
                 return None

@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("chinhquyen.portal.catalog_urls")),
     path("", include("chinhquyen.portal.lookup_urls")),
+    path("", include("chinhquyen.portal.mine_urls")),
 ]

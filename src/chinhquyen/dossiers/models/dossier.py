@@ -11,7 +11,7 @@ from chinhquyen.directory.models import Agency, Applicant
 class DossierStatus(models.IntegerChoices):
     """The canonical status codes of the national portal (spec §1), plus an internal draft."""
 
-    DRAFT = 0, _("Draft at the counter")
+    DRAFT = 0, _("Draft")
     SUBMITTED = 1, _("Submitted (Mới đăng ký)")
     RECEIVED = 2, _("Received (Được tiếp nhận)")
     REFUSED = 3, _("Refused (Không được tiếp nhận)")
@@ -92,6 +92,9 @@ class Dossier(models.Model):
     )
     substatus = models.CharField(_("sub-status"), max_length=32, choices=Substatus.choices, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    # Set by the applicant's browser when an online draft is started, so a double click opens one draft.
+    client_key = models.CharField(_("client key"), max_length=64, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     original_due_at = models.DateTimeField(_("original due at"), null=True, blank=True)
@@ -132,6 +135,9 @@ class Dossier(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="dossier_code_unique"),
+            models.UniqueConstraint(
+                fields=["applicant", "client_key"], condition=~models.Q(client_key=""), name="dossier_client_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +146,11 @@ class Dossier(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def is_online_draft(self) -> bool:
+        """An application the applicant is still filling in on the portal: no official sees it yet."""
+        return self.status == DossierStatus.DRAFT and self.channel == Channel.ONLINE
 
 
 class DossierCodeSequence(models.Model):

@@ -2,6 +2,14 @@
 
 from .base import Change, dossier_event_hook_add, dossier_event_hook_remove, transition_apply
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
+from .online import (
+    online_document_remove,
+    online_draft_save,
+    online_draft_start,
+    online_draft_submit,
+    online_missing_documents,
+    online_result_downloaded,
+)
 from .processing import (
     dossier_approve,
     dossier_claim,
@@ -56,5 +64,11 @@ __all__ = [
     "dossier_submit_online",
     "dossier_supplement_provided",
     "dossier_withdraw",
+    "online_document_remove",
+    "online_draft_save",
+    "online_draft_start",
+    "online_draft_submit",
+    "online_missing_documents",
+    "online_result_downloaded",
     "transition_apply",
 ]

@@ -70,6 +70,7 @@ def _create(
     status: int,
     form_data: Any,
     at: datetime | None,
+    client_key: str = "",
 ) -> Dossier:
     now = at or timezone.now()
     where: dict[str, Agency | int] = (
@@ -84,6 +85,8 @@ def _create(
             status=status,
             form_data=form_data or {},
             lookup_secret=secrets.token_hex(4).upper(),
+            client_key=client_key,
+            submitted_at=now if status == DossierStatus.SUBMITTED else None,
             created_by=by,
             **where,
         )

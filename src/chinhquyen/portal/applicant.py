@@ -1,0 +1,36 @@
+"""Who counts as an applicant on the portal, and how their pages find their dossiers."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+
+from chinhquyen.core.access import access
+from chinhquyen.directory.models import Applicant
+from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.errors import DossierNotFound
+from chinhquyen.dossiers.models import Dossier
+
+# The portal's sign-in page (national identity or local account).
+APPLICANT_LOGIN_URL = "portal:login"
+
+
+def is_applicant(user: Any) -> bool:
+    """A signed-in account tied to a citizen or organisation record."""
+    return bool(user.is_authenticated and Applicant.objects.filter(user_id=user.pk).exists())
+
+
+def applicant_access(description: str) -> Any:
+    """Pages of one signed-in applicant; others are sent to the portal's sign-in page."""
+    return access(signed_in=is_applicant, login_url=APPLICANT_LOGIN_URL, description=description)
+
+
+def applicant_of(request: HttpRequest) -> Applicant:
+    return Applicant.objects.get(user=request.user)  # type: ignore[misc]
+
+
+def own_dossier(request: HttpRequest, pk: int) -> Dossier:
+    """The signed-in applicant's dossier ``pk``, else 404 (another's dossier is "not found", not "forbidden")."""
+    try:
+        return selectors.dossier_get_for_applicant(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except DossierNotFound as exc:
+        raise Http404(exc.message) from exc

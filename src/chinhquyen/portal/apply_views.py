@@ -1,0 +1,231 @@
+"""Apply online (nộp hồ sơ trực tuyến): choose where, fill in the e-form, attach documents, review, submit.
+
+Each step saves the draft in the database, so an application can be left and resumed from any
+device; "My dossiers" lists unfinished drafts. Every change is a POST through the dossier services.
+"""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.catalog.models import OnlineLevel, Procedure
+from chinhquyen.core.errors import DomainError
+from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
+
+from .applicant import applicant_access, applicant_of, own_dossier
+from .eform_forms import EFormForm, eform_display, eform_initial
+
+ONLINE_LEVELS = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
+
+
+class StartForm(forms.Form):
+    agency = forms.TypedChoiceField(
+        label=gettext_lazy("Where do you want to apply?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose the agency that will receive your application.")},
+    )
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class UploadForm(forms.Form):
+    required_document = forms.TypedChoiceField(label=gettext_lazy("Document"), coerce=int)
+    upload = forms.FileField(
+        label=gettext_lazy("File (PDF, JPEG or PNG, at most 10 MB)"),
+        error_messages={"required": gettext_lazy("Choose a file to attach.")},
+    )
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.filter(code=code, online_level__in=ONLINE_LEVELS).first()
+    if procedure is None:
+        raise Http404(_("This procedure cannot be done online."))
+    return procedure
+
+
+def _draft(request: HttpRequest, pk: int) -> Dossier:
+    dossier = own_dossier(request, pk)
+    if not dossier.is_online_draft:
+        # Submitted already (or not an online application): its page is the dossier's own.
+        raise Http404(_("This application has been submitted already."))
+    return dossier
+
+
+@applicant_access("An applicant starts an online application")
+@require_http_methods(["GET", "POST"])
+def apply_start(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure(code)
+    draft = selectors.online_draft_for(user=request.user, procedure_id=procedure.pk)  # type: ignore[arg-type]
+    if draft is not None and request.method == "GET":
+        messages.info(request, _("You had started this application; you can go on where you left off."))
+        return redirect("portal:apply_form", pk=draft.pk)
+    agencies = catalog_selectors.procedure_receiving_agencies(procedure=procedure)
+    form = StartForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    _choices(form, "agency", [(a.pk, a.name) for a in agencies])
+    if len(agencies) == 1:
+        form.fields["agency"].initial = agencies[0].pk
+    if request.method == "POST" and form.is_valid():
+        agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+        try:
+            draft = services.online_draft_start(
+                by=request.user,  # type: ignore[arg-type]
+                procedure=procedure,
+                receiving_agency=agency,
+                client_key=form.cleaned_data["key"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("portal:apply_form", pk=draft.pk)
+    context = {"procedure": procedure, "form": form, "agencies": agencies, "step": 1}
+    return render(request, "portal/apply/start.html", context, status=400 if form.errors else 200)
+
+
+@applicant_access("An applicant fills in the e-form of their draft")
+@require_http_methods(["GET", "POST"])
+def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft(request, pk)
+    schema = dossier.procedure.eform_schema
+    if request.method == "GET":
+        initial = eform_initial(schema=schema, saved=dossier.form_data, applicant=applicant_of(request))
+        form = EFormForm(schema=schema, initial=initial)
+        return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2))
+    form = EFormForm(request.POST, schema=schema)
+    valid = form.is_valid()
+    kept = {name: value for name, value in dossier.form_data.items() if name in form.errors}
+    try:
+        services.online_draft_save(
+            by=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            form_data={**kept, **form.cleaned_json()},
+            expected_version=_version(request),
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2), status=409)
+    if valid and "next" in request.POST:
+        return redirect("portal:apply_documents", pk=dossier.pk)
+    if valid:
+        messages.success(request, _("Your draft is saved. You can come back to it from “My dossiers”."))
+        return redirect("portal:apply_form", pk=dossier.pk)
+    status = 400
+    return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2, saved=True), status=status)
+
+
+@applicant_access("An applicant attaches documents to their draft")
+@require_http_methods(["GET", "POST"])
+def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft(request, pk)
+    required = list(dossier.procedure.documents.order_by("position", "pk"))
+    form = UploadForm(request.POST or None, request.FILES or None)
+    _choices(form, "required_document", [(rd.pk, rd.name) for rd in required])
+    if request.method == "POST" and "remove" in request.POST:
+        try:
+            services.online_document_remove(
+                by=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                document_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0,
+                expected_version=_version(request),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The file was removed."))
+        return redirect("portal:apply_documents", pk=dossier.pk)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(rd for rd in required if rd.pk == form.cleaned_data["required_document"])
+        try:
+            services.dossier_document_add(
+                by=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                upload=form.cleaned_data["upload"],
+                name=chosen.name,
+                required_document=chosen,
+                expected_version=_version(request),
+            )
+        except DomainError as exc:
+            form.add_error("upload" if exc.field == "upload" else None, exc.message)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("portal:apply_documents", pk=dossier.pk)
+    dossier.refresh_from_db()
+    attached: dict[int | None, list[DossierDocument]] = {}
+    for document in dossier.documents.exclude(file="").order_by("pk"):
+        attached.setdefault(document.required_document_id, []).append(document)
+    rows = [(rd, attached.get(rd.pk, [])) for rd in required]
+    context = _context(dossier, form=form, step=3, rows=rows)
+    return render(request, "portal/apply/documents.html", context, status=400 if form.errors else 200)
+
+
+@applicant_access("An applicant reviews and submits their draft")
+@require_http_methods(["GET", "POST"])
+def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if request.method == "POST":
+        try:
+            dossier = services.online_draft_submit(
+                by=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                client_key=request.POST.get("key", ""),
+            )
+        except DomainError as exc:
+            if not dossier.is_online_draft:
+                raise Http404(exc.message) from exc
+            problem = exc.message
+        else:
+            return redirect("portal:apply_submitted", pk=dossier.pk)
+    else:
+        if not dossier.is_online_draft:
+            raise Http404(_("This application has been submitted already."))
+        problem = ""
+    missing = services.online_missing_documents(dossier=dossier)
+    form = EFormForm(dossier.form_data, schema=dossier.procedure.eform_schema)
+    context = _context(
+        dossier,
+        step=4,
+        rows=eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
+        documents=dossier.documents.exclude(file="").order_by("pk"),
+        missing=missing,
+        form_complete=form.is_valid(),
+        problem=problem,
+    )
+    return render(request, "portal/apply/review.html", context, status=400 if problem else 200)
+
+
+@applicant_access("An applicant sees the confirmation of their submission")
+def apply_submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if dossier.status != DossierStatus.SUBMITTED and dossier.submitted_at is None:
+        return redirect("portal:apply_review", pk=dossier.pk)
+    return render(request, "portal/apply/submitted.html", {"dossier": dossier, "procedure": dossier.procedure})
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared on the form classes above
+    field.choices = choices
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    steps = [
+        (1, _("Where to apply"), None),
+        (2, _("Your details"), reverse("portal:apply_form", args=[dossier.pk])),
+        (3, _("Documents"), reverse("portal:apply_documents", args=[dossier.pk])),
+        (4, _("Review and submit"), reverse("portal:apply_review", args=[dossier.pk])),
+    ]
+    return {"dossier": dossier, "procedure": dossier.procedure, "steps": steps, **extra}

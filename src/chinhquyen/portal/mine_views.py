@@ -1,0 +1,200 @@
+"""My dossiers (hồ sơ của tôi): the signed-in applicant's dossiers, their timeline, supplements, letters and results."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.dossiers import documents, selectors, services
+from chinhquyen.dossiers.models import Channel, DocumentKind, DossierEvent, DossierStatus
+
+from .applicant import applicant_access, own_dossier
+from .eform_forms import eform_display
+from .lookup_views import STATUS_WORDS
+
+# What happened, in words for the applicant (internal events are never shown).
+ACTION_WORDS: dict[str, Promise] = {
+    "create": gettext_lazy("Application created"),
+    "submit": gettext_lazy("You submitted the application online"),
+    "document_add": gettext_lazy("A file was added"),
+    "documents_mark_received": gettext_lazy("Documents checked at the counter"),
+    "receive": gettext_lazy("Received by the agency"),
+    "refuse": gettext_lazy("Not accepted by the agency"),
+    "request_supplement": gettext_lazy("The agency asked for more documents"),
+    "supplement_provided": gettext_lazy("The requested documents were supplied"),
+    "request_payment": gettext_lazy("Payment of fees requested"),
+    "payment_confirmed": gettext_lazy("Payment confirmed"),
+    "issue_result": gettext_lazy("The result is ready"),
+    "return": gettext_lazy("The result was handed over"),
+    "withdraw": gettext_lazy("Withdrawn at your request"),
+    "stop": gettext_lazy("Processing stopped"),
+    "letter_send": gettext_lazy("Letter of apology and new due date sent to you"),
+}
+SLIP_NAMES: dict[str, Promise] = {
+    "01": gettext_lazy("Receipt and appointment slip"),
+    "02": gettext_lazy("Request for more documents"),
+    "03": gettext_lazy("Notice of refusal"),
+    "04": gettext_lazy("Letter of apology and new due date"),
+    "05": gettext_lazy("Notice of stopping"),
+}
+
+
+class SupplementForm(forms.Form):
+    required_document = forms.TypedChoiceField(label=gettext_lazy("Document"), coerce=int, required=False)
+    upload = forms.FileField(
+        label=gettext_lazy("File (PDF, JPEG or PNG, at most 10 MB)"),
+        error_messages={"required": gettext_lazy("Choose a file to attach.")},
+    )
+
+
+def _choices(form: forms.Form, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields["required_document"]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
+    field.choices = choices
+
+
+@applicant_access("An applicant lists their own dossiers")
+@require_GET
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = selectors.applicant_dossiers(user=request.user)  # type: ignore[arg-type]
+    drafts = [d for d in dossiers if d.is_online_draft]
+    others = [d for d in dossiers if not d.is_online_draft and d.status != DossierStatus.DRAFT]
+    rows = [(d, STATUS_WORDS.get(d.status, "")) for d in others]
+    return render(request, "portal/mine/list.html", {"drafts": drafts, "rows": rows})
+
+
+def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        words = ACTION_WORDS.get(event.action)
+        if words is None:
+            continue
+        rows.append({"at": event.at, "words": words, "reason": event.reason, "data": event.data})
+    return rows
+
+
+def _supplement_request(events: list[DossierEvent]) -> DossierEvent | None:
+    requests = [e for e in events if e.action == "request_supplement"]
+    return requests[-1] if requests else None
+
+
+@applicant_access("An applicant reads one of their dossiers")
+@require_GET
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if dossier.is_online_draft:
+        return redirect("portal:apply_form", pk=dossier.pk)
+    return _render_detail(request, dossier, SupplementForm())
+
+
+def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, status: int = 200) -> HttpResponse:
+    events = selectors.dossier_timeline(dossier=dossier, for_applicant=True)
+    required = list(dossier.procedure.documents.order_by("position", "pk"))
+    _choices(form, [("", _("Other document")), *[(rd.pk, rd.name) for rd in required]])
+    files = selectors.dossier_documents_for_applicant(dossier=dossier)
+    results = [d for d in files if d.kind == DocumentKind.RESULT]
+    context = {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "status_words": STATUS_WORDS.get(dossier.status, ""),
+        "timeline": _timeline(events),
+        "supplement": _supplement_request(events) if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None,
+        "supplement_form": form,
+        "uploads": [d for d in files if d.kind == DocumentKind.COMPONENT],
+        "results": results,
+        "result_online": dossier.channel == Channel.ONLINE and dossier.status == DossierStatus.RESOLVED and results,
+        "result_open": dossier.status == DossierStatus.RETURNED,
+        "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
+        "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
+    }
+    return render(request, "portal/mine/detail.html", context, status=status)
+
+
+@applicant_access("An applicant attaches a file the agency asked for")
+@require_POST
+def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    form = SupplementForm(request.POST, request.FILES)
+    _choices(form, [("", ""), *[(rd.pk, rd.name) for rd in dossier.procedure.documents.all()]])
+    if form.is_valid():
+        chosen = dossier.procedure.documents.filter(pk=form.cleaned_data["required_document"] or 0).first()
+        upload = form.cleaned_data["upload"]
+        try:
+            services.dossier_document_add(
+                by=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                upload=upload,
+                name=chosen.name if chosen else upload.name,
+                required_document=chosen,
+            )
+        except DomainError as exc:
+            form.add_error("upload" if exc.field == "upload" else None, exc.message)
+        else:
+            messages.success(request, _("The file was attached. Send the supplement when everything is there."))
+            return redirect("portal:my_dossier", pk=dossier.pk)
+    return _render_detail(request, dossier, form, status=400)
+
+
+@applicant_access("An applicant tells the agency the requested documents are supplied")
+@require_POST
+def supplement_send(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    try:
+        services.dossier_supplement_provided(
+            by=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            note=request.POST.get("note", "")[:2000],
+            expected_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: the agency has been told and your dossier is being processed again."))
+    return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+@applicant_access("An applicant receives the result of an online dossier")
+@require_POST
+def result_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    try:
+        services.online_result_downloaded(by=request.user, dossier=dossier)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+@applicant_access("An applicant downloads a file of their dossier")
+@require_GET
+def my_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    dossier = own_dossier(request, pk)
+    files = selectors.dossier_documents_for_applicant(dossier=dossier)
+    document = next((d for d in files if d.pk == document_pk), None)
+    if document is None or (document.kind == DocumentKind.RESULT and dossier.status != DossierStatus.RETURNED):
+        raise Http404(_("No such file."))
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
+    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
+    response["Content-Disposition"] = f'attachment; filename="{dossier.code or dossier.pk}-{document.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@applicant_access("An applicant downloads a slip or letter addressed to them")
+@require_GET
+def my_slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if kind not in selectors.applicant_slip_kinds(dossier=dossier):
+        raise Http404(_("No such letter."))
+    content = documents.render_slip(kind=kind, data=documents.slip_data_for(dossier=dossier, kind=kind))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.pk}-{kind}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
