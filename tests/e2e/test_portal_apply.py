@@ -149,3 +149,51 @@ def test_the_apply_pages_in_vietnamese(request, browser, live_server):
         page.get_by_role("button", name="Bắt đầu nộp hồ sơ").click()
     assert page.get_by_label(re.compile("Họ, chữ đệm, tên người được khai sinh")).count() == 1
     clean(page, "apply-form-vi")
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (as a keyboard user would)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
+            visible = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+            assert visible != "none", f"{selector} has no visible focus"
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_apply_with_the_keyboard_only(request, browser, live_server, tmp_path):
+    world = OnlineWorld()
+    page = applicant_page(request, browser, live_server, world)
+    values = {
+        "#id_child_name": "Nguyễn Minh Khang",
+        "#id_birth_place": "Ninh Bình",
+        "#id_mother_name": "Trần Thị Bích",
+    }
+
+    page.goto(f"{live_server.url}/nop-truc-tuyen/{world.procedure.code}/")
+    tab_to(page, "button[type=submit].btn")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for selector, value in values.items():
+        tab_to(page, selector)
+        page.keyboard.type(value)
+    tab_to(page, "#id_child_birth_date")
+    page.keyboard.type("11012026")  # month, day, year in an en-US browser
+    tab_to(page, "#id_child_sex_0")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_relationship")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "button[name=next]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url.endswith(f"/ho-so-cua-toi/{Dossier.objects.get().pk}/giay-to/")
+    saved = Dossier.objects.get().form_data
+    assert (saved["child_name"], saved["child_birth_date"], saved["child_sex"], saved["relationship"]) == (
+        "Nguyễn Minh Khang",
+        "2026-11-01",
+        "Nam",
+        "Mẹ",
+    )
