@@ -3,14 +3,20 @@
     .venv/bin/python bench/dossier_flow.py [--n 300] [--postgres-url postgres://postgres@127.0.0.1:5432/postgres]
 
 A lifecycle is: create at the counter -> receive -> forward (specialist) -> approve (leader) -> issue the
-result -> return, each one transaction through ``chinhquyen.dossiers.services``. The baseline, measured in
-the same run on the same connection, is N x 6 single-row INSERTs in autocommit (one transaction each, as each
-transition is). Runs on a temporary SQLite file and, when PostgreSQL answers, on a temporary database that is
-dropped afterwards. Each database is benchmarked in a child process, because settings read DATABASE_URL once.
-Prints a Markdown table.
+result -> return, each one transaction through ``chinhquyen.dossiers.services``. It is timed twice: the
+transitions alone, and with the event hooks other apps register (notifications, webhooks, digitisation),
+which run after each commit. The baseline, measured in the same run on the same connection, is N x 6
+single-row INSERTs in autocommit (one transaction each, as each transition is). The floor is what the
+design allows at best: six transactions of one locking read and one write each, on a scratch row. The
+transitions alone, the baseline and the floor are timed in short interleaved rounds, so that they see the
+same load. Runs on a temporary SQLite
+file and, when PostgreSQL answers, on a temporary database that is dropped afterwards. Each database is
+benchmarked in a child process, because settings read DATABASE_URL once; DEBUG is off, as in production
+(with it on, Django logs every query). Prints a Markdown table.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -18,11 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSITIONS = ("create", "receive", "forward", "approve", "issue_result", "return")
+CHUNK = 10  # lifecycles per round of the interleaved measurement
 
 
 def main() -> None:
@@ -64,7 +72,7 @@ def postgres_db(url: str, statement: str) -> None:
 
 
 def child(url: str, n: int) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "chinhquyen.config.settings"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "chinhquyen.config.settings", "DEBUG": "False"}
     env.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-media-"))
     out = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, __file__, "--worker", url, "--n", str(n)],
@@ -87,31 +95,85 @@ def worker(url: str, n: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     world = setup_world()
 
-    # Warm up caches (working calendar, content types) outside the measurement.
+    # Warm up caches (working calendar, compiled queries) outside the measurement.
     lifecycle(world)
-    counts = dict.fromkeys(TRANSITIONS, 0)
-    lifecycle(world, counts=counts)
-
-    start = time.perf_counter()
-    for _ in range(n):
-        lifecycle(world)
-    elapsed = time.perf_counter() - start
-
-    inserts = n * len(TRANSITIONS)
+    with_hooks = dict.fromkeys(TRANSITIONS, 0)
+    lifecycle(world, counts=with_hooks)
+    with hooks_off():
+        alone = dict.fromkeys(TRANSITIONS, 0)
+        lifecycle(world, counts=alone)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_scratch (id integer PRIMARY KEY, a integer, b varchar(40))")
-    start = time.perf_counter()
-    with connection.cursor() as cursor:
-        for i in range(inserts):
-            # Autocommit: one transaction per insert, as one per transition.
-            cursor.execute("INSERT INTO bench_scratch (id, a, b) VALUES (%s, %s, %s)", [i, i, f"row {i}"])
-    baseline = time.perf_counter() - start
+        cursor.execute("CREATE TABLE bench_floor (id integer PRIMARY KEY, v integer)")
+        cursor.execute("INSERT INTO bench_floor (id, v) VALUES (1, 0)")
+
+    # Short interleaved rounds, so that the lifecycles and the baseline see the same load (CPU, and the
+    # disk's fsync latency, which sets the baseline) on a shared machine;
+    # then the lifecycles with the hooks, whose writes (notifications, tasks) would weigh on the baseline.
+    elapsed = {"alone": 0.0, "hooks": 0.0, "baseline": 0.0, "floor": 0.0}
+    row = 0
+    with hooks_off():
+        for chunk in (min(CHUNK, n - done) for done in range(0, n, CHUNK)):
+            elapsed["alone"] += timed(chunk, lifecycle, world)
+            inserts = chunk * len(TRANSITIONS)
+            elapsed["baseline"] += timed(1, baseline_insert, connection, row, inserts)
+            elapsed["floor"] += timed(chunk, floor_lifecycle, connection)
+            row += inserts
+    elapsed["hooks"] = timed(n, lifecycle, world)
     return {
         "vendor": connection.vendor,
-        "lifecycles_per_s": n / elapsed,
-        "inserts_per_s": inserts / baseline,
-        "queries": counts,
+        "lifecycles_per_s": n / elapsed["alone"],
+        "lifecycles_hooks_per_s": n / elapsed["hooks"],
+        "inserts_per_s": row / elapsed["baseline"],
+        "floor_per_s": n / elapsed["floor"],
+        "queries": alone,
+        "hook_queries": {t: with_hooks[t] - alone[t] for t in TRANSITIONS},
     }
+
+
+def timed(times: int, call: Callable[..., Any], *args: Any) -> float:
+    start = time.perf_counter()
+    for _ in range(times):
+        call(*args)
+    return time.perf_counter() - start
+
+
+def baseline_insert(connection: Any, first: int, count: int) -> None:
+    with connection.cursor() as cursor:
+        for i in range(first, first + count):
+            # Autocommit: one transaction per insert, as one per transition.
+            cursor.execute("INSERT INTO bench_scratch (id, a, b) VALUES (%s, %s, %s)", [i, i, f"row {i}"])
+
+
+def floor_lifecycle(connection: Any) -> None:
+    """Six transactions of one locking read and one write: the fewest round trips a lifecycle can take."""
+    from django.db import transaction
+
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    for _ in TRANSITIONS:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT v FROM bench_floor WHERE id = 1{lock}")  # noqa: S608 - constant
+            cursor.fetchone()
+            cursor.execute("UPDATE bench_floor SET v = v + 1 WHERE id = 1")
+
+
+@contextlib.contextmanager
+def hooks_off() -> Iterator[None]:
+    """Unregister the dossier event hooks for the block."""
+    from chinhquyen.dossiers.services.base import (
+        dossier_event_hook_add,
+        dossier_event_hook_remove,
+        dossier_event_hooks,
+    )
+
+    hooks = dossier_event_hooks()
+    for hook in hooks:
+        dossier_event_hook_remove(hook)
+    try:
+        yield
+    finally:
+        for hook in hooks:
+            dossier_event_hook_add(hook)
 
 
 def setup_world() -> dict[str, Any]:
@@ -168,18 +230,20 @@ def lifecycle(world: dict[str, Any], counts: dict[str, int] | None = None) -> No
 def report(results: list[tuple[str, dict[str, Any]]], n: int) -> None:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Dossier lifecycles ({' → '.join(TRANSITIONS)}), N = {n} per database; load average {load}\n")
-    print("| database | lifecycles/s | baseline single-row inserts/s | ratio | transitions/s |")
-    print("|---|---:|---:|---:|---:|")
+    print("| database | lifecycles/s | ratio | with event hooks | ratio | floor: 6 × (lock, write) | ratio |", end="")
+    print(" baseline inserts/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results:
-        ratio = r["lifecycles_per_s"] / r["inserts_per_s"]
-        transitions = r["lifecycles_per_s"] * len(TRANSITIONS)
-        print(f"| {name} | {r['lifecycles_per_s']:.1f} | {r['inserts_per_s']:.0f} | {ratio:.1%} | {transitions:.0f} |")
-    print("\nSQL queries per transition (one lifecycle, after warm-up)\n")
+        base = r["inserts_per_s"]
+        rates = (r["lifecycles_per_s"], r["lifecycles_hooks_per_s"], r["floor_per_s"])
+        print(f"| {name} | " + " | ".join(f"{rate:.1f} | {rate / base:.2%}" for rate in rates) + f" | {base:.0f} |")
+    print("\nSQL queries per transition (one lifecycle, after warm-up; + those of the event hooks after commit)\n")
     print("| database | " + " | ".join(TRANSITIONS) + " | total |")
     print("|---|" + "---:|" * (len(TRANSITIONS) + 1))
     for name, r in results:
-        q = r["queries"]
-        print(f"| {name} | " + " | ".join(str(q[t]) for t in TRANSITIONS) + f" | {sum(q.values())} |")
+        q, h = r["queries"], r["hook_queries"]
+        cells = [f"{q[t]} + {h[t]}" if h[t] else str(q[t]) for t in TRANSITIONS]
+        print(f"| {name} | " + " | ".join(cells) + f" | {sum(q.values())} + {sum(h.values())} |")
 
 
 if __name__ == "__main__":

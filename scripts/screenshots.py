@@ -40,6 +40,30 @@ def _sign_in(page, url: str, username: str, next_url: str) -> None:
         page.click("button[type=submit]")
 
 
+def _portal(browser, url: str, out: Path) -> None:
+    """A demo citizen signs in through the identity simulator and starts an application."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    page.goto(f"{url}/thu-tuc/?q=dang+ky+khai+sinh")
+    page.screenshot(path=str(out / "portal-search.png"))
+    page.goto(f"{url}/tai-khoan/dang-nhap/?next=/thu-tuc/1.001193/")
+    with page.expect_navigation():
+        page.click("#vneid-sign-in")
+    page.screenshot(path=str(out / "identity-simulator.png"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nguyễn Văn An").first.click()
+    with page.expect_navigation():
+        page.locator("a.btn-cta").first.click()
+    if "/nop-truc-tuyen/" in page.url:
+        page.locator("input[name=agency]").first.check()
+        with page.expect_navigation():
+            page.locator("form button[type=submit].btn").click()
+    page.screenshot(path=str(out / "apply-form.png"), full_page=True)
+    page.goto(f"{url}/ho-so-cua-toi/")
+    page.screenshot(path=str(out / "my-dossiers.png"))
+    for name in ("portal-search", "identity-simulator", "apply-form", "my-dossiers"):
+        print(out / f"{name}.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
@@ -65,6 +89,7 @@ def main() -> None:
             office.locator("main table a").last.click()
         office.screenshot(path=str(args.out / "office-dossier.png"), full_page=True)
         print(args.out / "office-inbox.png", args.out / "office-dossier.png")
+        _portal(browser, args.url, args.out)
         browser.close()
 
 

@@ -1,7 +1,10 @@
 import os
+import shutil
 
 import pytest
+from django.db import connections
 from django.utils import translation
+from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in the main thread; the ORM must still work beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,3 +48,39 @@ def admin_client(admin_client, admin_user):
 
     officer_login(admin_client, admin_user)
     return admin_client
+
+
+# --- Real Chromium (Debian's package) driven by Playwright, shared by every browser test ---------
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        # Playwright's loop leaves the main thread's connection behind; close it before the test database goes.
+        connections.close_all()
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -33,6 +33,35 @@ ALLOWED_HOSTS: list[str] = env.list(
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASE_URL: str = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 EMAIL_URL: str = env.str("EMAIL_URL", default="consolemail://")
+# SMS to applicants: "simulator" (stored locally, listed at /sms-sim/ when DEBUG is on), "http" (a brandname
+# SMS gateway at SMS_URL with SMS_API_KEY), a backend's dotted path, or "" (SMS off; production's default).
+SMS_BACKEND: str = env.str("SMS_BACKEND", default="" if PRODUCTION else "simulator")
+SMS_URL: str = env.str("SMS_URL", default="")
+SMS_API_KEY: str = env.str("SMS_API_KEY", default="")
+SMS_BRANDNAME: str = env.str("SMS_BRANDNAME", default="CHINHQUYEN")
+SMS_TIMEOUT: float = env.float("SMS_TIMEOUT", default=10.0)
+if SMS_BACKEND == "http" and not (SMS_URL and SMS_API_KEY):
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_URL and SMS_API_KEY.")
+if SMS_BACKEND == "simulator" and PRODUCTION:
+    raise ImproperlyConfigured("SMS_BACKEND=simulator only stores messages; set a real gateway or leave it empty.")
+SMS_SIMULATOR_PAGE = SMS_BACKEND == "simulator" and DEBUG
+# Results returned by post through the public postal partner (bưu chính công ích): "simulator" (orders kept
+# locally; move them with `manage.py postal_sim_advance`), "http" (the partner's JSON API at POSTAL_URL with
+# POSTAL_CUSTOMER_CODE and POSTAL_API_KEY), a backend's dotted path, or "" (no post; production's default).
+POSTAL_BACKEND: str = env.str("POSTAL_BACKEND", default="" if PRODUCTION else "simulator")
+POSTAL_URL: str = env.str("POSTAL_URL", default="")
+POSTAL_CUSTOMER_CODE: str = env.str("POSTAL_CUSTOMER_CODE", default="" if PRODUCTION else "CHINHQUYEN-DEV")
+POSTAL_API_KEY: str = env.str("POSTAL_API_KEY", default="")
+POSTAL_TIMEOUT: float = env.float("POSTAL_TIMEOUT", default=10.0)
+POSTAL_RETRIES: int = env.int("POSTAL_RETRIES", default=2)
+# The simulator's partner API at /postal-sim/ (to try POSTAL_BACKEND=http against it); refused in production.
+POSTAL_SIMULATOR: bool = env.bool("POSTAL_SIMULATOR", default=POSTAL_BACKEND == "simulator")
+if POSTAL_BACKEND == "http" and not (POSTAL_URL and POSTAL_CUSTOMER_CODE and POSTAL_API_KEY):
+    raise ImproperlyConfigured("POSTAL_BACKEND=http needs POSTAL_URL, POSTAL_CUSTOMER_CODE and POSTAL_API_KEY.")
+if PRODUCTION and (POSTAL_BACKEND == "simulator" or POSTAL_SIMULATOR):
+    raise ImproperlyConfigured("The postal simulator delivers nothing: set POSTAL_BACKEND=http or leave it empty.")
+if PRODUCTION and POSTAL_BACKEND == "http" and not POSTAL_URL.startswith("https://"):
+    raise ImproperlyConfigured("POSTAL_URL must be an https:// address in production.")
 # Shared cache (login rate limits): set to Redis or a database cache when running several processes.
 CACHE_URL: str = env.str("CACHE_URL", default="locmemcache://")
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Chính quyền điện tử <no-reply@localhost>")
@@ -52,12 +81,47 @@ PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 # Password of every demo account created by ``manage.py demo_province`` (never used in production).
 DEMO_PASSWORD: str = env.str("DEMO_PASSWORD", default="chinhquyen-demo")
+# Citizens' sign-in. The national identity provider (OpenID Connect): by default in development the local
+# simulator at PUBLIC_BASE_URL/idp-sim (IDP_SIMULATOR, refused in production); without OIDC_OP_ISSUER the
+# "Sign in with VNeID" button is off. Endpoints default to <issuer>/authorize, /token, /userinfo, /jwks.
+IDP_SIMULATOR: bool = env.bool("IDP_SIMULATOR", default=not PRODUCTION)
+IDP_SIMULATOR_ISSUER = PUBLIC_BASE_URL.rstrip("/") + "/idp-sim"
+IDP_SIMULATOR_KEY_FILE = Path(env.str("IDP_SIMULATOR_KEY_FILE", default=str(VAR_DIR / "idp-sim" / "key.pem")))
+OIDC_OP_ISSUER: str = env.str("OIDC_OP_ISSUER", default=IDP_SIMULATOR_ISSUER if IDP_SIMULATOR else "").rstrip("/")
+
+
+def _oidc_endpoint(name: str) -> str:
+    return f"{OIDC_OP_ISSUER}/{name}" if OIDC_OP_ISSUER else ""
+
+
+OIDC_OP_AUTHORIZATION_ENDPOINT: str = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default=_oidc_endpoint("authorize"))
+OIDC_OP_TOKEN_ENDPOINT: str = env.str("OIDC_OP_TOKEN_ENDPOINT", default=_oidc_endpoint("token"))
+OIDC_OP_USER_ENDPOINT: str = env.str("OIDC_OP_USER_ENDPOINT", default=_oidc_endpoint("userinfo"))
+OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default=_oidc_endpoint("jwks"))
+OIDC_RP_CLIENT_ID: str = env.str("OIDC_RP_CLIENT_ID", default="" if PRODUCTION else "chinhquyen-portal")
+_DEV_OIDC_SECRET = "development-only-client-secret"  # noqa: S105 - refused in production
+OIDC_RP_CLIENT_SECRET: str = env.str("OIDC_RP_CLIENT_SECRET", default="" if PRODUCTION else _DEV_OIDC_SECRET)
+# Local accounts (e-mail or mobile number + password, verified by a one-time code), where the province allows.
+LOCAL_ACCOUNTS_ENABLED: bool = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
+# Where one-time codes go by SMS: a class with send(TextMessage); "" refuses sign-up by phone number.
+IDENTITY_SMS_BACKEND: str = env.str(
+    "IDENTITY_SMS_BACKEND", default="" if PRODUCTION else "chinhquyen.identity.sms.ConsoleSMSBackend"
+)
+# REST API limits: requests a minute per credential and per client address (0: no limit), and the
+# largest multipart request (several documents); other bodies are capped by DATA_UPLOAD_MAX_MEMORY_SIZE.
+API_RATE_LIMIT_PER_KEY: int = env.int("API_RATE_LIMIT_PER_KEY", default=600)
+API_RATE_LIMIT_PER_IP: int = env.int("API_RATE_LIMIT_PER_IP", default=1200)
+API_MAX_REQUEST_BYTES: int = env.int("API_MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters in production.")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
+    if IDP_SIMULATOR:
+        raise ImproperlyConfigured("IDP_SIMULATOR must be off in production: it signs anyone in as anyone.")
+    if OIDC_OP_ISSUER and OIDC_RP_CLIENT_SECRET == _DEV_OIDC_SECRET:
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_SECRET must be the secret the identity provider issued.")
 
 # --- Applications -----------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -73,14 +137,24 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    # Citizens' sign-in with the national identity (OpenID Connect relying party).
+    "mozilla_django_oidc",
     "chinhquyen.core",
     "chinhquyen.directory",
     "chinhquyen.workcal",
     "chinhquyen.catalog",
     "chinhquyen.dossiers",
+    "chinhquyen.identity",
+    "chinhquyen.notifications",
+    "chinhquyen.feedback",
     "chinhquyen.demo",
     "chinhquyen.office",
     "chinhquyen.portal",
+    "chinhquyen.integrations",
+    "chinhquyen.postal",
+    "chinhquyen.api",
+    # django-ninja's bundled Swagger UI files (without it the API docs page loads them from a CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +162,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Compressed, cache-busted static files without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # API request size and per-address rate limits, before any session or credential is read.
+    "chinhquyen.api.middleware.ApiLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese by default, English on request.
     "django.middleware.locale.LocaleMiddleware",
@@ -112,6 +188,11 @@ MIDDLEWARE = [
 ROOT_URLCONF = "chinhquyen.config.urls"
 WSGI_APPLICATION = "chinhquyen.config.wsgi.application"
 AUTH_USER_MODEL = "directory.User"
+# Passwords (officials at the office, local accounts on the portal), then the national identity (VNeID).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "chinhquyen.identity.backends.NationalIdentityBackend",
+]
 LOGIN_URL = "admin:login"
 
 TEMPLATES = [
@@ -206,6 +287,18 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# --- Citizens' sign-in: OpenID Connect relying party (mozilla-django-oidc) -----------------
+# Endpoints and client are read above. The ID token must be RS256 (keys from the JWKS); the backend also
+# checks iss and aud, which mozilla-django-oidc does not. Nonce, state and PKCE guard the redirect.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid profile email phone address"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+LOGIN_REDIRECT_URL = "portal:profile"
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -21,5 +22,20 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("office/", include("chinhquyen.office.urls")),
+    path("api/v1/", include("chinhquyen.api.urls")),
+    # Citizens' sign-in with the national identity (mozilla-django-oidc's views, declared public).
+    path("oidc/", include("chinhquyen.portal.account_oidc")),
     path("", include("chinhquyen.portal.urls")),
 ]
+
+if settings.SMS_SIMULATOR_PAGE:
+    # The local SMS gateway's messages and API (development only; not mounted otherwise).
+    urlpatterns.insert(0, path("sms-sim/", include("chinhquyen.notifications.sms.urls")))
+
+if settings.POSTAL_SIMULATOR:
+    # The local postal partner's API (development and tests only; production refuses the setting).
+    urlpatterns.insert(0, path("postal-sim/", include("chinhquyen.postal.simulator.urls")))
+
+if settings.IDP_SIMULATOR:
+    # The local national identity provider (development and tests only; production refuses the setting).
+    urlpatterns.insert(0, path("idp-sim/", include("chinhquyen.identity.simulator.urls")))

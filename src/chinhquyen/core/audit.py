@@ -2,8 +2,9 @@
 
 Each entry's hash is SHA-256 over a canonical JSON of its fields and the previous entry's hash, so
 changing, removing or reordering a stored row breaks the chain at that row and :func:`audit_verify`
-reports where. Writers lock the single :class:`AuditChainHead` row, so two concurrent entries never
-share a parent; call :func:`audit_record` late in a transaction to hold that lock briefly.
+reports where. Writers lock the single :class:`AuditChainHead` row by updating it, so two concurrent
+entries never share a parent; call :func:`audit_record` late in a transaction to hold that lock briefly.
+On PostgreSQL one statement moves the head, hashes and inserts the entry.
 """
 
 import contextlib
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -35,12 +37,16 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def entry_hash(
     *, sequence: int, at: datetime, actor_name: str, action: str, target: str, data: Any, prev_hash: str
 ) -> str:
     payload = {
         "sequence": sequence,
-        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "at": _iso(at),
         "actor": actor_name,
         "action": action,
         "target": target,
@@ -50,22 +56,42 @@ def entry_hash(
     return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
 
 
-def _lock_head() -> AuditChainHead:
-    """Return the chain head locked for update, creating it on first use."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
-    if head is not None:
-        return head
-    last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash").first()
+@dataclass(frozen=True)
+class HashParts:
+    """The canonical JSON that :func:`entry_hash` hashes, cut around the two values only the chain head knows.
+
+    ``prefix + prev_hash + middle + str(sequence) + suffix`` is that JSON exactly: its keys sort as action,
+    actor, at, data, prev_hash, sequence, target, and a hex digest or an integer needs no escaping. So the
+    database can finish the hash in the statement that moves the head.
+    """
+
+    prefix: str
+    middle: str
+    suffix: str
+
+    @classmethod
+    def of(cls, *, at: datetime, actor_name: str, action: str, target: str, data: Any) -> "HashParts":
+        known = canonical_json({"action": action, "actor": actor_name, "at": _iso(at), "data": data})
+        return cls(known[:-1] + ',"prev_hash":"', '","sequence":', ',"target":' + canonical_json(target) + "}")
+
+    def digest(self, *, prev_hash: str, sequence: int) -> str:
+        text = f"{self.prefix}{prev_hash}{self.middle}{sequence}{self.suffix}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _head_create() -> None:
+    """Create the chain head on first use, from the last stored entry if any."""
+    last = AuditEntry.objects.order_by("-sequence").only("sequence", "hash", "prev_hash").first()
     try:
         with transaction.atomic():
             AuditChainHead.objects.create(
                 pk=HEAD_PK,
                 last_sequence=last.sequence if last else 0,
                 last_hash=last.hash if last else GENESIS_HASH,
+                prev_hash=last.prev_hash if last else GENESIS_HASH,
             )
     except IntegrityError:
-        pass  # Another writer created it first; its row is locked below after it commits.
-    return AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
+        pass  # Another writer created it first; the append waits for its commit on the row lock.
 
 
 def _resolve_actor(actor: Any) -> Any:
@@ -77,42 +103,139 @@ def _resolve_actor(actor: Any) -> Any:
     return actor
 
 
-def audit_record(*, actor: Any, action: str, target: str, data: dict[str, Any]) -> AuditEntry:
-    """Append one entry; ``actor`` is a user or None (then the current request's user, if any)."""
+# The name of the WITH item of audit_append_ctes returning the new entry's id, sequence, prev_hash, hash.
+AUDIT_ENTRY = "audit_entry"
+_ENTRY_COLUMNS = ("sequence", "at", "actor_id", "actor_name", "action", "target", "data", "prev_hash", "hash")
+
+
+@dataclass(frozen=True)
+class PendingEntry:
+    """An entry ready to be appended: everything but its place in the chain (see :func:`audit_entry_prepare`)."""
+
+    actor: Any
+    actor_name: str
+    action: str
+    target: str
+    at: datetime
+    data: Any  # as the JSON column gives it back
+    data_json: str
+    parts: HashParts
+
+    def params(self, connection: BaseDatabaseWrapper) -> list[Any]:
+        """The values of the columns ``at`` to ``data``."""
+        actor_id = self.actor.pk if self.actor is not None else None
+        at = connection.ops.adapt_datetimefield_value(self.at)
+        return [at, actor_id, self.actor_name, self.action, self.target, self.data_json]
+
+    def entry(self, *, pk: int, sequence: int, prev_hash: str, digest: str, alias: str) -> AuditEntry:
+        entry = AuditEntry(
+            pk=pk,
+            sequence=sequence,
+            at=self.at,
+            actor=self.actor,
+            actor_name=self.actor_name,
+            action=self.action,
+            target=self.target,
+            data=self.data,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
+        entry._state.adding = False
+        entry._state.db = alias
+        return entry
+
+
+def audit_entry_prepare(*, actor: Any, action: str, target: str, data: dict[str, Any]) -> PendingEntry:
+    """Resolve the actor, fix the time and serialise the data of an entry; nothing is written yet.
+
+    ``at`` is taken here, just before the head is locked: ``sequence``, not ``at``, orders the chain.
+    """
     actor = _resolve_actor(actor)
     # Store exactly what is hashed: the JSON round trip turns dates, UUIDs and tuples into what the
     # JSON column will give back when the chain is verified.
-    stored_data = json.loads(canonical_json(data))
+    data_json = canonical_json(data)
+    stored = json.loads(data_json)
     actor_name = actor.get_username() if actor is not None else ""
-    # No savepoint: a failed entry must fail the caller's whole transaction anyway, and this saves
-    # two round trips on the dossier services' hot path.
-    with transaction.atomic(savepoint=False):
-        head = _lock_head()
-        sequence = head.last_sequence + 1
-        at = timezone.now()
-        digest = entry_hash(
-            sequence=sequence,
-            at=at,
-            actor_name=actor_name,
-            action=action,
-            target=target,
-            data=stored_data,
-            prev_hash=head.last_hash,
-        )
-        entry = AuditEntry(
-            sequence=sequence,
-            at=at,
-            actor=actor,
-            actor_name=actor_name,
-            action=action,
-            target=target,
-            data=stored_data,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
-        entry.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=HEAD_PK).update(last_sequence=sequence, last_hash=digest)
-    return entry
+    at = timezone.now()
+    parts = HashParts.of(at=at, actor_name=actor_name, action=action, target=target, data=stored)
+    return PendingEntry(actor, actor_name, action, target, at, stored, data_json, parts)
+
+
+def audit_append_ctes(entry: PendingEntry, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """Two PostgreSQL WITH items that append ``entry``: ``audit_head``, then :data:`AUDIT_ENTRY`.
+
+    :data:`AUDIT_ENTRY` returns ``id, sequence, prev_hash, hash``; it is empty when there is no chain head yet.
+    Put them in the last statement of a transaction, so the head stays locked only until the commit.
+
+    The UPDATE locks the head row; a concurrent writer's UPDATE waits for the commit and then re-reads the
+    row it updates (READ COMMITTED), so every entry's parent is the entry committed before it. Every SET
+    expression reads the row as it was, so ``prev_hash`` gets the old ``last_hash``, and the database
+    finishes the hash (:class:`HashParts`) with the new ``last_sequence``.
+    """
+    head, table, columns = _names(connection)
+    sql = (
+        f"audit_head AS (UPDATE {head} SET last_sequence = last_sequence + 1, prev_hash = last_hash, "  # noqa: S608 - names only
+        "last_hash = encode(sha256(convert_to("
+        "%s || last_hash || %s || CAST(last_sequence + 1 AS text) || %s, 'UTF8')), 'hex') "
+        "WHERE id = %s RETURNING last_sequence, prev_hash, last_hash), "
+        f"{AUDIT_ENTRY} AS (INSERT INTO {table} ({columns}) "
+        "SELECT last_sequence, %s, %s, %s, %s, %s, CAST(%s AS jsonb), prev_hash, last_hash FROM audit_head "
+        "RETURNING id, sequence, prev_hash, hash)"
+    )
+    parts = entry.parts
+    return sql, [parts.prefix, parts.middle, parts.suffix, HEAD_PK, *entry.params(connection)]
+
+
+def _names(connection: BaseDatabaseWrapper) -> tuple[str, str, str]:
+    q = connection.ops.quote_name
+    return q(AuditChainHead._meta.db_table), q(AuditEntry._meta.db_table), ", ".join(map(q, _ENTRY_COLUMNS))
+
+
+def _append_postgresql(cursor: Any, connection: BaseDatabaseWrapper, entry: PendingEntry) -> Any:
+    ctes, params = audit_append_ctes(entry, connection)
+    cursor.execute(f"WITH {ctes} SELECT id, sequence, prev_hash, hash FROM {AUDIT_ENTRY}", params)  # noqa: S608
+    return cursor.fetchone()
+
+
+def _append_other(cursor: Any, connection: BaseDatabaseWrapper, entry: PendingEntry) -> Any:
+    """Move the head, hash in Python, insert: three statements (SQLite serialises writers anyway)."""
+    head, table, columns = _names(connection)
+    cursor.execute(
+        f"UPDATE {head} SET last_sequence = last_sequence + 1, prev_hash = last_hash "  # noqa: S608 - names only
+        "WHERE id = %s RETURNING last_sequence, prev_hash",
+        [HEAD_PK],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    sequence, prev_hash = row
+    digest = entry.parts.digest(prev_hash=prev_hash, sequence=sequence)
+    cursor.execute(f"UPDATE {head} SET last_hash = %s WHERE id = %s", [digest, HEAD_PK])  # noqa: S608 - names only
+    cursor.execute(
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_ENTRY_COLUMNS))}) RETURNING id",  # noqa: S608
+        [sequence, *entry.params(connection), prev_hash, digest],
+    )
+    (pk,) = cursor.fetchone()
+    return pk, sequence, prev_hash, digest
+
+
+def audit_entry_write(entry: PendingEntry) -> AuditEntry:
+    """Append a prepared entry (one statement on PostgreSQL, three elsewhere), creating the head on first use."""
+    connection = transaction.get_connection()
+    append = _append_postgresql if connection.vendor == "postgresql" else _append_other
+    # No savepoint: a failed entry must fail the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        row = append(cursor, connection, entry)
+        if row is None:  # no head yet: the first entry of this database
+            _head_create()
+            row = append(cursor, connection, entry)
+    pk, sequence, prev_hash, digest = row
+    return entry.entry(pk=pk, sequence=sequence, prev_hash=prev_hash, digest=digest, alias=connection.alias)
+
+
+def audit_record(*, actor: Any, action: str, target: str, data: dict[str, Any]) -> AuditEntry:
+    """Append one entry; ``actor`` is a user or None (then the current request's user, if any)."""
+    return audit_entry_write(audit_entry_prepare(actor=actor, action=action, target=target, data=data))
 
 
 class BreakReason(enum.StrEnum):

@@ -70,6 +70,9 @@ class AuditChainHead(models.Model):
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    # The last entry's parent: the appending UPDATE copies last_hash here before replacing it, so that
+    # one statement moves the head and returns both ends of the new link (see audit_record).
+    prev_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
         verbose_name = _("audit chain head")

@@ -16,6 +16,7 @@ from chinhquyen.directory.models import Agency, Applicant, User
 from . import province
 from .dossiers import demo_dossiers_ensure
 from .eforms import eform_for
+from .feedback import demo_feedback_ensure
 from .otp import demo_devices_ensure
 
 TEMPLATE_TARGET = 30
@@ -68,6 +69,7 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     report.templates = _templates(agencies)
     demo_devices_ensure(usernames=[row[0] for row in province.STAFF], password=password)
     report.dossiers = demo_dossiers_ensure()
+    demo_feedback_ensure()
     return report
 
 
@@ -163,6 +165,17 @@ def _template_steps(procedure: Procedure, agencies: dict[str, Agency]) -> list[d
     ]
 
 
+# Documents the national record lists "in the case of …" (trường hợp …, nếu …) are needed only in that case.
+CONDITIONAL_PREFIXES = ("truong hop", "trong truong hop", "neu ")
+
+
+def _conditional_documents_optional(procedure: Procedure) -> None:
+    for document in procedure.documents.all():
+        if fold(document.name).startswith(CONDITIONAL_PREFIXES) and document.mandatory:
+            document.mandatory = False
+            document.save(update_fields=["mandatory"])
+
+
 def _templates(agencies: dict[str, Agency]) -> int:
     """Publish the common procedures' limits and online levels, then set their process templates."""
     by_code = {p.code: p for p in Procedure.objects.filter(code__in=[c for c, *_ in province.COMMON_PROCEDURES])}
@@ -177,6 +190,7 @@ def _templates(agencies: dict[str, Agency]) -> int:
         procedure.online_level = online_level
         procedure.eform_schema = eform_for(code)
         catalog_services.procedure_save(procedure=procedure)
+        _conditional_documents_optional(procedure)
         catalog_services.process_template_set(procedure=procedure, steps=_template_steps(procedure, agencies))
         count += 1
     return count

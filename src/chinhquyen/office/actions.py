@@ -253,6 +253,8 @@ OTHER_EVENTS: dict[str, str | Promise] = {
     "submit_online": _("Submitted online"),
     "document_add": _("File attached"),
     "documents_mark_received": _("Documents handed in recorded"),
+    "postal_delivered": _("Delivered by post"),
+    "postal_returned_to_sender": _("Brought back by the postal service, not delivered"),
 }
 
 

@@ -263,3 +263,27 @@ class LetterForm(VersionedForm):
     def __init__(self, *args: Any, letters: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["letter"].queryset = letters  # type: ignore[attr-defined]
+
+
+class PostalSendForm(VersionedForm):
+    """The result sent by post: the receiver (pre-filled from the applicant) and the amount to collect."""
+
+    receiver_name = forms.CharField(label=_("Receiver"), max_length=255)
+    receiver_phone = forms.CharField(
+        label=_("Receiver's phone"), max_length=20, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})
+    )
+    receiver_address = forms.CharField(
+        label=_("Address"), max_length=255, help_text=_("House number, street, village or hamlet.")
+    )
+    receiver_division_code = forms.CharField(
+        label=_("Commune code"),
+        max_length=5,
+        help_text=_("The 5-digit code of the commune or ward (2025 divisions)."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    cod_amount = forms.IntegerField(
+        label=_("Amount collected on delivery (VND)"),
+        min_value=0,
+        initial=0,
+        help_text=_("Fees the postal service collects from the receiver for the agency; 0 if none."),
+    )

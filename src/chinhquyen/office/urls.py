@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import dossier, inbox, reception, search, slips
+from .views import dossier, inbox, petitions, postal, reception, search, slips
 
 app_name = "office"
 urlpatterns = [
@@ -18,6 +18,12 @@ urlpatterns = [
     path("dossiers/<int:pk>/actions/<slug:action>/", dossier.dossier_action, name="dossier_action"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", dossier.dossier_document, name="document"),
     path("dossiers/<int:pk>/slips/<str:kind>.pdf", slips.slip, name="slip"),
+    path("dossiers/<int:pk>/postal/", postal.postal_send, name="postal_send"),
+    path("dossiers/<int:pk>/postal/refresh/", postal.postal_refresh, name="postal_refresh"),
     path("register.pdf", slips.register, name="register"),
     path("search/", search.search, name="search"),
+    path("petitions/", petitions.petition_list, name="petitions"),
+    path("petitions/<int:pk>/", petitions.petition_detail, name="petition"),
+    path("petitions/<int:pk>/<slug:action>/", petitions.petition_action, name="petition_action"),
+    path("ratings/", petitions.ratings_summary, name="ratings"),
 ]

@@ -13,6 +13,7 @@ from .children import (
 from .dossier import (
     OPEN_STATUSES,
     Channel,
+    Digitisation,
     Dossier,
     DossierCodeSequence,
     DossierStatus,
@@ -25,6 +26,7 @@ __all__ = [
     "OPEN_STATUSES",
     "ApologyLetter",
     "Channel",
+    "Digitisation",
     "DocumentKind",
     "Dossier",
     "DossierCodeSequence",

@@ -40,7 +40,18 @@ class Substatus(models.TextChoices):
     SUPPLEMENT_BY_PROCESSOR = "supplement_processor", _("Supplement requested by the processor")
     SUPPLEMENT_SUPPLIED = "supplement_supplied", _("Applicant has supplied the documents")
     RESULT_READY = "result_ready", _("Result ready to hand over")
+    # Sent by post: returned (status 10) when handed to the postal partner, delivered when it confirms.
+    RESULT_AWAITING_CONFIRMATION = "result_awaiting_confirmation", _("Result sent, awaiting confirmation of delivery")
     RESULT_HANDED_OVER = "result_handed_over", _("Result handed over")
+
+
+class Digitisation(models.TextChoices):
+    """Số hóa (Decree 107/2021): whether the dossier's components and result are kept as reusable data."""
+
+    NONE = "", _("Not digitised")
+    DIGITISED = "digitised", _("Digitised")
+    COMPONENTS_REUSED = "components_reused", _("Components reused from digitised data")
+    RESULT_REUSED = "result_reused", _("Result reused from digitised data")
 
 
 class Outcome(models.TextChoices):
@@ -91,6 +102,7 @@ class Dossier(models.Model):
         _("status"), choices=DossierStatus.choices, default=DossierStatus.DRAFT, db_index=True
     )
     substatus = models.CharField(_("sub-status"), max_length=32, choices=Substatus.choices, blank=True)
+    digitisation = models.CharField(_("digitisation"), max_length=20, choices=Digitisation.choices, blank=True)
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
     # Set by the applicant's browser when an online draft is started, so a double click opens one draft.
     client_key = models.CharField(_("client key"), max_length=64, blank=True)

@@ -5,25 +5,41 @@ its steps, and on leaving the dossier is saved with ``version + 1``, one :class:
 one audit entry are written, all in one transaction. Side effects (notifications, sync with the
 national portal) are not done here: register a hook with :func:`dossier_event_hook_add`; hooks run
 after commit with ids only.
+
+This is the hot path of the platform, so a transition is one read and one write: the lock query, compiled
+once, also reads the actor's roles, and on PostgreSQL the steps' and the dossier's UPDATEs, the event's INSERT and
+the audit entry go in one statement at the end (``docs/performance.md``). Rows are written with plain
+statements built from the models' fields (:func:`row_insert`, :func:`row_update`), not ``save()``: the
+ORM compiles its query anew on every call, which costs more than the round trip. No save signals.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Field, ForeignKey, Model
+from django.db.models.expressions import Col
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chinhquyen.directory.models import User
+from chinhquyen.core.audit import (
+    AUDIT_ENTRY,
+    PendingEntry,
+    audit_append_ctes,
+    audit_entry_prepare,
+    audit_entry_write,
+)
+from chinhquyen.directory.models import StaffRole, User
 
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent
-from ..transitions import Roles, Transition, steps_forget, transition_find, user_roles_load
+from ..transitions import Roles, Transition, steps_forget, transition_find
 
 # Called after commit as hook(dossier_id=…, event_id=…, action=…); must be safe to run twice.
 EventHook = Callable[..., None]
@@ -41,6 +57,11 @@ def dossier_event_hook_remove(hook: EventHook) -> None:
         _hooks.remove(hook)
 
 
+def dossier_event_hooks() -> list[EventHook]:
+    """The hooks registered, in the order they run (a copy)."""
+    return list(_hooks)
+
+
 @dataclass
 class Change:
     """The transition being applied: the service fills in what changed."""
@@ -55,6 +76,7 @@ class Change:
     data: dict[str, Any] = field(default_factory=dict)
     target: int | None = None  # overrides the row's target (e.g. the status before a supplement)
     event: DossierEvent | None = None
+    later: list[tuple[Model, tuple[str, ...]]] = field(default_factory=list)
 
     def set(self, **values: Any) -> None:
         """Set fields of the dossier and remember them for the save."""
@@ -62,26 +84,280 @@ class Change:
             setattr(self.dossier, name, value)
         self.fields.update(values)
 
+    def save_later(self, obj: Model, *names: str) -> None:
+        """UPDATE these fields of ``obj`` with the dossier's, at the end (reads before then see the old row)."""
+        if obj is self.dossier:
+            raise ValueError("Change the dossier with Change.set(): it is saved at the end anyway.")
+        for n, (saved, before) in enumerate(self.later):
+            if saved is obj:  # one UPDATE per row: PostgreSQL keeps only one of two in a statement
+                self.later[n] = (obj, tuple(dict.fromkeys((*before, *names))))
+                return
+        self.later.append((obj, names))
 
-def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = ()) -> Dossier:
-    """Fetch the dossier again, locked for the transaction, with what the transition table reads."""
-    pk = dossier if isinstance(dossier, int) else dossier.pk
-    # Only the active step is joined: the procedure row is wide (e-form schema, texts) and only
-    # reception reads it, so it is fetched there; the owner check needs the applicant's account id only.
-    return (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("active_step", *related)
-        .annotate(applicant_user_id=F("applicant__user_id"))
-        .get(pk=pk)
+
+# --- Reading: the lock ----------------------------------------------------------------------
+# The lock query is the same on every transition but the ORM would compile it anew each time, which
+# costs several times what the database does; so its SQL and converters are built once per connection
+# from the models' fields, and the rows become instances as ``select_related`` makes them.
+
+Converters = list[tuple[int, list[Callable[..., Any]], Col]]
+
+
+@dataclass(frozen=True)
+class _LockPlan:
+    sql: str
+    models: tuple[tuple[str | None, type[Model], list[str], slice], ...]  # relation, model, attnames, columns
+    converters: Converters
+    owner: int  # position of the applicant's account id; the roles come next when asked for
+
+
+def _lock_plan(connection: BaseDatabaseWrapper, related: tuple[str, ...], roles: bool) -> _LockPlan:
+    plans: dict[tuple[tuple[str, ...], bool], _LockPlan] = connection.__dict__.setdefault("_dossier_lock_plans", {})
+    key = (related, roles)
+    if key not in plans:
+        plans[key] = _lock_plan_build(connection, related, roles)
+    return plans[key]
+
+
+def _foreign_key(name: str) -> ForeignKey:
+    return cast(ForeignKey, Dossier._meta.get_field(name))
+
+
+def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], roles: bool) -> _LockPlan:
+    q = connection.ops.quote_name
+    meta = Dossier._meta
+    columns: list[str] = []
+    cols: list[Col] = []
+    models: list[tuple[str | None, type[Model], list[str], slice]] = []
+    joins = []
+    for n, relation in enumerate((None, "active_step", *related)):
+        model = Dossier if relation is None else cast(type[Model], _foreign_key(relation).related_model)
+        alias = f"t{n}"
+        fields = model._meta.concrete_fields
+        models.append((relation, model, [f.attname for f in fields], slice(len(columns), len(columns) + len(fields))))
+        columns += [f"{q(alias)}.{q(f.column)}" for f in fields]
+        cols += [f.get_col(alias) for f in fields]
+        if relation is not None:
+            joins.append(
+                f"LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)} "
+                f"ON {q(alias)}.{q(model._meta.pk.column)} = {q('t0')}.{q(_foreign_key(relation).column)}"
+            )
+    applicant = _foreign_key("applicant")
+    owner = len(columns)
+    columns.append(
+        f"(SELECT {q('user_id')} FROM {q(cast(type[Model], applicant.related_model)._meta.db_table)} "  # noqa: S608
+        f"WHERE {q('id')} = {q('t0')}.{q(applicant.column)})"
     )
+    if roles:
+        pair = f"CAST({q('agency_id')} AS text) || ':' || {q('role')}"
+        concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+        table = q(StaffRole._meta.db_table)
+        columns.append(f"(SELECT {concat}({pair}, ',') FROM {table} WHERE {q('user_id')} = %s)")  # noqa: S608
+    lock = f" FOR UPDATE OF {q('t0')}" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {q(meta.db_table)} {q('t0')} {' '.join(joins)} "  # noqa: S608 - names only
+        f"WHERE {q('t0')}.{q(meta.pk.column)} = %s{lock}"
+    )
+    converters = []
+    for n, col in enumerate(cols):
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((n, found, col))
+    return _LockPlan(sql, tuple(models), converters, owner)
 
 
-def _audit(*, by: User, action: str, dossier: Dossier, data: dict[str, Any]) -> None:
-    # The audit log lives in core (another team's module); imported here so that a missing module is a
-    # clear error at the first transition rather than an import error of the whole app.
-    from chinhquyen.core.audit import audit_record
+def _roles_parse(column: str | None) -> Roles:
+    if not column:
+        return frozenset()
+    return frozenset((int(agency), role) for agency, _, role in (pair.partition(":") for pair in column.split(",")))
 
-    audit_record(actor=by, action=f"dossier.{action}", target=f"dossier:{dossier.pk}", data=data)
+
+def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user: User | None = None) -> Dossier:
+    """Fetch the dossier again, locked for the transaction, with what the transition table reads.
+
+    The active step and the relations named in ``related`` (foreign keys of the dossier) are joined as
+    ``select_related`` does; ``applicant_user_id`` is the account owning the applicant. With ``user``,
+    the user's roles come in the same query (see :func:`roles_of_locked`): read under the lock, so a
+    role revoked a moment ago no longer counts.
+    """
+    pk = dossier if isinstance(dossier, int) else dossier.pk
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("dossier_lock must run inside the transition's transaction")
+    roles_of = user.pk if user is not None and user.is_authenticated else None
+    plan = _lock_plan(connection, related, roles_of is not None)
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, [pk] if roles_of is None else [roles_of, pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Dossier.DoesNotExist(f"No dossier {pk}.")
+    values = list(row)
+    for n, found, col in plan.converters:
+        value = values[n]
+        for converter in found:
+            value = converter(value, col, connection)
+        values[n] = value
+    locked = Dossier.from_db(connection.alias, plan.models[0][2], values[plan.models[0][3]])
+    for relation, model, names, columns in plan.models[1:]:
+        part = values[columns]
+        obj = model.from_db(connection.alias, names, part) if part[0] is not None else None
+        _foreign_key(cast(str, relation)).set_cached_value(locked, obj)
+    locked.applicant_user_id = values[plan.owner]  # type: ignore[attr-defined]
+    if roles_of is not None:
+        locked.actor_roles = values[plan.owner + 1]  # type: ignore[attr-defined]
+    return locked
+
+
+def roles_of_locked(dossier: Dossier) -> Roles:
+    """The roles read by :func:`dossier_lock` with a user (none for an anonymous one)."""
+    return _roles_parse(dossier.__dict__.pop("actor_roles", None))
+
+
+# --- Writing: plain statements ----------------------------------------------------------------
+
+Statement = tuple[str, list[Any]]
+
+
+_insert_sqls: dict[tuple[type[Model], str], str] = {}
+
+
+def _insert(obj: Model, connection: BaseDatabaseWrapper) -> Statement:
+    """The INSERT of ``obj`` (every concrete field but the key), returning the key."""
+    meta = obj._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    key = (type(obj), connection.vendor)
+    if key not in _insert_sqls:
+        q = connection.ops.quote_name
+        columns, marks = ", ".join(q(f.column) for f in fields), ", ".join("%s" for _f in fields)
+        table, pk = q(meta.db_table), q(meta.pk.column)
+        _insert_sqls[key] = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+    return _insert_sqls[key], [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def _update(obj: Model, names: Iterable[str], connection: BaseDatabaseWrapper) -> Statement:
+    """The UPDATE of the fields ``names`` of ``obj`` (an ``auto_now`` field takes the time now)."""
+    meta, q = obj._meta, connection.ops.quote_name
+    fields = [cast(Field, meta.get_field(name)) for name in names]
+    sets = ", ".join(f"{q(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(meta.pk.column)} = %s"  # noqa: S608 - names only
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
+    return sql, [*values, obj.pk]
+
+
+def _inserted(obj: Model, pk: Any, connection: BaseDatabaseWrapper) -> None:
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def row_insert(obj: Model) -> None:
+    """INSERT ``obj`` in one statement and set its key (no save signals)."""
+    connection = transaction.get_connection()
+    sql, params = _insert(obj, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        _inserted(obj, cursor.fetchone()[0], connection)
+
+
+def rows_insert(objs: Sequence[Model]) -> None:
+    """INSERT ``objs`` (of one model) in one statement and set their keys, in order (no save signals)."""
+    if not objs:
+        return
+    connection = transaction.get_connection()
+    statements = [_insert(obj, connection) for obj in objs]
+    head, _, marks = statements[0][0].rpartition(" VALUES ")
+    marks, _, returning = marks.partition(" RETURNING ")
+    sql = f"{head} VALUES {', '.join([marks] * len(objs))} RETURNING {returning}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for _sql, params in statements for value in params])
+        # PostgreSQL and SQLite return the rows of a multi-row INSERT in order, as bulk_create relies on.
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            _inserted(obj, pk, connection)
+
+
+def row_update(obj: Model, names: Iterable[str]) -> None:
+    """UPDATE the fields ``names`` of ``obj`` in one statement (no save signals)."""
+    connection = transaction.get_connection()
+    sql, params = _update(obj, names, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _write(*, updates: list[tuple[Model, Iterable[str]]], event: DossierEvent, entry: PendingEntry | None) -> None:
+    """UPDATE rows, INSERT the event and append its audit entry.
+
+    On PostgreSQL this is one statement: a WITH of data-modifying statements, which all run, on distinct
+    rows, whether or not the final SELECT reads them. The audit entry comes first in it and the commit
+    right after it, so the chain head stays locked only for that long. Elsewhere, one statement each.
+    """
+    connection = transaction.get_connection()
+    statements = [_update(obj, names, connection) for obj, names in updates]
+    insert_sql, insert_params = _insert(event, connection)
+    entry_id = None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            parts, params = [], []
+            if entry is not None:
+                sql, entry_params = audit_append_ctes(entry, connection)
+                parts.append(sql)
+                params += entry_params
+            for n, (sql, update_params) in enumerate(statements):
+                parts.append(f"updated_{n} AS ({sql})")
+                params += update_params
+            parts.append(f"inserted AS ({insert_sql})")
+            entry_column = f"(SELECT id FROM {AUDIT_ENTRY})" if entry is not None else "NULL"  # noqa: S608
+            event_column = connection.ops.quote_name(DossierEvent._meta.pk.column)
+            cursor.execute(
+                f"WITH {', '.join(parts)} SELECT (SELECT {event_column} FROM inserted), {entry_column}",  # noqa: S608
+                [*params, *insert_params],
+            )
+            event_id, entry_id = cursor.fetchone()
+        else:
+            for sql, update_params in statements:
+                cursor.execute(sql, update_params)
+            cursor.execute(insert_sql, insert_params)
+            (event_id,) = cursor.fetchone()
+    _inserted(event, event_id, connection)
+    if entry is not None and entry_id is None:
+        audit_entry_write(entry)  # not on PostgreSQL, or the chain has no head yet: this creates it
+
+
+# --- The event and its audit entry ------------------------------------------------------------
+
+
+def _logged(
+    *,
+    dossier: Dossier,
+    by: User | None,
+    action: str,
+    at: datetime,
+    from_status: int | None,
+    reason: str,
+    data: dict[str, Any],
+    internal: bool,
+    updates: list[tuple[Model, Iterable[str]]],
+) -> DossierEvent:
+    event = DossierEvent(
+        dossier=dossier,
+        at=at,
+        actor=by,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        reason=reason,
+        data=data,
+        internal=internal,
+    )
+    entry = None
+    if by is not None:
+        audit_data = {"from": from_status, "to": dossier.status, "reason": reason, "version": dossier.version, **data}
+        entry = audit_entry_prepare(
+            actor=by, action=f"dossier.{action}", target=f"dossier:{dossier.pk}", data=audit_data
+        )
+    _write(updates=updates, event=event, entry=entry)
+    for hook in list(_hooks):
+        transaction.on_commit(partial(hook, dossier_id=dossier.pk, event_id=event.pk, action=action))
+    return event
 
 
 def event_write(
@@ -96,24 +372,17 @@ def event_write(
     internal: bool = False,
 ) -> DossierEvent:
     """Write one timeline row and its audit entry (inside the caller's transaction)."""
-    data = data or {}
-    event = DossierEvent.objects.create(
+    return _logged(
         dossier=dossier,
-        at=at,
-        actor=by,
+        by=by,
         action=action,
+        at=at,
         from_status=from_status,
-        to_status=dossier.status,
         reason=reason,
-        data=data,
+        data=data or {},
         internal=internal,
+        updates=[],
     )
-    audit_data = {"from": from_status, "to": dossier.status, "reason": reason, "version": dossier.version, **data}
-    if by is not None:
-        _audit(by=by, action=action, dossier=dossier, data=audit_data)
-    for hook in list(_hooks):
-        transaction.on_commit(partial(hook, dossier_id=dossier.pk, event_id=event.pk, action=action))
-    return event
 
 
 @contextmanager
@@ -134,13 +403,13 @@ def transition_apply(
     """
     at = at or timezone.now()
     with transaction.atomic():
-        locked = dossier_lock(dossier=dossier, related=related)
+        locked = dossier_lock(dossier=dossier, related=related, user=by)
+        roles = roles_of_locked(locked)
         if expected_version is not None and expected_version != locked.version:
             raise TransitionRefused(
                 _("Someone else changed this dossier in the meantime; reload it and try again."),
                 code="stale_version",
             )
-        roles = user_roles_load(user=by)
         row = transition_find(
             dossier=locked, action=action, user=by, at=at, agency_id=agency_id, subject=subject, roles=roles
         )
@@ -151,8 +420,7 @@ def transition_apply(
         if target is not None and target != from_status:
             change.set(status=target)
         change.set(version=locked.version + 1)
-        locked.save(update_fields=[*sorted(change.fields), "updated_at"])
-        change.event = event_write(
+        change.event = _logged(
             dossier=locked,
             by=by,
             action=action,
@@ -161,6 +429,7 @@ def transition_apply(
             reason=change.reason,
             data=change.data,
             internal=row.internal,
+            updates=[*change.later, (locked, (*sorted(change.fields), "updated_at"))],
         )
     if not isinstance(dossier, int) and dossier is not locked:
         # The caller's instance follows, so a second call with it is not refused as stale.

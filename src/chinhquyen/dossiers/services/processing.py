@@ -42,7 +42,7 @@ def dossier_claim(
         step = c.dossier.active_step
         assert step is not None  # noqa: S101 - the STEP scope refuses a dossier without one
         step.assignee = by
-        step.save(update_fields=["assignee"])
+        c.save_later(step, "assignee")
         c.data = {"step": step.pk}
     return c.dossier
 
@@ -59,7 +59,7 @@ def dossier_forward(
     """Finish the active step (early / on time / late) and hand over to the next one (chuyển bước)."""
     with transition_apply(by=by, dossier=dossier, action="forward", expected_version=expected_version, at=at) as c:
         done = c.dossier.active_step
-        nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True)
+        nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True, change=c)
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
         c.set(active_step=nxt)
@@ -79,8 +79,8 @@ def dossier_send_back(
         if previous is None:  # pragma: no cover - the transition's guard refuses it
             raise TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
         active.state, active.started_at = StepState.PENDING, None
-        active.save(update_fields=["state", "started_at"])
-        step_start(previous, at=c.at)
+        c.save_later(active, "state", "started_at")
+        step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
         c.data = {"from_step": active.pk, "to_step": previous.pk}
@@ -96,7 +96,7 @@ def dossier_reassign(
         assert step is not None  # noqa: S101 - the STEP_AGENCY scope refuses a dossier without one
         assignee_check(user=to_user, step=step)
         step.assignee = to_user
-        step.save(update_fields=["assignee"])
+        c.save_later(step, "assignee")
         c.data = {"step": step.pk, "to_user": to_user.pk}
     return c.dossier
 
@@ -191,7 +191,7 @@ def dossier_approve(
     with transition_apply(by=by, dossier=dossier, action="approve", expected_version=expected_version, at=at) as c:
         done = c.dossier.active_step
         c.set(approved_at=c.at)
-        nxt = step_advance(c.dossier, at=c.at, ensure_return=True)
+        nxt = step_advance(c.dossier, at=c.at, ensure_return=True, change=c)
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}
@@ -229,7 +229,7 @@ def dossier_issue_result(
         if step is not None and step.role == Role.LEADER:
             # The leader issuing from the leader's step approves at the same time.
             c.set(approved_at=c.at)
-            step_advance(d, at=c.at, ensure_return=True)
+            step_advance(d, at=c.at, ensure_return=True, change=c)
             c.set(active_step=d.active_step)
         c.set(substatus=Substatus.RESULT_READY)
         c.data = {}
@@ -265,7 +265,7 @@ def dossier_return(
     with transition_apply(by=by, dossier=dossier, action="return", expected_version=expected_version, at=at) as c:
         d = c.dossier
         if d.active_step is not None:
-            step_finish(d.active_step, at=c.at)
+            step_finish(d.active_step, at=c.at, change=c)
         outcome = outcome_of(finished_at=c.at, due_at=d.due_at)
         c.set(
             returned_at=c.at,

@@ -24,7 +24,8 @@ from ..errors import TransitionRefused
 from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus, DossierStep, StepState, Substatus
 from ..transitions import user_roles_load
 from ..uploads import upload_check
-from .base import event_write, transition_apply
+from .base import event_write, row_insert, rows_insert, transition_apply
+from .digitisation import digitisation_on_document
 from .steps import iso, steps_shift
 
 
@@ -77,7 +78,7 @@ def _create(
         {"receiving_agency_id": agency} if isinstance(agency, int) else {"receiving_agency": agency}
     )
     with transaction.atomic():
-        dossier = Dossier.objects.create(
+        dossier = Dossier(
             procedure=procedure,
             applicant=applicant,
             applicant_snapshot=applicant_snapshot(applicant),
@@ -90,6 +91,7 @@ def _create(
             created_by=by,
             **where,
         )
+        row_insert(dossier)
         event_write(dossier=dossier, by=by, action="create", at=now, from_status=None, data={"channel": channel})
     return dossier
 
@@ -165,6 +167,7 @@ def dossier_document_add(
         document.file.save(f"upload{checked.extension}", upload, save=False)
         document.save()
         c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
+        digitisation_on_document(c, kind=kind)
     return document
 
 
@@ -245,7 +248,7 @@ def dossier_receive(
             first_open = 1
         if first_open < len(steps):
             steps[first_open].state, steps[first_open].started_at = StepState.ACTIVE, c.at
-        DossierStep.objects.bulk_create(steps)
+        rows_insert(steps)
         c.set(
             code=dossier_code_next(agency=d.receiving_agency, at=c.at),
             received_at=c.at,

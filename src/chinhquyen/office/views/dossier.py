@@ -11,11 +11,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.documents import SLIP_KINDS
-from chinhquyen.dossiers.models import DossierStatus
+from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
 from .common import OfficerRequest, dossier_for, due_flags
+from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
 RECEPTION_OUTCOMES = {"receive", "refuse", "request_supplement"}
@@ -40,6 +41,7 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "actions": [ACTIONS[name] for name in names if name in ACTIONS],
         "slips": _slips(dossier),
         "can_attach": "document_add" in names,
+        **postal_context(dossier),
         **due_flags(dossier),
     }
     return render(request, "office/dossier/detail.html", context)
@@ -87,6 +89,9 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
     form = _form(spec, request, dossier, request.POST, request.FILES)
     if not form.is_valid():
         return _render_action(request, dossier, spec, form, status=400)
+    if spec.name == "return" and form.cleaned_data["method"] == ReturnMethod.POSTAL:
+        # By post, the receiver and the amount to collect are asked on a page of their own.
+        return postal_send_redirect(dossier=dossier, version=form.cleaned_data["expected_version"])
     status_before = dossier.status
     try:
         spec.perform(request.user, dossier, prepare(spec, form))

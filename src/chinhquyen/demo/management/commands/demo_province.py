@@ -30,6 +30,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  Demo logins (password for all: {password})")
         for username, roles in report.logins:
             self.stdout.write(f"    {username:<22} {roles}")
+        self.stdout.write("  Portal (citizens): http://127.0.0.1:8000/ — “Đăng nhập”, then “VNeID”: the local identity")
+        self.stdout.write("    simulator lists the demo citizens congdan, congdan2 and the business doanhnghiep;")
+        self.stdout.write("    e-mails go to this console, SMS to http://127.0.0.1:8000/sms-sim/")
         self.stdout.write("  Office (officials): http://127.0.0.1:8000/office/")
         self.stdout.write("    second step, the one-time code: .venv/bin/python manage.py demo_otp motcua")
         self.stdout.write("    (or add the secret it prints to an authenticator app)")

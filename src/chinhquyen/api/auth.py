@@ -1,0 +1,199 @@
+"""Who may call: a system (API key with scopes), an officer (personal token) or a signed-in applicant.
+
+Every operation declares the callers it accepts with :func:`declare`; ninja runs the listed checks in
+order and the first that recognises the caller sets ``request.auth`` to a :class:`Caller`. A caller
+recognised but not accepted gets 403, a missing or unknown credential 401. What the caller may then
+see and do is decided by the domain's selectors and services with the caller's account, exactly as
+for the web pages: a system acts through its service account and the staff roles given to it.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from chinhquyen.directory.models import User
+from chinhquyen.integrations.models import System
+from chinhquyen.integrations.selectors import OFFICER_TOKEN, SYSTEM_KEY, api_key_find, officer_token_find
+from chinhquyen.integrations.services import credential_touch
+
+from .errors import ApiError
+from .limits import client_address
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CallerKind(enum.StrEnum):
+    SYSTEM = "system"
+    OFFICER = "officer"
+    APPLICANT = "applicant"
+    ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated caller: ``user`` acts (a system's service account for systems)."""
+
+    kind: CallerKind
+    ident: str  # stable per credential: rate limits and idempotency keys are counted per ident
+    user: User | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    system: System | None = None
+
+    @property
+    def as_applicant(self) -> bool:
+        return self.kind is CallerKind.APPLICANT
+
+
+def caller_of(request: HttpRequest) -> Caller:
+    caller = getattr(request, "auth", None)
+    assert isinstance(caller, Caller)  # noqa: S101 - every operation declares its callers
+    return caller
+
+
+def _invalid() -> ApiError:
+    return ApiError(
+        401,
+        "invalid_credentials",
+        _("The API key or token is not valid, has expired or was revoked."),
+        headers={"WWW-Authenticate": 'Bearer realm="chinhquyen", error="invalid_token"'},
+    )
+
+
+def _not_accepted() -> ApiError:
+    return ApiError(403, "caller_not_allowed", _("This operation does not accept this kind of caller."))
+
+
+def _bearer(request: HttpRequest) -> str:
+    value = request.headers.get("Authorization", "")
+    scheme, _sep, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+class SystemKey(HttpBearer):
+    """A system's API key: ``Authorization: Bearer cqk_…``; ``scope`` is what the operation needs."""
+
+    ANY = "*"
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
+        if not token.startswith(SYSTEM_KEY):
+            return None
+        key = api_key_find(secret=token)
+        if key is None:
+            raise _invalid()
+        if self.scope != self.ANY and self.scope not in key.scopes:
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                _("This API key lacks the scope %(scope)s.") % {"scope": self.scope},
+                headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{self.scope}"'},
+            )
+        credential_touch(credential=key)
+        return Caller(
+            kind=CallerKind.SYSTEM,
+            ident=f"key:{key.pk}",
+            user=key.system.account,
+            scopes=frozenset(key.scopes),
+            system=key.system,
+        )
+
+
+class OfficerToken(HttpBearer):
+    """An officer's personal token: ``Authorization: Bearer cqo_…``; acts with the officer's roles."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
+        if not token.startswith(OFFICER_TOKEN):
+            return None
+        found = officer_token_find(secret=token)
+        if found is None:
+            raise _invalid()
+        credential_touch(credential=found)
+        return Caller(kind=CallerKind.OFFICER, ident=f"token:{found.pk}", user=found.user)
+
+
+class Session(APIKeyCookie):
+    """The portal's session cookie of a signed-in applicant; unsafe methods need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def __call__(self, request: HttpRequest) -> Caller | None:
+        if request.headers.get("Authorization"):
+            return None  # a request carrying credentials is judged by them alone
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise ApiError(403, "csrf_failed", _("The CSRF token is missing or wrong: send it in X-CSRFToken."))
+        return Caller(kind=CallerKind.APPLICANT, ident=f"user:{user.pk}", user=user)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover - __call__ decides
+        return None
+
+
+class Anonymous:
+    """Anyone, for public operations (catalog, directory): counted per client address."""
+
+    def __call__(self, request: HttpRequest) -> Caller:
+        return Caller(kind=CallerKind.ANONYMOUS, ident=f"ip:{client_address(request)}")
+
+
+class Refuse:
+    """Last in the list: a credential of a kind the operation does not accept gets 403, not 401."""
+
+    def __call__(self, request: HttpRequest) -> None:
+        token = _bearer(request)
+        if token.startswith(SYSTEM_KEY):
+            if api_key_find(secret=token) is None:
+                raise _invalid()
+            raise _not_accepted()
+        if token.startswith(OFFICER_TOKEN):
+            if officer_token_find(secret=token) is None:
+                raise _invalid()
+            raise _not_accepted()
+        if not token and request.user.is_authenticated:
+            raise _not_accepted()
+        return None
+
+
+def declare(
+    *, system: str | None = None, officer: bool = False, applicant: bool = False, public: bool = False
+) -> dict[str, Any]:
+    """The ``auth`` and OpenAPI ``x-callers`` of an operation: which callers, with which scope.
+
+    ``system`` is the scope a system's key needs (None: systems may not call); ``public`` lets
+    anyone call, with any valid credential or none.
+    """
+    auth: list[Callable[..., Any]] = []
+    if public:
+        auth = [SystemKey(SystemKey.ANY), OfficerToken(), Session(), Anonymous()]
+        callers = {"anonymous": True, "system": SystemKey.ANY, "officer": True, "applicant": True}
+    else:
+        if system is not None:
+            auth.append(SystemKey(system))
+        if officer:
+            auth.append(OfficerToken())
+        if applicant:
+            auth.append(Session())
+        if not auth:
+            raise ValueError("An operation must accept at least one kind of caller.")
+        auth.append(Refuse())
+        callers = {
+            "anonymous": False,
+            "system": str(system) if system else None,
+            "officer": officer,
+            "applicant": applicant,
+        }
+    return {"auth": auth, "openapi_extra": {"x-callers": callers}}

@@ -1,0 +1,116 @@
+"""``Idempotency-Key`` on POST operations: a retry gets the first response, never a second change.
+
+The operation, the claim of the key and the stored response share one transaction (see
+``integrations.services.idempotency``). Only successful responses are stored: after a refusal nothing
+changed, so the same key may be retried. Without the header the operation still runs in one
+transaction, and a failure leaves nothing half done.
+"""
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.utils.translation import gettext as _
+from ninja.responses import Status
+from pydantic import BaseModel
+
+from chinhquyen.integrations.models import IdempotencyRecord
+from chinhquyen.integrations.services import idempotency_claim, idempotency_complete
+
+from .auth import caller_of
+from .errors import ApiError
+
+HEADER = "Idempotency-Key"
+KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+REPLAY_HEADER = "Idempotent-Replayed"
+
+
+def request_digest(request: HttpRequest) -> str:
+    """SHA-256 of what makes two requests the same: method, path, query and body (files by content)."""
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.path, request.META.get("QUERY_STRING", "")):
+        digest.update(part.encode() + b"\0")
+    if request.content_type == "multipart/form-data":
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}".encode() + b"\0")
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:{upload.size}".encode() + b"\0")
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        body = request.body
+        try:  # the same JSON with other spacing or key order is the same request
+            body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+        except ValueError:
+            pass
+        digest.update(body)
+    return digest.hexdigest()
+
+
+def render(result: Any) -> HttpResponseBase:
+    """The JSON response of an operation's result (``Status(code, schema)`` or a schema)."""
+    if isinstance(result, HttpResponseBase):
+        return result
+    status = 200
+    if isinstance(result, Status):
+        status, result = result.status_code, result.value
+    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(record.response_body, status=record.status_code)
+    for name, value in record.response_headers.items():
+        response[name] = value
+    response[REPLAY_HEADER] = "true"
+    return response
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a POST operation once per ``Idempotency-Key`` of its caller (and always in one transaction)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get(HEADER)
+        if key is None:
+            with transaction.atomic():
+                return view(request, *args, **kwargs)
+        if not KEY_FORMAT.match(key):
+            raise ApiError(
+                400,
+                "invalid_idempotency_key",
+                _("The Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."),
+                field=HEADER,
+            )
+        caller = caller_of(request)
+        digest = request_digest(request)
+        with transaction.atomic():
+            claim = idempotency_claim(
+                caller=caller.ident, key=key, request_hash=digest, method=request.method or "", path=request.path
+            )
+            if claim.replay:
+                return _replay(claim.record)
+            response = render(view(request, *args, **kwargs))
+            if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
+                headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+                idempotency_complete(
+                    record=claim.record,
+                    status_code=response.status_code,
+                    body=response.content.decode(),
+                    headers=headers,
+                )
+            else:
+                transaction.set_rollback(True)
+            return response
+
+    return wrapper

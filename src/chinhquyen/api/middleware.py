@@ -1,0 +1,59 @@
+"""Limits applied to API requests before anything else reads them: size, then rate per address."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .errors import error_response
+from .limits import client_address, rate_hit
+
+API_PREFIX = "/api/"
+
+
+class ApiLimitsMiddleware:
+    """Refuse oversized API requests (413) and callers over the per-address rate (429 with Retry-After).
+
+    Runs before sessions and credentials are read, so a flood of bad keys is limited as well.
+    Uploads are then streamed to temporary files by Django (FILE_UPLOAD_MAX_MEMORY_SIZE), never
+    held whole in memory.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)
+        refusal = self._refusal(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        # LocaleMiddleware has not run yet: answer in the caller's language all the same.
+        with translation.override(translation.get_language_from_request(request)):
+            return self._check(request)
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return error_response(400, "malformed_request", _("The Content-Length header is not a number."))
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.API_MAX_REQUEST_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            return error_response(
+                413,
+                "request_too_large",
+                _("The request is larger than %(limit)d bytes.") % {"limit": limit},
+            )
+        wait = rate_hit(f"ip:{client_address(request)}", settings.API_RATE_LIMIT_PER_IP)
+        if wait is not None:
+            return error_response(
+                429,
+                "rate_limited",
+                _("Too many requests; wait before trying again."),
+                headers={"Retry-After": str(wait)},
+            )
+        return None

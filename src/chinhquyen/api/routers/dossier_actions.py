@@ -1,0 +1,317 @@
+"""The officers' actions on a dossier, one operation each, from one table.
+
+Each row maps a typed body onto one service of ``chinhquyen.dossiers.services``; whether the caller
+may act, and what changes, is decided there (the state machine). A stale ``expected_version`` (or
+``If-Match``) gets 409 ``stale_version``; a refused transition 409, a missing role 403.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from chinhquyen.directory.models import User
+from chinhquyen.dossiers import services
+from chinhquyen.dossiers.models import ApologyLetter, Dossier
+from chinhquyen.integrations.models import Scope
+from chinhquyen.integrations.selectors import agency_by_code, apology_letter_of, user_by_username
+
+from ..auth import caller_of, declare
+from ..errors import WRITE_ERRORS, ApiError
+from ..idempotency import idempotent
+from ..schemas.dossiers import (
+    ActionIn,
+    ConsultIn,
+    DossierOut,
+    ForwardIn,
+    LetterDraftIn,
+    LetterOut,
+    NoteIn,
+    PaymentIn,
+    ReasonIn,
+    ReassignIn,
+    RefuseIn,
+    ReturnIn,
+    SupplementRequestIn,
+)
+from .dossier_output import dossier_for, dossier_out, expected_version
+
+router = Router(tags=["dossier actions"])
+
+# by, dossier, body, expected version -> the service's result
+Perform = Callable[[User, Dossier, Any, int | None], Any]
+
+
+def _user(username: str | None, field: str) -> User | None:
+    if not username:
+        return None
+    user = user_by_username(username=username)
+    if user is None:
+        raise ApiError(422, "user_not_found", _("No active account has this username."), field=field)
+    return user
+
+
+def _required_user(username: str, field: str) -> User:
+    user = _user(username, field)
+    if user is None:
+        raise ApiError(422, "user_not_found", _("No active account has this username."), field=field)
+    return user
+
+
+def _agency(code: str) -> Any:
+    agency = agency_by_code(code=code)
+    if agency is None:
+        raise ApiError(422, "agency_not_found", _("No active agency has this code."), field="agency")
+    return agency
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str  # the state machine's action
+    path: str
+    body: type[ActionIn]
+    perform: Perform
+    summary: str
+    applicant: bool = False  # the dossier's applicant may take it too
+
+
+S = services
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "receive",
+        "receive",
+        ActionIn,
+        lambda by, d, b, v: S.dossier_receive(by=by, dossier=d, expected_version=v),
+        "Receive (tiếp nhận): code, due date, steps",
+    ),
+    ActionSpec(
+        "refuse",
+        "refuse",
+        RefuseIn,
+        lambda by, d, b, v: S.dossier_refuse(by=by, dossier=d, reasons=b.reasons, expected_version=v),
+        "Refuse at reception, with the reasons",
+    ),
+    ActionSpec(
+        "request_supplement",
+        "request-supplement",
+        SupplementRequestIn,
+        lambda by, d, b, v: S.dossier_request_supplement(
+            by=by, dossier=d, items=b.items, reason=b.reason, expected_version=v
+        ),
+        "Ask the applicant for documents (the clock pauses)",
+    ),
+    ActionSpec(
+        "supplement_provided",
+        "supplement-provided",
+        NoteIn,
+        lambda by, d, b, v: S.dossier_supplement_provided(by=by, dossier=d, note=b.note, expected_version=v),
+        "Answer a supplement request (the clock resumes)",
+        applicant=True,
+    ),
+    ActionSpec(
+        "claim",
+        "claim",
+        ActionIn,
+        lambda by, d, b, v: S.dossier_claim(by=by, dossier=d, expected_version=v),
+        "Take the active step",
+    ),
+    ActionSpec(
+        "forward",
+        "forward",
+        ForwardIn,
+        lambda by, d, b, v: S.dossier_forward(
+            by=by, dossier=d, note=b.note, to_user=_user(b.to_user, "to_user"), expected_version=v
+        ),
+        "Finish the step and hand over to the next",
+    ),
+    ActionSpec(
+        "send_back",
+        "send-back",
+        ReasonIn,
+        lambda by, d, b, v: S.dossier_send_back(by=by, dossier=d, reason=b.reason, expected_version=v),
+        "Send back to the previous step",
+    ),
+    ActionSpec(
+        "reassign",
+        "reassign",
+        ReassignIn,
+        lambda by, d, b, v: S.dossier_reassign(
+            by=by, dossier=d, to_user=_required_user(b.to_user, "to_user"), expected_version=v
+        ),
+        "Give the active step to another officer (leader)",
+    ),
+    ActionSpec(
+        "consult_agency",
+        "consult",
+        ConsultIn,
+        lambda by, d, b, v: S.dossier_consult_agency(
+            by=by, dossier=d, agency=_agency(b.agency), question=b.question, expected_version=v
+        ),
+        "Ask another agency's opinion (liên thông)",
+    ),
+    ActionSpec(
+        "request_payment",
+        "request-payment",
+        PaymentIn,
+        lambda by, d, b, v: S.dossier_request_payment(
+            by=by, dossier=d, amount=b.amount, note=b.note, expected_version=v
+        ),
+        "Ask the applicant to pay fees",
+    ),
+    ActionSpec(
+        "payment_confirmed",
+        "confirm-payment",
+        ActionIn,
+        lambda by, d, b, v: S.dossier_payment_confirmed(by=by, dossier=d, expected_version=v),
+        "Confirm the payment",
+    ),
+    ActionSpec(
+        "approve",
+        "approve",
+        NoteIn,
+        lambda by, d, b, v: S.dossier_approve(by=by, dossier=d, note=b.note, expected_version=v),
+        "Approve (leader)",
+    ),
+    ActionSpec(
+        "return",
+        "return",
+        ReturnIn,
+        lambda by, d, b, v: S.dossier_return(by=by, dossier=d, method=b.method, expected_version=v),
+        "Hand the result over (status 10)",
+        applicant=True,
+    ),
+    ActionSpec(
+        "withdraw",
+        "withdraw",
+        ReasonIn,
+        lambda by, d, b, v: S.dossier_withdraw(by=by, dossier=d, reason=b.reason, expected_version=v),
+        "Withdraw at the applicant's request",
+        applicant=True,
+    ),
+    ActionSpec(
+        "stop",
+        "stop",
+        ReasonIn,
+        lambda by, d, b, v: S.dossier_stop(by=by, dossier=d, reason=b.reason, expected_version=v),
+        "Stop processing (leader)",
+    ),
+)
+
+
+def _register(spec: ActionSpec) -> None:
+    body_type = spec.body
+
+    def view(request: HttpRequest, dossier_id: int, payload: body_type) -> Any:  # type: ignore[valid-type]
+        caller = caller_of(request)
+        assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+        dossier = dossier_for(caller, dossier_id)
+        body = cast(ActionIn, payload)
+        spec.perform(caller.user, dossier, body, expected_version(request, body.expected_version))
+        return Status(200, dossier_out(caller, dossier))
+
+    view.__name__ = f"dossier_{spec.name}"
+    view.__doc__ = f"{spec.summary}. Allowed only when `actions` of the dossier lists `{spec.name}`."
+    router.post(
+        f"/{{dossier_id}}/{spec.path}",
+        response={200: DossierOut, **WRITE_ERRORS},
+        operation_id=f"dossier_{spec.name}",
+        summary=spec.summary,
+        **declare(system=Scope.DOSSIERS_ACT, officer=True, applicant=spec.applicant),
+    )(idempotent(view))
+
+
+for _spec in ACTIONS:
+    _register(_spec)
+
+
+ACTORS = declare(system=Scope.DOSSIERS_ACT, officer=True)
+
+
+@router.post(
+    "/{dossier_id}/issue-result",
+    response={200: DossierOut, **WRITE_ERRORS},
+    operation_id="dossier_issue_result",
+    summary="Issue the result (status 9)",
+    **ACTORS,
+)
+@idempotent
+def dossier_issue_result(
+    request: HttpRequest,
+    dossier_id: int,
+    form: Form[ActionIn],
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Any:
+    """Issue the result, with its document (multipart/form-data, optional): a PDF is signed by the agency."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    dossier = dossier_for(caller, dossier_id)
+    services.dossier_issue_result(
+        by=caller.user, dossier=dossier, upload=file, expected_version=expected_version(request, form.expected_version)
+    )
+    return Status(200, dossier_out(caller, dossier))
+
+
+def _letter_out(letter: ApologyLetter, dossier: Dossier) -> dict[str, Any]:
+    return {
+        "id": letter.pk,
+        "state": letter.state,
+        "reason": letter.reason,
+        "old_due_at": letter.old_due_at,
+        "new_due_at": letter.new_due_at,
+        "dossier_version": dossier.version,
+    }
+
+
+@router.post(
+    "/{dossier_id}/apology-letters",
+    response={201: LetterOut, **WRITE_ERRORS},
+    operation_id="dossier_letter_draft",
+    summary="Draft an apology and extension letter (form 04)",
+    **ACTORS,
+)
+@idempotent
+def dossier_letter_draft(request: HttpRequest, dossier_id: int, payload: LetterDraftIn) -> Any:
+    """Draft the letter of the agency at fault with the new due date; a leader approves, then sends it."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    dossier = dossier_for(caller, dossier_id)
+    letter = services.apology_letter_draft(
+        by=caller.user,
+        dossier=dossier,
+        reason=payload.reason,
+        new_due_at=payload.new_due_at,
+        expected_version=expected_version(request, payload.expected_version),
+    )
+    return Status(201, _letter_out(letter, dossier))
+
+
+def _letter_step(name: str, perform: Callable[..., ApologyLetter], summary: str) -> None:
+    def view(request: HttpRequest, dossier_id: int, letter_id: int, payload: ActionIn) -> Any:
+        caller = caller_of(request)
+        assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+        dossier = dossier_for(caller, dossier_id)
+        letter = apology_letter_of(dossier=dossier, pk=letter_id)
+        if letter is None:
+            raise ApiError(404, "letter_not_found", _("This dossier has no such letter."))
+        perform(by=caller.user, letter=letter, expected_version=expected_version(request, payload.expected_version))
+        dossier.refresh_from_db(fields=["version", "due_at"])
+        return Status(200, _letter_out(letter, dossier))
+
+    view.__name__ = f"dossier_letter_{name}"
+    view.__doc__ = summary
+    router.post(
+        f"/{{dossier_id}}/apology-letters/{{letter_id}}/{name}",
+        response={200: LetterOut, **WRITE_ERRORS},
+        operation_id=f"dossier_letter_{name}",
+        summary=summary,
+        **ACTORS,
+    )(idempotent(view))
+
+
+_letter_step("approve", services.apology_letter_approve, "Approve the apology letter (leader of the agency at fault)")
+_letter_step("send", services.apology_letter_send, "Send the apology letter: the due date moves, once")

@@ -1,0 +1,289 @@
+"""Dossiers: list, submit with documents, read, timeline, add and download documents.
+
+Applicants see and submit their own dossiers (online, as on the portal); officers and systems see
+their agencies' dossiers and open counter dossiers for an applicant. The officers' actions are in
+``dossier_actions``.
+"""
+
+import json
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+from pydantic import Field
+
+from chinhquyen.catalog.models import Procedure, RequiredDocument
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.directory.models import Agency
+from chinhquyen.directory.selectors import applicant_find
+from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.models import Dossier
+from chinhquyen.integrations.models import Scope
+from chinhquyen.integrations.selectors import (
+    agency_by_code,
+    dossiers_for_caller,
+    procedure_by_code,
+    required_documents_of,
+)
+
+from ..auth import Caller, caller_of, declare
+from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from ..idempotency import HEADER as IDEMPOTENCY_HEADER
+from ..idempotency import idempotent
+from ..pagination import MAX_LIMIT, SORTS, paginate
+from ..schemas.dossiers import DocumentForm, DocumentOut, DossierOut, DossierPage, SubmitForm, Timeline
+from .dossier_output import document_out, documents_for, dossier_for, dossier_out, expected_version, summary_out
+
+router = Router(tags=["dossiers"])
+
+READERS = declare(system=Scope.DOSSIERS_READ, officer=True, applicant=True)
+SUBMITTERS = declare(system=Scope.DOSSIERS_SUBMIT, officer=True, applicant=True)
+
+
+class DossierQuery(Schema):
+    status: list[int] = Field(default_factory=list, description="Status codes to keep (repeat the parameter).")
+    agency: str = Field(default="", max_length=20, description="Receiving agency's code.")
+    procedure: str = Field(default="", max_length=40, description="Procedure's code.")
+    received_from: date | None = Field(default=None, description="Received on or after this day (Vietnam time).")
+    received_to: date | None = Field(default=None, description="Received on or before this day (Vietnam time).")
+    updated_since: datetime | None = Field(default=None, description="Changed at or after this instant.")
+    sort: str = Field(default="-created_at", pattern="^-?(due_at|created_at|updated_at)$")
+    cursor: str = Field(default="", max_length=200)
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+
+
+@router.get(
+    "",
+    response={200: DossierPage, **READ_ERRORS},
+    operation_id="dossiers_list",
+    summary="List dossiers",
+    **READERS,
+)
+def dossiers_list(request: HttpRequest, params: Query[DossierQuery]) -> Any:
+    """The caller's dossiers (an applicant's own; an officer's or system's agencies'), a page at a time.
+
+    Sort by `due_at` (soonest first, undated last), `created_at` or `updated_at`; a leading `-` reverses.
+    Keep the filters and sort when following `next_cursor`.
+    """
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    assert params.sort in SORTS  # noqa: S101 - the pattern allows only these
+    dossiers = dossiers_for_caller(
+        user=caller.user,
+        as_applicant=caller.as_applicant,
+        statuses=params.status,
+        agency_code=params.agency,
+        procedure_code=params.procedure,
+        received_from=params.received_from,
+        received_to=params.received_to,
+        updated_since=params.updated_since,
+    )
+    page = paginate(dossiers, sort=params.sort, cursor=params.cursor or None, limit=params.limit)
+    return {"items": [summary_out(d) for d in page.items], "next_cursor": page.next_cursor}
+
+
+def _form_data(text: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_request", _("form_data must be a JSON object."), field="form_data")
+    return data
+
+
+def _lookups(form: SubmitForm) -> tuple[Procedure, Agency]:
+    procedure = procedure_by_code(code=form.procedure)
+    if procedure is None:
+        raise InvalidInput(_("No published procedure has this code."), code="procedure_not_found", field="procedure")
+    agency = agency_by_code(code=form.agency)
+    if agency is None:
+        raise InvalidInput(_("No active agency has this code."), code="agency_not_found", field="agency")
+    return procedure, agency
+
+
+def _required(procedure: Procedure, ids: list[int], files: list[UploadedFile]) -> list[RequiredDocument | None]:
+    if len(ids) > len(files):
+        raise InvalidInput(
+            _("There are more required documents than files."), code="required_document", field="required_documents"
+        )
+    found = required_documents_of(procedure_id=procedure.pk, ids=[i for i in ids if i])
+    if any(i and i not in found for i in ids):
+        raise InvalidInput(
+            _("That document is not required by this procedure."), code="required_document", field="required_documents"
+        )
+    return [found.get(i) if i else None for i in ids] + [None] * (len(files) - len(ids))
+
+
+def _open(request: HttpRequest, caller: Caller, form: SubmitForm, procedure: Procedure, agency: Agency) -> Dossier:
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    data = _form_data(form.form_data)
+    if caller.as_applicant:
+        # The portal's online application: a draft, its data, then the submission with every check.
+        key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
+        draft = services.online_draft_start(
+            by=caller.user, procedure=procedure, receiving_agency=agency, client_key=key[:64]
+        )
+        return services.online_draft_save(by=caller.user, dossier=draft, form_data=data)
+    applicant = applicant_find(identifier=form.applicant) if form.applicant.strip() else None
+    if applicant is None:
+        raise InvalidInput(
+            _("No applicant has this personal identification number or tax code."),
+            code="applicant_not_found",
+            field="applicant",
+        )
+    return services.dossier_create_at_counter(
+        by=caller.user, procedure=procedure, applicant=applicant, form_data=data, receiving_agency=agency
+    )
+
+
+@router.post(
+    "",
+    response={201: DossierOut, **WRITE_ERRORS},
+    operation_id="dossier_submit",
+    summary="Submit a dossier with its documents",
+    **SUBMITTERS,
+)
+@idempotent
+def dossier_submit(
+    request: HttpRequest,
+    form: Form[SubmitForm],
+    documents: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    """Submit a dossier (multipart/form-data) with its documents (PDF, JPEG or PNG, 10 MB each).
+
+    An applicant's dossier is submitted online (status 1) after the same checks as on the portal: the
+    e-form data and every mandatory document. An officer's or system's opens a counter dossier (status 0)
+    for the applicant named by `applicant`, to be received with `POST /dossiers/{id}/receive`.
+    Send an `Idempotency-Key`: a retry then returns the first response instead of a second dossier.
+    """
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    files = documents or []
+    procedure, agency = _lookups(form)
+    required = _required(procedure, form.required_documents, files)
+    dossier = _open(request, caller, form, procedure, agency)
+    added = [
+        services.dossier_document_add(
+            by=caller.user, dossier=dossier, upload=upload, name=upload.name or "", required_document=required_document
+        )
+        for upload, required_document in zip(files, required, strict=True)
+    ]
+    if caller.as_applicant:
+        dossier = services.online_draft_submit(by=caller.user, dossier=dossier)
+        # Read again as the applicant sees it (the online services return the locked instance).
+        return Status(201, dossier_out(caller, dossier_for(caller, dossier.pk)))
+    # The counter dossier is in hand with its procedure, agency and applicant: no need to read it again
+    # while the transaction (and the audit chain's lock) is held.
+    return Status(201, dossier_out(caller, dossier, added))
+
+
+@router.get(
+    "/{dossier_id}",
+    response={200: DossierOut, **READ_ERRORS},
+    operation_id="dossier_get",
+    summary="Read a dossier",
+    **READERS,
+)
+def dossier_read(request: HttpRequest, dossier_id: int, response: HttpResponse) -> Any:
+    """A dossier the caller may see (else 404), with its documents, steps and the actions open to the caller.
+
+    The `ETag` header is the version, to send back as `If-Match` with an action.
+    """
+    caller = caller_of(request)
+    dossier = dossier_for(caller, dossier_id)
+    response["ETag"] = f'"{dossier.version}"'
+    return dossier_out(caller, dossier)
+
+
+@router.get(
+    "/{dossier_id}/timeline",
+    response={200: Timeline, **READ_ERRORS},
+    operation_id="dossier_timeline",
+    summary="Read a dossier's timeline",
+    **READERS,
+)
+def dossier_timeline(request: HttpRequest, dossier_id: int) -> Any:
+    """Every event of the dossier in order; applicants do not see internal events nor who acted."""
+    caller = caller_of(request)
+    dossier = dossier_for(caller, dossier_id)
+    events = selectors.dossier_timeline(dossier=dossier, for_applicant=caller.as_applicant)
+    return {
+        "items": [
+            {
+                "id": e.pk,
+                "at": e.at,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "reason": e.reason,
+                "data": e.data if isinstance(e.data, dict) else {},
+                "actor": "" if caller.as_applicant or e.actor is None else e.actor.get_full_name() or e.actor.username,
+            }
+            for e in events
+        ]
+    }
+
+
+@router.post(
+    "/{dossier_id}/documents",
+    response={201: DocumentOut, **WRITE_ERRORS},
+    operation_id="dossier_document_add",
+    summary="Add a document",
+    **SUBMITTERS,
+)
+@idempotent
+def dossier_document_add(
+    request: HttpRequest, dossier_id: int, form: Form[DocumentForm], file: File[UploadedFile]
+) -> Any:
+    """Attach a file (PDF, JPEG or PNG, 10 MB at most): the applicant's while the dossier is open to them
+    (before reception, or when a supplement was requested), the front desk's while it is in progress."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    dossier = dossier_for(caller, dossier_id)
+    required = _required(dossier.procedure, [form.required_document or 0], [file])[0]
+    document = services.dossier_document_add(
+        by=caller.user,
+        dossier=dossier,
+        upload=file,
+        name=form.name or file.name or "",
+        required_document=required,
+        expected_version=expected_version(request, form.expected_version),
+    )
+    return Status(201, document_out(document))
+
+
+@router.get(
+    "/{dossier_id}/documents/{document_id}/content",
+    response={200: None, **READ_ERRORS},
+    operation_id="dossier_document_content",
+    summary="Download a document",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        },
+        **READERS["openapi_extra"],
+    },
+    auth=READERS["auth"],
+)
+def dossier_document_content(request: HttpRequest, dossier_id: int, document_id: int) -> Any:
+    """The stored file of a document the caller may see (the result, once issued, is signed by the agency)."""
+    caller = caller_of(request)
+    dossier = dossier_for(caller, dossier_id)
+    document = next((d for d in documents_for(caller, dossier) if d.pk == document_id and d.file), None)
+    if document is None:
+        raise ApiError(404, "document_not_found", _("This dossier has no such document."))
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=document.name,
+    )

@@ -1,0 +1,164 @@
+"""Ratings of returned dossiers and petitions: calls into ``chinhquyen.feedback``'s services."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import Field
+
+from chinhquyen.feedback.models import Petition
+from chinhquyen.feedback.selectors import petition_get_for_officer, petition_published_get, petitions_published
+from chinhquyen.feedback.services import petition_answer, petition_file, rating_submit
+from chinhquyen.integrations.models import Scope
+from chinhquyen.integrations.selectors import agency_by_code, procedure_by_code
+
+from ..auth import caller_of, declare
+from ..errors import PUBLIC_ERRORS, WRITE_ERRORS
+from ..idempotency import idempotent
+from ..pagination import MAX_LIMIT, decode_offset, encode_offset
+from ..schemas.feedback import (
+    AnswerIn,
+    PetitionFiled,
+    PetitionIn,
+    PetitionPage,
+    PetitionState,
+    PublishedPetition,
+    RatingIn,
+    RatingOut,
+)
+from .dossier_output import dossier_for
+
+ratings = Router(tags=["ratings"])
+petitions = Router(tags=["petitions"])
+
+
+@ratings.post(
+    "/{dossier_id}/rating",
+    response={201: RatingOut, **WRITE_ERRORS},
+    operation_id="dossier_rate",
+    summary="Rate a returned dossier",
+    **declare(applicant=True),
+)
+@idempotent
+def dossier_rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> Any:
+    """The applicant's rating of the handling of their dossier, once its result was handed over; once only."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    dossier = dossier_for(caller, dossier_id)
+    rating = rating_submit(
+        dossier=dossier, by=caller.user, scores=payload.scores, overall=payload.overall, comment=payload.comment
+    )
+    return Status(
+        201, {"id": rating.pk, "total": rating.total, "overall": rating.overall, "created_at": rating.created_at}
+    )
+
+
+class PetitionQuery(Schema):
+    q: str = Field(default="", max_length=200, description="Words of the published texts; accents are optional.")
+    cursor: str = Field(default="", max_length=200)
+    limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
+
+
+def _published(p: Petition) -> dict[str, Any]:
+    return {
+        "code": p.code,
+        "filed_at": p.filed_at,
+        "answered_at": p.answered_at,
+        "published_at": p.published_at,
+        "subject": p.published_subject,
+        "content": p.published_content,
+        "answer": p.published_answer,
+        "procedure": {"code": p.procedure.code, "name": p.procedure.name} if p.procedure is not None else None,
+        "agency": p.agency.name if p.agency is not None else "",
+    }
+
+
+@petitions.get(
+    "",
+    response={200: PetitionPage, **PUBLIC_ERRORS},
+    operation_id="petitions_published",
+    summary="List published petitions",
+    **declare(public=True),
+)
+def petitions_list(request: HttpRequest, params: Query[PetitionQuery]) -> Any:
+    """Answered petitions the agencies published, newest first (the senders' personal data masked)."""
+    offset = decode_offset(params.cursor) if params.cursor else 0
+    found = petitions_published(query=params.q, offset=offset, limit=params.limit + 1)
+    more = len(found) > params.limit
+    return {
+        "items": [_published(p) for p in found[: params.limit]],
+        "next_cursor": encode_offset(offset + params.limit) if more else None,
+    }
+
+
+@petitions.get(
+    "/{code}",
+    response={200: PublishedPetition, **PUBLIC_ERRORS},
+    operation_id="petition_published_get",
+    summary="Read a published petition",
+    **declare(public=True),
+)
+def petition_read(request: HttpRequest, code: str) -> Any:
+    return _published(petition_published_get(code=code))
+
+
+@petitions.post(
+    "",
+    response={201: PetitionFiled, **WRITE_ERRORS},
+    operation_id="petition_file",
+    summary="File a petition",
+    **declare(public=True),
+)
+@idempotent
+def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
+    """File a report or proposal (phản ánh, kiến nghị): anyone may, with a name and a way to be reached.
+
+    A signed-in applicant's petition is linked to their account."""
+    caller = caller_of(request)
+    petition = petition_file(
+        subject=payload.subject,
+        content=payload.content,
+        sender_name=payload.sender_name,
+        sender_address=payload.sender_address,
+        sender_phone=payload.sender_phone,
+        sender_email=payload.sender_email,
+        procedure=procedure_by_code(code=payload.procedure) if payload.procedure else None,
+        about_agency=agency_by_code(code=payload.about_agency) if payload.about_agency else None,
+        sender_user=caller.user if caller.as_applicant else None,
+    )
+    return Status(
+        201,
+        {"code": petition.code, "status": petition.status, "filed_at": petition.filed_at, "due_at": petition.due_at},
+    )
+
+
+@petitions.post(
+    "/{petition_id}/answer",
+    response={200: PetitionState, **WRITE_ERRORS},
+    operation_id="petition_answer",
+    summary="Answer a petition",
+    **declare(system=Scope.PETITIONS_ANSWER, officer=True),
+)
+@idempotent
+def petition_reply(request: HttpRequest, petition_id: int, payload: AnswerIn) -> Any:
+    """The responsible agency's answer; a petition another agency handles is 404."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    petition = petition_get_for_officer(officer=caller.user, pk=petition_id)
+    petition_answer(
+        petition=petition,
+        by=caller.user,
+        answer=payload.answer,
+        note=payload.note,
+        expected_version=payload.expected_version,
+    )
+    return Status(
+        200,
+        {
+            "code": petition.code,
+            "status": petition.status,
+            "version": petition.version,
+            "answered_at": petition.answered_at,
+        },
+    )

@@ -1,0 +1,25 @@
+"""The error shape every operation answers with, and small shared schemas."""
+
+from ninja import Schema
+from pydantic import Field
+
+
+class FieldError(Schema):
+    code: str = Field(examples=["missing"])
+    message: str = Field(examples=["This field is required."])
+    field: str | None = Field(default=None, examples=["reason"])
+
+
+class ErrorOut(Schema):
+    """One error: a stable machine ``code``, a ``message`` in the caller's language, the ``field`` concerned."""
+
+    code: str = Field(examples=["stale_version"])
+    message: str = Field(examples=["Someone else changed this dossier in the meantime; reload it and try again."])
+    field: str | None = Field(default=None, examples=["expected_version"])
+    errors: list[FieldError] = Field(default_factory=list, description="Every field in error, for bad input.")
+
+
+class PageInfo(Schema):
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+    )

@@ -1,0 +1,170 @@
+"""Schemas of dossiers (hồ sơ): what is read, and the body of each officer's action."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from .catalog import AgencyRef
+from .common import PageInfo
+
+
+class ProcedureRef(Schema):
+    code: str = Field(examples=["1.001193"])
+    name: str = Field(examples=["Đăng ký khai sinh"])
+
+
+class DossierSummary(Schema):
+    id: int = Field(examples=[42])
+    code: str = Field(examples=["000.00.37.H37-261120-0001"], description="Empty until the dossier is received.")
+    status: int = Field(examples=[2], description="Canonical status code of the national portal (0 draft … 10).")
+    status_name: str = Field(examples=["received"])
+    status_label: str = Field(examples=["Received (Được tiếp nhận)"], description="In the caller's language.")
+    procedure: ProcedureRef
+    receiving_agency: AgencyRef
+    channel: int = Field(examples=[2], description="1 counter, 2 online, 3 postal.")
+    received_at: datetime | None
+    due_at: datetime | None
+    returned_at: datetime | None
+    outcome: str = Field(description="early, on_time, late, or empty.")
+    version: int = Field(examples=[3], description="Send as `expected_version` (or If-Match) with an action.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class DossierPage(PageInfo):
+    items: list[DossierSummary]
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str = Field(examples=["component"], description="component, scan, result, slip or letter.")
+    name: str
+    required_document: int | None
+    content_type: str
+    size: int
+    sha256: str
+    signed: bool
+    uploaded_at: datetime
+
+
+class StepOut(Schema):
+    order: int
+    name: str
+    agency: AgencyRef
+    role: str
+    state: str = Field(description="pending, active or done.")
+    started_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    outcome: str
+
+
+class DossierOut(DossierSummary):
+    """A dossier with its documents; officers and systems also get its steps."""
+
+    substatus: str
+    applicant_name: str
+    form_data: dict[str, Any]
+    paused: bool = Field(description="The clock is paused (a supplement was requested).")
+    documents: list[DocumentOut]
+    steps: list[StepOut] = Field(default_factory=list, description="Empty for applicants.")
+    actions: list[str] = Field(description="The actions the caller may take on the dossier now.")
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime
+    action: str = Field(examples=["receive"])
+    from_status: int | None
+    to_status: int
+    reason: str
+    data: dict[str, Any]
+    actor: str = Field(description="Who acted (empty for applicants' view and for system events).")
+
+
+class Timeline(Schema):
+    items: list[EventOut]
+
+
+class SubmitForm(Schema):
+    procedure: str = Field(description="The procedure's code.", examples=["1.001193"])
+    agency: str = Field(description="The receiving agency's code.", examples=["000.00.37.H37"])
+    form_data: str = Field(default="{}", description="The e-form's data, a JSON object as text.")
+    applicant: str = Field(
+        default="",
+        description="Officers and systems: the applicant's personal identification number or tax code.",
+    )
+    required_documents: list[int] = Field(
+        default_factory=list,
+        description="For each file, in order, the required document it is (0 for none).",
+    )
+
+
+class DocumentForm(Schema):
+    name: str = Field(default="", description="Shown name; the file name when empty.")
+    required_document: int | None = Field(default=None, description="The required document this file is.")
+    expected_version: int | None = None
+
+
+# --- Bodies of the actions ------------------------------------------------------------------
+
+
+class ActionIn(Schema):
+    expected_version: int | None = Field(
+        default=None, description="The version read; a stale one gets 409 (the If-Match header works too)."
+    )
+
+
+class NoteIn(ActionIn):
+    note: str = Field(default="", max_length=4000)
+
+
+class ReasonIn(ActionIn):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class RefuseIn(ActionIn):
+    reasons: list[str] = Field(min_length=1, examples=[["Thiếu bản sao giấy tờ tùy thân"]])
+
+
+class SupplementRequestIn(ActionIn):
+    items: list[str] = Field(min_length=1, examples=[["Bản sao giấy chứng sinh"]])
+    reason: str = Field(default="", max_length=4000)
+
+
+class ForwardIn(NoteIn):
+    to_user: str | None = Field(default=None, description="Username of the officer to hand the next step to.")
+
+
+class ReassignIn(ActionIn):
+    to_user: str = Field(description="Username of an officer holding the step's role in its agency.")
+
+
+class ConsultIn(ActionIn):
+    agency: str = Field(description="Code of the agency consulted.")
+    question: str = Field(min_length=1, max_length=4000)
+
+
+class PaymentIn(NoteIn):
+    amount: Decimal = Field(gt=0, max_digits=16, decimal_places=2, examples=["50000"])
+
+
+class ReturnIn(ActionIn):
+    method: str = Field(examples=["counter"], description="counter, online or postal.")
+
+
+class LetterDraftIn(ActionIn):
+    reason: str = Field(min_length=1, max_length=4000)
+    new_due_at: datetime
+
+
+class LetterOut(Schema):
+    id: int
+    state: str
+    reason: str
+    old_due_at: datetime | None
+    new_due_at: datetime
+    dossier_version: int

@@ -1,0 +1,74 @@
+"""Schemas of ratings (đánh giá) and petitions (phản ánh, kiến nghị)."""
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from .common import PageInfo
+from .dossiers import ProcedureRef
+
+
+class RatingIn(Schema):
+    scores: dict[str, int] = Field(
+        description="Points for each criterion of the national rating form, by its key (total_time, agency_time, …).",
+        examples=[{"total_time": 2, "agency_time": 2}],
+    )
+    overall: str = Field(examples=["satisfied"], description="very_satisfied, satisfied or not_satisfied.")
+    comment: str = Field(default="", max_length=2000)
+
+
+class RatingOut(Schema):
+    id: int
+    total: int
+    overall: str
+    created_at: datetime
+
+
+class PetitionIn(Schema):
+    subject: str = Field(max_length=200)
+    content: str = Field(max_length=5000)
+    sender_name: str = Field(max_length=150)
+    sender_address: str = Field(default="", max_length=255)
+    sender_phone: str = Field(default="", max_length=20)
+    sender_email: str = Field(default="", max_length=254)
+    procedure: str = Field(default="", max_length=40, description="Code of the procedure it is about.")
+    about_agency: str = Field(default="", max_length=20, description="Code of the agency it is about.")
+
+
+class PetitionFiled(Schema):
+    code: str = Field(description="The reference to follow it with.")
+    status: str
+    filed_at: datetime
+    due_at: datetime | None
+
+
+class PublishedPetition(Schema):
+    """A published petition: the texts with the sender's personal data masked."""
+
+    code: str
+    filed_at: datetime
+    answered_at: datetime | None
+    published_at: datetime | None
+    subject: str
+    content: str
+    answer: str
+    procedure: ProcedureRef | None
+    agency: str
+
+
+class PetitionPage(PageInfo):
+    items: list[PublishedPetition]
+
+
+class AnswerIn(Schema):
+    answer: str = Field(max_length=10000)
+    note: str = Field(default="", max_length=2000)
+    expected_version: int | None = None
+
+
+class PetitionState(Schema):
+    code: str
+    status: str
+    version: int
+    answered_at: datetime | None

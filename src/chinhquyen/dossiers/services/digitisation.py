@@ -1,0 +1,105 @@
+"""Sub-states the status does not tell (spec §1): digitisation (số hóa) and the delivery of a result by post.
+
+Nobody takes these as an action of their own, so they have no row in the transition table: attaching a
+scan (inside ``dossier_document_add``'s transition), issuing the result as a signed PDF (an event hook,
+after commit) and the postal partner's tracking (``chinhquyen.postal``) set them. Each change is written
+under the dossier's lock and audited; the delivery of a result is also a line of the timeline.
+
+Not built yet: "components reused" / "result reused" are set when the applicant's data store exists (a
+component or result taken from it instead of being asked for again), and the explicit acceptance of a
+supplement (the sub-state after "applicant has supplied") needs an action of the transition table.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.directory.models import User
+
+from ..models import Digitisation, DocumentKind, Dossier, DossierEvent, DossierStatus, Substatus
+from .base import Change, dossier_lock, event_write
+
+
+def digitisation_on_document(change: Change, *, kind: str) -> None:
+    """Inside a transition attaching a file: a scan made at the counter makes the dossier digitised."""
+    if kind == DocumentKind.SCAN and change.dossier.digitisation == Digitisation.NONE:
+        change.set(digitisation=Digitisation.DIGITISED)
+        change.data["digitisation"] = Digitisation.DIGITISED.value
+
+
+def dossier_result_digitised(*, dossier_id: int, event_id: int, action: str) -> None:
+    """Event hook: a result issued as a signed PDF is an electronic result, so the dossier is digitised.
+
+    Safe to run twice: only a dossier not digitised yet changes. The version is not bumped: the marker
+    follows from the result already recorded and must not make an officer's open form stale.
+    """
+    if action != "issue_result":
+        return
+    data = DossierEvent.objects.filter(pk=event_id).values_list("data", flat=True).first() or {}
+    if not data.get("signed"):
+        return
+    with transaction.atomic():
+        changed = Dossier.objects.filter(pk=dossier_id, digitisation=Digitisation.NONE).update(
+            digitisation=Digitisation.DIGITISED, updated_at=timezone.now()
+        )
+        if changed:
+            audit_record(
+                actor=None,
+                action="dossier.digitised",
+                target=f"dossier:{dossier_id}",
+                data={
+                    "digitisation": Digitisation.DIGITISED.value,
+                    "event": event_id,
+                    "document": data.get("document"),
+                },
+            )
+
+
+def dossier_result_awaiting_delivery(*, dossier: Dossier) -> None:
+    """In the transaction that returned the result by post: the result is with the postal partner.
+
+    The return (status 10) is the hand-over to the partner; until the partner confirms the delivery the
+    result is "awaiting confirmation". Part of the return's own change, so no second timeline row.
+    """
+    if not transaction.get_connection().in_atomic_block:  # pragma: no cover - a programming error
+        raise RuntimeError("dossier_result_awaiting_delivery must run in the return's transaction.")
+    Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.RETURNED).update(
+        substatus=Substatus.RESULT_AWAITING_CONFIRMATION
+    )
+    dossier.substatus = Substatus.RESULT_AWAITING_CONFIRMATION
+
+
+def dossier_result_delivery_record(
+    *,
+    dossier: Dossier | int,
+    delivered: bool,
+    at: datetime | None = None,
+    by: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> Dossier | None:
+    """The postal partner delivered the result (handed over) or brought it back (ready at the counter again).
+
+    ``by`` is the officer who asked for the tracking, or None when the partner's update came by itself.
+    Returns the dossier, or None when it was not awaiting a delivery (an update read twice changes nothing).
+    """
+    at = at or timezone.now()
+    action = "postal_delivered" if delivered else "postal_returned_to_sender"
+    with transaction.atomic():
+        locked = dossier_lock(dossier=dossier)
+        if locked.status != DossierStatus.RETURNED or locked.substatus != Substatus.RESULT_AWAITING_CONFIRMATION:
+            return None
+        locked.substatus = Substatus.RESULT_HANDED_OVER if delivered else Substatus.RESULT_READY
+        locked.version += 1
+        locked.save(update_fields=["substatus", "version", "updated_at"])
+        event_write(dossier=locked, by=by, action=action, at=at, from_status=locked.status, data=dict(data or {}))
+        if by is None:  # event_write audits only an actor's events
+            audit_record(
+                actor=None,
+                action=f"dossier.{action}",
+                target=f"dossier:{locked.pk}",
+                data={"substatus": locked.substatus, "version": locked.version, **(data or {})},
+            )
+    return locked

@@ -1,0 +1,1 @@
+"""Satisfaction ratings (đánh giá mức độ hài lòng) and citizens' petitions (phản ánh, kiến nghị)."""

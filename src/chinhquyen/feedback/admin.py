@@ -1,0 +1,45 @@
+"""Admin of ratings and petitions: read-only; the services are the only way to change them."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import Petition, PetitionEvent, Rating
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("dossier", "agency", "procedure", "total", "overall", "created_at")
+    list_filter = ("overall", "agency")
+    search_fields = ("dossier__code", "procedure__code")
+    list_select_related = ("dossier", "agency", "procedure")
+    date_hierarchy = "created_at"
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = PetitionEvent
+    extra = 0
+    fields = ("at", "actor", "action", "from_status", "to_status", "note")
+    readonly_fields = fields
+
+
+@admin.register(Petition)
+class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("code", "subject", "agency", "status", "filed_at", "due_at", "published_at")
+    list_filter = ("status", "agency")
+    search_fields = ("code", "subject")
+    list_select_related = ("agency",)
+    date_hierarchy = "filed_at"
+    inlines = (EventInline,)

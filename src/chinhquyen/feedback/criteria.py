@@ -1,0 +1,151 @@
+"""The per-dossier evaluation of Circular 01/2018/TT-VPCP (spec §6), as data.
+
+Nine criteria (chỉ số), each scored 0, 1 or 2 points, and an overall rating (very satisfied, satisfied,
+not satisfied). The spec fixes the scale of the first criterion (shorter 2, equal 1, longer 0); the
+words of the other options follow the criterion's meaning with the same 2-1-0 order. Aggregates per
+unit and quarter fall into five levels; the spec names five levels but not their thresholds (?), so the
+thresholds live in :data:`LEVELS`, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+MAX_POINTS = 2
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion: the field name on :class:`~chinhquyen.feedback.models.Rating`, its question, its options."""
+
+    key: str
+    label: StrPromise
+    options: tuple[tuple[int, StrPromise], ...]  # (points, words), best first
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "total_time",
+        _("Total time to settle the procedure, compared with the time the law allows"),
+        ((2, _("Shorter than allowed")), (1, _("The same as allowed")), (0, _("Longer than allowed"))),
+    ),
+    Criterion(
+        "agency_time",
+        _("Time taken by each agency involved, compared with its allowed time"),
+        (
+            (2, _("Every agency was faster than allowed")),
+            (1, _("Every agency took the time allowed")),
+            (0, _("At least one agency took longer than allowed")),
+        ),
+    ),
+    Criterion(
+        "contacts",
+        _("Number of times you had to contact the reception point to complete the dossier"),
+        ((2, _("Once at most")), (1, _("Twice")), (0, _("More than twice"))),
+    ),
+    Criterion(
+        "agencies_contacted",
+        _("Number of agencies you had to contact to complete the dossier"),
+        (
+            (2, _("Only the one-stop front desk")),
+            (1, _("One more agency")),
+            (0, _("Two or more other agencies")),
+        ),
+    ),
+    Criterion(
+        "front_desk",
+        _("Reception, handling and return of the result through the one-stop front desk"),
+        (
+            (2, _("Entirely through the front desk, as the rules require")),
+            (1, _("Partly outside the front desk")),
+            (0, _("Not through the front desk")),
+        ),
+    ),
+    Criterion(
+        "publicity",
+        _("Public information about the procedure"),
+        (
+            (2, _("Published in full and correct")),
+            (1, _("Published, but incomplete or not correct")),
+            (0, _("Not published")),
+        ),
+    ),
+    Criterion(
+        "attitude",
+        _("Attitude of the officials who guided you, received and handled the dossier"),
+        (
+            (2, _("Polite and helpful")),
+            (1, _("Correct, but not helpful")),
+            (0, _("Caused trouble or asked for something improper")),
+        ),
+    ),
+    Criterion(
+        "complaints",
+        _("Handling of your complaints and petitions about this dossier"),
+        (
+            (2, _("Handled on time, or none was needed")),
+            (1, _("Handled late")),
+            (0, _("Not handled")),
+        ),
+    ),
+    Criterion(
+        "online_progress",
+        _("Information online about the dossier's progress and result"),
+        (
+            (2, _("Complete and up to date")),
+            (1, _("Incomplete or late")),
+            (0, _("Not available")),
+        ),
+    ),
+)
+
+CRITERIA_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA)
+MAX_TOTAL = MAX_POINTS * len(CRITERIA)
+
+
+class Overall(models.TextChoices):
+    """The overall rating of the dossier's handling (đánh giá chung)."""
+
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    NOT_SATISFIED = "not_satisfied", _("Not satisfied")
+
+
+class Level(models.TextChoices):
+    """The five levels of a unit's aggregate over a period (xếp loại)."""
+
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    AVERAGE = "average", _("Average")
+    POOR = "poor", _("Poor")
+
+
+# Lowest share of the maximum total (18 points) for each level, best first (?): not in the spec.
+LEVELS: tuple[tuple[Level, Decimal], ...] = (
+    (Level.EXCELLENT, Decimal("0.90")),
+    (Level.GOOD, Decimal("0.80")),
+    (Level.FAIR, Decimal("0.65")),
+    (Level.AVERAGE, Decimal("0.50")),
+    (Level.POOR, Decimal("0")),
+)
+
+
+def level_for(*, average_total: Decimal | None) -> Level | None:
+    """The level of an average dossier total (0–18); None without ratings."""
+    if average_total is None:
+        return None
+    share = average_total / MAX_TOTAL
+    return next(level for level, lowest in LEVELS if share >= lowest)
+
+
+def criterion(key: str) -> Criterion:
+    return next(c for c in CRITERIA if c.key == key)

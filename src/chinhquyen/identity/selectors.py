@@ -1,0 +1,61 @@
+"""Reads for citizens' sign-in: who is an applicant on the portal, and what their identity says."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chinhquyen.directory.models import Applicant, ApplicantKind, StaffRole, User
+
+from .claims import IdentityClaims
+from .models import LocalAccount, VerifiedIdentity
+
+
+def user_is_official(*, user: Any) -> bool:
+    """Staff, superusers and anyone holding a role in an agency: they sign in at the office, never here."""
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(user.pk is not None and StaffRole.objects.filter(user_id=user.pk).exists())
+
+
+def applicant_for_user(*, user: Any) -> Applicant | None:
+    """The applicant a signed-in portal user acts as; None for anonymous users and officials."""
+    if not user.is_authenticated or not user.is_active or user_is_official(user=user):
+        return None
+    return Applicant.objects.filter(user_id=user.pk).first()
+
+
+def applicant_for_claims(*, claims: IdentityClaims) -> Applicant | None:
+    """The citizen with the claimed personal ID, or the organisation with the claimed tax code."""
+    if claims.organisation is not None:
+        return Applicant.objects.filter(kind=ApplicantKind.ORGANISATION, tax_code=claims.organisation.tax_code).first()
+    return Applicant.objects.filter(kind=ApplicantKind.CITIZEN, personal_id=claims.personal_id).first()
+
+
+def users_for_claims(*, claims: IdentityClaims) -> QuerySet[User]:
+    """The account already tied to the claimed applicant (none or one)."""
+    applicant = applicant_for_claims(claims=claims)
+    if applicant is None or applicant.user_id is None:
+        return User.objects.none()
+    return User.objects.filter(pk=applicant.user_id)
+
+
+def local_account_for_login(*, login: str) -> LocalAccount | None:
+    return LocalAccount.objects.select_related("user").filter(login=login).first()
+
+
+@dataclass(frozen=True)
+class AccountProfile:
+    """What the profile page shows: the applicant, how the account proves who it is."""
+
+    applicant: Applicant | None
+    identity: VerifiedIdentity | None
+    local_account: LocalAccount | None
+
+
+def account_profile(*, user: Any) -> AccountProfile:
+    return AccountProfile(
+        applicant=applicant_for_user(user=user),
+        identity=VerifiedIdentity.objects.filter(user_id=user.pk).first(),
+        local_account=LocalAccount.objects.filter(user_id=user.pk).first(),
+    )

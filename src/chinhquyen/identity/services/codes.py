@@ -1,0 +1,69 @@
+"""One-time codes for local accounts: six digits, stored as a salted HMAC, expiring, few attempts."""
+
+import enum
+import secrets
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from ..models import LocalAccount, OneTimeCode
+
+CODE_DIGITS = 6
+CODE_TTL = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+RESEND_AFTER = timedelta(seconds=60)
+MAX_CODES_PER_HOUR = 5
+_HMAC_SALT = "chinhquyen.identity.one-time-code"
+
+
+class CodeCheck(enum.StrEnum):
+    OK = "ok"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    EXHAUSTED = "exhausted"
+
+
+def _digest(salt: str, code: str) -> str:
+    return salted_hmac(_HMAC_SALT, f"{salt}:{code}", algorithm="sha256").hexdigest()
+
+
+def code_issue(*, account: LocalAccount) -> str:
+    """Store a new code for ``account`` (earlier ones stop working) and return it in clear, to be sent."""
+    now = timezone.now()
+    account.codes.filter(used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    salt = secrets.token_hex(16)
+    OneTimeCode.objects.create(
+        account=account, salt=salt, code_hash=_digest(salt, code), created_at=now, expires_at=now + CODE_TTL
+    )
+    return code
+
+
+def code_resend_wait(*, account: LocalAccount) -> int:
+    """Seconds before another code may be sent to ``account`` (0: now)."""
+    now = timezone.now()
+    recent = list(account.codes.filter(created_at__gt=now - timedelta(hours=1)).values_list("created_at", flat=True))
+    if not recent:
+        return 0
+    wait = max(recent) + RESEND_AFTER - now
+    if len(recent) >= MAX_CODES_PER_HOUR:
+        wait = max(wait, min(recent) + timedelta(hours=1) - now)
+    return max(0, int(wait.total_seconds()) + (1 if wait.microseconds else 0))
+
+
+def code_check(*, account: LocalAccount, code: str) -> CodeCheck:
+    """Check ``code`` against the account's live code, counting a wrong one; the caller holds the row lock."""
+    now = timezone.now()
+    current = account.codes.filter(used_at__isnull=True).order_by("-created_at", "-pk").first()
+    if current is None or current.expires_at <= now:
+        return CodeCheck.EXPIRED
+    if current.attempts >= MAX_ATTEMPTS:
+        return CodeCheck.EXHAUSTED
+    if constant_time_compare(current.code_hash, _digest(current.salt, code)):
+        current.used_at = now
+        current.save(update_fields=["used_at"])
+        return CodeCheck.OK
+    current.attempts += 1
+    current.save(update_fields=["attempts"])
+    return CodeCheck.EXHAUSTED if current.attempts >= MAX_ATTEMPTS else CodeCheck.WRONG

@@ -1,0 +1,222 @@
+"""Local accounts (tài khoản do cổng cấp): an e-mail address or mobile number and a password.
+
+The account stays inactive until the applicant types back the one-time code sent to that address;
+only then is the citizen record created from what they typed at sign-up. A province turns local
+accounts off with ``LOCAL_ACCOUNTS_ENABLED=false`` (national identity only).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.core.errors import InvalidInput, NotAllowed
+from chinhquyen.core.text import clean
+from chinhquyen.directory import services as directory_services
+from chinhquyen.directory.models import Applicant, User
+from chinhquyen.directory.validators import validate_personal_id
+
+from .. import throttle
+from ..claims import email_normalise, phone_normalise
+from ..delivery import code_deliver
+from ..models import Channel, LocalAccount
+from ..selectors import local_account_for_login, user_is_official
+from ..sms import sms_available
+from .accounts import user_names_set, username_new
+from .codes import CODE_TTL, CodeCheck, code_check, code_issue, code_resend_wait
+
+SIGN_IN_FAILURE_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Login:
+    channel: str
+    value: str
+
+
+def login_parse(value: str) -> Login:
+    """An e-mail address (lower-cased) or a Vietnamese mobile number (``0xxxxxxxxx``)."""
+    if "@" in (value or ""):
+        if email := email_normalise(value):
+            return Login(Channel.EMAIL, email)
+    elif phone := phone_normalise(value):
+        return Login(Channel.SMS, phone)
+    raise InvalidInput(
+        _("Enter an e-mail address or a Vietnamese mobile number such as 0912345678."),
+        code="login_invalid",
+        field="login",
+    )
+
+
+def _require_enabled() -> None:
+    if not settings.LOCAL_ACCOUNTS_ENABLED:
+        raise NotAllowed(
+            _("This province does not offer local accounts. Sign in with the national identity (VNeID)."),
+            code="local_accounts_disabled",
+        )
+
+
+def local_signup_start(*, login: str, password: str, name: str, personal_id: str, birth_date: date) -> LocalAccount:
+    """Make an inactive account and send it a one-time code; an unfinished sign-up on the same login is replaced."""
+    _require_enabled()
+    parsed = login_parse(login)
+    if parsed.channel == Channel.SMS and not sms_available():
+        raise InvalidInput(
+            _("Codes cannot be sent by SMS at the moment. Sign up with an e-mail address."),
+            code="sms_unavailable",
+            field="login",
+        )
+    name = clean(name)
+    if not name:
+        raise InvalidInput(_("Enter your full name."), code="name_required", field="name")
+    try:
+        validate_personal_id(personal_id, birth_date)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code=exc.code or "personal_id", field="personal_id") from exc
+    user = User(username=username_new("local"), is_active=False)
+    user_names_set(user, name=name)
+    user.email = parsed.value if parsed.channel == Channel.EMAIL else ""
+    user.phone = parsed.value if parsed.channel == Channel.SMS else ""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code="password_weak", field="password") from exc
+    with transaction.atomic():
+        existing = LocalAccount.objects.select_for_update().filter(login=parsed.value).first()
+        if existing is not None:
+            if existing.is_verified:
+                raise InvalidInput(
+                    _("An account with this e-mail address or phone number already exists. Sign in instead."),
+                    code="login_taken",
+                    field="login",
+                )
+            existing.user.delete()  # an abandoned sign-up: no applicant, no dossier hangs on it
+        if Applicant.objects.filter(personal_id=personal_id).exists():
+            raise InvalidInput(
+                _(
+                    "This personal identification number is already registered. Sign in with the national "
+                    "identity (VNeID) to use it, or ask at the one-stop counter."
+                ),
+                code="personal_id_taken",
+                field="personal_id",
+            )
+        user.set_password(password)
+        user.save()
+        account = LocalAccount.objects.create(
+            user=user,
+            login=parsed.value,
+            channel=parsed.channel,
+            pending_profile={"name": name, "personal_id": personal_id, "birth_date": birth_date.isoformat()},
+        )
+        _send_code(account)
+        audit_record(
+            actor=None, action="identity.local_signup", target=f"user:{user.pk}", data={"channel": parsed.channel}
+        )
+    return account
+
+
+def _send_code(account: LocalAccount) -> None:
+    code = code_issue(account=account)
+    code_deliver(channel=account.channel, to=account.login, code=code, minutes=int(CODE_TTL.total_seconds() // 60))
+
+
+CODE_MESSAGES = {
+    CodeCheck.WRONG: lambda: _("The code is not correct. Check the latest message and try again."),
+    CodeCheck.EXPIRED: lambda: _("The code has expired or was replaced. Ask for a new code."),
+    CodeCheck.EXHAUSTED: lambda: _("Too many wrong codes. Ask for a new code."),
+}
+
+
+def local_signup_verify(*, account_id: int, code: str) -> User:
+    """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code."""
+    with transaction.atomic():
+        account = LocalAccount.objects.select_for_update().select_related("user").get(pk=account_id)
+        if account.is_verified:
+            raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
+        outcome = code_check(account=account, code=code)
+        if outcome == CodeCheck.OK:
+            return _activate(account)
+    # Outside the block: the wrong attempt just counted is committed, not rolled back with the error.
+    raise InvalidInput(CODE_MESSAGES[outcome](), code=f"code_{outcome}", field="code")
+
+
+def _activate(account: LocalAccount) -> User:
+    user = account.user
+    profile = account.pending_profile
+    try:
+        applicant = directory_services.citizen_create(
+            name=profile["name"],
+            personal_id=profile["personal_id"],
+            birth_date=date.fromisoformat(profile["birth_date"]),
+            user=user,
+            email=user.email,
+            phone=user.phone,
+        )
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("This personal identification number was registered meanwhile. Please ask at the one-stop counter."),
+            code="personal_id_taken",
+        ) from exc
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    account.verified_at = timezone.now()
+    account.pending_profile = {}
+    account.save(update_fields=["verified_at", "pending_profile"])
+    audit_record(
+        actor=user,
+        action="identity.local_verify",
+        target=f"applicant:{applicant.pk}",
+        data={"user": user.pk, "channel": account.channel},
+    )
+    return user
+
+
+def local_code_resend(*, account_id: int) -> None:
+    """Send a new code unless one was sent under a minute ago (or five within the hour)."""
+    with transaction.atomic():
+        account = LocalAccount.objects.select_for_update().get(pk=account_id)
+        if account.is_verified:
+            raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
+        wait = code_resend_wait(account=account)
+        if wait:
+            raise InvalidInput(
+                _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
+                code="code_resend_wait",
+                seconds=wait,
+            )
+        _send_code(account)
+
+
+def local_sign_in(*, login: str, password: str) -> User:
+    """Return the account if ``login`` and ``password`` match; failures are counted per login."""
+    _require_enabled()
+    try:
+        key = login_parse(login).value
+    except InvalidInput:
+        key = (login or "").strip().lower()
+    if throttle.is_locked(scope="local-login", value=key):
+        raise NotAllowed(
+            _("Too many failed attempts. Sign-in is blocked for 15 minutes for this account."), code="sign_in_locked"
+        )
+    account = local_account_for_login(login=key)
+    if account is None:
+        User().set_password(password)  # the same work as a real check: timing does not tell who has an account
+    if account is None or not account.user.check_password(password) or user_is_official(user=account.user):
+        throttle.count(scope="local-login", value=key, limit=SIGN_IN_FAILURE_LIMIT)
+        raise InvalidInput(_("The e-mail address, phone number or password is not correct."), code="sign_in_invalid")
+    if not account.is_verified:
+        raise InvalidInput(
+            _("This account is not verified yet. Enter the code we sent you."),
+            code="account_unverified",
+            account_id=account.pk,
+        )
+    if not account.user.is_active:
+        raise NotAllowed(_("This account is locked. Please contact the one-stop counter."), code="identity_inactive")
+    throttle.reset(scope="local-login", value=key)
+    return account.user

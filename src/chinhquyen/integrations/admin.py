@@ -1,0 +1,243 @@
+"""Admin: systems, their keys and officers' tokens (issued and revoked by a province admin, shown once);
+webhook subscriptions and the delivery log, visible to each system's managers, with a replay action."""
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chinhquyen.directory.models import User
+
+from .models import ApiKey, OfficerToken, Scope, System, WebhookDelivery, WebhookSubscription
+from .selectors import deliveries_visible_to, is_province_admin, systems_managed_by
+from .services import (
+    api_key_issue,
+    api_key_revoke,
+    officer_token_issue,
+    officer_token_revoke,
+    system_create,
+    webhook_delivery_replay,
+)
+
+
+class ProvinceAdminOnly(admin.ModelAdmin):
+    """Credentials are the province administrators' business only."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_province_admin(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_province_admin(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_province_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_province_admin(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoke instead: the audit trail keeps who could call
+
+
+def _by(request: HttpRequest) -> User:
+    """The signed-in admin (the admin site lets no anonymous user this far)."""
+    return cast(User, request.user)
+
+
+def _show_secret(request: HttpRequest, secret: str) -> None:
+    messages.warning(
+        request,
+        _("Copy this secret now; it is not stored and will not be shown again: %(secret)s") % {"secret": secret},
+    )
+
+
+class SystemForm(forms.ModelForm):
+    class Meta:
+        model = System
+        fields = ["code", "name", "contact_email", "managers", "is_active"]
+
+
+@admin.register(System)
+class SystemAdmin(ProvinceAdminOnly):
+    form = SystemForm
+    list_display = ("code", "name", "account", "is_active", "created_at")
+    search_fields = ("code", "name")
+    filter_horizontal = ("managers",)
+    readonly_fields = ("account",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code", "account") if obj is not None else ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["code", "name", "contact_email", "managers", "is_active"]
+        return [*fields, "account"] if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: System, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = system_create(by=_by(request), code=obj.code, name=obj.name, contact_email=obj.contact_email)
+        obj.pk, obj.account_id = created.pk, created.account_id
+        obj._state.adding = False
+        obj.created_at = created.created_at
+
+
+class ApiKeyForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=gettext_lazy("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["system", "name", "scopes", "expires_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ProvinceAdminOnly):
+    form = ApiKeyForm
+    list_display = ("name", "system", "prefix", "scope_list", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_filter = ("system",)
+    search_fields = ("name", "prefix", "system__code")
+    actions = ["revoke"]
+    readonly_fields = ("prefix", "created_at", "created_by", "last_used_at", "revoked_at", "revoked_by")
+
+    @admin.display(description=gettext_lazy("Scopes"))
+    def scope_list(self, obj: ApiKey) -> str:
+        return ", ".join(obj.scopes)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None:  # a key never changes: revoke it and issue another
+            return ("system", "name", "scopes", "expires_at", *self.readonly_fields)
+        return ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["system", "name", "scopes", "expires_at"]
+        return [*fields, *self.readonly_fields] if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            return
+        issued = api_key_issue(
+            by=_by(request),
+            system=obj.system,
+            name=obj.name,
+            scopes=form.cleaned_data["scopes"],
+            expires_at=obj.expires_at,
+        )
+        obj.pk, obj.prefix, obj._state.adding = issued.credential.pk, issued.credential.prefix, False
+        _show_secret(request, issued.secret)
+
+    @admin.action(description=gettext_lazy("Revoke the selected keys"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            api_key_revoke(by=_by(request), key=key)
+        messages.success(request, _("Keys revoked: %(count)d.") % {"count": queryset.count()})
+
+
+@admin.register(OfficerToken)
+class OfficerTokenAdmin(ProvinceAdminOnly):
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    search_fields = ("name", "prefix", "user__username")
+    raw_id_fields = ["user"]
+    actions = ["revoke"]
+    readonly_fields = ("prefix", "created_at", "created_by", "last_used_at", "revoked_at", "revoked_by")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("user", "name", "expires_at", *self.readonly_fields) if obj is not None else ()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["user", "name", "expires_at"]
+        return [*fields, *self.readonly_fields] if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: OfficerToken, form: Any, change: bool) -> None:
+        if change:
+            return
+        issued = officer_token_issue(
+            by=_by(request),
+            user=obj.user,
+            name=obj.name,
+            expires_at=obj.expires_at,
+        )
+        obj.pk, obj.prefix, obj._state.adding = issued.credential.pk, issued.credential.prefix, False
+        _show_secret(request, issued.secret)
+
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[OfficerToken]) -> None:
+        for token in queryset:
+            officer_token_revoke(by=_by(request), token=token)
+        messages.success(request, _("Tokens revoked: %(count)d.") % {"count": queryset.count()})
+
+
+class ManagersSee(admin.ModelAdmin):
+    """Read-only screens each system's managers (and province admins) see for their own systems."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and systems_managed_by(user=request.user).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ManagersSee):
+    list_display = ("system", "url", "event_list", "is_active", "created_at")
+    list_filter = ("is_active",)
+    fields = ("system", "url", "events", "is_active", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Events"))
+    def event_list(self, obj: WebhookSubscription) -> str:
+        return ", ".join(obj.events) or _("all")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
+        systems = systems_managed_by(user=request.user)
+        return super().get_queryset(request).filter(system__in=systems).select_related("system")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ManagersSee):
+    list_display = ("created_at", "event_type", "dossier_id", "subscription", "state", "attempts", "last_status_code")
+    list_filter = ("state", "event_type")
+    search_fields = ("=dossier_id", "event_type")
+    fields = (
+        "id",
+        "subscription",
+        "event_type",
+        "dossier_id",
+        "dossier_event_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_attempt_at",
+        "last_status_code",
+        "last_error",
+        "delivered_at",
+        "created_at",
+        "payload",
+    )
+    readonly_fields = fields
+    actions = ["replay"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
+        return deliveries_visible_to(user=request.user).select_related("subscription__system")
+
+    @admin.action(description=gettext_lazy("Send the selected deliveries again"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        count = 0
+        for delivery in queryset.select_related("subscription"):
+            webhook_delivery_replay(by=_by(request), delivery=delivery)
+            count += 1
+        messages.success(request, _("Deliveries queued again: %(count)d.") % {"count": count})

@@ -1,0 +1,16 @@
+"""Models of the integrations app: callers' credentials, idempotency records, webhooks."""
+
+from .credentials import ApiKey, OfficerToken, Scope, System
+from .idempotency import IdempotencyRecord
+from .webhooks import DeliveryState, WebhookDelivery, WebhookSubscription
+
+__all__ = [
+    "ApiKey",
+    "DeliveryState",
+    "IdempotencyRecord",
+    "OfficerToken",
+    "Scope",
+    "System",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

@@ -1,0 +1,165 @@
+"""Reads of the integrations app: credentials by secret, who administers, what systems see."""
+
+import hashlib
+import hmac
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from chinhquyen.catalog.models import Procedure, RequiredDocument
+from chinhquyen.directory.models import Agency, Role, StaffRole, User
+from chinhquyen.dossiers.models import ApologyLetter, Dossier
+from chinhquyen.dossiers.selectors import dossier_visible_to
+from chinhquyen.workcal.engine import TZ
+
+from .models import ApiKey, DeliveryState, OfficerToken, System, WebhookDelivery, WebhookSubscription
+
+# cqk_ (system key) or cqo_ (officer token), 8 characters of public prefix, then 43 of secret.
+SECRET_FORMAT = re.compile(r"^(cq[ko]_[a-z0-9]{8})_[A-Za-z0-9_-]{43}$")
+SYSTEM_KEY = "cqk_"
+OFFICER_TOKEN = "cqo_"  # noqa: S105 - a prefix, not a secret
+# Wide columns of a procedure that submitting or listing dossiers never reads.
+PROCEDURE_TEXTS = ("search_text", "steps_text", "conditions", "document_notes", "related_procedures_text", "fees_text")
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _prefix(secret: str, kind: str) -> str | None:
+    match = SECRET_FORMAT.match(secret)
+    if match is None or not secret.startswith(kind):
+        return None
+    return match.group(1)
+
+
+def _usable(credential: ApiKey | OfficerToken | None, secret: str, now: datetime) -> bool:
+    if credential is None:
+        return False
+    # Compared in constant time even though the prefix already matched: the prefix is public.
+    if not hmac.compare_digest(credential.secret_hash, secret_digest(secret)):
+        return False
+    if credential.revoked_at is not None:
+        return False
+    return credential.expires_at is None or credential.expires_at > now
+
+
+def api_key_find(*, secret: str, now: datetime | None = None) -> ApiKey | None:
+    """The active key of an active system whose secret is ``secret``, with the system and its account."""
+    prefix = _prefix(secret, SYSTEM_KEY)
+    if prefix is None:
+        return None
+    key = ApiKey.objects.select_related("system", "system__account").filter(prefix=prefix).first()
+    if not _usable(key, secret, now or timezone.now()):
+        return None
+    assert key is not None  # noqa: S101 - _usable refused None
+    if not key.system.is_active or not key.system.account.is_active:
+        return None
+    return key
+
+
+def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerToken | None:
+    """The active token of an active officer whose secret is ``secret``, with the officer."""
+    prefix = _prefix(secret, OFFICER_TOKEN)
+    if prefix is None:
+        return None
+    token = OfficerToken.objects.select_related("user").filter(prefix=prefix).first()
+    if not _usable(token, secret, now or timezone.now()):
+        return None
+    assert token is not None  # noqa: S101 - _usable refused None
+    return token if token.user.is_active else None
+
+
+def is_province_admin(user: Any) -> bool:
+    """A superuser or a holder of the province administrator role: issues and revokes credentials."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+
+
+def systems_managed_by(*, user: Any) -> QuerySet[System]:
+    """The systems whose deliveries ``user`` may see: all for a province admin, else those they manage."""
+    if is_province_admin(user):
+        return System.objects.all()
+    return System.objects.filter(managers=user)
+
+
+def deliveries_visible_to(*, user: Any) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(subscription__system__in=systems_managed_by(user=user))
+
+
+def subscriptions_of(*, system: System) -> list[WebhookSubscription]:
+    return list(system.webhook_subscriptions.filter(is_active=True).order_by("pk"))
+
+
+def deliveries_due(*, now: datetime | None = None) -> QuerySet[WebhookDelivery]:
+    """Pending deliveries whose next attempt is due (for the sweeper that re-enqueues lost tasks)."""
+    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())
+
+
+def agency_list() -> list[Agency]:
+    """Active agencies by code, with their parent's code (the directory the API publishes)."""
+    return list(Agency.objects.filter(is_active=True).select_related("parent").order_by("code"))
+
+
+def agency_by_code(*, code: str) -> Agency | None:
+    return Agency.objects.filter(is_active=True, code=code).select_related("parent").first()
+
+
+def dossiers_for_caller(
+    *,
+    user: User,
+    as_applicant: bool,
+    statuses: list[int] | None = None,
+    agency_code: str = "",
+    procedure_code: str = "",
+    received_from: date | None = None,
+    received_to: date | None = None,
+    updated_since: datetime | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers a caller may list, filtered: an applicant's own, or those the account's agencies see.
+
+    Visibility is the dossiers app's rule (``dossier_visible_to``); dates are Vietnam days, both included.
+    """
+    if as_applicant:
+        dossiers = Dossier.objects.filter(applicant__user=user) if user.is_authenticated else Dossier.objects.none()
+    else:
+        dossiers = dossier_visible_to(officer=user)
+    if statuses:
+        dossiers = dossiers.filter(status__in=statuses)
+    if agency_code:
+        dossiers = dossiers.filter(receiving_agency__code=agency_code)
+    if procedure_code:
+        dossiers = dossiers.filter(procedure__code=procedure_code)
+    if received_from is not None:
+        dossiers = dossiers.filter(received_at__gte=datetime.combine(received_from, time.min, TZ))
+    if received_to is not None:
+        dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to + timedelta(days=1), time.min, TZ))
+    if updated_since is not None:
+        dossiers = dossiers.filter(updated_at__gte=updated_since)
+    texts = [f"procedure__{name}" for name in ("eform_schema", *PROCEDURE_TEXTS)]
+    return dossiers.select_related("procedure", "receiving_agency").defer(*texts)
+
+
+# --- Small lookups the API needs by public identifiers (codes, usernames) ------------------------
+
+
+def procedure_by_code(*, code: str) -> Procedure | None:
+    """The active procedure with ``code``, without its wide texts (for submitting a dossier)."""
+    return Procedure.objects.filter(code=code, is_active=True).defer(*PROCEDURE_TEXTS).first()
+
+
+def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:
+    """The procedure's required documents among ``ids``, by id (others are left out)."""
+    return {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=procedure_id, pk__in=ids)}
+
+
+def user_by_username(*, username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
+    return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()

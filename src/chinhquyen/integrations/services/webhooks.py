@@ -1,0 +1,231 @@
+"""Webhooks: subscriptions, one delivery per event and subscriber, signed attempts with back-off.
+
+Deliveries are created by the dossier event hook (after the transition's commit), then sent by the
+``webhook_deliver`` task enqueued after their own commit. A receiver gets each event at least once,
+possibly more than once and out of order: it deduplicates on ``event.id``.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.directory.models import User
+from chinhquyen.dossiers.models import Dossier, DossierEvent
+from chinhquyen.dossiers.selectors import dossier_visible_to
+from chinhquyen.dossiers.transitions import ACTIONS
+
+from .. import webhook_client
+from ..models import DeliveryState, System, WebhookDelivery, WebhookSubscription
+from ..selectors import deliveries_due
+
+EVENT_PREFIX = "dossier."
+EVENT_TYPES = tuple(f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS))
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=6)
+SIGNATURE_HEADER = "X-Chinhquyen-Signature"
+TIMESTAMP_HEADER = "X-Chinhquyen-Timestamp"
+DELIVERY_HEADER = "X-Chinhquyen-Delivery"
+EVENT_HEADER = "X-Chinhquyen-Event"
+
+
+def _check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    local = parts.hostname in {"localhost", "127.0.0.1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and (local or settings.DEBUG)):
+        raise InvalidInput(_("The webhook URL must start with https://."), code="webhook_url", field="url")
+    if not parts.hostname:
+        raise InvalidInput(_("The webhook URL has no host."), code="webhook_url", field="url")
+    return url.strip()
+
+
+def webhook_subscribe(*, by: User, system: System, url: str, events: list[str]) -> WebhookSubscription:
+    """Subscribe ``system`` to dossier ``events`` (all when empty); the secret is on the result."""
+    unknown = sorted(set(events) - set(EVENT_TYPES))
+    if unknown:
+        raise InvalidInput(
+            _("Unknown event types: %(types)s.") % {"types": ", ".join(unknown)}, code="webhook_events", field="events"
+        )
+    with transaction.atomic():
+        subscription = WebhookSubscription.objects.create(
+            system=system, url=_check_url(url), secret=secrets.token_urlsafe(32), events=sorted(set(events))
+        )
+        audit_record(
+            actor=by,
+            action="integrations.webhook_subscribe",
+            target=f"system:{system.pk}",
+            data={"subscription": subscription.pk, "url": subscription.url, "events": subscription.events},
+        )
+    return subscription
+
+
+def webhook_unsubscribe(*, by: User, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Stop deliveries to the subscription (pending ones are not sent either)."""
+    if not subscription.is_active:
+        return subscription
+    with transaction.atomic():
+        subscription.is_active = False
+        subscription.save(update_fields=["is_active"])
+        audit_record(
+            actor=by,
+            action="integrations.webhook_unsubscribe",
+            target=f"system:{subscription.system_id}",
+            data={"subscription": subscription.pk},
+        )
+    return subscription
+
+
+def _payload(*, dossier: Dossier, event: DossierEvent, event_type: str) -> dict[str, Any]:
+    return {
+        "type": event_type,
+        "event": {
+            "id": event.pk,
+            "action": event.action,
+            "at": event.at.isoformat(),
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+        },
+        "dossier": {
+            "id": dossier.pk,
+            "code": dossier.code,
+            "status": dossier.status,
+            "version": dossier.version,
+            "procedure": dossier.procedure.code,
+            "receiving_agency": dossier.receiving_agency.code,
+        },
+    }
+
+
+def webhooks_on_dossier_event(*, dossier_id: int, event_id: int, action: str) -> None:
+    """The dossier event hook (runs after the transition's commit)."""
+    webhook_deliveries_create(dossier_id=dossier_id, event_id=event_id, action=action)
+
+
+def webhook_deliveries_create(*, dossier_id: int, event_id: int, action: str) -> list[WebhookDelivery]:
+    """One pending delivery per active subscription whose system may see the dossier; safe to run twice."""
+    event_type = f"{EVENT_PREFIX}{action}"
+    subscriptions = [
+        s
+        for s in WebhookSubscription.objects.filter(is_active=True, system__is_active=True).select_related(
+            "system", "system__account"
+        )
+        if not s.events or event_type in s.events
+    ]
+    if not subscriptions:
+        return []
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
+    event = DossierEvent.objects.filter(pk=event_id).first()
+    if dossier is None or event is None:
+        return []
+    payload = _payload(dossier=dossier, event=event, event_type=event_type)
+    created = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            # The same rule as for officers: a system hears only of dossiers its account may see.
+            if not dossier_visible_to(officer=subscription.system.account).filter(pk=dossier_id).exists():
+                continue
+            delivery, new = WebhookDelivery.objects.get_or_create(
+                subscription=subscription,
+                dossier_event_id=event_id,
+                defaults={
+                    "event_type": event_type,
+                    "dossier_id": dossier_id,
+                    "payload": payload,
+                    "next_attempt_at": timezone.now(),
+                },
+            )
+            if new:
+                created.append(delivery)
+                _enqueue(delivery)
+    return created
+
+
+def _enqueue(delivery: WebhookDelivery, run_after: datetime | None = None) -> None:
+    from ..tasks import webhook_deliver
+
+    task = webhook_deliver if run_after is None else webhook_deliver.using(run_after=run_after)
+    delivery_id = str(delivery.pk)
+    transaction.on_commit(lambda: task.enqueue(delivery_id))
+
+
+def webhook_sign(*, secret: str, timestamp: int, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256 over ``<timestamp>.<body>`` with the subscriber's secret."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt after ``attempts`` failures: 30 s, 1 min, 2 min, … at most 6 h."""
+    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_WAIT)
+
+
+def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -> WebhookDelivery:
+    """Send a pending delivery once; on failure schedule the next attempt or give up after MAX_ATTEMPTS."""
+    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
+    if delivery.state != DeliveryState.PENDING or not delivery.subscription.is_active:
+        return delivery
+    now = now or timezone.now()
+    body = json.dumps(
+        {"id": str(delivery.pk), "created_at": delivery.created_at.isoformat(), **delivery.payload},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    timestamp = int(now.timestamp())
+    headers = {
+        DELIVERY_HEADER: str(delivery.pk),
+        EVENT_HEADER: delivery.event_type,
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: webhook_sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body),
+    }
+    result = webhook_client.webhook_post(url=delivery.subscription.url, body=body, headers=headers)
+    with transaction.atomic():
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
+        delivery.last_status_code = result.status_code
+        delivery.last_error = result.error
+        if result.ok:
+            delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.DELIVERED, now, None
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
+        else:
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+            _enqueue(delivery, run_after=delivery.next_attempt_at)
+        delivery.save()
+    return delivery
+
+
+def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again (from the admin), whatever its state; the receiver deduplicates."""
+    with transaction.atomic():
+        delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, timezone.now()
+        delivery.attempts = 0
+        delivery.save(update_fields=["state", "next_attempt_at", "attempts"])
+        audit_record(
+            actor=by,
+            action="integrations.webhook_replay",
+            target=f"system:{delivery.subscription.system_id}",
+            data={"delivery": str(delivery.pk), "event_type": delivery.event_type},
+        )
+        _enqueue(delivery)
+    return delivery
+
+
+def webhook_deliveries_requeue_due(*, now: datetime | None = None) -> int:
+    """Enqueue again the pending deliveries whose attempt is overdue by a minute (a task was lost)."""
+    now = now or timezone.now()
+    due = list(deliveries_due(now=now - timedelta(minutes=1)).only("pk"))
+    with transaction.atomic():
+        for delivery in due:
+            _enqueue(delivery)
+    return len(due)

@@ -1,0 +1,145 @@
+"""The words of a notification: subject, e-mail body and SMS text, rendered in the applicant's language.
+
+Templates live in ``templates/notifications/<kind>.subject.txt``, ``<kind>.txt`` (e-mail body) and
+``<kind>.sms.txt``; they are plain text (no HTML escaping) with translatable sentences.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.template import Context, Engine
+from django.utils import timezone, translation
+from django.utils.formats import get_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.dossiers.documents.data import lookup_url_for
+from chinhquyen.dossiers.models import Channel, Dossier, DossierEvent, DossierStatus
+from chinhquyen.workcal.engine import TZ
+
+from .models import Kind
+from .sms import SMS_MAX_LENGTH, sms_plain
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# The applicant's list of dossiers on the portal (hồ sơ của tôi), where results are downloaded.
+MY_DOSSIERS_PATH = "/ho-so-cua-toi/"
+SMS_PROCEDURE_CHARS = 40
+
+# The status in words a citizen understands: the same sentences as the portal's public lookup.
+STATUS_WORDS: dict[int, Promise] = {
+    DossierStatus.SUBMITTED: _("Submitted online, waiting to be received by the agency."),
+    DossierStatus.RECEIVED: _("Received by the agency; processing will start shortly."),
+    DossierStatus.PROCESSING: _("Being processed."),
+    DossierStatus.SUPPLEMENT_REQUESTED: _(
+        "Waiting for more documents from you. See the request you were sent or contact the receiving agency."
+    ),
+    DossierStatus.PAYMENT_REQUIRED: _("Waiting for you to pay the fees or charges due."),
+    DossierStatus.RESOLVED: _("Processed: the result is ready for you."),
+    DossierStatus.RETURNED: _("Completed: the result has been handed over to you."),
+}
+
+# Plain text: nothing is HTML-escaped ("&" in a link stays "&").
+_engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    sms: str
+
+
+def notification_render(*, event: DossierEvent, kind: Kind, language: str) -> Rendered:
+    """Render the three texts of ``kind`` for ``event`` in ``language``."""
+    with translation.override(language):
+        context = _context(event)
+        subject = " ".join(_render(f"{kind.value}.subject.txt", context).split())[:255]
+        body = _tidy(_render(f"{kind.value}.txt", context))
+        sms = _sms(kind, context)
+    return Rendered(subject=subject, body=body, sms=sms)
+
+
+def date_text(value: datetime | str | None) -> str:
+    """A day in Vietnam time as dd/mm/yyyy (an ISO string from an event's data is accepted)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if value else None
+    if value is None:
+        return ""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, TZ)
+    return timezone.localtime(value, TZ).strftime("%d/%m/%Y")
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    return _engine.get_template(f"notifications/{name}").render(Context(context, autoescape=False))
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, at most one blank line in a row (templates' tags leave some behind)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def _sms(kind: Kind, context: dict[str, Any]) -> str:
+    """The SMS without diacritics, in one segment: with the link if it fits, else without, else cut."""
+    text = ""
+    for link in (True, False):
+        text = sms_plain(_render(f"{kind.value}.sms.txt", {**context, "link": link}))
+        if len(text) <= SMS_MAX_LENGTH:
+            return text
+    return text[: SMS_MAX_LENGTH - 3].rstrip() + "..."
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _amount(value: Any) -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value or "")
+    # Grouped by thousands in every language (Django's Vietnamese formats do not group): 1.250.000 VND.
+    return f"{int(amount.quantize(Decimal(1))):,}".replace(",", get_format("THOUSAND_SEPARATOR")) + " VND"
+
+
+def _context(event: DossierEvent) -> dict[str, Any]:
+    dossier: Dossier = event.dossier
+    snapshot = dossier.applicant_snapshot or {}
+    data = event.data or {}
+    base = settings.PUBLIC_BASE_URL
+    lookup_url = lookup_url_for(dossier) if dossier.code else ""
+    my_dossiers_url = urljoin(base, MY_DOSSIERS_PATH)
+    procedure = dossier.procedure.name
+    due = data.get("new_due_at") or data.get("due_at") or dossier.due_at
+    words = STATUS_WORDS.get(event.to_status)
+    return {
+        "name": snapshot.get("name") or dossier.applicant.name,
+        "code": dossier.code,
+        "secret": dossier.lookup_secret,
+        "procedure": procedure,
+        "procedure_short": _short(procedure, 80),
+        "procedure_sms": _short(procedure, SMS_PROCEDURE_CHARS),
+        "sms_ref": dossier.code or _short(procedure, SMS_PROCEDURE_CHARS),
+        "agency": dossier.receiving_agency.name,
+        "online": dossier.channel == Channel.ONLINE,
+        "status": str(words) if words is not None else DossierStatus(event.to_status).label,
+        "due": date_text(due),
+        "old_due": date_text(data.get("old_due_at")),
+        "on": date_text(event.at),
+        "reason": event.reason,
+        "items": [str(i) for i in data.get("items") or []],
+        "amount": _amount(data.get("amount")) if data.get("amount") else "",
+        "lookup_url": lookup_url,
+        "my_dossiers_url": my_dossiers_url,
+        "sms_url": lookup_url or my_dossiers_url,
+    }

@@ -1,0 +1,27 @@
+"""Which dossier events reach the applicant, and as what kind of notification."""
+
+from chinhquyen.dossiers.models import DossierEvent, DossierStatus
+
+from .models import Kind
+
+# Actions of the transitions table (dossiers/transitions.py) the applicant is told about.
+ACTION_KINDS: dict[str, Kind] = {
+    "submit": Kind.SUBMITTED,
+    "receive": Kind.RECEIVED,
+    "request_supplement": Kind.SUPPLEMENT_REQUESTED,
+    "request_payment": Kind.PAYMENT_REQUIRED,
+    "letter_send": Kind.APOLOGY,
+    "issue_result": Kind.RESULT_READY,
+    "return": Kind.RETURNED,
+}
+
+
+def kind_for(event: DossierEvent) -> Kind | None:
+    """The notification ``event`` calls for, or None (internal steps, drafts, other actions)."""
+    if event.internal:
+        return None
+    if event.action == "create":
+        # An online submission made in one go (dossier_submit_online) is created straight in status 1;
+        # a draft (at the counter or online) tells the applicant nothing yet.
+        return Kind.SUBMITTED if event.to_status == DossierStatus.SUBMITTED else None
+    return ACTION_KINDS.get(event.action)

@@ -1,0 +1,110 @@
+"""Notifications to applicants, one row per event and channel (the delivery log), and the SMS simulator."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.dossiers.models import Dossier, DossierEvent
+
+
+class Kind(models.TextChoices):
+    """What happened to the dossier, as the applicant is told (one template set each)."""
+
+    SUBMITTED = "submitted", _("Submitted online")
+    RECEIVED = "received", _("Received")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    PAYMENT_REQUIRED = "payment_required", _("Payment required")
+    APOLOGY = "apology", _("Apology and new due date")
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Result handed over")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Notification(models.Model):
+    """One message to the applicant about one dossier event, through one channel.
+
+    A channel without an address (or SMS switched off) gets a row in the state ``skipped`` with the
+    reason in ``last_error``, so the delivery log tells why the applicant heard nothing.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(
+        DossierEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("body"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_ref = models.CharField(_("provider reference"), max_length=100, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The dossier hook may run twice for one event: the second run finds the rows and stops.
+            models.UniqueConstraint(fields=["event", "channel"], name="notification_event_channel_unique"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.dossier_id}"
+
+
+class Preference(models.Model):
+    """An applicant account's preferred language for notifications (Vietnamese when absent)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    language = models.CharField(_("language"), max_length=8)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.language}"
+
+
+class SimulatedSms(models.Model):
+    """A message "sent" through the local SMS simulator (development and tests only)."""
+
+    phone = models.CharField(_("phone"), max_length=20)
+    message = models.TextField(_("message"))
+    brandname = models.CharField(_("brandname"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("simulated SMS")
+        verbose_name_plural = _("simulated SMS")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.message[:40]}"

@@ -1,0 +1,81 @@
+"""Turn a dossier event into its notifications: one row per channel, queued after commit."""
+
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chinhquyen.dossiers.models import DossierEvent
+
+from ..content import notification_render
+from ..events import kind_for
+from ..models import Channel, Notification, State
+from ..selectors import Recipient, recipient_for
+from .delivery import notification_enqueue
+
+
+def notifications_for_event(*, event_id: int) -> list[Notification]:
+    """Create and queue the notifications ``event_id`` calls for; a second call returns the same rows."""
+    event = DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__receiving_agency", "dossier__applicant__user"
+    ).get(pk=event_id)
+    kind = kind_for(event)
+    if kind is None:
+        return []
+    existing = list(Notification.objects.filter(event=event).order_by("pk"))
+    if existing:
+        return existing
+    recipient = recipient_for(dossier=event.dossier)
+    rendered = notification_render(event=event, kind=kind, language=recipient.language)
+    now = timezone.now()
+    rows = []
+    for channel, subject, body in (
+        (Channel.EMAIL, rendered.subject, rendered.body),
+        (Channel.SMS, "", rendered.sms),
+    ):
+        address, skipped = address_for(channel=channel, recipient=recipient)
+        rows.append(
+            Notification(
+                dossier=event.dossier,
+                event=event,
+                kind=kind,
+                channel=channel,
+                recipient=address,
+                language=recipient.language,
+                subject=subject,
+                body=body,
+                state=State.SKIPPED if skipped else State.PENDING,
+                last_error=skipped,
+                next_attempt_at=None if skipped else now,
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows)
+            for row in created:
+                if row.state == State.PENDING:
+                    transaction.on_commit(partial(notification_enqueue, notification_id=row.pk))
+    except IntegrityError:
+        # The hook ran twice at the same time and the other run created the rows.
+        return list(Notification.objects.filter(event=event).order_by("pk"))
+    return created
+
+
+def address_for(*, channel: str, recipient: Recipient) -> tuple[str, str]:
+    """The address to use on ``channel`` and, when the channel is skipped, why (for the delivery log)."""
+    if channel == Channel.EMAIL:
+        if not recipient.email:
+            return "", "No e-mail address for the applicant."
+        try:
+            validate_email(recipient.email)
+        except ValidationError:
+            return recipient.email[:254], "The applicant's e-mail address is not valid."
+        return recipient.email, ""
+    if not settings.SMS_BACKEND:
+        return recipient.phone, "SMS is switched off (SMS_BACKEND is empty)."
+    if not recipient.phone:
+        return "", "No mobile phone number for the applicant."
+    return recipient.phone, ""

@@ -1,0 +1,52 @@
+"""What people do to notifications: resend one (admin), choose the language they are written in."""
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.directory.models import User
+
+from ..models import Notification, Preference, State
+from ..selectors import recipient_for
+from .create import address_for
+from .delivery import notification_enqueue
+
+
+def notification_resend(*, notification: Notification, by: User) -> Notification:
+    """Send ``notification`` again to the applicant's current address, from the first attempt."""
+    with transaction.atomic():
+        n = Notification.objects.select_for_update().get(pk=notification.pk)
+        if n.state == State.SENDING:
+            raise InvalidInput(
+                _("This notification is being sent right now; try again in a minute."), code="notification_sending"
+            )
+        previous = n.state
+        address, skipped = address_for(channel=n.channel, recipient=recipient_for(dossier=n.dossier))
+        n.recipient, n.last_error, n.attempts = address, skipped, 0
+        n.state = State.SKIPPED if skipped else State.PENDING
+        n.next_attempt_at = None if skipped else timezone.now()
+        n.save(update_fields=["recipient", "last_error", "attempts", "state", "next_attempt_at", "updated_at"])
+        audit_record(
+            actor=by,
+            action="notification.resend",
+            target=f"notification:{n.pk}",
+            data={"dossier": n.dossier_id, "channel": n.channel, "from": previous, "to": n.state},
+        )
+        if n.state == State.PENDING:
+            transaction.on_commit(partial(notification_enqueue, notification_id=n.pk))
+    return n
+
+
+def notification_language_set(*, user: User, language: str) -> Preference:
+    """Write ``user``'s notifications in ``language`` from now on (one of settings.LANGUAGES)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise InvalidInput(_("Choose one of the languages offered."), code="language", field="language")
+    with transaction.atomic():
+        preference, _created = Preference.objects.update_or_create(user=user, defaults={"language": language})
+        audit_record(actor=user, action="notification.language", target=f"user:{user.pk}", data={"language": language})
+    return preference

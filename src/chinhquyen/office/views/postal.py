@@ -1,0 +1,123 @@
+"""Returning a result by post: the receiver's details, the hand-over to the postal partner, its tracking."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.dossiers import selectors
+from chinhquyen.postal.models import OrderState
+from chinhquyen.postal.selectors import postal_shipments_of
+from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
+
+from ..forms import PostalSendForm
+from ..permissions import FRONT_DESK, officer_access
+from .common import OfficerRequest, dossier_for, due_flags
+
+
+def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
+    """From the "return" action with "By post" chosen: the page that asks for the receiver."""
+    return redirect(f"{reverse('office:postal_send', args=[dossier.pk])}?version={version}")
+
+
+def postal_context(dossier: Any) -> dict[str, Any]:
+    """What the dossier page shows of the postal partner: its shipments with their tracking events."""
+    shipments = postal_shipments_of(dossier=dossier)
+    for shipment in shipments:
+        shipment.tracking = [_tracking_row(event) for event in shipment.events]  # type: ignore[attr-defined]
+    return {"shipments": shipments}
+
+
+def _tracking_row(event: dict[str, str]) -> dict[str, Any]:
+    state = event.get("state", "")
+    return {
+        "at": parse_datetime(event.get("at") or ""),
+        "label": OrderState(state).label if state in OrderState.values else state,
+        "note": event.get("note", ""),
+    }
+
+
+def _initial(dossier: Any, version: Any) -> dict[str, Any]:
+    """The applicant as the dossier recorded them; the officer corrects what the applicant asks."""
+    snapshot = dossier.applicant_snapshot or {}
+    division = snapshot.get("division_code") or ""
+    return {
+        "receiver_name": snapshot.get("name") or dossier.applicant.name,
+        "receiver_phone": snapshot.get("phone", ""),
+        "receiver_address": snapshot.get("address", ""),
+        "receiver_division_code": division if len(division) == 5 else "",  # a commune, not a province
+        "cod_amount": 0,
+        "expected_version": int(version) if str(version).isdigit() else dossier.version,
+    }
+
+
+def _render(
+    request: OfficerRequest, dossier: Any, form: Any, *, status: int = 200, error: str = "", unavailable: bool = False
+) -> HttpResponse:
+    context = {"dossier": dossier, "form": form, "error": error, "unavailable": unavailable, **due_flags(dossier)}
+    return render(request, "office/postal/send.html", context, status=status)
+
+
+@officer_access(*FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def postal_send(request: OfficerRequest, pk: int) -> HttpResponse:
+    """GET asks for the receiver and the amount to collect; POST hands the result to the postal partner."""
+    dossier = dossier_for(request, pk)
+    if request.method == "GET":
+        available = "return" in selectors.dossier_actions_for(dossier=dossier, user=request.user)
+        form = PostalSendForm(initial=_initial(dossier, request.GET.get("version", "")))
+        return _render(request, dossier, form, unavailable=not available)
+    form = PostalSendForm(request.POST)
+    if not form.is_valid():
+        return _render(request, dossier, form, status=400)
+    data = form.cleaned_data
+    try:
+        shipment = postal_result_send(
+            by=request.user,
+            dossier=dossier,
+            receiver_name=data["receiver_name"],
+            receiver_phone=data["receiver_phone"],
+            receiver_address=data["receiver_address"],
+            receiver_division_code=data["receiver_division_code"],
+            cod_amount=data["cod_amount"],
+            expected_version=data["expected_version"],
+        )
+    except DomainError as exc:
+        fresh = dossier_for(request, pk)
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            form.mark_invalid()
+            return _render(request, fresh, form, status=400)
+        again = PostalSendForm(initial={**data, "expected_version": fresh.version})
+        return _render(request, fresh, again, status=409, error=exc.message)
+    messages.success(
+        request, _("The result was handed to the postal partner: item %(item)s.") % {"item": shipment.item_code}
+    )
+    return redirect("office:dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def postal_refresh(request: OfficerRequest, pk: int) -> HttpResponse:
+    """Ask the postal partner where the shipment is (nothing changes if it has not moved)."""
+    dossier = dossier_for(request, pk)
+    wanted = request.POST.get("shipment", "")
+    shipment = next((s for s in postal_shipments_of(dossier=dossier) if str(s.pk) == wanted), None)
+    if shipment is None:
+        raise Http404
+    try:
+        fresh = postal_tracking_refresh(shipment=shipment, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Item %(item)s: %(state)s.") % {"item": fresh.item_code, "state": fresh.get_state_display()},
+        )
+    return redirect("office:dossier", pk=dossier.pk)

@@ -1,0 +1,368 @@
+"""Rate a returned dossier (đánh giá) and petitions (phản ánh, kiến nghị): file one, read the published ones.
+
+Filing is public, so it is guarded against robots twice: a field people never see (a robot that fills
+it is refused) and a limit of petitions per client address per hour, counted in the default cache like
+the public lookup.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.core.access import access
+from chinhquyen.core.errors import DomainError
+from chinhquyen.directory.models import Agency, Applicant
+from chinhquyen.dossiers import selectors as dossier_selectors
+from chinhquyen.dossiers.errors import DossierNotFound
+from chinhquyen.feedback import selectors, services
+from chinhquyen.feedback.criteria import CRITERIA, Overall
+from chinhquyen.feedback.errors import PetitionNotFound
+from chinhquyen.feedback.models import PetitionStatus
+
+from .applicant import is_applicant
+from .lookup_views import _client, _key
+
+# The portal's sign-in page (national identity or local account).
+LOGIN_URL = "portal:login"
+PETITIONS_PER_HOUR = 5
+HOUR = 60 * 60
+PAGE_SIZE = 20
+MAX_PAGE = 50
+SESSION_FILED = "feedback_petition_filed"
+HONEYPOT = "website"
+
+
+# --- Rating a dossier -----------------------------------------------------------------------------
+
+
+class RatingForm(forms.Form):
+    """One radio group per criterion of the Circular, the overall rating and an optional comment."""
+
+    overall = forms.ChoiceField(
+        label=_("Overall, how satisfied are you with the handling of this dossier?"),
+        choices=Overall.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose your overall rating.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for c in CRITERIA:
+            self.fields[c.key] = forms.TypedChoiceField(
+                label=c.label,
+                choices=[(points, words) for points, words in c.options],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose one answer for this question.")},
+            )
+        self.order_fields([*(c.key for c in CRITERIA), "overall", "comment"])
+
+    def criteria_fields(self) -> list[forms.BoundField]:
+        return [self[c.key] for c in CRITERIA]
+
+
+def _own_dossier(request: HttpRequest, pk: int) -> Any:
+    try:
+        return dossier_selectors.dossier_get_for_applicant(user=request.user, pk=pk)  # type: ignore[arg-type]
+    except DossierNotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@access(test=is_applicant, login_url=LOGIN_URL, description="The applicant rates their own returned dossier")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _own_dossier(request, pk)
+    rating = selectors.rating_for_dossier(dossier=dossier)
+    form = RatingForm(request.POST) if request.method == "POST" else RatingForm()
+    status, error = 200, ""
+    if request.method == "POST" and rating is None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.rating_submit(
+                    dossier=dossier,
+                    by=request.user,  # type: ignore[arg-type]
+                    scores={c.key: data[c.key] for c in CRITERIA},
+                    overall=data["overall"],
+                    comment=data["comment"],
+                )
+            except DomainError as exc:
+                if exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    error = exc.message
+                status = 400 if exc.field else 409
+            else:
+                return redirect("portal:dossier_rate", pk=dossier.pk)
+        else:
+            status = 400
+    elif request.method == "POST":
+        status = 409
+    context = {
+        "dossier": dossier,
+        "rating": rating,
+        "rating_rows": _rating_rows(rating) if rating else [],
+        "form": form,
+        "error": error,
+        "open": rating is None and dossier.status in services.RATEABLE_STATUSES,
+    }
+    return render(request, "portal/feedback/rate.html", context, status=status)
+
+
+def _rating_rows(rating: Any) -> list[tuple[Any, Any]]:
+    """(question, the answer chosen) for the thank-you page."""
+    rows = []
+    for c in CRITERIA:
+        points = getattr(rating, c.key)
+        rows.append((c.label, dict(c.options)[points]))
+    return rows
+
+
+# --- Petitions --------------------------------------------------------------------------------------
+
+
+class PetitionForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    content = forms.CharField(
+        label=_("Your report or proposal"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Say what happened, where and when, and what you propose. Do not write ID numbers here."),
+    )
+    procedure = forms.CharField(
+        label=_("Procedure code (optional)"),
+        required=False,
+        max_length=40,
+        help_text=_("For example 1.001193; shown on every procedure page."),
+    )
+    about_agency = forms.ChoiceField(label=_("Agency concerned (optional)"), required=False)
+    sender_name = forms.CharField(label=_("Your full name"), max_length=150)
+    sender_address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    sender_phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=20, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    sender_email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    # Never shown to people (hidden by the style sheet); robots filling every field fill it too.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = (get_language() or "").startswith("en")
+        self.agencies = {a.code: a for a in agencies}
+        self.fields["about_agency"].choices = [("", _("— Not about one agency —"))] + [  # type: ignore[attr-defined]
+            (a.code, a.name_en if english and a.name_en else a.name) for a in agencies
+        ]
+        self.fields["sender_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["sender_address"].widget.attrs["autocomplete"] = "street-address"
+        self.fields["sender_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["sender_email"].widget.attrs["autocomplete"] = "email"
+        self.fields[HONEYPOT].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.procedure_obj: Any = None
+
+    def clean_procedure(self) -> str:
+        code = self.cleaned_data["procedure"].strip()
+        if code:
+            procedure = catalog_selectors.procedure_get(code=code)
+            if procedure is None or not procedure.is_active:
+                raise forms.ValidationError(_("No published procedure has this code."))
+            self.procedure_obj = procedure
+        return code
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        """Point every field in error at its message (after service errors too)."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_errors"}
+                )
+
+
+def _agencies() -> list[Agency]:
+    return list(Agency.objects.filter(is_active=True).order_by("name").only("code", "name", "name_en"))
+
+
+def _limit_key(request: HttpRequest) -> str:
+    return _key("petition-ip", _client(request))
+
+
+def _over_limit(request: HttpRequest) -> bool:
+    return (cache.get(_limit_key(request)) or 0) >= PETITIONS_PER_HOUR
+
+
+def _count(request: HttpRequest) -> None:
+    key = _limit_key(request)
+    cache.add(key, 0, HOUR)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, HOUR)
+
+
+def _prefill(request: HttpRequest) -> dict[str, str]:
+    initial = {"procedure": request.GET.get("thu-tuc", "")[:40]}
+    user = request.user
+    if not user.is_authenticated:
+        return initial
+    applicant = Applicant.objects.filter(user_id=user.pk).first()
+    initial.update(
+        {
+            "sender_name": applicant.name if applicant else user.get_full_name(),
+            "sender_address": applicant.address if applicant else "",
+            "sender_phone": (applicant.phone if applicant else "") or getattr(user, "phone", ""),
+            "sender_email": (applicant.email if applicant else "") or user.email,
+        }
+    )
+    return initial
+
+
+@access(public=True, description="Anyone files a petition (phản ánh, kiến nghị)")
+@require_http_methods(["GET", "POST"])
+@never_cache
+def petition_file(request: HttpRequest) -> HttpResponse:
+    agencies = _agencies()
+    if request.method == "GET":
+        form = PetitionForm(initial=_prefill(request), agencies=agencies)
+        return render(request, "portal/feedback/petition_form.html", {"form": form})
+    form = PetitionForm(request.POST, agencies=agencies)
+    if _over_limit(request):
+        return render(request, "portal/feedback/petition_form.html", {"form": form, "limited": True}, status=429)
+    if not form.is_valid():
+        return render(request, "portal/feedback/petition_form.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if data[HONEYPOT]:
+        _count(request)
+        return render(request, "portal/feedback/petition_form.html", {"form": form, "refused": True}, status=400)
+    try:
+        petition = services.petition_file(
+            subject=data["subject"],
+            content=data["content"],
+            sender_name=data["sender_name"],
+            sender_address=data["sender_address"],
+            sender_phone=data["sender_phone"],
+            sender_email=data["sender_email"],
+            procedure=form.procedure_obj,
+            about_agency=form.agencies.get(data["about_agency"]),
+            sender_user=request.user if request.user.is_authenticated else None,
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.mark_invalid()
+        return render(request, "portal/feedback/petition_form.html", {"form": form}, status=400)
+    _count(request)
+    request.session[SESSION_FILED] = petition.code
+    return redirect("portal:petition_filed")
+
+
+@access(public=True, description="Confirmation with the reference code of the petition just filed")
+@require_GET
+@never_cache
+def petition_filed(request: HttpRequest) -> HttpResponse:
+    code = request.session.get(SESSION_FILED)
+    if not code:
+        return redirect("portal:petition_file")
+    return render(
+        request, "portal/feedback/petition_filed.html", {"code": code, "answer_days": services.ANSWER_WORKING_DAYS}
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the published petitions"),
+        required=False,
+        max_length=selectors.QUERY_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+
+
+@access(public=True, description="Published petitions and their answers, personal data hidden")
+@require_GET
+def petition_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    valid = form.is_valid()
+    query = form.cleaned_data.get("q", "") if valid else ""
+    number = (form.cleaned_data.get("page") if valid else None) or 1
+    rows = selectors.petitions_published(query=query, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+    context = {
+        "form": form,
+        "petitions": rows[:PAGE_SIZE],
+        "query": query,
+        "page": number,
+        "has_next": len(rows) > PAGE_SIZE and number < MAX_PAGE,
+        "english": (get_language() or "").startswith("en"),
+    }
+    return render(request, "portal/feedback/petition_list.html", context, status=200 if valid else 400)
+
+
+class AnswerRatingForm(forms.Form):
+    satisfied = forms.TypedChoiceField(
+        label=_("Did the answer satisfy you?"),
+        choices=[("1", _("Yes, I am satisfied")), ("0", _("No, I am not satisfied"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose an answer.")},
+    )
+
+
+def _petition_page(request: HttpRequest, code: str, form: AnswerRatingForm | None = None, status: int = 200) -> Any:
+    own = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]
+    if own is not None:
+        can_rate = own.status in (PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED) and own.sender_satisfied is None
+        context = {"petition": own, "own": True, "form": form or AnswerRatingForm(), "can_rate": can_rate}
+    else:
+        try:
+            petition = selectors.petition_published_get(code=code)
+        except PetitionNotFound as exc:
+            raise Http404(exc.message) from exc
+        context = {"petition": petition, "own": False}
+    context["english"] = (get_language() or "").startswith("en")
+    response = render(request, "portal/feedback/petition_detail.html", context, status=status)
+    if own is not None:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access(public=True, description="One published petition and its answer (or the sender's own petition)")
+@require_GET
+def petition_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _petition_page(request, code)
+
+
+@access(login_url=LOGIN_URL, description="The signed-in sender says whether the answer satisfied them")
+@require_POST
+def petition_rate_answer(request: HttpRequest, code: str) -> HttpResponse:
+    petition = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]
+    if petition is None:
+        raise Http404
+    form = AnswerRatingForm(request.POST)
+    if not form.is_valid():
+        return _petition_page(request, code, form=form, status=400)
+    try:
+        services.petition_answer_rate(
+            petition=petition,
+            by=request.user,  # type: ignore[arg-type]
+            satisfied=form.cleaned_data["satisfied"],
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _petition_page(request, code, form=form, status=409)
+    return redirect("portal:petition_detail", code=petition.code)

@@ -1,0 +1,361 @@
+"""Services (writes) of the postal app: return a result by post, follow its delivery.
+
+The partner is called outside any transaction of ours: a slow partner must not hold the dossier's lock.
+So sending is two steps, the partner's order first, then our records in one transaction; if our part
+fails after the partner accepted, the partner's order is cancelled (compensation).
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from vietnam_provinces import Ward, WardCode
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.core.errors import DomainError, InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import Agency, User
+from chinhquyen.dossiers.errors import TransitionRefused
+from chinhquyen.dossiers.models import Dossier, ReturnMethod
+from chinhquyen.dossiers.services import (
+    dossier_result_awaiting_delivery,
+    dossier_result_delivery_record,
+    dossier_return,
+)
+from chinhquyen.dossiers.transitions import transition_find
+
+from .client import DeliveryOrder, OrderReceipt, Party, PostalBackend, PostalError, postal_client
+from .errors import PostalRefused, PostalUnavailable
+from .models import Direction, OrderState, PostalShipment
+from .selectors import postal_shipments_open
+
+logger = logging.getLogger(__name__)
+
+# The largest amount the partner collects on delivery of one item, in VND (?: the partner's contract).
+MAX_COD_AMOUNT = 100_000_000
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+# A Vietnamese number in the national format: a mobile (0 and 9 digits) or a landline (0 and 10 digits).
+_PHONE = re.compile(r"0\d{9,10}")
+
+
+@dataclass(frozen=True)
+class Receiver:
+    name: str
+    phone: str
+    address: str
+    division_code: str
+    province_code: str
+
+
+def phone_normalise(value: str) -> str:
+    """``+84 912.345.678`` → ``0912345678``; the result is not checked."""
+    phone = _PHONE_SEPARATORS.sub("", value or "")
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("84") and len(phone) >= 11:
+        phone = "0" + phone[2:]
+    return phone
+
+
+def _province_of_commune(code: str) -> str | None:
+    """The province code of a 2025 commune code, or None if ``code`` is not one."""
+    if len(code) != 5 or not code.isdigit():
+        return None
+    try:
+        ward = Ward.from_code(WardCode(int(code)))
+    except ValueError:
+        return None
+    return f"{int(ward.province_code):02d}"
+
+
+def receiver_check(*, name: str, phone: str, address: str, division_code: str) -> Receiver:
+    """The receiver as the partner needs it, or InvalidInput naming the field at fault."""
+    name, address, division_code = clean(name), clean(address), clean(division_code)
+    phone = phone_normalise(clean(phone))
+    if not name:
+        raise InvalidInput(_("Give the receiver's name."), code="receiver_name", field="receiver_name")
+    if not _PHONE.fullmatch(phone):
+        raise InvalidInput(
+            _("Give the receiver's phone number: 10 digits starting with 0, such as 0912345678."),
+            code="receiver_phone",
+            field="receiver_phone",
+        )
+    if not address:
+        raise InvalidInput(
+            _("Give the receiver's address (house number, street, village)."),
+            code="receiver_address",
+            field="receiver_address",
+        )
+    province = _province_of_commune(division_code)
+    if province is None:
+        raise InvalidInput(
+            _("%(code)s is not a commune code of the 2025 divisions (5 digits).") % {"code": division_code or "—"},
+            code="receiver_division_code",
+            field="receiver_division_code",
+        )
+    return Receiver(name=name, phone=phone, address=address, division_code=division_code, province_code=province)
+
+
+def cod_check(amount: Any) -> int:
+    """The amount to collect on delivery, a whole number of VND from 0 to :data:`MAX_COD_AMOUNT`."""
+    try:
+        value = Decimal(str(amount if amount not in (None, "") else 0))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if value != value.to_integral_value() or not 0 <= value <= MAX_COD_AMOUNT:
+        raise InvalidInput(
+            _("The amount collected on delivery is a whole number of VND from 0 to %(max)s.")
+            % {"max": f"{MAX_COD_AMOUNT:,}".replace(",", ".")},
+            code="cod_amount",
+            field="cod_amount",
+        )
+    return int(value)
+
+
+def _sender(agency: Agency) -> Party:
+    """The receiving agency sends the result; its division code may be a province's or a commune's."""
+    code = agency.division_code or ""
+    province = _province_of_commune(code)
+    if province is None:
+        province = code if len(code) == 2 else settings.PROVINCE_CODE
+        code = ""
+    return Party(
+        name=agency.name, phone=agency.phone, address=agency.address, province_code=province, commune_code=code
+    )
+
+
+def _description(dossier: Dossier) -> str:
+    # Printed on the parcel for the receiver: always in the platform's language, whoever sends it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Result of dossier %(code)s") % {"code": dossier.code}
+
+
+def _partner_error(exc: PostalError) -> DomainError:
+    """Our words, in the user's language, for what the partner answered."""
+    if exc.code == "postal_disabled":
+        return PostalUnavailable(_("Sending results by post is not set up on this platform."), code="postal_disabled")
+    if exc.retryable:
+        return PostalUnavailable(
+            _("The postal partner cannot be reached now; nothing was changed. Try again in a few minutes."),
+            code="postal_unavailable",
+        )
+    if exc.code == "receiver_phone_refused":
+        message = _("The postal partner does not accept deliveries to this phone number; check it with the applicant.")
+    else:
+        message = _("The postal partner refused the order: %(reason)s") % {"reason": exc.message}
+    field = exc.field if exc.field.startswith("receiver_") or exc.field == "cod_amount" else None
+    return PostalRefused(message, code="postal_refused", field=field, partner_code=exc.code)
+
+
+def _client() -> PostalBackend:
+    try:
+        return postal_client()
+    except PostalError as exc:
+        raise _partner_error(exc) from exc
+
+
+def _returnable(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
+    """The dossier as it is now, if ``by`` may return it: checked before the partner is asked for anything."""
+    current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
+    if expected_version is not None and expected_version != current.version:
+        raise TransitionRefused(
+            _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
+        )
+    transition_find(dossier=current, action="return", user=by)
+    return current
+
+
+def postal_result_send(
+    *,
+    by: User,
+    dossier: Dossier,
+    receiver_name: str,
+    receiver_phone: str,
+    receiver_address: str,
+    receiver_division_code: str,
+    cod_amount: int | str | Decimal = 0,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> PostalShipment:
+    """Hand the result to the postal partner: the dossier is returned (status 10) by post.
+
+    If the partner refuses, nothing changes and PostalRefused says why (``field`` names the receiver's
+    field at fault); if it cannot be reached, PostalUnavailable.
+    """
+    receiver = receiver_check(
+        name=receiver_name, phone=receiver_phone, address=receiver_address, division_code=receiver_division_code
+    )
+    cod = cod_check(cod_amount)
+    current = _returnable(by=by, dossier=dossier, expected_version=expected_version)
+    order = DeliveryOrder(
+        reference=current.code,
+        sender=_sender(current.receiving_agency),
+        receiver=Party(
+            name=receiver.name,
+            phone=receiver.phone,
+            address=receiver.address,
+            province_code=receiver.province_code,
+            commune_code=receiver.division_code,
+        ),
+        description=_description(current),
+        cod_amount=cod,
+    )
+    client = _client()
+    try:
+        receipt = client.order_create(order)
+    except PostalError as exc:
+        raise _partner_error(exc) from exc
+    try:
+        return _record(by=by, dossier=dossier, order=order, receipt=receipt, expected_version=expected_version, at=at)
+    except Exception:
+        _compensate(client=client, receipt=receipt, dossier_id=dossier.pk)
+        raise
+
+
+def _record(
+    *,
+    by: User,
+    dossier: Dossier,
+    order: DeliveryOrder,
+    receipt: OrderReceipt,
+    expected_version: int | None,
+    at: datetime | None,
+) -> PostalShipment:
+    with transaction.atomic():
+        returned = dossier_return(
+            by=by, dossier=dossier, method=ReturnMethod.POSTAL, at=at, expected_version=expected_version
+        )
+        dossier_result_awaiting_delivery(dossier=returned)
+        receiver = order.receiver
+        shipment = PostalShipment.objects.create(
+            dossier=returned,
+            direction=Direction.RESULT_DELIVERY,
+            order_number=receipt.order_number,
+            item_code=receipt.item_code,
+            receiver_name=receiver.name,
+            receiver_phone=receiver.phone,
+            receiver_address=receiver.address,
+            receiver_division_code=receiver.commune_code,
+            receiver_province_code=receiver.province_code,
+            description=order.description,
+            cod_amount=order.cod_amount,
+            state=receipt.state if receipt.state in OrderState.values else OrderState.CREATED,
+            handed_over_at=returned.returned_at or timezone.now(),
+            created_by=by,
+        )
+        audit_record(
+            actor=by,
+            action="postal.result_send",
+            target=f"postal_shipment:{shipment.pk}",
+            data={
+                "dossier": returned.pk,
+                "code": returned.code,
+                "order_number": shipment.order_number,
+                "item_code": shipment.item_code,
+                "cod_amount": shipment.cod_amount,
+                "receiver_division_code": shipment.receiver_division_code,
+            },
+        )
+    return shipment
+
+
+def _compensate(*, client: PostalBackend, receipt: OrderReceipt, dossier_id: int) -> None:
+    """Cancel the partner's order whose dossier could not be returned; an order we recorded is never cancelled."""
+    if PostalShipment.objects.filter(order_number=receipt.order_number).exists():
+        return  # the partner handed back an order of ours (same reference): it is not this attempt's to undo
+    try:
+        client.order_cancel(order_number=receipt.order_number)
+    except PostalError:
+        logger.exception(
+            "Postal order %s (item %s) of dossier %s was accepted but the return failed, and cancelling it failed"
+            " too: cancel it with the postal partner by hand.",
+            receipt.order_number,
+            receipt.item_code,
+            dossier_id,
+        )
+        return
+    logger.warning(
+        "Postal order %s of dossier %s cancelled: the return failed after the partner accepted it.",
+        receipt.order_number,
+        dossier_id,
+    )
+
+
+def _event_time(events: tuple[dict[str, str], ...], state: str) -> datetime | None:
+    for event in reversed(events):
+        if event.get("state") == state:
+            try:
+                at = datetime.fromisoformat(event.get("at", ""))
+            except ValueError:
+                return None
+            return at if timezone.is_aware(at) else timezone.make_aware(at)
+    return None
+
+
+def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None) -> PostalShipment:
+    """Read the shipment's state from the partner; a delivered result is handed over (sub-state of the dossier).
+
+    ``by`` is the officer who asked, or None for the periodic task. Safe to run twice.
+    """
+    if shipment.is_final:
+        return shipment
+    client = _client()
+    try:
+        tracking = client.order_track(order_number=shipment.order_number)
+    except PostalError as exc:
+        raise PostalUnavailable(
+            _("The postal partner cannot tell the state of item %(item)s now; try again later.")
+            % {"item": shipment.item_code},
+            code="postal_tracking_failed",
+        ) from exc
+    now = timezone.now()
+    with transaction.atomic():
+        locked = PostalShipment.objects.select_for_update().get(pk=shipment.pk)
+        previous = locked.state
+        # A state this platform does not know (the partner added one) keeps the last known one.
+        state = tracking.state if tracking.state in OrderState.values else previous
+        locked.state, locked.events, locked.tracked_at = state, list(tracking.events), now
+        if state == previous:
+            locked.save(update_fields=["events", "tracked_at"])
+            return locked
+        at = _event_time(tracking.events, state) or now
+        if state == OrderState.DELIVERED:
+            locked.delivered_at = at
+        locked.save(update_fields=["state", "events", "tracked_at", "delivered_at"])
+        data = {"order_number": locked.order_number, "item_code": locked.item_code}
+        audit_record(
+            actor=by,
+            action="postal.tracking",
+            target=f"postal_shipment:{locked.pk}",
+            data={"dossier": locked.dossier_id, "from": previous, "to": state, **data},
+        )
+        if locked.direction == Direction.RESULT_DELIVERY and state in (
+            OrderState.DELIVERED,
+            OrderState.RETURNED_TO_SENDER,
+        ):
+            dossier_result_delivery_record(
+                dossier=locked.dossier_id, delivered=state == OrderState.DELIVERED, at=at, by=by, data=data
+            )
+    return locked
+
+
+def postal_tracking_refresh_open(*, limit: int = 500) -> dict[str, int]:
+    """Refresh the shipments the partner may still change (the periodic task); failures are logged and counted."""
+    counts = {"refreshed": 0, "changed": 0, "failed": 0}
+    for shipment in postal_shipments_open()[:limit]:
+        try:
+            fresh = postal_tracking_refresh(shipment=shipment)
+        except DomainError:
+            logger.warning("Tracking of postal shipment %s failed.", shipment.pk, exc_info=True)
+            counts["failed"] += 1
+            continue
+        counts["refreshed"] += 1
+        counts["changed"] += int(fresh.state != shipment.state)
+    return counts
