@@ -120,6 +120,11 @@ def worker(url: str, n: int) -> dict[str, Any]:
             elapsed["floor"] += timed(chunk, floor_lifecycle, connection)
             row += inserts
     elapsed["hooks"] = timed(n, lifecycle, world)
+    from chinhquyen.core.audit import audit_verify
+
+    chain = audit_verify()
+    if not chain.ok:
+        raise SystemExit(f"The audit chain is broken at {chain.broken_at}: {chain.reason}")
     return {
         "vendor": connection.vendor,
         "lifecycles_per_s": n / elapsed["alone"],
@@ -128,6 +133,7 @@ def worker(url: str, n: int) -> dict[str, Any]:
         "floor_per_s": n / elapsed["floor"],
         "queries": alone,
         "hook_queries": {t: with_hooks[t] - alone[t] for t in TRANSITIONS},
+        "audit_entries": chain.count,
     }
 
 
@@ -244,6 +250,8 @@ def report(results: list[tuple[str, dict[str, Any]]], n: int) -> None:
         q, h = r["queries"], r["hook_queries"]
         cells = [f"{q[t]} + {h[t]}" if h[t] else str(q[t]) for t in TRANSITIONS]
         print(f"| {name} | " + " | ".join(cells) + f" | {sum(q.values())} + {sum(h.values())} |")
+    chains = ", ".join(f"{name} {r['audit_entries']:,}" for name, r in results)
+    print(f"\nAudit chains verified afterwards (entries): {chains}")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ one audit entry are written, all in one transaction. Side effects (notifications
 national portal) are not done here: register a hook with :func:`dossier_event_hook_add`; hooks run
 after commit with ids only.
 
-This is the hot path of the platform, so a transition is one read and one write: the lock query, compiled
-once, also reads the actor's roles, and on PostgreSQL the steps' and the dossier's UPDATEs, the event's INSERT and
-the audit entry go in one statement at the end (``docs/performance.md``). Rows are written with plain
-statements built from the models' fields (:func:`row_insert`, :func:`row_update`), not ``save()``: the
-ORM compiles its query anew on every call, which costs more than the round trip. No save signals.
+This is the hot path of the platform, so a transition is one read and one write: the lock query,
+compiled once, also reads the actor's roles; on PostgreSQL the steps' and the dossier's UPDATEs, the
+event's INSERT and the audit entry go in one statement at the end (``docs/performance.md``). Rows are
+written with plain statements built from the models' fields (:func:`row_insert`, :func:`row_update`),
+not ``save()``: the ORM compiles its query anew on every call, which costs more than the round trip.
+No save signals: react to a transition with a hook.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
