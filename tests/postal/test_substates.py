@@ -47,38 +47,23 @@ def test_a_component_file_alone_does_not_digitise_the_dossier(office):
     assert dossier.digitisation == Digitisation.NONE
 
 
-def test_a_result_issued_as_a_signed_pdf_digitises_the_dossier(office, django_capture_on_commit_callbacks):
+def test_a_result_issued_as_a_signed_pdf_digitises_the_dossier(office):
     dossier = services.dossier_forward(by=office.specialist, dossier=_received(office))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_issue_result(by=office.leader, dossier=dossier, upload=pdf_upload("ket-qua.pdf"))
-    version = dossier.version
+    services.dossier_issue_result(by=office.leader, dossier=dossier, upload=pdf_upload("ket-qua.pdf"))
 
     dossier.refresh_from_db()
     assert dossier.digitisation == Digitisation.DIGITISED
-    assert dossier.version == version  # a marker: an officer's open form does not become stale
-    entry = AuditEntry.objects.get(action="dossier.digitised")
-    assert entry.target == f"dossier:{dossier.pk}"
-    assert entry.data["document"] == dossier.documents.get(kind="result").pk
+    event = dossier.events.get(action="issue_result")
+    assert event.data["digitisation"] == "digitised"  # part of the issue's own change, event and audit entry
+    entry = AuditEntry.objects.get(action="dossier.issue_result", target=f"dossier:{dossier.pk}")
+    assert entry.data["digitisation"] == "digitised"
 
 
-def test_a_result_issued_without_a_document_does_not_digitise(office, django_capture_on_commit_callbacks):
+def test_a_result_issued_without_a_document_does_not_digitise(office):
     dossier = services.dossier_forward(by=office.specialist, dossier=_received(office))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_issue_result(by=office.leader, dossier=dossier)
+    services.dossier_issue_result(by=office.leader, dossier=dossier)
 
     dossier.refresh_from_db()
     assert dossier.digitisation == Digitisation.NONE
-    assert not AuditEntry.objects.filter(action="dossier.digitised").exists()
-
-
-def test_the_digitisation_hook_is_safe_to_run_twice(office, django_capture_on_commit_callbacks):
-    dossier = services.dossier_forward(by=office.specialist, dossier=_received(office))
-    with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_issue_result(by=office.leader, dossier=dossier, upload=pdf_upload("ket-qua.pdf"))
-    event = dossier.events.get(action="issue_result")
-
-    services.dossier_result_digitised(dossier_id=dossier.pk, event_id=event.pk, action="issue_result")
-
-    assert AuditEntry.objects.filter(action="dossier.digitised").count() == 1

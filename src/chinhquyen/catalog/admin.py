@@ -47,7 +47,7 @@ class _ChildInline(admin.TabularInline):
 
 class RequiredDocumentInline(_ChildInline):
     model = RequiredDocument
-    fields = ("name", "group", "originals", "copies", "template_name", "mandatory", "registry")
+    fields = ("name", "group", "originals", "copies", "template_name", "template_file", "mandatory", "registry")
 
 
 class FeeInline(_ChildInline):

@@ -5,7 +5,7 @@ from django.db.models.functions import Length
 
 from chinhquyen.directory.models import Agency
 
-from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, search_words
+from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, RequiredDocument, search_words
 
 
 def procedure_count() -> int:
@@ -106,3 +106,12 @@ def agencies_implementing() -> list[Agency]:
 def procedure_receiving_agencies(*, procedure: Procedure) -> list[Agency]:
     """The active agencies that receive dossiers of ``procedure``, by name (where an applicant may apply)."""
     return list(procedure.agencies.filter(is_active=True).order_by("name").only("code", "name", "name_en"))
+
+
+def required_document_template(*, procedure_code: str, pk: int) -> RequiredDocument | None:
+    """The required document ``pk`` of an active procedure, if it has a template file to download."""
+    return (
+        RequiredDocument.objects.filter(pk=pk, procedure__code=procedure_code, procedure__is_active=True)
+        .exclude(template_file="")
+        .first()
+    )

@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import typst
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from chinhquyen.catalog import services as catalog_services
@@ -176,6 +179,21 @@ def _conditional_documents_optional(procedure: Procedure) -> None:
             document.save(update_fields=["mandatory"])
 
 
+# Blank forms the demo province publishes, by procedure: (folded start of the document's name, typst source).
+FORM_TEMPLATES = {"1.001193": ("to khai dang ky khai sinh", "to-khai-dang-ky-khai-sinh.typ")}
+FORMS_DIR = Path(__file__).resolve().parent / "forms"
+
+
+def _form_templates_attach(procedure: Procedure) -> None:
+    if procedure.code not in FORM_TEMPLATES:
+        return
+    prefix, source = FORM_TEMPLATES[procedure.code]
+    for document in procedure.documents.filter(template_file=""):
+        if fold(document.name).startswith(prefix):
+            pdf = typst.compile(str(FORMS_DIR / source))
+            document.template_file.save(source.replace(".typ", ".pdf"), ContentFile(pdf), save=True)
+
+
 def _templates(agencies: dict[str, Agency]) -> int:
     """Publish the common procedures' limits and online levels, then set their process templates."""
     by_code = {p.code: p for p in Procedure.objects.filter(code__in=[c for c, *_ in province.COMMON_PROCEDURES])}
@@ -191,6 +209,7 @@ def _templates(agencies: dict[str, Agency]) -> int:
         procedure.eform_schema = eform_for(code)
         catalog_services.procedure_save(procedure=procedure)
         _conditional_documents_optional(procedure)
+        _form_templates_attach(procedure)
         catalog_services.process_template_set(procedure=procedure, steps=_template_steps(procedure, agencies))
         count += 1
     return count

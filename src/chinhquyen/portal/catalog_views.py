@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
@@ -18,6 +19,12 @@ from chinhquyen.catalog.models import OnlineLevel, Procedure, TimeUnit
 from chinhquyen.core.access import access
 from chinhquyen.directory.models import Agency
 
+TEMPLATE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
 PAGE_SIZE = 20
 # Page links shown past the current page; the search loads just enough rows to know they exist.
 PAGES_AHEAD = 4
@@ -198,3 +205,20 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
     }
     return render(request, "portal/catalog/detail.html", context)
+
+
+@access(public=True, description="The blank form template of a required document")
+@require_GET
+def procedure_template(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    document = catalog_selectors.required_document_template(procedure_code=code, pk=pk)
+    if document is None:
+        raise Http404(_("This procedure has no such form template."))
+    extension = PurePosixPath(document.template_file.name).suffix.lower()
+    response = FileResponse(
+        document.template_file.open("rb"),
+        as_attachment=True,
+        filename=f"{code}-{document.position + 1}{extension}",
+        content_type=TEMPLATE_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -7,6 +7,7 @@ Every child has a ``position`` unique within its procedure, so a re-import updat
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..template_files import validate_template_file
 from .procedure import Procedure, TimeUnit
 
 
@@ -90,6 +91,14 @@ class RequiredDocument(models.Model):
     originals = models.PositiveSmallIntegerField(_("originals"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(_("copies"), null=True, blank=True)
     template_name = models.CharField(_("form template"), max_length=255, blank=True)
+    template_file = models.FileField(
+        _("form template file"),
+        upload_to="catalog/templates/",
+        max_length=255,
+        blank=True,
+        validators=[validate_template_file],
+        help_text=_("The blank form applicants download (PDF, Word or OpenDocument, at most 5 MB)."),
+    )
     mandatory = models.BooleanField(_("mandatory"), default=True)
     registry = models.CharField(
         _("registry that can supply it"),

@@ -1,7 +1,7 @@
 """Services (writes) of the dossiers app: every change to a dossier goes through one of these."""
 
 from .base import Change, dossier_event_hook_add, dossier_event_hook_remove, transition_apply
-from .digitisation import dossier_result_awaiting_delivery, dossier_result_delivery_record, dossier_result_digitised
+from .digitisation import dossier_result_awaiting_delivery, dossier_result_delivery_record
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
 from .online import (
     online_document_remove,
@@ -61,7 +61,6 @@ __all__ = [
     "dossier_request_supplement",
     "dossier_result_awaiting_delivery",
     "dossier_result_delivery_record",
-    "dossier_result_digitised",
     "dossier_return",
     "dossier_send_back",
     "dossier_stop",

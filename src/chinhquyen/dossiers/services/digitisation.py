@@ -1,9 +1,10 @@
 """Sub-states the status does not tell (spec §1): digitisation (số hóa) and the delivery of a result by post.
 
 Nobody takes these as an action of their own, so they have no row in the transition table: attaching a
-scan (inside ``dossier_document_add``'s transition), issuing the result as a signed PDF (an event hook,
-after commit) and the postal partner's tracking (``chinhquyen.postal``) set them. Each change is written
-under the dossier's lock and audited; the delivery of a result is also a line of the timeline.
+scan (inside ``dossier_document_add``'s transition), issuing the result as a signed PDF (inside
+``dossier_issue_result``'s transition) and the postal partner's tracking (``chinhquyen.postal``) set
+them. Each change is written under the dossier's lock and audited; the delivery of a result is also a
+line of the timeline.
 
 Not built yet: "components reused" / "result reused" are set when the applicant's data store exists (a
 component or result taken from it instead of being asked for again), and the explicit acceptance of a
@@ -19,7 +20,7 @@ from django.utils import timezone
 from chinhquyen.core.audit import audit_record
 from chinhquyen.directory.models import User
 
-from ..models import Digitisation, DocumentKind, Dossier, DossierEvent, DossierStatus, Substatus
+from ..models import Digitisation, DocumentKind, Dossier, DossierStatus, Substatus
 from .base import Change, dossier_lock, event_write
 
 
@@ -30,32 +31,11 @@ def digitisation_on_document(change: Change, *, kind: str) -> None:
         change.data["digitisation"] = Digitisation.DIGITISED.value
 
 
-def dossier_result_digitised(*, dossier_id: int, event_id: int, action: str) -> None:
-    """Event hook: a result issued as a signed PDF is an electronic result, so the dossier is digitised.
-
-    Safe to run twice: only a dossier not digitised yet changes. The version is not bumped: the marker
-    follows from the result already recorded and must not make an officer's open form stale.
-    """
-    if action != "issue_result":
-        return
-    data = DossierEvent.objects.filter(pk=event_id).values_list("data", flat=True).first() or {}
-    if not data.get("signed"):
-        return
-    with transaction.atomic():
-        changed = Dossier.objects.filter(pk=dossier_id, digitisation=Digitisation.NONE).update(
-            digitisation=Digitisation.DIGITISED, updated_at=timezone.now()
-        )
-        if changed:
-            audit_record(
-                actor=None,
-                action="dossier.digitised",
-                target=f"dossier:{dossier_id}",
-                data={
-                    "digitisation": Digitisation.DIGITISED.value,
-                    "event": event_id,
-                    "document": data.get("document"),
-                },
-            )
+def digitisation_on_result(change: Change) -> None:
+    """Inside the issue of a result: a result signed as a PDF is an electronic result (số hóa kết quả)."""
+    if change.dossier.digitisation == Digitisation.NONE:
+        change.set(digitisation=Digitisation.DIGITISED)
+        change.data["digitisation"] = Digitisation.DIGITISED.value
 
 
 def dossier_result_awaiting_delivery(*, dossier: Dossier) -> None:

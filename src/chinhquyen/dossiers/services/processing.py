@@ -28,6 +28,7 @@ from ..models import (
 from ..transitions import step_before
 from ..uploads import upload_check
 from .base import transition_apply
+from .digitisation import digitisation_on_result
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
@@ -253,6 +254,8 @@ def dossier_issue_result(
             document.file.save(f"result{checked.extension}", ContentFile(content), save=False)
             document.save()
             c.data = {"document": document.pk, "signed": signed}
+            if signed:
+                digitisation_on_result(c)
     return c.dossier
 
 
