@@ -200,3 +200,15 @@ def test_another_applicant_cannot_reach_the_draft():
     for name in ("portal:apply_form", "portal:apply_documents", "portal:apply_review", "portal:my_dossier"):
         assert other.client().get(reverse(name, args=[draft.pk])).status_code == 404
     assert other.client().post(reverse("portal:apply_review", args=[draft.pk]), {"key": "x"}).status_code == 404
+
+
+def test_an_officials_session_is_not_an_applicants():
+    from chinhquyen.directory.models import StaffRole
+
+    world = OnlineWorld()
+    StaffRole.objects.create(user=world.applicant.user, agency=world.agency, role="specialist")
+
+    response = world.client().get(reverse("portal:my_dossiers"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login"))

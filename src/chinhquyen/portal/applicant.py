@@ -9,14 +9,15 @@ from chinhquyen.directory.models import Applicant
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.errors import DossierNotFound
 from chinhquyen.dossiers.models import Dossier
+from chinhquyen.identity.selectors import applicant_for_user
 
 # The portal's sign-in page (national identity or local account).
 APPLICANT_LOGIN_URL = "portal:login"
 
 
 def is_applicant(user: Any) -> bool:
-    """A signed-in account tied to a citizen or organisation record."""
-    return bool(user.is_authenticated and Applicant.objects.filter(user_id=user.pk).exists())
+    """A signed-in account tied to a citizen or organisation record; an official's session never counts."""
+    return applicant_for_user(user=user) is not None
 
 
 def applicant_access(description: str) -> Any:
