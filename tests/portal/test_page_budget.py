@@ -42,6 +42,9 @@ def test_citizen_pages_are_within_budget():
         "my dossiers": (signed_in, reverse("portal:my_dossiers")),
         "my dossier": (signed_in, reverse("portal:my_dossier", args=[dossier.pk])),
         "apply": (signed_in, reverse("portal:apply", args=[code])),
+        "sign in": (Client(), reverse("portal:login")),
+        "petitions": (Client(), reverse("portal:petition_list")),
+        "file a petition": (Client(), reverse("portal:petition_file")),
     }
     weights = {}
     for name, (client, url) in pages.items():
