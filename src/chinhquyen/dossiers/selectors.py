@@ -28,7 +28,7 @@ from .models import (
     DossierStep,
     LetterState,
 )
-from .transitions import transition_actions, user_roles_load
+from .transitions import Roles, transition_actions, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, hand the result over.
 FRONT_DESK_QUEUE = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RESOLVED)
@@ -50,9 +50,9 @@ class InboxRow:
     overdue: bool
 
 
-def dossier_visible_to(*, officer: User) -> QuerySet[Dossier]:
-    """The dossiers the officer's agencies may see."""
-    agency_ids = {agency_id for agency_id, _role in user_roles_load(user=officer)}
+def dossier_visible_to(*, officer: User, roles: Roles | None = None) -> QuerySet[Dossier]:
+    """The dossiers the officer's agencies may see; ``roles`` spares the role query when at hand."""
+    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
     if not agency_ids:
         return Dossier.objects.none()
     in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
@@ -103,6 +103,54 @@ def dossier_get_for_officer(*, officer: User, code_or_pk: str | int) -> Dossier:
     found = dossiers.filter(pk=int(key)).first() if key.isdigit() else dossiers.filter(code=key).first()
     if found is None:
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": key})
+    return found
+
+
+# The columns a dossier's summary with its actions reads: the dossier's own (not the snapshot taken at
+# submission), the active step's, the procedure's and agency's code and name, the applicant's name and
+# owner (who decides the applicant's actions). The procedure's wide row (e-form schema, long texts) stays
+# in the database.
+_SUMMARY_ONLY = (
+    *(f.name for f in Dossier._meta.concrete_fields if f.name != "applicant_snapshot"),
+    "procedure__code",
+    "procedure__name",
+    "receiving_agency__code",
+    "receiving_agency__name",
+    "applicant__name",
+    "applicant__user",
+)
+
+
+def officer_roles(*, officer: User) -> Roles:
+    """The (agency id, role) pairs the officer holds, to load once and hand to reads taking ``roles``."""
+    return user_roles_load(user=officer)
+
+
+def dossier_get_summary_for_officer(*, officer: User, pk: int, roles: Roles | None = None) -> Dossier:
+    """``dossier_get_for_officer`` by primary key for a summary (the API's read): the same dossiers are found.
+
+    Fetches only ``_SUMMARY_ONLY`` and the active step (without its agency). Visibility is checked on the
+    row: not an online draft, and the receiving agency is one of the officer's, else one more query looks
+    for a step in one of them. ``roles`` spares the role query when at hand.
+    """
+    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    # Sliced, not .first(): the primary key needs no ORDER BY, and compiling one is most of the cost.
+    rows = (
+        Dossier.objects.filter(pk=pk)
+        .select_related("procedure", "applicant", "receiving_agency", "active_step")
+        .only(*_SUMMARY_ONLY)[:1]
+    )
+    found = next(iter(rows), None) if agency_ids else None
+    # The visibility rules of dossier_visible_to, checked on the row: no query to compile for them.
+    if (
+        found is None
+        or found.is_online_draft
+        or not (
+            found.receiving_agency_id in agency_ids
+            or DossierStep.objects.filter(dossier_id=found.pk, agency_id__in=agency_ids).exists()
+        )
+    ):
+        raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
     return found
 
 
@@ -205,14 +253,19 @@ def dossier_timeline(*, dossier: Dossier, for_applicant: bool = False) -> list[D
     return list(events.order_by("at", "pk"))
 
 
-def dossier_steps(*, dossier: Dossier) -> list[DossierStep]:
-    """The steps in order (for the process-control slip, form 06)."""
-    return list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
+def dossier_steps(*, dossier: Dossier, with_assignee: bool = True) -> list[DossierStep]:
+    """The steps in order (for the process-control slip, form 06); without joining the assignee when
+    the reader shows none (the API)."""
+    related = ("agency", "assignee") if with_assignee else ("agency",)
+    return list(dossier.steps.select_related(*related).order_by("order", "pk"))
 
 
-def dossier_actions_for(*, dossier: Dossier, user: User) -> list[str]:
-    """The actions ``user`` may take on ``dossier`` now (for buttons); letters have their own checks."""
-    return transition_actions(dossier=dossier, user=user)
+def dossier_actions_for(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` now (for buttons); letters have their own checks.
+
+    ``roles`` spares the role query when the caller has them already.
+    """
+    return transition_actions(dossier=dossier, user=user, roles=roles)
 
 
 def slip_kinds_for(*, dossier: Dossier) -> list[str]:

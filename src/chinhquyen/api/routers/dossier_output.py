@@ -11,6 +11,8 @@ from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
 from ..auth import Caller
 from ..errors import ApiError
 
+Roles = frozenset[tuple[int, str]]  # the caller's (agency id, role) pairs
+
 
 def dossier_for(caller: Caller, dossier_id: int) -> Dossier:
     """The dossier if the caller may see it: an applicant's own, or one of the account's agencies.
@@ -21,6 +23,16 @@ def dossier_for(caller: Caller, dossier_id: int) -> Dossier:
     if caller.as_applicant:
         return selectors.dossier_get_for_applicant(user=caller.user, pk=dossier_id)
     return selectors.dossier_get_for_officer(officer=caller.user, code_or_pk=dossier_id)
+
+
+def dossier_read_for(caller: Caller, dossier_id: int) -> tuple[Dossier, Roles | None]:
+    """``dossier_for`` for the read: an officer's or system's dossier with only the columns the response
+    shows, and the caller's roles (loaded once, for visibility and then the actions); None for applicants."""
+    assert caller.user is not None  # noqa: S101 - only authenticated callers reach dossiers
+    if caller.as_applicant:
+        return selectors.dossier_get_for_applicant(user=caller.user, pk=dossier_id), None
+    roles = selectors.officer_roles(officer=caller.user)
+    return selectors.dossier_get_summary_for_officer(officer=caller.user, pk=dossier_id, roles=roles), roles
 
 
 def expected_version(request: HttpRequest, from_body: int | None) -> int | None:
@@ -80,11 +92,15 @@ def documents_for(caller: Caller, d: Dossier) -> list[DossierDocument]:
     return list(d.documents.order_by("pk"))
 
 
-def dossier_out(caller: Caller, d: Dossier, documents: list[DossierDocument] | None = None) -> dict[str, Any]:
-    """The response for ``d``; ``documents`` when the caller has them at hand (spares a query)."""
+def dossier_out(
+    caller: Caller, d: Dossier, documents: list[DossierDocument] | None = None, roles: Roles | None = None
+) -> dict[str, Any]:
+    """The response for ``d``; ``documents`` and the caller's ``roles`` when at hand (each spares a query)."""
     assert caller.user is not None  # noqa: S101 - only authenticated callers reach dossiers
     # Steps are built at reception: a dossier not yet received has none to read.
-    steps = [] if caller.as_applicant or d.received_at is None else selectors.dossier_steps(dossier=d)
+    steps = []
+    if not caller.as_applicant and d.received_at is not None:
+        steps = selectors.dossier_steps(dossier=d, with_assignee=False)
     if documents is None:
         documents = documents_for(caller, d)
     return {
@@ -108,5 +124,5 @@ def dossier_out(caller: Caller, d: Dossier, documents: list[DossierDocument] | N
             }
             for s in steps
         ],
-        "actions": selectors.dossier_actions_for(dossier=d, user=caller.user),
+        "actions": selectors.dossier_actions_for(dossier=d, user=caller.user, roles=roles),
     }

@@ -37,7 +37,15 @@ from ..idempotency import HEADER as IDEMPOTENCY_HEADER
 from ..idempotency import idempotent
 from ..pagination import MAX_LIMIT, SORTS, paginate
 from ..schemas.dossiers import DocumentForm, DocumentOut, DossierOut, DossierPage, SubmitForm, Timeline
-from .dossier_output import document_out, documents_for, dossier_for, dossier_out, expected_version, summary_out
+from .dossier_output import (
+    document_out,
+    documents_for,
+    dossier_for,
+    dossier_out,
+    dossier_read_for,
+    expected_version,
+    summary_out,
+)
 
 router = Router(tags=["dossiers"])
 
@@ -196,9 +204,9 @@ def dossier_read(request: HttpRequest, dossier_id: int, response: HttpResponse) 
     The `ETag` header is the version, to send back as `If-Match` with an action.
     """
     caller = caller_of(request)
-    dossier = dossier_for(caller, dossier_id)
+    dossier, roles = dossier_read_for(caller, dossier_id)
     response["ETag"] = f'"{dossier.version}"'
-    return dossier_out(caller, dossier)
+    return dossier_out(caller, dossier, roles=roles)
 
 
 @router.get(
