@@ -12,11 +12,14 @@ from chinhquyen.dossiers.services import (
     dossier_forward,
     dossier_issue_result,
     dossier_receive,
+    dossier_refuse,
     dossier_request_payment,
     dossier_request_supplement,
     dossier_return,
     dossier_send_back,
+    dossier_stop,
     dossier_submit_online,
+    dossier_withdraw,
 )
 from tests.dossiers.factories import World, vn
 
@@ -88,6 +91,18 @@ def receive_and_issue(world: World, dossier: Dossier) -> Dossier:
 
 def returned(world: World) -> Dossier:
     return dossier_return(by=world.front_desk, dossier=result_ready(world), method="counter", at=vn(2026, 3, 9, 8, 0))
+
+
+def refused(world: World) -> Dossier:
+    return dossier_refuse(by=world.front_desk, dossier=submitted(world), reasons=["Sai thẩm quyền giải quyết"])
+
+
+def withdrawn(world: World) -> Dossier:
+    return dossier_withdraw(by=world.applicant.user, dossier=received(world), reason="Không còn nhu cầu")
+
+
+def stopped(world: World) -> Dossier:
+    return dossier_stop(by=world.leader, dossier=received(world), reason="Người yêu cầu đã chết")
 
 
 def run_queued() -> list[object]:

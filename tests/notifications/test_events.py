@@ -147,6 +147,40 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world, django
             "Result handed over on 09/03/2026. Thank you. Details: {lookup}",
             id="returned",
         ),
+        pytest.param(
+            "refused",
+            "Your application was not accepted: {procedure}",
+            [
+                "{agency} could not accept your application.",
+                "Reasons: Sai thẩm quyền giải quyết",
+                "The notice of refusal is under My dossiers. You may apply again once the reasons above are dealt "
+                "with, or ask {agency} for help.",
+            ],
+            "Your application was not accepted. Reasons: {mine}",
+            id="refused",
+        ),
+        pytest.param(
+            "withdrawn",
+            "Dossier {code} has been withdrawn",
+            [
+                "As you asked, your dossier has been withdrawn; {agency} will not process it further.",
+                "Reason: Không còn nhu cầu",
+            ],
+            "Your dossier has been withdrawn as you asked. Details: {lookup}",
+            id="withdrawn",
+        ),
+        pytest.param(
+            "stopped",
+            "Dossier {code}: processing stopped",
+            [
+                "{agency} has stopped processing your dossier.",
+                "Reason: Người yêu cầu đã chết",
+                "The notice of stopping, with its reasons, is under My dossiers. Contact {agency} if you have "
+                "questions.",
+            ],
+            "Processing of your dossier stopped. Notice: {lookup}",
+            id="stopped",
+        ),
     ],
 )
 def test_each_event_gives_its_email_and_sms(world, django_capture_on_commit_callbacks, kind, subject, lines, sms):
@@ -155,11 +189,18 @@ def test_each_event_gives_its_email_and_sms(world, django_capture_on_commit_call
     h.run_queued()
 
     email, text = sent(kind)
-    values = {"code": dossier.code, "agency": world.agency.name, "lookup": lookup(dossier)}
+    values = {
+        "code": dossier.code,
+        "agency": world.agency.name,
+        "lookup": lookup(dossier) if dossier.code else MINE,
+        "mine": MINE,
+        "procedure": world.procedure.name,
+    }
     assert (email.recipient, email.state, text.recipient, text.state) == (h.EMAIL, State.SENT, h.PHONE, State.SENT)
     assert email.subject == subject.format(**values)
     body = email.body.splitlines()
-    for line in [f"Dossier code: {dossier.code}", f"Look up a dossier: {lookup(dossier)}", FOOTER, *lines]:
+    expected = [f"Dossier code: {dossier.code}", f"Look up a dossier: {lookup(dossier)}"] if dossier.code else []
+    for line in [*expected, FOOTER, *lines]:
         assert line.format(**values) in body
     assert text.body == sms.format(**values)
     assert [m.subject for m in mail.outbox if m.subject == email.subject] == [email.subject]

@@ -13,6 +13,9 @@ ACTION_KINDS: dict[str, Kind] = {
     "letter_send": Kind.APOLOGY,
     "issue_result": Kind.RESULT_READY,
     "return": Kind.RETURNED,
+    "refuse": Kind.REFUSED,
+    "withdraw": Kind.WITHDRAWN,
+    "stop": Kind.STOPPED,
 }
 
 

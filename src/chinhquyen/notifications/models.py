@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     APOLOGY = "apology", _("Apology and new due date")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result handed over")
+    REFUSED = "refused", _("Not accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    STOPPED = "stopped", _("Processing stopped")
 
 
 class Channel(models.TextChoices):
