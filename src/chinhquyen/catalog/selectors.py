@@ -115,3 +115,24 @@ def required_document_template(*, procedure_code: str, pk: int) -> RequiredDocum
         .exclude(template_file="")
         .first()
     )
+
+
+# Wide columns of a procedure that submitting or listing dossiers never reads.
+PROCEDURE_WIDE_TEXTS = (
+    "search_text",
+    "steps_text",
+    "conditions",
+    "document_notes",
+    "related_procedures_text",
+    "fees_text",
+)
+
+
+def procedure_by_code(*, code: str) -> Procedure | None:
+    """The active procedure with ``code``, without its wide texts (for submitting a dossier)."""
+    return Procedure.objects.filter(code=code, is_active=True).defer(*PROCEDURE_WIDE_TEXTS).first()
+
+
+def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:
+    """The procedure's required documents among ``ids``, by id (others are left out)."""
+    return {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=procedure_id, pk__in=ids)}

@@ -36,3 +36,16 @@ def applicant_find(*, identifier: str) -> Applicant | None:
         Applicant.objects.filter(personal_id=identifier).first()
         or Applicant.objects.filter(tax_code=identifier).first()
     )
+
+
+def agency_list() -> list[Agency]:
+    """Active agencies by code, with their parent's code (the directory the API publishes)."""
+    return list(Agency.objects.filter(is_active=True).select_related("parent").order_by("code"))
+
+
+def agency_by_code(*, code: str) -> Agency | None:
+    return Agency.objects.filter(is_active=True, code=code).select_related("parent").first()
+
+
+def user_by_username(*, username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()

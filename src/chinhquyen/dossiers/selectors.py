@@ -19,6 +19,7 @@ from chinhquyen.workcal.engine import TZ
 from .deadlines import due_soon
 from .errors import DossierNotFound
 from .models import (
+    ApologyLetter,
     Channel,
     DocumentKind,
     Dossier,
@@ -315,3 +316,7 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
         .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("agency")))
         .order_by("received_at", "pk")
     )
+
+
+def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
+    return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()

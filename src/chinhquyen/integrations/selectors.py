@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from chinhquyen.catalog.models import Procedure, RequiredDocument
-from chinhquyen.directory.models import Agency, Role, StaffRole, User
-from chinhquyen.dossiers.models import ApologyLetter, Dossier
+from chinhquyen.catalog.selectors import PROCEDURE_WIDE_TEXTS
+from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.selectors import dossier_visible_to
 from chinhquyen.workcal.engine import TZ
 
@@ -21,8 +21,6 @@ from .models import ApiKey, DeliveryState, OfficerToken, System, WebhookDelivery
 SECRET_FORMAT = re.compile(r"^(cq[ko]_[a-z0-9]{8})_[A-Za-z0-9_-]{43}$")
 SYSTEM_KEY = "cqk_"
 OFFICER_TOKEN = "cqo_"  # noqa: S105 - a prefix, not a secret
-# Wide columns of a procedure that submitting or listing dossiers never reads.
-PROCEDURE_TEXTS = ("search_text", "steps_text", "conditions", "document_notes", "related_procedures_text", "fees_text")
 
 
 def secret_digest(secret: str) -> str:
@@ -100,15 +98,6 @@ def deliveries_due(*, now: datetime | None = None) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())
 
 
-def agency_list() -> list[Agency]:
-    """Active agencies by code, with their parent's code (the directory the API publishes)."""
-    return list(Agency.objects.filter(is_active=True).select_related("parent").order_by("code"))
-
-
-def agency_by_code(*, code: str) -> Agency | None:
-    return Agency.objects.filter(is_active=True, code=code).select_related("parent").first()
-
-
 def dossiers_for_caller(
     *,
     user: User,
@@ -140,26 +129,5 @@ def dossiers_for_caller(
         dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to + timedelta(days=1), time.min, TZ))
     if updated_since is not None:
         dossiers = dossiers.filter(updated_at__gte=updated_since)
-    texts = [f"procedure__{name}" for name in ("eform_schema", *PROCEDURE_TEXTS)]
+    texts = [f"procedure__{name}" for name in ("eform_schema", *PROCEDURE_WIDE_TEXTS)]
     return dossiers.select_related("procedure", "receiving_agency").defer(*texts)
-
-
-# --- Small lookups the API needs by public identifiers (codes, usernames) ------------------------
-
-
-def procedure_by_code(*, code: str) -> Procedure | None:
-    """The active procedure with ``code``, without its wide texts (for submitting a dossier)."""
-    return Procedure.objects.filter(code=code, is_active=True).defer(*PROCEDURE_TEXTS).first()
-
-
-def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:
-    """The procedure's required documents among ``ids``, by id (others are left out)."""
-    return {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=procedure_id, pk__in=ids)}
-
-
-def user_by_username(*, username: str) -> User | None:
-    return User.objects.filter(username=username, is_active=True).first()
-
-
-def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
-    return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()

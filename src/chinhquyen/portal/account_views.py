@@ -21,19 +21,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chinhquyen.core.access import access
 from chinhquyen.core.errors import DomainError
 from chinhquyen.identity import services, throttle
-from chinhquyen.identity.selectors import account_profile, applicant_for_user
+from chinhquyen.identity.selectors import account_profile
 
 from .account_forms import CodeForm, ContactForm, SignInForm, SignUpForm
 from .account_oidc import national_identity_enabled
+from .applicant import is_applicant
 
 PENDING_KEY = "identity_signup_pending"
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"  # noqa: S105 - a class path
 SIGNUP_LIMIT_PER_ADDRESS = 10
-
-
-def is_portal_applicant(user: Any) -> bool:
-    """A signed-in citizen or organisation; an official's session never counts."""
-    return applicant_for_user(user=user) is not None
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -64,7 +60,7 @@ def _sign_in(request: HttpRequest, user: Any) -> None:
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
-    if request.method == "GET" and is_portal_applicant(request.user):
+    if request.method == "GET" and is_applicant(request.user):
         return redirect(next_url)
     form = SignInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -179,7 +175,7 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
 
 
 @access(
-    signed_in=is_portal_applicant,
+    signed_in=is_applicant,
     login_url="portal:login",
     description="An applicant's own profile: identity details read-only, contact details editable",
 )

@@ -27,11 +27,10 @@ from chinhquyen.feedback.criteria import CRITERIA, Overall
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.models import PetitionStatus
 
-from .applicant import is_applicant
+from .applicant import APPLICANT_LOGIN_URL, is_applicant
 from .lookup_views import _client, _key
 
 # The portal's sign-in page (national identity or local account).
-LOGIN_URL = "portal:login"
 PETITIONS_PER_HOUR = 5
 HOUR = 60 * 60
 PAGE_SIZE = 20
@@ -82,7 +81,7 @@ def _own_dossier(request: HttpRequest, pk: int) -> Any:
         raise Http404(exc.message) from exc
 
 
-@access(test=is_applicant, login_url=LOGIN_URL, description="The applicant rates their own returned dossier")
+@access(test=is_applicant, login_url=APPLICANT_LOGIN_URL, description="The applicant rates their own returned dossier")
 @require_http_methods(["GET", "POST"])
 @never_cache
 def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -347,7 +346,7 @@ def petition_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _petition_page(request, code)
 
 
-@access(login_url=LOGIN_URL, description="The signed-in sender says whether the answer satisfied them")
+@access(login_url=APPLICANT_LOGIN_URL, description="The signed-in sender says whether the answer satisfied them")
 @require_POST
 def petition_rate_answer(request: HttpRequest, code: str) -> HttpResponse:
     petition = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]

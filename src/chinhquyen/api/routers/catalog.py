@@ -9,7 +9,7 @@ from pydantic import Field
 
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import field_list, procedure_get, procedure_search
-from chinhquyen.integrations.selectors import agency_by_code
+from chinhquyen.directory.selectors import agency_by_code
 
 from ..auth import declare
 from ..errors import PUBLIC_ERRORS, ApiError

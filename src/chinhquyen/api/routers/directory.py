@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from chinhquyen.directory.models import Agency
-from chinhquyen.integrations.selectors import agency_by_code, agency_list
+from chinhquyen.directory.selectors import agency_by_code, agency_list
 
 from ..auth import declare
 from ..errors import PUBLIC_ERRORS, ApiError

@@ -16,10 +16,11 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import agency_by_code, user_by_username
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import ApologyLetter, Dossier
+from chinhquyen.dossiers.selectors import apology_letter_of
 from chinhquyen.integrations.models import Scope
-from chinhquyen.integrations.selectors import agency_by_code, apology_letter_of, user_by_username
 
 from ..auth import caller_of, declare
 from ..errors import WRITE_ERRORS, ApiError

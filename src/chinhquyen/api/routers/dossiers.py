@@ -18,18 +18,14 @@ from ninja.responses import Status
 from pydantic import Field
 
 from chinhquyen.catalog.models import Procedure, RequiredDocument
+from chinhquyen.catalog.selectors import procedure_by_code, required_documents_of
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency
-from chinhquyen.directory.selectors import applicant_find
+from chinhquyen.directory.selectors import agency_by_code, applicant_find
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.integrations.models import Scope
-from chinhquyen.integrations.selectors import (
-    agency_by_code,
-    dossiers_for_caller,
-    procedure_by_code,
-    required_documents_of,
-)
+from chinhquyen.integrations.selectors import dossiers_for_caller
 
 from ..auth import Caller, caller_of, declare
 from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError

@@ -7,11 +7,12 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from chinhquyen.catalog.selectors import procedure_by_code
+from chinhquyen.directory.selectors import agency_by_code
 from chinhquyen.feedback.models import Petition
 from chinhquyen.feedback.selectors import petition_get_for_officer, petition_published_get, petitions_published
 from chinhquyen.feedback.services import petition_answer, petition_file, rating_submit
 from chinhquyen.integrations.models import Scope
-from chinhquyen.integrations.selectors import agency_by_code, procedure_by_code
 
 from ..auth import caller_of, declare
 from ..errors import PUBLIC_ERRORS, WRITE_ERRORS
