@@ -17,7 +17,7 @@ def test_openapi_is_3_1_with_every_domain():
     assert schema["info"]["title"] == "chinhquyen API"
     tags = {tag for op in (o for p in schema["paths"].values() for o in p.values()) for tag in op["tags"]}
     assert {"catalog", "directory", "dossiers", "dossier actions", "webhooks", "meta"} <= tags
-    assert set(schema["components"]["securitySchemes"]) == {"SystemKey", "OfficerToken", "Session"}
+    assert set(schema["components"]["securitySchemes"]) == {"SystemKey", "OfficerToken", "ApplicantBearer", "Session"}
 
 
 def test_the_schema_has_no_duplicate_keys():

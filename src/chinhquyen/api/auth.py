@@ -1,4 +1,5 @@
-"""Who may call: a system (API key with scopes), an officer (personal token) or a signed-in applicant.
+"""Who may call: a system (API key with scopes), an officer (personal token) or a signed-in applicant
+(the portal's session cookie, or a bearer token of the national identity provider, e.g. from a mobile app).
 
 Every operation declares the callers it accepts with :func:`declare`; ninja runs the listed checks in
 order and the first that recognises the caller sets ``request.auth`` to a :class:`Caller`. A caller
@@ -8,6 +9,7 @@ for the web pages: a system acts through its service account and the staff roles
 """
 
 import enum
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,8 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from chinhquyen.directory.models import User
+from chinhquyen.identity.services import bearer_sign_in
+from chinhquyen.identity.tokens import ProviderUnavailable, TokenRefused, bearer_token_verify
 from chinhquyen.integrations.models import System
 from chinhquyen.integrations.selectors import OFFICER_TOKEN, SYSTEM_KEY, api_key_find, officer_token_find
 from chinhquyen.integrations.services import credential_touch
@@ -26,7 +30,11 @@ from chinhquyen.integrations.services import credential_touch
 from .errors import ApiError
 from .limits import client_address
 
+logger = logging.getLogger("chinhquyen.api")
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Prefixes of the credentials this platform issues itself; any other bearer token is the identity provider's.
+OWN_PREFIXES = (SYSTEM_KEY, OFFICER_TOKEN)
 
 
 class CallerKind(enum.StrEnum):
@@ -63,6 +71,15 @@ def _invalid() -> ApiError:
         "invalid_credentials",
         _("The API key or token is not valid, has expired or was revoked."),
         headers={"WWW-Authenticate": 'Bearer realm="chinhquyen", error="invalid_token"'},
+    )
+
+
+def _provider_unavailable() -> ApiError:
+    return ApiError(
+        503,
+        "identity_provider_unavailable",
+        _("The national identity provider cannot be reached to check the token; try again shortly."),
+        headers={"Retry-After": "30"},
     )
 
 
@@ -121,6 +138,32 @@ class OfficerToken(HttpBearer):
         return Caller(kind=CallerKind.OFFICER, ident=f"token:{found.pk}", user=found.user)
 
 
+class ApplicantBearer(HttpBearer):
+    """An applicant's token from the national identity provider (VNeID): ``Authorization: Bearer <JWT>``.
+
+    Signed by the provider, for this platform, current; it acts as the account the portal's sign-in would
+    give. A bearer token is sent by the app, never by the browser on its own: no CSRF token is needed.
+    """
+
+    openapi_bearerFormat = "JWT"
+    openapi_description = (
+        "An applicant's access token (or ID token) from the national identity provider (VNeID), "
+        "issued for one of the platform's client ids."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
+        if not token or token.startswith(OWN_PREFIXES):
+            return None
+        try:
+            user = bearer_sign_in(token=token)
+        except TokenRefused as exc:
+            logger.info("Applicant bearer token refused: %s", exc.reason)
+            raise _invalid() from exc
+        except ProviderUnavailable as exc:
+            raise _provider_unavailable() from exc
+        return Caller(kind=CallerKind.APPLICANT, ident=f"applicant:{user.pk}", user=user)
+
+
 class Session(APIKeyCookie):
     """The portal's session cookie of a signed-in applicant; unsafe methods need the CSRF token."""
 
@@ -163,7 +206,16 @@ class Refuse:
             if officer_token_find(secret=token) is None:
                 raise _invalid()
             raise _not_accepted()
-        if not token and request.user.is_authenticated:
+        if token:
+            # The identity provider's token of an applicant, where applicants may not call.
+            try:
+                bearer_token_verify(token=token)
+            except TokenRefused as exc:
+                raise _invalid() from exc
+            except ProviderUnavailable as exc:
+                raise _provider_unavailable() from exc
+            raise _not_accepted()
+        if request.user.is_authenticated:
             raise _not_accepted()
         return None
 
@@ -178,7 +230,7 @@ def declare(
     """
     auth: list[Callable[..., Any]] = []
     if public:
-        auth = [SystemKey(SystemKey.ANY), OfficerToken(), Session(), Anonymous()]
+        auth = [SystemKey(SystemKey.ANY), OfficerToken(), ApplicantBearer(), Session(), Anonymous()]
         callers = {"anonymous": True, "system": SystemKey.ANY, "officer": True, "applicant": True}
     else:
         if system is not None:
@@ -186,7 +238,7 @@ def declare(
         if officer:
             auth.append(OfficerToken())
         if applicant:
-            auth.append(Session())
+            auth.extend([ApplicantBearer(), Session()])
         if not auth:
             raise ValueError("An operation must accept at least one kind of caller.")
         auth.append(Refuse())

@@ -5,6 +5,8 @@ Every environment variable is read here, once, typed. Production behaviour is sw
 WSGI/ASGI entry points). Production refuses to start without a real ``SECRET_KEY``.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -27,6 +29,13 @@ DEBUG: bool = env.bool("DEBUG", default=not PRODUCTION)
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 _DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105 - refused in production
 SECRET_KEY: str = env.str("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET_KEY)
+# Fernet keys that encrypt secrets kept in the database (webhook signing secrets), comma-separated: the first
+# encrypts, every one decrypts (rotation: docs/operations.md). Required in production (check --deploy, core.E002);
+# elsewhere derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEY: list[str] = env.list("FIELD_ENCRYPTION_KEY", default=[])
+if not FIELD_ENCRYPTION_KEY and not PRODUCTION:
+    _derived = hashlib.sha256(b"chinhquyen.field-encryption:" + SECRET_KEY.encode()).digest()
+    FIELD_ENCRYPTION_KEY = [base64.urlsafe_b64encode(_derived).decode()]
 ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
@@ -101,6 +110,9 @@ OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default=_oidc_endp
 OIDC_RP_CLIENT_ID: str = env.str("OIDC_RP_CLIENT_ID", default="" if PRODUCTION else "chinhquyen-portal")
 _DEV_OIDC_SECRET = "development-only-client-secret"  # noqa: S105 - refused in production
 OIDC_RP_CLIENT_SECRET: str = env.str("OIDC_RP_CLIENT_SECRET", default="" if PRODUCTION else _DEV_OIDC_SECRET)
+# Applicants' bearer tokens at the REST API: the audiences (client ids) a token must be issued for, e.g.
+# the province's mobile app; empty means the portal's own OIDC_RP_CLIENT_ID.
+OIDC_API_AUDIENCES: list[str] = env.list("OIDC_API_AUDIENCES", default=[])
 # Local accounts (e-mail or mobile number + password, verified by a one-time code), where the province allows.
 LOCAL_ACCOUNTS_ENABLED: bool = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
 # Where one-time codes go by SMS: a class with send(TextMessage); "" refuses sign-up by phone number.
@@ -224,6 +236,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
     _db["CONN_HEALTH_CHECKS"] = True
+    # Server-side binding lets psycopg prepare what a connection runs often (after DB_PREPARE_THRESHOLD
+    # runs), so PostgreSQL skips parsing and planning it again: most of a dossier transition's cost.
+    # Behind a pooler in transaction mode without prepared-statement support, set DB_PREPARE_THRESHOLD=0.
+    DB_PREPARE_THRESHOLD: int = env.int("DB_PREPARE_THRESHOLD", default=5)
+    if DB_PREPARE_THRESHOLD > 0:
+        _db["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

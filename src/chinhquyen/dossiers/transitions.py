@@ -21,7 +21,7 @@ from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.workcal.selectors import working_hours_between
 
 from .errors import TransitionRefused
-from .models import Channel, Dossier, DossierStatus, DossierStep, StepState
+from .models import Channel, Dossier, DossierStatus, DossierStep, StepState, Substatus
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -74,6 +74,23 @@ def _front_desk_once(ctx: Context) -> TransitionRefused | None:
         return TransitionRefused(
             _("The front desk may ask for a supplement only once before reception."),
             code="front_desk_supplement_used",
+        )
+    return None
+
+
+def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.substatus != Substatus.SUPPLEMENT_SUPPLIED:
+        return TransitionRefused(
+            _("There is no supplied supplement waiting to be checked."), code="no_supplement_supplied"
+        )
+    return None
+
+
+def _pickup_open(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.channel != Channel.ONLINE or ctx.dossier.substatus != Substatus.NONE:
+        return TransitionRefused(
+            _("The post office collects paper documents only for an online application waiting to be received."),
+            code="pickup_not_open",
         )
     return None
 
@@ -277,6 +294,32 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.STEP,
     ),
     Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN | FD, Scope.RECEPTION),
+    # The supplied documents are checked by whoever asked for them: the front desk before reception, the
+    # active step's specialist during processing (the request's status comes back with the supply).
+    Transition("supplement_accept", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION, _supplement_supplied),
+    Transition("supplement_accept", _s(S.RECEIVED, S.PROCESSING), None, SPECIALIST, Scope.STEP, _supplement_supplied),
+    # Not enough: the same request stands, with what is still missing. The front desk's "only once" (spec
+    # §1) is read as: everything to complete is listed in one request (one form 02), so the front desk
+    # cannot add demands later. Telling the applicant that the supply does not meet that request is not a
+    # second request: these rows have no ``_front_desk_once``; a new "request_supplement" still has it.
+    Transition(
+        "supplement_reject",
+        _s(S.DRAFT, S.SUBMITTED),
+        S.SUPPLEMENT_REQUESTED,
+        FD,
+        Scope.RECEPTION,
+        _supplement_supplied,
+    ),
+    Transition(
+        "supplement_reject",
+        _s(S.RECEIVED, S.PROCESSING),
+        S.SUPPLEMENT_REQUESTED,
+        SPECIALIST,
+        Scope.STEP,
+        _supplement_supplied,
+    ),
+    # The applicant of an online application has the postal service collect the paper documents.
+    Transition("pickup_request", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_open),
     Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
     Transition("forward", _s(S.RECEIVED, S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_next_step, True),
     Transition("send_back", _s(S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_previous_step, True),

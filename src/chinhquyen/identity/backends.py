@@ -1,10 +1,11 @@
 """The national identity's sign-in (OpenID Connect, mozilla-django-oidc) for citizens and organisations.
 
-mozilla-django-oidc checks the signature and the nonce; this subclass also checks ``iss``, ``aud``
-(and ``azp``), ``exp`` and ``iat``, refuses any algorithm but RS256, requires the userinfo to be about
-the same subject as the ID token, and maps the claims to an applicant through :mod:`.services`.
-It acts only on the callback URL, and never signs in an official: the office asks officials for a
-password and an authenticator code, and a session made here is never verified by a second factor.
+mozilla-django-oidc checks the signature (with the provider's keys, cached by :mod:`.jwks`) and the
+nonce; this subclass also checks ``iss``, ``aud`` (and ``azp``), ``exp`` and ``iat``, refuses any
+algorithm but RS256, requires the userinfo to be about the same subject as the ID token, and maps the
+claims to an applicant through :mod:`.services`. It acts only on the callback URL, and never signs in
+an official: the office asks officials for a password and an authenticator code, and a session made
+here is never verified by a second factor.
 """
 
 import logging
@@ -22,14 +23,13 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import User
 
 from .claims import IdentityClaims, claims_parse
+from .jwks import KeyNotFound, ProviderUnavailable, signing_key_for
 from .selectors import users_for_claims
 from .services import identity_sign_in
+from .tokens import LEEWAY_SECONDS, REQUIRED_CLAIMS
 
 logger = logging.getLogger(__name__)
 
-# Seconds of clock difference tolerated between the provider and this server.
-LEEWAY_SECONDS = 60
-REQUIRED_CLAIMS = ["iss", "aud", "sub", "exp", "iat"]
 # Claims taken from the signed ID token in preference to the userinfo response.
 SIGNED_CLAIMS = ("sub", "personal_id", "name", "birthdate", "phone_number", "email", "address", "organisation")
 REFUSAL_ATTRIBUTE = "identity_refusal"
@@ -65,6 +65,13 @@ class NationalIdentityBackend(OIDCAuthenticationBackend):
         try:
             return super().verify_token(token, **kwargs)
         except (jwt.PyJWTError, KeyError, TypeError, ValueError) as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc}") from exc
+
+    def retrieve_matching_jwk(self, token: str) -> jwt.PyJWK:
+        # The provider's keys from the shared cache, shared with the API's bearer tokens (see .jwks).
+        try:
+            return signing_key_for(token)
+        except (KeyNotFound, ProviderUnavailable) as exc:
             raise SuspiciousOperation(f"ID token refused: {exc}") from exc
 
     def _verify_jws(self, payload: str, key: Any) -> dict[str, Any]:

@@ -40,6 +40,26 @@ def users_for_claims(*, claims: IdentityClaims) -> QuerySet[User]:
     return User.objects.filter(pk=applicant.user_id)
 
 
+def user_for_verified_identity(*, claims: IdentityClaims) -> User | None:
+    """The account of the claimed applicant, if a sign-in already verified it with the same issuer and subject."""
+    applicant = applicant_for_claims(claims=claims)
+    if applicant is None or applicant.user_id is None:
+        return None
+    identity = (
+        VerifiedIdentity.objects.select_related("user")
+        .filter(user_id=applicant.user_id, issuer=claims.issuer, subject=claims.subject)
+        .first()
+    )
+    return identity.user if identity is not None else None
+
+
+def users_for_subject(*, issuer: str, subject: str) -> list[User]:
+    """Up to two accounts whose verified identity is this subject of this provider: enough to tell one from several
+    (a person has one account of their own and one for each organisation they sign in for)."""
+    identities = VerifiedIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject)
+    return [identity.user for identity in identities.order_by("pk")[:2]]
+
+
 def local_account_for_login(*, login: str) -> LocalAccount | None:
     return LocalAccount.objects.select_related("user").filter(login=login).first()
 

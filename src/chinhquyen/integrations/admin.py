@@ -204,7 +204,8 @@ class WebhookSubscriptionAdmin(ManagersSee):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookSubscription]:
         systems = systems_managed_by(user=request.user)
-        return super().get_queryset(request).filter(system__in=systems).select_related("system")
+        # The signing secret is never shown after the subscription is made: not even loaded here.
+        return super().get_queryset(request).filter(system__in=systems).select_related("system").defer("secret")
 
 
 @admin.register(WebhookDelivery)
@@ -232,7 +233,11 @@ class WebhookDeliveryAdmin(ManagersSee):
     actions = ["replay"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
-        return deliveries_visible_to(user=request.user).select_related("subscription__system")
+        return (
+            deliveries_visible_to(user=request.user)
+            .select_related("subscription__system")
+            .defer("subscription__secret")
+        )
 
     @admin.action(description=gettext_lazy("Send the selected deliveries again"))
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:

@@ -71,6 +71,16 @@ def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerTo
     return token if token.user.is_active else None
 
 
+def officer_tokens_of(*, user: User) -> QuerySet[OfficerToken]:
+    """The officer's own tokens, the newest first (revoked and expired ones too)."""
+    return OfficerToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def officer_token_of(*, user: User, pk: int) -> OfficerToken | None:
+    """The officer's token ``pk``, or None when it is not theirs (never reveal that it exists)."""
+    return officer_tokens_of(user=user).filter(pk=pk).first()
+
+
 def is_province_admin(user: Any) -> bool:
     """A superuser or a holder of the province administrator role: issues and revokes credentials."""
     if not user.is_authenticated or not user.is_active:

@@ -9,6 +9,8 @@ ACTION_KINDS: dict[str, Kind] = {
     "submit": Kind.SUBMITTED,
     "receive": Kind.RECEIVED,
     "request_supplement": Kind.SUPPLEMENT_REQUESTED,
+    # Documents supplied but not enough: the applicant is asked again, with what is still missing.
+    "supplement_reject": Kind.SUPPLEMENT_REQUESTED,
     "request_payment": Kind.PAYMENT_REQUIRED,
     "letter_send": Kind.APOLOGY,
     "issue_result": Kind.RESULT_READY,

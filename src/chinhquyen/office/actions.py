@@ -94,6 +94,27 @@ ACTIONS: dict[str, Action] = {
             _("Record that the applicant supplied the requested items? The clock resumes."),
         ),
         Action(
+            "supplement_accept",
+            _("Accept the supplement"),
+            forms.NoteForm,
+            lambda by, d, c: services.dossier_supplement_accept(
+                by=by, dossier=d, expected_version=c["expected_version"], note=c["note"]
+            ),
+            _("Accept the documents the applicant supplied? The applicant is told they were accepted."),
+        ),
+        Action(
+            "supplement_reject",
+            _("Supplement not sufficient"),
+            forms.SupplementRejectForm,
+            lambda by, d, c: services.dossier_supplement_reject(
+                by=by, dossier=d, expected_version=c["expected_version"], items=c["items_list"], reason=c["reason"]
+            ),
+            _(
+                "Tell the applicant the documents supplied are not enough, and ask for these items? "
+                "The clock pauses again until they are supplied."
+            ),
+        ),
+        Action(
             "claim",
             _("Claim"),
             forms.PlainActionForm,
@@ -255,6 +276,9 @@ OTHER_EVENTS: dict[str, str | Promise] = {
     "documents_mark_received": _("Documents handed in recorded"),
     "postal_delivered": _("Delivered by post"),
     "postal_returned_to_sender": _("Brought back by the postal service, not delivered"),
+    "pickup_request": _("Pickup of the paper documents by post ordered"),
+    "postal_pickup_arrived": _("Paper documents arrived by post"),
+    "postal_pickup_failed": _("The postal service could not collect the paper documents"),
 }
 
 

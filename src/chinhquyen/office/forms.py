@@ -196,6 +196,19 @@ class SupplementForm(VersionedForm):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
 
 
+class SupplementRejectForm(SupplementForm):
+    """The documents supplied are not enough: what is still missing (the request's slip stays as issued)."""
+
+    items = forms.CharField(
+        label=_("Items still missing"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line; the applicant sees them with the reason."),
+    )
+    reason = forms.CharField(
+        label=_("Why the documents supplied are not enough"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class PaymentForm(NoteForm):
     amount = forms.DecimalField(label=_("Amount (VND)"), min_value=0, max_digits=16, decimal_places=0)
 

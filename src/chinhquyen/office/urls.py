@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from .views import dossier, inbox, petitions, postal, reception, search, slips
+from .views import dossier, inbox, petitions, postal, reception, search, slips, tokens
 
 app_name = "office"
 urlpatterns = [
@@ -20,10 +20,13 @@ urlpatterns = [
     path("dossiers/<int:pk>/slips/<str:kind>.pdf", slips.slip, name="slip"),
     path("dossiers/<int:pk>/postal/", postal.postal_send, name="postal_send"),
     path("dossiers/<int:pk>/postal/refresh/", postal.postal_refresh, name="postal_refresh"),
+    path("postal/pickups/", postal.postal_pickups, name="postal_pickups"),
     path("register.pdf", slips.register, name="register"),
     path("search/", search.search, name="search"),
     path("petitions/", petitions.petition_list, name="petitions"),
     path("petitions/<int:pk>/", petitions.petition_detail, name="petition"),
     path("petitions/<int:pk>/<slug:action>/", petitions.petition_action, name="petition_action"),
     path("ratings/", petitions.ratings_summary, name="ratings"),
+    path("tokens/", tokens.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

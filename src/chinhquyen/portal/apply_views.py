@@ -21,6 +21,7 @@ from chinhquyen.catalog.models import OnlineLevel, Procedure
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
+from chinhquyen.postal.selectors import postal_available
 
 from .applicant import applicant_access, applicant_of, own_dossier
 from .eform_forms import EFormForm, eform_display, eform_initial
@@ -183,6 +184,8 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404(exc.message) from exc
             problem = exc.message
         else:
+            if request.POST.get("pickup") == "1" and postal_available():
+                return redirect("portal:pickup_request", pk=dossier.pk)
             return redirect("portal:apply_submitted", pk=dossier.pk)
     else:
         if not dossier.is_online_draft:
@@ -198,6 +201,7 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
         missing=missing,
         form_complete=form.is_valid(),
         problem=problem,
+        pickup_offered=postal_available(),
     )
     return render(request, "portal/apply/review.html", context, status=400 if problem else 200)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apply_views, mine_views
+from . import apply_views, mine_views, pickup_views
 
 urlpatterns = [
     path("nop-truc-tuyen/<str:code>/", apply_views.apply_start, name="apply"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/bo-sung/tep/", mine_views.supplement_upload, name="supplement_upload"),
     path("ho-so-cua-toi/<int:pk>/bo-sung/gui/", mine_views.supplement_send, name="supplement_send"),
     path("ho-so-cua-toi/<int:pk>/ket-qua/nhan/", mine_views.result_receive, name="result_receive"),
+    path("ho-so-cua-toi/<int:pk>/thu-gom/", pickup_views.pickup_request, name="pickup_request"),
     path("ho-so-cua-toi/<int:pk>/tep/<int:document_pk>/", mine_views.my_file, name="my_file"),
     path("ho-so-cua-toi/<int:pk>/phieu/<str:kind>/", mine_views.my_slip, name="my_slip"),
 ]

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import Channel, DocumentKind, DossierEvent, DossierStatus
+from chinhquyen.postal.selectors import postal_pickup_latest
 
 from .applicant import applicant_access, own_dossier
 from .eform_forms import eform_display
 from .lookup_views import STATUS_WORDS
+from .pickup_views import pickup_offered
 
 # What happened, in words for the applicant (internal events are never shown).
 ACTION_WORDS: dict[str, Promise] = {
@@ -29,6 +31,11 @@ ACTION_WORDS: dict[str, Promise] = {
     "refuse": gettext_lazy("Not accepted by the agency"),
     "request_supplement": gettext_lazy("The agency asked for more documents"),
     "supplement_provided": gettext_lazy("The requested documents were supplied"),
+    "supplement_accept": gettext_lazy("The agency accepted the documents you supplied"),
+    "supplement_reject": gettext_lazy("The documents supplied are not enough: the agency asked again"),
+    "pickup_request": gettext_lazy("You asked the post office to collect your paper documents"),
+    "postal_pickup_arrived": gettext_lazy("Your paper documents reached the agency by post"),
+    "postal_pickup_failed": gettext_lazy("The post office could not collect your paper documents"),
     "request_payment": gettext_lazy("Payment of fees requested"),
     "payment_confirmed": gettext_lazy("Payment confirmed"),
     "issue_result": gettext_lazy("The result is ready"),
@@ -81,7 +88,8 @@ def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
 
 
 def _supplement_request(events: list[DossierEvent]) -> DossierEvent | None:
-    requests = [e for e in events if e.action == "request_supplement"]
+    """The request standing now: the first one, or what is still missing after an insufficient supply."""
+    requests = [e for e in events if e.action in ("request_supplement", "supplement_reject")]
     return requests[-1] if requests else None
 
 
@@ -113,6 +121,8 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "result_open": dossier.status == DossierStatus.RETURNED,
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
         "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
+        "pickup": postal_pickup_latest(dossier=dossier),
+        "pickup_offered": pickup_offered(request=request, dossier=dossier),
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 

@@ -44,18 +44,27 @@ class Party:
     commune_code: str = ""
 
 
+# The kinds of order: deliver an item from the sender to the receiver (a result to the applicant), or
+# collect one at the sender's address and bring it to the receiver (an applicant's paper dossier to the
+# agency, thu gom hồ sơ). The partner's postman goes to the receiver for the first, the sender for the second.
+KIND_DELIVERY = "delivery"
+KIND_PICKUP = "pickup"
+
+
 @dataclass(frozen=True)
 class DeliveryOrder:
-    """An order to deliver one item; ``reference`` is ours (the dossier code), ``cod_amount`` is in VND."""
+    """An order for one item; ``reference`` is ours (the dossier code), ``cod_amount`` is in VND."""
 
     reference: str
     sender: Party
     receiver: Party
     description: str
     cod_amount: int = 0
+    kind: str = KIND_DELIVERY
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "reference": self.reference,
             "sender": asdict(self.sender),
             "receiver": asdict(self.receiver),

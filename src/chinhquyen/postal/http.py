@@ -1,7 +1,8 @@
 """The postal partner's JSON API over HTTPS (a VNPost-like "bưu chính công ích" service).
 
-``POST <POSTAL_URL>orders`` places an order, ``GET <POSTAL_URL>orders/<number>`` tracks it and
-``POST <POSTAL_URL>orders/<number>/cancel`` cancels it; the API key goes as a bearer token and our
+``POST <POSTAL_URL>orders`` places an order (``kind``: a delivery, or a pickup at the sender's address),
+``GET <POSTAL_URL>orders/<number>`` tracks it and ``POST <POSTAL_URL>orders/<number>/cancel`` cancels
+it; the API key goes as a bearer token and our
 customer code in ``X-Customer-Code``. The partner deduplicates orders by reference (sent again as
 ``Idempotency-Key``), so every call is idempotent and is retried, only on 429, 5xx or no answer, a few
 times with a growing pause. A refusal (other 4xx) is never retried: the same order would be refused again.

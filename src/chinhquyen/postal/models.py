@@ -28,7 +28,11 @@ class Direction(models.TextChoices):
 
 
 class PostalShipment(models.Model):
-    """One order placed with the postal partner for a dossier (Decision 45/2016)."""
+    """One order placed with the postal partner for a dossier (Decision 45/2016).
+
+    The agency's side of an order is the dossier's receiving agency; the ``receiver_*`` fields hold the
+    applicant's side: who receives a result delivered, or where a dossier pickup is collected.
+    """
 
     dossier = models.ForeignKey(
         Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="postal_shipments"
@@ -46,7 +50,8 @@ class PostalShipment(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=OrderState.choices, default=OrderState.CREATED)
     # The partner's tracking events as last read: [{"state": ..., "at": ISO 8601, "note": ...}, ...]
     events = models.JSONField(_("tracking events"), default=list, blank=True)
-    handed_over_at = models.DateTimeField(_("handed to the postal service at"))
+    # A result is handed over when ordered; a pickup when the postal service collects it (empty until then).
+    handed_over_at = models.DateTimeField(_("handed to the postal service at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     tracked_at = models.DateTimeField(_("tracking last read at"), null=True, blank=True)
     created_by = models.ForeignKey(

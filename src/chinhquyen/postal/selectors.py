@@ -1,17 +1,60 @@
 """Reads of the postal app."""
 
+from collections.abc import Iterable
+from functools import cache
+
+from django.conf import settings
 from django.db.models import QuerySet
+from vietnam_provinces import ProvinceCode, Ward
 
-from chinhquyen.dossiers.models import Dossier, ReturnMethod
+from chinhquyen.dossiers.models import Channel, Dossier, ReturnMethod
 
-from .models import FINAL_STATES, PostalShipment
+from .models import FINAL_STATES, Direction, PostalShipment
+
+
+def postal_available() -> bool:
+    """A postal partner is configured (``POSTAL_BACKEND``): offer what goes by post."""
+    return bool(settings.POSTAL_BACKEND)
+
+
+@cache
+def postal_pickup_communes(province_code: str) -> tuple[tuple[str, str], ...]:
+    """The communes of a province (2025 divisions) as (5-digit code, name), by name: where to collect from."""
+    wards = Ward.iter_by_province(ProvinceCode(int(province_code)))
+    return tuple(sorted(((f"{w.code:05d}", w.name) for w in wards), key=lambda c: c[1]))
 
 
 def postal_shipments_of(*, dossier: Dossier) -> list[PostalShipment]:
-    """The dossier's shipments, newest first (no query for a dossier that never went by post)."""
-    if dossier.return_method != ReturnMethod.POSTAL:
+    """The dossier's shipments, both directions, newest first.
+
+    No query for a dossier that never went by post: received at the counter and not returned by post
+    (only an online application has its paper documents collected).
+    """
+    if dossier.return_method != ReturnMethod.POSTAL and dossier.channel == Channel.COUNTER:
         return []
     return list(PostalShipment.objects.filter(dossier=dossier).order_by("-created_at", "-pk"))
+
+
+def postal_pickup_latest(*, dossier: Dossier) -> PostalShipment | None:
+    """The last pickup ordered for the dossier's paper documents (none for a dossier from the counter)."""
+    if dossier.channel == Channel.COUNTER:
+        return None
+    return (
+        PostalShipment.objects.filter(dossier=dossier, direction=Direction.DOSSIER_PICKUP)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def postal_pickups_for(*, agency_ids: Iterable[int], limit: int = 200) -> list[PostalShipment]:
+    """Pickups bringing paper dossiers to these receiving agencies: those on their way first, newest first."""
+    rows = (
+        PostalShipment.objects.filter(direction=Direction.DOSSIER_PICKUP, dossier__receiving_agency_id__in=agency_ids)
+        .select_related("dossier", "dossier__applicant", "dossier__procedure")
+        .defer("dossier__procedure__eform_schema", "dossier__form_data")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    return sorted(rows, key=lambda s: s.is_final)
 
 
 def postal_shipments_open() -> QuerySet[PostalShipment]:

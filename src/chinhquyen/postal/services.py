@@ -1,4 +1,4 @@
-"""Services (writes) of the postal app: return a result by post, follow its delivery.
+"""Services (writes) of the postal app: return a result by post, follow its delivery (pickups: ``pickups.py``).
 
 The partner is called outside any transaction of ours: a slow partner must not hold the dossier's lock.
 So sending is two steps, the partner's order first, then our records in one transaction; if our part
@@ -7,6 +7,7 @@ fails after the partner accepted, the partner's order is cancelled (compensation
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,7 @@ from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, ReturnMethod
 from chinhquyen.dossiers.services import (
+    dossier_pickup_arrival_record,
     dossier_result_awaiting_delivery,
     dossier_result_delivery_record,
     dossier_return,
@@ -33,7 +35,7 @@ from chinhquyen.dossiers.transitions import transition_find
 
 from .client import DeliveryOrder, OrderReceipt, Party, PostalBackend, PostalError, postal_client
 from .errors import PostalRefused, PostalUnavailable
-from .models import Direction, OrderState, PostalShipment
+from .models import FINAL_STATES, Direction, OrderState, PostalShipment
 from .selectors import postal_shipments_open
 
 logger = logging.getLogger(__name__)
@@ -207,15 +209,37 @@ def postal_result_send(
         description=_description(current),
         cod_amount=cod,
     )
+    return order_place(
+        order,
+        dossier_id=dossier.pk,
+        refused=_partner_error,
+        record=lambda receipt: _record(
+            by=by, dossier=dossier, order=order, receipt=receipt, expected_version=expected_version, at=at
+        ),
+    )
+
+
+def order_place(
+    order: DeliveryOrder,
+    *,
+    dossier_id: int,
+    refused: Callable[[PostalError], DomainError],
+    record: Callable[[OrderReceipt], PostalShipment],
+) -> PostalShipment:
+    """Place ``order`` with the partner, outside any transaction, then ``record`` it in ours.
+
+    A partner's refusal becomes ``refused(error)`` and nothing is written; if recording fails, the partner's
+    order is cancelled, so no parcel travels for a dossier whose state did not change.
+    """
     client = _client()
     try:
         receipt = client.order_create(order)
     except PostalError as exc:
-        raise _partner_error(exc) from exc
+        raise refused(exc) from exc
     try:
-        return _record(by=by, dossier=dossier, order=order, receipt=receipt, expected_version=expected_version, at=at)
+        return record(receipt)
     except Exception:
-        _compensate(client=client, receipt=receipt, dossier_id=dossier.pk)
+        _compensate(client=client, receipt=receipt, dossier_id=dossier_id)
         raise
 
 
@@ -233,22 +257,15 @@ def _record(
             by=by, dossier=dossier, method=ReturnMethod.POSTAL, at=at, expected_version=expected_version
         )
         dossier_result_awaiting_delivery(dossier=returned)
-        receiver = order.receiver
-        shipment = PostalShipment.objects.create(
+        shipment = shipment_create(
             dossier=returned,
             direction=Direction.RESULT_DELIVERY,
-            order_number=receipt.order_number,
-            item_code=receipt.item_code,
-            receiver_name=receiver.name,
-            receiver_phone=receiver.phone,
-            receiver_address=receiver.address,
-            receiver_division_code=receiver.commune_code,
-            receiver_province_code=receiver.province_code,
+            receipt=receipt,
+            party=order.receiver,
             description=order.description,
+            by=by,
             cod_amount=order.cod_amount,
-            state=receipt.state if receipt.state in OrderState.values else OrderState.CREATED,
             handed_over_at=returned.returned_at or timezone.now(),
-            created_by=by,
         )
         audit_record(
             actor=by,
@@ -264,6 +281,34 @@ def _record(
             },
         )
     return shipment
+
+
+def shipment_create(
+    *,
+    dossier: Dossier,
+    direction: str,
+    receipt: OrderReceipt,
+    party: Party,
+    description: str,
+    by: User,
+    **fields: Any,
+) -> PostalShipment:
+    """Record the partner's order; ``party`` is the applicant's side (receiver of a result, sender of a pickup)."""
+    return PostalShipment.objects.create(
+        dossier=dossier,
+        direction=direction,
+        order_number=receipt.order_number,
+        item_code=receipt.item_code,
+        receiver_name=party.name,
+        receiver_phone=party.phone,
+        receiver_address=party.address,
+        receiver_division_code=party.commune_code,
+        receiver_province_code=party.province_code,
+        description=description,
+        state=receipt.state if receipt.state in OrderState.values else OrderState.CREATED,
+        created_by=by,
+        **fields,
+    )
 
 
 def _compensate(*, client: PostalBackend, receipt: OrderReceipt, dossier_id: int) -> None:
@@ -300,7 +345,10 @@ def _event_time(events: tuple[dict[str, str], ...], state: str) -> datetime | No
 
 
 def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None) -> PostalShipment:
-    """Read the shipment's state from the partner; a delivered result is handed over (sub-state of the dossier).
+    """Read the shipment's state from the partner; what it means for the dossier is recorded there.
+
+    A result delivered is handed over (sub-state of the dossier); a pickup collected from the applicant is
+    handed to the postal service then, and one delivered to the agency marks the dossier "arrived by post".
 
     ``by`` is the officer who asked, or None for the periodic task. Safe to run twice.
     """
@@ -328,7 +376,10 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
         at = _event_time(tracking.events, state) or now
         if state == OrderState.DELIVERED:
             locked.delivered_at = at
-        locked.save(update_fields=["state", "events", "tracked_at", "delivered_at"])
+        if locked.handed_over_at is None and state != OrderState.CANCELLED:
+            # A pickup is in the postal service's hands from its collection (read late: when it was).
+            locked.handed_over_at = _event_time(tracking.events, OrderState.PICKED_UP) or at
+        locked.save(update_fields=["state", "events", "tracked_at", "delivered_at", "handed_over_at"])
         data = {"order_number": locked.order_number, "item_code": locked.item_code}
         audit_record(
             actor=by,
@@ -342,6 +393,10 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
         ):
             dossier_result_delivery_record(
                 dossier=locked.dossier_id, delivered=state == OrderState.DELIVERED, at=at, by=by, data=data
+            )
+        if locked.direction == Direction.DOSSIER_PICKUP and state in FINAL_STATES:
+            dossier_pickup_arrival_record(
+                dossier=locked.dossier_id, arrived=state == OrderState.DELIVERED, at=at, by=by, data=data
             )
     return locked
 

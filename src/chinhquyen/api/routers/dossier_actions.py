@@ -38,6 +38,7 @@ from ..schemas.dossiers import (
     ReassignIn,
     RefuseIn,
     ReturnIn,
+    SupplementRejectIn,
     SupplementRequestIn,
 )
 from .dossier_output import dossier_for, dossier_out, expected_version
@@ -113,6 +114,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         lambda by, d, b, v: S.dossier_supplement_provided(by=by, dossier=d, note=b.note, expected_version=v),
         "Answer a supplement request (the clock resumes)",
         applicant=True,
+    ),
+    ActionSpec(
+        "supplement_accept",
+        "supplement-accept",
+        NoteIn,
+        lambda by, d, b, v: S.dossier_supplement_accept(by=by, dossier=d, note=b.note, expected_version=v),
+        "Accept the documents supplied (who asked for them)",
+    ),
+    ActionSpec(
+        "supplement_reject",
+        "supplement-reject",
+        SupplementRejectIn,
+        lambda by, d, b, v: S.dossier_supplement_reject(
+            by=by, dossier=d, items=b.items, reason=b.reason, expected_version=v
+        ),
+        "The documents supplied are not enough: ask again for what is missing (the clock pauses again)",
     ),
     ActionSpec(
         "claim",

@@ -135,6 +135,11 @@ class SupplementRequestIn(ActionIn):
     reason: str = Field(default="", max_length=4000)
 
 
+class SupplementRejectIn(ActionIn):
+    items: list[str] = Field(min_length=1, examples=[["Bản sao giấy chứng sinh có chứng thực"]])
+    reason: str = Field(min_length=1, max_length=4000, description="Why the documents supplied are not enough.")
+
+
 class ForwardIn(NoteIn):
     to_user: str | None = Field(default=None, description="Username of the officer to hand the next step to.")
 

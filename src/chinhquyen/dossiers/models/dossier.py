@@ -39,6 +39,10 @@ class Substatus(models.TextChoices):
     SUPPLEMENT_BY_FRONT_DESK = "supplement_front_desk", _("Supplement requested by the front desk")
     SUPPLEMENT_BY_PROCESSOR = "supplement_processor", _("Supplement requested by the processor")
     SUPPLEMENT_SUPPLIED = "supplement_supplied", _("Applicant has supplied the documents")
+    SUPPLEMENT_ACCEPTED = "supplement_accepted", _("Supplied documents accepted")
+    # An online application whose paper documents the postal service collects (thu gom hồ sơ qua bưu chính).
+    PICKUP_REQUESTED = "pickup_requested", _("Paper documents to be collected by post")
+    PICKUP_ARRIVED = "pickup_arrived", _("Paper documents arrived by post")
     RESULT_READY = "result_ready", _("Result ready to hand over")
     # Sent by post: returned (status 10) when handed to the postal partner, delivered when it confirms.
     RESULT_AWAITING_CONFIRMATION = "result_awaiting_confirmation", _("Result sent, awaiting confirmation of delivery")
@@ -86,7 +90,8 @@ OPEN_STATUSES = frozenset(
 class Dossier(models.Model):
     """One application for one procedure, from the counter (or online) to the returned result."""
 
-    code = models.CharField(_("dossier code"), max_length=48, blank=True, db_index=True)
+    # Exact lookups use the unique constraint's index; no second index on the hot, non-HOT-updated row.
+    code = models.CharField(_("dossier code"), max_length=48, blank=True)
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
     )

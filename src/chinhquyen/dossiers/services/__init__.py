@@ -11,6 +11,7 @@ from .online import (
     online_missing_documents,
     online_result_downloaded,
 )
+from .pickup import dossier_pickup_arrival_record, dossier_pickup_request
 from .processing import (
     dossier_approve,
     dossier_claim,
@@ -36,6 +37,7 @@ from .reception import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
+from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [
     "Change",
@@ -54,6 +56,8 @@ __all__ = [
     "dossier_forward",
     "dossier_issue_result",
     "dossier_payment_confirmed",
+    "dossier_pickup_arrival_record",
+    "dossier_pickup_request",
     "dossier_reassign",
     "dossier_receive",
     "dossier_refuse",
@@ -65,7 +69,9 @@ __all__ = [
     "dossier_send_back",
     "dossier_stop",
     "dossier_submit_online",
+    "dossier_supplement_accept",
     "dossier_supplement_provided",
+    "dossier_supplement_reject",
     "dossier_withdraw",
     "online_document_remove",
     "online_draft_save",

@@ -7,8 +7,8 @@ them. Each change is written under the dossier's lock and audited; the delivery 
 line of the timeline.
 
 Not built yet: "components reused" / "result reused" are set when the applicant's data store exists (a
-component or result taken from it instead of being asked for again), and the explicit acceptance of a
-supplement (the sub-state after "applicant has supplied") needs an action of the transition table.
+component or result taken from it instead of being asked for again). The acceptance of a supplement is an
+action of the transition table (``supplement.py``).
 """
 
 from datetime import datetime

@@ -27,6 +27,7 @@ from ..uploads import upload_check
 from .base import event_write, row_insert, rows_insert, transition_apply
 from .digitisation import digitisation_on_document
 from .steps import iso, steps_shift
+from .supplement import supplement_items, supplement_pause
 
 
 def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
@@ -291,23 +292,11 @@ def dossier_request_supplement(
     expected_version: int | None = None,
 ) -> Dossier:
     """Ask the applicant for documents (form 02); after reception the clock pauses until they arrive."""
-    items = [clean(i) for i in items if clean(i)]
-    if not items:
-        raise InvalidInput(_("List what the applicant must supply."), code="items_required", field="items")
+    items = supplement_items(items)
     with transition_apply(
         by=by, dossier=dossier, action="request_supplement", expected_version=expected_version, at=at
     ) as c:
-        d = c.dossier
-        before_reception = d.status in (DossierStatus.DRAFT, DossierStatus.SUBMITTED)
-        c.set(
-            paused_status=d.status,
-            paused_at=None if before_reception or d.due_at is None else c.at,
-            substatus=Substatus.SUPPLEMENT_BY_FRONT_DESK if before_reception else Substatus.SUPPLEMENT_BY_PROCESSOR,
-        )
-        if before_reception:
-            c.set(front_desk_supplement_used=True)
-        c.reason = clean(reason)
-        c.data = {"items": items}
+        supplement_pause(c, items=items, reason=reason)
     return c.dossier
 
 

@@ -1,5 +1,6 @@
 """Writes for citizens' sign-in: national identity, local accounts, the applicant's contact details."""
 
+from .bearer import bearer_sign_in
 from .codes import CodeCheck, code_check, code_issue, code_resend_wait
 from .local import local_code_resend, local_sign_in, local_signup_start, local_signup_verify, login_parse
 from .oidc import identity_sign_in
@@ -8,6 +9,7 @@ from .profile import applicant_contact_update
 __all__ = [
     "CodeCheck",
     "applicant_contact_update",
+    "bearer_sign_in",
     "code_check",
     "code_issue",
     "code_resend_wait",

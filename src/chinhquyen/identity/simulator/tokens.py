@@ -1,9 +1,11 @@
 """Authorisation codes, access tokens and ID tokens of the simulator.
 
-Codes and access tokens are sealed (encrypted and authenticated with Fernet, under a key derived from
-``SECRET_KEY``), so no table is needed and no personal data shows in a URL or a log: a code carries
-the claims, the client, the redirect URI, the nonce and the PKCE challenge, lives two minutes and is
-redeemed once (the cache remembers redeemed codes). ID tokens are JWTs signed RS256 with :mod:`.keys`.
+Codes are sealed (encrypted and authenticated with Fernet, under a key derived from ``SECRET_KEY``), so
+no table is needed and no personal data shows in a URL or a log: a code carries the claims, the client,
+the redirect URI, the nonce and the PKCE challenge, lives two minutes and is redeemed once (the cache
+remembers redeemed codes). Access tokens and ID tokens are JWTs signed RS256 with :mod:`.keys`; an
+access token (``typ`` ``at+jwt``, RFC 9068) is for the client (``aud``) and carries the person's claims,
+so an app may call the platform's API with it (:mod:`chinhquyen.identity.tokens`).
 """
 
 import base64
@@ -26,8 +28,10 @@ from .keys import ALGORITHM, signing_key
 CODE_SECONDS = 120
 ACCESS_TOKEN_SECONDS = 600
 ID_TOKEN_SECONDS = 600
+ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - the JOSE type of access tokens (RFC 9068), not a secret
+# The claims of an access token that are about the token rather than the person (userinfo leaves them out).
+ACCESS_TOKEN_CLAIMS = frozenset({"iss", "aud", "client_id", "iat", "exp", "jti"})
 _CODE_PURPOSE = "chinhquyen.identity.simulator.code"
-_ACCESS_PURPOSE = "chinhquyen.identity.simulator.access"
 
 
 def _fernet(purpose: str) -> Fernet:
@@ -95,19 +99,43 @@ def _pkce_ok(grant: Grant, verifier: str) -> bool:
     return constant_time_compare(expected, grant.code_challenge)
 
 
-def access_token_issue(claims: dict[str, Any]) -> str:
-    return _seal(_ACCESS_PURPOSE, {"claims": claims})
+def access_token_issue(claims: dict[str, Any], *, client_id: str = "") -> str:
+    """An access token for ``client_id`` (the portal's client by default) about the person of ``claims``."""
+    client_id = client_id or str(settings.OIDC_RP_CLIENT_ID)
+    now = int(time.time())
+    payload = {
+        **claims,
+        "iss": str(settings.IDP_SIMULATOR_ISSUER),
+        "aud": client_id,
+        "client_id": client_id,
+        "iat": now,
+        "exp": now + ACCESS_TOKEN_SECONDS,
+        "jti": secrets.token_urlsafe(16),
+    }
+    return id_token_sign(payload, typ=ACCESS_TOKEN_TYPE)
 
 
 def access_token_read(token: str) -> dict[str, Any] | None:
-    payload = _unseal(_ACCESS_PURPOSE, token, ttl=ACCESS_TOKEN_SECONDS)
-    return payload["claims"] if payload is not None else None
+    """The person's claims of an access token this simulator issued and that has not expired, else None."""
+    try:
+        if jwt.get_unverified_header(token).get("typ") != ACCESS_TOKEN_TYPE:
+            return None  # an ID token is no access token
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            signing_key().private_key.public_key(),
+            algorithms=[ALGORITHM],
+            issuer=str(settings.IDP_SIMULATOR_ISSUER),
+            options={"verify_aud": False, "require": ["iss", "aud", "sub", "exp", "iat"]},
+        )
+    except jwt.PyJWTError:
+        return None
+    return {name: value for name, value in payload.items() if name not in ACCESS_TOKEN_CLAIMS}
 
 
-def id_token_sign(payload: dict[str, Any]) -> str:
+def id_token_sign(payload: dict[str, Any], *, typ: str = "JWT") -> str:
     """Sign ``payload`` as a JWT with the simulator's key (tests use it to build odd tokens too)."""
     key = signing_key()
-    return jwt.encode(payload, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
+    return jwt.encode(payload, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": typ})
 
 
 def id_token_issue(*, issuer: str, grant: Grant) -> str:

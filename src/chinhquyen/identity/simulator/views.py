@@ -209,7 +209,7 @@ def token(request: HttpRequest) -> HttpResponse:
     except GrantError as exc:
         return _no_store(JsonResponse({"error": "invalid_grant", "error_description": str(exc)}, status=400))
     body = {
-        "access_token": access_token_issue(grant.claims),
+        "access_token": access_token_issue(grant.claims, client_id=grant.client_id),
         "token_type": "Bearer",
         "expires_in": ACCESS_TOKEN_SECONDS,
         "id_token": id_token_issue(issuer=_issuer(), grant=grant),

@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.crypto import EncryptedTextField
+
 from .credentials import System
 
 
@@ -15,8 +17,9 @@ class WebhookSubscription(models.Model):
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="webhook_subscriptions"
     )
     url = models.URLField(_("URL"), max_length=500)
-    # Kept in clear: signing needs it. It is shown to the system once, when it subscribes.
-    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    # Signing needs the secret itself, so it is encrypted (FIELD_ENCRYPTION_KEY), not hashed. It is shown to
+    # the system once, when it subscribes; the admin never shows it.
+    secret = EncryptedTextField(_("signing secret"), editable=False)
     events = models.JSONField(_("events"), default=list, blank=True, help_text=_("Empty: every dossier event."))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -186,6 +186,7 @@ def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -
         DELIVERY_HEADER: str(delivery.pk),
         EVENT_HEADER: delivery.event_type,
         TIMESTAMP_HEADER: str(timestamp),
+        # The secret is decrypted when the subscription is loaded (EncryptedTextField).
         SIGNATURE_HEADER: webhook_sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body),
     }
     result = webhook_client.webhook_post(url=delivery.subscription.url, body=body, headers=headers)
@@ -229,3 +230,21 @@ def webhook_deliveries_requeue_due(*, now: datetime | None = None) -> int:
         for delivery in due:
             _enqueue(delivery)
     return len(due)
+
+
+def webhook_secrets_reencrypt() -> int:
+    """Encrypt every subscription's secret again with the first FIELD_ENCRYPTION_KEY; return how many.
+
+    Run after putting a new key first: afterwards the old keys decrypt nothing and can be dropped.
+    """
+    with transaction.atomic():
+        subscriptions = list(WebhookSubscription.objects.select_for_update().order_by("pk"))
+        for subscription in subscriptions:
+            subscription.save(update_fields=["secret"])  # loading decrypted it; saving encrypts it anew
+        audit_record(
+            actor=None,
+            action="integrations.webhook_secrets_reencrypt",
+            target="webhooks",
+            data={"subscriptions": len(subscriptions)},
+        )
+    return len(subscriptions)

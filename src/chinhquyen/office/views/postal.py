@@ -1,4 +1,4 @@
-"""Returning a result by post: the receiver's details, the hand-over to the postal partner, its tracking."""
+"""The postal partner in the office: results returned by post, paper dossiers collected by post, tracking."""
 
 from typing import Any
 
@@ -8,17 +8,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.directory.models import Role
 from chinhquyen.dossiers import selectors
-from chinhquyen.postal.models import OrderState
-from chinhquyen.postal.selectors import postal_shipments_of
+from chinhquyen.postal.models import Direction, OrderState
+from chinhquyen.postal.selectors import postal_pickups_for, postal_shipments_of
 from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
 
 from ..forms import PostalSendForm
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags
+from .common import OfficerRequest, dossier_for, due_flags, officer_agency_ids
 
 
 def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
@@ -27,11 +28,18 @@ def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
 
 
 def postal_context(dossier: Any) -> dict[str, Any]:
-    """What the dossier page shows of the postal partner: its shipments with their tracking events."""
-    shipments = postal_shipments_of(dossier=dossier)
+    """What the dossier page shows of the postal partner: results sent and pickups, with their tracking."""
+    shipments = _tracked(postal_shipments_of(dossier=dossier))
+    return {
+        "shipments": [s for s in shipments if s.direction == Direction.RESULT_DELIVERY],
+        "pickups": [s for s in shipments if s.direction == Direction.DOSSIER_PICKUP],
+    }
+
+
+def _tracked(shipments: list[Any]) -> list[Any]:
     for shipment in shipments:
-        shipment.tracking = [_tracking_row(event) for event in shipment.events]  # type: ignore[attr-defined]
-    return {"shipments": shipments}
+        shipment.tracking = [_tracking_row(event) for event in shipment.events]
+    return shipments
 
 
 def _tracking_row(event: dict[str, str]) -> dict[str, Any]:
@@ -120,4 +128,14 @@ def postal_refresh(request: OfficerRequest, pk: int) -> HttpResponse:
             request,
             _("Item %(item)s: %(state)s.") % {"item": fresh.item_code, "state": fresh.get_state_display()},
         )
+    if request.POST.get("next") == "pickups":
+        return redirect("office:postal_pickups")
     return redirect("office:dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_GET
+def postal_pickups(request: OfficerRequest) -> HttpResponse:
+    """Paper dossiers the postal service collects for the officer's counters, with their tracking."""
+    pickups = _tracked(postal_pickups_for(agency_ids=officer_agency_ids(request.user, Role.FRONT_DESK)))
+    return render(request, "office/postal/pickups.html", {"pickups": pickups, "nav": "pickups"})

@@ -25,7 +25,7 @@ from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
 from .common import OfficerRequest, dossier_for, due_flags, front_desk_agency_id
 
-RECEPTION_ACTIONS = ("receive", "request_supplement", "refuse", "withdraw")
+RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
 
 def _start_url(applicant: Applicant | None = None, query: str = "") -> str:

@@ -2,7 +2,8 @@
 
 Rules that make it useful by hand and in tests:
 
-- a receiver phone number ending in ``0000`` is refused, as a partner refuses an address it cannot serve;
+- a receiver phone number ending in ``0000`` is refused, as a partner refuses an address it cannot serve
+  (for a pickup order, the sender's: the postman collects the item there);
 - item codes are UPU S10 barcodes (``EB000000014VN``) built from a serial number that starts at 1 in an
   empty database, so a test knows the code its first order gets;
 - an order moves created → picked up → delivered or returned to the sender, by :func:`sim_order_advance`
@@ -16,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from ..client import PostalError, Tracking
+from ..client import KIND_DELIVERY, KIND_PICKUP, PostalError, Tracking
 from ..models import OrderState, SimulatedPostalOrder
 
 REFUSED_PHONE_SUFFIX = "0000"
@@ -29,7 +30,7 @@ ALLOWED = {
     OrderState.CREATED: {OrderState.PICKED_UP, OrderState.CANCELLED},
     OrderState.PICKED_UP: {OrderState.DELIVERED, OrderState.RETURNED_TO_SENDER},
 }
-_RECEIVER_FIELDS = ("name", "phone", "address", "province_code", "commune_code")
+_PARTY_FIELDS = ("name", "phone", "address", "province_code", "commune_code")
 
 
 def s10_check_digit(digits: str) -> int:
@@ -55,18 +56,27 @@ def _check(payload: dict[str, Any]) -> None:
     """Refuse an order the partner could not deliver, naming the field."""
     if not str(payload.get("reference") or "").strip():
         raise PostalError("The order has no customer reference.", code="invalid_order", field="reference")
-    receiver = payload.get("receiver")
-    if not isinstance(receiver, dict):
-        raise PostalError("The order has no receiver.", code="invalid_order", field="receiver")
-    for name in _RECEIVER_FIELDS:
-        if not str(receiver.get(name) or "").strip():
-            raise PostalError(f"The receiver's {name} is missing.", code="invalid_order", field=f"receiver_{name}")
+    kind = payload.get("kind") or KIND_DELIVERY
+    if kind not in (KIND_DELIVERY, KIND_PICKUP):
+        raise PostalError(f"Unknown kind of order {kind!r}.", code="invalid_order", field="kind")
+    # The party the postman goes to: the receiver of a delivery, the sender of a pickup.
+    role = "sender" if kind == KIND_PICKUP else "receiver"
+    for side in ("sender", "receiver") if kind == KIND_PICKUP else ("receiver",):
+        if not isinstance(payload.get(side), dict):
+            raise PostalError(f"The order has no {side}.", code="invalid_order", field=side)
+    party = payload[role]
+    for name in _PARTY_FIELDS:
+        if not str(party.get(name) or "").strip():
+            raise PostalError(f"The {role}'s {name} is missing.", code="invalid_order", field=f"{role}_{name}")
+    if kind == KIND_PICKUP and not str(payload["receiver"].get("name") or "").strip():
+        raise PostalError("The receiver's name is missing.", code="invalid_order", field="receiver_name")
     cod = (payload.get("item") or {}).get("cod_amount", 0)
     if not isinstance(cod, int) or cod < 0:
         raise PostalError("The COD amount must be a whole number of VND.", code="invalid_order", field="cod_amount")
-    if str(receiver["phone"]).endswith(REFUSED_PHONE_SUFFIX):
+    if str(party["phone"]).endswith(REFUSED_PHONE_SUFFIX):
+        what = "Pickup from" if kind == KIND_PICKUP else "Delivery to"
         raise PostalError(
-            "Delivery to this phone number is not accepted.", code="receiver_phone_refused", field="receiver_phone"
+            f"{what} this phone number is not accepted.", code=f"{role}_phone_refused", field=f"{role}_phone"
         )
 
 

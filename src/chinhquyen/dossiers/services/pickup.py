@@ -1,0 +1,76 @@
+"""Paper documents collected by post (thu gom hồ sơ qua bưu chính) for an online application.
+
+The applicant of a submitted online application asks the postal service to collect the paper
+documents (``pickup_request``, a row of the transition table); ``chinhquyen.postal`` places the order
+with the partner and calls :func:`dossier_pickup_request` with it. When the partner reports the item
+delivered to the agency, :func:`dossier_pickup_arrival_record` marks the application "arrived by post"
+(channel 3, postal) for the front desk's queue, which then receives it as usual; an item the postal
+service could not collect puts the application back as it was. The partner's reports are not actions of
+anyone, so, like the delivery of a result (``digitisation.py``), they have no row in the table.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.directory.models import User
+
+from ..models import Channel, Dossier, DossierStatus, Substatus
+from .base import dossier_lock, event_write, transition_apply
+
+
+def dossier_pickup_request(
+    *,
+    by: User,
+    dossier: Dossier,
+    order: dict[str, Any],
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Record the pickup order placed for the applicant; ``order`` (order number, item code, where) is logged."""
+    with transition_apply(
+        by=by, dossier=dossier, action="pickup_request", expected_version=expected_version, at=at
+    ) as c:
+        c.set(substatus=Substatus.PICKUP_REQUESTED)
+        c.data = dict(order)
+    return c.dossier
+
+
+def dossier_pickup_arrival_record(
+    *,
+    dossier: Dossier | int,
+    arrived: bool,
+    at: datetime | None = None,
+    by: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> Dossier | None:
+    """The postal service delivered the paper documents to the agency, or could not collect them.
+
+    ``by`` is the officer who asked for the tracking, or None when the update came by itself. Returns the
+    dossier, or None when it was not waiting for a pickup (received meanwhile, or an update read twice).
+    """
+    at = at or timezone.now()
+    action = "postal_pickup_arrived" if arrived else "postal_pickup_failed"
+    with transaction.atomic():
+        locked = dossier_lock(dossier=dossier)
+        if locked.status != DossierStatus.SUBMITTED or locked.substatus != Substatus.PICKUP_REQUESTED:
+            return None
+        fields = ["substatus", "version", "updated_at"]
+        locked.substatus = Substatus.PICKUP_ARRIVED if arrived else Substatus.NONE
+        if arrived:
+            locked.channel = Channel.POSTAL  # KenhThucHien 3: the paper dossier came through the postal service
+            fields.append("channel")
+        locked.version += 1
+        locked.save(update_fields=fields)
+        event_write(dossier=locked, by=by, action=action, at=at, from_status=locked.status, data=dict(data or {}))
+        if by is None:  # event_write audits only an actor's events
+            audit_record(
+                actor=None,
+                action=f"dossier.{action}",
+                target=f"dossier:{locked.pk}",
+                data={"substatus": locked.substatus, "version": locked.version, **(data or {})},
+            )
+    return locked

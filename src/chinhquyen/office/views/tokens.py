@@ -1,0 +1,104 @@
+"""An official's own API tokens: the list, a new token (its value shown once) and revoking one.
+
+Issuing and revoking are the integrations services' (audited there); a token acts as the official with
+the roles they hold at each call. Pages showing a token's value are never cached.
+"""
+
+from datetime import datetime, timedelta
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.integrations.models import OfficerToken
+from chinhquyen.integrations.selectors import officer_token_of, officer_tokens_of
+from chinhquyen.integrations.services import officer_token_issue, officer_token_revoke
+
+from ..forms import OfficeForm
+from ..permissions import officer_access
+from .common import OfficerRequest
+
+LIFETIME_DAYS = (30, 90, 365)
+
+
+def _lifetimes() -> list[tuple[int, str]]:
+    # A callable: the labels are translated when the form is shown, in the request's language.
+    return [(days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days}) for days in LIFETIME_DAYS]
+
+
+class TokenForm(OfficeForm):
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=120,
+        help_text=gettext_lazy("What the token is for, e.g. the computer or the script that uses it."),
+        error_messages={"required": gettext_lazy("Give the token a name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Valid for"),
+        choices=_lifetimes,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose how long the token is valid.")},
+    )
+
+
+def _state(token: OfficerToken, now: datetime) -> str:
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def _list(request: OfficerRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
+    now = timezone.now()
+    rows = [(token, _state(token, now)) for token in officer_tokens_of(user=request.user)]
+    return render(request, "office/tokens/list.html", {"rows": rows, "form": form, "nav": "tokens"}, status=status)
+
+
+@officer_access()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def tokens(request: OfficerRequest) -> HttpResponse:
+    """GET lists the official's tokens with the form for a new one; POST issues it and shows its value once."""
+    if request.method == "GET":
+        return _list(request, TokenForm())
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _list(request, form, status=400)
+    expires_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
+    try:
+        issued = officer_token_issue(
+            by=request.user, user=request.user, name=form.cleaned_data["name"], expires_at=expires_at
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _list(request, form, status=400)
+    context = {"token": issued.credential, "secret": issued.secret, "nav": "tokens"}
+    return render(request, "office/tokens/created.html", context)
+
+
+@officer_access()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def token_revoke(request: OfficerRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST revokes the token at once. Another official's token is 404."""
+    token = officer_token_of(user=request.user, pk=pk)
+    if token is None:
+        raise Http404
+    if request.method == "GET":
+        return render(request, "office/tokens/revoke.html", {"token": token, "nav": "tokens"})
+    if token.revoked_at is not None:
+        messages.info(request, _("The token “%(name)s” was already revoked.") % {"name": token.name})
+        return redirect("office:tokens")
+    officer_token_revoke(by=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name})
+    return redirect("office:tokens")

@@ -1,0 +1,185 @@
+"""Services (writes) of the postal app: the postal service collects an applicant's paper dossier.
+
+The applicant of an online application that waits to be received asks the post office to collect the
+paper documents at an address (thu gom hồ sơ qua bưu chính): a pickup order, sent by the applicant and
+received by the agency. As for a result sent by post (``services.py``), the partner is called outside
+any transaction of ours, then our records are written in one; if that fails, the order is cancelled.
+Its tracking (``postal_tracking_refresh``) marks the dossier "arrived by post" on delivery to the agency.
+
+Fees for the pickup are not handled here: the partner's tariff and who pays it are agreed outside.
+"""
+
+from dataclasses import asdict
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.audit import audit_record
+from chinhquyen.core.errors import DomainError, InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import User
+from chinhquyen.dossiers.errors import TransitionRefused
+from chinhquyen.dossiers.models import Dossier
+from chinhquyen.dossiers.services import dossier_pickup_request
+from chinhquyen.dossiers.transitions import transition_find
+
+from .client import KIND_PICKUP, DeliveryOrder, OrderReceipt, Party, PostalError
+from .errors import PostalRefused
+from .models import Direction, PostalShipment
+from .services import (
+    _PHONE,
+    _partner_error,
+    _province_of_commune,
+    _sender,
+    order_place,
+    phone_normalise,
+    shipment_create,
+)
+
+
+def pickup_place_check(*, name: str, phone: str, address: str, division_code: str) -> Party:
+    """Where and from whom the postal service collects, as the partner needs it; else InvalidInput."""
+    name, address, division_code = clean(name), clean(address), clean(division_code)
+    phone = phone_normalise(clean(phone))
+    if not name:
+        raise InvalidInput(
+            _("Give the name of the person who hands the documents over."), code="pickup_name", field="pickup_name"
+        )
+    if not _PHONE.fullmatch(phone):
+        raise InvalidInput(
+            _("Give a phone number for the postman: 10 digits starting with 0, such as 0912345678."),
+            code="pickup_phone",
+            field="pickup_phone",
+        )
+    if not address:
+        raise InvalidInput(
+            _("Give the address to collect from (house number, street, village)."),
+            code="pickup_address",
+            field="pickup_address",
+        )
+    province = _province_of_commune(division_code)
+    if province is None:
+        raise InvalidInput(
+            _("%(code)s is not a commune code of the 2025 divisions (5 digits).") % {"code": division_code or "—"},
+            code="pickup_division_code",
+            field="pickup_division_code",
+        )
+    return Party(name=name, phone=phone, address=address, province_code=province, commune_code=division_code)
+
+
+def _pickup_error(exc: PostalError) -> DomainError:
+    """Our words for the partner's refusal of a pickup (the fields are the pickup form's)."""
+    if exc.code == "postal_disabled" or exc.retryable:
+        return _partner_error(exc)
+    if exc.code == "sender_phone_refused":
+        message = _("The postal partner does not collect from this phone number; give another one.")
+    else:
+        message = _("The postal partner refused the order: %(reason)s") % {"reason": exc.message}
+    field = "pickup_" + exc.field.removeprefix("sender_") if exc.field.startswith("sender_") else None
+    return PostalRefused(message, code="postal_refused", field=field, partner_code=exc.code)
+
+
+def _orderable(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
+    """The dossier as it is now, if ``by`` may have it collected: checked before the partner is asked."""
+    current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
+    if expected_version is not None and expected_version != current.version:
+        raise TransitionRefused(
+            _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
+        )
+    transition_find(dossier=current, action="pickup_request", user=by)
+    return current
+
+
+def _description(dossier: Dossier) -> str:
+    # Printed on the parcel: always in the platform's language, whoever orders it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Paper documents of online application %(number)s for %(agency)s") % {
+            "number": dossier.pk,
+            "agency": dossier.receiving_agency.name,
+        }
+
+
+def postal_pickup_order(
+    *,
+    by: User,
+    dossier: Dossier,
+    pickup_name: str,
+    pickup_phone: str,
+    pickup_address: str,
+    pickup_division_code: str,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> PostalShipment:
+    """Have the postal service collect the paper documents of ``by``'s online application.
+
+    If the partner refuses, nothing changes and PostalRefused says why (``field`` names the pickup field at
+    fault); if it cannot be reached, PostalUnavailable.
+    """
+    place = pickup_place_check(
+        name=pickup_name, phone=pickup_phone, address=pickup_address, division_code=pickup_division_code
+    )
+    current = _orderable(by=by, dossier=dossier, expected_version=expected_version)
+    order = DeliveryOrder(
+        # One reference per state of the dossier: a retried request finds the same order at the partner,
+        # and an application whose earlier pickup failed gets a new one.
+        reference=f"HS{current.pk}-V{current.version}",
+        sender=place,
+        receiver=_sender(current.receiving_agency),
+        description=_description(current),
+        kind=KIND_PICKUP,
+    )
+    return order_place(
+        order,
+        dossier_id=dossier.pk,
+        refused=_pickup_error,
+        record=lambda receipt: _record(
+            by=by, dossier=dossier, order=order, receipt=receipt, expected_version=expected_version, at=at
+        ),
+    )
+
+
+def _record(
+    *,
+    by: User,
+    dossier: Dossier,
+    order: DeliveryOrder,
+    receipt: OrderReceipt,
+    expected_version: int | None,
+    at: datetime | None,
+) -> PostalShipment:
+    place = order.sender
+    with transaction.atomic():
+        ordered = dossier_pickup_request(
+            by=by,
+            dossier=dossier,
+            order={
+                "order_number": receipt.order_number,
+                "item_code": receipt.item_code,
+                "pickup": asdict(place),
+            },
+            at=at,
+            expected_version=expected_version,
+        )
+        shipment = shipment_create(
+            dossier=ordered,
+            direction=Direction.DOSSIER_PICKUP,
+            receipt=receipt,
+            party=place,
+            description=order.description,
+            by=by,
+        )
+        audit_record(
+            actor=by,
+            action="postal.pickup_order",
+            target=f"postal_shipment:{shipment.pk}",
+            data={
+                "dossier": ordered.pk,
+                "order_number": shipment.order_number,
+                "item_code": shipment.item_code,
+                "pickup_division_code": shipment.receiver_division_code,
+            },
+        )
+    return shipment
