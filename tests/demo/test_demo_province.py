@@ -96,4 +96,8 @@ def test_demo_office_has_sample_dossiers_in_several_states(demo):
     assert sorted(Dossier.objects.values_list("status", flat=True)) == [1, 1, 2, 10]
     returned = Dossier.objects.get(status=10)
     assert returned.code.startswith("000.00.01.H37-")
-    assert returned.outcome == "on_time"
+    # Returned at once: early or on time depending on the hour the demo loads (before the due day, or on it).
+    from chinhquyen.dossiers.deadlines import outcome_of
+
+    assert returned.outcome == outcome_of(finished_at=returned.returned_at, due_at=returned.due_at)
+    assert returned.outcome in {"early", "on_time"}
