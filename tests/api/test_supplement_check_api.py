@@ -99,3 +99,18 @@ def test_the_applicant_may_not_check_their_own_supplement():
 
     assert response.status_code == 403
     assert response.json()["code"] == "caller_not_allowed"
+
+
+def test_another_agencys_specialist_does_not_learn_the_dossier_exists():
+    place, other = place_make("a"), place_make("b")
+    dossier = _supplied(place)
+    client = api_client(token_for(other.specialist))
+    base = f"/api/v1/dossiers/{dossier.pk}"
+
+    accept = post_json(client, f"{base}/supplement-accept", {})
+    reject = post_json(client, f"{base}/supplement-reject", {"items": ["x"], "reason": "r"})
+
+    assert (accept.status_code, accept.json()["code"]) == (404, "dossier_not_found")
+    assert (reject.status_code, reject.json()["code"]) == (404, "dossier_not_found")
+    dossier.refresh_from_db()
+    assert (dossier.version, dossier.substatus) == (3, "supplement_supplied")

@@ -34,15 +34,22 @@ def _prefix(secret: str, kind: str) -> str | None:
     return match.group(1)
 
 
+def credential_state(credential: ApiKey | OfficerToken, now: datetime) -> str:
+    """``revoked``, ``expired`` or ``active``: only an active credential is accepted."""
+    if credential.revoked_at is not None:
+        return "revoked"
+    if credential.expires_at is not None and credential.expires_at <= now:
+        return "expired"
+    return "active"
+
+
 def _usable(credential: ApiKey | OfficerToken | None, secret: str, now: datetime) -> bool:
     if credential is None:
         return False
     # Compared in constant time even though the prefix already matched: the prefix is public.
     if not hmac.compare_digest(credential.secret_hash, secret_digest(secret)):
         return False
-    if credential.revoked_at is not None:
-        return False
-    return credential.expires_at is None or credential.expires_at > now
+    return credential_state(credential, now) == "active"
 
 
 def api_key_find(*, secret: str, now: datetime | None = None) -> ApiKey | None:

@@ -18,56 +18,35 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import audit_record
-from chinhquyen.core.errors import DomainError, InvalidInput
-from chinhquyen.core.text import clean
+from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import User
-from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services import dossier_pickup_request
-from chinhquyen.dossiers.transitions import transition_find
 
 from .client import KIND_PICKUP, DeliveryOrder, OrderReceipt, Party, PostalError
 from .errors import PostalRefused
 from .models import Direction, PostalShipment
 from .services import (
-    _PHONE,
+    PartyMessages,
     _partner_error,
-    _province_of_commune,
     _sender,
+    dossier_current_if_allowed,
     order_place,
-    phone_normalise,
+    party_check,
     shipment_create,
 )
 
 
 def pickup_place_check(*, name: str, phone: str, address: str, division_code: str) -> Party:
     """Where and from whom the postal service collects, as the partner needs it; else InvalidInput."""
-    name, address, division_code = clean(name), clean(address), clean(division_code)
-    phone = phone_normalise(clean(phone))
-    if not name:
-        raise InvalidInput(
-            _("Give the name of the person who hands the documents over."), code="pickup_name", field="pickup_name"
-        )
-    if not _PHONE.fullmatch(phone):
-        raise InvalidInput(
-            _("Give a phone number for the postman: 10 digits starting with 0, such as 0912345678."),
-            code="pickup_phone",
-            field="pickup_phone",
-        )
-    if not address:
-        raise InvalidInput(
-            _("Give the address to collect from (house number, street, village)."),
-            code="pickup_address",
-            field="pickup_address",
-        )
-    province = _province_of_commune(division_code)
-    if province is None:
-        raise InvalidInput(
-            _("%(code)s is not a commune code of the 2025 divisions (5 digits).") % {"code": division_code or "—"},
-            code="pickup_division_code",
-            field="pickup_division_code",
-        )
-    return Party(name=name, phone=phone, address=address, province_code=province, commune_code=division_code)
+    messages = PartyMessages(
+        name=_("Give the name of the person who hands the documents over."),
+        phone=_("Give a phone number for the postman: 10 digits starting with 0, such as 0912345678."),
+        address=_("Give the address to collect from (house number, street, village)."),
+    )
+    return party_check(
+        name=name, phone=phone, address=address, division_code=division_code, prefix="pickup", messages=messages
+    )
 
 
 def _pickup_error(exc: PostalError) -> DomainError:
@@ -80,17 +59,6 @@ def _pickup_error(exc: PostalError) -> DomainError:
         message = _("The postal partner refused the order: %(reason)s") % {"reason": exc.message}
     field = "pickup_" + exc.field.removeprefix("sender_") if exc.field.startswith("sender_") else None
     return PostalRefused(message, code="postal_refused", field=field, partner_code=exc.code)
-
-
-def _orderable(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
-    """The dossier as it is now, if ``by`` may have it collected: checked before the partner is asked."""
-    current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
-    if expected_version is not None and expected_version != current.version:
-        raise TransitionRefused(
-            _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
-        )
-    transition_find(dossier=current, action="pickup_request", user=by)
-    return current
 
 
 def _description(dossier: Dossier) -> str:
@@ -121,7 +89,9 @@ def postal_pickup_order(
     place = pickup_place_check(
         name=pickup_name, phone=pickup_phone, address=pickup_address, division_code=pickup_division_code
     )
-    current = _orderable(by=by, dossier=dossier, expected_version=expected_version)
+    current = dossier_current_if_allowed(
+        by=by, dossier=dossier, action="pickup_request", expected_version=expected_version
+    )
     order = DeliveryOrder(
         # One reference per state of the dossier: a retried request finds the same order at the partner,
         # and an application whose earlier pickup failed gets a new one.

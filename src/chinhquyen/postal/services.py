@@ -47,15 +47,6 @@ _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _PHONE = re.compile(r"0\d{9,10}")
 
 
-@dataclass(frozen=True)
-class Receiver:
-    name: str
-    phone: str
-    address: str
-    division_code: str
-    province_code: str
-
-
 def phone_normalise(value: str) -> str:
     """``+84 912.345.678`` → ``0912345678``; the result is not checked."""
     phone = _PHONE_SEPARATORS.sub("", value or "")
@@ -77,32 +68,47 @@ def _province_of_commune(code: str) -> str | None:
     return f"{int(ward.province_code):02d}"
 
 
-def receiver_check(*, name: str, phone: str, address: str, division_code: str) -> Receiver:
-    """The receiver as the partner needs it, or InvalidInput naming the field at fault."""
+@dataclass(frozen=True)
+class PartyMessages:
+    """What to say of each missing or wrong part of a party, in the words of its form."""
+
+    name: str
+    phone: str
+    address: str
+
+
+def party_check(
+    *, name: str, phone: str, address: str, division_code: str, prefix: str, messages: PartyMessages
+) -> Party:
+    """The party as the partner needs it, or InvalidInput naming the field ``<prefix>_<part>`` at fault."""
     name, address, division_code = clean(name), clean(address), clean(division_code)
     phone = phone_normalise(clean(phone))
     if not name:
-        raise InvalidInput(_("Give the receiver's name."), code="receiver_name", field="receiver_name")
+        raise InvalidInput(messages.name, code=f"{prefix}_name", field=f"{prefix}_name")
     if not _PHONE.fullmatch(phone):
-        raise InvalidInput(
-            _("Give the receiver's phone number: 10 digits starting with 0, such as 0912345678."),
-            code="receiver_phone",
-            field="receiver_phone",
-        )
+        raise InvalidInput(messages.phone, code=f"{prefix}_phone", field=f"{prefix}_phone")
     if not address:
-        raise InvalidInput(
-            _("Give the receiver's address (house number, street, village)."),
-            code="receiver_address",
-            field="receiver_address",
-        )
+        raise InvalidInput(messages.address, code=f"{prefix}_address", field=f"{prefix}_address")
     province = _province_of_commune(division_code)
     if province is None:
         raise InvalidInput(
             _("%(code)s is not a commune code of the 2025 divisions (5 digits).") % {"code": division_code or "—"},
-            code="receiver_division_code",
-            field="receiver_division_code",
+            code=f"{prefix}_division_code",
+            field=f"{prefix}_division_code",
         )
-    return Receiver(name=name, phone=phone, address=address, division_code=division_code, province_code=province)
+    return Party(name=name, phone=phone, address=address, province_code=province, commune_code=division_code)
+
+
+def receiver_check(*, name: str, phone: str, address: str, division_code: str) -> Party:
+    """The receiver of a result as the partner needs it, or InvalidInput naming the field at fault."""
+    messages = PartyMessages(
+        name=_("Give the receiver's name."),
+        phone=_("Give the receiver's phone number: 10 digits starting with 0, such as 0912345678."),
+        address=_("Give the receiver's address (house number, street, village)."),
+    )
+    return party_check(
+        name=name, phone=phone, address=address, division_code=division_code, prefix="receiver", messages=messages
+    )
 
 
 def cod_check(amount: Any) -> int:
@@ -163,14 +169,14 @@ def _client() -> PostalBackend:
         raise _partner_error(exc) from exc
 
 
-def _returnable(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
-    """The dossier as it is now, if ``by`` may return it: checked before the partner is asked for anything."""
+def dossier_current_if_allowed(*, by: User, dossier: Dossier, action: str, expected_version: int | None) -> Dossier:
+    """The dossier as it is now, if ``by`` may take ``action`` on it: checked before the partner is asked."""
     current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
     if expected_version is not None and expected_version != current.version:
         raise TransitionRefused(
             _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
         )
-    transition_find(dossier=current, action="return", user=by)
+    transition_find(dossier=current, action=action, user=by)
     return current
 
 
@@ -195,17 +201,11 @@ def postal_result_send(
         name=receiver_name, phone=receiver_phone, address=receiver_address, division_code=receiver_division_code
     )
     cod = cod_check(cod_amount)
-    current = _returnable(by=by, dossier=dossier, expected_version=expected_version)
+    current = dossier_current_if_allowed(by=by, dossier=dossier, action="return", expected_version=expected_version)
     order = DeliveryOrder(
         reference=current.code,
         sender=_sender(current.receiving_agency),
-        receiver=Party(
-            name=receiver.name,
-            phone=receiver.phone,
-            address=receiver.address,
-            province_code=receiver.province_code,
-            commune_code=receiver.division_code,
-        ),
+        receiver=receiver,
         description=_description(current),
         cod_amount=cod,
     )

@@ -4,7 +4,7 @@ Issuing and revoking are the integrations services' (audited there); a token act
 the roles they hold at each call. Pages showing a token's value are never cached.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -17,8 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chinhquyen.core.errors import DomainError
-from chinhquyen.integrations.models import OfficerToken
-from chinhquyen.integrations.selectors import officer_token_of, officer_tokens_of
+from chinhquyen.integrations.selectors import credential_state, officer_token_of, officer_tokens_of
 from chinhquyen.integrations.services import officer_token_issue, officer_token_revoke
 
 from ..forms import OfficeForm
@@ -50,17 +49,9 @@ class TokenForm(OfficeForm):
     )
 
 
-def _state(token: OfficerToken, now: datetime) -> str:
-    if token.revoked_at is not None:
-        return "revoked"
-    if token.expires_at is not None and token.expires_at <= now:
-        return "expired"
-    return "active"
-
-
 def _list(request: OfficerRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
     now = timezone.now()
-    rows = [(token, _state(token, now)) for token in officer_tokens_of(user=request.user)]
+    rows = [(token, credential_state(token, now)) for token in officer_tokens_of(user=request.user)]
     return render(request, "office/tokens/list.html", {"rows": rows, "form": form, "nav": "tokens"}, status=status)
 
 
