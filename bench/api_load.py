@@ -1,7 +1,7 @@
 """Load test of the REST API on PostgreSQL, with gunicorn started as production runs it.
 
     .venv/bin/python bench/api_load.py [--database-url postgres://postgres@127.0.0.1:5432/chinhquyen_bench_api]
-                                       [--workers 3] [--clients 16] [--seconds 15]
+                                       [--workers 3] [--clients 16] [--seconds 15] [--rounds 1]
 
 The script (re)creates the database, migrates it, seeds one agency with its officers, a procedure,
 applicants and dossiers, a system key and an officer token, then starts
@@ -291,6 +291,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--dossiers", type=int, default=200)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the scenarios this many times in turn; report each one's median"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -333,18 +336,25 @@ def scenarios(args: argparse.Namespace, data: dict[str, object]) -> list[Result]
             201,
         ),
     ]
-    results = []
     for name, make, expect in plans:
         run(name, args.port, make, clients=args.clients, seconds=2, expect=expect)  # warm up
-        results.append(run(name, args.port, make, clients=args.clients, seconds=args.seconds, expect=expect))
-    return results
+    # In turn, round after round: on a shared machine each scenario then sees the same spells of load.
+    rounds: dict[str, list[Result]] = {name: [] for name, _make, _expect in plans}
+    for _round in range(args.rounds):
+        for name, make, expect in plans:
+            rounds[name].append(run(name, args.port, make, clients=args.clients, seconds=args.seconds, expect=expect))
+    return [sorted(runs, key=lambda r: r.rate)[len(runs) // 2] for runs in rounds.values()]
 
 
 def report(args: argparse.Namespace, data: dict[str, object], results: list[Result]) -> None:
     by_name = {r.name: r for r in results}
     queries = data["queries"]
     assert isinstance(queries, dict)
-    print(f"gunicorn --workers {args.workers}, {args.clients} clients, {args.seconds:g} s a scenario, PostgreSQL\n")
+    rounds = f", median of {args.rounds} rounds" if args.rounds > 1 else ""
+    print(
+        f"gunicorn --workers {args.workers}, {args.clients} clients, {args.seconds:g} s a scenario{rounds}, "
+        "PostgreSQL\n"
+    )
     print("| scenario | requests/s | p50 ms | p99 ms | errors | SQL queries | rate vs baseline |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     baselines = {"dossier read": "one query", "submission": "minimal"}

@@ -115,7 +115,10 @@ def test_hooks_run_after_commit_with_ids(django_capture_on_commit_callbacks):
     finally:
         dossier_event_hook_remove(hook)
 
-    assert [c["action"] for c in calls] == ["create", "receive"]
+    assert [(c["action"], c["to_status"], c["internal"]) for c in calls] == [
+        ("create", 0, False),
+        ("receive", 2, False),
+    ]
     assert calls[1]["dossier_id"] == dossier.pk
     assert calls[1]["event_id"] == dossier.events.get(action="receive").pk
 

@@ -1,22 +1,27 @@
 """An official's API tokens in real Chromium: create one by keyboard and mouse, see it once, revoke it; axe."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.integrations.models import OfficerToken
+from tests.office.auth_helpers import totp_next_code
 from tests.office.browser import check, sign_in
 from tests.office.helpers import office_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_official_creates_sees_once_and_revokes_a_token(request, browser, live_server):
+def test_an_official_creates_sees_once_and_revokes_a_token(request, browser, live_server, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no back-off between the wrong code and the right one
     o = office_make(prefix="tok")
     page = sign_in(request, browser, live_server, o.specialist)
+    device = TOTPDevice.objects.get(user=o.specialist)
 
     with page.expect_navigation():
         page.get_by_role("link", name="API tokens").click()
     page.fill("#id_name", "   ")  # passes the browser's "required", not the server's
     page.get_by_label("90 days").check()
+    page.get_by_label("Authentication code").fill(totp_next_code(device))
     with page.expect_navigation():
         page.get_by_role("button", name="Create the token").click()
     assert page.locator("#id_name").get_attribute("aria-invalid") == "true"
@@ -25,6 +30,16 @@ def test_an_official_creates_sees_once_and_revokes_a_token(request, browser, liv
 
     page.fill("#id_name", "Laptop")
     page.get_by_label("90 days").check()
+    page.get_by_label("Authentication code").fill(f"{(int(totp_next_code(device)) + 1) % 1_000_000:06d}")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the token").click()
+    assert page.locator("#id_code").get_attribute("aria-invalid") == "true"
+    assert "The code is not correct. Enter the code your authenticator app shows now." in page.inner_text("main")
+    assert OfficerToken.objects.count() == 0
+    check(page, "tokens-code-error")
+
+    page.get_by_label("90 days").check()
+    page.get_by_label("Authentication code").fill(totp_next_code(device))
     with page.expect_navigation():
         page.get_by_role("button", name="Create the token").click()
     secret = page.locator("#token-value").input_value()

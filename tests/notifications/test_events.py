@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from chinhquyen.dossiers.models import DossierEvent
 from chinhquyen.dossiers.services import (
     dossier_claim,
+    dossier_create_at_counter,
     dossier_forward,
     dossier_receive,
     online_draft_start,
@@ -322,6 +323,19 @@ def test_running_the_hook_twice_creates_the_rows_once(world, django_capture_on_c
     dossier_event_notify(dossier_id=dossier.pk, event_id=event.pk, action="receive")
 
     assert Notification.objects.filter(event=event).count() == 2
+
+
+def test_the_hook_reads_nothing_for_an_event_that_calls_for_no_notification(world, django_assert_num_queries):
+    from chinhquyen.notifications.hooks import dossier_event_notify
+
+    draft = dossier_create_at_counter(by=world.front_desk, procedure=world.procedure, applicant=world.applicant)
+    event = draft.events.get(action="create")
+
+    with django_assert_num_queries(0):  # a draft opened at the counter: the applicant hears nothing yet
+        dossier_event_notify(dossier_id=draft.pk, event_id=event.pk, action="create", to_status=0, internal=False)
+    with django_assert_num_queries(1):  # without the event's values the hook reads the event to decide
+        dossier_event_notify(dossier_id=draft.pk, event_id=event.pk, action="create")
+    assert Notification.objects.count() == 0
 
 
 @pytest.mark.parametrize(

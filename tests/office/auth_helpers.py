@@ -26,3 +26,13 @@ def officer_login(client: Client, user, device: TOTPDevice | None = None) -> TOT
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def totp_next_code(device: TOTPDevice) -> str:
+    """The code the device's app shows in the next 30-second step, accepted early (one step of tolerance).
+
+    A code is accepted once: right after signing in with the current one, this is the one to give.
+    """
+    device.refresh_from_db()
+    token = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + 1)
+    return f"{token:0{device.digits}d}"

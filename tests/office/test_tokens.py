@@ -1,26 +1,59 @@
-"""An official's own API tokens in the office: listed, created (value shown once), revoked; audited."""
+"""An official's own API tokens in the office: listed, created with a fresh TOTP code (value shown once), revoked."""
 
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.integrations.models import OfficerToken
 from chinhquyen.integrations.selectors import secret_digest
 from chinhquyen.integrations.services import officer_token_issue
+from chinhquyen.office.auth import flow
 from tests.api.helpers import api_client
 from tests.factories import CitizenFactory, UserFactory
+
+from .auth_helpers import totp_code
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'value="(cqo_[a-z0-9]{8}_[A-Za-z0-9_-]{43})"')
+WRONG_CODE = "The code is not correct. Enter the code your authenticator app shows now."
+LOCKED = "Too many failed attempts for your username: creating tokens and signing in are blocked for 15 minutes."
+NO_DEVICE = (
+    "Your account has no confirmed authenticator app, so you cannot create a token. Sign out and sign in again to "
+    "set one up."
+)
 
 
-def _create(client, name="laptop", days="90"):
-    return client.post(reverse("office:tokens"), {"name": name, "days": days})
+@pytest.fixture(autouse=True)
+def _fresh_lockouts():
+    # Failed codes count in the process-wide cache, like failed sign-ins: none leaks into another test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _device(user) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=user, confirmed=True)
+
+
+def _wrong(device: TOTPDevice) -> str:
+    return f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+
+
+def _create(client, user, name="laptop", days="90", code=None):
+    code = totp_code(_device(user)) if code is None else code
+    return client.post(reverse("office:tokens"), {"name": name, "days": days, "code": code})
+
+
+def _issued() -> int:
+    return AuditEntry.objects.filter(action="integrations.officer_token_issue").count()
 
 
 def test_anonymous_user_is_sent_to_the_office_sign_in(client):
@@ -46,7 +79,7 @@ def test_citizen_with_a_verified_session_is_refused(as_user):
     client = as_user(citizen)
 
     assert client.get(reverse("office:tokens")).status_code == 403
-    assert _create(client).status_code == 403
+    assert _create(client, citizen).status_code == 403
     assert OfficerToken.objects.count() == 0
 
 
@@ -82,7 +115,7 @@ def test_creating_shows_the_value_once_and_the_api_accepts_it(as_user, office):
     client = as_user(office.specialist)
     before = timezone.now()
 
-    response = _create(client, name="Máy trạm phòng một cửa", days="30")
+    response = _create(client, office.specialist, name="Máy trạm phòng một cửa", days="30")
 
     page = response.content.decode()
     [secret] = TOKEN.findall(page)
@@ -119,23 +152,111 @@ def test_creating_shows_the_value_once_and_the_api_accepts_it(as_user, office):
         ({"name": "", "days": "90"}, "name", "Give the token a name."),
         ({"name": "x"}, "days", "Choose how long the token is valid."),
         ({"name": "x", "days": "3650"}, "days", "Select a valid choice. 3650 is not one of the available choices."),
+        ({"name": "x", "days": "90", "code": ""}, "code", "Enter the code from your authenticator app."),
+        ({"name": "x", "days": "90", "code": "12345"}, "code", "Enter the six digits shown in your authenticator app."),
     ],
-    ids=["no-name", "no-lifetime", "unknown-lifetime"],
+    ids=["no-name", "no-lifetime", "unknown-lifetime", "no-code", "short-code"],
 )
-def test_a_token_needs_a_name_and_one_of_the_lifetimes(as_user, office, data, field, message):
+def test_a_token_needs_a_name_one_of_the_lifetimes_and_a_code(as_user, office, data, field, message):
     client = as_user(office.specialist)
+    device = _device(office.specialist)
+    data = {"code": totp_code(device)} | data
 
     response = client.post(reverse("office:tokens"), data)
 
     assert response.status_code == 400
-    assert response.context["form"].errors[field] == [message]
+    assert dict(response.context["form"].errors) == {field: [message]}
     assert OfficerToken.objects.count() == 0
-    assert AuditEntry.objects.filter(action="integrations.officer_token_issue").count() == 0
+    assert _issued() == 0
+    device.refresh_from_db()
+    assert (device.last_t, device.throttling_failure_count) == (-1, 0)  # the code was not even tried
+
+
+def test_the_form_asks_for_the_authentication_code(as_user, office):
+    client = as_user(office.specialist)
+
+    page = client.get(reverse("office:tokens")).content.decode()
+
+    assert '<label for="id_code">Authentication code <span class="muted">(required)</span></label>' in page
+    assert 'autocomplete="one-time-code"' in page
+
+
+def test_a_wrong_code_creates_nothing_and_says_why(as_user, office):
+    client = as_user(office.specialist)
+
+    response = _create(client, office.specialist, code=_wrong(_device(office.specialist)))
+
+    form = response.context["form"]
+    assert response.status_code == 400
+    assert dict(form.errors) == {"code": [WRONG_CODE]}
+    assert form.fields["code"].widget.attrs["aria-invalid"] == "true"
+    assert OfficerToken.objects.count() == 0
+    assert _issued() == 0
+
+
+def test_a_code_already_used_to_sign_in_is_refused(as_user, office):
+    client = as_user(office.specialist)
+    device = _device(office.specialist)
+    code = totp_code(device)
+    assert flow.code_verify(user=office.specialist, code=code) == device  # the sign-in's code step
+
+    response = _create(client, office.specialist, code=code)
+
+    assert dict(response.context["form"].errors) == {"code": [WRONG_CODE]}
+    assert OfficerToken.objects.count() == 0
+
+
+def test_right_code_right_after_a_wrong_one_asks_to_wait(as_user, office, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60  # django-otp's back-off, long enough for a slow machine
+    client = as_user(office.specialist)
+    _create(client, office.specialist, code=_wrong(_device(office.specialist)))
+
+    response = _create(client, office.specialist)
+
+    assert dict(response.context["form"].errors) == {"code": ["Wait a few seconds before entering a new code."]}
+    assert OfficerToken.objects.count() == 0
+
+
+def test_wrong_codes_count_towards_the_sign_in_lockout(as_user, office, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # django-otp's own back-off would slow this test down
+    client = as_user(office.specialist)
+    for _ in range(5):
+        _create(client, office.specialist, code=_wrong(_device(office.specialist)))
+
+    response = _create(client, office.specialist)
+    sign_in = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        reverse("office:auth:login"), {"username": office.specialist.username, "password": "pw-test-123"}
+    )
+
+    assert dict(response.context["form"].errors) == {"code": [LOCKED]}
+    assert OfficerToken.objects.count() == 0
+    assert [str(e) for e in sign_in.context["form"].non_field_errors()] == [
+        "Too many failed attempts. Sign-in is blocked for 15 minutes for this username."
+    ]
+
+
+def test_without_a_confirmed_device_no_token_can_be_created(as_user, office, monkeypatch):
+    client = as_user(office.specialist)
+    code = totp_code(_device(office.specialist))
+    # A session verified otherwise than by an authenticator app (django-otp's middleware drops one whose
+    # device is no longer confirmed), so there is no app to ask a code of.
+    monkeypatch.setattr(flow, "confirmed_device_exists", lambda *, user: False)
+
+    page = client.get(reverse("office:tokens"))
+    response = client.post(reverse("office:tokens"), {"name": "laptop", "days": "90", "code": code})
+
+    assert page.status_code == 200
+    assert NO_DEVICE in page.content.decode()
+    assert 'id="id_code"' not in page.content.decode()
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [NO_DEVICE]
+    assert OfficerToken.objects.count() == 0
+    assert _issued() == 0
 
 
 def test_revoking_asks_first_then_the_api_refuses_the_token(as_user, office):
     client = as_user(office.specialist)
-    [secret] = TOKEN.findall(_create(client).content.decode())
+    [secret] = TOKEN.findall(_create(client, office.specialist).content.decode())
     token = OfficerToken.objects.get()
     url = reverse("office:token_revoke", args=[token.pk])
 
@@ -162,7 +283,7 @@ def test_revoking_asks_first_then_the_api_refuses_the_token(as_user, office):
 
 def test_creation_and_revocation_are_audited(as_user, office):
     client = as_user(office.specialist)
-    _create(client, name="laptop", days="365")
+    _create(client, office.specialist, name="laptop", days="365")
     token = OfficerToken.objects.get()
     client.post(reverse("office:token_revoke", args=[token.pk]))
     client.post(reverse("office:token_revoke", args=[token.pk]))  # a second revoke writes nothing

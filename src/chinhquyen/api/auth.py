@@ -21,10 +21,17 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import Roles
 from chinhquyen.identity.services import bearer_sign_in
 from chinhquyen.identity.tokens import ProviderUnavailable, TokenRefused, bearer_token_verify
 from chinhquyen.integrations.models import System
-from chinhquyen.integrations.selectors import OFFICER_TOKEN, SYSTEM_KEY, api_key_find, officer_token_find
+from chinhquyen.integrations.selectors import (
+    OFFICER_TOKEN,
+    SYSTEM_KEY,
+    api_key_find,
+    credential_roles,
+    officer_token_find,
+)
 from chinhquyen.integrations.services import credential_touch
 
 from .errors import ApiError
@@ -53,6 +60,9 @@ class Caller:
     user: User | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     system: System | None = None
+    # The account's (agency id, role) pairs when read with the credential (keys, officer tokens): a
+    # request needs no query of its own for them. None: load them when needed.
+    roles: Roles | None = None
 
     @property
     def as_applicant(self) -> bool:
@@ -122,6 +132,7 @@ class SystemKey(HttpBearer):
             user=key.system.account,
             scopes=frozenset(key.scopes),
             system=key.system,
+            roles=credential_roles(key),
         )
 
 
@@ -135,7 +146,9 @@ class OfficerToken(HttpBearer):
         if found is None:
             raise _invalid()
         credential_touch(credential=found)
-        return Caller(kind=CallerKind.OFFICER, ident=f"token:{found.pk}", user=found.user)
+        return Caller(
+            kind=CallerKind.OFFICER, ident=f"token:{found.pk}", user=found.user, roles=credential_roles(found)
+        )
 
 
 class ApplicantBearer(HttpBearer):

@@ -1,8 +1,9 @@
 """Reads for the procedure catalog."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
+from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Agency
 
 from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, RequiredDocument, search_words
@@ -128,11 +129,18 @@ PROCEDURE_WIDE_TEXTS = (
 )
 
 
+@compiled(code=str)
+def _active_procedure(code: str) -> QuerySet[Procedure]:
+    return Procedure.objects.filter(code=code, is_active=True).defer(*PROCEDURE_WIDE_TEXTS).order_by("pk")[:1]
+
+
 def procedure_by_code(*, code: str) -> Procedure | None:
-    """The active procedure with ``code``, without its wide texts (for submitting a dossier)."""
-    return Procedure.objects.filter(code=code, is_active=True).defer(*PROCEDURE_WIDE_TEXTS).first()
+    """The active procedure with ``code``, without its wide texts (for submitting a dossier; compiled once)."""
+    return next(iter(_active_procedure(code=code)), None)
 
 
 def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:
     """The procedure's required documents among ``ids``, by id (others are left out)."""
+    if not ids:
+        return {}
     return {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=procedure_id, pk__in=ids)}

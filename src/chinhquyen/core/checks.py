@@ -1,4 +1,4 @@
-"""System checks of the shared kernel: the keys that encrypt stored secrets."""
+"""System checks of the shared kernel: the keys that encrypt stored secrets, the cache that counts limits."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -6,10 +6,17 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 
 from .crypto import key_valid
 
 GENERATE = "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+SHARED_CACHE_HINT = (
+    "Set CACHE_URL to a cache every web process shares, e.g. dbcache://chinhquyen_cache "
+    "(then run manage.py createcachetable); see docs/operations.md."
+)
 
 
 @checks.register(checks.Tags.security)
@@ -43,3 +50,37 @@ def check_field_encryption_key_set(
             id="core.E002",
         )
     ]
+
+
+@checks.register(checks.Tags.security, checks.Tags.caches, deploy=True)
+def check_rate_limit_cache_shared(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """core.E003, core.W001: rate limits and sign-in lockouts count in a cache every web process shares.
+
+    Every limit counts in the default cache: the failed sign-in lockouts (office, local accounts), which
+    are always on, the per-address limits of sign-ups, public lookups and petitions, and the API rate
+    limits. A dummy cache keeps no count, so none of them ever applies; a local-memory cache keeps one
+    count per process, so each of several gunicorn workers allows the full limit.
+    """
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(cache, DummyCache):
+        return [
+            checks.Error(
+                "The default cache is a dummy cache: nothing is counted, so the sign-in lockouts and the rate "
+                "limits (API, public lookups, petitions, sign-ups) never apply.",
+                hint=SHARED_CACHE_HINT,
+                id="core.E003",
+            )
+        ]
+    if isinstance(cache, LocMemCache):
+        return [
+            checks.Warning(
+                "The default cache is local to each process (CACHE_URL=locmemcache://, the default): every web "
+                "worker counts for itself, so with N workers the sign-in lockouts and the rate limits (API, "
+                "public lookups, petitions, sign-ups) allow N times their limits.",
+                hint=SHARED_CACHE_HINT,
+                id="core.W001",
+            )
+        ]
+    return []

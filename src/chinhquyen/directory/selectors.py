@@ -1,8 +1,49 @@
 """Reads for the directory."""
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
+
+from chinhquyen.core.compiled import compiled
 
 from .models import Agency, Applicant, Role, StaffRole, User
+
+Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs a user holds
+
+
+class _JoinedText(Aggregate):
+    """The group's texts joined with commas (string_agg on PostgreSQL, group_concat elsewhere)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def roles_subquery(user_ref: str) -> Subquery:
+    """The roles of the user whose id is the outer query's ``user_ref``, as one text for :func:`roles_parse`.
+
+    Annotated on the query that finds a credential or a dossier, it spares the role query of a request.
+    """
+    pair = Concat(Cast("agency_id", CharField()), Value(":"), "role", output_field=TextField())
+    joined = (
+        StaffRole.objects.filter(user_id=OuterRef(user_ref))
+        .order_by()
+        .values("user_id")
+        .annotate(pairs=_JoinedText(pair))
+        .values("pairs")
+    )
+    return Subquery(joined, output_field=TextField())
+
+
+def roles_parse(text: str | None) -> Roles:
+    """The (agency id, role) pairs of "12:leader,12:specialist" as :func:`roles_subquery` gives them."""
+    if not text:
+        return frozenset()
+    return frozenset((int(agency), role) for agency, _, role in (pair.partition(":") for pair in text.split(",")))
 
 
 def agency_subtree_ids(*, agency: Agency) -> set[int]:
@@ -30,12 +71,22 @@ def user_has_role(*, user: User, role: Role | str, agency: Agency | None = None)
 
 
 def applicant_find(*, identifier: str) -> Applicant | None:
-    """Find an applicant by personal identification number or tax code."""
+    """Find an applicant by personal identification number or tax code (compiled once: every dossier
+    submitted through the API names its applicant)."""
     identifier = identifier.strip()
-    return (
-        Applicant.objects.filter(personal_id=identifier).first()
-        or Applicant.objects.filter(tax_code=identifier).first()
+    return next(iter(_applicant_by_personal_id(value=identifier)), None) or next(
+        iter(_applicant_by_tax_code(value=identifier)), None
     )
+
+
+@compiled(value=str)
+def _applicant_by_personal_id(value: str) -> QuerySet[Applicant]:
+    return Applicant.objects.filter(personal_id=value).order_by("pk")[:1]
+
+
+@compiled(value=str)
+def _applicant_by_tax_code(value: str) -> QuerySet[Applicant]:
+    return Applicant.objects.filter(tax_code=value).order_by("pk")[:1]
 
 
 def agency_list() -> list[Agency]:
@@ -43,8 +94,14 @@ def agency_list() -> list[Agency]:
     return list(Agency.objects.filter(is_active=True).select_related("parent").order_by("code"))
 
 
+@compiled(code=str)
+def _active_agency(code: str) -> QuerySet[Agency]:
+    return Agency.objects.filter(is_active=True, code=code).select_related("parent").order_by("pk")[:1]
+
+
 def agency_by_code(*, code: str) -> Agency | None:
-    return Agency.objects.filter(is_active=True, code=code).select_related("parent").first()
+    """The active agency with ``code``, with its parent (compiled once)."""
+    return next(iter(_active_agency(code=code)), None)
 
 
 def user_by_username(*, username: str) -> User | None:

@@ -8,11 +8,13 @@ revealed.
 import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.core.compiled import compiled, compiled_together
 from chinhquyen.directory.models import Agency, Role, User
 from chinhquyen.workcal.engine import TZ
 
@@ -127,32 +129,52 @@ def officer_roles(*, officer: User) -> Roles:
     return user_roles_load(user=officer)
 
 
-def dossier_get_summary_for_officer(*, officer: User, pk: int, roles: Roles | None = None) -> Dossier:
-    """``dossier_get_for_officer`` by primary key for a summary (the API's read): the same dossiers are found.
-
-    Fetches only ``_SUMMARY_ONLY`` and the active step (without its agency). Visibility is checked on the
-    row: not an online draft, and the receiving agency is one of the officer's, else one more query looks
-    for a step in one of them. ``roles`` spares the role query when at hand.
-    """
-    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
-    # Sliced, not .first(): the primary key needs no ORDER BY, and compiling one is most of the cost.
-    rows = (
+@compiled(pk=int)
+def _summary(pk: int) -> QuerySet[Dossier]:
+    # Sliced, not .first(): the primary key needs no ORDER BY.
+    return (
         Dossier.objects.filter(pk=pk)
         .select_related("procedure", "applicant", "receiving_agency", "active_step")
         .only(*_SUMMARY_ONLY)[:1]
     )
-    found = next(iter(rows), None) if agency_ids else None
-    # The visibility rules of dossier_visible_to, checked on the row: no query to compile for them.
+
+
+@dataclass(frozen=True)
+class DossierRead:
+    """A dossier's summary with its steps and documents as values (:data:`STEP_VALUES`, :data:`DOCUMENT_VALUES`)."""
+
+    dossier: Dossier
+    steps: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+
+
+def dossier_read_for_officer(*, officer: User, pk: int, roles: Roles | None = None) -> DossierRead:
+    """``dossier_get_for_officer`` by primary key for a summary (the API's read): the same dossiers are found.
+
+    The dossier (only ``_SUMMARY_ONLY`` and the active step, without its agency), its steps and its
+    documents are read together, in one round trip on PostgreSQL; visibility is then checked on what came
+    back: not an online draft, and the receiving agency or a step's agency is one of the officer's. Nothing
+    read is returned for a dossier the officer may not see. ``roles`` spares the role query when at hand.
+    """
+    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    if not agency_ids:
+        raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
+    found, steps, documents = compiled_together(
+        (_summary, {"pk": pk}), (_step_values, {"dossier_id": pk}), (_document_values, {"dossier_id": pk})
+    )
+    dossier = found[0] if found else None
+    step_rows = [dict(zip(STEP_VALUES, row, strict=True)) for row in steps]
+    # The visibility rules of dossier_visible_to, checked on the rows.
     if (
-        found is None
-        or found.is_online_draft
+        dossier is None
+        or dossier.is_online_draft
         or not (
-            found.receiving_agency_id in agency_ids
-            or DossierStep.objects.filter(dossier_id=found.pk, agency_id__in=agency_ids).exists()
+            dossier.receiving_agency_id in agency_ids
+            or not agency_ids.isdisjoint(step["agency_id"] for step in step_rows)
         )
     ):
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
-    return found
+    return DossierRead(dossier, step_rows, [dict(zip(DOCUMENT_VALUES, row, strict=True)) for row in documents])
 
 
 def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
@@ -254,11 +276,69 @@ def dossier_timeline(*, dossier: Dossier, for_applicant: bool = False) -> list[D
     return list(events.order_by("at", "pk"))
 
 
-def dossier_steps(*, dossier: Dossier, with_assignee: bool = True) -> list[DossierStep]:
-    """The steps in order (for the process-control slip, form 06); without joining the assignee when
-    the reader shows none (the API)."""
-    related = ("agency", "assignee") if with_assignee else ("agency",)
-    return list(dossier.steps.select_related(*related).order_by("order", "pk"))
+def dossier_steps(*, dossier: Dossier) -> list[DossierStep]:
+    """The steps in order with their agency and assignee (for the process-control slip, form 06)."""
+    return list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
+
+
+# The fields of a step and of a document a summary shows, read as values (no model instances).
+STEP_VALUES = (
+    "agency_id",
+    "order",
+    "name",
+    "agency__code",
+    "agency__name",
+    "role",
+    "state",
+    "started_at",
+    "due_at",
+    "finished_at",
+    "outcome",
+)
+DOCUMENT_VALUES = (
+    "pk",
+    "kind",
+    "name",
+    "required_document_id",
+    "content_type",
+    "size",
+    "sha256",
+    "signed",
+    "uploaded_at",
+)
+
+
+@compiled(dossier_id=int)
+def _step_values(dossier_id: int) -> QuerySet[DossierStep, tuple[Any, ...]]:
+    return DossierStep.objects.filter(dossier_id=dossier_id).order_by("order", "pk").values_list(*STEP_VALUES)
+
+
+@compiled(dossier_id=int)
+def _document_values(dossier_id: int) -> QuerySet[DossierDocument, tuple[Any, ...]]:
+    return DossierDocument.objects.filter(dossier_id=dossier_id).order_by("pk").values_list(*DOCUMENT_VALUES)
+
+
+def dossier_step_values(*, dossier: Dossier) -> list[dict[str, Any]]:
+    """The steps in order as :data:`STEP_VALUES` (compiled once)."""
+    return [dict(zip(STEP_VALUES, row, strict=True)) for row in _step_values(dossier_id=dossier.pk)]
+
+
+def dossier_document_values(*, dossier: Dossier) -> list[dict[str, Any]]:
+    """Every document in upload order as :data:`DOCUMENT_VALUES` (compiled once)."""
+    return [dict(zip(DOCUMENT_VALUES, row, strict=True)) for row in _document_values(dossier_id=dossier.pk)]
+
+
+@compiled(dossier_id=int)
+def _documents(dossier_id: int) -> QuerySet[DossierDocument]:
+    return DossierDocument.objects.filter(dossier_id=dossier_id).order_by("pk")
+
+
+def dossier_documents(*, dossier: Dossier) -> list[DossierDocument]:
+    """Every document of the dossier, in upload order (what officers see)."""
+    documents = _documents(dossier_id=dossier.pk)
+    for document in documents:
+        document.dossier = dossier
+    return documents
 
 
 def dossier_actions_for(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:

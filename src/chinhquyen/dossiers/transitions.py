@@ -10,14 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from functools import cache
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.directory.selectors import Roles
 from chinhquyen.workcal.selectors import working_hours_between
 
 from .errors import TransitionRefused
@@ -28,8 +29,6 @@ APPLICANT = "applicant"  # the account owning the dossier's applicant record
 ANY_STAFF = frozenset({Role.FRONT_DESK, Role.SPECIALIST, Role.LEADER})
 # A letter must reach the applicant at least one working day (8 working hours) before the due date.
 LETTER_NOTICE_HOURS = 8.0
-
-Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs the user holds
 
 
 class Scope(Enum):
@@ -106,27 +105,26 @@ def _remembered(dossier: Dossier, name: str, load: Callable[[], DossierStep | No
     return found
 
 
-@cache
-def _step_after_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    table, order = quote(DossierStep._meta.db_table), quote("order")
-    return (
-        f"SELECT * FROM {table} WHERE {quote('dossier_id')} = %s AND {quote('state')} = %s "  # noqa: S608 - names only
-        f"AND {order} > %s ORDER BY {order}, {quote('id')} LIMIT 1"
-    )
+# Compiled once: forward and approve ask for the next step on every hand-off, and compiling the ORM's
+# query costs several times what running it does.
+@compiled(dossier_id=int, order=int)
+def _first_pending_after(dossier_id: int, order: int) -> QuerySet[DossierStep]:
+    steps = DossierStep.objects.filter(dossier_id=dossier_id, state=StepState.PENDING, order__gt=order)
+    return steps.order_by("order", "pk")[:1]
+
+
+@compiled(dossier_id=int, order=int)
+def _last_done_before(dossier_id: int, order: int) -> QuerySet[DossierStep]:
+    steps = DossierStep.objects.filter(dossier_id=dossier_id, state=StepState.DONE, order__lt=order)
+    return steps.exclude(role=Role.FRONT_DESK).order_by("-order", "-pk")[:1]
 
 
 def step_after(dossier: Dossier) -> DossierStep | None:
     """The first pending step after the active one."""
     active = dossier.active_step
     order = active.order if active is not None else -1
-    # A raw query: forward and approve ask this on every hand-off, and compiling the ORM's query costs
-    # five times what running it does.
-    sql = _step_after_sql(connection.vendor)
     return _remembered(
-        dossier,
-        "_step_after",
-        lambda: next(iter(DossierStep.objects.raw(sql, [dossier.pk, StepState.PENDING, order])), None),
+        dossier, "_step_after", lambda: next(iter(_first_pending_after(dossier_id=dossier.pk, order=order)), None)
     )
 
 
@@ -138,12 +136,7 @@ def step_before(dossier: Dossier) -> DossierStep | None:
     return _remembered(
         dossier,
         "_step_before",
-        lambda: (
-            dossier.steps.filter(state=StepState.DONE, order__lt=active.order)
-            .exclude(role=Role.FRONT_DESK)
-            .order_by("-order", "-pk")
-            .first()
-        ),
+        lambda: next(iter(_last_done_before(dossier_id=dossier.pk, order=active.order)), None),
     )
 
 
@@ -378,6 +371,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
+_ROWS_BY_ACTION: dict[str, tuple[Transition, ...]] = {
+    action: tuple(row for row in TRANSITIONS if row.action == action) for action in ACTIONS
+}
 
 
 # --- Lookup -----------------------------------------------------------------------------------
@@ -465,35 +461,45 @@ def transition_find(
     """
     if roles is None:
         roles = user_roles_load(user=user)
-    rows = [row for row in TRANSITIONS if row.action == action and dossier.status in row.sources]
-    if not rows:
-        raise _refusal("transition_not_allowed", action, dossier)
-    refusal: TransitionRefused | None = None
     ctx = Context(dossier=dossier, user=user, at=at or timezone.now(), subject=subject)
+    found = _match(ctx, action, roles, agency_id, explain=True)
+    if isinstance(found, TransitionRefused):
+        raise found
+    assert found is not None  # noqa: S101 - with explain, a refusal is always given
+    return found
+
+
+def _match(
+    ctx: Context, action: str, roles: Roles, agency_id: int | None, *, explain: bool
+) -> Transition | TransitionRefused | None:
+    """The row allowing the action, else the refusal to give; without ``explain``, None instead of
+    the refusals no rule needed to compute (listing the actions open builds no messages)."""
+    dossier = ctx.dossier
+    rows = [row for row in _ROWS_BY_ACTION.get(action, ()) if dossier.status in row.sources]
+    if not rows:
+        return _refusal("transition_not_allowed", action, dossier) if explain else None
+    refusal: TransitionRefused | None = None
     for row in rows:
-        code = _allowed(row, dossier, user, roles, agency_id)
+        code = _allowed(row, dossier, ctx.user, roles, agency_id)
         if code is not None:
-            refusal = refusal or _refusal(code, row, dossier)
+            if explain:
+                refusal = refusal or _refusal(code, row, dossier)
             continue
         guard_refusal = row.guard(ctx) if row.guard is not None else None
         if guard_refusal is None:
             return row
         refusal = guard_refusal  # a rule the user's role met but the dossier did not says more than "role"
-    assert refusal is not None  # noqa: S101 - rows is not empty, so one refusal was recorded
-    raise refusal
+    return refusal
 
 
 def transition_actions(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:
     """The actions ``user`` may take on ``dossier`` now, in table order (letters excluded: they need one)."""
     if roles is None:
         roles = user_roles_load(user=user)
-    actions = []
-    for action in ACTIONS:
-        if action in {"letter_approve", "letter_send"}:
-            continue
-        try:
-            transition_find(dossier=dossier, action=action, user=user, roles=roles)
-        except TransitionRefused:
-            continue
-        actions.append(action)
-    return actions
+    ctx = Context(dossier=dossier, user=user, at=timezone.now())
+    return [
+        action
+        for action in ACTIONS
+        if action not in {"letter_approve", "letter_send"}
+        and isinstance(_match(ctx, action, roles, None, explain=False), Transition)
+    ]

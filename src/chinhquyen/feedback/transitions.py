@@ -12,14 +12,13 @@ from enum import Enum
 from django.utils.translation import gettext as _
 
 from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.directory.selectors import Roles
 
 from .errors import PetitionRefused
 from .models import Petition, PetitionStatus
 
 P = PetitionStatus
 SENDER = "sender"  # the account that filed the petition while signed in
-
-Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs the user holds
 
 
 class Scope(Enum):

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from chinhquyen.catalog.selectors import PROCEDURE_WIDE_TEXTS
+from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.directory.selectors import Roles, roles_parse, roles_subquery
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.selectors import dossier_visible_to
 from chinhquyen.workcal.engine import TZ
@@ -52,12 +54,31 @@ def _usable(credential: ApiKey | OfficerToken | None, secret: str, now: datetime
     return credential_state(credential, now) == "active"
 
 
+# Compiled once: a key or token is looked up on every API request (the prefix is unique). The acting
+# account's roles come in the same query (``account_roles``, see :func:`credential_roles`).
+@compiled(prefix=str)
+def _api_key_by_prefix(prefix: str) -> QuerySet[ApiKey]:
+    keys = ApiKey.objects.select_related("system", "system__account").filter(prefix=prefix)
+    return keys.annotate(account_roles=roles_subquery("system__account_id"))[:1]
+
+
+@compiled(prefix=str)
+def _officer_token_by_prefix(prefix: str) -> QuerySet[OfficerToken]:
+    tokens = OfficerToken.objects.select_related("user").filter(prefix=prefix)
+    return tokens.annotate(account_roles=roles_subquery("user_id"))[:1]
+
+
+def credential_roles(credential: ApiKey | OfficerToken) -> Roles:
+    """The (agency id, role) pairs of the account a key or token found by secret acts as, read with it."""
+    return roles_parse(getattr(credential, "account_roles", None))
+
+
 def api_key_find(*, secret: str, now: datetime | None = None) -> ApiKey | None:
     """The active key of an active system whose secret is ``secret``, with the system and its account."""
     prefix = _prefix(secret, SYSTEM_KEY)
     if prefix is None:
         return None
-    key = ApiKey.objects.select_related("system", "system__account").filter(prefix=prefix).first()
+    key = next(iter(_api_key_by_prefix(prefix=prefix)), None)
     if not _usable(key, secret, now or timezone.now()):
         return None
     assert key is not None  # noqa: S101 - _usable refused None
@@ -71,7 +92,7 @@ def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerTo
     prefix = _prefix(secret, OFFICER_TOKEN)
     if prefix is None:
         return None
-    token = OfficerToken.objects.select_related("user").filter(prefix=prefix).first()
+    token = next(iter(_officer_token_by_prefix(prefix=prefix)), None)
     if not _usable(token, secret, now or timezone.now()):
         return None
     assert token is not None  # noqa: S101 - _usable refused None

@@ -23,10 +23,15 @@ ACTION_KINDS: dict[str, Kind] = {
 
 def kind_for(event: DossierEvent) -> Kind | None:
     """The notification ``event`` calls for, or None (internal steps, drafts, other actions)."""
-    if event.internal:
+    return kind_of(action=event.action, to_status=event.to_status, internal=event.internal)
+
+
+def kind_of(*, action: str, to_status: int | None, internal: bool) -> Kind | None:
+    """:func:`kind_for` from the event's values (the dossier hook has them without reading the event)."""
+    if internal:
         return None
-    if event.action == "create":
+    if action == "create":
         # An online submission made in one go (dossier_submit_online) is created straight in status 1;
         # a draft (at the counter or online) tells the applicant nothing yet.
-        return Kind.SUBMITTED if event.to_status == DossierStatus.SUBMITTED else None
-    return ACTION_KINDS.get(event.action)
+        return Kind.SUBMITTED if to_status == DossierStatus.SUBMITTED else None
+    return ACTION_KINDS.get(action)

@@ -142,7 +142,12 @@ def _open(request: HttpRequest, caller: Caller, form: SubmitForm, procedure: Pro
             field="applicant",
         )
     return services.dossier_create_at_counter(
-        by=caller.user, procedure=procedure, applicant=applicant, form_data=data, receiving_agency=agency
+        by=caller.user,
+        procedure=procedure,
+        applicant=applicant,
+        form_data=data,
+        receiving_agency=agency,
+        roles=caller.roles,
     )
 
 
@@ -200,9 +205,9 @@ def dossier_read(request: HttpRequest, dossier_id: int, response: HttpResponse) 
     The `ETag` header is the version, to send back as `If-Match` with an action.
     """
     caller = caller_of(request)
-    dossier, roles = dossier_read_for(caller, dossier_id)
+    dossier, roles, read = dossier_read_for(caller, dossier_id)
     response["ETag"] = f'"{dossier.version}"'
-    return dossier_out(caller, dossier, roles=roles)
+    return dossier_out(caller, dossier, roles=roles, read=read)
 
 
 @router.get(

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from .common import PageInfo
+from .common import Out, PageInfo
 
 
 class FieldOut(Schema):
@@ -35,7 +35,7 @@ class ProcedurePage(PageInfo):
     items: list[ProcedureSummary]
 
 
-class AgencyRef(Schema):
+class AgencyRef(Out):
     code: str = Field(examples=["000.00.37.H37"])
     name: str = Field(examples=["UBND xã Mẫu"])
 

@@ -1,7 +1,15 @@
 """The error shape every operation answers with, and small shared schemas."""
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
+
+
+class Out(BaseModel):
+    """A part of a response the router builds as a dict, which pydantic checks natively.
+
+    ninja's ``Schema`` also reads ORM objects, and to do so wraps every value of every nested schema on
+    the way out; for a dossier read that wrapping cost a tenth of the request. Use ``Schema`` for inputs.
+    """
 
 
 class FieldError(Schema):

@@ -8,15 +8,15 @@ from ninja import Schema
 from pydantic import Field
 
 from .catalog import AgencyRef
-from .common import PageInfo
+from .common import Out, PageInfo
 
 
-class ProcedureRef(Schema):
+class ProcedureRef(Out):
     code: str = Field(examples=["1.001193"])
     name: str = Field(examples=["Đăng ký khai sinh"])
 
 
-class DossierSummary(Schema):
+class DossierSummary(Out):
     id: int = Field(examples=[42])
     code: str = Field(examples=["000.00.37.H37-261120-0001"], description="Empty until the dossier is received.")
     status: int = Field(examples=[2], description="Canonical status code of the national portal (0 draft … 10).")
@@ -38,7 +38,7 @@ class DossierPage(PageInfo):
     items: list[DossierSummary]
 
 
-class DocumentOut(Schema):
+class DocumentOut(Out):
     id: int
     kind: str = Field(examples=["component"], description="component, scan, result, slip or letter.")
     name: str
@@ -50,7 +50,7 @@ class DocumentOut(Schema):
     uploaded_at: datetime
 
 
-class StepOut(Schema):
+class StepOut(Out):
     order: int
     name: str
     agency: AgencyRef

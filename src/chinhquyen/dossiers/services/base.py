@@ -4,7 +4,7 @@ Every service opens :func:`transition_apply`; inside it the service changes the 
 its steps, and on leaving the dossier is saved with ``version + 1``, one :class:`DossierEvent` and
 one audit entry are written, all in one transaction. Side effects (notifications, sync with the
 national portal) are not done here: register a hook with :func:`dossier_event_hook_add`; hooks run
-after commit with ids only.
+after commit with the ids and the event's action, new status and internal flag.
 
 This is the hot path of the platform, so a transition is one read and one write: the lock query,
 compiled once, also reads the actor's roles; on PostgreSQL the steps' and the dossier's UPDATEs, the
@@ -14,7 +14,7 @@ not ``save()``: the ORM compiles its query anew on every call, which costs more 
 No save signals: react to a transition with a hook.
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import ForeignKey, Model
 from django.db.models.expressions import Col
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -36,19 +36,22 @@ from chinhquyen.core.audit import (
     audit_entry_prepare,
     audit_entry_write,
 )
+from chinhquyen.core.rows import insert_statement, mark_inserted, update_statement
 from chinhquyen.directory.models import StaffRole, User
+from chinhquyen.directory.selectors import roles_parse
 
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent
 from ..transitions import Roles, Transition, steps_forget, transition_find
 
-# Called after commit as hook(dossier_id=…, event_id=…, action=…); must be safe to run twice.
+# Called after commit as hook(dossier_id=…, event_id=…, action=…, to_status=…, internal=…), the event's own
+# values, so a hook can tell whether it concerns it without reading the event; must be safe to run twice.
 EventHook = Callable[..., None]
 _hooks: list[EventHook] = []
 
 
 def dossier_event_hook_add(hook: EventHook) -> None:
-    """Run ``hook(dossier_id=, event_id=, action=)`` after the commit of every dossier transition."""
+    """Run ``hook(dossier_id=, event_id=, action=, to_status=, internal=)`` after the commit of every transition."""
     if hook not in _hooks:
         _hooks.append(hook)
 
@@ -167,12 +170,6 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     return _LockPlan(sql, tuple(models), converters, owner)
 
 
-def _roles_parse(column: str | None) -> Roles:
-    if not column:
-        return frozenset()
-    return frozenset((int(agency), role) for agency, _, role in (pair.partition(":") for pair in column.split(",")))
-
-
 def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user: User | None = None) -> Dossier:
     """Fetch the dossier again, locked for the transaction, with what the transition table reads.
 
@@ -211,77 +208,10 @@ def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user:
 
 def roles_of_locked(dossier: Dossier) -> Roles:
     """The roles read by :func:`dossier_lock` with a user (none for an anonymous one)."""
-    return _roles_parse(dossier.__dict__.pop("actor_roles", None))
+    return roles_parse(dossier.__dict__.pop("actor_roles", None))
 
 
-# --- Writing: plain statements ----------------------------------------------------------------
-
-Statement = tuple[str, list[Any]]
-
-
-_insert_sqls: dict[tuple[type[Model], str], str] = {}
-
-
-def _insert(obj: Model, connection: BaseDatabaseWrapper) -> Statement:
-    """The INSERT of ``obj`` (every concrete field but the key), returning the key."""
-    meta = obj._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    key = (type(obj), connection.vendor)
-    if key not in _insert_sqls:
-        q = connection.ops.quote_name
-        columns, marks = ", ".join(q(f.column) for f in fields), ", ".join("%s" for _f in fields)
-        table, pk = q(meta.db_table), q(meta.pk.column)
-        _insert_sqls[key] = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
-    return _insert_sqls[key], [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-
-
-def _update(obj: Model, names: Iterable[str], connection: BaseDatabaseWrapper) -> Statement:
-    """The UPDATE of the fields ``names`` of ``obj`` (an ``auto_now`` field takes the time now)."""
-    meta, q = obj._meta, connection.ops.quote_name
-    fields = [cast(Field, meta.get_field(name)) for name in names]
-    sets = ", ".join(f"{q(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {q(meta.db_table)} SET {sets} WHERE {q(meta.pk.column)} = %s"  # noqa: S608 - names only
-    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
-    return sql, [*values, obj.pk]
-
-
-def _inserted(obj: Model, pk: Any, connection: BaseDatabaseWrapper) -> None:
-    obj.pk = pk
-    obj._state.adding = False
-    obj._state.db = connection.alias
-
-
-def row_insert(obj: Model) -> None:
-    """INSERT ``obj`` in one statement and set its key (no save signals)."""
-    connection = transaction.get_connection()
-    sql, params = _insert(obj, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        _inserted(obj, cursor.fetchone()[0], connection)
-
-
-def rows_insert(objs: Sequence[Model]) -> None:
-    """INSERT ``objs`` (of one model) in one statement and set their keys, in order (no save signals)."""
-    if not objs:
-        return
-    connection = transaction.get_connection()
-    statements = [_insert(obj, connection) for obj in objs]
-    head, _, marks = statements[0][0].rpartition(" VALUES ")
-    marks, _, returning = marks.partition(" RETURNING ")
-    sql = f"{head} VALUES {', '.join([marks] * len(objs))} RETURNING {returning}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for _sql, params in statements for value in params])
-        # PostgreSQL and SQLite return the rows of a multi-row INSERT in order, as bulk_create relies on.
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            _inserted(obj, pk, connection)
-
-
-def row_update(obj: Model, names: Iterable[str]) -> None:
-    """UPDATE the fields ``names`` of ``obj`` in one statement (no save signals)."""
-    connection = transaction.get_connection()
-    sql, params = _update(obj, names, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+# --- Writing: plain statements (core.rows) ---------------------------------------------------
 
 
 def _write(*, updates: list[tuple[Model, Iterable[str]]], event: DossierEvent, entry: PendingEntry | None) -> None:
@@ -292,8 +222,8 @@ def _write(*, updates: list[tuple[Model, Iterable[str]]], event: DossierEvent, e
     right after it, so the chain head stays locked only for that long. Elsewhere, one statement each.
     """
     connection = transaction.get_connection()
-    statements = [_update(obj, names, connection) for obj, names in updates]
-    insert_sql, insert_params = _insert(event, connection)
+    statements = [update_statement(obj, names, connection) for obj, names in updates]
+    insert_sql, insert_params = insert_statement(event, connection)
     entry_id = None
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -318,7 +248,7 @@ def _write(*, updates: list[tuple[Model, Iterable[str]]], event: DossierEvent, e
                 cursor.execute(sql, update_params)
             cursor.execute(insert_sql, insert_params)
             (event_id,) = cursor.fetchone()
-    _inserted(event, event_id, connection)
+    mark_inserted(event, event_id, connection)
     if entry is not None and entry_id is None:
         audit_entry_write(entry)  # not on PostgreSQL, or the chain has no head yet: this creates it
 
@@ -357,7 +287,16 @@ def _logged(
         )
     _write(updates=updates, event=event, entry=entry)
     for hook in list(_hooks):
-        transaction.on_commit(partial(hook, dossier_id=dossier.pk, event_id=event.pk, action=action))
+        transaction.on_commit(
+            partial(
+                hook,
+                dossier_id=dossier.pk,
+                event_id=event.pk,
+                action=action,
+                to_status=event.to_status,
+                internal=internal,
+            )
+        )
     return event
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure, RequiredDocument, TimeUnit
 from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.rows import row_insert, rows_insert
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, User
 from chinhquyen.workcal.clock import DeadlineClock
@@ -22,9 +23,9 @@ from ..codes import dossier_code_next
 from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus, DossierStep, StepState, Substatus
-from ..transitions import user_roles_load
+from ..transitions import Roles, user_roles_load
 from ..uploads import upload_check
-from .base import event_write, row_insert, rows_insert, transition_apply
+from .base import event_write, transition_apply
 from .digitisation import digitisation_on_document
 from .steps import iso, steps_shift
 from .supplement import supplement_items, supplement_pause
@@ -46,9 +47,10 @@ def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
     }
 
 
-def _front_desk_agency(*, by: User, receiving_agency: Agency | None) -> Agency | int:
+def _front_desk_agency(*, by: User, receiving_agency: Agency | None, roles: Roles | None) -> Agency | int:
     """The counter's agency: the one named if the officer is at its front desk, else theirs (an id)."""
-    agency_ids = sorted(a for a, role in user_roles_load(user=by) if role == Role.FRONT_DESK)
+    held = user_roles_load(user=by) if roles is None else roles
+    agency_ids = sorted(a for a, role in held if role == Role.FRONT_DESK)
     if receiving_agency is not None and receiving_agency.pk in agency_ids:
         return receiving_agency
     if receiving_agency is None and len(agency_ids) == 1:
@@ -78,7 +80,9 @@ def _create(
     where: dict[str, Agency | int] = (
         {"receiving_agency_id": agency} if isinstance(agency, int) else {"receiving_agency": agency}
     )
-    with transaction.atomic():
+    # No savepoint: a failed creation fails the caller's whole transaction anyway (the API's submission
+    # opens the dossier inside its own), and a savepoint costs two round trips.
+    with transaction.atomic(savepoint=False):
         dossier = Dossier(
             procedure=procedure,
             applicant=applicant,
@@ -105,9 +109,13 @@ def dossier_create_at_counter(
     form_data: dict[str, Any] | None = None,
     receiving_agency: Agency | None = None,
     at: datetime | None = None,
+    roles: Roles | None = None,
 ) -> Dossier:
-    """Open a draft (status 0) for a walk-in applicant at the officer's counter."""
-    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency)
+    """Open a draft (status 0) for a walk-in applicant at the officer's counter.
+
+    ``roles``, the officer's (agency id, role) pairs when already read in this request, spares a query.
+    """
+    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
     return _create(
         by=by,
         procedure=procedure,
@@ -166,7 +174,7 @@ def dossier_document_add(
             uploaded_by=by,
         )
         document.file.save(f"upload{checked.extension}", upload, save=False)
-        document.save()
+        row_insert(document)
         c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
         digitisation_on_document(c, kind=kind)
     return document

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from chinhquyen.core.rows import row_insert, row_update
 from chinhquyen.directory.models import Role, User
 from chinhquyen.workcal.engine import TZ
 
@@ -11,7 +12,7 @@ from ..deadlines import outcome_of, shift_by_working_seconds
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierStep, StepState
 from ..transitions import Roles, return_step_needed, step_after, steps_forget
-from .base import Change, row_insert, row_update
+from .base import Change
 
 
 def iso(at: datetime | None) -> str | None:

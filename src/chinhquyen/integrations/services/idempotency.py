@@ -9,9 +9,10 @@ the key can be retried. Records are kept :data:`IDEMPOTENCY_TTL`.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from chinhquyen.core.rows import row_insert, row_update
 
 from ..errors import IdempotencyConflict
 from ..models import IdempotencyRecord
@@ -35,14 +36,14 @@ def idempotency_claim(
     Raises IdempotencyConflict when the key was used with a different request.
     """
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(
-                caller=caller, key=key, request_hash=request_hash, method=method, path=path[:500], created_at=now
-            )
+    record = IdempotencyRecord(
+        caller=caller, key=key, request_hash=request_hash, method=method, path=path[:500], created_at=now
+    )
+    # One statement, no savepoint: a concurrent request with the same key is waited for, and then
+    # nothing is inserted when it committed.
+    if row_insert(record, unless=("caller", "key")):
         return Claim(record=record, replay=False)
-    except IntegrityError:
-        pass  # The key exists: committed by an earlier (or a concurrent, now finished) request.
+    # The key exists: committed by an earlier (or a concurrent, now finished) request.
     record = IdempotencyRecord.objects.select_for_update().get(caller=caller, key=key)
     if record.created_at <= now - IDEMPOTENCY_TTL:
         # Expired: the key starts afresh, as if the old record had been purged already.
@@ -68,7 +69,7 @@ def idempotency_claim(
 def idempotency_complete(*, record: IdempotencyRecord, status_code: int, body: str, headers: dict[str, str]) -> None:
     """Store the response given to the record's request (in the same transaction as the claim)."""
     record.status_code, record.response_body, record.response_headers = status_code, body, headers
-    record.save(update_fields=["status_code", "response_body", "response_headers"])
+    row_update(record, ["status_code", "response_body", "response_headers"])
 
 
 def idempotency_purge(*, now: datetime | None = None) -> int:

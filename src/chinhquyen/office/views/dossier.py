@@ -35,7 +35,7 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     context = {
         "dossier": dossier,
         "steps": selectors.dossier_steps(dossier=dossier),
-        "documents": list(dossier.documents.order_by("pk")),
+        "documents": selectors.dossier_documents(dossier=dossier),
         "letters": list(dossier.apology_letters.select_related("agency").order_by("pk")),
         "timeline": _labelled(selectors.dossier_timeline(dossier=dossier)),
         "actions": [ACTIONS[name] for name in names if name in ACTIONS],

@@ -1,25 +1,31 @@
 """An official's own API tokens: the list, a new token (its value shown once) and revoking one.
 
 Issuing and revoking are the integrations services' (audited there); a token acts as the official with
-the roles they hold at each call. Pages showing a token's value are never cached.
+the roles they hold at each call. Pages showing a token's value are never cached. A new token needs a
+current code from the official's authenticator app, checked as at sign-in: a stolen session alone cannot
+mint a credential that outlives it. Wrong codes count towards the sign-in lockout of the username.
 """
 
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.integrations.selectors import credential_state, officer_token_of, officer_tokens_of
 from chinhquyen.integrations.services import officer_token_issue, officer_token_revoke
 
+from ..auth import flow, throttle
+from ..auth.forms import CodeField
 from ..forms import OfficeForm
 from ..permissions import officer_access
 from .common import OfficerRequest
@@ -47,23 +53,76 @@ class TokenForm(OfficeForm):
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose how long the token is valid.")},
     )
+    code = CodeField(
+        label=gettext_lazy("Authentication code"),
+        help_text=gettext_lazy(
+            "The six digits your authenticator app shows now. A code works only once: if you have just signed in "
+            "with it, wait for the next one."
+        ),
+        validators=[
+            RegexValidator(r"^[0-9]{6}$", gettext_lazy("Enter the six digits shown in your authenticator app."))
+        ],
+        error_messages={"required": gettext_lazy("Enter the code from your authenticator app.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}),
+    )
+
+
+def _no_device() -> str:
+    return _(
+        "Your account has no confirmed authenticator app, so you cannot create a token. Sign out and sign in "
+        "again to set one up."
+    )
+
+
+def _code_error(request: OfficerRequest, code: str) -> str | None:
+    """Why ``code`` is refused (None if a confirmed device accepts it): the sign-in's lockout, back-off and check."""
+    user = request.user
+    username = user.get_username()
+    if throttle.login_locked(username=username):
+        return _(
+            "Too many failed attempts for your username: creating tokens and signing in are blocked for 15 minutes."
+        )
+    if flow.code_throttled(user=user):
+        return _("Wait a few seconds before entering a new code.")
+    if flow.code_verify(user=user, code=code) is None:
+        throttle.login_failed(username=username)
+        return _("The code is not correct. Enter the code your authenticator app shows now.")
+    return None
 
 
 def _list(request: OfficerRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
     now = timezone.now()
     rows = [(token, credential_state(token, now)) for token in officer_tokens_of(user=request.user)]
-    return render(request, "office/tokens/list.html", {"rows": rows, "form": form, "nav": "tokens"}, status=status)
+    context = {
+        "rows": rows,
+        "form": form,
+        "nav": "tokens",
+        "no_device": None if flow.confirmed_device_exists(user=request.user) else _no_device(),
+    }
+    return render(request, "office/tokens/list.html", context, status=status)
 
 
 @officer_access()
+@sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tokens(request: OfficerRequest) -> HttpResponse:
-    """GET lists the official's tokens with the form for a new one; POST issues it and shows its value once."""
+    """GET lists the official's tokens with the form for a new one; POST issues it and shows its value once.
+
+    The POST needs a current code from the official's authenticator app; without it nothing is issued.
+    """
     if request.method == "GET":
         return _list(request, TokenForm())
     form = TokenForm(request.POST)
     if not form.is_valid():
+        return _list(request, form, status=400)
+    if not flow.confirmed_device_exists(user=request.user):
+        form.add_error(None, _no_device())
+        return _list(request, form, status=400)
+    refused = _code_error(request, form.cleaned_data["code"])
+    if refused is not None:
+        form.add_error("code", refused)
+        form.mark_invalid()
         return _list(request, form, status=400)
     expires_at = timezone.now() + timedelta(days=form.cleaned_data["days"])
     try:
