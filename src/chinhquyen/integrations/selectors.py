@@ -169,3 +169,16 @@ def dossiers_for_caller(
         dossiers = dossiers.filter(updated_at__gte=updated_since)
     texts = [f"procedure__{name}" for name in ("eform_schema", *PROCEDURE_WIDE_TEXTS)]
     return dossiers.select_related("procedure", "receiving_agency").defer(*texts)
+
+
+# Compiled once: asked after every dossier transition, and most installations have few subscribers.
+@compiled()
+def _active_subscriptions() -> QuerySet[WebhookSubscription]:
+    return WebhookSubscription.objects.filter(is_active=True, system__is_active=True).select_related(
+        "system", "system__account"
+    )
+
+
+def webhook_subscriptions_active() -> list[WebhookSubscription]:
+    """The active subscriptions of active systems, with the system and its account."""
+    return _active_subscriptions()

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import QuerySet
 
+from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import User
-from chinhquyen.dossiers.models import Dossier
+from chinhquyen.dossiers.models import Dossier, DossierEvent
 
 from .models import Notification, Preference
 from .sms import phone_normalise
@@ -41,3 +42,29 @@ def language_for(*, user: User | None) -> str:
 def notifications_of(*, dossier: Dossier) -> QuerySet[Notification]:
     """A dossier's notifications, oldest first (for the office and the applicant's timeline)."""
     return Notification.objects.filter(dossier=dossier).order_by("created_at", "pk")
+
+
+# Compiled once: these run after every transition the applicant hears of.
+@compiled(pk=int)
+def _event_with_dossier(pk: int) -> QuerySet[DossierEvent]:
+    return DossierEvent.objects.select_related(
+        "dossier__procedure", "dossier__receiving_agency", "dossier__applicant__user"
+    ).filter(pk=pk)
+
+
+@compiled(event_id=int)
+def _notifications_of_event(event_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(event_id=event_id).order_by("pk")
+
+
+def event_with_dossier(*, event_id: int) -> DossierEvent:
+    """The dossier event with its dossier, procedure, agency and applicant; DoesNotExist when there is none."""
+    found = _event_with_dossier(pk=event_id)
+    if not found:
+        raise DossierEvent.DoesNotExist(f"No dossier event {event_id}.")
+    return found[0]
+
+
+def notifications_of_event(*, event_id: int) -> list[Notification]:
+    """The notifications already made for the event, in order."""
+    return _notifications_of_event(event_id=event_id)

@@ -9,9 +9,9 @@ after commit with the ids and the event's action, new status and internal flag.
 This is the hot path of the platform, so a transition is one read and one write: the lock query,
 compiled once, also reads the actor's roles; on PostgreSQL the steps' and the dossier's UPDATEs, the
 event's INSERT and the audit entry go in one statement at the end (``docs/performance.md``). Rows are
-written with plain statements built from the models' fields (:func:`row_insert`, :func:`row_update`),
-not ``save()``: the ORM compiles its query anew on every call, which costs more than the round trip.
-No save signals: react to a transition with a hook.
+written with plain statements built from the models' fields (``core.rows``), not ``save()``: the ORM
+compiles its query anew on every call, which costs more than the round trip. No save signals: react to a
+transition with a hook.
 """
 
 from collections.abc import Callable, Iterable, Iterator

@@ -65,15 +65,42 @@ def dossier_result_delivery_record(
     ``by`` is the officer who asked for the tracking, or None when the partner's update came by itself.
     Returns the dossier, or None when it was not awaiting a delivery (an update read twice changes nothing).
     """
+    return postal_update_record(
+        dossier=dossier,
+        action="postal_delivered" if delivered else "postal_returned_to_sender",
+        waiting=(DossierStatus.RETURNED, Substatus.RESULT_AWAITING_CONFIRMATION),
+        changes={"substatus": Substatus.RESULT_HANDED_OVER if delivered else Substatus.RESULT_READY},
+        at=at,
+        by=by,
+        data=data,
+    )
+
+
+def postal_update_record(
+    *,
+    dossier: Dossier | int,
+    action: str,
+    waiting: tuple[int, str],
+    changes: dict[str, Any],
+    at: datetime | None,
+    by: User | None,
+    data: dict[str, Any] | None,
+) -> Dossier | None:
+    """Apply the postal partner's update to a dossier waiting on it: ``waiting`` is its (status, sub-state).
+
+    Under the dossier's lock: the fields in ``changes`` and the version, one timeline row ``action`` and its
+    audit entry (also when the update came by itself, ``by`` None). Returns the dossier, or None when it was
+    no longer waiting (moved on meanwhile, or an update read twice).
+    """
     at = at or timezone.now()
-    action = "postal_delivered" if delivered else "postal_returned_to_sender"
     with transaction.atomic():
         locked = dossier_lock(dossier=dossier)
-        if locked.status != DossierStatus.RETURNED or locked.substatus != Substatus.RESULT_AWAITING_CONFIRMATION:
+        if (locked.status, locked.substatus) != waiting:
             return None
-        locked.substatus = Substatus.RESULT_HANDED_OVER if delivered else Substatus.RESULT_READY
+        for name, value in changes.items():
+            setattr(locked, name, value)
         locked.version += 1
-        locked.save(update_fields=["substatus", "version", "updated_at"])
+        locked.save(update_fields=[*changes, "version", "updated_at"])
         event_write(dossier=locked, by=by, action=action, at=at, from_status=locked.status, data=dict(data or {}))
         if by is None:  # event_write audits only an actor's events
             audit_record(

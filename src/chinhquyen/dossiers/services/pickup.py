@@ -12,14 +12,11 @@ anyone, so, like the delivery of a result (``digitisation.py``), they have no ro
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-from django.utils import timezone
-
-from chinhquyen.core.audit import audit_record
 from chinhquyen.directory.models import User
 
 from ..models import Channel, Dossier, DossierStatus, Substatus
-from .base import dossier_lock, event_write, transition_apply
+from .base import transition_apply
+from .digitisation import postal_update_record
 
 
 def dossier_pickup_request(
@@ -52,25 +49,15 @@ def dossier_pickup_arrival_record(
     ``by`` is the officer who asked for the tracking, or None when the update came by itself. Returns the
     dossier, or None when it was not waiting for a pickup (received meanwhile, or an update read twice).
     """
-    at = at or timezone.now()
-    action = "postal_pickup_arrived" if arrived else "postal_pickup_failed"
-    with transaction.atomic():
-        locked = dossier_lock(dossier=dossier)
-        if locked.status != DossierStatus.SUBMITTED or locked.substatus != Substatus.PICKUP_REQUESTED:
-            return None
-        fields = ["substatus", "version", "updated_at"]
-        locked.substatus = Substatus.PICKUP_ARRIVED if arrived else Substatus.NONE
-        if arrived:
-            locked.channel = Channel.POSTAL  # KenhThucHien 3: the paper dossier came through the postal service
-            fields.append("channel")
-        locked.version += 1
-        locked.save(update_fields=fields)
-        event_write(dossier=locked, by=by, action=action, at=at, from_status=locked.status, data=dict(data or {}))
-        if by is None:  # event_write audits only an actor's events
-            audit_record(
-                actor=None,
-                action=f"dossier.{action}",
-                target=f"dossier:{locked.pk}",
-                data={"substatus": locked.substatus, "version": locked.version, **(data or {})},
-            )
-    return locked
+    changes: dict[str, Any] = {"substatus": Substatus.PICKUP_ARRIVED if arrived else Substatus.NONE}
+    if arrived:
+        changes["channel"] = Channel.POSTAL  # KenhThucHien 3: the paper dossier came through the postal service
+    return postal_update_record(
+        dossier=dossier,
+        action="postal_pickup_arrived" if arrived else "postal_pickup_failed",
+        waiting=(DossierStatus.SUBMITTED, Substatus.PICKUP_REQUESTED),
+        changes=changes,
+        at=at,
+        by=by,
+        data=data,
+    )

@@ -15,12 +15,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import audit_record
-from chinhquyen.core.compiled import compiled
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
@@ -29,7 +27,7 @@ from chinhquyen.dossiers.transitions import ACTIONS
 
 from .. import webhook_client
 from ..models import DeliveryState, System, WebhookDelivery, WebhookSubscription
-from ..selectors import deliveries_due
+from ..selectors import deliveries_due, webhook_subscriptions_active
 
 EVENT_PREFIX = "dossier."
 EVENT_TYPES = tuple(f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS))
@@ -109,14 +107,6 @@ def _payload(*, dossier: Dossier, event: DossierEvent, event_type: str) -> dict[
     }
 
 
-# Compiled once: asked after every dossier transition, and most installations have few subscribers.
-@compiled()
-def _active_subscriptions() -> QuerySet[WebhookSubscription]:
-    return WebhookSubscription.objects.filter(is_active=True, system__is_active=True).select_related(
-        "system", "system__account"
-    )
-
-
 def webhooks_on_dossier_event(*, dossier_id: int, event_id: int, action: str, **_event: Any) -> None:
     """The dossier event hook (runs after the transition's commit)."""
     webhook_deliveries_create(dossier_id=dossier_id, event_id=event_id, action=action)
@@ -125,7 +115,7 @@ def webhooks_on_dossier_event(*, dossier_id: int, event_id: int, action: str, **
 def webhook_deliveries_create(*, dossier_id: int, event_id: int, action: str) -> list[WebhookDelivery]:
     """One pending delivery per active subscription whose system may see the dossier; safe to run twice."""
     event_type = f"{EVENT_PREFIX}{action}"
-    subscriptions = [s for s in _active_subscriptions() if not s.events or event_type in s.events]
+    subscriptions = [s for s in webhook_subscriptions_active() if not s.events or event_type in s.events]
     if not subscriptions:
         return []
     dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()

@@ -6,42 +6,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
-
-from chinhquyen.core.compiled import compiled
-from chinhquyen.dossiers.models import DossierEvent
 
 from ..content import notification_render
 from ..events import kind_for
 from ..models import Channel, Notification, State
-from ..selectors import Recipient, recipient_for
+from ..selectors import Recipient, event_with_dossier, notifications_of_event, recipient_for
 from .delivery import notification_enqueue
-
-
-# Compiled once: these run after every transition the applicant hears of.
-@compiled(pk=int)
-def _event_with_dossier(pk: int) -> QuerySet[DossierEvent]:
-    return DossierEvent.objects.select_related(
-        "dossier__procedure", "dossier__receiving_agency", "dossier__applicant__user"
-    ).filter(pk=pk)
-
-
-@compiled(event_id=int)
-def _notifications_of(event_id: int) -> QuerySet[Notification]:
-    return Notification.objects.filter(event_id=event_id).order_by("pk")
 
 
 def notifications_for_event(*, event_id: int) -> list[Notification]:
     """Create and queue the notifications ``event_id`` calls for; a second call returns the same rows."""
-    found = _event_with_dossier(pk=event_id)
-    if not found:
-        raise DossierEvent.DoesNotExist(f"No dossier event {event_id}.")
-    event = found[0]
+    event = event_with_dossier(event_id=event_id)
     kind = kind_for(event)
     if kind is None:
         return []
-    existing = _notifications_of(event_id=event.pk)
+    existing = notifications_of_event(event_id=event.pk)
     if existing:
         return existing
     recipient = recipient_for(dossier=event.dossier)
