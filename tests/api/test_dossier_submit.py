@@ -184,3 +184,63 @@ def test_a_file_that_is_not_pdf_jpeg_or_png_is_422_and_nothing_is_kept():
     assert response.status_code == 422
     assert (response.json()["code"], response.json()["field"]) == ("file_type", "upload")
     assert (Dossier.objects.count(), DossierDocument.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize("field", ["procedure", "agency", "applicant"])
+def test_a_control_character_in_a_code_is_400_on_the_field(field):
+    place = place_make()
+    data = {"procedure": place.procedure.code, "agency": place.agency.code, "applicant": CitizenFactory().personal_id}
+    data[field] += "\x00"
+
+    response = api_client(token_for(place.front_desk)).post("/api/v1/dossiers", data)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], body["field"]) == ("invalid_request", field)
+    assert [(e["code"], e["field"]) for e in body["errors"]] == [("invalid", field)]
+    assert Dossier.objects.count() == 0
+
+
+def test_an_applicant_is_found_by_tax_code_when_no_personal_id_matches():
+    place = place_make()
+    business = CitizenFactory(kind="business", personal_id="", tax_code="0101234567")
+
+    response = api_client(token_for(place.front_desk)).post(
+        "/api/v1/dossiers",
+        {"procedure": place.procedure.code, "agency": place.agency.code, "applicant": " 0101234567 "},
+    )
+
+    assert response.status_code == 201, response.content
+    assert Dossier.objects.get().applicant == business
+
+
+def test_a_systems_counter_submission_takes_eleven_statements_on_postgresql():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statements of PostgreSQL's write path")
+    place = place_make()
+    _system, secret = system_make(roles=((place.agency, "front_desk"),))
+    client = api_client(secret)
+    client.get("/api/v1/dossiers")  # the key's first use is recorded once
+    data = {
+        "procedure": place.procedure.code,
+        "agency": place.agency.code,
+        "applicant": CitizenFactory().personal_id,
+        "documents": [pdf_file()],
+    }
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/dossiers", data, headers={"Idempotency-Key": "k-1"})
+
+    assert response.status_code == 201, response.content
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    # The test runs in a transaction, so the request's own is a savepoint here.
+    assert (statements.pop(1), statements.pop()) == ("SAVEPOINT", "RELEASE")
+    # the key; the idempotency claim; the procedure, agency and applicant (by personal ID, by tax code) in
+    # one round trip; the dossier and its event; the document and its event; the stored response
+    assert statements == [
+        "SELECT", "INSERT", "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "WITH", "INSERT", "WITH", "UPDATE",
+    ]  # fmt: skip
+    assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)

@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
-from chinhquyen.core.compiled import compiled
+from chinhquyen.core.compiled import Call, compiled
 from chinhquyen.directory.models import Agency
 
 from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, RequiredDocument, search_words
@@ -137,6 +137,11 @@ def _active_procedure(code: str) -> QuerySet[Procedure]:
 def procedure_by_code(*, code: str) -> Procedure | None:
     """The active procedure with ``code``, without its wide texts (for submitting a dossier; compiled once)."""
     return next(iter(_active_procedure(code=code)), None)
+
+
+def procedure_by_code_call(*, code: str) -> Call:
+    """:func:`procedure_by_code` to run with other reads in one round trip (``compiled_together``)."""
+    return (_active_procedure, {"code": code})
 
 
 def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:

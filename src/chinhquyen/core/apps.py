@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .dbtypes import timestamptz_loader_register
+
+        connection_created.connect(timestamptz_loader_register, dispatch_uid="core.timestamptz_loader")

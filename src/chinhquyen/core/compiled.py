@@ -181,7 +181,11 @@ def compiled(**kinds: type) -> Callable[[Callable[..., QuerySet[Any, T]]], Compi
     return wrap
 
 
-def compiled_together(*calls: tuple[CompiledQuery[Any], dict[str, Any]]) -> list[list[Any]]:
+# A compiled query with its arguments, for :func:`compiled_together`; selectors hand these out as ``…_call``.
+Call = tuple[CompiledQuery[Any], dict[str, Any]]
+
+
+def compiled_together(*calls: Call) -> list[list[Any]]:
     """Run ``(query, arguments)`` pairs and return their results in order, in one round trip on PostgreSQL.
 
     PostgreSQL's pipeline mode (psycopg) sends every query before reading any result; elsewhere they run

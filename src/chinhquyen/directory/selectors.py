@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 
-from chinhquyen.core.compiled import compiled
+from chinhquyen.core.compiled import Call, compiled
 
 from .models import Agency, Applicant, Role, StaffRole, User
 
@@ -79,6 +79,18 @@ def applicant_find(*, identifier: str) -> Applicant | None:
     )
 
 
+def applicant_find_calls(*, identifier: str) -> tuple[Call, Call]:
+    """:func:`applicant_find` to run with other reads in one round trip (``compiled_together``): both
+    lookups at once; :func:`applicant_found` picks from their results."""
+    identifier = identifier.strip()
+    return (_applicant_by_personal_id, {"value": identifier}), (_applicant_by_tax_code, {"value": identifier})
+
+
+def applicant_found(by_personal_id: list[Applicant], by_tax_code: list[Applicant]) -> Applicant | None:
+    """The applicant :func:`applicant_find` returns, from the results of :func:`applicant_find_calls`."""
+    return next(iter(by_personal_id or by_tax_code), None)
+
+
 @compiled(value=str)
 def _applicant_by_personal_id(value: str) -> QuerySet[Applicant]:
     return Applicant.objects.filter(personal_id=value).order_by("pk")[:1]
@@ -102,6 +114,11 @@ def _active_agency(code: str) -> QuerySet[Agency]:
 def agency_by_code(*, code: str) -> Agency | None:
     """The active agency with ``code``, with its parent (compiled once)."""
     return next(iter(_active_agency(code=code)), None)
+
+
+def agency_by_code_call(*, code: str) -> Call:
+    """:func:`agency_by_code` to run with other reads in one round trip (``compiled_together``)."""
+    return (_active_agency, {"code": code})
 
 
 def user_by_username(*, username: str) -> User | None:

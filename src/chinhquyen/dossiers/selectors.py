@@ -14,8 +14,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.models import Procedure
+from chinhquyen.catalog.selectors import procedure_by_code_call
 from chinhquyen.core.compiled import compiled, compiled_together
-from chinhquyen.directory.models import Agency, Role, User
+from chinhquyen.directory.models import Agency, Applicant, Role, User
+from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
 
 from .deadlines import due_soon
@@ -175,6 +178,30 @@ def dossier_read_for_officer(*, officer: User, pk: int, roles: Roles | None = No
     ):
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
     return DossierRead(dossier, step_rows, [dict(zip(DOCUMENT_VALUES, row, strict=True)) for row in documents])
+
+
+@dataclass(frozen=True)
+class CounterParties:
+    """What a dossier opened at a counter names, each None when not found (or not asked for)."""
+
+    procedure: Procedure | None
+    agency: Agency | None
+    applicant: Applicant | None
+
+
+def counter_parties(*, procedure_code: str, agency_code: str, applicant: str = "") -> CounterParties:
+    """The active procedure and agency with these codes and the applicant with this personal ID or tax
+    code (none when blank), as ``procedure_by_code``, ``agency_by_code`` and ``applicant_find`` find
+    them, read together: one round trip on PostgreSQL."""
+    calls = [procedure_by_code_call(code=procedure_code), agency_by_code_call(code=agency_code)]
+    if applicant.strip():
+        calls += applicant_find_calls(identifier=applicant)
+    procedures, agencies, *applicants = compiled_together(*calls)
+    return CounterParties(
+        procedure=next(iter(procedures), None),
+        agency=next(iter(agencies), None),
+        applicant=applicant_found(*applicants) if applicants else None,
+    )
 
 
 def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:

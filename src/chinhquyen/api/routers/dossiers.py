@@ -18,12 +18,10 @@ from ninja.responses import Status
 from pydantic import Field
 
 from chinhquyen.catalog.models import Procedure, RequiredDocument
-from chinhquyen.catalog.selectors import procedure_by_code, required_documents_of
+from chinhquyen.catalog.selectors import required_documents_of
 from chinhquyen.core.errors import InvalidInput
-from chinhquyen.directory.models import Agency
-from chinhquyen.directory.selectors import agency_by_code, applicant_find
+from chinhquyen.directory.models import Agency, Applicant, User
 from chinhquyen.dossiers import selectors, services
-from chinhquyen.dossiers.models import Dossier
 from chinhquyen.integrations.models import Scope
 from chinhquyen.integrations.selectors import dossiers_for_caller
 
@@ -101,14 +99,16 @@ def _form_data(text: str) -> dict[str, Any]:
     return data
 
 
-def _lookups(form: SubmitForm) -> tuple[Procedure, Agency]:
-    procedure = procedure_by_code(code=form.procedure)
-    if procedure is None:
+def _lookups(form: SubmitForm, caller: Caller) -> tuple[Procedure, Agency, Applicant | None]:
+    # An applicant submits in their own name: no applicant to look up.
+    found = selectors.counter_parties(
+        procedure_code=form.procedure, agency_code=form.agency, applicant="" if caller.as_applicant else form.applicant
+    )
+    if found.procedure is None:
         raise InvalidInput(_("No published procedure has this code."), code="procedure_not_found", field="procedure")
-    agency = agency_by_code(code=form.agency)
-    if agency is None:
+    if found.agency is None:
         raise InvalidInput(_("No active agency has this code."), code="agency_not_found", field="agency")
-    return procedure, agency
+    return found.procedure, found.agency, found.applicant
 
 
 def _required(procedure: Procedure, ids: list[int], files: list[UploadedFile]) -> list[RequiredDocument | None]:
@@ -124,31 +124,30 @@ def _required(procedure: Procedure, ids: list[int], files: list[UploadedFile]) -
     return [found.get(i) if i else None for i in ids] + [None] * (len(files) - len(ids))
 
 
-def _open(request: HttpRequest, caller: Caller, form: SubmitForm, procedure: Procedure, agency: Agency) -> Dossier:
-    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
-    data = _form_data(form.form_data)
-    if caller.as_applicant:
-        # The portal's online application: a draft, its data, then the submission with every check.
-        key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
-        draft = services.online_draft_start(
-            by=caller.user, procedure=procedure, receiving_agency=agency, client_key=key[:64]
+def _submit_online(
+    request: HttpRequest,
+    by: User,
+    procedure: Procedure,
+    agency: Agency,
+    data: dict[str, Any],
+    uploads: list[services.Upload],
+) -> Any:
+    """The portal's online application: a draft, its data and documents, then the submission with every check."""
+    key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
+    draft = services.online_draft_start(by=by, procedure=procedure, receiving_agency=agency, client_key=key[:64])
+    dossier = services.online_draft_save(by=by, dossier=draft, form_data=data)
+    for upload in uploads:
+        services.dossier_document_add(
+            by=by,
+            dossier=dossier,
+            upload=upload.file,
+            name=upload.name,
+            required_document=upload.required_document,
         )
-        return services.online_draft_save(by=caller.user, dossier=draft, form_data=data)
-    applicant = applicant_find(identifier=form.applicant) if form.applicant.strip() else None
-    if applicant is None:
-        raise InvalidInput(
-            _("No applicant has this personal identification number or tax code."),
-            code="applicant_not_found",
-            field="applicant",
-        )
-    return services.dossier_create_at_counter(
-        by=caller.user,
-        procedure=procedure,
-        applicant=applicant,
-        form_data=data,
-        receiving_agency=agency,
-        roles=caller.roles,
-    )
+    dossier = services.online_draft_submit(by=by, dossier=dossier)
+    # Read again as the applicant sees it (the online services return the locked instance).
+    caller = caller_of(request)
+    return Status(201, dossier_out(caller, dossier_for(caller, dossier.pk)))
 
 
 @router.post(
@@ -174,19 +173,30 @@ def dossier_submit(
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     files = documents or []
-    procedure, agency = _lookups(form)
+    procedure, agency, applicant = _lookups(form, caller)
     required = _required(procedure, form.required_documents, files)
-    dossier = _open(request, caller, form, procedure, agency)
-    added = [
-        services.dossier_document_add(
-            by=caller.user, dossier=dossier, upload=upload, name=upload.name or "", required_document=required_document
-        )
+    data = _form_data(form.form_data)
+    uploads = [
+        services.Upload(upload, upload.name or "", required_document)
         for upload, required_document in zip(files, required, strict=True)
     ]
     if caller.as_applicant:
-        dossier = services.online_draft_submit(by=caller.user, dossier=dossier)
-        # Read again as the applicant sees it (the online services return the locked instance).
-        return Status(201, dossier_out(caller, dossier_for(caller, dossier.pk)))
+        return _submit_online(request, caller.user, procedure, agency, data, uploads)
+    if applicant is None:
+        raise InvalidInput(
+            _("No applicant has this personal identification number or tax code."),
+            code="applicant_not_found",
+            field="applicant",
+        )
+    dossier, added = services.dossier_create_with_documents(
+        by=caller.user,
+        procedure=procedure,
+        applicant=applicant,
+        uploads=uploads,
+        form_data=data,
+        receiving_agency=agency,
+        roles=caller.roles,
+    )
     # The counter dossier is in hand with its procedure, agency and applicant: no need to read it again
     # while the transaction (and the audit chain's lock) is held.
     return Status(201, dossier_out(caller, dossier, added))

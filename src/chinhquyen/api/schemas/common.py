@@ -3,6 +3,10 @@
 from ninja import Schema
 from pydantic import BaseModel, Field
 
+# Codes and identification numbers: printable text. No code holds a control character, and PostgreSQL
+# refuses NUL in text, so such input is refused here with the field named, not by the database.
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
 
 class Out(BaseModel):
     """A part of a response the router builds as a dict, which pydantic checks natively.

@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from .catalog import AgencyRef
-from .common import Out, PageInfo
+from .common import PRINTABLE, Out, PageInfo
 
 
 class ProcedureRef(Out):
@@ -90,12 +90,16 @@ class Timeline(Schema):
 
 
 class SubmitForm(Schema):
-    procedure: str = Field(description="The procedure's code.", examples=["1.001193"])
-    agency: str = Field(description="The receiving agency's code.", examples=["000.00.37.H37"])
+    procedure: str = Field(description="The procedure's code.", examples=["1.001193"], max_length=40, pattern=PRINTABLE)
+    agency: str = Field(
+        description="The receiving agency's code.", examples=["000.00.37.H37"], max_length=20, pattern=PRINTABLE
+    )
     form_data: str = Field(default="{}", description="The e-form's data, a JSON object as text.")
     applicant: str = Field(
         default="",
         description="Officers and systems: the applicant's personal identification number or tax code.",
+        max_length=20,
+        pattern=PRINTABLE,
     )
     required_documents: list[int] = Field(
         default_factory=list,

@@ -26,8 +26,10 @@ from .processing import (
     dossier_stop,
 )
 from .reception import (
+    Upload,
     applicant_snapshot,
     dossier_create_at_counter,
+    dossier_create_with_documents,
     dossier_document_add,
     dossier_documents_mark_received,
     dossier_receive,
@@ -41,6 +43,7 @@ from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [
     "Change",
+    "Upload",
     "apology_letter_approve",
     "apology_letter_draft",
     "apology_letter_send",
@@ -49,6 +52,7 @@ __all__ = [
     "dossier_claim",
     "dossier_consult_agency",
     "dossier_create_at_counter",
+    "dossier_create_with_documents",
     "dossier_document_add",
     "dossier_documents_mark_received",
     "dossier_event_hook_add",

@@ -42,7 +42,7 @@ from chinhquyen.directory.selectors import roles_parse
 
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent
-from ..transitions import Roles, Transition, steps_forget, transition_find
+from ..transitions import Roles, Transition, steps_forget, transition_find, user_roles_load
 
 # Called after commit as hook(dossier_id=…, event_id=…, action=…, to_status=…, internal=…), the event's own
 # values, so a hook can tell whether it concerns it without reading the event; must be safe to run twice.
@@ -336,15 +336,26 @@ def transition_apply(
     agency_id: int | None = None,
     subject: Model | None = None,
     related: tuple[str, ...] = (),
+    held: bool = False,
+    roles: Roles | None = None,
 ) -> Iterator[Change]:
     """Lock ``dossier``, check ``action`` for ``by`` and yield a :class:`Change`; save and log on exit.
 
-    ``related`` names relations to join in the lock query, for services that read them.
+    ``related`` names relations to join in the lock query, for services that read them. ``held`` says
+    the caller's open transaction already holds this instance's row (it created the dossier): no other
+    transaction can change it, so it is neither locked nor read again, no savepoint is taken (a refusal
+    fails the caller's whole transaction) and ``roles`` (else loaded) are the actor's.
     """
     at = at or timezone.now()
-    with transaction.atomic():
-        locked = dossier_lock(dossier=dossier, related=related, user=by)
-        roles = roles_of_locked(locked)
+    if held and (isinstance(dossier, int) or not transaction.get_connection().in_atomic_block):
+        raise TransactionManagementError("A held dossier is an instance of the caller's open transaction.")
+    with transaction.atomic(savepoint=not held):
+        if held:
+            locked = cast(Dossier, dossier)
+            roles = user_roles_load(user=by) if roles is None else roles
+        else:
+            locked = dossier_lock(dossier=dossier, related=related, user=by)
+            roles = roles_of_locked(locked)
         if expected_version is not None and expected_version != locked.version:
             raise TransitionRefused(
                 _("Someone else changed this dossier in the meantime; reload it and try again."),

@@ -1,7 +1,8 @@
 """Reception (tiếp nhận): creating dossiers, documents, receiving, refusing and supplements."""
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,8 +25,8 @@ from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_
 from ..errors import TransitionRefused
 from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus, DossierStep, StepState, Substatus
 from ..transitions import Roles, user_roles_load
-from ..uploads import upload_check
-from .base import event_write, transition_apply
+from ..uploads import CheckedUpload, upload_check
+from .base import Change, event_write, transition_apply
 from .digitisation import digitisation_on_document
 from .steps import iso, steps_shift
 from .supplement import supplement_items, supplement_pause
@@ -146,6 +147,15 @@ def dossier_submit_online(
     )
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file to attach (thành phần hồ sơ): what was uploaded, its name, the required document it answers."""
+
+    file: UploadedFile
+    name: str = ""
+    required_document: RequiredDocument | None = None
+
+
 def dossier_document_add(
     *,
     by: User,
@@ -159,24 +169,89 @@ def dossier_document_add(
 ) -> DossierDocument:
     """Attach a file (thành phần hồ sơ, bản quét), checked by content type and size."""
     checked = upload_check(upload)
-    if required_document is not None and required_document.procedure_id != dossier.procedure_id:
-        raise InvalidInput(_("That document is not required by this procedure."), code="required_document")
+    _required_check(dossier.procedure_id, required_document)
     with transition_apply(by=by, dossier=dossier, action="document_add", expected_version=expected_version, at=at) as c:
-        document = DossierDocument(
-            dossier=c.dossier,
-            kind=kind,
-            required_document=required_document,
-            name=clean(name)[:255] or clean(upload.name or "")[:255],
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            received=True,
-            uploaded_by=by,
+        return _document_write(c, upload, checked, name=name, kind=kind, required_document=required_document)
+
+
+def dossier_create_with_documents(
+    *,
+    by: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    uploads: Sequence[Upload],
+    form_data: dict[str, Any] | None = None,
+    receiving_agency: Agency | None = None,
+    roles: Roles | None = None,
+) -> tuple[Dossier, list[DossierDocument]]:
+    """``dossier_create_at_counter``, then ``dossier_document_add`` for each upload, in one transaction.
+
+    Every check that can refuse (the counter, each file) is made before anything is written. The dossier
+    is new to this transaction, so no other can see it: the documents are added without locking it again
+    or a savepoint each (the API's submission).
+    """
+    held = user_roles_load(user=by) if roles is None else roles
+    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=held)
+    checked = [upload_check(upload.file) for upload in uploads]
+    for upload in uploads:
+        _required_check(procedure.pk, upload.required_document)
+    with transaction.atomic(savepoint=False):
+        dossier = _create(
+            by=by,
+            procedure=procedure,
+            applicant=applicant,
+            agency=agency,
+            channel=Channel.COUNTER,
+            status=DossierStatus.DRAFT,
+            form_data=form_data,
+            at=None,
         )
-        document.file.save(f"upload{checked.extension}", upload, save=False)
-        row_insert(document)
-        c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
-        digitisation_on_document(c, kind=kind)
+        documents = []
+        for upload, upload_checked in zip(uploads, checked, strict=True):
+            with transition_apply(by=by, dossier=dossier, action="document_add", held=True, roles=held) as c:
+                documents.append(
+                    _document_write(
+                        c,
+                        upload.file,
+                        upload_checked,
+                        name=upload.name,
+                        kind=DocumentKind.COMPONENT,
+                        required_document=upload.required_document,
+                    )
+                )
+    return dossier, documents
+
+
+def _required_check(procedure_id: int, required_document: RequiredDocument | None) -> None:
+    if required_document is not None and required_document.procedure_id != procedure_id:
+        raise InvalidInput(_("That document is not required by this procedure."), code="required_document")
+
+
+def _document_write(
+    c: Change,
+    upload: UploadedFile,
+    checked: CheckedUpload,
+    *,
+    name: str,
+    kind: str,
+    required_document: RequiredDocument | None,
+) -> DossierDocument:
+    """Store the file and its row; the event's data names it."""
+    document = DossierDocument(
+        dossier=c.dossier,
+        kind=kind,
+        required_document=required_document,
+        name=clean(name)[:255] or clean(upload.name or "")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        received=True,
+        uploaded_by=c.by,
+    )
+    document.file.save(f"upload{checked.extension}", upload, save=False)
+    row_insert(document)
+    c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
+    digitisation_on_document(c, kind=kind)
     return document
 
 
