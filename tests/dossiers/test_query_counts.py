@@ -8,7 +8,7 @@ takes three (move the head, store its hash, insert). A count that grows is a reg
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from chinhquyen.core.audit import audit_verify
 from chinhquyen.dossiers.services import (
@@ -20,6 +20,8 @@ from chinhquyen.dossiers.services import (
     dossier_receive,
     dossier_return,
 )
+from chinhquyen.dossiers.services.base import NEXT_STEP, dossier_lock
+from chinhquyen.dossiers.transitions import step_after
 from tests.dossiers.factories import World, template_add, vn
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +42,10 @@ def _counts() -> dict[str, int]:
         "create": 2 + WRITE[connection.vendor],
         # + the procedure's process template, the steps' bulk INSERT, the day's code counter (one upsert)
         "receive": base + 3,
-        # + the next pending step; finishing the active step and starting the next are two row UPDATEs
-        "forward": base + 1 + 2 * row,
-        "approve": base + 1 + 2 * row,
+        # the next pending step comes with the lock; finishing the active step and starting the next are
+        # two row UPDATEs
+        "forward": base + 2 * row,
+        "approve": base + 2 * row,
         "issue_result": base,
         # finishing the front desk's step is a row UPDATE
         "return": base + row,
@@ -69,8 +72,8 @@ def test_lifecycle_query_counts(django_assert_num_queries):
         dossier = dossier_return(by=fd, dossier=dossier, method="counter")
 
     assert dossier.status == 10
-    # 30 and 58 in production, where creation's transaction adds its BEGIN and COMMIT
-    assert sum(expected.values()) == {"postgresql": 28, "sqlite": 56}[connection.vendor]
+    # 28 and 56 in production, where creation's transaction adds its BEGIN and COMMIT
+    assert sum(expected.values()) == {"postgresql": 26, "sqlite": 54}[connection.vendor]
     assert audit_verify().ok is True
     assert audit_verify().count == 12 + 2  # two lifecycles' transitions, the second without its last four
 
@@ -92,8 +95,9 @@ def test_forward_to_the_return_step_creates_it_in_one_insert(django_assert_num_q
     dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
     base, row = BASE[connection.vendor], ROW[connection.vendor]
 
-    # the next step (none), inserting the front desk's (now: the dossier points at it), finishing the leader's
-    with django_assert_num_queries(base + 1 + 1 + row):
+    # no next step (read with the lock), inserting the front desk's (now: the dossier points at it),
+    # finishing the leader's
+    with django_assert_num_queries(base + 1 + row):
         dossier = dossier_approve(by=world.leader, dossier=dossier)
 
     assert dossier.active_step.role == "front_desk"
@@ -123,3 +127,25 @@ def test_receive_reads_the_template_in_one_query_and_named_agencies_in_one_more(
         ("Thẩm định", elsewhere.pk if elsewhere else world.agency.pk, "active"),
         ("Phê duyệt", world.agency.pk, "pending"),
     ]
+
+
+def test_the_next_step_read_with_the_lock_is_the_first_pending_one_after_the_active_step(django_assert_num_queries):
+    world = World()
+    template_add(
+        world.procedure,
+        [("Thẩm định", "specialist", None, "20"), ("Kiểm tra", "specialist", None, "10"), ("Ký", "leader", None, "10")],
+    )
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    assert dossier.active_step.name == "Kiểm tra"
+
+    with transaction.atomic():
+        locked = dossier_lock(dossier=dossier.pk, related=(NEXT_STEP,))
+        last = dossier_lock(
+            dossier=dossier_approve(by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=dossier)).pk,
+            related=(NEXT_STEP,),
+        )
+
+    with django_assert_num_queries(0):
+        assert (step_after(locked).name, step_after(locked).state) == ("Ký", "pending")
+        assert last.active_step.role == "front_desk"
+        assert step_after(last) is None

@@ -128,6 +128,11 @@ def step_after(dossier: Dossier) -> DossierStep | None:
     )
 
 
+def step_after_remember(dossier: Dossier, step: DossierStep | None) -> None:
+    """Remember ``step`` as :func:`step_after` of ``dossier`` as it is now (read with the dossier's lock)."""
+    dossier.__dict__["_step_after"] = ((dossier.version, dossier.active_step_id), step)
+
+
 def step_before(dossier: Dossier) -> DossierStep | None:
     """The last finished processing step before the active one (where "send back" goes)."""
     active = dossier.active_step

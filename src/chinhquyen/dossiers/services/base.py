@@ -41,8 +41,8 @@ from chinhquyen.directory.models import StaffRole, User
 from chinhquyen.directory.selectors import roles_parse
 
 from ..errors import TransitionRefused
-from ..models import Dossier, DossierEvent
-from ..transitions import Roles, Transition, steps_forget, transition_find, user_roles_load
+from ..models import Dossier, DossierEvent, DossierStep, StepState
+from ..transitions import Roles, Transition, step_after_remember, steps_forget, transition_find, user_roles_load
 
 # Called after commit as hook(dossier_id=…, event_id=…, action=…, to_status=…, internal=…), the event's own
 # values, so a hook can tell whether it concerns it without reading the event; must be safe to run twice.
@@ -106,6 +106,9 @@ class Change:
 
 Converters = list[tuple[int, list[Callable[..., Any]], Col]]
 
+# In ``related``: the first pending step after the active one, read with the lock (see dossier_lock).
+NEXT_STEP = "next_step"
+
 
 @dataclass(frozen=True)
 class _LockPlan:
@@ -135,13 +138,21 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     models: list[tuple[str | None, type[Model], list[str], slice]] = []
     joins = []
     for n, relation in enumerate((None, "active_step", *related)):
-        model = Dossier if relation is None else cast(type[Model], _foreign_key(relation).related_model)
+        model = (
+            Dossier
+            if relation is None
+            else DossierStep
+            if relation == NEXT_STEP
+            else cast(type[Model], _foreign_key(relation).related_model)
+        )
         alias = f"t{n}"
         fields = model._meta.concrete_fields
         models.append((relation, model, [f.attname for f in fields], slice(len(columns), len(columns) + len(fields))))
         columns += [f"{q(alias)}.{q(f.column)}" for f in fields]
         cols += [f.get_col(alias) for f in fields]
-        if relation is not None:
+        if relation == NEXT_STEP:
+            joins.append(f"LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)} ON {_next_step_match(q, alias)}")
+        elif relation is not None:
             joins.append(
                 f"LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)} "
                 f"ON {q(alias)}.{q(model._meta.pk.column)} = {q('t0')}.{q(_foreign_key(relation).column)}"
@@ -170,11 +181,23 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     return _LockPlan(sql, tuple(models), converters, owner)
 
 
+def _next_step_match(q: Callable[[str], str], alias: str) -> str:
+    """The join condition of :data:`NEXT_STEP`: the row of ``transitions.step_after`` (t1 is the active step)."""
+    table, order = q(DossierStep._meta.db_table), q("order")
+    return (
+        f"{q(alias)}.{q('id')} = (SELECT s.{q('id')} FROM {table} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "  # noqa: S608
+        f"AND s.{q('state')} = '{StepState.PENDING.value}' AND s.{order} > COALESCE({q('t1')}.{order}, -1) "
+        f"ORDER BY s.{order}, s.{q('id')} LIMIT 1)"
+    )
+
+
 def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user: User | None = None) -> Dossier:
     """Fetch the dossier again, locked for the transaction, with what the transition table reads.
 
     The active step and the relations named in ``related`` (foreign keys of the dossier) are joined as
-    ``select_related`` does; ``applicant_user_id`` is the account owning the applicant. With ``user``,
+    ``select_related`` does; :data:`NEXT_STEP` in ``related`` also reads the first pending step after the
+    active one, which ``transitions.step_after`` then answers without a query of its own (forward, approve);
+    ``applicant_user_id`` is the account owning the applicant. With ``user``,
     the user's roles come in the same query (see :func:`roles_of_locked`): read under the lock, so a
     role revoked a moment ago no longer counts.
     """
@@ -199,7 +222,10 @@ def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user:
     for relation, model, names, columns in plan.models[1:]:
         part = values[columns]
         obj = model.from_db(connection.alias, names, part) if part[0] is not None else None
-        _foreign_key(cast(str, relation)).set_cached_value(locked, obj)
+        if relation == NEXT_STEP:
+            step_after_remember(locked, cast(DossierStep | None, obj))
+        else:
+            _foreign_key(cast(str, relation)).set_cached_value(locked, obj)
     locked.applicant_user_id = values[plan.owner]  # type: ignore[attr-defined]
     if roles_of is not None:
         locked.actor_roles = values[plan.owner + 1]  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..transitions import step_before
 from ..uploads import upload_check
-from .base import transition_apply
+from .base import NEXT_STEP, transition_apply
 from .digitisation import digitisation_on_result
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
 
@@ -58,7 +58,9 @@ def dossier_forward(
     expected_version: int | None = None,
 ) -> Dossier:
     """Finish the active step (early / on time / late) and hand over to the next one (chuyển bước)."""
-    with transition_apply(by=by, dossier=dossier, action="forward", expected_version=expected_version, at=at) as c:
+    with transition_apply(
+        by=by, dossier=dossier, action="forward", expected_version=expected_version, at=at, related=(NEXT_STEP,)
+    ) as c:
         done = c.dossier.active_step
         nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True, change=c)
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
@@ -189,7 +191,9 @@ def dossier_approve(
     The next step starts; when the leader's step was the last one, the front desk's step "Return the
     result" is added in the receiving agency, from which the result is issued and returned.
     """
-    with transition_apply(by=by, dossier=dossier, action="approve", expected_version=expected_version, at=at) as c:
+    with transition_apply(
+        by=by, dossier=dossier, action="approve", expected_version=expected_version, at=at, related=(NEXT_STEP,)
+    ) as c:
         done = c.dossier.active_step
         c.set(approved_at=c.at)
         nxt = step_advance(c.dossier, at=c.at, ensure_return=True, change=c)
