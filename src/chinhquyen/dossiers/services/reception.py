@@ -117,6 +117,12 @@ def dossier_create_at_counter(
     ``roles``, the officer's (agency id, role) pairs when already read in this request, spares a query.
     """
     agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    return _counter_draft(by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at)
+
+
+def _counter_draft(
+    *, by: User, procedure: Procedure, applicant: Applicant, agency: Agency | int, form_data: Any, at: datetime | None
+) -> Dossier:
     return _create(
         by=by,
         procedure=procedure,
@@ -196,15 +202,8 @@ def dossier_create_with_documents(
     for upload in uploads:
         _required_check(procedure.pk, upload.required_document)
     with transaction.atomic(savepoint=False):
-        dossier = _create(
-            by=by,
-            procedure=procedure,
-            applicant=applicant,
-            agency=agency,
-            channel=Channel.COUNTER,
-            status=DossierStatus.DRAFT,
-            form_data=form_data,
-            at=None,
+        dossier = _counter_draft(
+            by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=None
         )
         documents = []
         for upload, upload_checked in zip(uploads, checked, strict=True):
