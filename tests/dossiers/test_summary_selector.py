@@ -1,11 +1,21 @@
 """The API read's selector finds exactly the dossiers ``dossier_get_for_officer`` finds, in fewer columns,
 with the steps and documents read alongside."""
 
+from datetime import UTC
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.dossiers.errors import DossierNotFound
-from chinhquyen.dossiers.models import Channel, Dossier, DossierStep
-from chinhquyen.dossiers.selectors import dossier_get_for_officer, dossier_read_for_officer, officer_roles
+from chinhquyen.dossiers.models import Channel, Dossier, DossierDocument, DossierStep
+from chinhquyen.dossiers.selectors import (
+    dossier_document_values,
+    dossier_get_for_officer,
+    dossier_read_for_officer,
+    dossier_step_values,
+    officer_roles,
+)
+from chinhquyen.dossiers.services import dossier_document_add, dossier_forward
 from tests.dossiers.factories import World, vn
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +63,39 @@ def test_finds_a_dossier_with_a_step_in_the_officers_agency():
     assert found == dossier_get_for_officer(officer=a.specialist, code_or_pk=dossier_b.pk)
 
 
-def test_three_statements_with_the_roles_at_hand(django_assert_num_queries):
+def test_one_statement_with_the_roles_at_hand(django_assert_num_queries):
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     roles = officer_roles(officer=world.front_desk)
 
-    # the dossier, its steps, its documents: one round trip on PostgreSQL (pipeline mode)
-    with django_assert_num_queries(3):
+    # the dossier with its steps and documents packed into its row
+    with django_assert_num_queries(1):
         read = dossier_read_for_officer(officer=world.front_desk, pk=dossier.pk, roles=roles)
 
     assert read.dossier.pk == dossier.pk
+    assert len(read.steps) == 3
+
+
+def test_steps_and_documents_come_back_as_the_orm_reads_them_in_its_order():
+    world = World()
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    # a second step of the same order: the key breaks the tie, as the ORM's order_by("order", "pk")
+    DossierStep.objects.create(dossier=dossier, order=20, name="Tham vấn", agency=world.agency, role="specialist")
+    for name, content in (("b.pdf", b"%PDF-1.7 b"), ("a.png", b"\x89PNG\r\n\x1a\n a")):
+        dossier_document_add(by=world.front_desk, dossier=dossier, upload=SimpleUploadedFile(name, content), name=name)
+    DossierDocument.objects.filter(dossier=dossier, name="a.png").update(signed=True)
+
+    read = dossier_read_for_officer(officer=world.specialist, pk=dossier.pk)
+
+    assert read.steps == dossier_step_values(dossier=dossier)
+    assert read.documents == dossier_document_values(dossier=dossier)
+    assert [(s["order"], s["name"]) for s in read.steps] == [
+        (10, "Examine and draft the result"),
+        (20, "Approve and sign"),
+        (20, "Tham vấn"),
+        (30, "Return the result"),
+    ]
+    started = [s["started_at"] for s in read.steps if s["started_at"] is not None]
+    assert len(started) == 2  # the specialist's, begun at reception, and the leader's, by the forward
+    assert all(moment.tzinfo is UTC for moment in started)
+    assert [(d["name"], d["signed"]) for d in read.documents] == [("b.pdf", False), ("a.png", True)]

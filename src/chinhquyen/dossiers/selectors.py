@@ -8,6 +8,7 @@ revealed.
 import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code_call
 from chinhquyen.core.compiled import compiled, compiled_together
+from chinhquyen.core.packed import packed, unpacked
 from chinhquyen.directory.models import Agency, Applicant, Role, User
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
@@ -135,10 +137,16 @@ def officer_roles(*, officer: User) -> Roles:
 @compiled(pk=int)
 def _summary(pk: int) -> QuerySet[Dossier]:
     # Sliced, not .first(): the primary key needs no ORDER BY.
+    steps = DossierStep.objects.filter(dossier_id=OuterRef("pk"))
+    documents = DossierDocument.objects.filter(dossier_id=OuterRef("pk"))
     return (
         Dossier.objects.filter(pk=pk)
         .select_related("procedure", "applicant", "receiving_agency", "active_step")
-        .only(*_SUMMARY_ONLY)[:1]
+        .only(*_SUMMARY_ONLY)
+        .annotate(
+            steps_packed=packed(steps, _STEPS_PACKED, parent="dossier_id"),
+            documents_packed=packed(documents, DOCUMENT_VALUES, parent="dossier_id"),
+        )[:1]
     )
 
 
@@ -155,18 +163,17 @@ def dossier_read_for_officer(*, officer: User, pk: int, roles: Roles | None = No
     """``dossier_get_for_officer`` by primary key for a summary (the API's read): the same dossiers are found.
 
     The dossier (only ``_SUMMARY_ONLY`` and the active step, without its agency), its steps and its
-    documents are read together, in one round trip on PostgreSQL; visibility is then checked on what came
-    back: not an online draft, and the receiving agency or a step's agency is one of the officer's. Nothing
-    read is returned for a dossier the officer may not see. ``roles`` spares the role query when at hand.
+    documents are read in one statement, the steps and documents packed into the dossier's row as JSON
+    (``core.packed``). Visibility is then checked on what came back: not an online draft, and the
+    receiving agency or a step's agency is one of the officer's. Nothing read is returned for a dossier
+    the officer may not see. ``roles`` spares the role query when at hand.
     """
     agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
     if not agency_ids:
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
-    found, steps, documents = compiled_together(
-        (_summary, {"pk": pk}), (_step_values, {"dossier_id": pk}), (_document_values, {"dossier_id": pk})
-    )
+    found = _summary(pk=pk)
     dossier = found[0] if found else None
-    step_rows = [dict(zip(STEP_VALUES, row, strict=True)) for row in steps]
+    step_rows = _steps_unpacked(dossier.__dict__.pop("steps_packed")) if dossier is not None else []
     # The visibility rules of dossier_visible_to, checked on the rows.
     if (
         dossier is None
@@ -177,7 +184,14 @@ def dossier_read_for_officer(*, officer: User, pk: int, roles: Roles | None = No
         )
     ):
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
-    return DossierRead(dossier, step_rows, [dict(zip(DOCUMENT_VALUES, row, strict=True)) for row in documents])
+    documents = unpacked(dossier.__dict__.pop("documents_packed"), DossierDocument, DOCUMENT_VALUES)
+    return DossierRead(dossier, step_rows, sorted(documents, key=itemgetter("pk")))
+
+
+def _steps_unpacked(text: str | None) -> list[dict[str, Any]]:
+    """The steps packed by ``_summary``, in order (by order, then key), as :data:`STEP_VALUES`."""
+    steps = sorted(unpacked(text, DossierStep, _STEPS_PACKED), key=itemgetter("order", "pk"))
+    return [{name: step[name] for name in STEP_VALUES} for step in steps]
 
 
 @dataclass(frozen=True)
@@ -322,6 +336,7 @@ STEP_VALUES = (
     "finished_at",
     "outcome",
 )
+_STEPS_PACKED = ("pk", *STEP_VALUES)  # and the key, to sort steps of the same order as the ORM would
 DOCUMENT_VALUES = (
     "pk",
     "kind",
