@@ -46,6 +46,23 @@ def test_many_rows_in_one_statement_get_their_keys_in_order():
     assert [IdempotencyRecord.objects.get(pk=r.pk).key for r in records] == ["m0", "m1", "m2"]
 
 
+def test_many_rows_unless_some_exist_insert_the_others_and_say_which():
+    row_insert(_record("k2", digest="b" * 64))
+    records = [_record("k1"), _record("k2"), _record("k3")]
+
+    with CaptureQueriesContext(connection) as queries:
+        inserted = rows_insert(records, unless=("caller", "key"))
+
+    assert len(queries) == 1
+    assert inserted == [records[0], records[2]]
+    assert records[1].pk is None
+    assert records[1]._state.adding is True
+    stored = dict(IdempotencyRecord.objects.values_list("key", "pk"))
+    assert (stored["k1"], stored["k3"]) == (records[0].pk, records[2].pk)
+    assert IdempotencyRecord.objects.get(key="k2").request_hash == "b" * 64
+    assert rows_insert([_record("k1"), _record("k3")], unless=("caller", "key")) == []
+
+
 def test_update_writes_only_the_fields_named():
     record = _record("u1")
     row_insert(record)

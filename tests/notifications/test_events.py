@@ -325,6 +325,25 @@ def test_running_the_hook_twice_creates_the_rows_once(world, django_capture_on_c
     assert Notification.objects.filter(event=event).count() == 2
 
 
+def test_a_notified_event_costs_the_hook_three_statements_and_a_second_run_no_more_rows(
+    world, django_assert_num_queries
+):
+    from chinhquyen.notifications.services import notifications_for_event
+
+    dossier = h.received(world)  # the hooks do not run: the test's transaction never commits
+    event = dossier.events.get(action="receive")
+
+    # the event with its dossier, the account's language, both rows in one INSERT (no transaction of its own)
+    with django_assert_num_queries(3):
+        first = notifications_for_event(event_id=event.pk)
+    with django_assert_num_queries(4):  # the same, nothing inserted, then the rows there are
+        second = notifications_for_event(event_id=event.pk)
+
+    assert [(n.channel, n.pk) for n in first] == [("email", first[0].pk), ("sms", first[1].pk)]
+    assert [n.pk for n in second] == [n.pk for n in first]
+    assert Notification.objects.filter(event=event).count() == 2
+
+
 def test_the_hook_reads_nothing_for_an_event_that_calls_for_no_notification(world, django_assert_num_queries):
     from chinhquyen.notifications.hooks import dossier_event_notify
 

@@ -8,13 +8,14 @@ events instead (dossier transition hooks).
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
 Statement = tuple[str, list[Any]]
+M = TypeVar("M", bound=Model)
 
 _insert_sqls: dict[tuple[type[Model], str, tuple[str, ...]], str] = {}
 
@@ -71,20 +72,42 @@ def row_insert(obj: Model, *, unless: tuple[str, ...] = ()) -> bool:
     return True
 
 
-def rows_insert(objs: Sequence[Model]) -> None:
-    """INSERT ``objs`` (of one model) in one statement and set their keys, in order."""
+def rows_insert(objs: Sequence[M], *, unless: tuple[str, ...] = ()) -> list[M]:
+    """INSERT ``objs`` (of one model) in one statement, set their keys and return them, in order.
+
+    With ``unless`` (a unique constraint's fields, as for :func:`row_insert`) the objects matching an
+    existing row are left out, keyless, and only those inserted are returned.
+    """
     if not objs:
-        return
+        return []
     connection = transaction.get_connection()
-    statements = [insert_statement(obj, connection) for obj in objs]
+    statements = [insert_statement(obj, connection, unless=unless) for obj in objs]
     head, _, marks = statements[0][0].rpartition(" VALUES ")
     marks, _, returning = marks.partition(" RETURNING ")
-    sql = f"{head} VALUES {', '.join([marks] * len(objs))} RETURNING {returning}"
+    marks, _, conflict = marks.partition(" ON CONFLICT ")
+    conflict = f" ON CONFLICT {conflict}" if conflict else ""
+    q = connection.ops.quote_name
+    fields = [cast(Field, objs[0]._meta.get_field(name)) for name in unless]
+    also = "".join(f", {q(f.column)}" for f in fields)
+    sql = f"{head} VALUES {', '.join([marks] * len(objs))}{conflict} RETURNING {returning}{also}"
     with connection.cursor() as cursor:
         cursor.execute(sql, [value for _sql, params in statements for value in params])
+        rows = cursor.fetchall()
+    if not unless:
         # PostgreSQL and SQLite return the rows of a multi-row INSERT in order, as bulk_create relies on.
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            mark_inserted(obj, pk, connection)
+        pairs = list(zip(objs, rows, strict=True))
+    else:
+        by_values = {tuple(row[1:]): row for row in rows}
+        pairs = [
+            (obj, by_values[values]) for obj in objs if (values := _unique_values(obj, fields, connection)) in by_values
+        ]
+    for obj, row in pairs:
+        mark_inserted(obj, row[0], connection)
+    return [obj for obj, _row in pairs]
+
+
+def _unique_values(obj: Model, fields: list[Field[Any, Any]], connection: BaseDatabaseWrapper) -> tuple[Any, ...]:
+    return tuple(f.get_db_prep_value(getattr(obj, f.attname), connection) for f in fields)
 
 
 def row_update(obj: Model, names: Iterable[str]) -> None:

@@ -5,8 +5,10 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from chinhquyen.core.rows import rows_insert
 
 from ..content import notification_render
 from ..events import kind_for
@@ -21,9 +23,6 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
     kind = kind_for(event)
     if kind is None:
         return []
-    existing = notifications_of_event(event_id=event.pk)
-    if existing:
-        return existing
     recipient = recipient_for(dossier=event.dossier)
     rendered = notification_render(event=event, kind=kind, language=recipient.language)
     now = timezone.now()
@@ -48,16 +47,13 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
                 next_attempt_at=None if skipped else now,
             )
         )
-    try:
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows)
-            for row in created:
-                if row.state == State.PENDING:
-                    transaction.on_commit(partial(notification_enqueue, notification_id=row.pk))
-    except IntegrityError:
-        # The hook ran twice at the same time and the other run created the rows.
-        return list(Notification.objects.filter(event=event).order_by("pk"))
-    return created
+    # One statement, atomic by itself: a row another run of the hook made first (one per event and
+    # channel) is left to that run, which queues it.
+    created = rows_insert(rows, unless=("event", "channel"))
+    for row in created:
+        if row.state == State.PENDING:
+            transaction.on_commit(partial(notification_enqueue, notification_id=row.pk))
+    return created if len(created) == len(rows) else notifications_of_event(event_id=event.pk)
 
 
 def address_for(*, channel: str, recipient: Recipient) -> tuple[str, str]:
