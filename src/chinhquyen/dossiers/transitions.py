@@ -105,8 +105,8 @@ def _remembered(dossier: Dossier, name: str, load: Callable[[], DossierStep | No
     return found
 
 
-# Compiled once: forward and approve ask for the next step on every hand-off, and compiling the ORM's
-# query costs several times what running it does.
+# Compiled once: compiling the ORM's query costs several times what running it does. Forward and approve
+# read the same row with the dossier's lock instead (services.base.NEXT_STEP, then step_after_remember).
 @compiled(dossier_id=int, order=int)
 def _first_pending_after(dossier_id: int, order: int) -> QuerySet[DossierStep]:
     steps = DossierStep.objects.filter(dossier_id=dossier_id, state=StepState.PENDING, order__gt=order)

@@ -20,7 +20,7 @@ from pydantic import Field
 from chinhquyen.catalog.models import Procedure, RequiredDocument
 from chinhquyen.catalog.selectors import required_documents_of
 from chinhquyen.core.errors import InvalidInput
-from chinhquyen.directory.models import Agency, Applicant, User
+from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.integrations.models import Scope
 from chinhquyen.integrations.selectors import dossiers_for_caller
@@ -126,13 +126,15 @@ def _required(procedure: Procedure, ids: list[int], files: list[UploadedFile]) -
 
 def _submit_online(
     request: HttpRequest,
-    by: User,
+    caller: Caller,
     procedure: Procedure,
     agency: Agency,
     data: dict[str, Any],
     uploads: list[services.Upload],
 ) -> Any:
     """The portal's online application: a draft, its data and documents, then the submission with every check."""
+    by = caller.user
+    assert by is not None  # noqa: S101 - declared callers are authenticated
     key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
     draft = services.online_draft_start(by=by, procedure=procedure, receiving_agency=agency, client_key=key[:64])
     dossier = services.online_draft_save(by=by, dossier=draft, form_data=data)
@@ -146,7 +148,6 @@ def _submit_online(
         )
     dossier = services.online_draft_submit(by=by, dossier=dossier)
     # Read again as the applicant sees it (the online services return the locked instance).
-    caller = caller_of(request)
     return Status(201, dossier_out(caller, dossier_for(caller, dossier.pk)))
 
 
@@ -181,7 +182,7 @@ def dossier_submit(
         for upload, required_document in zip(files, required, strict=True)
     ]
     if caller.as_applicant:
-        return _submit_online(request, caller.user, procedure, agency, data, uploads)
+        return _submit_online(request, caller, procedure, agency, data, uploads)
     if applicant is None:
         raise InvalidInput(
             _("No applicant has this personal identification number or tax code."),

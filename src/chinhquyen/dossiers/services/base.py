@@ -130,6 +130,15 @@ def _foreign_key(name: str) -> ForeignKey:
     return cast(ForeignKey, Dossier._meta.get_field(name))
 
 
+def _lock_model(relation: str | None) -> type[Model]:
+    """The model a relation of the lock query reads: the dossier itself, the next step, or a foreign key's."""
+    if relation is None:
+        return Dossier
+    if relation == NEXT_STEP:
+        return DossierStep
+    return cast(type[Model], _foreign_key(relation).related_model)
+
+
 def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], roles: bool) -> _LockPlan:
     q = connection.ops.quote_name
     meta = Dossier._meta
@@ -138,13 +147,7 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     models: list[tuple[str | None, type[Model], list[str], slice]] = []
     joins = []
     for n, relation in enumerate((None, "active_step", *related)):
-        model = (
-            Dossier
-            if relation is None
-            else DossierStep
-            if relation == NEXT_STEP
-            else cast(type[Model], _foreign_key(relation).related_model)
-        )
+        model = _lock_model(relation)
         alias = f"t{n}"
         fields = model._meta.concrete_fields
         models.append((relation, model, [f.attname for f in fields], slice(len(columns), len(columns) + len(fields))))

@@ -196,8 +196,8 @@ def dossier_create_with_documents(
     is new to this transaction, so no other can see it: the documents are added without locking it again
     or a savepoint each (the API's submission).
     """
-    held = user_roles_load(user=by) if roles is None else roles
-    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=held)
+    roles = user_roles_load(user=by) if roles is None else roles
+    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
     checked = [upload_check(upload.file) for upload in uploads]
     for upload in uploads:
         _required_check(procedure.pk, upload.required_document)
@@ -207,7 +207,7 @@ def dossier_create_with_documents(
         )
         documents = []
         for upload, upload_checked in zip(uploads, checked, strict=True):
-            with transition_apply(by=by, dossier=dossier, action="document_add", held=True, roles=held) as c:
+            with transition_apply(by=by, dossier=dossier, action="document_add", held=True, roles=roles) as c:
                 documents.append(
                     _document_write(
                         c,

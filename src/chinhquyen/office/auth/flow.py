@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -102,6 +103,34 @@ def code_throttled(*, user: Any) -> bool:
     """True while django-otp's per-device back-off (after a wrong code) refuses every code."""
     devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)
+
+
+CODE_LOCKED, CODE_THROTTLED, CODE_WRONG = "locked", "throttled", "wrong"
+
+
+def code_check(*, user: Any, code: str) -> TOTPDevice | str:
+    """A current code of ``user``'s authenticator, checked as at sign-in: the device accepting it, else why not.
+
+    In order: the username's lockout (:data:`CODE_LOCKED`), django-otp's back-off after a wrong code
+    (:data:`CODE_THROTTLED`), the code itself (:data:`CODE_WRONG`; it counts towards the lockout).
+    """
+    username = user.get_username()
+    if throttle.login_locked(username=username):
+        return CODE_LOCKED
+    if code_throttled(user=user):
+        return CODE_THROTTLED
+    device = code_verify(user=user, code=code)
+    if device is None:
+        throttle.login_failed(username=username)
+        return CODE_WRONG
+    return device
+
+
+def code_refusal_message(refusal: str) -> str:
+    """What to tell the official whose code :func:`code_check` refused as throttled or wrong."""
+    if refusal == CODE_THROTTLED:
+        return _("Wait a few seconds before entering a new code.")
+    return _("The code is not correct. Enter the code your authenticator app shows now.")
 
 
 def enrolment_device(*, user: Any) -> TOTPDevice:

@@ -73,18 +73,15 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return redirect("office:auth:totp_setup")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        username = user.get_username()
-        if throttle.login_locked(username=username):
+        checked = flow.code_check(user=user, code=form.cleaned_data["code"])
+        if checked == flow.CODE_LOCKED:
             flow.pending_clear(request)
             form.add_error(None, _locked())
-        elif flow.code_throttled(user=user):
-            form.add_error(None, _("Wait a few seconds before entering a new code."))
-        elif (device := flow.code_verify(user=user, code=form.cleaned_data["code"])) is not None:
-            flow.login_complete(request, pending=pending, device=device)
-            return redirect(pending.next_url)
+        elif isinstance(checked, str):
+            form.add_error(None, flow.code_refusal_message(checked))
         else:
-            throttle.login_failed(username=username)
-            form.add_error(None, _("The code is not correct. Enter the code your authenticator app shows now."))
+            flow.login_complete(request, pending=pending, device=checked)
+            return redirect(pending.next_url)
     status = 400 if request.method == "POST" else 200
     return render(request, "office/auth/code.html", {"form": form}, status=status)
 

@@ -24,7 +24,7 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.integrations.selectors import credential_state, officer_token_of, officer_tokens_of
 from chinhquyen.integrations.services import officer_token_issue, officer_token_revoke
 
-from ..auth import flow, throttle
+from ..auth import flow
 from ..auth.forms import CodeField
 from ..forms import OfficeForm
 from ..permissions import officer_access
@@ -75,19 +75,13 @@ def _no_device() -> str:
 
 
 def _code_error(request: OfficerRequest, code: str) -> str | None:
-    """Why ``code`` is refused (None if a confirmed device accepts it): the sign-in's lockout, back-off and check."""
-    user = request.user
-    username = user.get_username()
-    if throttle.login_locked(username=username):
+    """Why ``code`` is refused (None if a confirmed device accepts it), checked as at sign-in."""
+    checked = flow.code_check(user=request.user, code=code)
+    if checked == flow.CODE_LOCKED:
         return _(
             "Too many failed attempts for your username: creating tokens and signing in are blocked for 15 minutes."
         )
-    if flow.code_throttled(user=user):
-        return _("Wait a few seconds before entering a new code.")
-    if flow.code_verify(user=user, code=code) is None:
-        throttle.login_failed(username=username)
-        return _("The code is not correct. Enter the code your authenticator app shows now.")
-    return None
+    return flow.code_refusal_message(checked) if isinstance(checked, str) else None
 
 
 def _list(request: OfficerRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
