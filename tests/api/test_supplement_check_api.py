@@ -33,15 +33,17 @@ def test_the_specialist_accepts_the_supplement():
     read = api_client(token_for(place.specialist)).get(base)
     accepted = post_json(api_client(token_for(place.specialist)), f"{base}/supplement-accept", {"note": "Đủ"})
     again = post_json(api_client(token_for(place.specialist)), f"{base}/supplement-accept", {})
+    after = api_client(token_for(place.specialist)).get(base)
 
+    # Nothing moves on until what was supplied is checked: no "forward" before the acceptance.
     assert read.json()["actions"] == [
         "request_supplement",
         "supplement_accept",
         "supplement_reject",
         "claim",
-        "forward",
         "letter_draft",
     ]
+    assert after.json()["actions"] == ["request_supplement", "claim", "forward", "letter_draft"]
     assert accepted.status_code == 200
     body = accepted.json()
     assert (body["status_name"], body["substatus"], body["version"]) == ("received", "supplement_accepted", 4)

@@ -8,6 +8,9 @@ from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus, Sub
 from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_timeline
 from chinhquyen.dossiers.services import (
     dossier_claim,
+    dossier_forward,
+    dossier_receive,
+    dossier_refuse,
     dossier_request_supplement,
     dossier_submit_online,
     dossier_supplement_accept,
@@ -143,6 +146,32 @@ def test_the_actions_offered_are_exactly_those_that_succeed_around_a_supplement(
     assert mismatches == []
     checks = {"supplement_accept", "supplement_reject"}
     assert [sorted(stage & checks) for stage in offered_by_stage] == [sorted(checks)] * 3 + [[]]
+
+
+def test_nothing_moves_on_until_what_was_supplied_is_checked():
+    world = World()
+    at_counter = supplied_at_the_counter(world)
+    in_processing = supplied_in_processing(world)
+    unchecked = "supplement_unchecked"
+
+    codes = [
+        refused(dossier_receive, by=world.front_desk, dossier=at_counter),
+        refused(dossier_forward, by=world.specialist, dossier=in_processing),
+    ]
+    offered = sorted(dossier_actions_for(dossier=in_processing, user=world.specialist))
+    received = dossier_receive(
+        by=world.front_desk, dossier=dossier_supplement_accept(by=world.front_desk, dossier=at_counter)
+    )
+    accepted = dossier_supplement_accept(by=world.specialist, dossier=in_processing)
+    forwarded = dossier_forward(by=world.specialist, dossier=accepted)
+    # Refusing outright stays open: a supply can show the application is out of scope.
+    refusable = dossier_refuse(by=world.front_desk, dossier=supplied_at_the_counter(world), reasons=["Sai thẩm quyền"])
+
+    assert codes == [unchecked, unchecked]
+    assert "forward" not in offered and {"supplement_accept", "supplement_reject"} <= set(offered)
+    assert (received.status, forwarded.status) == (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
+    assert refusable.status == DossierStatus.REFUSED
+    assert DossierEvent.objects.filter(dossier=in_processing, action="forward").count() == 1
 
 
 # --- What it changes ----------------------------------------------------------------------------

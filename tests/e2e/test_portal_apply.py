@@ -18,6 +18,7 @@ from chinhquyen.dossiers.services import (
     dossier_issue_result,
     dossier_receive,
     dossier_request_supplement,
+    dossier_supplement_accept,
 )
 from tests.dossiers.factories import pdf_bytes
 from tests.portal.apply_world import OnlineWorld, pdf_upload
@@ -124,6 +125,8 @@ def test_answer_a_supplement_then_receive_and_download_the_result(request, brows
     assert "your dossier is being processed again" in page.inner_text("main")
 
     dossier.refresh_from_db()
+    assert dossier.substatus == "supplement_supplied"
+    dossier_supplement_accept(by=world.specialist, dossier=dossier)
     dossier_forward(by=world.specialist, dossier=dossier)
     dossier_approve(by=world.leader, dossier=dossier)
     dossier_issue_result(by=world.front_desk, dossier=dossier, upload=pdf_upload("ket-qua.pdf"))

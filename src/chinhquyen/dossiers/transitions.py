@@ -85,6 +85,30 @@ def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _supply_checked(ctx: Context) -> TransitionRefused | None:
+    # The sub-states of the spec go supplied -> accepted: what the applicant sent is checked before the
+    # dossier moves on, so nobody receives, forwards or approves it on documents nobody has looked at.
+    if ctx.dossier.substatus == Substatus.SUPPLEMENT_SUPPLIED:
+        return TransitionRefused(
+            _("Check the documents the applicant supplied first: accept them or ask again for what is missing."),
+            code="supplement_unchecked",
+        )
+    return None
+
+
+def _all_of(*guards: Guard) -> Guard:
+    """A guard refusing with the first of ``guards`` that refuses."""
+
+    def guard(ctx: Context) -> TransitionRefused | None:
+        for one in guards:
+            refused = one(ctx)
+            if refused is not None:
+                return refused
+        return None
+
+    return guard
+
+
 def _pickup_open(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.channel != Channel.ONLINE or ctx.dossier.substatus != Substatus.NONE:
         return TransitionRefused(
@@ -274,7 +298,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.RECEPTION,
     ),
     Transition("documents_mark_received", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
-    Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION),
+    Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION, _supply_checked),
     Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
     Transition(
         "request_supplement",
@@ -319,17 +343,49 @@ TRANSITIONS: tuple[Transition, ...] = (
     # The applicant of an online application has the postal service collect the paper documents.
     Transition("pickup_request", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_open),
     Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
-    Transition("forward", _s(S.RECEIVED, S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_next_step, True),
-    Transition("send_back", _s(S.PROCESSING), S.PROCESSING, ANY_STAFF, Scope.STEP, _has_previous_step, True),
+    Transition(
+        "forward",
+        _s(S.RECEIVED, S.PROCESSING),
+        S.PROCESSING,
+        ANY_STAFF,
+        Scope.STEP,
+        _all_of(_supply_checked, _has_next_step),
+        True,
+    ),
+    Transition(
+        "send_back",
+        _s(S.PROCESSING),
+        S.PROCESSING,
+        ANY_STAFF,
+        Scope.STEP,
+        _all_of(_supply_checked, _has_previous_step),
+        True,
+    ),
     Transition("reassign", _s(S.RECEIVED, S.PROCESSING), None, LEADER, Scope.STEP_AGENCY, internal=True),
-    Transition("consult_agency", _s(S.PROCESSING), S.PROCESSING, SPECIALIST, Scope.STEP, internal=True),
-    Transition("request_payment", _s(S.PROCESSING), S.PAYMENT_REQUIRED, SPECIALIST, Scope.STEP),
+    Transition("consult_agency", _s(S.PROCESSING), S.PROCESSING, SPECIALIST, Scope.STEP, _supply_checked, True),
+    Transition("request_payment", _s(S.PROCESSING), S.PAYMENT_REQUIRED, SPECIALIST, Scope.STEP, _supply_checked),
     Transition("payment_confirmed", _s(S.PAYMENT_REQUIRED), S.PROCESSING, FD, Scope.RECEPTION),
-    Transition("approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _leader_step, True),
-    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, LEADER | FD, Scope.STEP, _approved_or_leader),
+    Transition(
+        "approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _all_of(_supply_checked, _leader_step), True
+    ),
+    Transition(
+        "issue_result",
+        _s(S.PROCESSING),
+        S.RESOLVED,
+        LEADER | FD,
+        Scope.STEP,
+        _all_of(_supply_checked, _approved_or_leader),
+    ),
     # Once approved, the front desk of the receiving agency issues from the front desk's step, wherever
     # that step is, or from no step (dossiers approved before approval created the return step).
-    Transition("issue_result", _s(S.PROCESSING), S.RESOLVED, FD, Scope.RECEPTION, _approved_at_front_desk),
+    Transition(
+        "issue_result",
+        _s(S.PROCESSING),
+        S.RESOLVED,
+        FD,
+        Scope.RECEPTION,
+        _all_of(_supply_checked, _approved_at_front_desk),
+    ),
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
     # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến).
     Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _online_channel),
