@@ -31,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 TRANSITIONS = ("create", "receive", "forward", "approve", "issue_result", "return")
 CHUNK = 10  # lifecycles per round of the interleaved measurement
+TARGET = 0.05  # issue 3: lifecycles/s at least 5% of the baseline inserts/s
 
 
 def main() -> None:
@@ -111,15 +112,21 @@ def worker(url: str, n: int) -> dict[str, Any]:
     # disk's fsync latency, which sets the baseline) on a shared machine;
     # then the lifecycles with the hooks, whose writes (notifications, tasks) would weigh on the baseline.
     elapsed = {"alone": 0.0, "hooks": 0.0, "baseline": 0.0, "floor": 0.0}
+    cpu = dict.fromkeys(elapsed, 0.0)  # this process's CPU time: the client's share of the wall time
+
+    def add(name: str, spent: tuple[float, float]) -> None:
+        elapsed[name] += spent[0]
+        cpu[name] += spent[1]
+
     row = 0
     with hooks_off():
         for chunk in (min(CHUNK, n - done) for done in range(0, n, CHUNK)):
-            elapsed["alone"] += timed(chunk, lifecycle, world)
+            add("alone", timed(chunk, lifecycle, world))
             inserts = chunk * len(TRANSITIONS)
-            elapsed["baseline"] += timed(1, baseline_insert, connection, row, inserts)
-            elapsed["floor"] += timed(chunk, floor_lifecycle, connection)
+            add("baseline", timed(1, baseline_insert, connection, row, inserts))
+            add("floor", timed(chunk, floor_lifecycle, connection))
             row += inserts
-    elapsed["hooks"] = timed(n, lifecycle, world)
+    add("hooks", timed(n, lifecycle, world))
     from chinhquyen.core.audit import audit_verify
 
     chain = audit_verify()
@@ -131,17 +138,19 @@ def worker(url: str, n: int) -> dict[str, Any]:
         "lifecycles_hooks_per_s": n / elapsed["hooks"],
         "inserts_per_s": row / elapsed["baseline"],
         "floor_per_s": n / elapsed["floor"],
+        "ms_per_lifecycle": {name: (elapsed[name] / n * 1000, cpu[name] / n * 1000) for name in ("alone", "floor")},
         "queries": alone,
         "hook_queries": {t: with_hooks[t] - alone[t] for t in TRANSITIONS},
         "audit_entries": chain.count,
     }
 
 
-def timed(times: int, call: Callable[..., Any], *args: Any) -> float:
-    start = time.perf_counter()
+def timed(times: int, call: Callable[..., Any], *args: Any) -> tuple[float, float]:
+    """Wall and CPU seconds (this process's) of ``times`` calls."""
+    start, start_cpu = time.perf_counter(), time.process_time()
     for _ in range(times):
         call(*args)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - start_cpu
 
 
 def baseline_insert(connection: Any, first: int, count: int) -> None:
@@ -243,6 +252,15 @@ def report(results: list[tuple[str, dict[str, Any]]], n: int) -> None:
         base = r["inserts_per_s"]
         rates = (r["lifecycles_per_s"], r["lifecycles_hooks_per_s"], r["floor_per_s"])
         print(f"| {name} | " + " | ".join(f"{rate:.1f} | {rate / base:.2%}" for rate in rates) + f" | {base:.0f} |")
+    print("\nWhere a lifecycle's time goes, in ms: the wall time, this process's CPU (Python, psycopg, the kernel's")
+    print("share of the round trips), and the rest, spent waiting for the database; next to the budget a lifecycle")
+    print("would have at 5% of the baseline\n")
+    print("| database | lifecycle | its client CPU | floor | its client CPU | budget at 5% |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in results:
+        (wall, cpu), (floor_wall, floor_cpu) = r["ms_per_lifecycle"]["alone"], r["ms_per_lifecycle"]["floor"]
+        budget = 1000 / (TARGET * r["inserts_per_s"])
+        print(f"| {name} | {wall:.2f} | {cpu:.2f} | {floor_wall:.2f} | {floor_cpu:.2f} | {budget:.2f} |")
     print("\nSQL queries per transition (one lifecycle, after warm-up; + those of the event hooks after commit)\n")
     print("| database | " + " | ".join(TRANSITIONS) + " | total |")
     print("|---|" + "---:|" * (len(TRANSITIONS) + 1))
