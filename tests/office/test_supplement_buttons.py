@@ -58,6 +58,10 @@ def test_the_specialist_sees_both_buttons_and_the_others_none(as_user, office):
         "a.front_desk": [],
         "a.leader": [],
     }
+    # Everyone is told why the dossier waits (no "forward" until the check).
+    hint = "The applicant has supplied documents. Whoever asked for them accepts them"
+    assert [hint in page for page in pages.values()] == [True, True, True]
+    assert reverse("office:dossier_action", args=[dossier.pk, "forward"]) not in pages["a.specialist"]
     assert "Accept the supplement</a>" in pages["a.specialist"]
     assert "Supplement not sufficient</a>" in pages["a.specialist"]
     assert "(Applicant has supplied the documents)" in pages["a.specialist"]
@@ -69,6 +73,21 @@ def test_the_front_desk_finds_the_buttons_on_the_reception_page(as_user, office)
     page = _text(as_user(office.front_desk).get(reverse("office:reception_dossier", args=[dossier.pk])))
 
     assert _links(page, dossier) == ["supplement_accept", "supplement_reject"]
+    assert "The applicant has supplied documents. Whoever asked for them accepts them" in page
+    assert reverse("office:dossier_action", args=[dossier.pk, "receive"]) not in page
+
+
+def test_forwarding_before_the_check_is_refused_and_says_why(as_user, office):
+    dossier = _supplied_in_processing(office)
+
+    response = _act(as_user(office.specialist), dossier, "forward")
+
+    assert response.status_code == 409
+    assert "Check the documents the applicant supplied first: accept them or ask again for what is missing." in (
+        _text(response)
+    )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.substatus) == (DossierStatus.RECEIVED, Substatus.SUPPLEMENT_SUPPLIED)
 
 
 def test_accepting_posts_and_reports_it(as_user, office):
