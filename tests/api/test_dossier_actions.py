@@ -218,3 +218,23 @@ def test_apology_letter_drafted_approved_and_sent():
     assert [r.json()["state"] for r in (drafted, approved, sent)] == ["draft", "approved", "sent"]
     assert sent.json()["dossier_version"] == 4
     assert (missing.status_code, missing.json()["code"]) == (404, "letter_not_found")
+
+
+def test_a_result_written_through_the_api_is_rendered_and_signed_and_not_with_a_file_too():
+    place = place_make()
+    dossier = _draft(place)
+    front, specialist, leader = (api_client(token_for(u)) for u in (place.front_desk, place.specialist, place.leader))
+    base = f"/api/v1/dossiers/{dossier.pk}"
+    post_json(front, f"{base}/receive", {})
+    post_json(specialist, f"{base}/forward", {})
+    post_json(leader, f"{base}/approve", {})
+
+    both = front.post(f"{base}/issue-result", {"file": pdf_file("kq.pdf"), "text": "Chấp thuận."})
+    written = front.post(f"{base}/issue-result", {"title": "Văn bản trả lời", "text": "Chấp thuận.\nĐồng ý."})
+
+    assert (both.status_code, both.json()["code"], both.json()["field"]) == (422, "result_source", "text")
+    assert written.status_code == 200
+    result = [d for d in written.json()["documents"] if d["kind"] == "result"]
+    assert [(d["name"], d["content_type"], d["signed"]) for d in result] == [
+        ("Văn bản trả lời.pdf", "application/pdf", True)
+    ]

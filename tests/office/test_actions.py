@@ -225,3 +225,26 @@ def test_forward_to_a_named_leader_assigns_the_next_step(as_user, office):
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.active_step.assignee == office.leader
+
+
+def test_the_front_desk_writes_the_result_titled_after_the_procedures_result(as_user, office):
+    from chinhquyen.catalog.models import ProcedureResult
+    from chinhquyen.dossiers.models import DocumentKind
+
+    ProcedureResult.objects.create(procedure=office.procedure, position=1, name="Giấy xác nhận")
+    dossier = _at_leader(office)
+    services.dossier_approve(by=office.leader, dossier=dossier)
+    client = as_user(office.front_desk)
+    url = reverse("office:dossier_action", args=[dossier.pk, "issue_result"])
+
+    form = client.get(url).content.decode()
+    refused = _act(client, dossier, "issue_result", title="Giấy xác nhận", text="x" * 20_001)
+    issued = _act(client, dossier, "issue_result", title="Giấy xác nhận", text="Xác nhận ông/bà đủ điều kiện.")
+
+    assert 'name="title" value="Giấy xác nhận"' in form
+    assert refused.status_code == 400
+    too_long = "Ensure this value has at most 20000 characters (it has 20001)."
+    assert refused.context["form"].errors == {"text": [too_long]}
+    assert issued.status_code == 302
+    result = dossier.documents.get(kind=DocumentKind.RESULT)
+    assert (result.name, result.signed) == ("Giấy xác nhận.pdf", True)

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.documents import result_title_for
 from chinhquyen.dossiers.models import ReturnMethod
 
 from . import forms
@@ -47,6 +48,11 @@ def _active_step(request: Any, dossier: Any) -> dict[str, Any]:
 
 def _methods(request: Any, dossier: Any) -> dict[str, Any]:
     return {"methods": [c for c in ReturnMethod.choices if c[0]]}
+
+
+def _result_title(request: Any, dossier: Any) -> dict[str, Any]:
+    """A written result is titled after the procedure's published result by default."""
+    return {"title": result_title_for(dossier)}
 
 
 def _letters(request: Any, dossier: Any) -> dict[str, Any]:
@@ -191,9 +197,15 @@ ACTIONS: dict[str, Action] = {
             _("Issue the result"),
             forms.IssueResultForm,
             lambda by, d, c: services.dossier_issue_result(
-                by=by, dossier=d, expected_version=c["expected_version"], upload=c["upload"]
+                by=by,
+                dossier=d,
+                expected_version=c["expected_version"],
+                upload=c["upload"],
+                title=c["title"],
+                text=c["text"],
             ),
             _("Issue the result? The dossier is marked as resolved and the result is signed."),
+            form_kwargs=_result_title,
         ),
         Action(
             "return",

@@ -219,8 +219,23 @@ class IssueResultForm(VersionedForm):
     upload = forms.FileField(
         label=_("Result document"),
         required=False,
-        help_text=_("The signed result (PDF). Leave empty to issue the result already attached."),
+        help_text=_("The signed result (PDF). Leave empty to write the result below, or to issue the one attached."),
     )
+    title = forms.CharField(label=_("Title of the written result"), max_length=255, required=False)
+    text = forms.CharField(
+        label=_("Written result"),
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "The agency's answer, one paragraph per line. It is printed with the dossier's details and the "
+            "approving leader's name, and signed by the agency."
+        ),
+    )
+
+    def __init__(self, *args: Any, title: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].initial = title
 
 
 class ReturnForm(VersionedForm):

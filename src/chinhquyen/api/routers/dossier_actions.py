@@ -30,6 +30,7 @@ from ..schemas.dossiers import (
     ConsultIn,
     DossierOut,
     ForwardIn,
+    IssueResultIn,
     LetterDraftIn,
     LetterOut,
     NoteIn,
@@ -261,15 +262,21 @@ ACTORS = declare(system=Scope.DOSSIERS_ACT, officer=True)
 def dossier_issue_result(
     request: HttpRequest,
     dossier_id: int,
-    form: Form[ActionIn],
+    form: Form[IssueResultIn],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
-    """Issue the result, with its document (multipart/form-data, optional): a PDF is signed by the agency."""
+    """Issue the result (multipart/form-data), with its document as a file (a PDF is signed by the agency) or
+    written in ``text`` (rendered from the dossier and signed by the agency), or with neither."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     dossier = dossier_for(caller, dossier_id)
     services.dossier_issue_result(
-        by=caller.user, dossier=dossier, upload=file, expected_version=expected_version(request, form.expected_version)
+        by=caller.user,
+        dossier=dossier,
+        upload=file,
+        title=form.title,
+        text=form.text,
+        expected_version=expected_version(request, form.expected_version),
     )
     return Status(200, dossier_out(caller, dossier))
 

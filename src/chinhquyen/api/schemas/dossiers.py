@@ -122,6 +122,22 @@ class ActionIn(Schema):
     )
 
 
+class IssueResultIn(ActionIn):
+    title: str = Field(
+        default="",
+        max_length=255,
+        description="Title of a written result; the procedure's published result (else a notice) when empty.",
+    )
+    text: str = Field(
+        default="",
+        max_length=20000,
+        description=(
+            "A result written here instead of a file: one paragraph per line, printed with the dossier's details "
+            "and signed by the agency. Sending a file and a text is refused (`result_source`)."
+        ),
+    )
+
+
 class NoteIn(ActionIn):
     note: str = Field(default="", max_length=4000)
 

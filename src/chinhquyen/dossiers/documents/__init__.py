@@ -3,13 +3,15 @@
 - ``render_slip(*, kind, data) -> bytes``: a PDF from plain data (no database access);
 - ``slip_data_for(*, dossier, kind, **extra) -> dict``: that data, built from a dossier;
 - ``pdf_sign(*, pdf, agency) -> bytes`` and ``pdf_verify(*, pdf) -> SignatureCheck``: PAdES B-B;
-- ``slip_pdf_for(*, dossier, kind, sign=True, **extra) -> bytes``: the three together.
+- ``slip_pdf_for(*, dossier, kind, sign=True, **extra) -> bytes``: the three together;
+- ``result_pdf_for(*, dossier, title, text, signer, at=None) -> bytes``: the result an officer writes at issue,
+  signed; ``result_title_for(dossier)`` is its default title.
 """
 
-from .data import register_data_for, slip_data_for
-from .issue import slip_pdf_for
+from .data import register_data_for, result_title_for, slip_data_for
+from .issue import result_pdf_for, slip_pdf_for
 from .signing import SignatureCheck, pdf_sign, pdf_verify
-from .slips import SLIP_KINDS, render_slip
+from .slips import SLIP_KINDS, render_result, render_slip
 
 __all__ = [
     "SLIP_KINDS",
@@ -17,7 +19,10 @@ __all__ = [
     "pdf_sign",
     "pdf_verify",
     "register_data_for",
+    "render_result",
     "render_slip",
+    "result_pdf_for",
+    "result_title_for",
     "slip_data_for",
     "slip_pdf_for",
 ]

@@ -5,7 +5,7 @@ formats them in Vietnamese style.
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+
+from chinhquyen.core.text import clean
 
 # Models are imported inside the functions: this package must import before the app registry is ready.
 if TYPE_CHECKING:
@@ -46,6 +48,40 @@ def slip_data_for(*, dossier: "Dossier | None", kind: str, **extra: Any) -> dict
         data.update(builders[kind](dossier))
         data["lookup_url"] = extra.pop("lookup_url", None) or lookup_url_for(dossier)
     data.update(extra)
+    return data
+
+
+# The title of a result written at issue when the procedure names none (văn bản trả lời).
+DEFAULT_RESULT_TITLE = "Thông báo kết quả giải quyết hồ sơ"
+
+
+def result_title_for(dossier: "Dossier") -> str:
+    """The title a written result takes by default: the procedure's first published result, else a notice."""
+    name = dossier.procedure.results.exclude(name="").values_list("name", flat=True).first()
+    return clean(name or "")[:255] or DEFAULT_RESULT_TITLE
+
+
+def result_agency_for(dossier: "Dossier") -> "Agency":
+    """The agency a written result comes from: the lead agency (its leader decides), else the receiving one."""
+    return _lead_agency(dossier) or dossier.receiving_agency
+
+
+def result_data_for(
+    *, dossier: "Dossier", title: str, text: str, signer: "User | None", at: datetime | None = None
+) -> dict[str, Any]:
+    """The data of the result written at issue (dated ``at``): the officer's text, a paragraph per non-empty line."""
+    agency = result_agency_for(dossier)
+    with translation.override("vi"):
+        data = _common(dossier, agency=agency)
+        data.update(
+            {
+                "title": clean(title) or result_title_for(dossier),
+                "paragraphs": [line for line in (clean(part) for part in text.splitlines()) if line],
+                "signer": _signer(signer, agency),
+                "lookup_url": lookup_url_for(dossier),
+                "issued_at": at or timezone.now(),
+            }
+        )
     return data
 
 

@@ -1,13 +1,16 @@
 """One call for the pages: build, render and sign a dossier's slip."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .data import slip_data_for
+from .data import result_data_for, slip_data_for
 from .signing import pdf_sign
-from .slips import render_slip
+from .slips import render_result, render_slip
 
 if TYPE_CHECKING:
+    from chinhquyen.directory.models import User
+
     from ..models import Dossier
 
 
@@ -27,4 +30,13 @@ def slip_pdf_for(*, dossier: "Dossier | None", kind: str, sign: bool = True, **e
     pdf = render_slip(kind=kind, data=data)
     if not sign:
         return pdf
+    return pdf_sign(pdf=pdf, agency=_Issuer(code=data["agency"]["code"], name=data["agency"]["name"]))
+
+
+def result_pdf_for(
+    *, dossier: "Dossier", title: str, text: str, signer: "User | None", at: "datetime | None" = None
+) -> bytes:
+    """Return the result written at issue (dated ``at``) as a PDF, signed by the agency it comes from."""
+    data = result_data_for(dossier=dossier, title=title, text=text, signer=signer, at=at)
+    pdf = render_result(data=data)
     return pdf_sign(pdf=pdf, agency=_Issuer(code=data["agency"]["code"], name=data["agency"]["name"]))

@@ -22,7 +22,9 @@ Keys read by the templates (all optional; an empty field prints as a blank to fi
 - "06": ``lead_agency``, ``coordinating_agencies`` [str], ``received_at``, ``due_at``,
   ``handoffs`` [{from_unit, from_person, to_unit, to_person, at, outcome (early/on_time/late), note}];
 - "07": ``period`` {from, to}, ``book``, ``rows`` [{line, code, procedure, applicant, address, phone,
-  lead_agency, received_at, due_at, returned_at, return_method}].
+  lead_agency, received_at, due_at, returned_at, return_method}];
+- the result written at issue (``render_result``, not a form of the circular): ``title``, ``paragraphs``
+  [str], ``received_at``, ``signer`` (``agency`` is the agency that decided).
 """
 
 import functools
@@ -69,11 +71,24 @@ SLIP_KINDS: dict[str, SlipKind] = {
 }
 
 
+# The result an officer writes when issuing (not a form of the circular, so not listed with the slips).
+RESULT_KIND = SlipKind("result", _("Result"), ("paragraphs",))
+
+
 def render_slip(*, kind: str, data: dict[str, Any]) -> bytes:
     """Render form ``kind`` ("01".."07") filled with ``data`` and return the PDF bytes."""
     spec = SLIP_KINDS.get(kind)
     if spec is None:
         raise ValueError(f"Unknown slip kind {kind!r}; expected one of {sorted(SLIP_KINDS)}.")
+    return _render(spec, f"slip-{kind}.typ", data)
+
+
+def render_result(*, data: dict[str, Any]) -> bytes:
+    """Render the result written at issue (``result.typ``) and return the PDF bytes."""
+    return _render(RESULT_KIND, "result.typ", data)
+
+
+def _render(spec: SlipKind, template: str, data: dict[str, Any]) -> bytes:
     prepared = prepare_data(data)
     prepared.setdefault("issued_at", prepare_data({"t": timezone.now()})["t"])
     for key in spec.lists:
@@ -85,7 +100,7 @@ def render_slip(*, kind: str, data: dict[str, Any]) -> bytes:
     url = prepared.get("lookup_url")
     if spec.qr and isinstance(url, str) and url:
         inputs["qr_svg"] = qr_svg(url)
-    compiler, lock = _compiler(kind)
+    compiler, lock = _compiler(template)
     # A typst Compiler is not re-entrant: one render at a time per template.
     with lock:
         # PDF/A-2b for archiving; PDF/UA-1 so screen readers get a tagged document (it also forces alt text).
@@ -108,18 +123,18 @@ _compilers: dict[str, tuple[typst.Compiler, threading.Lock]] = {}
 _compilers_lock = threading.Lock()
 
 
-def _compiler(kind: str) -> tuple[typst.Compiler, threading.Lock]:
+def _compiler(template: str) -> tuple[typst.Compiler, threading.Lock]:
     # Building a Compiler loads the fonts (about 4x the cost of a render): build one per template, once.
     with _compilers_lock:
-        if kind not in _compilers:
+        if template not in _compilers:
             compiler = typst.Compiler(
-                str(TEMPLATE_DIR / f"slip-{kind}.typ"),
+                str(TEMPLATE_DIR / template),
                 root=str(TEMPLATE_DIR),
                 # Only the fonts embedded in typst (Libertinus Serif covers Vietnamese): the same PDF on every machine.
                 ignore_system_fonts=True,
             )
-            _compilers[kind] = (compiler, threading.Lock())
-        return _compilers[kind]
+            _compilers[template] = (compiler, threading.Lock())
+        return _compilers[template]
 
 
 def prepare_data(value: Any) -> Any:

@@ -17,7 +17,6 @@ from .processing import (
     dossier_claim,
     dossier_consult_agency,
     dossier_forward,
-    dossier_issue_result,
     dossier_payment_confirmed,
     dossier_reassign,
     dossier_request_payment,
@@ -39,6 +38,7 @@ from .reception import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
+from .result import dossier_issue_result
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [

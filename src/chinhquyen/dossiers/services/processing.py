@@ -1,11 +1,11 @@
-"""Processing (giải quyết): claiming, moving between steps, payment, approval, result and return."""
+"""Processing (giải quyết): claiming, moving between steps, payment, approval and return.
 
-import hashlib
+Issuing the result is in ``result.py``.
+"""
+
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -17,18 +17,14 @@ from chinhquyen.workcal.selectors import deadline_add_working_hours
 from ..deadlines import outcome_of
 from ..errors import TransitionRefused
 from ..models import (
-    DocumentKind,
     Dossier,
-    DossierDocument,
     DossierStep,
     ReturnMethod,
     StepState,
     Substatus,
 )
 from ..transitions import step_before
-from ..uploads import upload_check
 from .base import NEXT_STEP, transition_apply
-from .digitisation import digitisation_on_result
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
@@ -200,66 +196,6 @@ def dossier_approve(
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}
-    return c.dossier
-
-
-def _sign(data: bytes, agency: Agency) -> tuple[bytes, bool]:
-    try:
-        from chinhquyen.dossiers.documents import pdf_sign
-    except ImportError:  # pragma: no cover - the signing module ships with the app
-        return data, False
-    try:
-        return pdf_sign(pdf=data, agency=agency), True
-    except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign
-        raise InvalidInput(
-            _("The result PDF could not be read to be signed; export it again and upload it."),
-            code="pdf_unreadable",
-            field="upload",
-        ) from exc
-
-
-def dossier_issue_result(
-    *,
-    by: User,
-    dossier: Dossier,
-    upload: UploadedFile | None = None,
-    at: datetime | None = None,
-    expected_version: int | None = None,
-) -> Dossier:
-    """Issue the result (status 9): store the document, signed by the agency when it is a PDF."""
-    checked = upload_check(upload) if upload is not None else None
-    with transition_apply(by=by, dossier=dossier, action="issue_result", expected_version=expected_version, at=at) as c:
-        d = c.dossier
-        step = d.active_step
-        if step is not None and step.role == Role.LEADER:
-            # The leader issuing from the leader's step approves at the same time.
-            c.set(approved_at=c.at)
-            step_advance(d, at=c.at, ensure_return=True, change=c)
-            c.set(active_step=d.active_step)
-        c.set(substatus=Substatus.RESULT_READY)
-        c.data = {}
-        if upload is not None and checked is not None:
-            upload.seek(0)
-            content, signed = upload.read(), False
-            if checked.content_type == "application/pdf":
-                signer = step.agency if step is not None else d.receiving_agency
-                content, signed = _sign(content, signer)
-            document = DossierDocument(
-                dossier=d,
-                kind=DocumentKind.RESULT,
-                name=clean(upload.name or "")[:255] or _("Result"),
-                content_type=checked.content_type,
-                size=len(content),
-                sha256=checked.sha256 if not signed else hashlib.sha256(content).hexdigest(),
-                received=True,
-                signed=signed,
-                uploaded_by=by,
-            )
-            document.file.save(f"result{checked.extension}", ContentFile(content), save=False)
-            document.save()
-            c.data = {"document": document.pk, "signed": signed}
-            if signed:
-                digitisation_on_result(c)
     return c.dossier
 
 

@@ -1,0 +1,136 @@
+"""Issuing the result (trả kết quả giải quyết, status 9): an uploaded document, or one the officer writes.
+
+An uploaded PDF is signed by the agency of the step it is issued from; a written result is rendered from
+the dossier (``documents.result_pdf_for``: the lead agency's header, the applicant, the request, the
+officer's text, the approving leader as signer, the lookup QR code) and signed by that agency. Either
+way it is stored as the dossier's result document, which the applicant downloads.
+"""
+
+import hashlib
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import Agency, Role, User
+
+from ..models import DocumentKind, Dossier, DossierDocument, Substatus
+from ..uploads import upload_check
+from .base import Change, transition_apply
+from .digitisation import digitisation_on_result
+from .steps import step_advance
+
+RESULT_TITLE_MAX = 255
+RESULT_TEXT_MAX = 20_000
+
+
+def dossier_issue_result(
+    *,
+    by: User,
+    dossier: Dossier,
+    upload: UploadedFile | None = None,
+    title: str = "",
+    text: str = "",
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Issue the result (status 9): store the uploaded document, signed by the agency when it is a PDF, or
+    the result written in ``text`` (one paragraph per line) under ``title`` (default: the procedure's result)."""
+    checked = upload_check(upload) if upload is not None else None
+    written = _written_check(upload=upload, title=title, text=text)
+    with transition_apply(by=by, dossier=dossier, action="issue_result", expected_version=expected_version, at=at) as c:
+        d = c.dossier
+        step = d.active_step
+        signer = None
+        if step is not None and step.role == Role.LEADER:
+            # The leader issuing from the leader's step approves at the same time.
+            c.set(approved_at=c.at)
+            step_advance(d, at=c.at, ensure_return=True, change=c)
+            c.set(active_step=d.active_step)
+            signer = by
+        c.set(substatus=Substatus.RESULT_READY)
+        c.data = {}
+        if upload is not None and checked is not None:
+            upload.seek(0)
+            content, signed = upload.read(), False
+            if checked.content_type == "application/pdf":
+                content, signed = _sign(content, step.agency if step is not None else d.receiving_agency)
+            name = clean(upload.name or "")[:255] or _("Result")
+            _store(
+                c,
+                content=content,
+                name=name,
+                content_type=checked.content_type,
+                signed=signed,
+                extension=checked.extension,
+            )
+        elif written:
+            from chinhquyen.dossiers.documents import result_pdf_for, result_title_for
+
+            title = clean(title) or result_title_for(d)
+            pdf = result_pdf_for(dossier=d, title=title, text=text, signer=signer or _approver(d) or by, at=c.at)
+            _store(c, content=pdf, name=f"{title}.pdf", content_type="application/pdf", signed=True, extension=".pdf")
+            c.data["written"] = True
+    return c.dossier
+
+
+def _written_check(*, upload: UploadedFile | None, title: str, text: str) -> bool:
+    """Whether a result is written; InvalidInput for both a file and a text, or for too long a text."""
+    if not clean(text):
+        return False
+    if upload is not None:
+        raise InvalidInput(_("Attach the result or write it, not both."), code="result_source", field="text")
+    if len(clean(title)) > RESULT_TITLE_MAX:
+        raise InvalidInput(
+            _("The title is too long: at most %(n)d characters.") % {"n": RESULT_TITLE_MAX},
+            code="title_too_long",
+            field="title",
+        )
+    if len(text) > RESULT_TEXT_MAX:
+        raise InvalidInput(
+            _("The result is too long: at most %(n)d characters.") % {"n": RESULT_TEXT_MAX},
+            code="text_too_long",
+            field="text",
+        )
+    return True
+
+
+def _approver(dossier: Dossier) -> User | None:
+    """The leader who approved the dossier: the signer of a result written after the approval."""
+    event = dossier.events.filter(action="approve").select_related("actor").order_by("-at", "-pk").first()
+    return event.actor if event is not None else None
+
+
+def _store(c: Change, *, content: bytes, name: str, content_type: str, signed: bool, extension: str) -> None:
+    document = DossierDocument(
+        dossier=c.dossier,
+        kind=DocumentKind.RESULT,
+        name=name[:255],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        received=True,
+        signed=signed,
+        uploaded_by=c.by,
+    )
+    document.file.save(f"result{extension}", ContentFile(content), save=False)
+    document.save()
+    c.data.update({"document": document.pk, "signed": signed})
+    if signed:
+        digitisation_on_result(c)
+
+
+def _sign(data: bytes, agency: Agency) -> tuple[bytes, bool]:
+    from chinhquyen.dossiers.documents import pdf_sign
+
+    try:
+        return pdf_sign(pdf=data, agency=agency), True
+    except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign
+        raise InvalidInput(
+            _("The result PDF could not be read to be signed; export it again and upload it."),
+            code="pdf_unreadable",
+            field="upload",
+        ) from exc
