@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.dossiers.models import DocumentKind, Dossier, DossierStatus
 from tests.office.browser import check, sign_in
 from tests.office.helpers import office_make, pdf_bytes
 
@@ -26,8 +26,6 @@ def test_walk_in_dossier_from_counter_to_returned_result(request, browser, live_
     o = office_make(prefix="flow")
     scan = tmp_path / "giay-chung-sinh.pdf"
     scan.write_bytes(pdf_bytes())
-    result = tmp_path / "trich-luc-khai-sinh.pdf"
-    result.write_bytes(pdf_bytes())
 
     # The front desk registers the applicant, opens the dossier, checks it and receives it.
     desk = sign_in(request, browser, live_server, o.front_desk)
@@ -75,13 +73,20 @@ def test_walk_in_dossier_from_counter_to_returned_result(request, browser, live_
     _confirm(specialist, "Forward to the next step", "confirm-forward", lambda p: p.fill("#id_note", "Đủ điều kiện"))
     assert "Done: Forward to the next step." in specialist.inner_text("main")
 
-    # The leader issues the signed result (which approves the leader's step).
+    # The leader writes and issues the signed result (which approves the leader's step).
     leader = sign_in(request, browser, live_server, o.leader)
     with leader.expect_navigation():
         leader.get_by_role("link", name=dossier.code).click()
-    _confirm(leader, "Issue the result", "confirm-issue", lambda p: p.set_input_files("#id_upload", str(result)))
+
+    def write(page) -> None:
+        page.get_by_label("Title of the written result").fill("Trích lục khai sinh")
+        page.get_by_label("Written result", exact=True).fill("Đã đăng ký khai sinh cho cháu Nguyễn Văn Bình.\nSố: 12/2026.")
+
+    _confirm(leader, "Issue the result", "confirm-issue", write)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RESOLVED
+    written = dossier.documents.get(kind=DocumentKind.RESULT)
+    assert (written.name, written.signed) == ("Trích lục khai sinh.pdf", True)
 
     # The front desk hands the result over at the counter.
     desk.goto(f"{live_server.url}/office/")
