@@ -80,7 +80,8 @@ def test_walk_in_dossier_from_counter_to_returned_result(request, browser, live_
 
     def write(page) -> None:
         page.get_by_label("Title of the written result").fill("Trích lục khai sinh")
-        page.get_by_label("Written result", exact=True).fill("Đã đăng ký khai sinh cho cháu Nguyễn Văn Bình.\nSố: 12/2026.")
+        text = "Đã đăng ký khai sinh cho cháu Nguyễn Văn Bình.\nSố: 12/2026."
+        page.get_by_label("Written result", exact=True).fill(text)
 
     _confirm(leader, "Issue the result", "confirm-issue", write)
     dossier.refresh_from_db()

@@ -92,6 +92,56 @@ def test_ordering_creates_the_order_and_the_page_follows_it():
     assert dossier.substatus == Substatus.PICKUP_REQUESTED
 
 
+def test_the_applicant_calls_the_collection_off_from_the_page_and_may_order_again():
+    world = world_with_address()
+    dossier = submitted(world)
+    client = world.client()
+    client.post(reverse("portal:pickup_request", args=[dossier.pk]), place(dossier))
+    url = reverse("portal:pickup_cancel", args=[dossier.pk])
+
+    offered = text(client.get(reverse("portal:my_dossier", args=[dossier.pk])))
+    confirm = text(client.get(url))
+    dossier.refresh_from_db()
+    response = client.post(url, {"version": dossier.version})
+    detail = text(client.get(response["Location"]))
+    after = client.get(url)
+
+    assert f'href="{url}"' in offered
+    assert "The postman will not come to Số 5, thôn Đông for item EB000000014VN." in confirm
+    assert response.status_code == 302
+    assert (
+        f"The collection is called off: bring the paper documents to {world.agency.name}, "
+        "or ask the post office again." in detail
+    )
+    assert "Item EB000000014VN: Cancelled." in detail
+    assert "You called off the collection of your paper documents by post" in detail
+    assert OFFER in detail
+    assert f'href="{url}"' not in detail
+    assert after.status_code == 302  # nothing left to call off
+    assert SimulatedPostalOrder.objects.get().state == "cancelled"
+    dossier.refresh_from_db()
+    assert dossier.substatus == Substatus.NONE
+
+
+def test_a_collection_already_made_is_not_called_off_and_the_page_says_why():
+    world = world_with_address()
+    dossier = submitted(world)
+    client = world.client()
+    client.post(reverse("portal:pickup_request", args=[dossier.pk]), place(dossier))
+    order = SimulatedPostalOrder.objects.get()
+    from chinhquyen.postal.simulator.orders import sim_order_advance
+
+    sim_order_advance(order, to="")
+    dossier.refresh_from_db()
+
+    response = client.post(reverse("portal:pickup_cancel", args=[dossier.pk]), {"version": dossier.version})
+    detail = text(client.get(response["Location"]))
+
+    assert "The postman has collected the documents already: the pickup can no longer be called off." in detail
+    dossier.refresh_from_db()
+    assert dossier.substatus == Substatus.PICKUP_REQUESTED
+
+
 def test_a_missing_commune_and_a_refused_phone_are_shown_at_their_fields():
     world = world_with_address()
     dossier = submitted(world)

@@ -13,7 +13,7 @@ from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Channel, DossierEvent, DossierStatus, Substatus
 from chinhquyen.postal.errors import PostalRefused
 from chinhquyen.postal.models import Direction, OrderState, PostalShipment, SimulatedPostalOrder
-from chinhquyen.postal.pickups import postal_pickup_order
+from chinhquyen.postal.pickups import postal_pickup_cancel, postal_pickup_order
 from chinhquyen.postal.services import postal_tracking_refresh
 from chinhquyen.postal.simulator.orders import sim_order_advance
 from tests.factories import UserFactory
@@ -194,6 +194,74 @@ def test_the_partners_order_is_cancelled_when_our_record_fails(office, monkeypat
     assert PostalShipment.objects.count() == 0
     dossier.refresh_from_db()
     assert dossier.substatus == Substatus.NONE
+
+
+# --- Calling it off -----------------------------------------------------------------------------
+
+
+def test_the_applicant_calls_the_pickup_off_before_the_postman_comes_and_may_order_again(office):
+    dossier, shipment = ordered(office)
+
+    cancelled = postal_pickup_cancel(by=dossier.applicant.user, dossier=dossier, expected_version=1)
+
+    assert (cancelled.pk, cancelled.state) == (shipment.pk, OrderState.CANCELLED)
+    assert SimulatedPostalOrder.objects.get(order_number=FIRST_ORDER).state == OrderState.CANCELLED
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.substatus, dossier.channel, dossier.version) == (
+        DossierStatus.SUBMITTED,
+        Substatus.NONE,
+        Channel.ONLINE,
+        2,
+    )
+    event = DossierEvent.objects.get(dossier=dossier, action="pickup_cancel")
+    assert (event.actor, event.internal, event.data) == (
+        dossier.applicant.user,
+        False,
+        {"order_number": FIRST_ORDER, "item_code": FIRST_ITEM},
+    )
+    assert (
+        AuditEntry.objects.filter(action="postal.pickup_cancel", target=f"postal_shipment:{shipment.pk}").count() == 1
+    )
+    assert postal_tracking_refresh(shipment=cancelled) == cancelled  # final: not read again
+    again = postal_pickup_order(by=dossier.applicant.user, dossier=dossier, **PLACE)
+    assert again.order_number == "SIM00000002"
+
+
+def test_once_collected_the_pickup_cannot_be_called_off_and_nothing_changes(office):
+    dossier, shipment = ordered(office)
+    advance()  # the postman has the documents
+
+    with pytest.raises(PostalRefused) as refused:
+        postal_pickup_cancel(by=dossier.applicant.user, dossier=dossier)
+
+    assert refused.value.code == "pickup_collected"
+    assert (
+        refused.value.message
+        == "The postman has collected the documents already: the pickup can no longer be called off."
+    )
+    dossier.refresh_from_db()
+    shipment.refresh_from_db()
+    assert (dossier.substatus, dossier.version, shipment.state) == (Substatus.PICKUP_REQUESTED, 1, OrderState.CREATED)
+    assert not DossierEvent.objects.filter(dossier=dossier, action="pickup_cancel").exists()
+
+
+def test_only_the_applicant_may_call_off_a_pickup_that_waits(office):
+    dossier, _shipment = ordered(office)
+    plain = submitted(office)
+
+    def code(by, target):
+        with pytest.raises(TransitionRefused) as info:
+            postal_pickup_cancel(by=by, dossier=target)
+        return info.value.code
+
+    codes = [
+        code(office.front_desk, dossier),
+        code(applicant_make(user=UserFactory()).user, dossier),
+        code(plain.applicant.user, plain),
+    ]
+
+    assert codes == ["role_required", "role_required", "no_pickup_requested"]
+    assert SimulatedPostalOrder.objects.get().state == OrderState.CREATED  # the partner was never asked
 
 
 # --- Tracking -----------------------------------------------------------------------------------

@@ -85,6 +85,12 @@ def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _pickup_requested(ctx: Context) -> TransitionRefused | None:
+    if ctx.dossier.substatus != Substatus.PICKUP_REQUESTED:
+        return TransitionRefused(_("No collection by post waits for this application."), code="no_pickup_requested")
+    return None
+
+
 def _supply_checked(ctx: Context) -> TransitionRefused | None:
     # The sub-states of the spec go supplied -> accepted: what the applicant sent is checked before the
     # dossier moves on, so nobody receives, forwards or approves it on documents nobody has looked at.
@@ -342,6 +348,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     # The applicant of an online application has the postal service collect the paper documents.
     Transition("pickup_request", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_open),
+    # ... and may call it off while the postman has not collected them (the partner says whether he has).
+    Transition("pickup_cancel", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_requested),
     Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
     Transition(
         "forward",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<int:pk>/bo-sung/gui/", mine_views.supplement_send, name="supplement_send"),
     path("ho-so-cua-toi/<int:pk>/ket-qua/nhan/", mine_views.result_receive, name="result_receive"),
     path("ho-so-cua-toi/<int:pk>/thu-gom/", pickup_views.pickup_request, name="pickup_request"),
+    path("ho-so-cua-toi/<int:pk>/thu-gom/huy/", pickup_views.pickup_cancel, name="pickup_cancel"),
     path("ho-so-cua-toi/<int:pk>/tep/<int:document_pk>/", mine_views.my_file, name="my_file"),
     path("ho-so-cua-toi/<int:pk>/phieu/<str:kind>/", mine_views.my_slip, name="my_slip"),
 ]

@@ -19,7 +19,7 @@ from chinhquyen.postal.selectors import postal_pickup_latest
 from .applicant import applicant_access, own_dossier
 from .eform_forms import eform_display
 from .lookup_views import STATUS_WORDS
-from .pickup_views import pickup_offered
+from .pickup_views import pickup_cancel_offered, pickup_offered
 
 # What happened, in words for the applicant (internal events are never shown).
 ACTION_WORDS: dict[str, Promise] = {
@@ -34,6 +34,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "supplement_accept": gettext_lazy("The agency accepted the documents you supplied"),
     "supplement_reject": gettext_lazy("The documents supplied are not enough: the agency asked again"),
     "pickup_request": gettext_lazy("You asked the post office to collect your paper documents"),
+    "pickup_cancel": gettext_lazy("You called off the collection of your paper documents by post"),
     "postal_pickup_arrived": gettext_lazy("Your paper documents reached the agency by post"),
     "postal_pickup_failed": gettext_lazy("The post office could not collect your paper documents"),
     "request_payment": gettext_lazy("Payment of fees requested"),
@@ -123,6 +124,7 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
         "pickup": postal_pickup_latest(dossier=dossier),
         "pickup_offered": pickup_offered(request=request, dossier=dossier),
+        "pickup_cancel_offered": pickup_cancel_offered(request=request, dossier=dossier),
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 

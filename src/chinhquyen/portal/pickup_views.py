@@ -2,7 +2,8 @@
 
 Offered on the review page before submitting and on "My dossiers" while the application waits to be
 received; the address is pre-filled from the applicant's profile. The postal service brings the documents
-to the receiving agency, whose front desk receives the application when they arrive.
+to the receiving agency, whose front desk receives the application when they arrive. Until the postman has
+collected them, the applicant may call the collection off (a confirmation page, then a POST).
 """
 
 from typing import Any
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import Dossier, DossierStatus
-from chinhquyen.postal.pickups import postal_pickup_order
-from chinhquyen.postal.selectors import postal_available, postal_pickup_communes
+from chinhquyen.postal.pickups import postal_pickup_cancel, postal_pickup_order
+from chinhquyen.postal.selectors import postal_available, postal_pickup_communes, postal_pickup_latest
 
 from .applicant import applicant_access, applicant_of, own_dossier
 
@@ -57,6 +58,13 @@ def pickup_offered(*, request: HttpRequest, dossier: Dossier) -> bool:
     if not postal_available() or dossier.status != DossierStatus.SUBMITTED:
         return False  # spares the question to the table for every other dossier the applicant opens
     return "pickup_request" in selectors.dossier_actions_for(dossier=dossier, user=request.user)  # type: ignore[arg-type]
+
+
+def pickup_cancel_offered(*, request: HttpRequest, dossier: Dossier) -> bool:
+    """The applicant may call off the collection ordered for this dossier now (the table decides)."""
+    if not postal_available() or dossier.status != DossierStatus.SUBMITTED:
+        return False
+    return "pickup_cancel" in selectors.dossier_actions_for(dossier=dossier, user=request.user)  # type: ignore[arg-type]
 
 
 def _initial(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
@@ -105,5 +113,33 @@ def pickup_request(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("The post office will collect your paper documents and bring them to %(agency)s: item %(item)s.")
         % {"agency": dossier.receiving_agency.name, "item": shipment.item_code},
+    )
+    return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+@applicant_access("An applicant calls off the collection of their paper documents by post")
+@require_http_methods(["GET", "POST"])
+def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if not pickup_cancel_offered(request=request, dossier=dossier):
+        messages.error(request, _("No collection by post can be called off for this dossier now."))
+        return redirect("portal:my_dossier", pk=dossier.pk)
+    if request.method == "GET":
+        context = {"dossier": dossier, "procedure": dossier.procedure, "pickup": postal_pickup_latest(dossier=dossier)}
+        return render(request, "portal/mine/pickup_cancel.html", context)
+    version = request.POST.get("version", "")
+    try:
+        postal_pickup_cancel(
+            by=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:my_dossier", pk=dossier.pk)
+    messages.success(
+        request,
+        _("The collection is called off: bring the paper documents to %(agency)s, or ask the post office again.")
+        % {"agency": dossier.receiving_agency.name},
     )
     return redirect("portal:my_dossier", pk=dossier.pk)

@@ -5,6 +5,8 @@ paper documents at an address (thu gom hồ sơ qua bưu chính): a pickup order
 received by the agency. As for a result sent by post (``services.py``), the partner is called outside
 any transaction of ours, then our records are written in one; if that fails, the order is cancelled.
 Its tracking (``postal_tracking_refresh``) marks the dossier "arrived by post" on delivery to the agency.
+Until the postman has collected the documents the applicant may call the pickup off
+(``postal_pickup_cancel``): the partner cancels the order first, then our records follow in one transaction.
 
 Fees for the pickup are not handled here: the partner's tariff and who pays it are agreed outside.
 """
@@ -21,13 +23,14 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier
-from chinhquyen.dossiers.services import dossier_pickup_request
+from chinhquyen.dossiers.services import dossier_pickup_cancel, dossier_pickup_request
 
 from .client import KIND_PICKUP, DeliveryOrder, OrderReceipt, Party, PostalError
 from .errors import PostalRefused
-from .models import Direction, PostalShipment
+from .models import FINAL_STATES, Direction, OrderState, PostalShipment
 from .services import (
     PartyMessages,
+    _client,
     _partner_error,
     _sender,
     dossier_current_if_allowed,
@@ -153,3 +156,48 @@ def _record(
             },
         )
     return shipment
+
+
+def postal_pickup_cancel(
+    *, by: User, dossier: Dossier, expected_version: int | None = None, at: datetime | None = None
+) -> PostalShipment:
+    """Call off the collection of ``by``'s paper documents while the postman has not collected them.
+
+    The partner is asked first; once it has collected them it refuses, and PostalRefused
+    (``pickup_collected``) says so with nothing changed. If our records then fail (the dossier changed
+    meanwhile), the order stays cancelled at the partner and its tracking puts the application back as
+    for a pickup that failed.
+    """
+    current = dossier_current_if_allowed(
+        by=by, dossier=dossier, action="pickup_cancel", expected_version=expected_version
+    )
+    shipment = (
+        PostalShipment.objects.filter(dossier=current, direction=Direction.DOSSIER_PICKUP)
+        .exclude(state__in=FINAL_STATES)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if shipment is None:
+        raise PostalRefused(_("No collection by post waits for this application."), code="no_pickup_requested")
+    try:
+        _client().order_cancel(order_number=shipment.order_number)
+    except PostalError as exc:
+        if exc.code == "not_cancellable":
+            raise PostalRefused(
+                _("The postman has collected the documents already: the pickup can no longer be called off."),
+                code="pickup_collected",
+            ) from exc
+        raise _partner_error(exc) from exc
+    data = {"order_number": shipment.order_number, "item_code": shipment.item_code}
+    with transaction.atomic():
+        dossier_pickup_cancel(by=by, dossier=dossier, order=data, at=at, expected_version=expected_version)
+        locked = PostalShipment.objects.select_for_update().get(pk=shipment.pk)
+        previous, locked.state = locked.state, OrderState.CANCELLED
+        locked.save(update_fields=["state"])
+        audit_record(
+            actor=by,
+            action="postal.pickup_cancel",
+            target=f"postal_shipment:{locked.pk}",
+            data={"dossier": dossier.pk, "from": previous, **data},
+        )
+    return locked

@@ -11,7 +11,7 @@ from .online import (
     online_missing_documents,
     online_result_downloaded,
 )
-from .pickup import dossier_pickup_arrival_record, dossier_pickup_request
+from .pickup import dossier_pickup_arrival_record, dossier_pickup_cancel, dossier_pickup_request
 from .processing import (
     dossier_approve,
     dossier_claim,
@@ -61,6 +61,7 @@ __all__ = [
     "dossier_issue_result",
     "dossier_payment_confirmed",
     "dossier_pickup_arrival_record",
+    "dossier_pickup_cancel",
     "dossier_pickup_request",
     "dossier_reassign",
     "dossier_receive",

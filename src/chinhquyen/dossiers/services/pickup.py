@@ -5,7 +5,8 @@ documents (``pickup_request``, a row of the transition table); ``chinhquyen.post
 with the partner and calls :func:`dossier_pickup_request` with it. When the partner reports the item
 delivered to the agency, :func:`dossier_pickup_arrival_record` marks the application "arrived by post"
 (channel 3, postal) for the front desk's queue, which then receives it as usual; an item the postal
-service could not collect puts the application back as it was. The partner's reports are not actions of
+service could not collect puts the application back as it was, as does the applicant calling the pickup
+off before the postman came (``pickup_cancel``). The partner's reports are not actions of
 anyone, so, like the delivery of a result (``digitisation.py``), they have no row in the table.
 """
 
@@ -32,6 +33,23 @@ def dossier_pickup_request(
         by=by, dossier=dossier, action="pickup_request", expected_version=expected_version, at=at
     ) as c:
         c.set(substatus=Substatus.PICKUP_REQUESTED)
+        c.data = dict(order)
+    return c.dossier
+
+
+def dossier_pickup_cancel(
+    *,
+    by: User,
+    dossier: Dossier,
+    order: dict[str, Any],
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The applicant called off the pickup the partner has cancelled; ``order`` (its number, item) is logged."""
+    with transition_apply(
+        by=by, dossier=dossier, action="pickup_cancel", expected_version=expected_version, at=at
+    ) as c:
+        c.set(substatus=Substatus.NONE)
         c.data = dict(order)
     return c.dossier
 
