@@ -16,6 +16,7 @@ from chinhquyen.dossiers.services import (
     online_draft_start,
 )
 from chinhquyen.postal.models import PostalShipment, SimulatedPostalOrder
+from chinhquyen.postal.simulator.orders import sim_order_advance
 from tests.portal.apply_world import FORM, OnlineWorld, pdf_upload
 from tests.portal.test_my_dossiers import submitted
 
@@ -92,16 +93,22 @@ def test_ordering_creates_the_order_and_the_page_follows_it():
     assert dossier.substatus == Substatus.PICKUP_REQUESTED
 
 
-def test_the_applicant_calls_the_collection_off_from_the_page_and_may_order_again():
+def ordered_from_the_page():
+    """An applicant's submitted application whose pickup was ordered on the portal, and their browser."""
     world = world_with_address()
     dossier = submitted(world)
     client = world.client()
     client.post(reverse("portal:pickup_request", args=[dossier.pk]), place(dossier))
+    dossier.refresh_from_db()
+    return world, dossier, client
+
+
+def test_the_applicant_calls_the_collection_off_from_the_page_and_may_order_again():
+    world, dossier, client = ordered_from_the_page()
     url = reverse("portal:pickup_cancel", args=[dossier.pk])
 
     offered = text(client.get(reverse("portal:my_dossier", args=[dossier.pk])))
     confirm = text(client.get(url))
-    dossier.refresh_from_db()
     response = client.post(url, {"version": dossier.version})
     detail = text(client.get(response["Location"]))
     after = client.get(url)
@@ -124,15 +131,8 @@ def test_the_applicant_calls_the_collection_off_from_the_page_and_may_order_agai
 
 
 def test_a_collection_already_made_is_not_called_off_and_the_page_says_why():
-    world = world_with_address()
-    dossier = submitted(world)
-    client = world.client()
-    client.post(reverse("portal:pickup_request", args=[dossier.pk]), place(dossier))
-    order = SimulatedPostalOrder.objects.get()
-    from chinhquyen.postal.simulator.orders import sim_order_advance
-
-    sim_order_advance(order, to="")
-    dossier.refresh_from_db()
+    _world, dossier, client = ordered_from_the_page()
+    sim_order_advance(SimulatedPostalOrder.objects.get(), to="")  # the postman has them
 
     response = client.post(reverse("portal:pickup_cancel", args=[dossier.pk]), {"version": dossier.version})
     detail = text(client.get(response["Location"]))

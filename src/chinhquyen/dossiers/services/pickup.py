@@ -29,12 +29,7 @@ def dossier_pickup_request(
     expected_version: int | None = None,
 ) -> Dossier:
     """Record the pickup order placed for the applicant; ``order`` (order number, item code, where) is logged."""
-    with transition_apply(
-        by=by, dossier=dossier, action="pickup_request", expected_version=expected_version, at=at
-    ) as c:
-        c.set(substatus=Substatus.PICKUP_REQUESTED)
-        c.data = dict(order)
-    return c.dossier
+    return _pickup_change(by, dossier, "pickup_request", Substatus.PICKUP_REQUESTED, order, at, expected_version)
 
 
 def dossier_pickup_cancel(
@@ -46,10 +41,20 @@ def dossier_pickup_cancel(
     expected_version: int | None = None,
 ) -> Dossier:
     """The applicant called off the pickup the partner has cancelled; ``order`` (its number, item) is logged."""
-    with transition_apply(
-        by=by, dossier=dossier, action="pickup_cancel", expected_version=expected_version, at=at
-    ) as c:
-        c.set(substatus=Substatus.NONE)
+    return _pickup_change(by, dossier, "pickup_cancel", Substatus.NONE, order, at, expected_version)
+
+
+def _pickup_change(
+    by: User,
+    dossier: Dossier,
+    action: str,
+    substatus: str,
+    order: dict[str, Any],
+    at: datetime | None,
+    expected_version: int | None,
+) -> Dossier:
+    with transition_apply(by=by, dossier=dossier, action=action, expected_version=expected_version, at=at) as c:
+        c.set(substatus=substatus)
         c.data = dict(order)
     return c.dossier
 
