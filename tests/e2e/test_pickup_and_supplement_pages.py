@@ -87,3 +87,29 @@ def test_the_front_desk_reception_page_of_an_arrived_dossier_passes_axe(request,
     page.goto(f"{live_server.url}/office/reception/{dossier.pk}/")
     assert "By post" in page.inner_text("main")
     check(page, "reception-arrived-by-post")
+
+
+def test_calling_the_pickup_off_passes_axe_and_works_by_keyboard(request, browser, live_server):
+    world = world_with_address()
+    dossier = submitted(world)
+    postal_pickup_order(
+        by=world.applicant.user,
+        dossier=dossier,
+        pickup_name="Nguyễn Văn An",
+        pickup_phone="0912345678",
+        pickup_address="Số 5, thôn Đông",
+        pickup_division_code=COMMUNE,
+    )
+    page = applicant_page(request, browser, live_server, world)
+
+    page.goto(f"{live_server.url}/ho-so-cua-toi/{dossier.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Call off the collection").click()
+    assert "The postman will not come to Số 5, thôn Đông for item EB000000014VN." in page.inner_text("main")
+    clean(page, "pickup cancel confirmation")
+    page.get_by_role("button", name="Call off the collection").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Item EB000000014VN: Cancelled." in page.inner_text("main")
+    clean(page, "my dossier after calling the pickup off")
+    assert SimulatedPostalOrder.objects.get().state == "cancelled"
