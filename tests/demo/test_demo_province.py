@@ -101,3 +101,5 @@ def test_demo_office_has_sample_dossiers_in_several_states(demo):
 
     assert returned.outcome == outcome_of(finished_at=returned.returned_at, due_at=returned.due_at)
     assert returned.outcome in {"early", "on_time"}
+    result = returned.documents.get(kind="result")
+    assert (result.name, result.signed) == ("Trích lục khai tử.pdf", True)

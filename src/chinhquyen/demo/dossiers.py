@@ -8,6 +8,10 @@ from chinhquyen.dossiers.models import Dossier
 from . import province
 
 COMMUNE = "hoalu"
+DEATH_EXTRACT = (
+    "Đã đăng ký khai tử cho ông Nguyễn Văn Tư, sinh năm 1940, chết ngày 15/11/2026 tại nơi cư trú.\n"
+    "Số đăng ký: 25/2026, quyển số 01/2026. Bản chính trích lục được trả cho người đi đăng ký."
+)
 
 
 def demo_dossiers_ensure() -> int:
@@ -36,6 +40,7 @@ def demo_dossiers_ensure() -> int:
     done = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.000656"], applicant=an)
     dossier_services.dossier_receive(by=desk, dossier=done)
     dossier_services.dossier_forward(by=specialist, dossier=done)
-    dossier_services.dossier_issue_result(by=leader, dossier=done)
+    # The result written on the page, titled after the procedure's result (Trích lục khai tử), signed.
+    dossier_services.dossier_issue_result(by=leader, dossier=done, text=DEATH_EXTRACT)
     dossier_services.dossier_return(by=desk, dossier=done, method="counter")
     return 4
