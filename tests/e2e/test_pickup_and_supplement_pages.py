@@ -15,6 +15,21 @@ from tests.portal.test_pickup_pages import COMMUNE, world_with_address
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _pickup_ordered():
+    """An applicant's submitted application whose paper documents the post office is to collect."""
+    world = world_with_address()
+    dossier = submitted(world)
+    postal_pickup_order(
+        by=world.applicant.user,
+        dossier=dossier,
+        pickup_name="Nguyễn Văn An",
+        pickup_phone="0912345678",
+        pickup_address="Số 5, thôn Đông",
+        pickup_division_code=COMMUNE,
+    )
+    return world, dossier
+
+
 def test_the_specialists_supplement_check_pages_pass_axe(request, browser, live_server):
     o = office_make(prefix="sup")
     dossier = received(o)
@@ -63,16 +78,7 @@ def test_the_pickup_pages_pass_axe(request, browser, live_server):
 
 
 def test_the_front_desk_reception_page_of_an_arrived_dossier_passes_axe(request, browser, live_server):
-    world = world_with_address()
-    dossier = submitted(world)
-    postal_pickup_order(
-        by=world.applicant.user,
-        dossier=dossier,
-        pickup_name="Nguyễn Văn An",
-        pickup_phone="0912345678",
-        pickup_address="Số 5, thôn Đông",
-        pickup_division_code=COMMUNE,
-    )
+    world, dossier = _pickup_ordered()
     order = SimulatedPostalOrder.objects.get()
     sim_order_advance(order)
     sim_order_advance(order)
@@ -90,16 +96,7 @@ def test_the_front_desk_reception_page_of_an_arrived_dossier_passes_axe(request,
 
 
 def test_calling_the_pickup_off_passes_axe_and_works_by_keyboard(request, browser, live_server):
-    world = world_with_address()
-    dossier = submitted(world)
-    postal_pickup_order(
-        by=world.applicant.user,
-        dossier=dossier,
-        pickup_name="Nguyễn Văn An",
-        pickup_phone="0912345678",
-        pickup_address="Số 5, thôn Đông",
-        pickup_division_code=COMMUNE,
-    )
+    world, dossier = _pickup_ordered()
     page = applicant_page(request, browser, live_server, world)
 
     page.goto(f"{live_server.url}/ho-so-cua-toi/{dossier.pk}/")

@@ -130,6 +130,19 @@ def test_the_applicant_calls_the_collection_off_from_the_page_and_may_order_agai
     assert dossier.substatus == Substatus.NONE
 
 
+def test_another_applicant_cannot_see_or_call_off_the_collection():
+    _world, dossier, _client = ordered_from_the_page()
+    other = world_with_address().client()
+    url = reverse("portal:pickup_cancel", args=[dossier.pk])
+
+    statuses = [other.get(url).status_code, other.post(url, {"version": dossier.version}).status_code]
+
+    assert statuses == [404, 404]
+    assert SimulatedPostalOrder.objects.get().state == "created"
+    dossier.refresh_from_db()
+    assert dossier.substatus == Substatus.PICKUP_REQUESTED
+
+
 def test_a_collection_already_made_is_not_called_off_and_the_page_says_why():
     _world, dossier, client = ordered_from_the_page()
     sim_order_advance(SimulatedPostalOrder.objects.get(), to="")  # the postman has them

@@ -19,7 +19,7 @@ from chinhquyen.postal.selectors import postal_pickup_latest
 from .applicant import applicant_access, own_dossier
 from .eform_forms import eform_display
 from .lookup_views import STATUS_WORDS
-from .pickup_views import pickup_cancel_offered, pickup_offered
+from .pickup_views import pickup_actions_open
 
 # What happened, in words for the applicant (internal events are never shown).
 ACTION_WORDS: dict[str, Promise] = {
@@ -109,6 +109,7 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
     _choices(form, [("", _("Other document")), *[(rd.pk, rd.name) for rd in required]])
     files = selectors.dossier_documents_for_applicant(dossier=dossier)
     results = [d for d in files if d.kind == DocumentKind.RESULT]
+    pickup_actions = pickup_actions_open(request=request, dossier=dossier)
     context = {
         "dossier": dossier,
         "procedure": dossier.procedure,
@@ -123,8 +124,8 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
         "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
         "pickup": postal_pickup_latest(dossier=dossier),
-        "pickup_offered": pickup_offered(request=request, dossier=dossier),
-        "pickup_cancel_offered": pickup_cancel_offered(request=request, dossier=dossier),
+        "pickup_offered": "pickup_request" in pickup_actions,
+        "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 

@@ -53,18 +53,14 @@ class PickupForm(forms.Form):
         field.choices = [("", _("Choose the commune or ward")), *postal_pickup_communes(settings.PROVINCE_CODE)]
 
 
-def pickup_offered(*, request: HttpRequest, dossier: Dossier) -> bool:
-    """The applicant may have the post office collect this dossier's paper documents now (the table decides)."""
-    if not postal_available() or dossier.status != DossierStatus.SUBMITTED:
-        return False  # spares the question to the table for every other dossier the applicant opens
-    return "pickup_request" in selectors.dossier_actions_for(dossier=dossier, user=request.user)  # type: ignore[arg-type]
+PICKUP_ACTIONS = frozenset({"pickup_request", "pickup_cancel"})
 
 
-def pickup_cancel_offered(*, request: HttpRequest, dossier: Dossier) -> bool:
-    """The applicant may call off the collection ordered for this dossier now (the table decides)."""
+def pickup_actions_open(*, request: HttpRequest, dossier: Dossier) -> frozenset[str]:
+    """Which of ordering and calling off a collection by post the applicant may do now (the table decides)."""
     if not postal_available() or dossier.status != DossierStatus.SUBMITTED:
-        return False
-    return "pickup_cancel" in selectors.dossier_actions_for(dossier=dossier, user=request.user)  # type: ignore[arg-type]
+        return frozenset()  # spares the question to the table for every other dossier the applicant opens
+    return PICKUP_ACTIONS.intersection(selectors.dossier_actions_for(dossier=dossier, user=request.user))  # type: ignore[arg-type]
 
 
 def _initial(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
@@ -87,7 +83,7 @@ def _render(request: HttpRequest, dossier: Dossier, form: PickupForm, status: in
 @require_http_methods(["GET", "POST"])
 def pickup_request(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
-    if not pickup_offered(request=request, dossier=dossier):
+    if "pickup_request" not in pickup_actions_open(request=request, dossier=dossier):
         messages.error(request, _("The post office cannot collect the documents of this dossier now."))
         return redirect("portal:my_dossier", pk=dossier.pk)
     if request.method == "GET":
@@ -121,7 +117,7 @@ def pickup_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
-    if not pickup_cancel_offered(request=request, dossier=dossier):
+    if "pickup_cancel" not in pickup_actions_open(request=request, dossier=dossier):
         messages.error(request, _("No collection by post can be called off for this dossier now."))
         return redirect("portal:my_dossier", pk=dossier.pk)
     if request.method == "GET":
