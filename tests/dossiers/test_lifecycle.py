@@ -99,30 +99,6 @@ def test_forward_query_count_stays_low(django_assert_max_num_queries):
         dossier_forward(by=world.specialist, dossier=dossier)
 
 
-def test_hooks_run_after_commit_with_ids(django_capture_on_commit_callbacks):
-    from chinhquyen.dossiers.services import dossier_event_hook_add, dossier_event_hook_remove
-
-    calls = []
-
-    def hook(**kwargs):
-        calls.append(kwargs)
-
-    world = World()
-    dossier_event_hook_add(hook)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    finally:
-        dossier_event_hook_remove(hook)
-
-    assert [(c["action"], c["to_status"], c["internal"]) for c in calls] == [
-        ("create", 0, False),
-        ("receive", 2, False),
-    ]
-    assert calls[1]["dossier_id"] == dossier.pk
-    assert calls[1]["event_id"] == dossier.events.get(action="receive").pk
-
-
 def test_admin_is_read_only(rf):
     from django.contrib.admin.sites import site
 

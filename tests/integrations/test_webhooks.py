@@ -11,6 +11,7 @@ from chinhquyen.integrations.models import DeliveryState, WebhookDelivery
 from chinhquyen.integrations.services import webhook_deliveries_create, webhook_delivery_attempt, webhook_subscribe
 from chinhquyen.integrations.services.webhooks import MAX_ATTEMPTS, backoff
 from tests.api.helpers import api_client, place_make, post_json, system_make, token_for
+from tests.dossiers.outbox import committed
 from tests.factories import CitizenFactory
 from tests.integrations.receiver import Receiver, signature_valid
 
@@ -54,12 +55,12 @@ def _subscribed(place, events=(), code="motcua"):
     return system, secret, subscription
 
 
-def _receive(place, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def _receive(place):
+    """Open and receive a dossier; the worker then runs the event hooks (the deliveries are queued, not run)."""
+    with committed():
         draft = services.dossier_create_at_counter(
             by=place.front_desk, procedure=place.procedure, applicant=CitizenFactory()
         )
-    with django_capture_on_commit_callbacks(execute=True):
         return services.dossier_receive(by=place.front_desk, dossier=draft)
 
 
@@ -91,13 +92,11 @@ def test_only_system_keys_with_the_scope_manage_webhooks():
     assert api_client(token_for(place.front_desk)).get("/api/v1/webhooks").status_code == 403
 
 
-def test_a_transition_is_delivered_signed_after_commit_through_the_task_queue(
-    receiver, django_capture_on_commit_callbacks
-):
+def test_a_transition_is_delivered_signed_after_commit_through_the_task_queue(receiver):
     place = place_make()
     _system, _secret, subscription = _subscribed(place, events=["dossier.receive"])
 
-    dossier = _receive(place, django_capture_on_commit_callbacks)
+    dossier = _receive(place)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.event_type, delivery.dossier_id, delivery.state) == ("dossier.receive", dossier.pk, "pending")
     assert DBTaskResult.objects.filter(task_path=TASK, args_kwargs__args=[str(delivery.pk)]).count() == 1
@@ -141,10 +140,10 @@ def test_a_transition_is_delivered_signed_after_commit_through_the_task_queue(
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
 
 
-def test_a_stale_timestamp_fails_verification(receiver, django_capture_on_commit_callbacks):
+def test_a_stale_timestamp_fails_verification(receiver):
     place = place_make()
     _system, _secret, subscription = _subscribed(place)
-    _receive(place, django_capture_on_commit_callbacks)
+    _receive(place)
     run_webhook_tasks()
     sent = receiver.received[-1]
 
@@ -161,7 +160,7 @@ def test_a_stale_timestamp_fails_verification(receiver, django_capture_on_commit
 def test_failures_are_retried_with_back_off_then_given_up(receiver, django_capture_on_commit_callbacks):
     place = place_make()
     _subscribed(place, events=["dossier.receive"])
-    _receive(place, django_capture_on_commit_callbacks)
+    _receive(place)
     delivery = WebhookDelivery.objects.get()
     receiver.answers = [503] * MAX_ATTEMPTS
     now = timezone.now()
@@ -180,7 +179,7 @@ def test_failures_are_retried_with_back_off_then_given_up(receiver, django_captu
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 7, 20)] == [30, 60, 120, 1920, 21600]
 
 
-def test_network_errors_count_as_failures(monkeypatch, django_capture_on_commit_callbacks):
+def test_network_errors_count_as_failures(monkeypatch):
     import requests
 
     from chinhquyen.integrations import webhook_client
@@ -192,7 +191,7 @@ def test_network_errors_count_as_failures(monkeypatch, django_capture_on_commit_
     monkeypatch.setattr(webhook_client, "session_factory", Down)
     place = place_make()
     _subscribed(place)
-    _receive(place, django_capture_on_commit_callbacks)
+    _receive(place)
 
     delivery = webhook_delivery_attempt(delivery_id=str(WebhookDelivery.objects.first().pk))
 
@@ -200,20 +199,20 @@ def test_network_errors_count_as_failures(monkeypatch, django_capture_on_commit_
     assert delivery.last_error == "ConnectionError: connection refused"
 
 
-def test_systems_hear_only_of_dossiers_their_account_may_see(django_capture_on_commit_callbacks):
+def test_systems_hear_only_of_dossiers_their_account_may_see():
     place, other = place_make("a"), place_make("b")
     _subscribed(place, code="here")
     _subscribed(other, code="elsewhere")
 
-    _receive(place, django_capture_on_commit_callbacks)
+    _receive(place)
 
     assert set(WebhookDelivery.objects.values_list("subscription__system__code", flat=True)) == {"here"}
 
 
-def test_the_hook_run_twice_creates_one_delivery(django_capture_on_commit_callbacks):
+def test_the_hook_run_twice_creates_one_delivery():
     place = place_make()
     _subscribed(place)
-    dossier = _receive(place, django_capture_on_commit_callbacks)
+    dossier = _receive(place)
     event = dossier.events.get(action="receive")
 
     again = webhook_deliveries_create(dossier_id=dossier.pk, event_id=event.pk, action="receive")
@@ -222,10 +221,10 @@ def test_the_hook_run_twice_creates_one_delivery(django_capture_on_commit_callba
     assert WebhookDelivery.objects.filter(dossier_event_id=event.pk).count() == 1
 
 
-def test_a_delivered_delivery_is_not_sent_twice(receiver, django_capture_on_commit_callbacks):
+def test_a_delivered_delivery_is_not_sent_twice(receiver):
     place = place_make()
     _subscribed(place, events=["dossier.receive"])
-    _receive(place, django_capture_on_commit_callbacks)
+    _receive(place)
     delivery = WebhookDelivery.objects.get()
 
     webhook_delivery_attempt(delivery_id=str(delivery.pk))

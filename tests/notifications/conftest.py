@@ -12,7 +12,7 @@ def _portal_address(settings):
 @pytest.fixture(autouse=True)
 def _only_the_notifications_hook(monkeypatch):
     # Other apps' dossier hooks (webhooks, syncs) are theirs to test: run ours alone.
-    from chinhquyen.dossiers.services import base
+    from chinhquyen.dossiers.services import dispatch
     from chinhquyen.notifications.hooks import dossier_event_notify
 
-    monkeypatch.setattr(base, "_hooks", [dossier_event_notify])
+    monkeypatch.setattr(dispatch, "_hooks", [dossier_event_notify])

@@ -1,7 +1,6 @@
 """Builders for the notification tests: an applicant who can be reached, events, and the task queue."""
 
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from chinhquyen.dossiers.models import Dossier
@@ -21,7 +20,9 @@ from chinhquyen.dossiers.services import (
     dossier_submit_online,
     dossier_withdraw,
 )
+from tests.dossiers import outbox
 from tests.dossiers.factories import World, vn
+from tests.dossiers.outbox import DISPATCH, tasks_run
 
 EMAIL = "binh.tran@example.vn"
 PHONE = "0912345678"
@@ -105,25 +106,16 @@ def stopped(world: World) -> Dossier:
     return dossier_stop(by=world.leader, dossier=received(world), reason="Người yêu cầu đã chết")
 
 
+# Commit transitions and let the worker run their event hooks: the notifications are then prepared.
+committed = outbox.committed
+
+
 def run_queued() -> list[object]:
-    """Run the tasks that are due, as ``db_worker`` does, and return what they returned."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    results = []
-    while (task_result := DBTaskResult.objects.ready().get_locked()) is not None:
-        task_result.claim(worker.worker_id)
-        worker.run_task(task_result)
-        task_result.refresh_from_db()
-        results.append(task_result.return_value)
-    return results
+    """Run the tasks that are due, as ``db_worker`` does, and return what the deliveries returned.
+
+    Event dispatches (which prepare the notifications and queue their deliveries) run too, unreported.
+    """
+    return [returned for path, returned in tasks_run() if path != DISPATCH]
 
 
 def make_due() -> None:

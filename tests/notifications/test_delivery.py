@@ -24,6 +24,7 @@ from chinhquyen.notifications.services import (
     notifications_requeue,
 )
 from chinhquyen.notifications.sms import SmsError
+from tests.dossiers.outbox import DISPATCH
 from tests.notifications import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -45,24 +46,27 @@ def sms_row() -> Notification:
     return Notification.objects.get(channel=Channel.SMS)
 
 
-def test_notifications_are_queued_on_the_durable_database_backend(django_capture_on_commit_callbacks):
+def test_notifications_are_queued_on_the_durable_database_backend():
     backend = task_backends["default"]
     assert f"{type(backend).__module__}.{type(backend).__name__}" == "django_tasks_db.backend.DatabaseBackend"
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(h.reachable_world())
 
-    queued = list(DBTaskResult.objects.values_list("task_path", "status", "args_kwargs"))
+    dispatches = DBTaskResult.objects.filter(task_path=DISPATCH)
+    queued = list(DBTaskResult.objects.exclude(task_path=DISPATCH).values_list("task_path", "status", "args_kwargs"))
     ids = sorted(Notification.objects.values_list("pk", flat=True))
+    # The transitions queued one dispatch of their events (the block commits once), which the worker ran.
+    assert list(dispatches.values_list("status", "return_value")) == [("SUCCESSFUL", {"dispatched": 2, "failed": 0})]
     assert sorted(queued, key=lambda q: q[2]["kwargs"]["notification_id"]) == [
         ("chinhquyen.notifications.tasks.notification_deliver", "READY", {"args": [], "kwargs": {"notification_id": i}})
         for i in ids
     ]
 
 
-def test_a_failing_sms_is_retried_with_back_off_then_marked_failed(django_capture_on_commit_callbacks, caplog):
+def test_a_failing_sms_is_retried_with_back_off_then_marked_failed(caplog):
     world = h.reachable_world(phone="0912340000")  # the simulator fails numbers ending in 0000
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
 
     outcomes, delays = [], []
@@ -83,17 +87,17 @@ def test_a_failing_sms_is_retried_with_back_off_then_marked_failed(django_captur
     assert "failed after 5 attempts" in caplog.text
 
 
-def test_a_refused_message_is_not_retried(settings, django_capture_on_commit_callbacks):
+def test_a_refused_message_is_not_retried(settings):
     settings.SMS_BACKEND = "tests.notifications.test_delivery.RefusingGateway"
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(h.reachable_world())
 
     assert sorted(h.run_queued()) == ["failed", "sent"]
     assert (sms_row().state, sms_row().attempts) == (State.FAILED, 1)
 
 
-def test_running_the_task_again_sends_nothing_more(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_running_the_task_again_sends_nothing_more():
+    with h.committed():
         h.received(h.reachable_world())
     ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
     for pk in ids:  # a duplicate task for each notification
@@ -106,8 +110,8 @@ def test_running_the_task_again_sends_nothing_more(django_capture_on_commit_call
     assert list(Notification.objects.values_list("attempts", flat=True)) == [1, 1]
 
 
-def test_a_task_for_a_notification_being_sent_does_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_task_for_a_notification_being_sent_does_nothing():
+    with h.committed():
         h.received(h.reachable_world())
     Notification.objects.update(state=State.SENDING)
 
@@ -115,16 +119,14 @@ def test_a_task_for_a_notification_being_sent_does_nothing(django_capture_on_com
     assert mail.outbox == []
 
 
-def test_a_queue_failure_is_logged_and_the_requeue_command_recovers(
-    monkeypatch, django_capture_on_commit_callbacks, caplog
-):
+def test_a_queue_failure_is_logged_and_the_requeue_command_recovers(monkeypatch, caplog):
     class DownQueue:
         def enqueue(self, **kwargs):
             raise ConnectionError("queue unreachable")
 
     monkeypatch.setattr(tasks, "notification_deliver", DownQueue())
     world = h.reachable_world()
-    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level(logging.ERROR), h.committed():
         dossier = h.received(world)
     monkeypatch.undo()
 
@@ -137,8 +139,8 @@ def test_a_queue_failure_is_logged_and_the_requeue_command_recovers(
     assert sorted(h.run_queued()) == ["sent", "sent"]
 
 
-def test_the_requeue_command_frees_a_row_stuck_in_sending(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_requeue_command_frees_a_row_stuck_in_sending():
+    with h.committed():
         h.received(h.reachable_world())
     DBTaskResult.objects.all().delete()
     an_hour_ago = timezone.now() - timedelta(hours=2)
@@ -154,19 +156,33 @@ def test_the_requeue_command_frees_a_row_stuck_in_sending(django_capture_on_comm
     assert SimulatedSms.objects.count() == 1
 
 
-def test_a_failing_hook_is_logged_and_the_transition_stands(monkeypatch, django_capture_on_commit_callbacks, caplog):
+def test_a_failing_hook_leaves_the_event_waiting_and_a_later_dispatch_sends(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     from chinhquyen.notifications import services
 
     def broken(**kwargs):
         raise RuntimeError("template missing")
 
     monkeypatch.setattr(services, "notifications_for_event", broken)
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = h.received(h.reachable_world())
+    monkeypatch.undo()
 
+    receive = dossier.events.get(action="receive")
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED
-    assert "could not be prepared" in caplog.text
+    assert (receive.dispatched_at, Notification.objects.count()) == (None, 0)
+    assert f"failed on event {receive.pk} (receive); the event waits" in caplog.text
     assert "RuntimeError: template missing" in caplog.text
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # the cron sweep, or the next transition's dispatch
+        call_command("dossier_events_dispatch", stdout=out)
+
+    assert out.getvalue() == "1 event(s) dispatched, 0 left waiting after a failure.\n"
+    receive.refresh_from_db()
+    assert receive.dispatched_at is not None
+    assert h.run_queued() == ["sent", "sent"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -198,16 +214,16 @@ def test_the_transition_commits_when_the_sms_backend_raises(settings):
     assert set(DBTaskResult.objects.exclude(status="READY").values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
-def test_resend_goes_to_the_current_address_and_is_audited(django_capture_on_commit_callbacks):
+def test_resend_goes_to_the_current_address_and_is_audited():
     world = h.reachable_world(phone="0912340000")
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
     Notification.objects.filter(channel=Channel.SMS).update(state=State.FAILED, attempts=MAX_ATTEMPTS)
     h.run_queued()
     world.applicant.user.phone = "0987 654 321"
     world.applicant.user.save(update_fields=["phone"])
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         sms = notification_resend(notification=sms_row(), by=world.front_desk)
 
     assert (sms.state, sms.attempts, sms.recipient, sms.last_error) == (State.PENDING, 0, "0987654321", "")
@@ -220,9 +236,9 @@ def test_resend_goes_to_the_current_address_and_is_audited(django_capture_on_com
     )
 
 
-def test_resend_is_refused_while_the_notification_is_being_sent(django_capture_on_commit_callbacks):
+def test_resend_is_refused_while_the_notification_is_being_sent():
     world = h.reachable_world()
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
     Notification.objects.update(state=State.SENDING)
 
@@ -232,15 +248,15 @@ def test_resend_is_refused_while_the_notification_is_being_sent(django_capture_o
     assert info.value.code == "notification_sending"
 
 
-def test_admin_lists_read_only_and_resends_by_post(admin_client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_admin_lists_read_only_and_resends_by_post(admin_client):
+    with h.committed():
         h.received(h.reachable_world())
     h.run_queued()
     email = Notification.objects.get(channel=Channel.EMAIL)
 
     listing = admin_client.get("/admin/notifications/notification/", HTTP_ACCEPT_LANGUAGE="en")
     detail = admin_client.get(f"/admin/notifications/notification/{email.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         response = admin_client.post(
             "/admin/notifications/notification/",
             {"action": "resend", "_selected_action": [email.pk]},
@@ -257,13 +273,13 @@ def test_admin_lists_read_only_and_resends_by_post(admin_client, django_capture_
     assert len(mail.outbox) == 2
 
 
-def test_the_applicants_language_choice_is_checked_and_used(django_capture_on_commit_callbacks):
+def test_the_applicants_language_choice_is_checked_and_used():
     world = h.reachable_world()
     with pytest.raises(InvalidInput) as info:
         notification_language_set(user=world.applicant.user, language="fr")
     notification_language_set(user=world.applicant.user, language="en")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
 
     assert info.value.code == "language"

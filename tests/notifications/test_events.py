@@ -46,8 +46,8 @@ def sent(kind: str) -> tuple[Notification, Notification]:
     return rows[Channel.EMAIL], rows[Channel.SMS]
 
 
-def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
+    with h.committed():
         dossier = h.received(world)
     assert h.run_queued() == ["sent", "sent"]
 
@@ -184,8 +184,8 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world, django
         ),
     ],
 )
-def test_each_event_gives_its_email_and_sms(world, django_capture_on_commit_callbacks, kind, subject, lines, sms):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_each_event_gives_its_email_and_sms(world, kind, subject, lines, sms):
+    with h.committed():
         dossier = getattr(h, kind)(world)
     h.run_queued()
 
@@ -208,14 +208,14 @@ def test_each_event_gives_its_email_and_sms(world, django_capture_on_commit_call
     assert all(m.attachments == [] for m in mail.outbox if m.subject == email.subject)  # the result is linked
 
 
-def test_result_ready_online_links_to_the_download(world, django_capture_on_commit_callbacks):
+def test_result_ready_online_links_to_the_download(world):
     world.procedure.agencies.add(world.agency)
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = online_draft_start(
             by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k1"
         )
         online_draft_submit(by=world.applicant.user, dossier=dossier)
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.receive_and_issue(world, dossier)
 
     email, _sms = sent("result_ready")
@@ -223,9 +223,9 @@ def test_result_ready_online_links_to_the_download(world, django_capture_on_comm
 
 
 @pytest.mark.parametrize("how", ["submit_online", "draft_then_submit"])
-def test_online_submission_is_acknowledged(world, django_capture_on_commit_callbacks, how):
+def test_online_submission_is_acknowledged(world, how):
     world.procedure.agencies.add(world.agency)
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         if how == "submit_online":
             dossier = h.submitted(world)
         else:
@@ -250,9 +250,9 @@ def test_online_submission_is_acknowledged(world, django_capture_on_commit_callb
     assert [m.to for m in mail.outbox] == [[h.EMAIL]]
 
 
-def test_vietnamese_is_the_default_language_and_sms_has_no_diacritics(django_capture_on_commit_callbacks):
+def test_vietnamese_is_the_default_language_and_sms_has_no_diacritics():
     world = h.reachable_world()  # no preference: Vietnamese
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = h.payment_required(world)
 
     email, sms = sent("payment_required")
@@ -272,31 +272,31 @@ def test_vietnamese_is_the_default_language_and_sms_has_no_diacritics(django_cap
     assert "1.250.000 VND" in sms.body
 
 
-def test_every_sms_fits_one_segment_in_both_languages(django_capture_on_commit_callbacks):
+def test_every_sms_fits_one_segment_in_both_languages():
     for language in ("vi", "en"):
         for kind in ("received", "supplement_requested", "payment_required", "apology", "result_ready", "returned"):
             world = h.reachable_world()
             Preference.objects.create(user=world.applicant.user, language=language)
-            with django_capture_on_commit_callbacks(execute=True):
+            with h.committed():
                 getattr(h, kind)(world)
     bodies = list(Notification.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
     assert len(bodies) == 2 * (6 + 6)  # received once per world before each event
     assert [b for b in bodies if len(b) > SMS_MAX_LENGTH or not b.isascii()] == []
 
 
-def test_a_long_portal_address_drops_the_link_from_the_sms(world, settings, django_capture_on_commit_callbacks):
+def test_a_long_portal_address_drops_the_link_from_the_sms(world, settings):
     settings.PUBLIC_BASE_URL = "https://dichvucong.tinh-rat-dai-ten-de-thu-do-dai-tin-nhan.gov.vn/"
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = h.received(world)
 
     _email, sms = sent("received")
     assert sms.body == f"Dossier {dossier.code} has been received; the result is due on 09/03/2026."
 
 
-def test_internal_events_and_drafts_do_not_notify(world, django_capture_on_commit_callbacks):
+def test_internal_events_and_drafts_do_not_notify(world):
     dossier = h.received(world)
     Notification.objects.all().delete()
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         draft = world.draft(at=vn(2026, 3, 2, 9, 0))
         dossier_claim(by=world.specialist, dossier=dossier)
         dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 3, 9, 0))
@@ -314,10 +314,10 @@ def test_internal_events_and_drafts_do_not_notify(world, django_capture_on_commi
     assert h.run_queued() == []
 
 
-def test_running_the_hook_twice_creates_the_rows_once(world, django_capture_on_commit_callbacks):
+def test_running_the_hook_twice_creates_the_rows_once(world):
     from chinhquyen.notifications.hooks import dossier_event_notify
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = h.received(world)
     event = dossier.events.get(action="receive")
     dossier_event_notify(dossier_id=dossier.pk, event_id=event.pk, action="receive")
@@ -383,13 +383,13 @@ def test_the_hook_reads_nothing_for_an_event_that_calls_for_no_notification(worl
         ),
     ],
 )
-def test_a_channel_without_an_address_is_skipped(django_capture_on_commit_callbacks, email, phone, states, errors):
+def test_a_channel_without_an_address_is_skipped(email, phone, states, errors):
     world = World(days=5)
     world.applicant.user.email = ""
     world.applicant.user.save(update_fields=["email"])
     world.applicant.email, world.applicant.phone = email, phone
     world.applicant.save(update_fields=["email", "phone"])
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
 
     rows = list(Notification.objects.order_by("channel").values_list("channel", "state", "last_error", "recipient"))
@@ -398,16 +398,16 @@ def test_a_channel_without_an_address_is_skipped(django_capture_on_commit_callba
     assert mail.outbox == []
 
 
-def test_sms_switched_off_is_skipped_with_the_reason(world, settings, django_capture_on_commit_callbacks):
+def test_sms_switched_off_is_skipped_with_the_reason(world, settings):
     settings.SMS_BACKEND = ""
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         h.received(world)
 
     _email, sms = sent("received")
     assert (sms.state, sms.last_error) == (State.SKIPPED, "SMS is switched off (SMS_BACKEND is empty).")
 
 
-def test_the_accounts_current_addresses_win_over_those_given_with_the_dossier(django_capture_on_commit_callbacks):
+def test_the_accounts_current_addresses_win_over_those_given_with_the_dossier():
     world = World(days=5)
     world.applicant.email, world.applicant.phone = "old@example.vn", "0911111111"
     world.applicant.save(update_fields=["email", "phone"])
@@ -416,7 +416,7 @@ def test_the_accounts_current_addresses_win_over_those_given_with_the_dossier(dj
     user.email, user.phone = "new@example.vn", "0922 222 222"
     user.save(update_fields=["email", "phone"])
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier = dossier_receive(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 2, 8, 0))
 
     assert dossier.applicant_snapshot["email"] == "old@example.vn"

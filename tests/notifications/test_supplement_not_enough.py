@@ -21,13 +21,11 @@ def world():
     return world
 
 
-def test_not_enough_sends_the_supplement_request_again_with_the_missing_items(
-    world, django_capture_on_commit_callbacks
-):
+def test_not_enough_sends_the_supplement_request_again_with_the_missing_items(world):
     dossier = h.supplement_requested(world)
     dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier_supplement_reject(
             by=world.specialist,
             dossier=dossier,
@@ -45,12 +43,12 @@ def test_not_enough_sends_the_supplement_request_again_with_the_missing_items(
     assert "- Giấy khai sinh" not in email.body
 
 
-def test_acceptance_sends_nothing(world, django_capture_on_commit_callbacks):
+def test_acceptance_sends_nothing(world):
     dossier = h.supplement_requested(world)
     dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
     before = Notification.objects.count()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with h.committed():
         dossier_supplement_accept(by=world.specialist, dossier=dossier)
 
     assert Notification.objects.count() == before

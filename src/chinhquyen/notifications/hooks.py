@@ -1,19 +1,16 @@
-"""The dossier hook: after a transition commits, prepare and queue the applicant's notifications."""
-
-import logging
+"""The dossier hook: the worker runs it on each committed event, to prepare and queue the applicant's notifications."""
 
 from .events import ACTION_KINDS, kind_of
-
-logger = logging.getLogger(__name__)
 
 
 def dossier_event_notify(
     *, dossier_id: int, event_id: int, action: str, to_status: int | None = None, internal: bool | None = None
 ) -> None:
-    """Create the notifications of the event; a failure is logged, never raised into the request.
+    """Create the notifications of the event; safe to run twice (the second run finds the rows).
 
-    With the event's ``to_status`` and ``internal`` (as the transitions give them), an event that calls for
-    no notification costs no query; without them, the event is read to decide.
+    With the event's ``to_status`` and ``internal`` (as the dispatcher gives them), an event that calls for
+    no notification costs no query; without them, the event is read to decide. A failure raises: the
+    dispatcher logs it and leaves the event waiting for the next dispatch.
     """
     if action != "create" and action not in ACTION_KINDS:
         return  # most transitions (claims, forwards, saves) concern only the officers
@@ -25,9 +22,4 @@ def dossier_event_notify(
         return  # e.g. a draft opened at the counter
     from .services import notifications_for_event
 
-    try:
-        notifications_for_event(event_id=event_id)
-    except Exception:  # the dossier has changed already; the applicant's message must not undo or break that
-        logger.exception(
-            "Notifications of dossier %s, event %s (%s), could not be prepared.", dossier_id, event_id, action
-        )
+    notifications_for_event(event_id=event_id)

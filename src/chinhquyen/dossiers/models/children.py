@@ -27,11 +27,18 @@ class DossierEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     internal = models.BooleanField(_("internal"), default=False, help_text=_("Hidden from the applicant."))
+    # The event table is the outbox of the event hooks (notifications, webhooks): an event is written
+    # undispatched in its transition's transaction, and the worker runs the hooks and sets this.
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
         ordering = ["at", "pk"]
+        indexes = [
+            # Only the few events waiting for their hooks: the dispatcher's queue, kept small.
+            models.Index(fields=["id"], name="dossierevent_undispatched", condition=models.Q(dispatched_at=None)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,13 @@
 """Services (writes) of the dossiers app: every change to a dossier goes through one of these."""
 
-from .base import Change, dossier_event_hook_add, dossier_event_hook_remove, transition_apply
+from .base import Change, transition_apply
 from .digitisation import dossier_result_awaiting_delivery, dossier_result_delivery_record
+from .dispatch import (
+    dossier_event_hook_add,
+    dossier_event_hook_remove,
+    dossier_event_hooks,
+    dossier_events_dispatch,
+)
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
 from .online import (
     online_document_remove,
@@ -57,6 +63,8 @@ __all__ = [
     "dossier_documents_mark_received",
     "dossier_event_hook_add",
     "dossier_event_hook_remove",
+    "dossier_event_hooks",
+    "dossier_events_dispatch",
     "dossier_forward",
     "dossier_issue_result",
     "dossier_payment_confirmed",

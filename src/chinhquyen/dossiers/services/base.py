@@ -3,8 +3,8 @@
 Every service opens :func:`transition_apply`; inside it the service changes the locked dossier and
 its steps, and on leaving the dossier is saved with ``version + 1``, one :class:`DossierEvent` and
 one audit entry are written, all in one transaction. Side effects (notifications, sync with the
-national portal) are not done here: register a hook with :func:`dossier_event_hook_add`; hooks run
-after commit with the ids and the event's action, new status and internal flag.
+national portal) are not done here: register a hook with ``dispatch.dossier_event_hook_add``; the
+event is their outbox, and the worker runs them after the commit (``services/dispatch.py``).
 
 This is the hot path of the platform, so a transition is one read and one write: the lock query,
 compiled once, also reads the actor's roles; on PostgreSQL the steps' and the dossier's UPDATEs, the
@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any, cast
 
 from django.db import transaction
@@ -43,27 +42,7 @@ from chinhquyen.directory.selectors import roles_parse
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent, DossierStep, StepState
 from ..transitions import Roles, Transition, step_after_remember, steps_forget, transition_find, user_roles_load
-
-# Called after commit as hook(dossier_id=…, event_id=…, action=…, to_status=…, internal=…), the event's own
-# values, so a hook can tell whether it concerns it without reading the event; must be safe to run twice.
-EventHook = Callable[..., None]
-_hooks: list[EventHook] = []
-
-
-def dossier_event_hook_add(hook: EventHook) -> None:
-    """Run ``hook(dossier_id=, event_id=, action=, to_status=, internal=)`` after the commit of every transition."""
-    if hook not in _hooks:
-        _hooks.append(hook)
-
-
-def dossier_event_hook_remove(hook: EventHook) -> None:
-    if hook in _hooks:
-        _hooks.remove(hook)
-
-
-def dossier_event_hooks() -> list[EventHook]:
-    """The hooks registered, in the order they run (a copy)."""
-    return list(_hooks)
+from .dispatch import dispatch_soon
 
 
 @dataclass
@@ -315,17 +294,7 @@ def _logged(
             actor=by, action=f"dossier.{action}", target=f"dossier:{dossier.pk}", data=audit_data
         )
     _write(updates=updates, event=event, entry=entry)
-    for hook in list(_hooks):
-        transaction.on_commit(
-            partial(
-                hook,
-                dossier_id=dossier.pk,
-                event_id=event.pk,
-                action=action,
-                to_status=event.to_status,
-                internal=internal,
-            )
-        )
+    dispatch_soon()
     return event
 
 

@@ -108,7 +108,7 @@ def _payload(*, dossier: Dossier, event: DossierEvent, event_type: str) -> dict[
 
 
 def webhooks_on_dossier_event(*, dossier_id: int, event_id: int, action: str, **_event: Any) -> None:
-    """The dossier event hook (runs after the transition's commit)."""
+    """The dossier event hook (the worker runs it on each committed event)."""
     webhook_deliveries_create(dossier_id=dossier_id, event_id=event_id, action=action)
 
 
