@@ -2,6 +2,7 @@
 
 import io
 import logging
+import re
 import threading
 
 import pytest
@@ -241,3 +242,19 @@ def test_two_workers_at_once_run_the_hooks_once_per_event(monkeypatch):
     assert sorted(seen) == sorted(DossierEvent.objects.values_list("pk", flat=True))
     assert sorted(r.dispatched for r in reports) == [0, 6]
     assert _waiting() == []
+
+
+def test_the_admin_shows_when_each_event_was_dispatched(admin_client, calls):
+    world = World()
+    with committed():
+        dossier = world.draft(at=vn(2026, 3, 2, 8, 0))
+    dossier_receive(by=world.front_desk, dossier=dossier)  # committed() not used: it waits
+
+    page = admin_client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/", HTTP_ACCEPT_LANGUAGE="vi")
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert "thời điểm phân phối sự kiện" in html.lower()
+    created, received = re.findall(r'class="field-dispatched_at">\s*<p>(.*?)</p>', html)
+    assert created != "-"  # the creation, dispatched
+    assert received == "-"  # the reception, waiting

@@ -11,7 +11,7 @@ from chinhquyen.integrations.models import DeliveryState, WebhookDelivery
 from chinhquyen.integrations.services import webhook_deliveries_create, webhook_delivery_attempt, webhook_subscribe
 from chinhquyen.integrations.services.webhooks import MAX_ATTEMPTS, backoff
 from tests.api.helpers import api_client, place_make, post_json, system_make, token_for
-from tests.dossiers.outbox import committed
+from tests.dossiers.outbox import committed, tasks_run
 from tests.factories import CitizenFactory
 from tests.integrations.receiver import Receiver, signature_valid
 
@@ -22,24 +22,7 @@ TASK = "chinhquyen.integrations.tasks.webhook_deliver"
 
 def run_webhook_tasks() -> int:
     """Run the webhook tasks that are due, as the db_worker would; return how many ran."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while (result := DBTaskResult.objects.ready().filter(task_path=TASK).get_locked()) is not None:
-        result.claim(worker.worker_id)
-        worker.run_task(result)
-        ran += 1
-    return ran
+    return len(tasks_run(task_path=TASK))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ class ReadOnlyMixin:
 class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = DossierEvent
     extra = 0
-    fields = ("at", "actor", "action", "from_status", "to_status", "reason", "internal")
+    fields = ("at", "actor", "action", "from_status", "to_status", "reason", "internal", "dispatched_at")
     readonly_fields = fields
 
 
