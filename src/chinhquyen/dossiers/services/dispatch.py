@@ -39,6 +39,9 @@ _hooks: list[EventHook] = []
 # SQLite's single writer is not held for long.
 BATCH = 20
 
+# On the connection: the dispatch its open transaction has asked for (see dispatch_soon).
+_WAITING = "_dossier_events_dispatch_waiting"
+
 
 def dossier_event_hook_add(hook: EventHook) -> None:
     """Run ``hook(dossier_id=, event_id=, action=, to_status=, internal=)`` on every dossier event, in the worker."""
@@ -69,9 +72,6 @@ def dispatch_soon() -> None:
     callback = partial(_enqueue, connection)
     connection.__dict__[_WAITING] = callback
     transaction.on_commit(callback)
-
-
-_WAITING = "_dossier_events_dispatch_waiting"
 
 
 def _enqueue(connection: BaseDatabaseWrapper) -> None:
