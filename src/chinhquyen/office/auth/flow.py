@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -27,6 +28,8 @@ from . import throttle
 
 PENDING_KEY = "office_auth_pending"
 PENDING_MAX_AGE_SECONDS = 5 * 60
+# In an official's session: when it was last used, to the minute (see office.auth.middleware).
+ACTIVE_KEY = "office_active_at"
 OFFICE_HOME = "/office/"
 
 
@@ -162,9 +165,24 @@ def enrolment_secret(device: TOTPDevice) -> str:
 
 
 def login_complete(request: HttpRequest, *, pending: Pending, device: TOTPDevice) -> None:
-    """Log the official in and mark the session as verified by ``device``."""
+    """Log the official in, mark the session as verified by ``device`` and audit the sign-in.
+
+    The session ends after ``OFFICIAL_SESSION_IDLE_MINUTES`` without a request, not when the browser
+    closes or after Django's two weeks: an unattended counter must not stay signed in.
+    """
     user = pending.user
     auth.login(request, user, backend=pending.backend)
     otp_login(request, device)
     pending_clear(request)
+    request.session[ACTIVE_KEY] = int(time.time())
+    request.session.set_expiry(settings.OFFICIAL_SESSION_IDLE_MINUTES * 60)
     throttle.login_succeeded(username=user.get_username())
+    audit_record(actor=user, action="office.sign_in", target=f"user:{user.pk}", data={"device": device.persistent_id})
+
+
+def logout(request: HttpRequest) -> None:
+    """Sign the official out, audited when someone was signed in."""
+    user = request.user
+    if user.is_authenticated:
+        audit_record(actor=user, action="office.sign_out", target=f"user:{user.pk}", data={})
+    auth.logout(request)

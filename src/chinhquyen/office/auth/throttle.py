@@ -6,8 +6,11 @@ not buy unlimited guesses at the code.
 """
 
 import hashlib
+import logging
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 FAILURE_LIMIT = 5
 WINDOW_SECONDS = 15 * 60
@@ -33,9 +36,12 @@ def login_failed(*, username: str) -> None:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, WINDOW_SECONDS)
         count = 1
+    # For the security log: %r, since the username is whatever was typed.
+    logger.warning("Office sign-in failed for username %r (%d of %d).", username, count, FAILURE_LIMIT)
     if count >= FAILURE_LIMIT:
         cache.set(_key("lock", username), True, LOCKOUT_SECONDS)
         cache.delete(key)
+        logger.warning("Office sign-in blocked for %d minutes for username %r.", LOCKOUT_SECONDS // 60, username)
 
 
 def login_succeeded(*, username: str) -> None:

@@ -123,7 +123,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 @access(public=True, description="Sign out (POST only, so that a link cannot sign anyone out)")
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    auth.logout(request)
+    flow.logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("office:auth:login")
 
