@@ -4,6 +4,7 @@ import io
 import logging
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from chinhquyen.dossiers.errors import TransitionRefused
-from chinhquyen.dossiers.models import DossierEvent
+from chinhquyen.dossiers.models import DossierEvent, EventDispatchFailure
 from chinhquyen.dossiers.services import (
     Upload,
     dispatch,
@@ -138,7 +139,7 @@ def test_a_refused_transition_writes_no_event_and_a_rolled_back_one_queues_nothi
     assert _waiting() == ["receive"]
 
 
-def test_a_failing_hook_leaves_the_event_waiting_and_the_next_dispatch_retries(monkeypatch, caplog):
+def test_a_failing_hook_leaves_the_event_waiting_and_it_is_tried_again_after_a_back_off(monkeypatch, caplog):
     seen, broken = [], [True]
 
     def flaky(**kwargs):
@@ -150,18 +151,47 @@ def test_a_failing_hook_leaves_the_event_waiting_and_the_next_dispatch_retries(m
     world = World()
     with caplog.at_level(logging.ERROR), committed():
         world.received(at=vn(2026, 3, 2, 8, 0))
+    receive = DossierEvent.objects.get(action="receive")
+    failure = EventDispatchFailure.objects.get()
+    first_try = failure.retry_at - timedelta(minutes=1)
 
     assert (seen, _waiting()) == (["create"], ["receive"])
     assert "(receive); the event waits" in caplog.text
     assert "RuntimeError: partner down" in caplog.text
-    assert dossier_events_dispatch() == dispatch.DispatchReport(dispatched=0, failed=1)
+    assert (failure.event_id, failure.attempts) == (receive.pk, 1)
+    assert failure.last_error.endswith("flaky: RuntimeError: partner down")
+    # Not at every dispatch: after 1, 2, 4 ... minutes, at most an hour.
+    assert dossier_events_dispatch() == dispatch.DispatchReport(dispatched=0, failed=0)
+    later = first_try + timedelta(minutes=1, seconds=1)
+    assert dossier_events_dispatch(now=later) == dispatch.DispatchReport(dispatched=0, failed=1)
+    failure.refresh_from_db()
+    assert (failure.attempts, failure.retry_at) == (2, later + timedelta(minutes=2))
+    for _attempt in range(6):
+        dossier_events_dispatch(retry_failed=True, now=later)
+    failure.refresh_from_db()
+    assert (failure.attempts, failure.retry_at) == (8, later + timedelta(hours=1))
 
     broken[0] = False
     out = io.StringIO()
-    call_command("dossier_events_dispatch", stdout=out)
+    call_command("dossier_events_dispatch", "--retry-failed", stdout=out)  # after the fix, without waiting
 
-    assert out.getvalue() == "1 event(s) dispatched, 0 left waiting after a failure.\n"
-    assert (seen, _waiting()) == (["create", "receive"], [])
+    assert out.getvalue() == "1 event(s) dispatched; 0 waiting to be tried again after a failure.\n"
+    assert (seen, _waiting(), EventDispatchFailure.objects.count()) == (["create", "receive"], [], 0)
+
+
+def test_the_sweep_exits_1_while_an_event_keeps_failing(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(dispatch, "_hooks", [broken])
+    World().draft(at=vn(2026, 3, 2, 8, 0))
+    out = io.StringIO()
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("dossier_events_dispatch", stdout=out)
+
+    assert exited.value.code == 1
+    assert out.getvalue() == "0 event(s) dispatched; 1 waiting to be tried again after a failure.\n"
 
 
 def test_a_queue_that_is_down_is_logged_the_transition_stands_and_the_sweep_dispatches(monkeypatch, calls, caplog):

@@ -176,10 +176,10 @@ def test_a_failing_hook_leaves_the_event_waiting_and_a_later_dispatch_sends(
     assert "RuntimeError: template missing" in caplog.text
 
     out = io.StringIO()
-    with django_capture_on_commit_callbacks(execute=True):  # the cron sweep, or the next transition's dispatch
-        call_command("dossier_events_dispatch", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the fix deployed, the failed events are tried now
+        call_command("dossier_events_dispatch", "--retry-failed", stdout=out)
 
-    assert out.getvalue() == "1 event(s) dispatched, 0 left waiting after a failure.\n"
+    assert out.getvalue() == "1 event(s) dispatched; 0 waiting to be tried again after a failure.\n"
     receive.refresh_from_db()
     assert receive.dispatched_at is not None
     assert h.run_queued() == ["sent", "sent"]

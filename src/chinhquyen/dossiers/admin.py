@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import ApologyLetter, Dossier, DossierDocument, DossierEvent, DossierStep
+from .models import ApologyLetter, Dossier, DossierDocument, DossierEvent, DossierStep, EventDispatchFailure
 
 
 class ReadOnlyMixin:
@@ -56,3 +56,12 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("procedure", "applicant", "receiving_agency")
     date_hierarchy = "received_at"
     inlines = (StepInline, EventInline, DocumentInline, LetterInline)
+
+
+@admin.register(EventDispatchFailure)
+class EventDispatchFailureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Events whose hooks (notifications, webhooks) failed: the worker tries them again after a back-off."""
+
+    list_display = ("event", "attempts", "retry_at", "last_error")
+    list_select_related = ("event",)
+    readonly_fields = ("event", "attempts", "retry_at", "last_error")

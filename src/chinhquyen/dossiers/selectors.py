@@ -34,6 +34,7 @@ from .models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    EventDispatchFailure,
     LetterState,
 )
 from .transitions import Roles, transition_actions, user_roles_load
@@ -442,3 +443,8 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
 
 def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
+
+
+def dispatch_failures_count() -> int:
+    """How many events wait to be tried again after one of their hooks failed (see services/dispatch.py)."""
+    return EventDispatchFailure.objects.count()

@@ -44,6 +44,28 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
+class EventDispatchFailure(models.Model):
+    """An event one of whose hooks failed: how often, why, and when the dispatcher tries it again."""
+
+    event = models.OneToOneField(
+        DossierEvent,
+        verbose_name=_("event"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="dispatch_failure",
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event dispatch failure")
+        verbose_name_plural = _("event dispatch failures")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.attempts})"
+
+
 class StepState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACTIVE = "active", _("Active")

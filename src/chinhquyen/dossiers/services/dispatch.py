@@ -6,19 +6,21 @@ commit one task is queued (:func:`dispatch_soon`, one per transaction whatever i
 run by the worker, calls :func:`dossier_events_dispatch`: each waiting event, oldest first, gets every hook,
 and is marked in the same transaction as what the hooks wrote. So a crash before that commit leaves the
 event waiting, never lost, and the next dispatch takes it: the next transition's task, or
-``manage.py dossier_events_dispatch`` from cron. A hook may still run twice for an event (a failing hook
-leaves the event waiting, and the others run again with it), so hooks must be safe to run twice.
+``manage.py dossier_events_dispatch`` from cron. An event a hook fails on is recorded (an
+:class:`EventDispatchFailure`, in the admin) and tried again after a back-off. A hook may therefore run twice
+for an event (the others run again with the failing one), so hooks must be safe to run twice.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks_db.backend import DatabaseBackend
@@ -26,7 +28,7 @@ from django_tasks_db.models import DBTaskResult
 
 from chinhquyen.core.compiled import compiled
 
-from ..models import DossierEvent
+from ..models import DossierEvent, EventDispatchFailure
 
 logger = logging.getLogger(__name__)
 
@@ -109,43 +111,69 @@ def _dispatch_ready(path: str, backend: str) -> QuerySet[DBTaskResult, Any]:
 @dataclass(frozen=True)
 class DispatchReport:
     dispatched: int  # events whose hooks all ran, now marked
-    failed: int  # events left waiting because a hook raised (logged)
+    failed: int  # events a hook raised on this time (logged; tried again after a back-off)
 
 
-def dossier_events_dispatch(*, limit: int | None = None) -> DispatchReport:
+# After the n-th failure an event waits FIRST_RETRY * 2^(n-1), at most LONGEST_WAIT, before the next try:
+# a hook failing for good (a bug, a partner down) is neither lost nor retried at every transition's dispatch.
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(hours=1)
+
+
+def dossier_events_dispatch(
+    *, limit: int | None = None, now: datetime | None = None, retry_failed: bool = False
+) -> DispatchReport:
     """Run the hooks of the events waiting for them, oldest first; at most ``limit`` events.
 
     Events another dispatcher holds are skipped (PostgreSQL: ``SKIP LOCKED``), so two workers share the
-    queue. An event one of whose hooks raises is logged and left waiting for the next dispatch.
+    queue. An event one of whose hooks raises is logged, recorded as an :class:`EventDispatchFailure` and
+    passed over until its next attempt is due (``retry_failed`` tries every such event now).
     """
+    now = now or timezone.now()
+    waiting = DossierEvent.objects.filter(dispatched_at=None)
+    if not retry_failed:
+        waiting = waiting.filter(~Exists(EventDispatchFailure.objects.filter(event=OuterRef("pk"), retry_at__gt=now)))
     dispatched = failed = 0
     after = 0
     while limit is None or dispatched + failed < limit:
         size = BATCH if limit is None else min(BATCH, limit - dispatched - failed)
         with transaction.atomic():
             batch = list(
-                DossierEvent.objects.select_for_update(skip_locked=True, no_key=True)
-                .filter(dispatched_at=None, pk__gt=after)
+                waiting.select_for_update(skip_locked=True, no_key=True)
+                .filter(pk__gt=after)
                 .order_by("pk")
                 .values_list("pk", "dossier_id", "action", "to_status", "internal")[:size]
             )
             if not batch:
                 break
-            done = [event[0] for event in batch if _hooks_run(*event)]
+            errors = {event[0]: error for event in batch if (error := _hooks_run(*event))}
+            done = [event[0] for event in batch if event[0] not in errors]
             DossierEvent.objects.filter(pk__in=done).update(dispatched_at=timezone.now())
+            EventDispatchFailure.objects.filter(event_id__in=done).delete()
+            for event_id, error in errors.items():
+                _failure_record(event_id=event_id, error=error, now=now)
         dispatched += len(done)
-        failed += len(batch) - len(done)
+        failed += len(errors)
         after = batch[-1][0]
     return DispatchReport(dispatched=dispatched, failed=failed)
 
 
-def _hooks_run(event_id: int, dossier_id: int, action: str, to_status: int, internal: bool) -> bool:
-    ok = True
+def _hooks_run(event_id: int, dossier_id: int, action: str, to_status: int, internal: bool) -> str:
+    """Run every hook on the event; return the errors (empty when all ran)."""
+    errors = []
     for hook in dossier_event_hooks():
         try:
             with transaction.atomic():  # a savepoint: a hook's failed statement must not spoil the batch
                 hook(dossier_id=dossier_id, event_id=event_id, action=action, to_status=to_status, internal=internal)
-        except Exception:
+        except Exception as exc:
             logger.exception("Hook %s failed on event %s (%s); the event waits.", hook, event_id, action)
-            ok = False
-    return ok
+            errors.append(f"{getattr(hook, '__qualname__', hook)}: {type(exc).__name__}: {exc}")
+    return "\n".join(errors)
+
+
+def _failure_record(*, event_id: int, error: str, now: datetime) -> None:
+    failure, _new = EventDispatchFailure.objects.get_or_create(event_id=event_id, defaults={"retry_at": now})
+    failure.attempts += 1
+    failure.retry_at = now + min(FIRST_RETRY * 2 ** (failure.attempts - 1), LONGEST_WAIT)
+    failure.last_error = error[:2000]
+    failure.save()

@@ -1,18 +1,28 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
+from chinhquyen.dossiers.selectors import dispatch_failures_count
 from chinhquyen.dossiers.services import dossier_events_dispatch
 
 
 class Command(BaseCommand):
     help = (
         "Run the hooks (notifications, webhooks) of the dossier events still waiting for them, as the worker "
-        "does after each transition; from cron every few minutes, it takes the events whose task was lost."
+        "does after each transition; from cron every few minutes, it takes the events whose task was lost. "
+        "Exits 1 while an event's hooks keep failing (see the admin's event dispatch failures)."
     )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        report = dossier_events_dispatch()
-        self.stdout.write(f"{report.dispatched} event(s) dispatched, {report.failed} left waiting after a failure.")
-        if report.failed:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--retry-failed", action="store_true", help="try the events whose hooks failed now, not after the back-off"
+        )
+
+    def handle(self, *args: Any, retry_failed: bool, **options: Any) -> None:
+        report = dossier_events_dispatch(retry_failed=retry_failed)
+        failing = dispatch_failures_count()
+        self.stdout.write(
+            f"{report.dispatched} event(s) dispatched; {failing} waiting to be tried again after a failure."
+        )
+        if failing:
             raise SystemExit(1)
