@@ -288,3 +288,18 @@ def test_the_admin_shows_when_each_event_was_dispatched(admin_client, calls):
     created, received = re.findall(r'class="field-dispatched_at">\s*<p>(.*?)</p>', html)
     assert created != "-"  # the creation, dispatched
     assert received == "-"  # the reception, waiting
+
+
+def test_the_admin_lists_the_failures_with_their_last_error(admin_client, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(dispatch, "_hooks", [broken])
+    World().draft(at=vn(2026, 3, 2, 8, 0))
+    dossier_events_dispatch()
+
+    page = admin_client.get("/admin/dossiers/eventdispatchfailure/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200
+    assert "broken: RuntimeError: template missing" in page.content.decode()
+    assert admin_client.get("/admin/dossiers/eventdispatchfailure/add/").status_code == 403
