@@ -49,8 +49,13 @@ def test_demo_common_procedures_have_templates_that_add_up(demo):
 
 
 def test_demo_logins_work_and_are_printed(demo):
-    assert "motcua" in demo
     assert "demo-pass" in demo
+    lines = [line.split(maxsplit=2) for line in demo.splitlines()]
+    assert ["motcua", "front_desk", "Trung tâm Phục vụ hành chính công tỉnh"] in lines
+    # The sample dossiers are at Phường Hoa Lư: its staff are printed, and the code hint names its front desk.
+    assert ["motcua.hoalu", "front_desk", "Ủy ban nhân dân phường Hoa Lư"] in lines
+    assert ["lanhdao.hoalu", "leader,", "agency_admin   Ủy ban nhân dân phường Hoa Lư"] in lines
+    assert "manage.py demo_otp motcua.hoalu" in demo
     assert authenticate(username="motcua", password="demo-pass") is not None
     assert authenticate(username="quantri", password="demo-pass").is_superuser is True
 

@@ -15,13 +15,16 @@ from chinhquyen.dossiers.documents import pdf_verify, render_slip, slip_data_for
 from chinhquyen.dossiers.documents.data import lookup_url_for
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services import (
+    dossier_approve,
     dossier_create_at_counter,
     dossier_document_add,
     dossier_documents_mark_received,
     dossier_forward,
+    dossier_issue_result,
     dossier_receive,
     dossier_refuse,
     dossier_request_supplement,
+    dossier_return,
     dossier_stop,
 )
 from tests.dossiers.factories import World, pdf_bytes, vn
@@ -116,8 +119,13 @@ def test_refusal_gives_each_reason_and_no_code():
     data = slip_data_for(dossier=dossier, kind="03", lookup_url=URL)
 
     assert (data["code"], data["reasons"]) == ("", ["Sai thẩm quyền", "Hồ sơ giả"])
-    text = text_of(render_slip(kind="03", data=data))
+    # Without a code the public lookup cannot find the dossier: the slip points nowhere.
+    assert data["lookup_url"] == ""
+    pdf = render_slip(kind="03", data=data)
+    text = text_of(pdf)
     assert "1. Sai thẩm quyền 2. Hồ sơ giả" in text
+    assert "Mã hồ sơ" not in text
+    assert "tra-cuu-ho-so" not in text
 
 
 def test_stop_notice_gives_the_reason_and_the_day():
@@ -204,13 +212,38 @@ def test_control_slip_has_a_row_per_handoff_with_outcomes():
     assert "09 giờ 00 phút ngày 04/03/2026 Trước hạn" in text
 
 
+def test_control_slip_follows_the_file_to_the_applicant():
+    world = World(days=5)
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 3, 9, 0))
+    dossier = dossier_approve(by=world.leader, dossier=dossier, at=vn(2026, 3, 5, 10, 0))
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 5, 14, 0), text="Kết quả")
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="counter", at=vn(2026, 3, 6, 9, 30))
+    units = [f"{s.name} - {world.agency.name}" for s in dossier.steps.order_by("order")]
+
+    data = slip_data_for(dossier=dossier, kind="06", lookup_url=URL)
+
+    rows = [(h["from_unit"], h["to_unit"], h["to_person"], h["at"], h["outcome"], h["note"]) for h in data["handoffs"]]
+    assert rows == [
+        (world.agency.name, units[0], "", vn(2026, 3, 2, 8, 0), "", ""),
+        (units[0], units[1], "", vn(2026, 3, 3, 9, 0), "early", ""),
+        # The leader's approval hands the file on to the step returning the result.
+        (units[1], units[2], "", vn(2026, 3, 5, 10, 0), "early", ""),
+        # The last row: the result handed to the applicant, by the method chosen.
+        (units[2], "Tổ chức, cá nhân nộp hồ sơ", "Trần Thị Bình", vn(2026, 3, 6, 9, 30), "early", "Trực tiếp"),
+    ]
+    text = text_of(render_slip(kind="06", data=data))
+    assert "Tổ chức, cá nhân nộp hồ sơ" in text
+    assert "09 giờ 30 phút ngày 06/03/2026 Trước hạn Trực tiếp" in text
+
+
 def test_register_lists_the_dossiers_of_the_period_in_few_queries(django_assert_num_queries):
     world = World(days=5)
     first = world.received(at=vn(2026, 3, 2, 8, 0))
     second = world.received(at=vn(2026, 3, 3, 9, 15))
     dossiers = Dossier.objects.filter(pk__in=[first.pk, second.pk]).order_by("received_at")
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         data = slip_data_for(
             dossier=None,
             kind="07",
@@ -229,6 +262,46 @@ def test_register_lists_the_dossiers_of_the_period_in_few_queries(django_assert_
     text = text_of(render_slip(kind="07", data=data))
     assert "Từ ngày 01/03/2026 đến ngày 31/03/2026 · Quyển số: 01" in text
     assert f"2 {second.code} {world.procedure.name}" in text
+
+
+def test_receipt_and_register_give_the_same_line_numbered_through_the_year():
+    world = World(days=5)
+    last_year = world.received(at=vn(2025, 12, 31, 9, 0))
+    first = world.received(at=vn(2026, 3, 2, 8, 0))
+    second = world.received(at=vn(2026, 3, 2, 9, 0))
+    third = world.received(at=vn(2026, 3, 4, 10, 0))
+
+    receipt = slip_data_for(dossier=third, kind="01", lookup_url=URL)
+    # Received later, another dossier moves no line already printed.
+    world.received(at=vn(2026, 3, 4, 11, 0))
+
+    assert (receipt["number"], receipt["register"]) == ("3", {"book": "2026", "line": "3"})
+    assert slip_data_for(dossier=last_year, kind="01", lookup_url=URL)["register"] == {"book": "2025", "line": "1"}
+    register = slip_data_for(
+        dossier=None,
+        kind="07",
+        agency=world.agency,
+        dossiers=Dossier.objects.filter(received_at__gte=vn(2026, 3, 2)).order_by("received_at", "pk"),
+        date_from=date(2026, 3, 2),
+        date_to=date(2026, 3, 4),
+    )
+    assert [(r["line"], r["code"]) for r in register["rows"][:3]] == [
+        ("1", first.code),
+        ("2", second.code),
+        ("3", third.code),
+    ]
+    assert (register["rows"][3]["line"], register["book"]) == ("4", "2026")
+    text = text_of(render_slip(kind="01", data=receipt))
+    assert "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 3" in text
+    assert "Số: 3 " in text
+
+
+def test_a_dossier_not_received_has_no_register_line():
+    world = World(days=5)
+
+    data = slip_data_for(dossier=world.draft(), kind="01", lookup_url=URL)
+
+    assert (data["number"], data["register"]) == ("", {})
 
 
 def test_slip_pdf_is_signed_by_the_receiving_agency(settings, tmp_path):

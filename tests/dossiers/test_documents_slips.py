@@ -408,3 +408,39 @@ def test_datetimes_are_written_in_vietnamese_style_in_local_time(value, expected
 def test_long_dates_pad_days_below_10_and_months_1_and_2(value, expected):
     # Decree 30/2020, appendix I: the rule for the "…, ngày … tháng … năm …" line.
     assert format_date(value)["long"] == expected
+
+
+def lines_of(pdf: bytes) -> list[str]:
+    return [line for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()]
+
+
+def test_a_long_name_without_spaces_wraps_inside_its_cell():
+    name = "Giay_xac_nhan_tinh_trang_hon_nhan_ban_scan_20261120.pdf"
+    pdf = render_slip(kind="01", data=sample(documents=[{"name": name, "originals": 0, "copies": 1}]))
+
+    lines = lines_of(pdf)
+    row = next(n for n, line in enumerate(lines) if line.startswith("1 Giay_"))
+    # Broken over two lines of its cell, not run over the next columns; read back whole, without extra characters.
+    assert name not in lines[row]
+    assert (lines[row] + lines[row + 1]).startswith(f"1 {name}")
+    assert "\u200b" not in "".join(lines)
+
+
+def test_a_dossier_code_is_never_cut_inside_its_parts():
+    pdf = render_slip(kind="01", data=sample())
+
+    assert f"Mã hồ sơ: {CODE}" in lines_of(pdf)  # the title's line, whole
+
+
+def test_a_slip_longer_than_a_page_names_the_dossier_and_numbers_every_page():
+    items = [f"Giấy tờ thứ {n}: bản sao có chứng thực, còn thời hạn sử dụng" for n in range(1, 61)]
+    pdf = render_slip(kind="02", data=sample(items=items, reason="Thiếu giấy tờ"))
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) == 3
+    for number, text in enumerate(pages, start=1):
+        assert text.rstrip().endswith(f"Mã hồ sơ: {CODE} · Trang {number} / 3")
+
+
+def test_a_one_page_slip_has_no_page_number():
+    assert "Trang" not in text_of(render_slip(kind="02", data=sample(items=["Bản sao sổ hộ khẩu"])))

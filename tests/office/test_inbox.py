@@ -90,3 +90,12 @@ def test_reception_link_is_shown_only_to_the_front_desk(as_user, office):
 
     assert f'href="{reverse("office:reception")}"' in desk
     assert f'href="{reverse("office:reception")}"' not in specialist
+
+
+def test_office_header_shows_the_name_in_vietnamese_order(as_user, office):
+    office.front_desk.first_name, office.front_desk.last_name = "Lan", "Nguyễn Thị"
+    office.front_desk.save()
+
+    page = as_user(office.front_desk).get(reverse("office:inbox")).content.decode()
+
+    assert ">Nguyễn Thị Lan</a>" in page

@@ -17,6 +17,7 @@ from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from . import province
+from .dossiers import COMMUNE as SAMPLE_COMMUNE
 from .dossiers import demo_dossiers_ensure
 from .eforms import eform_for
 from .feedback import demo_feedback_ensure
@@ -33,12 +34,23 @@ class DemoReport:
     assigned: int = 0
     templates: int = 0
     dossiers: int = 0
-    logins: list[tuple[str, str]] = field(default_factory=list)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # username, roles, agency
 
 
 def demo_is_built() -> bool:
     """True when an earlier run finished (its last step writes the process templates)."""
     return Agency.objects.filter(code=province.ROOT).exists() and ProcessTemplate.objects.count() >= TEMPLATE_TARGET
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The accounts to print: the province's staff, the sample commune's (its office holds the sample
+    dossiers), the applicants; each with its roles and agency."""
+    agencies = {a.code: a.name for a in province.AGENCIES}
+    sample = {f"{prefix}.{SAMPLE_COMMUNE}" for prefix in ("motcua", "chuyenvien", "lanhdao")}
+    staff = province.STAFF[:12] + [row for row in province.STAFF if row[0] in sample]
+    logins = [(username, ", ".join(roles), agencies[code]) for username, _given, _family, code, roles in staff]
+    logins += [(c[0], "citizen", "") for c in province.CITIZENS]
+    return logins + [(o[0], "organisation", "") for o in province.ORGANISATIONS]
 
 
 @transaction.atomic
@@ -49,10 +61,7 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     unless ``force`` is given.
     """
     report = DemoReport()
-    report.logins = [(username, ", ".join(roles)) for username, *_rest, roles in province.STAFF[:12]]
-    report.logins += [(c[0], "citizen") for c in province.CITIZENS] + [
-        (o[0], "organisation") for o in province.ORGANISATIONS
-    ]
+    report.logins = demo_logins()
     if not force and demo_is_built():
         report.agencies = Agency.objects.count()
         report.staff = len(province.STAFF)

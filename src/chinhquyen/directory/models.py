@@ -17,6 +17,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The name in Vietnamese order: family and middle names (``last_name``) before the given name."""
+        return f"{self.last_name} {self.first_name}".strip()
+
 
 class AgencyKind(models.TextChoices):
     PROVINCE_COMMITTEE = "province_committee", _("Provincial People's Committee")

@@ -6,6 +6,7 @@ revealed.
 """
 
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
@@ -30,6 +31,7 @@ from .models import (
     Channel,
     DocumentKind,
     Dossier,
+    DossierCodeSequence,
     DossierDocument,
     DossierEvent,
     DossierStatus,
@@ -439,6 +441,43 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
         .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("agency")))
         .order_by("received_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    """Where a received dossier is entered in its agency's tracking register (sổ theo dõi hồ sơ, form 07)."""
+
+    book: int  # one book a year: the year of reception
+    line: int
+
+
+def register_lines(*, dossiers: Iterable[Dossier]) -> dict[int, RegisterLine]:
+    """The register line of each received dossier, by primary key, as its receipt (form 01) and form 07 print it.
+
+    Lines follow the dossier codes through the year of reception. A code's number is gap-free per agency
+    and day (``codes.py``), so a dossier's line is what its agency numbered on the earlier days of the year
+    plus its own number: it never changes, whatever is received later. One query.
+    """
+    parsed: dict[int, tuple[int, date, int]] = {}
+    for d in dossiers:
+        tail = d.code.rsplit("-", 1)[-1] if d.code and d.received_at else ""
+        if tail.isdigit():
+            parsed[d.pk] = (d.receiving_agency_id, timezone.localtime(d.received_at, TZ).date(), int(tail))
+    if not parsed:
+        return {}
+    days = [day for _agency, day, _number in parsed.values()]
+    given: dict[int, list[tuple[date, int]]] = {}
+    for agency_id, day, last in DossierCodeSequence.objects.filter(
+        agency_id__in={agency for agency, _day, _number in parsed.values()},
+        day__gte=date(min(days).year, 1, 1),
+        day__lt=max(days),
+    ).values_list("agency_id", "day", "last"):
+        given.setdefault(agency_id, []).append((day, last))
+    lines: dict[int, RegisterLine] = {}
+    for pk, (agency_id, day, number) in parsed.items():
+        before = sum(last for d, last in given.get(agency_id, []) if d.year == day.year and d < day)
+        lines[pk] = RegisterLine(book=day.year, line=before + number)
+    return lines
 
 
 def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:

@@ -46,7 +46,9 @@ def slip_data_for(*, dossier: "Dossier | None", kind: str, **extra: Any) -> dict
     with translation.override("vi"):
         data = _common(dossier, agency=dossier.receiving_agency)
         data.update(builders[kind](dossier))
-        data["lookup_url"] = extra.pop("lookup_url", None) or lookup_url_for(dossier)
+        url = extra.pop("lookup_url", None) or lookup_url_for(dossier)
+        # Before reception a dossier has no code, which the public lookup asks for: no QR code then.
+        data["lookup_url"] = url if dossier.code else ""
     data.update(extra)
     return data
 
@@ -94,19 +96,28 @@ def register_data_for(
     book: str = "",
     **extra: Any,
 ) -> dict[str, Any]:
-    """Data of the tracking register (form 07): one row per dossier, in the order given."""
+    """Data of the tracking register (form 07): one row per dossier, in the order given.
+
+    Each row carries the dossier's own line of the register (``selectors.register_lines``), the one its
+    receipt prints; the book is the year of reception unless ``book`` names it.
+    """
+    from ..selectors import register_lines
+
     with translation.override("vi"):
         if isinstance(dossiers, QuerySet):
             dossiers = dossiers.select_related("procedure", "applicant", "receiving_agency").prefetch_related(
                 "steps__agency"
             )
+        dossiers = list(dossiers)
+        lines = register_lines(dossiers=dossiers)
         rows = []
-        for line, d in enumerate(dossiers, start=1):
+        for d in dossiers:
+            entered = lines.get(d.pk)
             snap = d.applicant_snapshot or {}
             lead = _lead_agency(d)
             rows.append(
                 {
-                    "line": str(line),
+                    "line": str(entered.line) if entered else "",
                     "code": d.code,
                     "procedure": d.procedure.name,
                     "applicant": snap.get("name") or d.applicant.name,
@@ -124,7 +135,7 @@ def register_data_for(
             "place": place_of(agency),
             "issued_at": timezone.now(),
             "period": {"from": date_from, "to": date_to},
-            "book": book,
+            "book": book or "; ".join(sorted({str(e.book) for e in lines.values()})),
             "rows": rows,
         }
     data.update(extra)
@@ -168,7 +179,7 @@ def person_name(user: "User | None") -> str:
     """A Vietnamese full name: family name first ("Nguyễn Văn A")."""
     if user is None:
         return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return user.get_full_name() or user.get_username()
 
 
 def _strip_division(name: str) -> str:
@@ -224,6 +235,7 @@ def _last_event(dossier: "Dossier", action: str) -> Any:
 
 def _receipt(dossier: "Dossier") -> dict[str, Any]:
     from ..models import Channel, DocumentKind
+    from ..selectors import register_lines
 
     rows: dict[object, dict[str, Any]] = {}
     docs = dossier.documents.filter(kind=DocumentKind.COMPONENT).select_related("required_document")
@@ -243,7 +255,11 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
         else:
             rows[key] = {"name": doc.name, "originals": 0, "copies": 1}
     receive = _last_event(dossier, "receive")
+    entered = register_lines(dossiers=[dossier]).get(dossier.pk)
     return {
+        # The receipt is numbered by its line in the tracking register, where it is entered (form 07).
+        "number": str(entered.line) if entered else "",
+        "register": {"book": str(entered.book), "line": str(entered.line)} if entered else {},
         "documents": list(rows.values()),
         "sets": "01",
         "time_limit": _time_limit(dossier),
@@ -333,6 +349,26 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
             # The reception step, when the process has one, is the giver; otherwise the counter itself.
             source = steps[0] if len(steps) > 1 and steps[0].role == Role.FRONT_DESK else None
             target = steps[1] if source is not None else (steps[0] if steps else None)
+        elif event.action == "return":
+            # The last hand-off: from the step returning the result to the applicant, by the method chosen.
+            source = steps[-1] if steps and steps[-1].role == Role.FRONT_DESK else None
+            handoffs.append(
+                {
+                    **_unit("from", source, fallback=dossier.receiving_agency.name),
+                    "from_person": person_name(event.actor),
+                    "to_unit": RETURN_RECEIVER,
+                    "to_person": (dossier.applicant_snapshot or {}).get("name") or dossier.applicant.name,
+                    "at": event.at,
+                    "outcome": data.get("outcome", ""),
+                    "note": _return_method_label(data.get("method", "")),
+                }
+            )
+            continue
+        elif event.action == "approve":
+            # The leader hands the approved file on to the next step (the one returning the result).
+            source = _step(by_pk, data.get("step"))
+            later = [s for s in steps if source is not None and s.order > source.order]
+            target = later[0] if later else None
         elif event.action == "consult_agency":
             target = _step(by_pk, data.get("step"))
             earlier = [s for s in steps if target is not None and s.order < target.order]
@@ -363,7 +399,15 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     }
 
 
-_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency")
+_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency", "approve", "return")
+# The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
+RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
+
+
+def _return_method_label(method: str) -> str:
+    from ..models import ReturnMethod
+
+    return str(ReturnMethod(method).label) if method and method in ReturnMethod.values else ""
 
 
 def _step(by_pk: dict[int, "DossierStep"], pk: object) -> "DossierStep | None":

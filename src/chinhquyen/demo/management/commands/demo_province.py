@@ -5,7 +5,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from chinhquyen.demo.dossiers import COMMUNE
 from chinhquyen.demo.services import demo_province_build
+
+SAMPLE_FRONT_DESK = f"motcua.{COMMUNE}"
 
 
 class Command(BaseCommand):
@@ -28,13 +31,18 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(f"  Demo logins (password for all: {password})")
-        for username, roles in report.logins:
-            self.stdout.write(f"    {username:<22} {roles}")
+        for username, roles, agency in report.logins:
+            self.stdout.write(f"    {username:<22} {roles:<22} {agency}".rstrip())
+        self.stdout.write(
+            f"  The sample dossiers wait at the commune office: {SAMPLE_FRONT_DESK} (front desk), "
+            f"chuyenvien.{COMMUNE}, lanhdao.{COMMUNE};"
+        )
+        self.stdout.write("    every commune has the same three (motcua.<commune>, chuyenvien.…, lanhdao.…).")
         self.stdout.write("  Portal (citizens): http://127.0.0.1:8000/ — “Đăng nhập”, then “VNeID”: the local identity")
         self.stdout.write("    simulator lists the demo citizens congdan, congdan2 and the business doanhnghiep;")
         self.stdout.write("    e-mails go to this console, SMS to http://127.0.0.1:8000/sms-sim/")
         self.stdout.write("  Office (officials): http://127.0.0.1:8000/office/")
-        self.stdout.write("    second step, the one-time code: .venv/bin/python manage.py demo_otp motcua")
+        self.stdout.write(f"    second step, the code: .venv/bin/python manage.py demo_otp {SAMPLE_FRONT_DESK}")
         self.stdout.write("    (or add the secret it prints to an authenticator app)")
         self.stdout.write("  Administration: http://127.0.0.1:8000/admin/")
         self.stdout.write("")
