@@ -119,6 +119,19 @@ def test_ticking_documents_saves_them(as_user, office):
     ]
 
 
+def test_optional_documents_are_marked_in_the_officers_language(as_user, office):
+    office.documents[1].mandatory = False
+    office.documents[1].save()
+    dossier = draft(office)
+    client = as_user(office.front_desk)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "vi"
+
+    page = client.get(reverse("office:reception_dossier", args=[dossier.pk])).content.decode()
+
+    assert "Tờ khai đăng ký khai sinh</label>" in page
+    assert "Giấy chứng sinh (không bắt buộc)</label>" in page
+
+
 def test_a_stale_form_is_refused_and_changes_nothing(as_user, office):
     dossier = draft(office)
     client = as_user(office.front_desk)

@@ -112,7 +112,9 @@ class DocumentsReceivedForm(VersionedForm):
         super().__init__(*args, **kwargs)
         field = self.fields["required_documents"]
         assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
-        field.choices = [(str(d.pk), f"{d.name}" + ("" if d.mandatory else f" ({_('optional')})")) for d in documents]
+        # Outside the f-string, where makemessages finds it.
+        optional = _("optional")
+        field.choices = [(str(d.pk), d.name if d.mandatory else f"{d.name} ({optional})") for d in documents]
 
     def cleaned_ids(self) -> list[int]:
         return [int(v) for v in self.cleaned_data["required_documents"]]
