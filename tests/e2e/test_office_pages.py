@@ -77,3 +77,21 @@ def test_inbox_marks_overdue_and_due_soon_in_words_with_enough_contrast(request,
     assert violations(page) == []
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/office-inbox-due-marks.png", full_page=True)
+
+
+def test_reception_with_long_document_names_fits_a_1366_screen(request, browser, live_server):
+    from tests.catalog.factories import RequiredDocumentFactory
+    from tests.office.helpers import draft
+
+    o = office_make(prefix="wide")
+    # The national catalog's document names run to several hundred characters.
+    long_name = "Giấy tờ có giá trị chứng minh thông tin về cư trú trong trường hợp cơ quan đăng ký hộ tịch " * 4
+    RequiredDocumentFactory(procedure=o.procedure, name=long_name.strip())
+    dossier = draft(o)
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.goto(f"{live_server.url}/office/reception/{dossier.pk}/")
+
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    assert page.locator("#id_required_document").evaluate("el => el.getBoundingClientRect().right") <= width
