@@ -444,3 +444,14 @@ def test_a_slip_longer_than_a_page_names_the_dossier_and_numbers_every_page():
 
 def test_a_one_page_slip_has_no_page_number():
     assert "Trang" not in text_of(render_slip(kind="02", data=sample(items=["Bản sao sổ hộ khẩu"])))
+
+
+def test_the_lookup_address_beside_the_qr_code_wraps_in_its_column():
+    url = f"{URL}&k=201A82F6"
+    pdf = render_slip(kind="06", data=sample(lookup_url=url))
+
+    lines = lines_of(pdf)
+    # The query has no break opportunity of its own: unwrapped, it ran past the page's right margin.
+    assert [line for line in lines if f"ma={CODE}&k=201A82F6" in line] == []
+    start = next(n for n, line in enumerate(lines) if "https://" in line)
+    assert url in "".join(lines[start : start + 4])
