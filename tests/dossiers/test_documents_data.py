@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from chinhquyen.catalog.models import RequiredDocument
 from chinhquyen.directory.models import Applicant, StaffRole
 from chinhquyen.dossiers.documents import pdf_verify, render_slip, slip_data_for, slip_pdf_for
-from chinhquyen.dossiers.documents.data import lookup_url_for
+from chinhquyen.dossiers.documents.data import lookup_url_for, person_name
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.services import (
     dossier_approve,
@@ -180,6 +180,8 @@ def test_apology_letter_comes_from_the_agency_at_fault_with_the_new_due_date():
 
 def test_control_slip_has_a_row_per_handoff_with_outcomes():
     world = World(days=5)
+    world.specialist.first_name, world.specialist.last_name = "Hoa", "Lê Thị"
+    world.specialist.save()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     steps = list(dossier.steps.order_by("order"))
     dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
@@ -192,14 +194,14 @@ def test_control_slip_has_a_row_per_handoff_with_outcomes():
             "from_unit": world.agency.name,
             "from_person": "Nguyễn Văn A",  # the front-desk officer who received it
             "to_unit": first,
-            "to_person": "",
+            "to_person": "Lê Thị Hoa",  # who handled the step, though she never claimed it
             "at": vn(2026, 3, 2, 8, 0),
             "outcome": "",
             "note": "",
         },
         {
             "from_unit": first,
-            "from_person": "Nguyễn Văn A",
+            "from_person": "Lê Thị Hoa",
             "to_unit": second,
             "to_person": "",
             "at": vn(2026, 3, 4, 9, 0),
@@ -224,11 +226,12 @@ def test_control_slip_follows_the_file_to_the_applicant():
     data = slip_data_for(dossier=dossier, kind="06", lookup_url=URL)
 
     rows = [(h["from_unit"], h["to_unit"], h["to_person"], h["at"], h["outcome"], h["note"]) for h in data["handoffs"]]
+    desk, specialist, leader = (person_name(u) for u in (world.front_desk, world.specialist, world.leader))
     assert rows == [
-        (world.agency.name, units[0], "", vn(2026, 3, 2, 8, 0), "", ""),
-        (units[0], units[1], "", vn(2026, 3, 3, 9, 0), "early", ""),
+        (world.agency.name, units[0], specialist, vn(2026, 3, 2, 8, 0), "", ""),
+        (units[0], units[1], leader, vn(2026, 3, 3, 9, 0), "early", ""),
         # The leader's approval hands the file on to the step returning the result.
-        (units[1], units[2], "", vn(2026, 3, 5, 10, 0), "early", ""),
+        (units[1], units[2], desk, vn(2026, 3, 5, 10, 0), "early", ""),
         # The last row: the result handed to the applicant, by the method chosen.
         (units[2], "Tổ chức, cá nhân nộp hồ sơ", "Trần Thị Bình", vn(2026, 3, 6, 9, 30), "early", "Trực tiếp"),
     ]

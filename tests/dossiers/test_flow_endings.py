@@ -58,6 +58,22 @@ def steps(dossier: Dossier) -> list[tuple[str, str, int]]:
     return list(dossier.steps.order_by("order", "pk").values_list("role", "state", "agency_id"))
 
 
+def test_each_finished_step_names_who_handled_it_claimed_or_not():
+    world = World(days=5)
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 3, 9, 0))
+    dossier = dossier_approve(by=world.leader, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 4, 10, 0), text="Kết quả")
+    dossier_return(by=world.front_desk, dossier=dossier, method="counter", at=vn(2026, 3, 4, 11, 0))
+
+    handled = list(dossier.steps.order_by("order").values_list("role", "state", "assignee"))
+    assert handled == [
+        ("specialist", StepState.DONE, world.specialist.pk),
+        ("leader", StepState.DONE, world.leader.pk),
+        ("front_desk", StepState.DONE, world.front_desk.pk),
+    ]
+
+
 def test_template_ending_with_the_leaders_step_gets_the_return_step_at_approval():
     world = World()
     template_add(world.procedure, ENDS_WITH_LEADER)

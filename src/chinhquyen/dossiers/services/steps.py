@@ -51,8 +51,16 @@ def _save(step: DossierStep, names: tuple[str, ...], change: Change | None) -> N
 
 
 def step_finish(step: DossierStep, *, at: datetime, change: Change | None = None) -> None:
-    """Finish ``step`` now; with ``change``, its row is written with the dossier's at the end."""
+    """Finish ``step`` now; with ``change``, its row is written with the dossier's at the end.
+
+    A step nobody claimed is recorded as handled by the officer finishing it, so the step log names who
+    did each step (the process-control slip, the dossier page).
+    """
     _finish(step, at)
+    if change is not None and step.assignee_id is None:
+        step.assignee = change.by
+        _save(step, (*_FINISH_FIELDS, "assignee"), change)
+        return
     _save(step, _FINISH_FIELDS, change)
 
 
