@@ -1,5 +1,7 @@
 """factory_boy factories shared by the test suite."""
 
+from datetime import datetime
+
 import factory
 
 from chinhquyen.directory.models import Agency, AgencyKind, Applicant, ApplicantKind, StaffRole, User
@@ -43,3 +45,11 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     kind = ApplicantKind.CITIZEN
     name = "Trần Thị Bình"
     personal_id = factory.Sequence(lambda n: f"0371900{n:05d}")
+
+
+def working_days_later(at: datetime, days: int) -> datetime:
+    """``days`` working days after ``at``, in Vietnam time: within working hours, as a letter's new date must be."""
+    from chinhquyen.workcal.engine import TZ
+    from chinhquyen.workcal.selectors import deadline_add_working_hours
+
+    return deadline_add_working_hours(start=at, hours=8 * days).astimezone(TZ)

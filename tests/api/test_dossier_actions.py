@@ -15,7 +15,7 @@ from tests.api.helpers import (
     system_make,
     token_for,
 )
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, working_days_later
 
 pytestmark = pytest.mark.django_db
 
@@ -197,11 +197,10 @@ def test_consult_and_reassign_name_agencies_and_officers_by_code_and_username():
 
 
 def test_apology_letter_drafted_approved_and_sent():
-    from datetime import timedelta
 
     place = place_make()
     dossier = services.dossier_receive(by=place.front_desk, dossier=_draft(place))
-    new_due = (dossier.due_at + timedelta(days=3)).isoformat()
+    new_due = working_days_later(dossier.due_at, 3).isoformat()
     leader = api_client(token_for(place.leader))
 
     drafted = post_json(

@@ -78,7 +78,7 @@ def test_birth_registration_is_read_exactly(national, national_details):
     [
         pytest.param("1.005134", Decimal(8), "working_days", Decimal(64), id="working-days"),
         pytest.param("1.013097", Decimal("1.5"), "working_days", Decimal(12), id="decimal-working-days"),
-        pytest.param("1.009067", Decimal(1), "hours", None, id="calendar-hours"),
+        pytest.param("1.009067", Decimal(1), "hours", Decimal(1), id="hours-are-working-hours"),
         pytest.param("5.003802", Decimal(15), "days", None, id="calendar-days"),
         pytest.param("1.007644", None, "", None, id="bare-number"),
         pytest.param("2.000815", None, "", None, id="none-published"),

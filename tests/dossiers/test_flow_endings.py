@@ -1,7 +1,5 @@
 """Every process template can finish: approval always leaves the step from which the result is issued."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -41,6 +39,7 @@ from chinhquyen.dossiers.services import (
 )
 from chinhquyen.dossiers.transitions import ACTIONS
 from tests.dossiers.factories import AgencyFactory, World, officer, template_add, vn
+from tests.factories import working_days_later
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +71,20 @@ def test_each_finished_step_names_who_handled_it_claimed_or_not():
         ("leader", StepState.DONE, world.leader.pk),
         ("front_desk", StepState.DONE, world.front_desk.pk),
     ]
+
+
+def test_a_result_issued_on_paper_only_cannot_be_returned_online():
+    world = World(days=5)
+    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    dossier = dossier_approve(by=world.leader, dossier=dossier)
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)  # nothing attached, nothing written
+
+    with pytest.raises(InvalidInput) as refused:
+        dossier_return(by=world.front_desk, dossier=dossier, method="online")
+
+    assert (refused.value.code, refused.value.field) == ("no_electronic_result", "method")
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RESOLVED
+    assert dossier_return(by=world.front_desk, dossier=dossier, method="counter").status == DossierStatus.RETURNED
 
 
 def test_template_ending_with_the_leaders_step_gets_the_return_step_at_approval():
@@ -153,7 +166,7 @@ def test_template_ending_with_a_front_desk_step_uses_it_and_adds_none():
     dossier = dossier_approve(by=world.leader, dossier=dossier)
     assert (dossier.active_step.name, dossier.active_step.role) == ("Trả kết quả", "front_desk")
     assert "forward" not in dossier_actions_for(dossier=dossier, user=world.front_desk)
-    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
+    dossier = dossier_issue_result(by=world.front_desk, dossier=dossier, text="Kết quả")
     dossier = dossier_return(by=world.front_desk, dossier=dossier, method="online")
 
     assert dossier.status == DossierStatus.RETURNED
@@ -246,7 +259,7 @@ def _attempts(world, partner, colleagues):
         "document_remove": _remove_missing_document,
         "submit": lambda by, d: online_draft_submit(by=by, dossier=d),
         "letter_draft": lambda by, d: apology_letter_draft(
-            by=by, dossier=d, reason="Chậm", new_due_at=max(d.due_at or due, due) + timedelta(days=3)
+            by=by, dossier=d, reason="Chậm", new_due_at=working_days_later(max(d.due_at or due, due), 3)
         ),
     }
 

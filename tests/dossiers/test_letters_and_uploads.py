@@ -5,15 +5,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.errors import TransitionRefused
-from chinhquyen.dossiers.models import LetterState
+from chinhquyen.dossiers.models import ApologyLetter, Dossier, LetterState
 from chinhquyen.dossiers.services import (
     apology_letter_approve,
     apology_letter_draft,
     apology_letter_send,
     dossier_document_add,
     dossier_documents_mark_received,
+    dossier_request_supplement,
+    dossier_supplement_provided,
 )
 from chinhquyen.dossiers.uploads import MAX_UPLOAD_BYTES
+from chinhquyen.workcal.models import DateOverride, OverrideKind
 from tests.catalog.factories import RequiredDocumentFactory
 from tests.dossiers.factories import World, vn
 
@@ -72,6 +75,128 @@ def test_letter_needs_a_later_date_and_an_approval_before_sending():
     with pytest.raises(TransitionRefused) as info:
         apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 3, 8, 0))
     assert info.value.code == "letter_state"
+
+
+def _paused_from_3_to_6_march(world, dossier):
+    """A supplement asked on Tuesday 3 March 10:00 and supplied on Friday 6 March 10:00: due date + 24 h."""
+    paused = dossier_request_supplement(
+        by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 10, 0)
+    )
+    return dossier_supplement_provided(by=world.front_desk, dossier=paused, at=vn(2026, 3, 6, 10, 0))
+
+
+def test_letter_overtaken_by_a_supplement_pause_is_refused_at_sending_and_changes_nothing():
+    # Given a letter for 10 March approved while the due date was 9 March 08:00,
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    letter = _letter(world, dossier, new_due=vn(2026, 3, 10, 8, 0))
+    letter = apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 2, 10, 0))
+    # and a supplement pause that moved the due date to 12 March 08:00,
+    dossier = _paused_from_3_to_6_march(world, dossier)
+    assert dossier.due_at == vn(2026, 3, 12, 8, 0)
+    steps_before = list(dossier.steps.order_by("order").values_list("due_at", flat=True))
+
+    # when the letter is sent,
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 10, 30))
+
+    # then it is refused and neither the dossier, its steps nor the letter change.
+    assert info.value.code == "letter_date_not_later"
+    assert info.value.message == (
+        "The due date has moved to 12/03/2026 08:00 since this letter was drafted, so the letter's new date, "
+        "10/03/2026 08:00, is no longer later. Draft a new letter with a later date."
+    )
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (after.due_at, after.extended_at, after.version) == (vn(2026, 3, 12, 8, 0), None, dossier.version)
+    assert list(after.steps.order_by("order").values_list("due_at", flat=True)) == steps_before
+    letter.refresh_from_db()
+    assert (letter.state, letter.sent_at) == (LetterState.APPROVED, None)
+
+
+def test_a_new_letter_later_than_the_moved_due_date_is_sent_and_keeps_the_date_it_replaced():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    apology_letter_approve(by=world.leader, letter=_letter(world, dossier, new_due=vn(2026, 3, 10, 8, 0)))
+    dossier = _paused_from_3_to_6_march(world, dossier)
+
+    letter = _letter(world, dossier, new_due=vn(2026, 3, 13, 8, 0))
+    letter = apology_letter_approve(by=world.leader, letter=letter)
+    letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 10, 30))
+
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extended_at) == (vn(2026, 3, 13, 8, 0), vn(2026, 3, 6, 10, 30))
+    assert (letter.state, letter.old_due_at, letter.new_due_at) == (
+        LetterState.SENT,
+        vn(2026, 3, 12, 8, 0),
+        vn(2026, 3, 13, 8, 0),
+    )
+
+
+@pytest.mark.parametrize(
+    ("new_due", "message"),
+    [
+        pytest.param(
+            vn(2026, 3, 15, 9, 0), "The new due date, 15/03/2026, is a day off: choose a working day.", id="sunday"
+        ),
+        pytest.param(
+            vn(2026, 11, 24, 9, 0),
+            "The new due date, 24/11/2026, is a day off: choose a working day.",
+            id="culture-day-holiday",
+        ),
+        pytest.param(
+            vn(2026, 3, 10, 20, 0),
+            "The new due time, 20:00 on 10/03/2026, is outside working hours: choose a time within them.",
+            id="evening",
+        ),
+        pytest.param(
+            vn(2026, 3, 10, 12, 0),
+            "The new due time, 12:00 on 10/03/2026, is outside working hours: choose a time within them.",
+            id="lunch",
+        ),
+    ],
+)
+def test_letter_drafted_for_a_time_outside_working_time_is_refused(new_due, message):
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    with pytest.raises(InvalidInput) as info:
+        _letter(world, dossier, new_due=new_due)
+
+    assert (info.value.code, info.value.field, info.value.message) == (
+        "letter_date_not_working_time",
+        "new_due_at",
+        message,
+    )
+    assert ApologyLetter.objects.filter(dossier=dossier).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute"), [(7, 30), (11, 30), (13, 0), (17, 0)], ids=["opening", "noon", "afternoon", "closing"]
+)
+def test_letter_may_set_the_due_date_at_either_end_of_a_working_period(hour, minute):
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    letter = _letter(world, dossier, new_due=vn(2026, 3, 10, hour, minute))
+
+    assert letter.new_due_at == vn(2026, 3, 10, hour, minute)
+
+
+def test_letter_whose_date_became_a_day_off_after_drafting_is_refused_at_sending():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))  # Thursday 12 March 08:00
+    DateOverride.objects.create(date=vn(2026, 3, 12).date(), kind=OverrideKind.DAY_OFF, reason="Quyết định 12/QĐ")
+
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 4, 8, 0))
+
+    assert (info.value.code, info.value.message) == (
+        "letter_date_not_working_time",
+        "The new due date, 12/03/2026, is a day off: choose a working day.",
+    )
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extended_at) == (vn(2026, 3, 9, 8, 0), None)
 
 
 @pytest.mark.parametrize(

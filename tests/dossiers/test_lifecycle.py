@@ -1,12 +1,15 @@
 """The whole lifecycle through the services, with due dates, events and audit entries."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.core.audit import audit_verify
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.dossiers.documents import pdf_verify
-from chinhquyen.dossiers.models import DocumentKind, DossierEvent, DossierStatus, Outcome, StepState
+from chinhquyen.dossiers.models import DocumentKind, Dossier, DossierEvent, DossierStatus, Outcome, StepState
 from chinhquyen.dossiers.selectors import dossier_timeline
 from chinhquyen.dossiers.services import dossier_approve, dossier_forward, dossier_issue_result, dossier_return
 from tests.dossiers.factories import AgencyFactory, World, officer, pdf_bytes, template_add, vn
@@ -38,8 +41,9 @@ def test_counter_to_return_with_steps_events_and_audit():
         (StepState.DONE, Outcome.EARLY),
         (StepState.DONE, Outcome.ON_TIME),
     ]
-    assert (dossier.status, dossier.outcome, dossier.return_method) == (DossierStatus.RETURNED, "on_time", "counter")
-    assert dossier.returned_at == vn(2026, 3, 9, 8, 0)
+    # Judged by the result's issue on 5 March, before the due day, not by the hand-over on 9 March.
+    assert (dossier.status, dossier.outcome, dossier.return_method) == (DossierStatus.RETURNED, "early", "counter")
+    assert (dossier.resolved_at, dossier.returned_at) == (vn(2026, 3, 5, 10, 0), vn(2026, 3, 9, 8, 0))
     assert dossier.version == 5  # one bump per transition after the creation
     result = dossier.documents.get(kind=DocumentKind.RESULT)
     assert (result.content_type, result.signed) == ("application/pdf", True)
@@ -61,6 +65,70 @@ def test_counter_to_return_with_steps_events_and_audit():
     ]
     assert AuditEntry.objects.filter(target=f"dossier:{dossier.pk}").count() == 6
     assert audit_verify().ok
+
+
+def _issued(world, *, issued_at):
+    """A dossier received on Monday 2 March 08:00 (due 9 March 08:00) whose result is issued at ``issued_at``."""
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 3, 9, 0))
+    dossier = dossier_approve(by=world.leader, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+    return dossier_issue_result(by=world.front_desk, dossier=dossier, at=issued_at)
+
+
+@pytest.mark.parametrize(
+    ("issued_at", "returned_at", "outcome"),
+    [
+        pytest.param(vn(2026, 3, 5, 10, 0), vn(2026, 3, 10, 9, 0), Outcome.EARLY, id="collected-after-the-due-date"),
+        pytest.param(vn(2026, 3, 9, 7, 45), vn(2026, 3, 12, 9, 0), Outcome.ON_TIME, id="issued-on-the-due-day"),
+        pytest.param(vn(2026, 3, 9, 9, 0), vn(2026, 3, 9, 9, 30), Outcome.LATE, id="issued-after-the-due-instant"),
+    ],
+)
+def test_outcome_is_judged_by_when_the_result_was_issued_not_when_it_was_collected(issued_at, returned_at, outcome):
+    world = World(days=5)
+    issued = _issued(world, issued_at=issued_at)
+    assert (issued.status, issued.resolved_at, issued.outcome) == (DossierStatus.RESOLVED, issued_at, "")
+
+    returned = dossier_return(by=world.front_desk, dossier=issued, method="counter", at=returned_at)
+
+    returned.refresh_from_db()
+    assert (returned.due_at, returned.resolved_at, returned.returned_at) == (
+        vn(2026, 3, 9, 8, 0),
+        issued_at,
+        returned_at,
+    )
+    assert returned.outcome == outcome
+    event = DossierEvent.objects.get(dossier=returned, action="return")
+    assert event.data == {"method": "counter", "outcome": outcome.value}
+
+
+def test_outcome_of_a_dossier_resolved_before_resolved_at_existed_is_judged_by_the_hand_over():
+    world = World(days=5)
+    issued = _issued(world, issued_at=vn(2026, 3, 5, 10, 0))
+    Dossier.objects.filter(pk=issued.pk).update(resolved_at=None)
+
+    returned = dossier_return(by=world.front_desk, dossier=issued.pk, method="counter", at=vn(2026, 3, 10, 9, 0))
+
+    assert (returned.resolved_at, returned.outcome) == (None, Outcome.LATE)
+
+
+def test_migration_fills_resolved_at_from_the_latest_issue_event():
+    migration = importlib.import_module("chinhquyen.dossiers.migrations.0008_dossier_resolved_at")
+    world = World(days=5)
+    resolved = _issued(world, issued_at=vn(2026, 3, 5, 10, 0))
+    returned = dossier_return(
+        by=world.front_desk, dossier=_issued(world, issued_at=vn(2026, 3, 6, 9, 0)), method="counter"
+    )
+    processing = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    Dossier.objects.update(resolved_at=None)
+
+    migration.fill_resolved_at(apps, None)
+
+    filled = dict(Dossier.objects.filter(applicant=world.applicant).values_list("pk", "resolved_at"))
+    assert filled == {
+        resolved.pk: vn(2026, 3, 5, 10, 0),
+        returned.pk: vn(2026, 3, 6, 9, 0),
+        processing.pk: None,
+    }
 
 
 def test_template_steps_with_reception_step_done_at_reception():

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from chinhquyen.dossiers.models import Dossier
+from chinhquyen.dossiers.services import dossier_forward, dossier_issue_result, dossier_return
 from chinhquyen.feedback import selectors, services
 from chinhquyen.feedback.selectors import SATISFACTION_PARTS, IndexPart, index_points
 from tests.factories import UserFactory
@@ -96,3 +97,24 @@ def test_open_petitions_not_yet_due_count_as_on_time_and_nothing_else_is_measure
         (None, None),
     ]
     assert (index.points, index.complete) == (Decimal(6), False)
+
+
+def _returned(world, *, issued_at, returned_at):
+    """A dossier received on Monday 2 March 08:00 (due 9 March 08:00), issued and handed over at these times."""
+    dossier = dossier_forward(
+        by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)), at=vn(2026, 3, 3, 9, 0)
+    )
+    dossier = dossier_issue_result(by=world.leader, dossier=dossier, at=issued_at)
+    return dossier_return(by=world.front_desk, dossier=dossier, method="counter", at=returned_at)
+
+
+def test_a_result_collected_after_the_due_date_is_not_overdue_but_one_issued_after_it_is():
+    world = world_with_template()
+    _returned(world, issued_at=vn(2026, 3, 5, 10, 0), returned_at=vn(2026, 3, 10, 9, 0))
+
+    alone = selectors.satisfaction_index(agency_ids=[world.agency.pk], start=START, end=END, now=vn(2026, 3, 31))
+    _returned(world, issued_at=vn(2026, 3, 9, 9, 0), returned_at=vn(2026, 3, 9, 10, 0))
+    both = selectors.satisfaction_index(agency_ids=[world.agency.pk], start=START, end=END, now=vn(2026, 3, 31))
+
+    assert [(p.key, p.ratio, p.points) for p in alone.parts][2] == ("service_quality", Decimal("1.00"), Decimal(6))
+    assert [(p.key, p.ratio, p.points) for p in both.parts][2] == ("service_quality", Decimal("0.50"), Decimal("3.00"))

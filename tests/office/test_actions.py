@@ -1,14 +1,12 @@
 """Every action of the dossier page posts its form to the domain service and reports the result."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
 from chinhquyen.directory.services import staff_role_grant
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import DossierStatus
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, UserFactory, working_days_later
 
 from .helpers import received
 
@@ -155,7 +153,7 @@ def test_front_desk_withdraws_at_the_applicants_request(as_user, office):
 
 def test_apology_letter_is_drafted_approved_and_sent(as_user, office):
     dossier = received(office)
-    new_due = (dossier.due_at + dt.timedelta(days=7)).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    new_due = working_days_later(dossier.due_at, 5)
 
     drafted = _act(
         as_user(office.specialist),
@@ -184,7 +182,7 @@ def test_a_letter_of_another_dossier_is_refused_by_the_form(as_user, office):
     dossier = received(office)
     other = received(office)
     letter = services.apology_letter_draft(
-        by=office.specialist, dossier=other, reason="Chờ", new_due_at=other.due_at + dt.timedelta(days=7)
+        by=office.specialist, dossier=other, reason="Chờ", new_due_at=working_days_later(other.due_at, 5)
     )
 
     response = _act(as_user(office.leader), dossier, "letter_approve", letter=letter.pk)

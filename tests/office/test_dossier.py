@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import DossierStatus
+from tests.factories import working_days_later
 
 from .helpers import pdf_upload, received
 
@@ -145,7 +146,7 @@ def test_document_is_served_only_through_the_checked_view(as_user, office, other
 def test_letters_are_drafted_with_a_new_due_date(as_user, office):
     dossier = received(office)
     client = as_user(office.specialist)
-    new_due = dossier.due_at.astimezone().replace(microsecond=0) + __import__("datetime").timedelta(days=7)
+    new_due = working_days_later(dossier.due_at, 5).replace(microsecond=0)
 
     response = _act(
         client, dossier, "letter_draft", reason="Chờ xác minh", new_due_at=new_due.strftime("%Y-%m-%dT%H:%M")
@@ -167,3 +168,16 @@ def test_detail_page_query_count_stays_small(as_user, office, django_assert_max_
         response = client.get(reverse("office:dossier", args=[dossier.pk]))
 
     assert response.status_code == 200
+
+
+def test_the_page_shows_when_the_result_was_ready(as_user, office):
+    from django.utils import timezone
+
+    dossier = services.dossier_forward(by=office.specialist, dossier=received(office))
+    dossier = services.dossier_approve(by=office.leader, dossier=dossier)
+    dossier = services.dossier_issue_result(by=office.front_desk, dossier=dossier, text="Kết quả")
+
+    page = as_user(office.front_desk).get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+
+    ready = timezone.localtime(dossier.resolved_at).strftime("%d/%m/%Y %H:%M")
+    assert f"<dt>Result ready</dt><dd>{ready}</dd>" in page

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import working_days_later
+
 from .helpers import draft, received
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +94,7 @@ def _letter(o):
 
     dossier = received(o)
     services.apology_letter_draft(
-        by=o.specialist, dossier=dossier, reason="Chờ xác minh", new_due_at=dossier.due_at + dt.timedelta(days=7)
+        by=o.specialist, dossier=dossier, reason="Chờ xác minh", new_due_at=working_days_later(dossier.due_at, 5)
     )
     return dossier
 

@@ -15,6 +15,7 @@ from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import (
     calendar_current,
     deadline_add_calendar_days,
+    deadline_add_calendar_months,
     deadline_add_working_hours,
     deadline_counting_start,
     working_hours_between,
@@ -26,6 +27,10 @@ from .models import Outcome
 # or under a working day; the 15:00 rule applies to it. A limit of "1 working day" is not same-day: a
 # dossier received on Friday at 16:30 is due on Monday at 16:30.
 SAME_DAY_HOURS = Decimal(8)
+
+
+# Limits counted on the calendar rather than in working time.
+CALENDAR_UNITS = (TimeUnit.DAYS, TimeUnit.MONTHS)
 
 
 def is_same_day(*, hours: Decimal, unit: str) -> bool:
@@ -52,11 +57,14 @@ class Due:
 def dossier_due(*, procedure: Procedure, received_at: datetime) -> Due:
     """Return the counting start and the due instant of a dossier received at ``received_at``."""
     hours = procedure.time_limit_hours
-    if procedure.time_limit_unit == TimeUnit.DAYS and procedure.time_limit_value is not None:
-        # Calendar days (ngày theo lịch) count from the next working instant and never end on a day off.
+    value, unit = procedure.time_limit_value, procedure.time_limit_unit
+    if unit in CALENDAR_UNITS and value is not None:
+        # Calendar days (ngày theo lịch) and months (tháng) count from the next working instant and never
+        # end on a day off.
         start = deadline_counting_start(received_at=received_at)
-        due = deadline_add_calendar_days(start=start, days=int(procedure.time_limit_value))
-        return Due(start, due)
+        if unit == TimeUnit.MONTHS:
+            return Due(start, deadline_add_calendar_months(start=start, months=int(value)))
+        return Due(start, deadline_add_calendar_days(start=start, days=int(value)))
     if hours is None or hours <= 0:
         start = deadline_counting_start(received_at=received_at)
         return Due(start, None, _("The procedure has no time limit in working time: no due date is set."))

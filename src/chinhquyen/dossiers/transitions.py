@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
-from chinhquyen.workcal.selectors import working_hours_between
+from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time, working_hours_between
 
 from .errors import TransitionRefused
-from .models import Channel, Dossier, DossierStatus, DossierStep, StepState, Substatus
+from .models import ApologyLetter, Channel, Dossier, DossierStatus, DossierStep, StepState, Substatus
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -264,6 +265,41 @@ def _letter_in(state: str) -> Guard:
     return guard
 
 
+def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:
+    """Why ``new_due_at`` cannot be a letter's new due date: it is not working time (checked at drafting and
+    again at sending, as the calendar may have changed in between)."""
+    if instant_is_working_time(at=new_due_at):
+        return None
+    local = new_due_at.astimezone(TZ)
+    values = {"date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")}
+    if not date_is_working_day(day=local.date()):
+        message = _("The new due date, %(date)s, is a day off: choose a working day.")
+    else:
+        message = _("The new due time, %(time)s on %(date)s, is outside working hours: choose a time within them.")
+    return TransitionRefused(message % values, code="letter_date_not_working_time")
+
+
+def _letter_date_valid(ctx: Context) -> TransitionRefused | None:
+    """The letter's new date still extends the due date (a supplement may have moved it since the drafting)."""
+    letter, due = ctx.subject, ctx.dossier.due_at
+    if not isinstance(letter, ApologyLetter) or due is None:
+        return None
+    if letter.new_due_at <= due:
+        values = {
+            "due": due.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+            "new": letter.new_due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        }
+        return TransitionRefused(
+            _(
+                "The due date has moved to %(due)s since this letter was drafted, so the letter's new date, "
+                "%(new)s, is no longer later. Draft a new letter with a later date."
+            )
+            % values,
+            code="letter_date_not_later",
+        )
+    return letter_due_refusal(new_due_at=letter.new_due_at)
+
+
 def _online_draft(ctx: Context) -> TransitionRefused | None:
     if not ctx.dossier.is_online_draft:
         return TransitionRefused(_("Only an application started online can be changed here."), code="not_online_draft")
@@ -435,7 +471,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         None,
         LEADER,
         Scope.AGENCY,
-        _letter_in("approved"),
+        _all_of(_letter_in("approved"), _letter_date_valid),
     ),
 )
 

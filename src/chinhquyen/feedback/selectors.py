@@ -240,7 +240,9 @@ def satisfaction_index(
 
     1. Petitions handled on time: (answered or closed by the due date + open and not yet due) / filed.
     2. Satisfaction with petition handling: senders satisfied / senders who said.
-    3. 100 % − (overdue % + dissatisfied %): dossiers returned late / returned, ratings "not satisfied" / given.
+    3. 100 % − (overdue % + dissatisfied %): dossiers returned in the period whose outcome is late (the result
+       issued after the due date, however long the applicant took to collect it) / returned; ratings "not
+       satisfied" / given.
     """
     now = now or timezone.now()
     petitions = Petition.objects.filter(filed_at__gte=start, filed_at__lt=end)

@@ -13,6 +13,7 @@ FIRST_YEAR-LAST_YEAR raise ValueError.
 
 import threading
 from bisect import bisect_left, bisect_right
+from calendar import monthrange
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -177,6 +178,34 @@ class WorkingCalendar:
             while target > w.counted[-1]:
                 w = self._grow(w.last_year + 1 + days // 300)
             o = w.base + bisect_left(w.counted, target) - 1
+        return _aware(self._on_working_day(o, s))
+
+    def add_calendar_months(self, start: datetime, months: int) -> datetime:
+        """Return ``start`` plus ``months`` calendar months (tháng) for procedures counted that way.
+
+        The due date is the same day of the month, or the month's last day when it is shorter
+        (31 January + 1 month = 28 or 29 February), at the same time of day; days off inside the months
+        are counted. A result on a day off moves to the next working day as in :meth:`add_calendar_days`.
+        """
+        if months < 0:
+            raise ValueError("months must not be negative")
+        o, s = divmod(_local(start), DAY)
+        if months:
+            day = date.fromordinal(o)
+            year, month = divmod(day.month - 1 + months, 12)
+            year, month = day.year + year, month + 1
+            if year > LAST_YEAR:
+                raise ValueError(f"working time beyond the years {FIRST_YEAR}-{LAST_YEAR}")
+            o = date(year, month, min(day.day, monthrange(year, month)[1])).toordinal()
+        return _aware(self._on_working_day(o, s))
+
+    # --- Internals --------------------------------------------------------------------------
+
+    def _on_working_day(self, o: int, s: int) -> int:
+        """Local seconds of day ``o`` at ``s``, or of the next working day when ``o`` is a day off.
+
+        On the next working day the time stays ``s`` when it lies within working hours, else it is the opening.
+        """
         w, i = self._index(o)
         if w.cum[i + 1] == w.cum[i]:
             position = w.cum[i]
@@ -185,9 +214,7 @@ class WorkingCalendar:
             o = w.base + bisect_right(w.cum, position) - 1
             if not self._within_hours(s):
                 s = self.opening
-        return _aware(o * DAY + s)
-
-    # --- Internals --------------------------------------------------------------------------
+        return o * DAY + s
 
     def _within_hours(self, s: int) -> bool:
         j = bisect_right(self._bounds, s)

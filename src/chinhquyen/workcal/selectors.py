@@ -118,6 +118,11 @@ def deadline_add_calendar_days(*, start: datetime, days: int) -> datetime:
     return calendar_current().add_calendar_days(start, days)
 
 
+def deadline_add_calendar_months(*, start: datetime, months: int) -> datetime:
+    """Return the due instant of a limit in calendar months (tháng), never on a day off."""
+    return calendar_current().add_calendar_months(start, months)
+
+
 def working_hours_between(*, start: datetime, end: datetime) -> float:
     """Return the working hours from ``start`` to ``end`` (negative when ``end`` is earlier)."""
     return calendar_current().working_seconds_between(start, end) / 3600
@@ -130,6 +135,11 @@ def deadline_resume(*, clock: DeadlineClock, at: datetime) -> DeadlineClock:
 
 def date_is_working_day(*, day: date) -> bool:
     return calendar_current().is_working_day(day)
+
+
+def instant_is_working_time(*, at: datetime) -> bool:
+    """Return whether ``at`` falls within the working hours of a working day (a period's ends included)."""
+    return calendar_current().is_working_instant(at)
 
 
 # --- What a date would be without an override -------------------------------------------------

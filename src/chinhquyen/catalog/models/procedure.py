@@ -41,12 +41,16 @@ class OnlineLevel(models.TextChoices):
 
 
 def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | None:
-    """Return the limit in working hours, or None when it is not counted in working time."""
+    """Return the limit in working hours, or None when it is not counted in working time.
+
+    A limit published in hours ("3 Giờ", "24 Giờ") is in working hours, as the official tables count
+    them (1 working day = 8 hours); calendar days and months are not counted in working time.
+    """
     if value is None:
         return None
     if unit == TimeUnit.WORKING_DAYS:
         return value * WORKING_HOURS_PER_DAY
-    if unit == TimeUnit.WORKING_HOURS:
+    if unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS):
         return Decimal(value)
     return None
 

@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
 
-from ..models import Fee, Field, LegalBasis, Procedure, ProcedureChannel, ProcedureResult, RequiredDocument
+from ..models import (
+    Fee,
+    Field,
+    LegalBasis,
+    Procedure,
+    ProcedureChannel,
+    ProcedureResult,
+    RequiredDocument,
+    time_limit_in_working_hours,
+)
 from .importer import ImportReport, catalog_import
 
 FIXTURE_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "national_catalog.json.xz"
@@ -114,6 +123,8 @@ def catalog_load_demo(*, path: Path = FIXTURE_PATH) -> int:
     field_ids = _load_fields(by_model[Field])
     for procedure in by_model[Procedure]:
         procedure.field_id = field_ids.get(procedure.field_id)
+        # Computed anew, so a fixture built before a change of the rule loads with the current one.
+        procedure.time_limit_hours = time_limit_in_working_hours(procedure.time_limit_value, procedure.time_limit_unit)
     for model in FIXTURE_MODELS[1:]:
         model._default_manager.bulk_create(by_model[model], batch_size=500)
     with connection.cursor() as cursor:

@@ -130,6 +130,8 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the result was issued (status 9): the outcome is judged by it, not by the hand-over.
+    resolved_at = models.DateTimeField(_("resolved at (ngày có kết quả)"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     return_method = models.CharField(_("return method"), max_length=16, choices=ReturnMethod.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)

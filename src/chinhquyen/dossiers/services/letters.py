@@ -10,6 +10,7 @@ from chinhquyen.directory.models import User
 
 from ..deadlines import working_seconds_between
 from ..models import ApologyLetter, Dossier, LetterState
+from ..transitions import letter_due_refusal
 from .base import transition_apply
 from .steps import iso, steps_shift
 
@@ -33,6 +34,9 @@ def apology_letter_draft(
             raise InvalidInput(
                 _("The new due date must be later than the current one."), code="new_due_at", field="new_due_at"
             )
+        refused = letter_due_refusal(new_due_at=new_due_at)
+        if refused is not None:
+            raise InvalidInput(refused.message, code=refused.code, field="new_due_at")
         letter = ApologyLetter.objects.create(
             dossier=d,
             agency_id=d.active_step.agency_id,
@@ -55,6 +59,7 @@ def apology_letter_approve(
         dossier=letter.dossier_id,
         action="letter_approve",
         expected_version=expected_version,
+        at=at,
         agency_id=letter.agency_id,
         subject=letter,
     ) as c:
@@ -67,7 +72,11 @@ def apology_letter_approve(
 def apology_letter_send(
     *, by: User, letter: ApologyLetter, at: datetime | None = None, expected_version: int | None = None
 ) -> ApologyLetter:
-    """Send the letter (at least one working day before the due date): the due date moves, once."""
+    """Send the letter (at least one working day before the due date): the due date moves, once.
+
+    The guard checks again that the letter's new date is later than the due date as it is now (a supplement
+    may have moved it since the drafting) and falls in working time; the letter keeps the due date it replaced.
+    """
     with transition_apply(
         by=by,
         dossier=letter.dossier_id,
@@ -82,8 +91,8 @@ def apology_letter_send(
         assert old_due is not None  # noqa: S101 - the guard refuses a dossier without a due date
         steps_shift(d, seconds=working_seconds_between(old_due, letter.new_due_at))
         c.set(due_at=letter.new_due_at, extended_at=c.at)
-        letter.state, letter.sent_at = LetterState.SENT, c.at
-        letter.save(update_fields=["state", "sent_at"])
+        letter.state, letter.sent_at, letter.old_due_at = LetterState.SENT, c.at, old_due
+        letter.save(update_fields=["state", "sent_at", "old_due_at"])
         c.reason = letter.reason
         c.data = {"letter": letter.pk, "old_due_at": iso(old_due), "new_due_at": iso(letter.new_due_at)}
     return letter

@@ -17,6 +17,7 @@ from chinhquyen.workcal.selectors import deadline_add_working_hours
 from ..deadlines import outcome_of
 from ..errors import TransitionRefused
 from ..models import (
+    DocumentKind,
     Dossier,
     DossierStep,
     ReturnMethod,
@@ -202,14 +203,25 @@ def dossier_approve(
 def dossier_return(
     *, by: User, dossier: Dossier, method: str, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """Hand the result over (trả kết quả): status 10, with the time and early / on time / late."""
+    """Hand the result over (trả kết quả): status 10, with the time and early / on time / late.
+
+    The outcome is judged by when processing finished (``resolved_at``, the result's issue), as the reports
+    and the national portal do, not by when the applicant came for the result; without it, by the hand-over.
+    """
     if method not in ReturnMethod.values or not method:
         raise InvalidInput(_("Choose how the result is returned."), code="return_method", field="method")
     with transition_apply(by=by, dossier=dossier, action="return", expected_version=expected_version, at=at) as c:
         d = c.dossier
+        if method == ReturnMethod.ONLINE and not d.documents.filter(kind=DocumentKind.RESULT).exists():
+            # A result issued on paper only cannot be downloaded: hand it over at the counter or by post.
+            raise InvalidInput(
+                _("This dossier has no electronic result to download: return it at the counter or by post."),
+                code="no_electronic_result",
+                field="method",
+            )
         if d.active_step is not None:
             step_finish(d.active_step, at=c.at, change=c)
-        outcome = outcome_of(finished_at=c.at, due_at=d.due_at)
+        outcome = outcome_of(finished_at=d.resolved_at or c.at, due_at=d.due_at)
         c.set(
             returned_at=c.at,
             return_method=method,

@@ -286,7 +286,8 @@ def dossier_documents_mark_received(
 
 
 def _limit_hours(procedure: Procedure) -> Decimal | None:
-    if procedure.time_limit_unit == TimeUnit.DAYS:
+    # Calendar days and months: the steps share the working hours between the start and the due date.
+    if procedure.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
         return None
     return procedure.time_limit_hours
 

@@ -37,8 +37,9 @@ def dossier_issue_result(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Issue the result (status 9): store the uploaded document, signed by the agency when it is a PDF, or
-    the result written in ``text`` (one paragraph per line) under ``title`` (default: the procedure's result)."""
+    """Issue the result (status 9, ``resolved_at``): store the uploaded document, signed by the agency when it
+    is a PDF, or the result written in ``text`` (one paragraph per line) under ``title`` (default: the
+    procedure's result)."""
     checked = upload_check(upload) if upload is not None else None
     written = _written_check(upload=upload, title=title, text=text)
     with transition_apply(by=by, dossier=dossier, action="issue_result", expected_version=expected_version, at=at) as c:
@@ -51,7 +52,8 @@ def dossier_issue_result(
             step_advance(d, at=c.at, ensure_return=True, change=c)
             c.set(active_step=d.active_step)
             signer = by
-        c.set(substatus=Substatus.RESULT_READY)
+        # Processing is over: the outcome is judged by this instant, not by when the result is collected.
+        c.set(substatus=Substatus.RESULT_READY, resolved_at=c.at)
         c.data = {}
         if upload is not None and checked is not None:
             upload.seek(0)
