@@ -126,6 +126,9 @@ IDENTITY_SMS_BACKEND: str = env.str(
 API_RATE_LIMIT_PER_KEY: int = env.int("API_RATE_LIMIT_PER_KEY", default=600)
 API_RATE_LIMIT_PER_IP: int = env.int("API_RATE_LIMIT_PER_IP", default=1200)
 API_MAX_REQUEST_BYTES: int = env.int("API_MAX_REQUEST_BYTES", default=50 * 1024 * 1024)
+# Webhooks may go to private, loopback or link-local addresses (a subscriber on this host or network). Off in
+# production, so a system's subscription cannot make the platform call its own internal services (SSRF).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:

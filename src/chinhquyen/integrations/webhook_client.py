@@ -6,8 +6,14 @@ transport routes to a local receiver, so no test reaches the network.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+
+from .addresses import host_non_public_addresses
 
 TIMEOUT_SECONDS = 10
 USER_AGENT = "chinhquyen-webhooks/1"
@@ -25,8 +31,31 @@ class SendResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+class PublicAddressAdapter(HTTPAdapter):
+    """Sends only to hosts whose addresses are all public (``addresses.py``), checked before connecting.
+
+    The name is resolved here and again by the connection, so a DNS server answering differently within
+    that moment could still point a request inward; an egress firewall closes that (docs/security.md).
+    """
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        parts = urlsplit(request.url or "")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        refused = host_non_public_addresses(parts.hostname or "", port)
+        if refused:
+            raise requests.ConnectionError(
+                f"{parts.hostname} resolves to {', '.join(refused)}, not a public address: refused "
+                "(WEBHOOK_ALLOW_PRIVATE_ADDRESSES)"
+            )
+        return super().send(request, *args, **kwargs)
+
+
 def _default_session() -> requests.Session:
-    return requests.Session()
+    session = requests.Session()
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        for prefix in ("https://", "http://"):
+            session.mount(prefix, PublicAddressAdapter())
+    return session
 
 
 session_factory: Callable[[], requests.Session] = _default_session

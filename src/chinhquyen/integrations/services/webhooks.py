@@ -26,6 +26,7 @@ from chinhquyen.dossiers.selectors import dossier_visible_to
 from chinhquyen.dossiers.transitions import ACTIONS
 
 from .. import webhook_client
+from ..addresses import host_is_local
 from ..models import DeliveryState, System, WebhookDelivery, WebhookSubscription
 from ..selectors import deliveries_due, webhook_subscriptions_active
 
@@ -42,11 +43,18 @@ EVENT_HEADER = "X-Chinhquyen-Event"
 
 def _check_url(url: str) -> str:
     parts = urlsplit(url.strip())
-    local = parts.hostname in {"localhost", "127.0.0.1"}
-    if parts.scheme != "https" and not (parts.scheme == "http" and (local or settings.DEBUG)):
+    private_allowed = settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    if parts.scheme != "https" and not (parts.scheme == "http" and (private_allowed or settings.DEBUG)):
         raise InvalidInput(_("The webhook URL must start with https://."), code="webhook_url", field="url")
     if not parts.hostname:
         raise InvalidInput(_("The webhook URL has no host."), code="webhook_url", field="url")
+    # A DNS name is checked again at each delivery, against the addresses it then resolves to.
+    if not private_allowed and host_is_local(parts.hostname):
+        raise InvalidInput(
+            _("The webhook URL points to a local or private address; give an address on the internet."),
+            code="webhook_url_private",
+            field="url",
+        )
     return url.strip()
 
 
