@@ -95,3 +95,16 @@ def test_reception_with_long_document_names_fits_a_1366_screen(request, browser,
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") == width
     assert page.locator("#id_required_document").evaluate("el => el.getBoundingClientRect().right") <= width
+
+
+def test_the_receive_confirmation_with_missing_documents_passes_axe(request, browser, live_server):
+    from tests.office.helpers import draft
+
+    o = office_make(prefix="miss")
+    dossier = draft(o)
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.goto(f"{live_server.url}/office/dossiers/{dossier.pk}/actions/receive/")
+
+    assert "Mandatory documents not recorded as handed in:" in page.inner_text("main")
+    assert violations(page) == []

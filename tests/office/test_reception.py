@@ -188,6 +188,28 @@ def test_receiving_asks_for_confirmation_first(as_user, office):
     assert dossier.status == DossierStatus.DRAFT
 
 
+def test_the_receive_confirmation_warns_of_mandatory_documents_not_ticked(as_user, office):
+    from chinhquyen.dossiers import services
+
+    office.documents[1].mandatory = False
+    office.documents[1].save()
+    dossier = draft(office)
+    client = as_user(office.front_desk)
+    url = reverse("office:dossier_action", args=[dossier.pk, "receive"])
+
+    warned = client.get(url).content.decode()
+    services.dossier_documents_mark_received(
+        by=office.front_desk, dossier=dossier, required_document_ids=[office.documents[0].pk]
+    )
+    complete = client.get(url).content.decode()
+
+    assert "Mandatory documents not recorded as handed in:" in warned
+    assert "<li>Tờ khai đăng ký khai sinh</li>" in warned
+    assert "<li>Giấy chứng sinh</li>" not in warned  # optional
+    assert "Mandatory documents not recorded" not in complete
+    assert "Confirm: Receive" in complete
+
+
 def test_receiving_gives_the_code_due_date_and_receipt_link(as_user, office):
     dossier = draft(office)
     client = as_user(office.front_desk)

@@ -34,13 +34,21 @@ def demo_dossiers_ensure() -> int:
         )
     # One received at the counter, claimed by the specialist (status 2, in the specialist's inbox).
     pending = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.010041"], applicant=bich)
+    _tick_mandatory(desk, pending)
     dossier_services.dossier_receive(by=desk, dossier=pending)
     dossier_services.dossier_claim(by=specialist, dossier=pending)
     # One taken all the way to the returned result (status 10).
     done = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.000656"], applicant=an)
+    _tick_mandatory(desk, done)
     dossier_services.dossier_receive(by=desk, dossier=done)
     dossier_services.dossier_forward(by=specialist, dossier=done)
     # The result written on the page, titled after the procedure's result (Trích lục khai tử), signed.
     dossier_services.dossier_issue_result(by=leader, dossier=done, text=DEATH_EXTRACT)
     dossier_services.dossier_return(by=desk, dossier=done, method="counter")
     return 4
+
+
+def _tick_mandatory(desk: User, dossier: Dossier) -> None:
+    """The front desk records the mandatory documents as handed in, as it does before receiving."""
+    mandatory = dossier.procedure.documents.filter(mandatory=True).values_list("pk", flat=True)
+    dossier_services.dossier_documents_mark_received(by=desk, dossier=dossier, required_document_ids=list(mandatory))

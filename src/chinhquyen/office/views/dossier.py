@@ -128,6 +128,8 @@ def _render_action(
     }
     if action.reception:
         context["received_documents"] = list(dossier.documents.filter(received=True).order_by("pk"))
+    if action.name == "receive":
+        context["missing_documents"] = selectors.mandatory_documents_missing(dossier=dossier)
     return render(request, "office/dossier/action.html", context, status=status)
 
 
