@@ -1,5 +1,7 @@
 """Ratings and petitions through the API, calling the feedback app's services."""
 
+import json
+
 import pytest
 
 from chinhquyen.dossiers import services
@@ -80,6 +82,27 @@ def test_anyone_files_a_petition_and_the_agency_answers_it():
     assert answered.status_code == 200
     assert answered.json()["status"] == "answered"
     assert (elsewhere.status_code, elsewhere.json()["code"]) == (404, "petition_not_found")
+
+
+def test_anonymous_callers_file_at_most_five_petitions_an_hour_from_one_address():
+    from chinhquyen.feedback.limits import PETITIONS_PER_HOUR
+
+    place = place_make()
+    client = api_client()
+    for _ in range(PETITIONS_PER_HOUR):
+        assert post_json(client, "/api/v1/petitions", PETITION).status_code == 201
+
+    refused = post_json(client, "/api/v1/petitions", PETITION)
+    elsewhere = client.post(
+        "/api/v1/petitions", json.dumps(PETITION), content_type="application/json", REMOTE_ADDR="10.0.0.9"
+    )
+    # An officer (or a system with a key) filing for people at the counter is not limited by address.
+    officer = post_json(api_client(token_for(place.front_desk)), "/api/v1/petitions", PETITION)
+
+    assert (refused.status_code, refused.json()["code"]) == (429, "petitions_rate_limited")
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert (elsewhere.status_code, officer.status_code) == (201, 201)
+    assert Petition.objects.count() == PETITIONS_PER_HOUR + 2
 
 
 def test_a_petition_without_a_way_to_reach_the_sender_is_422():

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.feedback.models import Petition, Rating
-from chinhquyen.portal.feedback_views import PETITIONS_PER_HOUR
+from chinhquyen.feedback.limits import PETITIONS_PER_HOUR
 from tests.dossiers.factories import OwnedCitizenFactory
 from tests.factories import UserFactory
 

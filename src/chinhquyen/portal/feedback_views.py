@@ -8,7 +8,6 @@ the public lookup.
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -25,14 +24,13 @@ from chinhquyen.dossiers.errors import DossierNotFound
 from chinhquyen.feedback import selectors, services
 from chinhquyen.feedback.criteria import CRITERIA, Overall
 from chinhquyen.feedback.errors import PetitionNotFound
+from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import PetitionStatus
 
 from .applicant import APPLICANT_LOGIN_URL, is_applicant
-from .lookup_views import _client, _key
+from .lookup_views import _client
 
 # The portal's sign-in page (national identity or local account).
-PETITIONS_PER_HOUR = 5
-HOUR = 60 * 60
 PAGE_SIZE = 20
 MAX_PAGE = 50
 SESSION_FILED = "feedback_petition_filed"
@@ -199,21 +197,12 @@ def _agencies() -> list[Agency]:
     return list(Agency.objects.filter(is_active=True).order_by("name").only("code", "name", "name_en"))
 
 
-def _limit_key(request: HttpRequest) -> str:
-    return _key("petition-ip", _client(request))
-
-
 def _over_limit(request: HttpRequest) -> bool:
-    return (cache.get(_limit_key(request)) or 0) >= PETITIONS_PER_HOUR
+    return petition_quota_wait(client=_client(request)) > 0
 
 
 def _count(request: HttpRequest) -> None:
-    key = _limit_key(request)
-    cache.add(key, 0, HOUR)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, HOUR)
+    petition_quota_use(client=_client(request))
 
 
 def _prefill(request: HttpRequest) -> dict[str, str]:

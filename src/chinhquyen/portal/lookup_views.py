@@ -7,7 +7,6 @@ wrong secret and an unknown code get the same answer, so the page never tells wh
 """
 
 import hashlib
-import ipaddress
 import math
 import time
 
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from chinhquyen.core.access import access
+from chinhquyen.core.clients import client_of_address
 from chinhquyen.dossiers.models import Dossier, DossierStatus
 from chinhquyen.dossiers.selectors import dossier_lookup_public
 
@@ -59,16 +59,7 @@ class LookupForm(forms.Form):
 
 def _client(request: HttpRequest) -> str:
     """The client's address; an IPv6 client counts as its /64 network (one subscriber's range)."""
-    address = request.META.get("REMOTE_ADDR", "") or ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+    return client_of_address(request.META.get("REMOTE_ADDR", "") or "")
 
 
 def _key(kind: str, value: str) -> str:

@@ -3,20 +3,24 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
 from chinhquyen.catalog.selectors import procedure_by_code
+from chinhquyen.core.clients import client_of_address
 from chinhquyen.directory.selectors import agency_by_code
+from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import Petition
 from chinhquyen.feedback.selectors import petition_get_for_officer, petition_published_get, petitions_published
 from chinhquyen.feedback.services import petition_answer, petition_file, rating_submit
 from chinhquyen.integrations.models import Scope
 
-from ..auth import caller_of, declare
-from ..errors import PUBLIC_ERRORS, WRITE_ERRORS
+from ..auth import CallerKind, caller_of, declare
+from ..errors import PUBLIC_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
+from ..limits import client_address
 from ..pagination import MAX_LIMIT, decode_offset, encode_offset
 from ..schemas.feedback import (
     AnswerIn,
@@ -115,8 +119,19 @@ def petition_read(request: HttpRequest, code: str) -> Any:
 def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
     """File a report or proposal (phản ánh, kiến nghị): anyone may, with a name and a way to be reached.
 
-    A signed-in applicant's petition is linked to their account."""
+    A signed-in applicant's petition is linked to their account. Callers without a key or an officer's token
+    file at most five petitions an hour from one address, as on the portal (429 with Retry-After)."""
     caller = caller_of(request)
+    public = caller.kind in (CallerKind.ANONYMOUS, CallerKind.APPLICANT)
+    client = client_of_address(client_address(request))
+    wait = petition_quota_wait(client=client) if public else 0
+    if wait:
+        raise ApiError(
+            429,
+            "petitions_rate_limited",
+            _("Too many petitions from this address; wait before filing another."),
+            headers={"Retry-After": str(wait)},
+        )
     petition = petition_file(
         subject=payload.subject,
         content=payload.content,
@@ -128,6 +143,8 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
         about_agency=agency_by_code(code=payload.about_agency) if payload.about_agency else None,
         sender_user=caller.user if caller.as_applicant else None,
     )
+    if public:
+        petition_quota_use(client=client)
     return Status(
         201,
         {"code": petition.code, "status": petition.status, "filed_at": petition.filed_at, "due_at": petition.due_at},
