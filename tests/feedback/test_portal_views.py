@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from chinhquyen.core.models import AuditEntry
-from chinhquyen.feedback.models import Petition, Rating
 from chinhquyen.feedback.limits import PETITIONS_PER_HOUR
+from chinhquyen.feedback.models import Petition, Rating
 from tests.dossiers.factories import OwnedCitizenFactory
 from tests.factories import UserFactory
 

@@ -99,3 +99,17 @@ def test_office_header_shows_the_name_in_vietnamese_order(as_user, office):
     page = as_user(office.front_desk).get(reverse("office:inbox")).content.decode()
 
     assert ">Nguyễn Thị Lan</a>" in page
+
+
+def test_a_result_waiting_for_collection_is_not_marked_overdue(as_user, office):
+    from chinhquyen.dossiers import services
+
+    dossier = services.dossier_forward(by=office.specialist, dossier=received(office))
+    dossier = services.dossier_approve(by=office.leader, dossier=dossier)
+    dossier = services.dossier_issue_result(by=office.front_desk, dossier=dossier)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - dt.timedelta(days=3))
+
+    page = as_user(office.front_desk).get(reverse("office:inbox")).content.decode()
+
+    assert dossier.code in page
+    assert "Overdue" not in page

@@ -94,13 +94,15 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
     for d in dossiers:
         step = d.active_step if d.status in STEP_QUEUE else None
         due = step.due_at if step is not None and step.due_at is not None else d.due_at
+        # A result waiting to be collected is judged by when it was ready, not by the day it is collected.
+        pending = d.status != DossierStatus.RESOLVED
         rows.append(
             InboxRow(
                 dossier=d,
                 step=step,
                 due_at=due,
-                due_soon=due_soon(due_at=due, now=now),
-                overdue=due is not None and due < now,
+                due_soon=pending and due_soon(due_at=due, now=now),
+                overdue=pending and due is not None and due < now,
             )
         )
     rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
