@@ -237,3 +237,29 @@ def test_a_result_written_through_the_api_is_rendered_and_signed_and_not_with_a_
     assert [(d["name"], d["content_type"], d["signed"]) for d in result] == [
         ("Văn bản trả lời.pdf", "application/pdf", True)
     ]
+
+
+def test_the_front_desk_records_an_authorised_person_through_the_api():
+    place = place_make()
+    dossier = _draft(place)
+    front = api_client(token_for(place.front_desk))
+    url = f"/api/v1/dossiers/{dossier.pk}/authorised-person"
+    person = {
+        "name": "Lê Văn Cường",
+        "personal_id": "037090005678",
+        "authorisation": "Giấy ủy quyền số 12/2026 ngày 20/11/2026",
+    }
+
+    bad = post_json(front, url, {**person, "personal_id": "123"})
+    saved = post_json(front, url, person)
+    specialist = post_json(api_client(token_for(place.specialist)), url, person)
+
+    assert (bad.status_code, bad.json()["code"], bad.json()["field"]) == (422, "authorised_personal_id", "personal_id")
+    assert (saved.status_code, saved.json()["version"]) == (200, 1)
+    assert Dossier.objects.get(pk=dossier.pk).applicant_snapshot["authorised"] == {
+        **person,
+        "address": "",
+        "phone": "",
+        "email": "",
+    }
+    assert specialist.status_code == 403

@@ -11,6 +11,7 @@ from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
 from chinhquyen.dossiers.services import (
     apology_letter_draft,
     dossier_approve,
+    dossier_authorised_person_set,
     dossier_claim,
     dossier_consult_agency,
     dossier_document_add,
@@ -233,6 +234,7 @@ def _attempts(world, partner, colleagues):
         "documents_mark_received": lambda by, d: dossier_documents_mark_received(
             by=by, dossier=d, required_document_ids=[]
         ),
+        "authorised_person_set": lambda by, d: dossier_authorised_person_set(by=by, dossier=d, details={"name": ""}),
         "receive": lambda by, d: dossier_receive(by=by, dossier=d),
         "refuse": lambda by, d: dossier_refuse(by=by, dossier=d, reasons=["Sai thẩm quyền"]),
         "request_supplement": lambda by, d: dossier_request_supplement(by=by, dossier=d, items=["CCCD"], reason="r"),

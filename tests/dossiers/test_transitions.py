@@ -219,6 +219,7 @@ def test_actions_for_each_role():
     assert dossier_actions_for(dossier=dossier, user=world.front_desk) == [
         "document_add",
         "documents_mark_received",
+        "authorised_person_set",
         "receive",
         "refuse",
         "request_supplement",

@@ -325,3 +325,28 @@ def test_reception_page_of_a_received_dossier_offers_no_decision(as_user, office
 
     assert "The list can be changed only before the dossier is received." in body
     assert reverse("office:dossier_action", args=[dossier.pk, "receive"]) not in body
+
+
+def test_the_front_desk_records_a_person_lodging_under_a_power_of_attorney(as_user, office):
+    dossier = draft(office)
+    client = as_user(office.front_desk)
+    url = reverse("office:reception_authorised", args=[dossier.pk])
+    details = {
+        "name": "Lê Văn Cường",
+        "personal_id": "037090005678",
+        "address": "Số 5 đường Lê Lợi",
+        "phone": "0987654321",
+        "email": "",
+        "authorisation": "Giấy ủy quyền số 12/2026 ngày 20/11/2026",
+    }
+
+    bad = client.post(url, {**details, "personal_id": "123", "expected_version": dossier.version})
+    saved = client.post(url, {**details, "expected_version": dossier.version})
+    page = client.get(reverse("office:reception_dossier", args=[dossier.pk])).content.decode()
+
+    assert bad.status_code == 400
+    assert 'id="id_personal_id_errors"' in bad.content.decode()
+    assert saved.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.applicant_snapshot["authorised"]["name"] == "Lê Văn Cường"
+    assert "Lê Văn Cường, under Giấy ủy quyền số 12/2026 ngày 20/11/2026: printed on the receipt." in page

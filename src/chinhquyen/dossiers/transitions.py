@@ -340,6 +340,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.RECEPTION,
     ),
     Transition("documents_mark_received", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
+    Transition("authorised_person_set", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
     Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION, _supply_checked),
     Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
     Transition(

@@ -286,6 +286,7 @@ OTHER_EVENTS: dict[str, str | Promise] = {
     "submit_online": _("Submitted online"),
     "document_add": _("File attached"),
     "documents_mark_received": _("Documents handed in recorded"),
+    "authorised_person_set": _("Authorised person recorded"),
     "postal_delivered": _("Delivered by post"),
     "postal_returned_to_sender": _("Brought back by the postal service, not delivered"),
     "pickup_request": _("Pickup of the paper documents by post ordered"),

@@ -134,6 +134,24 @@ class UploadForm(VersionedForm):
         field.choices = [("", _("Other document")), *((str(d.pk), d.name[:120]) for d in documents)]
 
 
+class AuthorisedPersonForm(VersionedForm):
+    """Someone lodging the dossier under a power of attorney (người được ủy quyền); no name removes them."""
+
+    name = forms.CharField(label=_("Full name of the authorised person"), max_length=255, required=False)
+    personal_id = forms.CharField(
+        label=_("Their personal identification number"), max_length=12, required=False, help_text=_("12 digits.")
+    )
+    address = forms.CharField(label=_("Address"), max_length=500, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    authorisation = forms.CharField(
+        label=_("Authorisation document"),
+        max_length=500,
+        required=False,
+        help_text=_("Number and date of the power of attorney, e.g. Giấy ủy quyền số 12/2026 ngày 20/11/2026."),
+    )
+
+
 # --- Actions on a dossier ---------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reception/<int:pk>/", reception.reception_dossier, name="reception_dossier"),
     path("reception/<int:pk>/documents/", reception.reception_documents, name="reception_documents"),
     path("reception/<int:pk>/upload/", reception.reception_upload, name="reception_upload"),
+    path("reception/<int:pk>/authorised/", reception.reception_authorised, name="reception_authorised"),
     path("reception/<int:pk>/outcome/", reception.reception_outcome, name="reception_outcome"),
     path("dossiers/<int:pk>/", dossier.dossier_detail, name="dossier"),
     path("dossiers/<int:pk>/actions/<slug:action>/", dossier.dossier_action, name="dossier_action"),

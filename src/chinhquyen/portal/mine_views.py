@@ -27,6 +27,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "submit": gettext_lazy("You submitted the application online"),
     "document_add": gettext_lazy("A file was added"),
     "documents_mark_received": gettext_lazy("Documents checked at the counter"),
+    "authorised_person_set": gettext_lazy("The person lodging on your behalf was recorded"),
     "receive": gettext_lazy("Received by the agency"),
     "refuse": gettext_lazy("Not accepted by the agency"),
     "request_supplement": gettext_lazy("The agency asked for more documents"),

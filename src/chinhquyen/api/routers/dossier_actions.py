@@ -27,6 +27,7 @@ from ..errors import WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..schemas.dossiers import (
     ActionIn,
+    AuthorisedPersonIn,
     ConsultIn,
     DossierOut,
     ForwardIn,
@@ -98,6 +99,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         RefuseIn,
         lambda by, d, b, v: S.dossier_refuse(by=by, dossier=d, reasons=b.reasons, expected_version=v),
         "Refuse at reception, with the reasons",
+    ),
+    ActionSpec(
+        "authorised_person_set",
+        "authorised-person",
+        AuthorisedPersonIn,
+        lambda by, d, b, v: S.dossier_authorised_person_set(
+            by=by, dossier=d, details=b.model_dump(include=set(S.AUTHORISED_FIELDS)), expected_version=v
+        ),
+        "Record who lodges the dossier under a power of attorney (before reception; printed on the receipt)",
     ),
     ActionSpec(
         "request_supplement",

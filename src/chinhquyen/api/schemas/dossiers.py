@@ -168,6 +168,22 @@ class ReassignIn(ActionIn):
     to_user: str = Field(description="Username of an officer holding the step's role in its agency.")
 
 
+class AuthorisedPersonIn(ActionIn):
+    """Who lodges the dossier under a power of attorney (người được ủy quyền); an empty name removes them."""
+
+    name: str = Field(default="", max_length=255, examples=["Lê Văn Cường"])
+    personal_id: str = Field(default="", max_length=12, examples=["037090005678"])
+    address: str = Field(default="", max_length=500)
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=254)
+    authorisation: str = Field(
+        default="",
+        max_length=500,
+        examples=["Giấy ủy quyền số 12/2026 ngày 20/11/2026"],
+        description="Required with a name.",
+    )
+
+
 class ConsultIn(ActionIn):
     agency: str = Field(description="Code of the agency consulted.")
     question: str = Field(min_length=1, max_length=4000)

@@ -222,9 +222,20 @@ def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
     }
-    if snap.get("representative"):
-        # An organisation's legal representative; an authorised person can be passed as an extra
-        # (``representative={"name": …, "kind": "authorised", "authorisation": …}``).
+    authorised = snap.get("authorised")
+    if authorised:
+        # Someone lodging under a power of attorney (người được ủy quyền), recorded at the counter.
+        data["representative"] = {
+            "kind": "authorised",
+            "name": authorised.get("name", ""),
+            "id_number": authorised.get("personal_id", ""),
+            "address": authorised.get("address", ""),
+            "phone": authorised.get("phone", ""),
+            "email": authorised.get("email", ""),
+            "authorisation": authorised.get("authorisation", ""),
+        }
+    elif snap.get("representative"):
+        # An organisation's legal representative.
         data["representative"] = {"name": snap["representative"], "kind": "legal"}
     return data
 

@@ -1,5 +1,6 @@
 """Services (writes) of the dossiers app: every change to a dossier goes through one of these."""
 
+from .authorised import AUTHORISED_FIELDS, dossier_authorised_person_set
 from .base import Change, transition_apply
 from .digitisation import dossier_result_awaiting_delivery, dossier_result_delivery_record
 from .dispatch import (
@@ -48,6 +49,7 @@ from .result import dossier_issue_result
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [
+    "AUTHORISED_FIELDS",
     "Change",
     "Upload",
     "apology_letter_approve",
@@ -55,6 +57,7 @@ __all__ = [
     "apology_letter_send",
     "applicant_snapshot",
     "dossier_approve",
+    "dossier_authorised_person_set",
     "dossier_claim",
     "dossier_consult_agency",
     "dossier_create_at_counter",

@@ -161,6 +161,7 @@ def _render_reception(
     status: int = 200,
     documents_form: Form | None = None,
     upload_form: Form | None = None,
+    authorised_form: Form | None = None,
     error: str = "",
 ) -> HttpResponse:
     required = _documents(dossier)
@@ -176,6 +177,9 @@ def _render_reception(
         )
     if upload_form is None:
         upload_form = forms.UploadForm(documents=required, initial={"expected_version": dossier.version})
+    authorised = (dossier.applicant_snapshot or {}).get("authorised") or {}
+    if authorised_form is None:
+        authorised_form = forms.AuthorisedPersonForm(initial={"expected_version": dossier.version, **authorised})
     available = set(selectors.dossier_actions_for(dossier=dossier, user=request.user))
     context = {
         "dossier": dossier,
@@ -184,6 +188,9 @@ def _render_reception(
         "uploads": list(dossier.documents.exclude(file="").order_by("pk")),
         "can_tick": "documents_mark_received" in available,
         "can_upload": "document_add" in available,
+        "authorised_form": authorised_form,
+        "authorised": authorised,
+        "can_authorise": "authorised_person_set" in available,
         "reception_actions": [(a, ACTIONS[a].label, ACTIONS[a].danger) for a in RECEPTION_ACTIONS if a in available],
         "error": error,
         "nav": "reception",
@@ -210,6 +217,31 @@ def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
     messages.success(request, _("The list of documents received is saved."))
+    return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_POST
+def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
+    """Record (or remove) the person lodging the dossier under a power of attorney."""
+    dossier = dossier_for(request, pk)
+    form = forms.AuthorisedPersonForm(request.POST)
+    if not form.is_valid():
+        return _render_reception(request, dossier, status=400, authorised_form=form)
+    try:
+        services.dossier_authorised_person_set(
+            by=request.user,
+            dossier=dossier,
+            details={name: form.cleaned_data[name] for name in services.AUTHORISED_FIELDS},
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except DomainError as exc:
+        if exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+            form.mark_invalid()
+            return _render_reception(request, dossier, status=400, authorised_form=form)
+        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+    messages.success(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 

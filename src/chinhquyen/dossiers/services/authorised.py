@@ -1,0 +1,60 @@
+"""The person lodging a dossier on the applicant's behalf (người được ủy quyền), printed on the receipt."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import User
+from chinhquyen.directory.validators import validate_personal_id
+
+from ..models import Dossier
+from .base import transition_apply
+
+# Who lodges the dossier on the applicant's behalf (người được ủy quyền), as form 01 prints them.
+AUTHORISED_FIELDS = ("name", "personal_id", "address", "phone", "email", "authorisation")
+AUTHORISED_MAX = {"name": 255, "personal_id": 12, "address": 500, "phone": 20, "email": 254, "authorisation": 500}
+
+
+def dossier_authorised_person_set(
+    *,
+    by: User,
+    dossier: Dossier,
+    details: dict[str, str],
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Record the person lodging the dossier under an authorisation (``details``: AUTHORISED_FIELDS); an
+    empty name removes them. Kept with the applicant's snapshot, printed on the receipt (form 01)."""
+    values = {name: clean(str(details.get(name) or "")) for name in AUTHORISED_FIELDS}
+    if values["name"]:
+        _authorised_check(values)
+    with transition_apply(
+        by=by, dossier=dossier, action="authorised_person_set", expected_version=expected_version, at=at
+    ) as c:
+        snapshot = dict(c.dossier.applicant_snapshot or {})
+        if values["name"]:
+            snapshot["authorised"] = values
+        else:
+            snapshot.pop("authorised", None)
+        c.set(applicant_snapshot=snapshot)
+        c.data = {"authorised": values["name"]}
+    return c.dossier
+
+
+def _authorised_check(values: dict[str, str]) -> None:
+    for name, longest in AUTHORISED_MAX.items():
+        if len(values[name]) > longest:
+            raise InvalidInput(_("At most %(n)d characters.") % {"n": longest}, code="authorised_too_long", field=name)
+    try:
+        validate_personal_id(values["personal_id"])
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], code="authorised_personal_id", field="personal_id") from exc
+    if not values["authorisation"]:
+        raise InvalidInput(
+            _("Name the authorisation document (number and date of the power of attorney)."),
+            code="authorisation_required",
+            field="authorisation",
+        )
