@@ -1,6 +1,6 @@
 """Front-desk reception: find or register the applicant, choose the procedure, check the documents."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -220,6 +220,24 @@ def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 
+def _refused(
+    request: OfficerRequest,
+    dossier: Any,
+    form: forms.OfficeForm,
+    exc: DomainError,
+    *,
+    form_arg: Literal["upload_form", "authorised_form"],
+) -> HttpResponse:
+    """A service's refusal: at the field it names (400, the form kept), else above the page (409)."""
+    if exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+        form.mark_invalid()
+        if form_arg == "authorised_form":
+            return _render_reception(request, dossier, status=400, authorised_form=form)
+        return _render_reception(request, dossier, status=400, upload_form=form)
+    return _render_reception(request, dossier_for(request, dossier.pk), status=409, error=exc.message)
+
+
 @officer_access(*FRONT_DESK)
 @require_POST
 def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
@@ -236,11 +254,7 @@ def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-            form.mark_invalid()
-            return _render_reception(request, dossier, status=400, authorised_form=form)
-        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+        return _refused(request, dossier, form, exc, form_arg="authorised_form")
     messages.success(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -268,11 +282,7 @@ def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        if exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
-            form.mark_invalid()
-            return _render_reception(request, dossier, status=400, upload_form=form)
-        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+        return _refused(request, dossier, form, exc, form_arg="upload_form")
     messages.success(request, _("File %(name)s attached.") % {"name": name})
     return redirect("office:reception_dossier", pk=dossier.pk)
 
