@@ -263,3 +263,14 @@ def test_the_front_desk_records_an_authorised_person_through_the_api():
         "email": "",
     }
     assert specialist.status_code == 403
+
+
+def test_another_agencys_front_desk_cannot_see_the_dossier_to_record_an_authorised_person():
+    place = place_make()
+    dossier = _draft(place)
+    other = api_client(token_for(place_make("b").front_desk))
+
+    response = post_json(other, f"/api/v1/dossiers/{dossier.pk}/authorised-person", {"name": ""})
+
+    assert (response.status_code, response.json()["code"]) == (404, "dossier_not_found")
+    assert Dossier.objects.get(pk=dossier.pk).version == 0

@@ -446,15 +446,18 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
 
 
 def mandatory_documents_missing(*, dossier: Dossier) -> list[str]:
-    """The procedure's mandatory documents not handed in: not ticked at the counter, not uploaded online.
+    """The procedure's mandatory documents not handed in: not ticked at the counter, no file online.
 
-    The front desk receives a dossier only when it is complete (else it asks for a supplement); the
-    catalog's lists also hold alternatives ("the form, if lodged in person", "the e-form, if online")
-    marked mandatory, so this warns the officer rather than refusing the reception.
+    An online application is submitted only without any (``online_draft_submit``). The front desk receives
+    a dossier only when it is complete (else it asks for a supplement), but the catalog's lists also hold
+    alternatives ("the form, if lodged in person", "the e-form, if online") marked mandatory, so at the
+    counter this warns the officer rather than refusing the reception.
     """
     handed_in = dossier.documents.filter(kind=DocumentKind.COMPONENT)
     if dossier.channel == Channel.COUNTER:
         handed_in = handed_in.filter(received=True)
+    else:
+        handed_in = handed_in.exclude(file="")
     have = set(handed_in.values_list("required_document_id", flat=True))
     mandatory = dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
     return [rd.name for rd in mandatory if rd.pk not in have]

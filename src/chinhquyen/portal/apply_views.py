@@ -191,7 +191,7 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
         if not dossier.is_online_draft:
             raise Http404(_("This application has been submitted already."))
         problem = ""
-    missing = services.online_missing_documents(dossier=dossier)
+    missing = selectors.mandatory_documents_missing(dossier=dossier)
     form = EFormForm(dossier.form_data, schema=dossier.procedure.eform_schema)
     context = _context(
         dossier,

@@ -30,7 +30,6 @@ from chinhquyen.feedback.models import PetitionStatus
 from .applicant import APPLICANT_LOGIN_URL, is_applicant
 from .lookup_views import _client
 
-# The portal's sign-in page (national identity or local account).
 PAGE_SIZE = 20
 MAX_PAGE = 50
 SESSION_FILED = "feedback_petition_filed"

@@ -15,7 +15,6 @@ from .online import (
     online_draft_save,
     online_draft_start,
     online_draft_submit,
-    online_missing_documents,
     online_result_downloaded,
 )
 from .pickup import dossier_pickup_arrival_record, dossier_pickup_cancel, dossier_pickup_request
@@ -93,7 +92,6 @@ __all__ = [
     "online_draft_save",
     "online_draft_start",
     "online_draft_submit",
-    "online_missing_documents",
     "online_result_downloaded",
     "transition_apply",
 ]

@@ -18,7 +18,8 @@ from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from ..errors import TransitionRefused
-from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus
+from ..models import Channel, Dossier, DossierDocument, DossierStatus
+from ..selectors import mandatory_documents_missing
 from .base import transition_apply
 from .processing import dossier_return
 from .reception import _create, applicant_snapshot
@@ -100,17 +101,6 @@ def online_document_remove(
     return c.dossier
 
 
-def online_missing_documents(*, dossier: Dossier) -> list[str]:
-    """The names of the mandatory documents of the procedure with no file on the draft yet."""
-    attached = set(
-        dossier.documents.filter(kind=DocumentKind.COMPONENT)
-        .exclude(file="")
-        .values_list("required_document_id", flat=True)
-    )
-    mandatory = dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
-    return [rd.name for rd in mandatory if rd.pk not in attached]
-
-
 def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> Dossier:
     """Submit the draft (status 1): the form must be complete and every mandatory document attached.
 
@@ -134,7 +124,7 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
         if errors:
             name, message = next(iter(errors.items()))
             raise InvalidInput(message, code="form_incomplete", field=name)
-        missing = online_missing_documents(dossier=d)
+        missing = mandatory_documents_missing(dossier=d)
         if missing:
             raise InvalidInput(
                 _("Attach the required documents: %(names)s.") % {"names": "; ".join(missing)},

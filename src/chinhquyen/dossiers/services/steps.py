@@ -57,11 +57,11 @@ def step_finish(step: DossierStep, *, at: datetime, change: Change | None = None
     did each step (the process-control slip, the dossier page).
     """
     _finish(step, at)
+    names: tuple[str, ...] = _FINISH_FIELDS
     if change is not None and step.assignee_id is None:
         step.assignee = change.by
-        _save(step, (*_FINISH_FIELDS, "assignee"), change)
-        return
-    _save(step, _FINISH_FIELDS, change)
+        names = (*names, "assignee")
+    _save(step, names, change)
 
 
 def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None, change: Change | None = None) -> None:

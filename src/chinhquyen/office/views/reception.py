@@ -1,6 +1,7 @@
 """Front-desk reception: find or register the applicant, choose the procedure, check the documents."""
 
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -225,16 +226,13 @@ def _refused(
     dossier: Any,
     form: forms.OfficeForm,
     exc: DomainError,
-    *,
-    form_arg: Literal["upload_form", "authorised_form"],
+    show_form: Callable[[], HttpResponse],
 ) -> HttpResponse:
-    """A service's refusal: at the field it names (400, the form kept), else above the page (409)."""
+    """A service's refusal: at the field it names (``show_form``, 400, what was typed kept), else above the page."""
     if exc.field in form.fields:
         form.add_error(exc.field, exc.message)
         form.mark_invalid()
-        if form_arg == "authorised_form":
-            return _render_reception(request, dossier, status=400, authorised_form=form)
-        return _render_reception(request, dossier, status=400, upload_form=form)
+        return show_form()
     return _render_reception(request, dossier_for(request, dossier.pk), status=409, error=exc.message)
 
 
@@ -254,7 +252,9 @@ def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(request, dossier, form, exc, form_arg="authorised_form")
+        return _refused(
+            request, dossier, form, exc, lambda: _render_reception(request, dossier, status=400, authorised_form=form)
+        )
     messages.success(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -282,7 +282,9 @@ def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(request, dossier, form, exc, form_arg="upload_form")
+        return _refused(
+            request, dossier, form, exc, lambda: _render_reception(request, dossier, status=400, upload_form=form)
+        )
     messages.success(request, _("File %(name)s attached.") % {"name": name})
     return redirect("office:reception_dossier", pk=dossier.pk)
 
