@@ -3,6 +3,7 @@
 import pytest
 
 from chinhquyen.dossiers import services
+from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.models import Dossier
 from tests.api.helpers import (
     api_client,
@@ -216,6 +217,8 @@ def test_apology_letter_drafted_approved_and_sent():
     assert drafted.status_code == 201
     assert [r.json()["state"] for r in (drafted, approved, sent)] == ["draft", "approved", "sent"]
     assert sent.json()["dossier_version"] == 4
+    send_by = letter_send_by(due_at=dossier.due_at).isoformat()
+    assert [r.json()["send_by"] for r in (drafted, approved, sent)] == [send_by, send_by, None]
     assert (missing.status_code, missing.json()["code"]) == (404, "letter_not_found")
 
 

@@ -65,6 +65,15 @@ def test_calendar_days_never_fall_due_on_a_day_off():
     assert dossier.due_at == vn(2026, 3, 9, 9, 0)
 
 
+def test_calendar_days_skip_the_holidays_but_count_a_swapped_day_off():
+    world = World(days=5, unit="days")
+
+    # Friday 28 August 2026: 29, 30, 31 (off, swapped for 22 August) count; 1-2 September are holidays.
+    dossier = world.received(at=vn(2026, 8, 28, 9, 0))
+
+    assert dossier.due_at == vn(2026, 9, 4, 9, 0)
+
+
 def test_procedure_without_limit_gets_no_due_date_and_says_so():
     world = World(days=None)
 

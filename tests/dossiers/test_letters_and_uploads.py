@@ -1,9 +1,12 @@
 """Apology/extension letters and uploads."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.core.errors import InvalidInput
+from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import ApologyLetter, Dossier, LetterState
 from chinhquyen.dossiers.services import (
@@ -53,16 +56,36 @@ def test_letter_drafted_approved_by_head_and_sent_moves_due_date_once():
     assert info.value.code == "second_extension"
 
 
-def test_letter_sent_less_than_one_working_day_before_due_is_refused():
+def test_letter_sent_on_the_due_date_itself_is_refused():
     world = World()
-    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
     letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))
 
     with pytest.raises(TransitionRefused) as info:
-        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 9, 0))  # 7 working hours left
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 9, 7, 30))
+    with pytest.raises(TransitionRefused) as weekend:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 7, 10, 0))  # Saturday
 
-    assert info.value.code == "letter_too_late"
-    assert info.value.message == "The letter must be sent at least one working day before the due date."
+    assert info.value.code == weekend.value.code == "letter_too_late"
+    assert info.value.message == (
+        "The letter must be sent at least one working day before the due date, 09/03/2026 08:00: "
+        "by 06/03/2026 at the latest."
+    )
+    letter.refresh_from_db()
+    assert letter.state == LetterState.APPROVED
+
+
+def test_letter_sent_on_the_last_working_day_before_the_due_date_is_accepted():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))
+
+    # Friday 16:59 leaves less than 8 working hours, but the rule is one working day by date.
+    letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 16, 59))
+
+    assert letter.state == LetterState.SENT
+    assert letter_send_by(due_at=vn(2026, 3, 9, 8, 0)) == date(2026, 3, 6)
+    assert letter_send_by(due_at=vn(2026, 2, 23, 8, 0)) == date(2026, 2, 13)  # over Tết 2026
 
 
 def test_letter_needs_a_later_date_and_an_approval_before_sending():

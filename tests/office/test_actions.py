@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from chinhquyen.directory.services import staff_role_grant
 from chinhquyen.dossiers import services
+from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.models import DossierStatus
 from tests.factories import AgencyFactory, UserFactory, working_days_later
 
@@ -167,9 +168,13 @@ def test_apology_letter_is_drafted_approved_and_sent(as_user, office):
     page = leader.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
     approved = _act(leader, dossier, "letter_approve", query=f"?letter={letter.pk}", letter=letter.pk)
     sent = _act(leader, dossier, "letter_send", letter=letter.pk)
+    after = leader.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
 
     assert drafted.status_code == 302
     assert f"letter_approve/?letter={letter.pk}" in page
+    send_by = letter_send_by(due_at=dossier.due_at).strftime("%d/%m/%Y")
+    assert f"send it by {send_by} at the latest." in page
+    assert "at the latest" not in after
     assert approved.status_code == 302
     assert sent.status_code == 302
     letter.refresh_from_db()

@@ -189,10 +189,42 @@ def test_far_instants_grow_the_window(vn_calendar):
         pytest.param(vn(2026, 4, 29, 9, 0), 1, vn(2026, 5, 4, 9, 0), id="holidays-not-counted-then-sunday-moves"),
         pytest.param(vn(2026, 3, 6, 12, 0), 1, vn(2026, 3, 9, 7, 30), id="moved-lunch-time-becomes-opening"),
         pytest.param(vn(2026, 3, 6, 12, 0), 0, vn(2026, 3, 6, 12, 0), id="zero-days"),
+        # 31 Aug 2026 is a day off swapped for Saturday 22 Aug, not a holiday: it counts; 1-2 Sep do not.
+        pytest.param(vn(2026, 8, 28, 9, 0), 5, vn(2026, 9, 4, 9, 0), id="swapped-day-off-counted"),
+        # 26 Apr 2026 (Hùng Kings) is a Sunday: not counted; its nghỉ bù on Monday 27 Apr is counted.
+        pytest.param(vn(2026, 4, 24, 9, 0), 3, vn(2026, 4, 28, 9, 0), id="compensatory-day-counted"),
+        pytest.param(vn(2026, 4, 24, 9, 0), 2, vn(2026, 4, 28, 9, 0), id="due-on-compensatory-day-moves"),
     ],
 )
 def test_add_calendar_days(vn_calendar, start, days, due):
     assert vn_calendar.add_calendar_days(start, days) == due
+
+
+def test_only_holidays_are_skipped_by_calendar_days():
+    calendar = WorkingCalendar(
+        weekdays=range(5),
+        periods=PERIODS,
+        days_off={date(2026, 3, 10)},
+        holidays={date(2026, 3, 11)},
+        year_source=lambda first, last: YearDays(
+            frozenset({date(2026, 3, 12), date(2026, 3, 13)}), frozenset(), frozenset({date(2026, 3, 13)})
+        ),
+        years=(2026, 2026),
+    )
+
+    assert [calendar.is_holiday(date(2026, 3, d)) for d in (10, 11, 12, 13)] == [False, True, False, True]
+    assert [calendar.is_working_day(date(2026, 3, d)) for d in (10, 11, 12, 13)] == [False, False, False, False]
+    # Counted: 10 (day off), 12 (day off), 14, 15 (weekend); due Sunday 15 moves to Monday 16.
+    assert calendar.add_calendar_days(vn(2026, 3, 9, 9, 0), 4) == vn(2026, 3, 16, 9, 0)
+    assert calendar.add_calendar_days(vn(2026, 3, 9, 9, 0), 5) == vn(2026, 3, 16, 9, 0)
+    assert calendar.add_calendar_days(vn(2026, 3, 9, 9, 0), 6) == vn(2026, 3, 17, 9, 0)
+
+
+def test_a_declared_holiday_cannot_also_be_a_working_day():
+    with pytest.raises(ValueError, match="both an extra day off and an extra working day"):
+        WorkingCalendar(
+            weekdays=range(5), periods=PERIODS, holidays={date(2026, 3, 7)}, working_days={date(2026, 3, 7)}
+        )
 
 
 def test_overrides_win_over_the_holidays():

@@ -1,4 +1,4 @@
-"""Calendar months, Tết 2027, the 2026 Culture Day and the turn of the year (no database, except one test)."""
+"""Calendar months, Tết 2027, the 2026 Culture Day, the turn of the year and which days off are holidays."""
 
 from calendar import monthrange
 from datetime import date, time
@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.holidays_vn import vn_public_holidays, vn_year_days
 from chinhquyen.workcal.models import OverrideKind
 from chinhquyen.workcal.selectors import deadline_add_calendar_months
 from chinhquyen.workcal.services import date_override_add
@@ -106,3 +107,22 @@ def test_months_helper_follows_the_overrides():
     date_override_add(date=date(2026, 4, 2), kind=OverrideKind.DAY_OFF, reason="Nghỉ theo Quyết định 12/QĐ-UBND")
 
     assert deadline_add_calendar_months(start=vn(2026, 3, 2, 9, 0), months=1) == vn(2026, 4, 3, 9, 0)
+
+
+def test_public_holidays_exclude_compensatory_and_swapped_days_off():
+    days = vn_year_days(2026, 2028)
+
+    assert sorted(days.days_off - days.holidays) == [
+        date(2026, 4, 27),  # Hùng Kings on a Sunday: nghỉ bù
+        date(2026, 8, 31),  # swapped for Saturday 22 August
+        date(2027, 2, 4),  # Tết days on the weekend: nghỉ bù before and after
+        date(2027, 2, 10),
+        date(2027, 5, 3),
+        date(2028, 1, 3),
+        date(2028, 1, 24),
+        date(2028, 5, 2),
+        date(2028, 9, 4),
+    ]
+    assert days.holidays <= days.days_off
+    assert {date(2027, 9, 2), date(2027, 9, 3), date(2027, 11, 24)} <= days.holidays
+    assert vn_public_holidays(2027) == {d for d in days.holidays if d.year == 2027}

@@ -96,7 +96,7 @@ def test_redundant_override_is_refused_with_the_reason(day, kind, message):
 
 def test_override_needs_a_reason_and_a_known_kind():
     with pytest.raises(ValidationError) as excinfo:
-        date_override_add(date=date(2026, 3, 9), kind="holiday", reason="  ")
+        date_override_add(date=date(2026, 3, 9), kind="ngay_le", reason="  ")
 
     assert set(excinfo.value.message_dict) == {"kind", "reason"}
 
@@ -129,7 +129,7 @@ def test_import_refuses_the_whole_input_when_a_line_is_bad():
             "2026-03-09,day_off,Nghỉ",
             "09/03/2026,day_off,Sai định dạng",
             "2026-02-30,day_off,Ngày không có",
-            "2026-03-10,holiday,Loại lạ",
+            "2026-03-10,ngay_le,Loại lạ",
             "2026-03-08,day_off,Chủ nhật",
             "2026-03-09,day_off,Trùng",
             "2026-03-11,day_off",
@@ -141,7 +141,7 @@ def test_import_refuses_the_whole_input_when_a_line_is_bad():
     assert [(e.line, e.reason) for e in result.errors] == [
         (2, "“09/03/2026” is not a date in the form YYYY-MM-DD."),
         (3, "“2026-02-30” is not a date in the form YYYY-MM-DD."),
-        (4, "“holiday” is not a kind of override; use day_off or working_day."),
+        (4, "“ngay_le” is not a kind of override; use day_off, holiday or working_day."),
         (5, "2026-03-08 is already a day off: Sunday is not a working weekday."),
         (6, "the date 2026-03-09 is already on line 1."),
         (7, "write date, kind and reason separated by commas."),
@@ -220,9 +220,32 @@ def test_special_days_of_a_year_list_holidays_swaps_and_overrides():
     days = {d.day.isoformat(): (d.is_working, d.source, d.name) for d in calendar_special_days(year=2026)}
 
     assert days["2026-08-22"] == (True, "Swapped working day", "")
-    assert days["2026-08-31"] == (False, "Public holiday", "Ngày nghỉ (thay cho ngày 22/08/2026)")
+    assert days["2026-08-31"] == (False, "Compensatory or swapped day off", "Ngày nghỉ (thay cho ngày 22/08/2026)")
+    assert days["2026-04-26"] == (False, "Public holiday", "Ngày Giỗ Tổ Hùng Vương")
+    assert days["2026-04-27"] == (False, "Compensatory or swapped day off", "Ngày Giỗ Tổ Hùng Vương (nghỉ bù)")
+    assert days["2026-11-24"] == (False, "Public holiday", "Ngày Văn hóa Việt Nam")
     assert days["2026-03-09"] == (False, "Date override", "Nghỉ đột xuất")
     assert len(days) == 16
+
+
+def test_a_holiday_override_is_not_counted_by_calendar_days_a_day_off_is():
+    start = vn(2026, 3, 2, 9, 0)  # Monday; + 3 calendar days = Thursday 5 March
+    date_override_add(date=date(2026, 3, 3), kind=OverrideKind.DAY_OFF, reason="Nghỉ theo Quyết định 12/QĐ-UBND")
+    assert deadline_add_calendar_days(start=start, days=3) == vn(2026, 3, 5, 9, 0)
+
+    date_override_add(date=date(2026, 3, 4), kind=OverrideKind.HOLIDAY, reason="Ngày lễ mới theo Luật sửa đổi")
+
+    assert deadline_add_calendar_days(start=start, days=3) == vn(2026, 3, 6, 9, 0)
+    assert deadline_add_working_days(start=start, days=1) == vn(2026, 3, 5, 9, 0)
+    days = {d.day.isoformat(): (d.is_working, d.source) for d in calendar_special_days(year=2026)}
+    assert days["2026-03-04"] == (False, "Date override: public holiday")
+
+
+def test_a_holiday_override_on_a_day_already_off_is_refused():
+    with pytest.raises(ValidationError) as excinfo:
+        date_override_add(date=date(2026, 9, 2), kind=OverrideKind.HOLIDAY, reason="Trùng")
+
+    assert excinfo.value.message_dict == {"kind": ["2026-09-02 is already a day off: Quốc khánh."]}
 
 
 def test_override_outside_the_covered_years_is_refused():

@@ -1,7 +1,7 @@
 """Due dates (hạn giải quyết) of a dossier and of its steps, from the working calendar (spec §4)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
@@ -14,6 +14,7 @@ from chinhquyen.directory.models import Agency, Role
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import (
     calendar_current,
+    date_previous_working_day,
     deadline_add_calendar_days,
     deadline_add_calendar_months,
     deadline_add_working_hours,
@@ -168,3 +169,10 @@ def working_seconds_between(start: datetime, end: datetime) -> int:
 def due_soon(*, due_at: datetime | None, now: datetime) -> bool:
     """Due within one working day from now, and not yet overdue."""
     return due_at is not None and due_at >= now and working_hours_between(start=now, end=due_at) <= 8
+
+
+def letter_send_by(*, due_at: datetime) -> date:
+    """The last day a letter for a dossier due at ``due_at`` can be sent: the working day before the due
+    date, so that the letter reaches the applicant at least one working day before it (chậm nhất 01 ngày
+    trước ngày hết hạn). The rule is on dates: sending on the due date itself is too late at any hour."""
+    return date_previous_working_day(day=due_at.astimezone(TZ).date())

@@ -20,16 +20,15 @@ from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
 from chinhquyen.workcal.engine import TZ
-from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time, working_hours_between
+from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
+from .deadlines import letter_send_by
 from .errors import TransitionRefused
 from .models import ApologyLetter, Channel, Dossier, DossierStatus, DossierStep, StepState, Substatus
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
 ANY_STAFF = frozenset({Role.FRONT_DESK, Role.SPECIALIST, Role.LEADER})
-# A letter must reach the applicant at least one working day (8 working hours) before the due date.
-LETTER_NOTICE_HOURS = 8.0
 
 
 class Scope(Enum):
@@ -254,15 +253,25 @@ def _letter_in(state: str) -> Guard:
                 _("The letter is not in the state %(state)s.") % {"state": state}, code="letter_state"
             )
         if state == "approved":
-            due = ctx.dossier.due_at
-            if due is None or working_hours_between(start=ctx.at, end=due) < LETTER_NOTICE_HOURS:
-                return TransitionRefused(
-                    _("The letter must be sent at least one working day before the due date."),
-                    code="letter_too_late",
-                )
+            return _letter_in_time(ctx)
         return None
 
     return guard
+
+
+def _letter_in_time(ctx: Context) -> TransitionRefused | None:
+    due = ctx.dossier.due_at
+    if due is None:
+        return TransitionRefused(_("The dossier has no due date to extend."), code="no_due_date")
+    last = letter_send_by(due_at=due)
+    if ctx.at.astimezone(TZ).date() <= last:
+        return None
+    values = {"due": due.astimezone(TZ).strftime("%d/%m/%Y %H:%M"), "last": last.strftime("%d/%m/%Y")}
+    return TransitionRefused(
+        _("The letter must be sent at least one working day before the due date, %(due)s: by %(last)s at the latest.")
+        % values,
+        code="letter_too_late",
+    )
 
 
 def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:

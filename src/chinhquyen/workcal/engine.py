@@ -35,6 +35,9 @@ class YearDays(NamedTuple):
 
     days_off: frozenset[date]  # public holidays (ngày lễ, Tết), nghỉ bù, swapped days off
     working_days: frozenset[date]  # swapped working days (ngày làm bù), usually Saturdays
+    # The public holidays themselves among ``days_off`` (Labour Code 2019 art. 112): the only days a
+    # limit in calendar days does not count. Compensatory (nghỉ bù) and swapped days off are counted.
+    holidays: frozenset[date] = frozenset()
 
 
 # Called with (first_year, last_year), both included.
@@ -43,7 +46,7 @@ YearSource = Callable[[int, int], YearDays]
 
 def no_holidays(first_year: int, last_year: int) -> YearDays:
     """A year source with no holidays at all (the weekly pattern only)."""
-    return YearDays(frozenset(), frozenset())
+    return YearDays(frozenset(), frozenset(), frozenset())
 
 
 class _Window(NamedTuple):
@@ -58,8 +61,9 @@ class WorkingCalendar:
     """Working days and hours (ngày, giờ làm việc) with deadline arithmetic on them.
 
     ``weekdays`` are numbers 0 (Monday) to 6 (Sunday); ``periods`` are (start, end) times in order and
-    not overlapping. ``days_off`` and ``working_days`` are explicit per-date overrides that win over
-    both the weekly pattern and ``year_source`` (public holidays and swapped days for a range of years).
+    not overlapping. ``days_off``, ``holidays`` and ``working_days`` are explicit per-date overrides that
+    win over both the weekly pattern and ``year_source`` (public holidays and swapped days for a range of
+    years). ``holidays`` are days off that limits in calendar days do not count either.
     """
 
     def __init__(
@@ -69,6 +73,7 @@ class WorkingCalendar:
         periods: Sequence[tuple[time, time]],
         days_off: Collection[date] = (),
         working_days: Collection[date] = (),
+        holidays: Collection[date] = (),
         year_source: YearSource = no_holidays,
         years: tuple[int, int] | None = None,
         same_day_cutoff: time = SAME_DAY_CUTOFF,
@@ -82,7 +87,8 @@ class WorkingCalendar:
         self.opening = self._starts[0]
         self.days_off = frozenset(days_off)
         self.working_days = frozenset(working_days)
-        if self.days_off & self.working_days:
+        self.holidays = frozenset(holidays)
+        if (self.days_off | self.holidays) & self.working_days:
             raise ValueError("a date cannot be both an extra day off and an extra working day")
         self.same_day_cutoff = same_day_cutoff
         self._cutoff = same_day_cutoff.hour * 3600 + same_day_cutoff.minute * 60 + same_day_cutoff.second
@@ -100,8 +106,13 @@ class WorkingCalendar:
         w, i = self._index(day.toordinal())
         return w.cum[i + 1] != w.cum[i]
 
+    def previous_working_day(self, day: date) -> date:
+        """Return the last working day before ``day`` (ngày làm việc liền trước)."""
+        w, i = self._index(day.toordinal())
+        return date.fromordinal(self._latest(w.cum[i] - 1) // DAY)
+
     def is_holiday(self, day: date) -> bool:
-        """True if ``day`` is a public holiday or an extra day off (skipped when counting calendar days)."""
+        """True if ``day`` is a public holiday (ngày lễ), the only kind of day calendar-day limits skip."""
         w, i = self._index(day.toordinal())
         return w.counted[i + 1] == w.counted[i]
 
@@ -165,9 +176,9 @@ class WorkingCalendar:
     def add_calendar_days(self, start: datetime, days: int) -> datetime:
         """Return ``start`` plus ``days`` calendar days (ngày theo lịch) for procedures counted that way.
 
-        Public holidays and extra days off are not counted; weekends are. A result on a day off moves to
-        the next working day, at the same time of day when it lies within working hours, else at the
-        opening time.
+        Only public holidays are not counted; weekends, compensatory (nghỉ bù) and swapped days off are.
+        A result on a day off moves to the next working day, at the same time of day when it lies within
+        working hours, else at the opening time.
         """
         if days < 0:
             raise ValueError("days must not be negative")
@@ -291,17 +302,18 @@ class WorkingCalendar:
         if not FIRST_YEAR <= first <= last <= LAST_YEAR:
             raise ValueError(f"years must lie within {FIRST_YEAR}-{LAST_YEAR}")
         source = self._year_source(first, last)
-        off = {d.toordinal() for d in (source.days_off - self.working_days) | self.days_off}
-        extra = {d.toordinal() for d in (source.working_days - self.days_off) | self.working_days}
+        declared_off = self.days_off | self.holidays
+        off = {d.toordinal() for d in (source.days_off - self.working_days) | declared_off}
+        extra = {d.toordinal() for d in (source.working_days - declared_off) | self.working_days}
+        holidays = {d.toordinal() for d in (source.holidays - self.working_days) | self.holidays}
         base = date(first, 1, 1).toordinal()
         end = date(last + 1, 1, 1).toordinal()
         cum, counted = [0], [0]
         for o in range(base, end):
-            holiday = o in off
             # Ordinal 1 (0001-01-01) is a Monday, weekday 0.
-            working = o in extra or ((o - 1) % 7 in self.weekdays and not holiday)
+            working = o in extra or ((o - 1) % 7 in self.weekdays and o not in off)
             cum.append(cum[-1] + (self.day_seconds if working else 0))
-            counted.append(counted[-1] + (0 if holiday else 1))
+            counted.append(counted[-1] + (0 if o in holidays else 1))
         a = self._anchor - base
         shift_cum, shift_counted = anchor_cum - cum[a], anchor_counted - counted[a]
         return _Window(base, first, last, [c + shift_cum for c in cum], [c + shift_counted for c in counted])

@@ -12,20 +12,39 @@ from .engine import YearDays
 
 
 @lru_cache(maxsize=32)
-def _vn(first_year: int, last_year: int) -> holidays.HolidayBase:
+def _vn(first_year: int, last_year: int, *, observed: bool = True) -> holidays.HolidayBase:
     # Neighbouring years are asked for too: the package fills ``weekend_workdays`` only for the years
     # it computes, and a swap announced for one year may fall in the last days of the previous one.
-    return holidays.country_holidays("VN", years=range(first_year - 1, last_year + 2), language="vi")
+    years = range(first_year - 1, last_year + 2)
+    return holidays.country_holidays("VN", years=years, language="vi", observed=observed)
+
+
+def _public_holidays(first_year: int, last_year: int) -> frozenset[date]:
+    """The public holidays themselves (Labour Code 2019 art. 112), without nghỉ bù or swapped days off."""
+    h = _vn(first_year, last_year, observed=False)
+    # Swapped days off are the package's "substituted" days; their names start with its label.
+    swapped = h.tr(h.substituted_label).split("%", 1)[0]
+    return frozenset(
+        d
+        for d, names in h.items()
+        if first_year <= d.year <= last_year and not all(n.startswith(swapped) for n in names.split("; "))
+    )
 
 
 def vn_year_days(first_year: int, last_year: int) -> YearDays:
-    """Return the public holidays and swapped working days of the years ``first_year``-``last_year``."""
+    """Return the days off, swapped working days and public holidays of the years ``first_year``-``last_year``."""
     h = _vn(first_year, last_year)
     return YearDays(
         days_off=frozenset(d for d in h if first_year <= d.year <= last_year),
         # ``weekend_workdays`` is not filtered by the years asked for: filter it here.
         working_days=frozenset(d for d in h.weekend_workdays if first_year <= d.year <= last_year),
+        holidays=_public_holidays(first_year, last_year),
     )
+
+
+def vn_public_holidays(year: int) -> frozenset[date]:
+    """Return the public holidays of ``year`` that limits in calendar days do not count."""
+    return _public_holidays(year, year)
 
 
 def vn_holiday_names(year: int) -> dict[date, str]:

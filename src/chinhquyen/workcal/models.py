@@ -60,7 +60,10 @@ class WorkSchedule(models.Model):
 
 
 class OverrideKind(models.TextChoices):
+    """What an override makes of a date: a public holiday is also skipped by limits in calendar days."""
+
     DAY_OFF = "day_off", _("Day off")
+    HOLIDAY = "holiday", _("Public holiday")
     WORKING_DAY = "working_day", _("Working day")
 
 
@@ -108,5 +111,5 @@ class DateOverride(models.Model):
         status = date_default_status(day=self.date)
         if self.kind == OverrideKind.WORKING_DAY and status.is_working:
             raise ValidationError({"kind": ValidationError(status.reason, code="already_working")})
-        if self.kind == OverrideKind.DAY_OFF and not status.is_working:
+        if self.kind != OverrideKind.WORKING_DAY and not status.is_working:
             raise ValidationError({"kind": ValidationError(status.reason, code="already_off")})

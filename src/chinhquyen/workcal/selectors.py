@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .clock import DeadlineClock
 from .engine import WorkingCalendar
-from .holidays_vn import vn_holiday_names, vn_swapped_working_days, vn_year_days
+from .holidays_vn import vn_holiday_names, vn_public_holidays, vn_swapped_working_days, vn_year_days
 from .models import DateOverride, OverrideKind, WorkSchedule
 from .validators import parse_periods
 
@@ -89,6 +89,7 @@ def _calendar_build(inputs: _Inputs) -> WorkingCalendar:
         weekdays=inputs.weekdays,
         periods=parse_periods(inputs.periods),
         days_off={d for d, kind in inputs.overrides if kind == OverrideKind.DAY_OFF},
+        holidays={d for d, kind in inputs.overrides if kind == OverrideKind.HOLIDAY},
         working_days={d for d, kind in inputs.overrides if kind == OverrideKind.WORKING_DAY},
         year_source=vn_year_days,
         same_day_cutoff=inputs.same_day_cutoff,
@@ -137,6 +138,11 @@ def date_is_working_day(*, day: date) -> bool:
     return calendar_current().is_working_day(day)
 
 
+def date_previous_working_day(*, day: date) -> date:
+    """Return the last working day before ``day``."""
+    return calendar_current().previous_working_day(day)
+
+
 def instant_is_working_time(*, at: datetime) -> bool:
     """Return whether ``at`` falls within the working hours of a working day (a period's ends included)."""
     return calendar_current().is_working_instant(at)
@@ -178,11 +184,17 @@ class SpecialDay:
 def calendar_special_days(*, year: int) -> list[SpecialDay]:
     """Return the holidays, swapped days and overrides of ``year``, in date order (overrides win)."""
     days: dict[date, SpecialDay] = {}
+    holidays = vn_public_holidays(year)
     for day, name in vn_holiday_names(year).items():
-        days[day] = SpecialDay(day, False, str(_("Public holiday")), name)
+        # Only public holidays are skipped by limits in calendar days: say which days off are not one.
+        source = _("Public holiday") if day in holidays else _("Compensatory or swapped day off")
+        days[day] = SpecialDay(day, False, str(source), name)
     for day in vn_swapped_working_days(year):
         days[day] = SpecialDay(day, True, str(_("Swapped working day")), "")
     for override in DateOverride.objects.filter(date__year=year):
         is_working = override.kind == OverrideKind.WORKING_DAY
-        days[override.date] = SpecialDay(override.date, is_working, str(_("Date override")), override.reason)
+        source = _("Date override")
+        if override.kind == OverrideKind.HOLIDAY:
+            source = _("Date override: public holiday")
+        days[override.date] = SpecialDay(override.date, is_working, str(source), override.reason)
     return [days[d] for d in sorted(days)]

@@ -67,7 +67,7 @@ class OverrideImportResult:
 
 
 def date_overrides_import(*, text: str) -> OverrideImportResult:
-    """Add overrides from lines ``YYYY-MM-DD,day_off|working_day,reason``; refuse all if one line is bad.
+    """Add overrides from lines ``YYYY-MM-DD,day_off|holiday|working_day,reason``; refuse all if one line is bad.
 
     Blank lines and lines starting with ``#`` are skipped. The reason may itself contain commas.
     """
@@ -121,5 +121,7 @@ def _parse_line(line: str) -> tuple[DateOverride | None, str | None]:
     except ValueError:
         return None, str(_("“%(value)s” is not a date in the form YYYY-MM-DD.") % {"value": text_date})
     if kind not in OverrideKind.values:
-        return None, str(_("“%(value)s” is not a kind of override; use day_off or working_day.") % {"value": kind})
+        return None, str(
+            _("“%(value)s” is not a kind of override; use day_off, holiday or working_day.") % {"value": kind}
+        )
     return DateOverride(date=day, kind=kind, reason=reason), None

@@ -1,6 +1,6 @@
 """Schemas of dossiers (hồ sơ): what is read, and the body of each officer's action."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -208,4 +208,7 @@ class LetterOut(Schema):
     reason: str
     old_due_at: datetime | None
     new_due_at: datetime
+    send_by: date | None = Field(
+        description="The last day the letter may be sent: the working day before the due date; null once sent."
+    )
     dossier_version: int

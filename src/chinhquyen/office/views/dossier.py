@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.documents import SLIP_KINDS
-from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
+from chinhquyen.dossiers.models import DossierStatus, LetterState, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
@@ -36,7 +37,7 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "dossier": dossier,
         "steps": selectors.dossier_steps(dossier=dossier),
         "documents": selectors.dossier_documents(dossier=dossier),
-        "letters": list(dossier.apology_letters.select_related("agency").order_by("pk")),
+        **_letters(dossier),
         "timeline": _labelled(selectors.dossier_timeline(dossier=dossier)),
         "actions": [ACTIONS[name] for name in names if name in ACTIONS],
         "slips": _slips(dossier),
@@ -45,6 +46,14 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         **due_flags(dossier),
     }
     return render(request, "office/dossier/detail.html", context)
+
+
+def _letters(dossier: Any) -> dict[str, Any]:
+    """The apology letters and, while one is still to send, the last day it may be sent."""
+    letters = list(dossier.apology_letters.select_related("agency").order_by("pk"))
+    unsent = any(letter.state != LetterState.SENT for letter in letters)
+    send_by = letter_send_by(due_at=dossier.due_at) if unsent and dossier.due_at else None
+    return {"letters": letters, "letter_send_by": send_by}
 
 
 def _labelled(events: list[Any]) -> list[Any]:

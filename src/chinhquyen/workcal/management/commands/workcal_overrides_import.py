@@ -1,4 +1,4 @@
-"""Import date overrides (ngày nghỉ, ngày làm bù) from a text file: YYYY-MM-DD,day_off|working_day,reason."""
+"""Import date overrides (ngày nghỉ, ngày làm bù) from a text file: YYYY-MM-DD,day_off|holiday|working_day,reason."""
 
 from pathlib import Path
 from typing import Any
@@ -10,7 +10,10 @@ from chinhquyen.workcal.services import date_overrides_import
 
 
 class Command(BaseCommand):
-    help = "Import date overrides from a UTF-8 file of lines YYYY-MM-DD,day_off|working_day,reason (all or nothing)."
+    help = (
+        "Import date overrides from a UTF-8 file of lines YYYY-MM-DD,day_off|holiday|working_day,reason "
+        "(all or nothing)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
