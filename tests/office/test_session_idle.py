@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chinhquyen.core.audit import audit_verify
 from chinhquyen.core.models import AuditEntry
-from chinhquyen.office.auth.flow import ACTIVE_KEY
+from chinhquyen.core.session_idle import ACTIVE_KEY
 from tests.factories import StaffRoleFactory
 
 from .auth_helpers import totp_code, totp_device_for
@@ -90,7 +90,7 @@ def test_an_idle_session_has_ended_and_the_official_signs_in_again(client, offic
     assert (response.status_code, response["Location"]) == (302, f"{LOGIN}?next={ACCOUNT}")
 
 
-def test_citizens_sessions_are_left_alone(client):
+def test_sessions_no_sign_in_limited_are_left_alone(client):
     from tests.factories import UserFactory
 
     citizen = UserFactory()

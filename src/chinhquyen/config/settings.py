@@ -83,6 +83,8 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 DB_CONN_MAX_AGE: int = env.int("DB_CONN_MAX_AGE", default=60)
 # An official's session ends after this many minutes without a request (and then needs password and code).
 OFFICIAL_SESSION_IDLE_MINUTES: int = env.int("OFFICIAL_SESSION_IDLE_MINUTES", default=30)
+# Longer than officials': a citizen may spend a while on an e-form before sending it.
+CITIZEN_SESSION_IDLE_MINUTES: int = env.int("CITIZEN_SESSION_IDLE_MINUTES", default=60)
 # The province this installation serves: its administrative-division code (mã tỉnh, 2025).
 PROVINCE_CODE: str = env.str("PROVINCE_CODE", default="37")
 # The public address of the portal, printed in QR codes on slips (public lookup of a dossier).
@@ -192,8 +194,8 @@ MIDDLEWARE = [
     "chinhquyen.core.audit.AuditActorMiddleware",
     # Marks a session as verified by a second factor (officials' TOTP).
     "django_otp.middleware.OTPMiddleware",
-    # Officials' sessions end after OFFICIAL_SESSION_IDLE_MINUTES without a request.
-    "chinhquyen.office.auth.middleware.OfficialSessionIdleMiddleware",
+    # Officials' and citizens' sessions end after a spell without a request (*_SESSION_IDLE_MINUTES).
+    "chinhquyen.core.session_idle.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Refuse framing (clickjacking).
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

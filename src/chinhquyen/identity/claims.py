@@ -75,6 +75,21 @@ def email_normalise(value: str) -> str:
     return value
 
 
+def login_masked(value: str) -> str:
+    """A login as logs may show it: enough to tell attempts on one account apart, not the address itself.
+
+    ``nguyenvana@gmail.com`` → ``ng***@gmail.com``; ``0912345678`` → ``091****678``; anything else keeps
+    its first two characters.
+    """
+    value = (value or "").strip()
+    local, at, domain = value.rpartition("@")
+    if at and local:
+        return f"{local[:2]}***@{domain[:80]}"
+    if MOBILE_RE.match(value):
+        return f"{value[:3]}****{value[-3:]}"
+    return f"{value[:2]}***"
+
+
 def _text(raw: Mapping[str, Any], key: str) -> str:
     value = raw.get(key)
     return clean(value) if isinstance(value, str) else ""

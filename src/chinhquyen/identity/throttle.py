@@ -21,8 +21,8 @@ def is_locked(*, scope: str, value: str) -> bool:
     return cache.get(_key(f"{scope}-lock", value)) is not None
 
 
-def count(*, scope: str, value: str, limit: int) -> None:
-    """Count one event; the ``limit``-th within the window locks ``value`` out for a while."""
+def count(*, scope: str, value: str, limit: int) -> bool:
+    """Count one event; the ``limit``-th within the window locks ``value`` out for a while (returns True)."""
     key = _key(f"{scope}-count", value)
     cache.add(key, 0, WINDOW_SECONDS)
     try:
@@ -33,6 +33,8 @@ def count(*, scope: str, value: str, limit: int) -> None:
     if seen >= limit:
         cache.set(_key(f"{scope}-lock", value), True, LOCKOUT_SECONDS)
         cache.delete(key)
+        return True
+    return False
 
 
 def reset(*, scope: str, value: str) -> None:

@@ -23,6 +23,8 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 from chinhquyen.core.access import access
 from chinhquyen.identity.backends import REFUSAL_ATTRIBUTE
 
+from .account_session import NATIONAL_IDENTITY, citizen_session_begin
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,6 +53,11 @@ class NationalIdentityCallback(OIDCAuthenticationCallbackView):
             # A replayed or forged callback, a provider that is down or answers nonsense: no sign-in.
             logger.warning("National identity sign-in failed: %s", exc)
             return self.login_failure()
+
+    def login_success(self) -> HttpResponse:
+        response = super().login_success()
+        citizen_session_begin(self.request, self.user, method=NATIONAL_IDENTITY)
+        return response
 
     def login_failure(self) -> HttpResponse:
         request = self.request

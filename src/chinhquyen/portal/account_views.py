@@ -25,6 +25,7 @@ from chinhquyen.identity.selectors import account_profile
 
 from .account_forms import CodeForm, ContactForm, SignInForm, SignUpForm
 from .account_oidc import national_identity_enabled
+from .account_session import LOCAL_ACCOUNT, citizen_session_begin, citizen_session_end
 from .applicant import is_applicant
 
 PENDING_KEY = "identity_signup_pending"
@@ -52,6 +53,7 @@ def _form_error(form: Form, exc: DomainError) -> None:
 
 def _sign_in(request: HttpRequest, user: Any) -> None:
     auth.login(request, user, backend=PASSWORD_BACKEND)
+    citizen_session_begin(request, user, method=LOCAL_ACCOUNT)
 
 
 @access(public=True, description="Applicants' sign-in page: national identity, or a local account where allowed")
@@ -90,7 +92,7 @@ def login(request: HttpRequest) -> HttpResponse:
 @access(public=True, description="Sign out (POST only, so that a link cannot sign anyone out)")
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    auth.logout(request)
+    citizen_session_end(request)
     messages.success(request, _("You have signed out."))
     return redirect("portal:home")
 

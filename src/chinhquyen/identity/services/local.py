@@ -5,6 +5,7 @@ only then is the citizen record created from what they typed at sign-up. A provi
 accounts off with ``LOCAL_ACCOUNTS_ENABLED=false`` (national identity only).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,13 +24,15 @@ from chinhquyen.directory.models import Applicant, User
 from chinhquyen.directory.validators import validate_personal_id
 
 from .. import throttle
-from ..claims import email_normalise, phone_normalise
+from ..claims import email_normalise, login_masked, phone_normalise
 from ..delivery import code_deliver
 from ..models import Channel, LocalAccount
 from ..selectors import local_account_for_login, user_is_official
 from ..sms import sms_available
 from .accounts import user_names_set, username_new
 from .codes import CODE_TTL, CodeCheck, code_check, code_issue, code_resend_wait
+
+logger = logging.getLogger(__name__)
 
 SIGN_IN_FAILURE_LIMIT = 5
 
@@ -208,7 +211,8 @@ def local_sign_in(*, login: str, password: str) -> User:
     if account is None:
         User().set_password(password)  # the same work as a real check: timing does not tell who has an account
     if account is None or not account.user.check_password(password) or user_is_official(user=account.user):
-        throttle.count(scope="local-login", value=key, limit=SIGN_IN_FAILURE_LIMIT)
+        locked = throttle.count(scope="local-login", value=key, limit=SIGN_IN_FAILURE_LIMIT)
+        logger.warning("Local account sign-in failed for %r%s", login_masked(key), "; locked" if locked else "")
         raise InvalidInput(_("The e-mail address, phone number or password is not correct."), code="sign_in_invalid")
     if not account.is_verified:
         raise InvalidInput(

@@ -22,14 +22,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.core.audit import audit_record
+from chinhquyen.core.session_idle import session_idle_start
 from chinhquyen.directory.selectors import user_roles
 
 from . import throttle
 
 PENDING_KEY = "office_auth_pending"
 PENDING_MAX_AGE_SECONDS = 5 * 60
-# In an official's session: when it was last used, to the minute (see office.auth.middleware).
-ACTIVE_KEY = "office_active_at"
 OFFICE_HOME = "/office/"
 
 
@@ -174,8 +173,7 @@ def login_complete(request: HttpRequest, *, pending: Pending, device: TOTPDevice
     auth.login(request, user, backend=pending.backend)
     otp_login(request, device)
     pending_clear(request)
-    request.session[ACTIVE_KEY] = int(time.time())
-    request.session.set_expiry(settings.OFFICIAL_SESSION_IDLE_MINUTES * 60)
+    session_idle_start(request, minutes=settings.OFFICIAL_SESSION_IDLE_MINUTES)
     throttle.login_succeeded(username=user.get_username())
     audit_record(actor=user, action="office.sign_in", target=f"user:{user.pk}", data={"device": device.persistent_id})
 
