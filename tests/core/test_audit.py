@@ -1,24 +1,27 @@
 """The audit log is an append-only hash chain: every change to a stored row is found at that row."""
 
 import datetime as dt
+import json
 import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.http import HttpResponse
 
 from chinhquyen.core.audit import (
     AuditActorMiddleware,
+    AuditAnchor,
     BreakReason,
     audit_actor,
+    audit_anchor_current,
     audit_record,
     audit_verify,
     entry_hash,
 )
-from chinhquyen.core.models import GENESIS_HASH, AuditEntry, AuditImmutableError
+from chinhquyen.core.models import GENESIS_HASH, AuditChainHead, AuditEntry, AuditImmutableError
 from tests.factories import AgencyFactory, StaffRoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +255,89 @@ def test_concurrent_writers_never_share_a_parent():
     assert (result.ok, result.count) == (True, writers * per_writer)
     prev_hashes = list(AuditEntry.objects.values_list("prev_hash", flat=True))
     assert len(set(prev_hashes)) == writers * per_writer
+
+
+def _rebuild_from(sequence, data):
+    """What someone able to write the rows and the head could do: change an entry, rehash what follows."""
+    fields = ("sequence", "at", "actor_name", "action", "target", "data", "prev_hash")
+    rows = list(AuditEntry.objects.filter(sequence__gte=sequence).order_by("sequence").values_list(*fields))
+    prev = AuditEntry.objects.get(sequence=sequence - 1).hash if sequence > 1 else GENESIS_HASH
+    for seq, at, actor_name, action, target, old_data, _prev in rows:
+        new_data = data if seq == sequence else old_data
+        digest = entry_hash(
+            sequence=seq, at=at, actor_name=actor_name, action=action, target=target, data=new_data, prev_hash=prev
+        )
+        sql = "UPDATE {table} SET data = %s, prev_hash = %s, hash = %s WHERE sequence = %s"
+        if connection.vendor == "postgresql":
+            sql = "UPDATE {table} SET data = CAST(%s AS jsonb), prev_hash = %s, hash = %s WHERE sequence = %s"
+        _raw(sql, [json.dumps(new_data), prev, digest, seq])
+        prev = digest
+    AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
+
+
+def test_the_current_anchor_is_the_chains_tip():
+    assert audit_anchor_current() is None
+
+    third = _three_entries()[-1]
+
+    assert audit_anchor_current() == AuditAnchor(sequence=3, hash=third.hash)
+    assert audit_verify(anchors=[AuditAnchor(sequence=3, hash=third.hash)]).ok
+
+
+def test_a_rebuilt_chain_verifies_alone_but_not_against_an_anchor():
+    _three_entries()
+    anchor = audit_anchor_current()
+
+    _rebuild_from(2, {"n": 99})
+
+    assert audit_verify().ok
+    result = audit_verify(anchors=[anchor])
+    assert (result.ok, result.broken_at, result.reason, result.count) == (False, 3, BreakReason.ANCHOR_MISMATCH, 2)
+
+
+def test_a_tail_removed_with_the_head_rewound_is_found_through_an_anchor():
+    entries = _three_entries()
+    anchor = audit_anchor_current()
+
+    _raw("DELETE FROM {table} WHERE sequence = 3")
+    AuditChainHead.objects.filter(pk=1).update(last_sequence=2, last_hash=entries[1].hash)
+
+    assert audit_verify().ok
+    result = audit_verify(anchors=[anchor])
+    assert (result.ok, result.broken_at, result.reason) == (False, 3, BreakReason.TRUNCATED)
+
+
+def test_anchor_and_verify_commands(capsys, tmp_path):
+    with pytest.raises(CommandError, match="The audit log is empty: there is nothing to anchor yet."):
+        call_command("audit_anchor")
+    third = _three_entries()[-1]
+
+    call_command("audit_anchor")
+    line = capsys.readouterr().out.strip()
+    anchors = tmp_path / "anchors.jsonl"
+    anchors.write_text(line + "\n\n", encoding="utf-8")
+    call_command("audit_verify", anchors=anchors)
+
+    assert {k: v for k, v in json.loads(line).items() if k != "at"} == {"sequence": 3, "hash": third.hash}
+    assert capsys.readouterr().out.strip() == "OK: 3 entries, 1 anchors"
+    _rebuild_from(3, {"n": 7})
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("audit_verify", anchors=anchors)
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.strip() == "BROKEN at sequence 3: anchor mismatch (2 entries verified)"
+
+
+@pytest.mark.parametrize("text", ['{"sequence": 3}', "not json", '{"sequence": 0, "hash": "ab"}', "[1, 2]"])
+def test_a_bad_anchors_file_is_refused_with_its_line(tmp_path, text):
+    anchors = tmp_path / "anchors.jsonl"
+    anchors.write_text("\n" + text + "\n", encoding="utf-8")
+
+    with pytest.raises(CommandError) as info:
+        call_command("audit_verify", anchors=anchors)
+
+    assert str(info.value) == f"{anchors}, line 2: not an anchor as audit_anchor prints it"
+
+
+def test_a_missing_anchors_file_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read the anchors file"):
+        call_command("audit_verify", anchors=tmp_path / "none.jsonl")

@@ -11,7 +11,7 @@ import contextlib
 import enum
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -243,6 +243,27 @@ class BreakReason(enum.StrEnum):
     PREV_HASH_MISMATCH = "prev_hash mismatch"
     GAP = "gap"
     TRUNCATED = "truncated"
+    ANCHOR_MISMATCH = "anchor mismatch"
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The chain's tip as copied outside the database (mốc neo): entry ``sequence`` had ``hash``.
+
+    Whoever can rewrite the rows and the head can build a new chain that verifies; an anchor kept where they
+    cannot reach (another host, a mailbox, paper) tells that chain from the one that was.
+    """
+
+    sequence: int
+    hash: str
+
+
+def audit_anchor_current() -> AuditAnchor | None:
+    """The chain's tip now, to copy outside the database; None while the log is empty."""
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    if head is None or head.last_sequence == 0:
+        return None
+    return AuditAnchor(sequence=head.last_sequence, hash=head.last_hash)
 
 
 @dataclass(frozen=True)
@@ -255,8 +276,12 @@ class VerifyResult:
     reason: BreakReason | None = None
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in sequence order and report the first broken link."""
+def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
+    """Walk the chain in sequence order and report the first broken link.
+
+    Each of ``anchors`` must still be in the chain: its entry present with the hash copied at the time.
+    """
+    anchored = {a.sequence: a.hash for a in anchors}
     expected_sequence = 1
     prev_hash = GENESIS_HASH
     count = 0
@@ -278,12 +303,15 @@ def audit_verify() -> VerifyResult:
             return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.HASH_MISMATCH)
         if stored_prev != prev_hash:
             return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.PREV_HASH_MISMATCH)
+        if anchored.get(sequence, stored_hash) != stored_hash:
+            return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.ANCHOR_MISMATCH)
         prev_hash = stored_hash
         expected_sequence += 1
         count += 1
     head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
-    if head is not None and head.last_sequence > count:
-        # Rows removed from the end leave a consistent chain; only the head remembers them.
+    remembered = max([count, *anchored, head.last_sequence if head is not None else 0])
+    if remembered > count:
+        # Rows removed from the end leave a consistent chain; only the head and the anchors remember them.
         return VerifyResult(ok=False, count=count, broken_at=count + 1, reason=BreakReason.TRUNCATED)
     return VerifyResult(ok=True, count=count)
 
