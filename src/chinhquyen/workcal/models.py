@@ -78,7 +78,15 @@ class DateOverride(models.Model):
             "unique": _("This date already has an override: change that one instead."),
         },
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=OverrideKind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=OverrideKind.choices,
+        help_text=_(
+            "A public holiday is not counted by time limits in calendar days; another day off (swapped, "
+            "compensatory) is. Neither is a working day."
+        ),
+    )
     reason = models.CharField(_("reason"), max_length=255, help_text=_("E.g. the decision that sets this day."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
