@@ -25,6 +25,16 @@ def _fast_and_isolated(settings, tmp_path, _pki_dir):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits, sign-in lockouts and throttles count in the process-wide cache: none leaks between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar():
     # Test transactions roll back without signals: a cached working calendar could outlive its rows.
     from chinhquyen.workcal.selectors import calendar_reset

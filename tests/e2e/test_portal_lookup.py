@@ -2,18 +2,10 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
 
 from tests.dossiers.factories import World, vn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def no_horizontal_scroll(page) -> bool:

@@ -1,6 +1,5 @@
 import pytest
 import requests
-from django.core.cache import cache
 
 from chinhquyen.identity import sms
 
@@ -25,9 +24,6 @@ def _identity_settings(settings, _idp_key_file):
     settings.LOCAL_ACCOUNTS_ENABLED = True
     settings.IDENTITY_SMS_BACKEND = "chinhquyen.identity.sms.MemorySMSBackend"
     sms.outbox.clear()
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -19,13 +18,6 @@ from .helpers import AN, demo_citizen, sign_in
 from .test_views import PASSWORD, _local_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _isolated():
-    cache.clear()  # the sign-in throttle
-    yield
-    cache.clear()
 
 
 @pytest.fixture

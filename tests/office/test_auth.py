@@ -1,7 +1,6 @@
 """Officials sign in with a password and a TOTP code; office pages need a verified session."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -28,10 +27,7 @@ WRONG_CREDENTIALS = "The username or password is not correct."
 
 @pytest.fixture(autouse=True)
 def _isolated():
-    # The throttle lives in the process-wide cache; one test's lockout must not leak into another.
-    cache.clear()
     yield
-    cache.clear()
     # LocaleMiddleware leaves the last request's language active in this thread.
     translation.deactivate()
 

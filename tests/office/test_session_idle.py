@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.utils import timezone
 
 from chinhquyen.core.audit import audit_verify
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/office/auth/login/"
 CODE = "/office/auth/login/code/"
 ACCOUNT = "/office/auth/account/"
-
-
-@pytest.fixture(autouse=True)
-def _isolated():
-    cache.clear()  # the sign-in throttle
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,14 +28,6 @@ NO_DEVICE = (
     "Your account has no confirmed authenticator app, so you cannot create a token. Sign out and sign in again to "
     "set one up."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lockouts():
-    # Failed codes count in the process-wide cache, like failed sign-ins: none leaks into another test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _device(user) -> TOTPDevice:

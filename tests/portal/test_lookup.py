@@ -4,7 +4,6 @@ import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,13 +18,6 @@ pytestmark = pytest.mark.django_db
 URL = "/tra-cuu-ho-so/"
 NOT_FOUND = "No dossier matches this code and lookup secret."
 TOO_MANY = "Too many unsuccessful lookups."
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def browser_at(ip: str = "198.51.100.7") -> Client:
