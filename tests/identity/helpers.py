@@ -1,7 +1,10 @@
-"""Helpers of the identity tests: the whole national identity sign-in through the test client."""
+"""Helpers of the identity tests: national identity and local-account sign-ins through the test client."""
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
+
+from django.core import mail
 
 from chinhquyen.directory import services as directory_services
 from chinhquyen.identity.simulator.identities import demo_person
@@ -9,6 +12,7 @@ from chinhquyen.identity.simulator.identities import demo_person
 AN = demo_person("congdan")
 BICH = demo_person("congdan2")
 KHOA = demo_person("doanhnghiep")
+PASSWORD = "Hoa-sen-2026-ninh-binh"
 
 
 def start(client, next_url: str = "") -> str:
@@ -60,3 +64,27 @@ def point_at_simulator(settings, issuer: str) -> None:
     settings.OIDC_OP_TOKEN_ENDPOINT = f"{issuer}/token"
     settings.OIDC_OP_USER_ENDPOINT = f"{issuer}/userinfo"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{issuer}/jwks"
+
+
+def local_sign_up(client, **changes):
+    """Post the portal's sign-up form for Phạm Thị Hoa, with ``changes``; the response."""
+    data = {
+        "name": "Phạm Thị Hoa",
+        "personal_id": "037199001111",
+        "birth_date": "1999-01-02",
+        "login": "hoa@example.vn",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "next": "/ho-so-cua-toi/",
+    }
+    data.update(changes)
+    return client.post("/tai-khoan/dang-ky/", data)
+
+
+def local_user(client, django_capture_on_commit_callbacks):
+    """Sign Phạm Thị Hoa up, type back the code (which signs her in), and sign out."""
+    with django_capture_on_commit_callbacks(execute=True):
+        local_sign_up(client)
+    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
+    client.post("/tai-khoan/dang-ky/xac-minh/", {"code": code})
+    client.post("/tai-khoan/dang-xuat/")

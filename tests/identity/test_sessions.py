@@ -14,8 +14,7 @@ from chinhquyen.core.models import AuditEntry
 from chinhquyen.identity.claims import login_masked
 from tests.factories import UserFactory
 
-from .helpers import AN, demo_citizen, sign_in
-from .test_views import PASSWORD, _local_user
+from .helpers import AN, PASSWORD, demo_citizen, local_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +44,7 @@ def test_a_national_identity_sign_in_limits_the_session_and_is_audited(client, i
 
 
 def test_a_local_sign_in_limits_the_session_to_an_hour_and_is_audited(en, django_capture_on_commit_callbacks):
-    _local_user(en, django_capture_on_commit_callbacks)  # signs up, in and out
+    local_user(en, django_capture_on_commit_callbacks)  # signs up, in and out
 
     en.post("/tai-khoan/dang-nhap/", {"login": "hoa@example.vn", "password": PASSWORD})
 

@@ -10,10 +10,9 @@ from django.test import Client
 from chinhquyen.directory.models import Applicant
 from tests.factories import StaffRoleFactory, UserFactory
 
-from .helpers import AN, demo_citizen, sign_in
+from .helpers import AN, PASSWORD, demo_citizen, local_sign_up, local_user, sign_in
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Hoa-sen-2026-ninh-binh"
 
 
 @pytest.fixture
@@ -78,23 +77,9 @@ def test_without_a_provider_the_button_is_hidden(settings, en):
     assert en.get("/oidc/authenticate/").status_code == 404
 
 
-def _sign_up(client, **changes):
-    data = {
-        "name": "Phạm Thị Hoa",
-        "personal_id": "037199001111",
-        "birth_date": "1999-01-02",
-        "login": "hoa@example.vn",
-        "password": PASSWORD,
-        "password_again": PASSWORD,
-        "next": "/ho-so-cua-toi/",
-    }
-    data.update(changes)
-    return client.post("/tai-khoan/dang-ky/", data)
-
-
 def test_sign_up_then_code_signs_in_and_goes_to_next(en, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _sign_up(en)
+        response = local_sign_up(en)
     assert response["Location"] == "/tai-khoan/dang-ky/xac-minh/"
     code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
     assert "Your verification code for the public service portal is" in mail.outbox[0].body
@@ -107,21 +92,21 @@ def test_sign_up_then_code_signs_in_and_goes_to_next(en, django_capture_on_commi
 
 
 def test_sign_up_errors_are_shown_on_their_fields(en):
-    response = _sign_up(en, password_again="something-else", login="hoa@")
+    response = local_sign_up(en, password_again="something-else", login="hoa@")
 
     assert response.status_code == 400
     html = page(response)
     assert "The two passwords are not the same." in html
     assert "Enter an e-mail address or a Vietnamese mobile number such as 0912345678." not in html  # form first
 
-    response = _sign_up(en, login="hoa@")
+    response = local_sign_up(en, login="hoa@")
     assert "Enter an e-mail address or a Vietnamese mobile number such as 0912345678." in page(response)
     assert "<title>Error: Create a portal account" in page(response)
 
 
 def test_a_wrong_code_is_shown_and_counted(en, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(en)
+        local_sign_up(en)
     code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
     wrong = "000000" if code != "000000" else "111111"
 
@@ -140,23 +125,15 @@ def test_the_code_page_needs_a_sign_up_first(en):
 
 def test_asking_again_at_once_says_to_wait(en, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(en)
+        local_sign_up(en)
 
     response = en.post("/tai-khoan/dang-ky/gui-lai-ma/", follow=True)
 
     assert re.search(r"Please wait \d+ seconds before asking for a new code\.", page(response))
 
 
-def _local_user(client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        _sign_up(client)
-    code = re.search(r"\b(\d{6})\b", mail.outbox[0].body).group(1)
-    client.post("/tai-khoan/dang-ky/xac-minh/", {"code": code})
-    client.post("/tai-khoan/dang-xuat/")
-
-
 def test_local_sign_in_goes_back_to_next(en, django_capture_on_commit_callbacks):
-    _local_user(en, django_capture_on_commit_callbacks)
+    local_user(en, django_capture_on_commit_callbacks)
 
     response = en.post("/tai-khoan/dang-nhap/", {"login": "hoa@example.vn", "password": PASSWORD, "next": "/thu-tuc/"})
 

@@ -26,7 +26,7 @@ WRONG_CREDENTIALS = "The username or password is not correct."
 
 
 @pytest.fixture(autouse=True)
-def _isolated():
+def _no_language_left():
     yield
     # LocaleMiddleware leaves the last request's language active in this thread.
     translation.deactivate()

@@ -24,7 +24,7 @@ from chinhquyen.directory.models import Agency, Applicant, Role, User
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
 
-from .deadlines import due_soon
+from .deadlines import due_soon, letter_send_by
 from .errors import DossierNotFound
 from .models import (
     ApologyLetter,
@@ -502,6 +502,13 @@ def register_lines(*, dossiers: Iterable[Dossier]) -> dict[int, RegisterLine]:
 
 def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
+
+
+def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date | None:
+    """The last day ``letter`` may be sent (the working day before the due date); None once sent or undated."""
+    if letter.state == LetterState.SENT or dossier.due_at is None:
+        return None
+    return letter_send_by(due_at=dossier.due_at)
 
 
 def dispatch_failures_count() -> int:

@@ -18,9 +18,8 @@ from ninja.responses import Status
 from chinhquyen.directory.models import User
 from chinhquyen.directory.selectors import agency_by_code, user_by_username
 from chinhquyen.dossiers import services
-from chinhquyen.dossiers.deadlines import letter_send_by
-from chinhquyen.dossiers.models import ApologyLetter, Dossier, LetterState
-from chinhquyen.dossiers.selectors import apology_letter_of
+from chinhquyen.dossiers.models import ApologyLetter, Dossier
+from chinhquyen.dossiers.selectors import apology_letter_of, apology_letter_send_by
 from chinhquyen.integrations.models import Scope
 
 from ..auth import caller_of, declare
@@ -299,9 +298,7 @@ def _letter_out(letter: ApologyLetter, dossier: Dossier) -> dict[str, Any]:
         "reason": letter.reason,
         "old_due_at": letter.old_due_at,
         "new_due_at": letter.new_due_at,
-        "send_by": None
-        if letter.state == LetterState.SENT or dossier.due_at is None
-        else letter_send_by(due_at=dossier.due_at),
+        "send_by": apology_letter_send_by(letter=letter, dossier=dossier),
         "dossier_version": dossier.version,
     }
 

@@ -10,9 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
-from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.documents import SLIP_KINDS
-from chinhquyen.dossiers.models import DossierStatus, LetterState, ReturnMethod
+from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
@@ -51,9 +50,8 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
 def _letters(dossier: Any) -> dict[str, Any]:
     """The apology letters and, while one is still to send, the last day it may be sent."""
     letters = list(dossier.apology_letters.select_related("agency").order_by("pk"))
-    unsent = any(letter.state != LetterState.SENT for letter in letters)
-    send_by = letter_send_by(due_at=dossier.due_at) if unsent and dossier.due_at else None
-    return {"letters": letters, "letter_send_by": send_by}
+    days = (selectors.apology_letter_send_by(letter=letter, dossier=dossier) for letter in letters)
+    return {"letters": letters, "letter_send_by": next((day for day in days if day is not None), None)}
 
 
 def _labelled(events: list[Any]) -> list[Any]:

@@ -26,12 +26,12 @@ def anchors_read(path: Path) -> list[AuditAnchor]:
             continue
         try:
             row = json.loads(line)
-            anchor = AuditAnchor(sequence=row["sequence"], hash=row["hash"])
+            sequence, digest = row["sequence"], row["hash"]
+            if not isinstance(sequence, int) or sequence < 1 or not isinstance(digest, str):
+                raise ValueError(line)
         except (ValueError, TypeError, KeyError) as exc:
             raise CommandError(f"{path}, line {number}: not an anchor as audit_anchor prints it") from exc
-        if not isinstance(anchor.sequence, int) or anchor.sequence < 1 or not isinstance(anchor.hash, str):
-            raise CommandError(f"{path}, line {number}: not an anchor as audit_anchor prints it")
-        anchors.append(anchor)
+        anchors.append(AuditAnchor(sequence=sequence, hash=digest))
     return anchors
 
 
