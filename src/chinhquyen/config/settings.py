@@ -227,6 +227,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chinhquyen.core.session_idle.session_idle_context",
             ],
         },
     },

@@ -6,6 +6,8 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from chinhquyen.core.session_idle import keep_alive
+
 
 class OfficialsAdminSite(OTPAdminSite):
     """The admin for OTP-verified officials; signing in goes through the office's password + TOTP login."""
@@ -21,6 +23,8 @@ admin.site.site_title = _("chinhquyen")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The session timeout warning's "stay signed in" (officials and citizens alike).
+    path("session/keep-alive/", keep_alive, name="session_keep_alive"),
     path("office/", include("chinhquyen.office.urls")),
     path("api/v1/", include("chinhquyen.api.urls")),
     # Citizens' sign-in with the national identity (mozilla-django-oidc's views, declared public).
