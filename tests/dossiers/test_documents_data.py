@@ -86,6 +86,50 @@ def test_receipt_lists_the_documents_ticked_at_the_counter():
     assert "Ninh Bình, ngày 02 tháng 3 năm 2026" in text
 
 
+def test_receipt_counts_a_scan_made_at_the_counter_once_and_unticking_takes_it_off():
+    from chinhquyen.dossiers.selectors import mandatory_documents_missing
+
+    world = World(days=5)
+    declaration = RequiredDocument.objects.create(
+        procedure=world.procedure, position=1, name="Tờ khai", originals=1, mandatory=True
+    )
+    certificate = RequiredDocument.objects.create(
+        procedure=world.procedure, position=2, name="Giấy chứng sinh", copies=1, mandatory=True
+    )
+    dossier = world.draft()
+    dossier_document_add(
+        by=world.front_desk,
+        dossier=dossier,
+        upload=upload("quet.pdf"),
+        name="Tờ khai (bản quét)",
+        kind="scan",
+        required_document=declaration,
+    )
+    both = [declaration.pk, certificate.pk]
+    dossier_documents_mark_received(
+        by=world.front_desk, dossier=Dossier.objects.get(pk=dossier.pk), required_document_ids=both
+    )
+    dossier = Dossier.objects.get(pk=dossier.pk)
+
+    assert [d["name"] for d in slip_data_for(dossier=dossier, kind="01", lookup_url=URL)["documents"]] == [
+        "Tờ khai",
+        "Giấy chứng sinh",
+    ]
+    assert mandatory_documents_missing(dossier=dossier) == []
+
+    dossier_documents_mark_received(by=world.front_desk, dossier=dossier, required_document_ids=[certificate.pk])
+    dossier = Dossier.objects.get(pk=dossier.pk)
+
+    assert [d["name"] for d in slip_data_for(dossier=dossier, kind="01", lookup_url=URL)["documents"]] == [
+        "Giấy chứng sinh"
+    ]
+    assert mandatory_documents_missing(dossier=dossier) == ["Tờ khai"]
+    assert list(dossier.documents.order_by("pk").values_list("kind", "required_document_id", "received")) == [
+        ("scan", declaration.pk, False),
+        ("component", certificate.pk, True),
+    ]
+
+
 def test_default_lookup_url_carries_the_code_and_the_secret(settings):
     settings.PUBLIC_BASE_URL = "https://dichvucong.ninhbinh.gov.vn/"
     dossier = World().received(at=vn(2026, 3, 2, 8, 0))
@@ -178,6 +222,29 @@ def test_apology_letter_comes_from_the_agency_at_fault_with_the_new_due_date():
     assert "hẹn lại thời gian trả kết quả giải quyết hồ sơ vào: 08 giờ 00 phút, ngày 16/03/2026" in text
 
 
+def test_apology_letter_printed_is_the_one_sent_not_a_later_draft():
+    from chinhquyen.dossiers.services import apology_letter_approve, apology_letter_draft, apology_letter_send
+
+    world = World(days=5)
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    sent = apology_letter_draft(
+        by=world.specialist, dossier=dossier, reason="Chờ ý kiến cơ quan khác", new_due_at=vn(2026, 3, 12, 8, 0)
+    )
+    apology_letter_draft(by=world.specialist, dossier=dossier, reason="Bản nháp khác", new_due_at=vn(2026, 3, 20, 8, 0))
+    assert slip_data_for(dossier=dossier, kind="04", lookup_url=URL)["reason"] == "Bản nháp khác"  # being prepared
+
+    apology_letter_approve(by=world.leader, letter=sent, at=vn(2026, 3, 4, 8, 0))
+    apology_letter_send(by=world.leader, letter=sent, at=vn(2026, 3, 4, 9, 0))
+    data = slip_data_for(dossier=Dossier.objects.get(pk=dossier.pk), kind="04", lookup_url=URL)
+
+    assert (data["reason"], data["new_due_at"], data["signer"]["name"]) == (
+        "Chờ ý kiến cơ quan khác",
+        vn(2026, 3, 12, 8, 0),
+        "Nguyễn Văn A",
+    )
+    assert data["issued_at"] == vn(2026, 3, 4, 9, 0)
+
+
 def test_control_slip_has_a_row_per_handoff_with_outcomes():
     world = World(days=5)
     world.specialist.first_name, world.specialist.last_name = "Hoa", "Lê Thị"
@@ -238,6 +305,26 @@ def test_control_slip_follows_the_file_to_the_applicant():
     text = text_of(render_slip(kind="06", data=data))
     assert "Tổ chức, cá nhân nộp hồ sơ" in text
     assert "09 giờ 30 phút ngày 06/03/2026 Trước hạn Trực tiếp" in text
+
+
+def test_control_slip_has_the_leaders_handoff_when_the_leader_issues_the_result():
+    world = World(days=5)
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 3, 9, 0))
+    dossier = dossier_issue_result(by=world.leader, dossier=dossier, at=vn(2026, 3, 10, 10, 0), text="Kết quả")
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="counter", at=vn(2026, 3, 10, 14, 0))
+    units = [f"{s.name} - {world.agency.name}" for s in dossier.steps.order_by("order")]
+
+    data = slip_data_for(dossier=dossier, kind="06", lookup_url=URL)
+
+    rows = [(h["from_unit"], h["to_unit"], h["from_person"], h["at"], h["outcome"]) for h in data["handoffs"]]
+    desk, specialist, leader = (person_name(u) for u in (world.front_desk, world.specialist, world.leader))
+    assert rows == [
+        (world.agency.name, units[0], desk, vn(2026, 3, 2, 8, 0), ""),
+        (units[0], units[1], specialist, vn(2026, 3, 3, 9, 0), "early"),
+        (units[1], units[2], leader, vn(2026, 3, 10, 10, 0), "late"),  # due 09/03 08:00
+        (units[2], "Tổ chức, cá nhân nộp hồ sơ", desk, vn(2026, 3, 10, 14, 0), "late"),
+    ]
 
 
 def test_register_lists_the_dossiers_of_the_period_in_few_queries(django_assert_num_queries):

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
+from playwright.sync_api import expect
 
 from chinhquyen.core.session_idle import ACTIVE_KEY
 from chinhquyen.dossiers.models import Dossier
@@ -78,7 +79,7 @@ def test_warned_then_signed_out_the_typed_form_comes_back_after_signing_in(conte
         dialog.get_by_role("button", name="Stay signed in").click()
     assert answer.value.status == 200
     assert answer.value.json()["seconds"] in (3599, 3600)
-    assert dialog.is_visible() is False
+    expect(dialog).to_be_hidden()  # once the answer is read
 
     # Later the session ends (here: ended on the server at once); the page says so at the end it knows.
     page.fill("#id_mother_name", "Trần Thị Bích")

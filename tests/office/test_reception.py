@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chinhquyen.directory.models import Applicant
+from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier, DossierStatus
 from tests.catalog.factories import ProcedureFactory
 from tests.factories import CitizenFactory
@@ -189,8 +190,6 @@ def test_receiving_asks_for_confirmation_first(as_user, office):
 
 
 def test_the_receive_confirmation_warns_of_mandatory_documents_not_ticked(as_user, office):
-    from chinhquyen.dossiers import services
-
     office.documents[1].mandatory = False
     office.documents[1].save()
     dossier = draft(office)
@@ -350,3 +349,23 @@ def test_the_front_desk_records_a_person_lodging_under_a_power_of_attorney(as_us
     dossier.refresh_from_db()
     assert dossier.applicant_snapshot["authorised"]["name"] == "Lê Văn Cường"
     assert "Lê Văn Cường, under Giấy ủy quyền số 12/2026 ngày 20/11/2026: printed on the receipt." in page
+
+
+def test_refusing_while_a_supplement_asked_at_the_counter_is_awaited_gives_the_refusal_slip(as_user, office):
+    dossier = services.dossier_request_supplement(
+        by=office.front_desk, dossier=draft(office), items=["Giấy chứng sinh"], reason="Thiếu"
+    )
+    client = as_user(office.front_desk)
+
+    response = client.post(
+        reverse("office:dossier_action", args=[dossier.pk, "refuse"]),
+        {"expected_version": dossier.version, "reasons": "Người nộp không bổ sung"},
+    )
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        reverse("office:reception_outcome", args=[dossier.pk]),
+    )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.substatus) == (DossierStatus.REFUSED, "")
+    assert reverse("office:slip", args=[dossier.pk, "03"]) in client.get(response["Location"]).content.decode()

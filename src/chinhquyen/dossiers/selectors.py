@@ -27,6 +27,7 @@ from chinhquyen.workcal.engine import TZ
 from .deadlines import due_soon, letter_send_by
 from .errors import DossierNotFound
 from .models import (
+    HANDED_IN_KINDS,
     ApologyLetter,
     Channel,
     DocumentKind,
@@ -453,7 +454,7 @@ def mandatory_documents_missing(*, dossier: Dossier) -> list[str]:
     alternatives ("the form, if lodged in person", "the e-form, if online") marked mandatory, so at the
     counter this warns the officer rather than refusing the reception.
     """
-    handed_in = dossier.documents.filter(kind=DocumentKind.COMPONENT)
+    handed_in = dossier.documents.filter(kind__in=HANDED_IN_KINDS)
     if dossier.channel == Channel.COUNTER:
         handed_in = handed_in.filter(received=True)
     else:

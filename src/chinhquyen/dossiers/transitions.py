@@ -77,6 +77,33 @@ def _front_desk_once(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+# A supplement asked for before reception keeps the status it paused (0 or 1): the dossier has no code yet.
+_BEFORE_RECEPTION = frozenset({S.DRAFT, S.SUBMITTED})
+
+
+def _supplement_before_reception(ctx: Context) -> TransitionRefused | None:
+    """Waiting for the supplement the front desk asked for before reception: it may still be refused (form 03)."""
+    if ctx.dossier.paused_status in _BEFORE_RECEPTION:
+        return None
+    return TransitionRefused(
+        _("This dossier has been received: it can no longer be refused at reception."),
+        code="transition_not_allowed",
+    )
+
+
+def _received(ctx: Context) -> TransitionRefused | None:
+    """Received (a code, and not waiting for a supplement asked for before reception): there is processing to stop."""
+    if ctx.dossier.code and ctx.dossier.paused_status not in _BEFORE_RECEPTION:
+        return None
+    return TransitionRefused(
+        _(
+            "This dossier has not been received, so there is no processing to stop; "
+            "the front desk may refuse it at reception instead."
+        ),
+        code="not_received",
+    )
+
+
 def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.substatus != Substatus.SUPPLEMENT_SUPPLIED:
         return TransitionRefused(
@@ -352,6 +379,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("authorised_person_set", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
     Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION, _supply_checked),
     Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
+    # ... also while the supplement the front desk asked for before reception is awaited: the applicant never
+    # came back, or what was supplied shows the dossier is out of scope (spec §1: refusal with reasons).
+    Transition("refuse", _s(S.SUPPLEMENT_REQUESTED), S.REFUSED, FD, Scope.RECEPTION, _supplement_before_reception),
     Transition(
         "request_supplement",
         _s(S.DRAFT, S.SUBMITTED),
@@ -456,6 +486,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.STOPPED,
         LEADER,
         Scope.INVOLVED,
+        _received,  # form 05 stops processing: a dossier never received is refused at reception instead
     ),
     Transition(
         "letter_draft",

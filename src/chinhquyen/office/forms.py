@@ -296,9 +296,50 @@ class SearchForm(OfficeForm):
         status.choices = [("", _("Any status")), *((str(v), label) for v, label in statuses)]
 
 
+REGISTER_MAX_DAYS = 366
+
+
 class RegisterForm(OfficeForm):
+    """The period and the agency of a tracking register: one of ``agencies``, chosen when there are several."""
+
     date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of your agencies: you may print only their registers.")},
+    )
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = agencies if agencies is not None else Agency.objects.none()
+        self.agencies = list(agencies)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = agencies
+        # With one agency there is nothing to choose: its register is printed.
+        field.required = len(self.agencies) > 1
+
+    @property
+    def agency_choice_needed(self) -> bool:
+        return len(self.agencies) > 1
+
+    def clean_agency(self) -> Agency:
+        agency = self.cleaned_data["agency"]
+        if agency is None and not self.agencies:
+            raise forms.ValidationError(_("You hold no role in an agency, so there is no register to print."))
+        return agency if agency is not None else self.agencies[0]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("Choose a “To” date on or after the “From” date."))
+        elif date_from and date_to and (date_to - date_from).days >= REGISTER_MAX_DAYS:
+            # The register is one book a year; a longer period would also be a very long PDF to typeset.
+            self.add_error("date_to", _("Choose a period of at most %(days)d days.") % {"days": REGISTER_MAX_DAYS})
+        return cleaned
 
 
 class LetterForm(VersionedForm):

@@ -245,13 +245,14 @@ def _last_event(dossier: "Dossier", action: str) -> Any:
 
 
 def _receipt(dossier: "Dossier") -> dict[str, Any]:
-    from ..models import Channel, DocumentKind
+    from ..models import HANDED_IN_KINDS, Channel
     from ..selectors import register_lines
 
     rows: dict[object, dict[str, Any]] = {}
-    docs = dossier.documents.filter(kind=DocumentKind.COMPONENT).select_related("required_document")
+    docs = dossier.documents.filter(kind__in=HANDED_IN_KINDS).select_related("required_document")
     for doc in docs.order_by("pk"):
-        # At the counter only what the officer ticked was received; online, every upload was.
+        # At the counter only what the officer ticked (or scanned) was received; online, every upload was.
+        # A document ticked and scanned is one row.
         if not doc.received and dossier.channel == Channel.COUNTER:
             continue
         rd = doc.required_document
@@ -304,7 +305,11 @@ def _refusal(dossier: "Dossier") -> dict[str, Any]:
 
 
 def _apology(dossier: "Dossier") -> dict[str, Any]:
-    letter = dossier.apology_letters.select_related("agency__parent").order_by("-pk").first()
+    from ..models import LetterState
+
+    # The letter sent, once one is (there is only one extension); before that, the newest being prepared.
+    letters = dossier.apology_letters.select_related("agency__parent", "approved_by")
+    letter = letters.filter(state=LetterState.SENT).first() or letters.order_by("-pk").first()
     if letter is None:
         raise ValueError(f"Dossier {dossier.code} has no apology letter.")
     return {
@@ -375,8 +380,9 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
                 }
             )
             continue
-        elif event.action == "approve":
-            # The leader hands the approved file on to the next step (the one returning the result).
+        elif event.action in ("approve", "issue_result"):
+            # The leader hands the approved file on to the next step (the one returning the result); issuing
+            # the result from the leader's step does the same (its event names the step; otherwise no row).
             source = _step(by_pk, data.get("step"))
             later = [s for s in steps if source is not None and s.order > source.order]
             target = later[0] if later else None
@@ -410,7 +416,7 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     }
 
 
-_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency", "approve", "return")
+_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency", "approve", "issue_result", "return")
 # The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
 RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
 

@@ -1,6 +1,7 @@
 """Models of the dossiers app, split by entity."""
 
 from .children import (
+    HANDED_IN_KINDS,
     ApologyLetter,
     DocumentKind,
     DossierDocument,
@@ -24,6 +25,7 @@ from .dossier import (
 )
 
 __all__ = [
+    "HANDED_IN_KINDS",
     "OPEN_STATUSES",
     "ApologyLetter",
     "Channel",

@@ -115,6 +115,10 @@ class DocumentKind(models.TextChoices):
     LETTER = "letter", _("Letter")
 
 
+# What the applicant hands in (thành phần hồ sơ): the components, and the scans made of them at the counter.
+HANDED_IN_KINDS = (DocumentKind.COMPONENT, DocumentKind.SCAN)
+
+
 def document_path(instance: "DossierDocument", filename: str) -> str:
     """Store under the dossier, with a random name: the uploaded name is kept in ``name`` only."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]

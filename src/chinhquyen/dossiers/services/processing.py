@@ -27,6 +27,7 @@ from ..models import (
 from ..transitions import step_before
 from .base import NEXT_STEP, transition_apply
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
+from .supplement import supplement_pause_end
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
 CONSULT_HOURS = 8
@@ -241,5 +242,5 @@ def dossier_stop(
         raise InvalidInput(_("Give the reason for stopping."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="stop", expected_version=expected_version, at=at) as c:
         c.reason = clean(reason)
-        c.set(paused_at=None)
+        supplement_pause_end(c)
     return c.dossier

@@ -23,13 +23,23 @@ from chinhquyen.workcal.selectors import deadline_resume
 from ..codes import dossier_code_next
 from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_seconds_between
 from ..errors import TransitionRefused
-from ..models import Channel, DocumentKind, Dossier, DossierDocument, DossierStatus, DossierStep, StepState, Substatus
+from ..models import (
+    HANDED_IN_KINDS,
+    Channel,
+    DocumentKind,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+    DossierStep,
+    StepState,
+    Substatus,
+)
 from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
 from .base import Change, event_write, transition_apply
 from .digitisation import digitisation_on_document
 from .steps import iso, steps_shift
-from .supplement import supplement_items, supplement_pause
+from .supplement import supplement_items, supplement_pause, supplement_pause_end
 
 
 def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
@@ -271,16 +281,16 @@ def dossier_documents_mark_received(
         unknown = ids - required.keys()
         if unknown:
             raise InvalidInput(_("Some documents are not required by this procedure."), code="required_document")
-        documents = {d.required_document_id: d for d in c.dossier.documents.exclude(required_document=None)}
-        for pk, rd in required.items():
-            document = documents.get(pk)
-            if document is None and pk in ids:
-                DossierDocument.objects.create(
-                    dossier=c.dossier, required_document=rd, name=rd.name[:255], received=True, uploaded_by=by
-                )
-            elif document is not None and document.received != (pk in ids):
-                document.received = pk in ids
-                document.save(update_fields=["received"])
+        # The tick is the required document's: every file of it (the component, its scans) follows.
+        handed_in = c.dossier.documents.filter(kind__in=HANDED_IN_KINDS).exclude(required_document=None)
+        handed_in.filter(required_document_id__in=ids, received=False).update(received=True)
+        handed_in.exclude(required_document_id__in=ids).filter(received=True).update(received=False)
+        present = set(handed_in.values_list("required_document_id", flat=True))
+        DossierDocument.objects.bulk_create(
+            DossierDocument(dossier=c.dossier, required_document=rd, name=rd.name[:255], received=True, uploaded_by=by)
+            for pk, rd in required.items()
+            if pk in ids and pk not in present
+        )
         c.data = {"required_documents": sorted(ids)}
     return c.dossier
 
@@ -362,6 +372,7 @@ def dossier_refuse(
     with transition_apply(by=by, dossier=dossier, action="refuse", expected_version=expected_version, at=at) as c:
         c.reason = "; ".join(items)
         c.data = {"reasons": items}
+        supplement_pause_end(c)  # refused while a supplement asked for before reception was awaited
     return c.dossier
 
 
@@ -410,5 +421,5 @@ def dossier_withdraw(
     """Withdraw at the applicant's request (rút hồ sơ)."""
     with transition_apply(by=by, dossier=dossier, action="withdraw", expected_version=expected_version, at=at) as c:
         c.reason = clean(reason)
-        c.set(paused_at=None)
+        supplement_pause_end(c)
     return c.dossier

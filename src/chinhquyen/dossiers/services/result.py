@@ -46,15 +46,17 @@ def dossier_issue_result(
         d = c.dossier
         step = d.active_step
         signer = None
+        c.data = {}
         if step is not None and step.role == Role.LEADER:
-            # The leader issuing from the leader's step approves at the same time.
+            # The leader issuing from the leader's step approves at the same time, and hands the file on
+            # to the step returning the result as an approval would (a row of form 06).
             c.set(approved_at=c.at)
             step_advance(d, at=c.at, ensure_return=True, change=c)
             c.set(active_step=d.active_step)
+            c.data = {"step": step.pk, "outcome": step.outcome}
             signer = by
         # Processing is over: the outcome is judged by this instant, not by when the result is collected.
         c.set(substatus=Substatus.RESULT_READY, resolved_at=c.at)
-        c.data = {}
         if upload is not None and checked is not None:
             upload.seek(0)
             content, signed = upload.read(), False

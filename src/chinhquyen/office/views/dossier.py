@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,6 +83,29 @@ def _form(action: Action, request: OfficerRequest, dossier: Any, data: Any = Non
     return action.form_class(data, files, **kwargs)
 
 
+def _form_kept(action: Action, request: OfficerRequest, dossier: Any, refused: Any) -> Any:
+    """The refused form again with what the officer entered, at the dossier's current version.
+
+    A stale version is refreshed so that confirming again works; a chosen file cannot be kept.
+    """
+    kept = {
+        name: value
+        for name, value in refused.cleaned_data.items()
+        if not isinstance(refused.fields[name], forms.FileField)
+    }
+    kept["expected_version"] = dossier.version
+    return action.form_class(initial=kept, **action.form_kwargs(request, dossier))
+
+
+def _entered(form: Any) -> bool:
+    """Whether the form holds anything the officer typed or chose on the page (hidden fields aside)."""
+    return any(
+        form.initial.get(name) not in (None, "", [])
+        for name, field in form.fields.items()
+        if not field.widget.is_hidden and not isinstance(field, forms.FileField)
+    )
+
+
 @officer_access(*PROCESSORS)
 @require_http_methods(["GET", "POST"])
 def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
@@ -94,8 +118,10 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
         form = _form(spec, request, dossier)
         return _render_action(request, dossier, spec, form, unavailable=spec.name not in available)
     form = _form(spec, request, dossier, request.POST, request.FILES)
+    # A page shown again cannot hold the chosen file: the officer is told to choose it again.
+    dropped = bool(request.FILES)
     if not form.is_valid():
-        return _render_action(request, dossier, spec, form, status=400)
+        return _render_action(request, dossier, spec, form, status=400, file_dropped=dropped)
     if spec.name == "return" and form.cleaned_data["method"] == ReturnMethod.POSTAL:
         # By post, the receiver and the amount to collect are asked on a page of their own.
         return postal_send_redirect(dossier=dossier, version=form.cleaned_data["expected_version"])
@@ -107,9 +133,14 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
         if exc.field and exc.field in form.fields:
             form.add_error(exc.field, exc.message)
             form.mark_invalid()
-            return _render_action(request, fresh, spec, form, status=400)
-        return _render_action(request, fresh, spec, _form(spec, request, fresh), status=409, error=exc.message)
-    if spec.name in RECEPTION_OUTCOMES and status_before in (DossierStatus.DRAFT, DossierStatus.SUBMITTED):
+            return _render_action(request, fresh, spec, form, status=400, file_dropped=dropped)
+        kept = _form_kept(spec, request, fresh, form)
+        return _render_action(
+            request, fresh, spec, kept, status=409, error=exc.message, kept=_entered(kept), file_dropped=dropped
+        )
+    before_reception = status_before in (DossierStatus.DRAFT, DossierStatus.SUBMITTED)
+    # A refusal is always at reception, also while a supplement asked for before it was awaited.
+    if spec.name == "refuse" or (spec.name in RECEPTION_OUTCOMES and before_reception):
         return redirect("office:reception_outcome", pk=dossier.pk)
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("office:dossier", pk=dossier.pk)
@@ -124,6 +155,8 @@ def _render_action(
     status: int = 200,
     error: str = "",
     unavailable: bool = False,
+    kept: bool = False,
+    file_dropped: bool = False,
 ) -> HttpResponse:
     context = {
         "dossier": dossier,
@@ -131,6 +164,8 @@ def _render_action(
         "form": form,
         "error": error,
         "unavailable": unavailable,
+        "kept": kept,
+        "file_dropped": file_dropped,
         **due_flags(dossier),
     }
     if action.reception:

@@ -42,14 +42,17 @@ def slip(request: OfficerRequest, pk: int, kind: str) -> HttpResponse:
 @officer_access(*ANY_OFFICER)
 @require_GET
 def register(request: OfficerRequest) -> HttpResponse:
-    """Form 07 for the officer's agency over ``?from=YYYY-MM-DD&to=YYYY-MM-DD``."""
-    form = forms.RegisterForm({"date_from": request.GET.get("from"), "date_to": request.GET.get("to")})
-    agency_ids = officer_agency_ids(request.user)
-    if not form.is_valid() or not agency_ids:
+    """Form 07 over ``?from=YYYY-MM-DD&to=YYYY-MM-DD`` for one of the officer's agencies (``&agency=<id>``)."""
+    agencies = Agency.objects.filter(pk__in=officer_agency_ids(request.user))
+    query = request.GET
+    form = forms.RegisterForm(
+        {"date_from": query.get("from"), "date_to": query.get("to"), "agency": query.get("agency")}, agencies=agencies
+    )
+    if not form.is_valid():
         return render(request, "office/register.html", {"form": form, "nav": "search"}, status=400)
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-    agency = Agency.objects.get(pk=agency_ids[0])
+    agency = form.cleaned_data["agency"]
     rows = selectors.dossier_register(officer=request.user, agency=agency, date_from=date_from, date_to=date_to)
     data = documents.register_data_for(agency=agency, dossiers=rows, date_from=date_from, date_to=date_to)
     content = documents.render_slip(kind="07", data=data)
-    return _pdf(content, f"register-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf")
+    return _pdf(content, f"register-{agency.code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.pdf")
