@@ -119,20 +119,19 @@ def test_the_refusal_slip_after_a_pre_reception_supplement_reads_back():
     assert "tra-cuu-ho-so" not in text
 
 
+def _status_and_pause(dossier: Dossier) -> tuple:
+    stored = Dossier.objects.get(pk=dossier.pk)
+    return (stored.status, stored.paused_at, stored.paused_status, stored.substatus)
+
+
 def test_a_refused_or_withdrawn_dossier_keeps_nothing_of_the_supplement_pause():
     world = World()
 
     refused_one = dossier_refuse(by=world.front_desk, dossier=_waiting(world), reasons=["Quá hạn bổ sung"])
     withdrawn = dossier_withdraw(by=world.front_desk, dossier=_waiting(world), reason="Người nộp xin rút")
 
-    for pk, status in ((refused_one.pk, DossierStatus.REFUSED), (withdrawn.pk, DossierStatus.WITHDRAWN)):
-        dossier = Dossier.objects.get(pk=pk)
-        assert (dossier.status, dossier.paused_at, dossier.paused_status, dossier.substatus) == (
-            status,
-            None,
-            None,
-            Substatus.NONE,
-        )
+    assert _status_and_pause(refused_one) == (DossierStatus.REFUSED, None, None, Substatus.NONE)
+    assert _status_and_pause(withdrawn) == (DossierStatus.WITHDRAWN, None, None, Substatus.NONE)
 
 
 def test_a_dossier_stopped_during_a_supplement_keeps_nothing_of_the_pause():
@@ -140,15 +139,9 @@ def test_a_dossier_stopped_during_a_supplement_keeps_nothing_of_the_pause():
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     dossier = dossier_request_supplement(by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu")
 
-    dossier_stop(by=world.leader, dossier=dossier, reason="Người nộp không bổ sung")
+    dossier = dossier_stop(by=world.leader, dossier=dossier, reason="Người nộp không bổ sung")
 
-    dossier = Dossier.objects.get(pk=dossier.pk)
-    assert (dossier.status, dossier.paused_at, dossier.paused_status, dossier.substatus) == (
-        DossierStatus.STOPPED,
-        None,
-        None,
-        Substatus.NONE,
-    )
+    assert _status_and_pause(dossier) == (DossierStatus.STOPPED, None, None, Substatus.NONE)
 
 
 def test_refusal_stays_closed_for_a_supplement_asked_during_processing():
