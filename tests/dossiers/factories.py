@@ -78,3 +78,19 @@ class World:
 
     def received(self, at: datetime | None = None) -> Dossier:
         return dossier_receive(by=self.front_desk, dossier=self.draft(at=at), at=at)
+
+
+def online_world() -> World:
+    """A world whose agency receives its procedure online."""
+    world = World()
+    world.procedure.agencies.add(world.agency)
+    return world
+
+
+def online_start(world: World) -> Dossier:
+    """The applicant's online draft of the world's procedure."""
+    from chinhquyen.dossiers.services import online_draft_start
+
+    return online_draft_start(
+        by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k"
+    )

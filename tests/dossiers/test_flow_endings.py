@@ -324,3 +324,18 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
                     status = Dossier.objects.get(pk=pk).status
                     mismatches.append((status, user.username, action, action in offered))
     assert mismatches == []
+
+
+def test_a_withdrawal_needs_its_reason():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    with pytest.raises(InvalidInput) as refused:
+        dossier_withdraw(by=world.applicant.user, dossier=dossier, reason="  ")
+
+    assert (refused.value.code, refused.value.field, refused.value.message) == (
+        "reason_required",
+        "reason",
+        "Give the reason for the withdrawal.",
+    )
+    assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED

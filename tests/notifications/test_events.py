@@ -108,8 +108,8 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
                 "Status: Waiting for you to pay the fees or charges due.",
                 "Amount: 1,250,000 VND",
                 "Note: Lệ phí cấp giấy",
-                "Pay the amount online under My dossiers or at the counter of {agency}. Processing goes on once "
-                "the payment is confirmed.",
+                "Pay the amount at the counter of {agency} or as it tells you. Processing goes on once the agency "
+                "has confirmed the payment; My dossiers shows the amount too.",
             ],
             "Please pay 1,250,000 VND for your dossier. Details: {lookup}",
             id="payment-required",
@@ -206,6 +206,29 @@ def test_each_event_gives_its_email_and_sms(world, kind, subject, lines, sms):
     assert text.body == sms.format(**values)
     assert [m.subject for m in mail.outbox if m.subject == email.subject] == [email.subject]
     assert all(m.attachments == [] for m in mail.outbox if m.subject == email.subject)  # the result is linked
+
+
+def test_a_result_sent_by_post_is_told_as_sent_not_handed_over(world):
+    from chinhquyen.dossiers.services import dossier_return
+
+    with h.committed():
+        dossier = dossier_return(
+            by=world.front_desk, dossier=h.result_ready(world), method="postal", at=vn(2026, 3, 9, 8, 0)
+        )
+    h.run_queued()
+
+    email, text = sent("returned")
+    assert email.subject == f"Dossier {dossier.code}: the result has been sent by post"
+    body = email.body.splitlines()
+    assert (
+        "The result of your dossier was handed to the postal service on 09/03/2026, to be delivered to the "
+        "address you gave." in body
+    )
+    assert (
+        "Wait for the postal service to deliver it; under My dossiers you can see the postal item code and "
+        "whether it has been delivered. Once you have it, you can rate how your dossier was handled there." in body
+    )
+    assert text.body == f"Result sent by post on 09/03/2026. Details: {lookup(dossier)}"
 
 
 def test_result_ready_online_links_to_the_download(world):

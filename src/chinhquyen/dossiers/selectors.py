@@ -9,10 +9,12 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,16 +235,79 @@ def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
 
 
 def applicant_dossiers(*, user: User) -> list[Dossier]:
-    """The signed-in applicant's dossiers, drafts first, then the newest (hồ sơ của tôi)."""
+    """The signed-in applicant's dossiers, newest first (hồ sơ của tôi).
+
+    Newest by the latest of submission, reception and creation: a dossier lodged at the counter has no
+    submission time and sorts by its reception, among the online ones, not above them all.
+    """
     if not user.is_authenticated:
         return []
+    # Each coalesced: Greatest is NULL on SQLite when any argument is.
+    latest = Greatest(Coalesce("submitted_at", "created_at"), Coalesce("received_at", "created_at"), "created_at")
     dossiers = (
         Dossier.objects.filter(applicant__user=user)
         .select_related("procedure", "receiving_agency")
         .defer("procedure__eform_schema", "form_data")
-        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-pk")
+        .order_by(latest.desc(), "-pk")
     )
     return list(dossiers)
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What the applicant was asked to pay (status 6), as the officer's ``request_payment`` recorded it."""
+
+    amount: Decimal | None  # None if the recorded value is not a number
+    currency: str
+    note: str  # what the payment is for, in the officer's words (may be empty)
+    at: datetime
+
+
+# The actions closing a dossier before any result: after them no due date applies.
+CLOSING_ACTIONS: dict[int, str] = {
+    DossierStatus.REFUSED: "refuse",
+    DossierStatus.WITHDRAWN: "withdraw",
+    DossierStatus.STOPPED: "stop",
+}
+
+
+def _latest_events(dossiers: Iterable[Dossier], actions_by_status: dict[int, str]) -> dict[int, DossierEvent]:
+    """The latest event of each dossier whose status is a key of ``actions_by_status``, of that status's action.
+
+    One query, none when no dossier is in such a status.
+    """
+    wanted = {d.pk: actions_by_status[d.status] for d in dossiers if d.status in actions_by_status}
+    if not wanted:
+        return {}
+    events = DossierEvent.objects.filter(dossier_id__in=wanted, action__in=set(wanted.values())).order_by("at", "pk")
+    return {
+        e.dossier_id: e
+        for e in events.only("dossier", "action", "at", "reason", "data")
+        if wanted[e.dossier_id] == e.action
+    }
+
+
+def dossier_payment_requests(*, dossiers: Iterable[Dossier]) -> dict[int, PaymentRequest]:
+    """The payment standing for each of ``dossiers`` waiting for one (status 6), by primary key; one query at most."""
+    found = _latest_events(dossiers, {int(DossierStatus.PAYMENT_REQUIRED): "request_payment"})
+    requests = {}
+    for pk, event in found.items():
+        data = event.data or {}
+        try:
+            amount: Decimal | None = Decimal(str(data.get("amount")))
+        except (InvalidOperation, ValueError):
+            amount = None
+        if amount is not None and not amount.is_finite():
+            amount = None
+        requests[pk] = PaymentRequest(
+            amount=amount, currency=str(data.get("currency") or "VND"), note=event.reason, at=event.at
+        )
+    return requests
+
+
+def dossier_closed_at(*, dossiers: Iterable[Dossier]) -> dict[int, datetime]:
+    """When each refused, withdrawn or stopped one of ``dossiers`` was closed, by primary key; one query at most."""
+    return {pk: event.at for pk, event in _latest_events(dossiers, CLOSING_ACTIONS).items()}
 
 
 def online_draft_for(*, user: User, procedure_id: int) -> Dossier | None:

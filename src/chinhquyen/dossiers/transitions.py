@@ -342,8 +342,10 @@ def _online_draft(ctx: Context) -> TransitionRefused | None:
     return None
 
 
-def _online_channel(ctx: Context) -> TransitionRefused | None:
-    if ctx.dossier.channel != Channel.ONLINE:
+def _applied_online(ctx: Context) -> TransitionRefused | None:
+    # Asked of how the applicant applied (submitted on the portal), not of the channel: the channel of an online
+    # application whose paper documents the post collected becomes 3 (postal), and its result is still online.
+    if ctx.dossier.submitted_at is None:
         return TransitionRefused(
             _("This result is handed over at the counter or by post, not online."), code="not_online_channel"
         )
@@ -472,7 +474,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
     # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến).
-    Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _online_channel),
+    Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _applied_online),
     Transition(
         "withdraw",
         _s(S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),

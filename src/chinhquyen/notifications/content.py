@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.dossiers.documents.data import lookup_url_for
-from chinhquyen.dossiers.models import Channel, Dossier, DossierEvent, DossierStatus
+from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
 from chinhquyen.workcal.engine import TZ
 
 from .models import Kind
@@ -131,7 +131,9 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "procedure_sms": _short(procedure, SMS_PROCEDURE_CHARS),
         "sms_ref": dossier.code or _short(procedure, SMS_PROCEDURE_CHARS),
         "agency": dossier.receiving_agency.name,
-        "online": dossier.channel == Channel.ONLINE,
+        # Applied for online (also when the post collected the papers, which makes the channel postal): the
+        # result is received under My dossiers.
+        "online": dossier.submitted_at is not None,
         "status": str(words) if words is not None else DossierStatus(event.to_status).label,
         "due": date_text(due),
         "old_due": date_text(data.get("old_due_at")),
@@ -139,6 +141,7 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "reason": event.reason,
         "items": [str(i) for i in data.get("items") or []],
         "amount": _amount(data.get("amount")) if data.get("amount") else "",
+        "by_post": data.get("method") == "postal",
         "lookup_url": lookup_url,
         "my_dossiers_url": my_dossiers_url,
         "sms_url": lookup_url or my_dossiers_url,

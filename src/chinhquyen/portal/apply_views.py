@@ -1,7 +1,8 @@
 """Apply online (nộp hồ sơ trực tuyến): choose where, fill in the e-form, attach documents, review, submit.
 
 Each step saves the draft in the database, so an application can be left and resumed from any
-device; "My dossiers" lists unfinished drafts. Every change is a POST through the dossier services.
+device; "My dossiers" lists unfinished drafts. Until it is submitted, the draft can be sent to another
+agency handling the procedure, or discarded. Every change is a POST through the dossier services.
 """
 
 import uuid
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.models import OnlineLevel, Procedure
 from chinhquyen.core.errors import DomainError
+from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
 from chinhquyen.postal.selectors import postal_available
@@ -29,13 +31,16 @@ from .eform_forms import EFormForm, eform_display, eform_initial
 ONLINE_LEVELS = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
-class StartForm(forms.Form):
+class AgencyForm(forms.Form):
     agency = forms.TypedChoiceField(
         label=gettext_lazy("Where do you want to apply?"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": gettext_lazy("Choose the agency that will receive your application.")},
     )
+
+
+class StartForm(AgencyForm):
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
@@ -48,6 +53,7 @@ class UploadForm(forms.Form):
 
 
 def _procedure(code: str) -> Procedure:
+    """The procedure if it can be done online, even if withdrawn from the catalog (the caller says so)."""
     procedure = Procedure.objects.filter(code=code, online_level__in=ONLINE_LEVELS).first()
     if procedure is None:
         raise Http404(_("This procedure cannot be done online."))
@@ -68,8 +74,13 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure(code)
     draft = selectors.online_draft_for(user=request.user, procedure_id=procedure.pk)  # type: ignore[arg-type]
     if draft is not None and request.method == "GET":
-        messages.info(request, _("You had started this application; you can go on where you left off."))
+        if procedure.is_active:  # else the draft's pages say it can no longer be submitted
+            messages.info(request, _("You had started this application; you can go on where you left off."))
         return redirect("portal:apply_form", pk=draft.pk)
+    if not procedure.is_active:
+        # Withdrawn from the catalog: say so instead of offering a form the service would refuse.
+        context = {"procedure": procedure, "withdrawn": True}
+        return render(request, "portal/apply/start.html", context, status=404)
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=procedure)
     form = StartForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     _choices(form, "agency", [(a.pk, a.name) for a in agencies])
@@ -116,11 +127,59 @@ def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2), status=409)
     if valid and "next" in request.POST:
         return redirect("portal:apply_documents", pk=dossier.pk)
+    if "change_agency" in request.POST and _nothing_typed_lost(form):
+        # What was typed is saved now, so the agency step can be left and come back to.
+        return redirect("portal:apply_agency", pk=dossier.pk)
     if valid:
         messages.success(request, _("Your draft is saved. You can come back to it from “My dossiers”."))
         return redirect("portal:apply_form", pk=dossier.pk)
     status = 400
     return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2, saved=True), status=status)
+
+
+@applicant_access("An applicant changes the agency that will receive their draft")
+@require_http_methods(["GET", "POST"])
+def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft(request, pk)
+    agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
+    form = AgencyForm(request.POST or None, initial={"agency": dossier.receiving_agency_id})
+    _choices(form, "agency", [(a.pk, a.name) for a in agencies])
+    if request.method == "POST" and form.is_valid():
+        agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+        try:
+            services.online_draft_agency_set(
+                by=request.user,  # type: ignore[arg-type]
+                dossier=dossier,
+                receiving_agency=agency,
+                expected_version=_version(request),
+            )
+        except DomainError as exc:
+            form.add_error("agency" if exc.field == "agency" else None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your application will be sent to %(agency)s. What you filled in and attached is kept.")
+                % {"agency": agency.name},
+            )
+            return redirect("portal:apply_form", pk=dossier.pk)
+    context = _context(dossier, agencies=agencies, form=form, step=1)
+    return render(request, "portal/apply/agency.html", context, status=400 if form.errors else 200)
+
+
+@applicant_access("An applicant discards their draft")
+@require_http_methods(["GET", "POST"])
+def apply_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _draft(request, pk)
+    if request.method == "POST":
+        try:
+            services.online_draft_discard(by=request.user, dossier=dossier)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("portal:my_dossiers")
+        messages.success(request, _("Your draft application has been discarded."))
+        return redirect("portal:my_dossiers")
+    documents = dossier.documents.exclude(file="").order_by("pk")
+    return render(request, "portal/apply/discard.html", _context(dossier, documents=documents))
 
 
 @applicant_access("An applicant attaches documents to their draft")
@@ -225,11 +284,29 @@ def _version(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
+def _nothing_typed_lost(form: EFormForm) -> bool:
+    """Whether every error of the saved form is a required field left empty (nothing typed is dropped)."""
+    return all(error.code == "required" for errors in form.errors.as_data().values() for error in errors)
+
+
+def _context(dossier: Dossier, *, agencies: list[Agency] | None = None, **extra: Any) -> dict[str, Any]:
+    """What every page of a draft shows: the steps, and whether the agency may still be changed."""
+    withdrawn = not dossier.procedure.is_active
+    if agencies is None:
+        agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
+    agency_changeable = len(agencies) > 1 and not withdrawn
     steps = [
-        (1, _("Where to apply"), None),
+        (1, _("Where to apply"), reverse("portal:apply_agency", args=[dossier.pk]) if agency_changeable else None),
         (2, _("Your details"), reverse("portal:apply_form", args=[dossier.pk])),
         (3, _("Documents"), reverse("portal:apply_documents", args=[dossier.pk])),
         (4, _("Review and submit"), reverse("portal:apply_review", args=[dossier.pk])),
     ]
-    return {"dossier": dossier, "procedure": dossier.procedure, "steps": steps, **extra}
+    return {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "steps": steps,
+        "agencies": agencies,
+        "agency_changeable": agency_changeable,
+        "withdrawn": withdrawn,
+        **extra,
+    }

@@ -7,10 +7,13 @@ Supported per property: ``type`` string / integer / number / boolean; ``format``
 personal_id, birth_date, phone, email, address, tax_code, representative).
 """
 
+import math
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +23,26 @@ from chinhquyen.directory.models import Applicant
 PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "address", "tax_code", "representative")
 # Enums with at most this many values are radio buttons (all visible at once); longer ones a list.
 RADIO_LIMIT = 4
+# The largest integer every JSON reader keeps exactly (I-JSON, RFC 7493): beyond it, JavaScript rounds.
+JSON_SAFE_INTEGER = 2**53 - 1
+
+
+class NumberField(forms.DecimalField):
+    """A "number" property: kept as a float in the JSON, so refuse what a float cannot hold.
+
+    ``1e400`` is a finite decimal but an infinite float, which is not JSON (the database refuses it);
+    ``1e-400`` would silently become 0. "nan" and "inf" are refused by DecimalField already.
+    """
+
+    default_error_messages = {"out_of_range": _("This number is too large (or too close to zero) to be stored.")}
+
+    def validate(self, value: Decimal) -> None:
+        super().validate(value)
+        if value in self.empty_values:  # None when left empty
+            return
+        as_float = float(value)
+        if not math.isfinite(as_float) or (as_float == 0 and value != 0):
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
 def _text(prop: dict[str, Any], key: str) -> str:
@@ -50,9 +73,15 @@ def _field_for(prop: dict[str, Any], required: bool) -> forms.Field:
         return forms.ChoiceField(choices=choices, widget=widget, **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
-    if kind in ("integer", "number"):
-        field_class = forms.IntegerField if kind == "integer" else forms.DecimalField
-        return field_class(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
+    if kind == "integer":
+        low, high = prop.get("minimum"), prop.get("maximum")
+        return forms.IntegerField(
+            min_value=-JSON_SAFE_INTEGER if low is None else max(low, -JSON_SAFE_INTEGER),
+            max_value=JSON_SAFE_INTEGER if high is None else min(high, JSON_SAFE_INTEGER),
+            **common,
+        )
+    if kind == "number":
+        return NumberField(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
     if prop.get("format") == "date":
         return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     if prop.get("format") == "email":
@@ -89,14 +118,19 @@ class EFormForm(forms.Form):
             prop = self.schema["properties"][name]
             if value in (None, "") or (value is False and name not in (self.schema.get("required") or [])):
                 continue
-            if isinstance(value, date):
+            if "enum" in prop:
+                value = _enum_value(prop, value)
+            elif isinstance(value, date):
                 value = value.isoformat()
             elif prop.get("type") == "number":
                 value = float(value)
-            elif prop.get("type") == "integer" and "enum" in prop:
-                value = int(value)
             values[name] = value
         return values
+
+
+def _enum_value(prop: dict[str, Any], chosen: str) -> Any:
+    """The schema's own value for the choice made (a number stays a number, as the schema checks it)."""
+    return next((value for value in prop["enum"] if str(value) == chosen), chosen)
 
 
 def eform_initial(*, schema: dict[str, Any], saved: dict[str, Any], applicant: Applicant | None) -> dict[str, Any]:

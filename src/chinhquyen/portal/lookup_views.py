@@ -1,19 +1,27 @@
 """Public lookup of a dossier (tra cứu hồ sơ) by its code and the lookup secret printed on the receipt.
 
-Anyone holding the receipt (or its QR code) sees the status, the due date, the receiving agency and
-when the result was returned; nothing else. Failed lookups are counted in the default cache per client
-address and per dossier code; past the limit the page answers 429 without checking the secret. A
-wrong secret and an unknown code get the same answer, so the page never tells whether a code exists.
+Anyone holding the receipt (or its QR code) sees the status, the due date (or that the clock is paused,
+or when the dossier was closed), the receiving agency and its contacts, the amount of a payment asked
+for (not the officer's note, which may name the applicant), when the result was returned and, for a
+result sent by post, the postal item code and whether delivery is confirmed; nothing else.
+
+Failed lookups are counted in the default cache per client address and per dossier code; past the limit
+the page answers 429 without checking the secret. A wrong secret and an unknown code get the same
+answer, so the page never tells whether a code exists.
 """
 
 import hashlib
 import math
 import time
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -21,8 +29,15 @@ from django.views.decorators.http import require_GET
 
 from chinhquyen.core.access import access
 from chinhquyen.core.clients import client_of_address
-from chinhquyen.dossiers.models import Dossier, DossierStatus
-from chinhquyen.dossiers.selectors import dossier_lookup_public
+from chinhquyen.dossiers.models import Dossier, DossierStatus, ReturnMethod, Substatus
+from chinhquyen.dossiers.selectors import (
+    CLOSING_ACTIONS,
+    dossier_closed_at,
+    dossier_lookup_public,
+    dossier_payment_requests,
+)
+from chinhquyen.postal.models import Direction, PostalShipment
+from chinhquyen.postal.selectors import postal_shipments_of
 
 IP_FAILURE_LIMIT = 10
 CODE_FAILURE_LIMIT = 5
@@ -88,9 +103,81 @@ def _count_failure(*, kind: str, value: str, limit: int) -> None:
         cache.delete(key)
 
 
-def _status_words(dossier: Dossier) -> str:
+# A result returned by post (status 10) is with the post office until delivery is confirmed: "handed over"
+# would not be true yet.
+POSTAL_RESULT_WORDS: dict[str, Promise] = {
+    Substatus.RESULT_AWAITING_CONFIRMATION: _(
+        "The result has been sent to you by post; delivery is not confirmed yet."
+    ),
+    Substatus.RESULT_HANDED_OVER: _("Completed: the result has been delivered to you by post."),
+    Substatus.RESULT_READY: _(
+        "The post office could not deliver the result and brought it back. Please contact the receiving agency."
+    ),
+}
+
+
+def status_words(dossier: Dossier) -> str:
+    """The dossier's status in words for the applicant."""
+    if dossier.status == DossierStatus.RETURNED and dossier.return_method == ReturnMethod.POSTAL:
+        postal = POSTAL_RESULT_WORDS.get(dossier.substatus)
+        if postal is not None:
+            return str(postal)
     words = STATUS_WORDS.get(dossier.status)
     return str(words) if words is not None else str(dossier.get_status_display())
+
+
+@dataclass(frozen=True)
+class DueShown:
+    """What the applicant is told of the due date: a date, a paused clock, the closing date, or nothing yet."""
+
+    kind: str  # "due", "paused", "closed" or "unset"
+    at: datetime | None  # the due date, when the clock paused, or when the dossier was closed
+
+
+def due_shown(dossier: Dossier, *, closed_at: datetime | None = None) -> DueShown:
+    """The due date as true now; ``closed_at`` from ``dossier_closed_at`` for a refused, withdrawn or stopped one."""
+    if dossier.status in CLOSING_ACTIONS:
+        return DueShown("closed", closed_at)  # no result will come: no due date applies
+    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
+        # The due date moves by the working time the clock stays paused: the stored one is no longer true.
+        return DueShown("paused", dossier.paused_at)
+    if dossier.due_at is not None:
+        return DueShown("due", dossier.due_at)
+    return DueShown("unset", None)
+
+
+def amount_text(amount: Decimal, currency: str = "VND") -> str:
+    """``1250000`` → ``1.250.000 VND``: grouped by thousands in every language (Vietnamese formats do not group)."""
+    whole = f"{int(amount.quantize(Decimal(1))):,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))
+    return f"{whole} {currency}"
+
+
+@dataclass(frozen=True)
+class ResultPost:
+    """A result returned by post: the item carrying it and where its delivery stands."""
+
+    sent_at: datetime | None
+    item_code: str  # empty if the shipment's record is missing
+    delivered: bool  # the post office confirmed the delivery
+    delivered_at: datetime | None
+    brought_back: bool  # not delivered: back at the agency
+    cod_amount: str  # what the postman collects on delivery, in words ("" when nothing)
+
+
+def result_post(dossier: Dossier) -> ResultPost | None:
+    """Where the result sent by post stands (none for a result returned otherwise); one query for such a result."""
+    if dossier.return_method != ReturnMethod.POSTAL:
+        return None
+    deliveries = [s for s in postal_shipments_of(dossier=dossier) if s.direction == Direction.RESULT_DELIVERY]
+    shipment: PostalShipment | None = deliveries[0] if deliveries else None  # newest first
+    return ResultPost(
+        sent_at=dossier.returned_at,
+        item_code=shipment.item_code if shipment else "",
+        delivered=dossier.substatus == Substatus.RESULT_HANDED_OVER,
+        delivered_at=shipment.delivered_at if shipment else None,
+        brought_back=dossier.substatus == Substatus.RESULT_READY,
+        cod_amount=amount_text(Decimal(shipment.cod_amount)) if shipment and shipment.cod_amount else "",
+    )
 
 
 @access(public=True, description="Public lookup of a dossier by its code and the lookup secret on the receipt")
@@ -115,9 +202,17 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
                 _count_failure(kind="code", value=code, limit=CODE_FAILURE_LIMIT)
                 context["not_found"] = True
             else:
-                context["dossier"] = dossier
-                context["status_words"] = _status_words(dossier)
-                context["form"] = LookupForm()
+                payment = dossier_payment_requests(dossiers=[dossier]).get(dossier.pk)
+                closed_at = dossier_closed_at(dossiers=[dossier]).get(dossier.pk)
+                context.update(
+                    dossier=dossier,
+                    status_words=status_words(dossier),
+                    due=due_shown(dossier, closed_at=closed_at),
+                    payment=payment,
+                    payment_amount=amount_text(payment.amount, payment.currency) if payment and payment.amount else "",
+                    result_post=result_post(dossier),
+                    form=LookupForm(),
+                )
     response = render(request, "portal/lookup/lookup.html", context, status=status)
     if wait:
         response["Retry-After"] = str(wait)

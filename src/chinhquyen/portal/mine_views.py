@@ -1,4 +1,5 @@
-"""My dossiers (hồ sơ của tôi): the signed-in applicant's dossiers, their timeline, supplements, letters and results."""
+"""My dossiers (hồ sơ của tôi): the signed-in applicant's dossiers, their timeline, supplements, payments, letters,
+results, and withdrawing a dossier (rút hồ sơ)."""
 
 from typing import Any
 
@@ -9,16 +10,16 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import documents, selectors, services
-from chinhquyen.dossiers.models import Channel, DocumentKind, DossierEvent, DossierStatus
+from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
 from chinhquyen.postal.selectors import postal_pickup_latest
 
 from .applicant import applicant_access, own_dossier
 from .eform_forms import eform_display
-from .lookup_views import STATUS_WORDS
+from .lookup_views import amount_text, due_shown, result_post, status_words
 from .pickup_views import pickup_actions_open
 
 # What happened, in words for the applicant (internal events are never shown).
@@ -42,9 +43,18 @@ ACTION_WORDS: dict[str, Promise] = {
     "payment_confirmed": gettext_lazy("Payment confirmed"),
     "issue_result": gettext_lazy("The result is ready"),
     "return": gettext_lazy("The result was handed over"),
+    "postal_delivered": gettext_lazy("The post office delivered the result to you"),
+    "postal_returned_to_sender": gettext_lazy(
+        "The post office could not deliver the result and brought it back to the agency"
+    ),
     "withdraw": gettext_lazy("Withdrawn at your request"),
     "stop": gettext_lazy("Processing stopped"),
     "letter_send": gettext_lazy("Letter of apology and new due date sent to you"),
+}
+# The hand-over in words by how it was made; a result sent by post is not handed over until delivered.
+RETURN_WORDS: dict[str, Promise] = {
+    ReturnMethod.ONLINE: gettext_lazy("You received the result online"),
+    ReturnMethod.POSTAL: gettext_lazy("The result was sent to you by post"),
 }
 SLIP_NAMES: dict[str, Promise] = {
     "01": gettext_lazy("Receipt and appointment slip"),
@@ -63,6 +73,20 @@ class SupplementForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you withdraw the dossier?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Say why you withdraw the dossier.")},
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I understand that withdrawing cannot be undone."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm that you withdraw the dossier.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
 def _choices(form: forms.Form, choices: list[tuple[Any, str]]) -> None:
     field = form.fields["required_document"]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - declared above
@@ -75,8 +99,30 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.applicant_dossiers(user=request.user)  # type: ignore[arg-type]
     drafts = [d for d in dossiers if d.is_online_draft]
     others = [d for d in dossiers if not d.is_online_draft and d.status != DossierStatus.DRAFT]
-    rows = [(d, STATUS_WORDS.get(d.status, "")) for d in others]
+    payments = selectors.dossier_payment_requests(dossiers=others)
+    closed = selectors.dossier_closed_at(dossiers=others)
+    rows = [
+        {
+            "dossier": d,
+            "words": status_words(d),
+            "due": due_shown(d, closed_at=closed.get(d.pk)),
+            "amount": _amount(payments.get(d.pk)),
+        }
+        for d in others
+    ]
     return render(request, "portal/mine/list.html", {"drafts": drafts, "rows": rows})
+
+
+def _amount(payment: selectors.PaymentRequest | None) -> str:
+    return amount_text(payment.amount, payment.currency) if payment is not None and payment.amount else ""
+
+
+def _applicant_actions(request: HttpRequest, dossier: Dossier) -> list[str]:
+    """What the signed-in user may do on ``dossier`` as its applicant (none once it is closed or returned)."""
+    if dossier.status not in OPEN_STATUSES:
+        return []
+    # No roles: on the portal the user acts as the applicant, even one who is also an official.
+    return selectors.dossier_actions_for(dossier=dossier, user=request.user, roles=frozenset())  # type: ignore[arg-type]
 
 
 def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
@@ -85,6 +131,8 @@ def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
         words = ACTION_WORDS.get(event.action)
         if words is None:
             continue
+        if event.action == "return":
+            words = RETURN_WORDS.get(str((event.data or {}).get("method") or ""), words)
         rows.append({"at": event.at, "words": words, "reason": event.reason, "data": event.data})
     return rows
 
@@ -111,22 +159,31 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
     files = selectors.dossier_documents_for_applicant(dossier=dossier)
     results = [d for d in files if d.kind == DocumentKind.RESULT]
     pickup_actions = pickup_actions_open(request=request, dossier=dossier)
+    actions = _applicant_actions(request, dossier)
+    payment = selectors.dossier_payment_requests(dossiers=[dossier]).get(dossier.pk)
+    closed_at = selectors.dossier_closed_at(dossiers=[dossier]).get(dossier.pk)
     context = {
         "dossier": dossier,
         "procedure": dossier.procedure,
-        "status_words": STATUS_WORDS.get(dossier.status, ""),
+        "status_words": status_words(dossier),
+        "due": due_shown(dossier, closed_at=closed_at),
+        "payment": payment,
+        "payment_amount": _amount(payment),
+        "result_post": result_post(dossier),
         "timeline": _timeline(events),
         "supplement": _supplement_request(events) if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None,
         "supplement_form": form,
         "uploads": [d for d in files if d.kind == DocumentKind.COMPONENT],
         "results": results,
-        "result_online": dossier.channel == Channel.ONLINE and dossier.status == DossierStatus.RESOLVED and results,
+        # The table decides (an online application keeps its online result when the post brought its papers).
+        "result_online": "return" in actions and bool(results),
         "result_open": dossier.status == DossierStatus.RETURNED,
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
         "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
         "pickup": postal_pickup_latest(dossier=dossier),
         "pickup_offered": "pickup_request" in pickup_actions,
         "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
+        "withdraw_offered": "withdraw" in actions,
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 
@@ -212,3 +269,55 @@ def my_slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.pk}-{kind}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@applicant_access("An applicant withdraws one of their dossiers")
+@require_http_methods(["GET", "POST"])
+def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = own_dossier(request, pk)
+    if request.method == "GET":
+        if "withdraw" not in _applicant_actions(request, dossier):
+            messages.error(request, _("This dossier cannot be withdrawn on the portal now."))
+            return redirect("portal:my_dossier", pk=dossier.pk)
+        return _render_withdraw(request, dossier, WithdrawForm(initial={"version": dossier.version}))
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _render_withdraw(request, dossier, form, status=400)
+    try:
+        services.dossier_withdraw(
+            by=request.user,  # type: ignore[arg-type]
+            dossier=dossier,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except DomainError as exc:
+        # Shown on the form with what was typed; the version is the current one, so sending again acts on
+        # the dossier as the page now shows it.
+        dossier = own_dossier(request, pk)
+        data = request.POST.copy()
+        data["version"] = str(dossier.version)
+        form = WithdrawForm(data)
+        if exc.code in ("transition_not_allowed", "role_required"):
+            message = _(
+                "This dossier can no longer be withdrawn on the portal. Contact %(agency)s if you still wish to "
+                "withdraw it."
+            ) % {"agency": dossier.receiving_agency.name}
+        else:
+            message = exc.message
+        form.add_error(None, message)
+        return _render_withdraw(request, dossier, form, status=409)
+    messages.success(request, _("Your dossier has been withdrawn. The agency will not process it further."))
+    return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+def _render_withdraw(request: HttpRequest, dossier: Dossier, form: WithdrawForm, status: int = 200) -> HttpResponse:
+    pickup_actions = pickup_actions_open(request=request, dossier=dossier)
+    context = {
+        "dossier": dossier,
+        "procedure": dossier.procedure,
+        "status_words": status_words(dossier),
+        "form": form,
+        # The postman would still come for papers of a withdrawn application: say how to call him off first.
+        "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
+    }
+    return render(request, "portal/mine/withdraw.html", context, status=status)

@@ -12,6 +12,8 @@ from .dispatch import (
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
 from .online import (
     online_document_remove,
+    online_draft_agency_set,
+    online_draft_discard,
     online_draft_save,
     online_draft_start,
     online_draft_submit,
@@ -89,6 +91,8 @@ __all__ = [
     "dossier_supplement_reject",
     "dossier_withdraw",
     "online_document_remove",
+    "online_draft_agency_set",
+    "online_draft_discard",
     "online_draft_save",
     "online_draft_start",
     "online_draft_submit",

@@ -5,6 +5,8 @@ A draft is a dossier in status 0 with the online channel; no official sees it un
 the database, so it can be resumed from any device.
 """
 
+import math
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.eform import eform_errors
 from chinhquyen.catalog.models import Procedure
+from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, User
@@ -20,11 +23,13 @@ from chinhquyen.directory.models import Agency, Applicant, User
 from ..errors import TransitionRefused
 from ..models import Channel, Dossier, DossierDocument, DossierStatus
 from ..selectors import mandatory_documents_missing
-from .base import transition_apply
+from .base import dossier_lock, transition_apply
 from .processing import dossier_return
 from .reception import _create, applicant_snapshot
 
 MAX_KEY_LENGTH = 64
+# What PostgreSQL's jsonb refuses in a string: the NUL character and a surrogate not in a pair.
+_UNSTORABLE_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
 def _own_applicant(by: User) -> Applicant:
@@ -32,6 +37,42 @@ def _own_applicant(by: User) -> Applicant:
     if applicant is None:
         raise TransitionRefused(_("Sign in as a citizen or organisation to apply online."), code="not_applicant")
     return applicant
+
+
+def _procedure_open(procedure: Procedure) -> None:
+    """Refuse a procedure withdrawn from the catalog: nobody may apply for it any more."""
+    if not procedure.is_active:
+        raise InvalidInput(
+            _("This procedure has been withdrawn from the catalog: applications for it are no longer accepted."),
+            code="procedure_withdrawn",
+            field="procedure",
+        )
+
+
+def _agency_check(procedure: Procedure, agency: Agency) -> None:
+    if not procedure.agencies.filter(pk=agency.pk).exists():
+        raise InvalidInput(
+            _("This agency does not handle this procedure; choose one of those listed."),
+            code="agency_not_implementing",
+            field="agency",
+        )
+
+
+def _json_unsafe(value: Any) -> bool:
+    """Whether ``value`` holds what JSON or the database cannot store.
+
+    Python's json module reads and writes NaN and Infinity, which are not JSON: PostgreSQL refuses them,
+    so the save would fail with a server error (the API's form_data is parsed by that module).
+    """
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, str):
+        return _UNSTORABLE_CHARACTER.search(value) is not None
+    if isinstance(value, dict):
+        return any(not isinstance(k, str) or _json_unsafe(k) or _json_unsafe(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_json_unsafe(item) for item in value)
+    return False
 
 
 def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agency, client_key: str) -> Dossier:
@@ -44,12 +85,8 @@ def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agen
     key = clean(client_key)[:MAX_KEY_LENGTH]
     if not key:
         raise InvalidInput(_("The form has expired; open it again."), code="client_key_required")
-    if not procedure.agencies.filter(pk=receiving_agency.pk).exists():
-        raise InvalidInput(
-            _("This agency does not handle this procedure; choose one of those listed."),
-            code="agency_not_implementing",
-            field="agency",
-        )
+    _procedure_open(procedure)
+    _agency_check(procedure, receiving_agency)
     existing = Dossier.objects.filter(applicant=applicant, client_key=key).first()
     if existing is not None:
         return existing
@@ -78,10 +115,81 @@ def online_draft_save(
     """Save what the applicant has filled in so far (checked in full only on submission)."""
     if not isinstance(form_data, dict):
         raise InvalidInput(_("The form data must be a set of named fields."), code="form_data_invalid")
+    for name, value in form_data.items():
+        if _json_unsafe(name) or _json_unsafe(value):
+            raise InvalidInput(
+                _("This value cannot be stored: a number too large or not a number, or a forbidden character."),
+                code="form_data_invalid",
+                field=str(name),
+            )
     with transition_apply(by=by, dossier=dossier, action="draft_save", expected_version=expected_version) as c:
         c.set(form_data=form_data)
         c.data = {"fields": sorted(form_data)}
     return c.dossier
+
+
+def online_draft_agency_set(
+    *, by: User, dossier: Dossier, receiving_agency: Agency, expected_version: int | None = None
+) -> Dossier:
+    """Send the draft to another agency handling its procedure; what was filled in and attached stays."""
+    if dossier.receiving_agency_id == receiving_agency.pk:
+        return dossier
+    # Changing the draft as a save does: the transition table has no row of its own for this.
+    with transition_apply(
+        by=by, dossier=dossier, action="draft_save", expected_version=expected_version, related=("procedure",)
+    ) as c:
+        _agency_check(c.dossier.procedure, receiving_agency)
+        c.data = {"receiving_agency": {"from": c.dossier.receiving_agency_id, "to": receiving_agency.pk}}
+        c.set(receiving_agency=receiving_agency)
+    return c.dossier
+
+
+def online_draft_discard(*, by: User, dossier: Dossier, expected_version: int | None = None) -> None:
+    """Delete the applicant's online draft, its documents and their stored files.
+
+    A draft has no code and no official has seen it, so nothing outside the dossier refers to it: the row
+    goes with its timeline (the events cascade), and the audit log, whose entries name the dossier by id,
+    keeps the record of its creation, its saves and this discard. No transition row covers it, since no
+    dossier is left to be in a state; the rule is the one of changing a draft (``_online_draft``).
+    """
+    with transaction.atomic():
+        locked = dossier_lock(dossier=dossier)
+        if not by.is_authenticated or locked.applicant_user_id != by.pk:  # type: ignore[attr-defined]
+            raise TransitionRefused(_("Only the applicant can discard their own application."), code="not_owner")
+        if not locked.is_online_draft:
+            raise TransitionRefused(
+                _("This application has been submitted already: it can no longer be discarded."),
+                code="not_online_draft",
+            )
+        if expected_version is not None and expected_version != locked.version:
+            raise TransitionRefused(
+                _("Someone else changed this dossier in the meantime; reload it and try again."),
+                code="stale_version",
+            )
+        documents = list(DossierDocument.objects.filter(dossier=locked).order_by("pk"))
+        Dossier.objects.filter(pk=locked.pk).delete()
+        # Last, as transition_apply does: the audit chain's head stays locked until the commit.
+        audit_record(
+            actor=by,
+            action="dossier.draft_discard",
+            target=f"dossier:{locked.pk}",
+            data={
+                "from": locked.status,
+                "to": None,
+                "reason": "",
+                "version": locked.version,
+                "procedure": locked.procedure_id,
+                "receiving_agency": locked.receiving_agency_id,
+                "documents": [{"document": d.pk, "name": d.name, "sha256": d.sha256} for d in documents],
+            },
+        )
+        stored = [(d.file.storage, d.file.name) for d in documents if d.file.name]
+
+        def files_delete() -> None:
+            for storage, name in stored:
+                storage.delete(name)
+
+        transaction.on_commit(files_delete)
 
 
 def online_document_remove(
@@ -120,6 +228,7 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
         return Dossier.objects.get(pk=dossier.pk)
     with transition_apply(by=by, dossier=dossier, action="submit", related=("procedure",)) as c:
         d = c.dossier
+        _procedure_open(d.procedure)
         errors = eform_errors(d.procedure.eform_schema, d.form_data)
         if errors:
             name, message = next(iter(errors.items()))

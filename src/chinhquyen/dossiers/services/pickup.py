@@ -8,6 +8,11 @@ delivered to the agency, :func:`dossier_pickup_arrival_record` marks the applica
 service could not collect puts the application back as it was, as does the applicant calling the pickup
 off before the postman came (``pickup_cancel``). The partner's reports are not actions of
 anyone, so, like the delivery of a result (``digitisation.py``), they have no row in the table.
+
+The channel says how the paper dossier reached the agency (KenhThucHien, synced and counted as such); it
+does not say how the applicant follows the dossier. The application is still the applicant's online one:
+they receive an electronic result on the portal (the ``return`` guard asks whether it was submitted
+online, not for channel 2).
 """
 
 from datetime import datetime

@@ -418,7 +418,9 @@ def dossier_supplement_provided(
 def dossier_withdraw(
     *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """Withdraw at the applicant's request (rút hồ sơ)."""
+    """Withdraw at the applicant's request (rút hồ sơ), with the reason given."""
+    if not clean(reason):
+        raise InvalidInput(_("Give the reason for the withdrawal."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="withdraw", expected_version=expected_version, at=at) as c:
         c.reason = clean(reason)
         supplement_pause_end(c)
