@@ -28,16 +28,19 @@ run: install
 	$(PY) manage.py demo_province
 	$(PY) manage.py serve
 
+# Test processes (pytest-xdist): one per core of the 2-core machines CI runs on; `make test TEST_WORKERS=0` runs in one.
+TEST_WORKERS ?= 2
+
 test: export DB_CONN_MAX_AGE = 0
 test: install-test
 	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || \
 		(echo "Installing Debian's chromium for browser tests..." && apt-get update -qq && \
 		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL $(VENV)/bin/pytest -n $(TEST_WORKERS)
 	@if [ -n "$$DATABASE_URL" ] || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL =="; \
-		DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest; \
+		DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -n $(TEST_WORKERS); \
 	fi
 
 lint: install-test
