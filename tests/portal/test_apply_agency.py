@@ -107,3 +107,19 @@ def test_a_change_on_a_draft_saved_meanwhile_is_refused():
     assert response.status_code == 400
     assert "Someone else changed this dossier in the meantime; reload it and try again." in text(response)
     assert Dossier.objects.get(pk=draft.pk).receiving_agency_id == world.agency.pk
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_applicant_cannot_reach_or_change_the_draft(method):
+    from tests.dossiers.factories import OwnedCitizenFactory
+
+    world, other, draft = two_agencies()
+    client = world.client()
+    client.force_login(OwnedCitizenFactory().user)
+
+    response = getattr(client, method)(
+        reverse("portal:apply_agency", args=[draft.pk]), {"agency": other.pk, "version": draft.version}
+    )
+
+    assert response.status_code == 404
+    assert Dossier.objects.get(pk=draft.pk).receiving_agency_id == world.agency.pk

@@ -14,10 +14,10 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.template import Context, Engine
 from django.utils import timezone, translation
-from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers.documents.data import lookup_url_for
 from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
 from chinhquyen.workcal.engine import TZ
@@ -108,8 +108,7 @@ def _amount(value: Any) -> str:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value or "")
-    # Grouped by thousands in every language (Django's Vietnamese formats do not group): 1.250.000 VND.
-    return f"{int(amount.quantize(Decimal(1))):,}".replace(",", get_format("THOUSAND_SEPARATOR")) + " VND"
+    return amount_text(amount)
 
 
 def _context(event: DossierEvent) -> dict[str, Any]:

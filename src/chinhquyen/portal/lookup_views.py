@@ -21,7 +21,6 @@ from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_GET
 
 from chinhquyen.core.access import access
 from chinhquyen.core.clients import client_of_address
+from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers.models import Dossier, DossierStatus, ReturnMethod, Substatus
 from chinhquyen.dossiers.selectors import (
     CLOSING_ACTIONS,
@@ -144,12 +144,6 @@ def due_shown(dossier: Dossier, *, closed_at: datetime | None = None) -> DueShow
     if dossier.due_at is not None:
         return DueShown("due", dossier.due_at)
     return DueShown("unset", None)
-
-
-def amount_text(amount: Decimal, currency: str = "VND") -> str:
-    """``1250000`` → ``1.250.000 VND``: grouped by thousands in every language (Vietnamese formats do not group)."""
-    whole = f"{int(amount.quantize(Decimal(1))):,}".replace(",", str(get_format("THOUSAND_SEPARATOR")))
-    return f"{whole} {currency}"
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
 from chinhquyen.postal.selectors import postal_pickup_latest
 
 from .applicant import applicant_access, own_dossier
 from .eform_forms import eform_display
-from .lookup_views import amount_text, due_shown, result_post, status_words
+from .lookup_views import due_shown, result_post, status_words
 from .pickup_views import pickup_actions_open
 
 # What happened, in words for the applicant (internal events are never shown).
