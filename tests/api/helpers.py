@@ -39,7 +39,7 @@ def place_make(prefix: str = "a") -> Place:
         user = UserFactory(username=f"{prefix}.{role}", is_staff=True)
         staff_role_grant(user=user, agency=agency, role=role)
         users[role] = user
-    procedure = ProcedureFactory(name=f"Đăng ký khai sinh {prefix}", agencies=[agency])
+    procedure = ProcedureFactory(name=f"Đăng ký khai sinh {prefix}", agencies=[agency], online_level="full")
     documents = [
         RequiredDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh"),
         RequiredDocumentFactory(procedure=procedure, name="Giấy chứng sinh", mandatory=False),

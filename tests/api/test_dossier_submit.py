@@ -48,7 +48,7 @@ def test_applicant_submits_online_with_a_document():
         ("to-khai.pdf", place.documents[0].pk, "application/pdf")
     ]
     assert body["steps"] == []
-    assert body["actions"] == ["document_add", "pickup_request", "withdraw"]
+    assert body["actions"] == ["pickup_request", "withdraw"]  # no more files until a supplement is asked for
     assert Dossier.objects.get().applicant == citizen
 
 

@@ -80,10 +80,28 @@ class World:
         return dossier_receive(by=self.front_desk, dossier=self.draft(at=at), at=at)
 
 
+def supplement_send(world: World, dossier: Dossier, *, at: datetime | None = None, note: str = "") -> Dossier:
+    """The applicant attaches a file and sends the supplement asked for, as on the portal."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chinhquyen.dossiers.services import dossier_document_add, dossier_supplement_provided
+
+    upload = SimpleUploadedFile("bo-sung.pdf", pdf_bytes(), content_type="application/pdf")
+    dossier_document_add(by=world.applicant.user, dossier=dossier, upload=upload, name="Bản bổ sung", at=at)
+    return dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=at, note=note)
+
+
+def online_offer(world: World) -> None:
+    """Offer the world's procedure online (fully), received by the world's agency."""
+    world.procedure.online_level = "full"
+    world.procedure.save(update_fields=["online_level"])
+    world.procedure.agencies.add(world.agency)
+
+
 def online_world() -> World:
     """A world whose agency receives its procedure online."""
     world = World()
-    world.procedure.agencies.add(world.agency)
+    online_offer(world)
     return world
 
 

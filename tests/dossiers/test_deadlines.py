@@ -9,7 +9,7 @@ from chinhquyen.dossiers.services import (
     dossier_request_supplement,
     dossier_supplement_provided,
 )
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, supplement_send, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_supplement_pause_extends_due_and_remaining_steps_by_paused_working_time
         by=world.specialist, dossier=dossier, items=["Bản sao CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 10, 0)
     )
     assert (dossier.status, dossier.paused_at) == (DossierStatus.SUPPLEMENT_REQUESTED, vn(2026, 3, 3, 10, 0))
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 10, 0))
 
     # Tuesday 10:00 to Wednesday 10:00 is 8 working hours: everything moves one working day.
     assert dossier.status == DossierStatus.RECEIVED

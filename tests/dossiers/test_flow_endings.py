@@ -39,7 +39,7 @@ from chinhquyen.dossiers.services import (
     online_draft_submit,
 )
 from chinhquyen.dossiers.transitions import ACTIONS
-from tests.dossiers.factories import AgencyFactory, World, officer, template_add, vn
+from tests.dossiers.factories import AgencyFactory, World, officer, online_offer, template_add, vn
 from tests.factories import working_days_later
 
 pytestmark = pytest.mark.django_db
@@ -309,7 +309,7 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     issued = world.received(at=vn(2026, 3, 2, 8, 0))
     issued = dossier_issue_result(by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=issued))
     stages.append(issued.pk)
-    world.procedure.agencies.add(world.agency)
+    online_offer(world)
     online = online_draft_start(
         by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k"
     )

@@ -264,18 +264,27 @@ def test_upload_refused(content, code):
     assert dossier.documents.count() == 0
 
 
-def test_applicant_adds_to_own_dossier_only_before_reception():
+def test_applicant_adds_to_own_dossier_only_while_a_supplement_is_awaited():
     world = World()
     dossier = world.draft()
     upload = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n png")
-
-    dossier_document_add(by=world.applicant.user, dossier=dossier, upload=upload, name="Ảnh")
     received = world.received(at=vn(2026, 3, 2, 8, 0))
 
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(TransitionRefused) as counter_draft:
+        dossier_document_add(by=world.applicant.user, dossier=dossier, upload=upload, name="Ảnh")
+    dossier = dossier_request_supplement(by=world.front_desk, dossier=dossier, items=["Ảnh"], reason="Thiếu")
+    dossier_document_add(by=world.applicant.user, dossier=dossier, upload=upload, name="Ảnh")
+    with pytest.raises(TransitionRefused) as after_reception:
         dossier_document_add(by=world.applicant.user, dossier=received, upload=upload, name="Ảnh")
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(TransitionRefused) as another:
         dossier_document_add(by=World().applicant.user, dossier=dossier, upload=upload, name="Ảnh")
+
+    assert (counter_draft.value.code, after_reception.value.code, another.value.code) == (
+        "no_supplement_requested",
+        "role_required",  # only the front desk attaches to a received dossier
+        "role_required",
+    )
+    assert list(dossier.documents.values_list("name", flat=True)) == ["Ảnh"]
 
 
 def test_mark_required_documents_received():

@@ -19,7 +19,7 @@ from chinhquyen.dossiers.services import (
 )
 from chinhquyen.notifications.events import kind_for
 from chinhquyen.notifications.models import Kind
-from tests.dossiers.factories import AgencyFactory, World, officer, vn
+from tests.dossiers.factories import AgencyFactory, World, officer, supplement_send, vn
 from tests.dossiers.test_flow_endings import _attempts, _succeeds
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +34,14 @@ def refused(call, **kwargs) -> str:
 def supplied_at_the_counter(world: World) -> Dossier:
     """A draft whose front-desk supplement request the applicant has answered."""
     dossier = dossier_request_supplement(by=world.front_desk, dossier=world.draft(), items=["CCCD"], reason="Thiếu")
-    return dossier_supplement_provided(by=world.applicant.user, dossier=dossier)
+    return supplement_send(world, dossier)
 
 
 def supplied_in_processing(world: World) -> Dossier:
     """A received dossier whose specialist's supplement request the applicant has answered."""
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     dossier = dossier_request_supplement(by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu")
-    return dossier_supplement_provided(by=world.applicant.user, dossier=dossier)
+    return supplement_send(world, dossier)
 
 
 # --- Who may check ------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_the_actions_offered_are_exactly_those_that_succeed_around_a_supplement(
         form_data={},
     )
     online = dossier_request_supplement(by=world.front_desk, dossier=online, items=["CCCD"], reason="r")
-    online = dossier_supplement_provided(by=world.applicant.user, dossier=online)
+    online = supplement_send(world, online)
     stages = [
         supplied_at_the_counter(world).pk,
         online.pk,
@@ -214,7 +214,7 @@ def test_rejection_pauses_the_clock_again_and_the_next_supply_moves_the_due_date
     dossier = dossier_request_supplement(
         by=world.specialist, dossier=dossier, items=["Bản sao CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 10, 0)
     )
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 10, 0))
     assert dossier.due_at == vn(2026, 3, 10, 8, 0)  # one working day paused (Tuesday 10:00 to Wednesday 10:00)
 
     dossier = dossier_supplement_reject(
@@ -240,7 +240,7 @@ def test_rejection_pauses_the_clock_again_and_the_next_supply_moves_the_due_date
     assert kind_for(event) == Kind.SUPPLEMENT_REQUESTED
 
     # Thursday 10:00 to Monday 10:00: two working days more.
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 9, 10, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 9, 10, 0))
 
     assert (dossier.status, dossier.substatus, dossier.paused_at) == (
         DossierStatus.RECEIVED,
@@ -268,7 +268,7 @@ def test_the_front_desk_may_say_not_enough_again_but_not_ask_a_second_time():
 
     dossier = dossier_supplement_reject(by=world.front_desk, dossier=dossier, items=["Bản chính CCCD"], reason="r1")
     assert (dossier.paused_at, dossier.paused_status) == (None, DossierStatus.DRAFT)  # no clock before reception
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier)
+    dossier = supplement_send(world, dossier)
     dossier = dossier_supplement_reject(by=world.front_desk, dossier=dossier, items=["Bản chính CCCD"], reason="r2")
     dossier = dossier_supplement_provided(by=world.front_desk, dossier=dossier)
 
@@ -286,10 +286,12 @@ def test_the_front_desk_may_say_not_enough_again_but_not_ask_a_second_time():
     ) == [
         ("create", None, 0),
         ("request_supplement", 0, 5),
+        ("document_add", 5, 5),
         ("supplement_provided", 5, 0),
         ("supplement_reject", 0, 5),
+        ("document_add", 5, 5),
         ("supplement_provided", 5, 0),
         ("supplement_reject", 0, 5),
-        ("supplement_provided", 5, 0),
+        ("supplement_provided", 5, 0),  # the front desk's, for papers handed in: no file needed
         ("supplement_accept", 0, 0),
     ]

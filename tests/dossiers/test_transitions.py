@@ -25,7 +25,7 @@ from chinhquyen.dossiers.services import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
-from tests.dossiers.factories import AgencyFactory, World, officer, vn
+from tests.dossiers.factories import AgencyFactory, World, officer, supplement_send, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_front_desk_may_ask_for_a_supplement_only_once():
         Substatus.SUPPLEMENT_BY_FRONT_DESK,
     )
     assert dossier.paused_at is None  # not received: no clock yet
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier)
+    dossier = supplement_send(world, dossier)
     assert dossier.status == DossierStatus.DRAFT
 
     code = refused(dossier_request_supplement, by=world.front_desk, dossier=dossier, items=["x"], reason="r")
@@ -224,7 +224,7 @@ def test_actions_for_each_role():
         "refuse",
         "request_supplement",
     ]
-    assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == ["document_add"]
+    assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == []  # the front desk fills it in
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     assert dossier_actions_for(dossier=dossier, user=world.specialist) == [
         "request_supplement",

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from pypdf import PdfReader
 
@@ -13,6 +14,7 @@ from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Substatus
 from chinhquyen.dossiers.selectors import dossier_actions_for, slip_kinds_for
 from chinhquyen.dossiers.services import (
+    dossier_document_add,
     dossier_receive,
     dossier_refuse,
     dossier_request_supplement,
@@ -233,6 +235,11 @@ def test_actions_offered_during_a_pre_reception_supplement():
     ]
     assert dossier_actions_for(dossier=dossier, user=world.leader) == []
     assert dossier_actions_for(dossier=dossier, user=world.specialist) == []
+    before_attaching = dossier_actions_for(dossier=dossier, user=world.applicant.user)
+    dossier_document_add(
+        by=world.applicant.user, dossier=dossier, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7 x"), name="CCCD"
+    )
+    assert before_attaching == ["document_add", "withdraw"]
     assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == [
         "document_add",
         "supplement_provided",

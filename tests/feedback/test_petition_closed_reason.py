@@ -88,3 +88,19 @@ def test_nobody_but_the_sender_reads_the_closing_reason(client):
 
     assert (anonymous.status_code, stranger.status_code) == (404, 404)
     assert "PA-2026-0001" not in anonymous.content.decode() + stranger.content.decode()
+
+
+def test_the_senders_page_of_a_closed_petition_never_shows_internal_notes(client):
+    staffed = agency_with_staff()
+    sender = UserFactory()
+    filed = petition(about=staffed.agency, sender_user=sender)
+    services.petition_assign(petition=filed, by=staffed.leader, agency=staffed.agency, note="Chuyển gấp: ưu tiên.")
+    services.petition_note_add(petition=filed, by=staffed.specialist, note="Đã gọi điện, người gửi hay khiếu nại.")
+    services.petition_close(petition=filed, by=staffed.leader, reason=REASON)
+    en(client).force_login(sender)
+
+    html = text(client.get(reverse("portal:petition_detail", args=[filed.code])))
+
+    assert 'id="petition-closed-reason">Nội dung trùng với phản ánh PA-2026-0001' in html
+    assert "Chuyển gấp" not in html
+    assert "Đã gọi điện" not in html

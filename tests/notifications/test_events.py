@@ -19,7 +19,7 @@ from chinhquyen.dossiers.services import (
 )
 from chinhquyen.notifications.models import Channel, Notification, Preference, State
 from chinhquyen.notifications.sms import SMS_MAX_LENGTH, sms_plain
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, online_offer, vn
 from tests.notifications import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +232,7 @@ def test_a_result_sent_by_post_is_told_as_sent_not_handed_over(world):
 
 
 def test_result_ready_online_links_to_the_download(world):
-    world.procedure.agencies.add(world.agency)
+    online_offer(world)
     with h.committed():
         dossier = online_draft_start(
             by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k1"
@@ -247,7 +247,7 @@ def test_result_ready_online_links_to_the_download(world):
 
 @pytest.mark.parametrize("how", ["submit_online", "draft_then_submit"])
 def test_online_submission_is_acknowledged(world, how):
-    world.procedure.agencies.add(world.agency)
+    online_offer(world)
     with h.committed():
         if how == "submit_online":
             dossier = h.submitted(world)

@@ -4,11 +4,10 @@ import pytest
 
 from chinhquyen.dossiers.services import (
     dossier_supplement_accept,
-    dossier_supplement_provided,
     dossier_supplement_reject,
 )
 from chinhquyen.notifications.models import Channel, Notification, Preference
-from tests.dossiers.factories import vn
+from tests.dossiers.factories import supplement_send, vn
 from tests.notifications import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ def world():
 
 def test_not_enough_sends_the_supplement_request_again_with_the_missing_items(world):
     dossier = h.supplement_requested(world)
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 9, 0))
 
     with h.committed():
         dossier_supplement_reject(
@@ -45,7 +44,7 @@ def test_not_enough_sends_the_supplement_request_again_with_the_missing_items(wo
 
 def test_acceptance_sends_nothing(world):
     dossier = h.supplement_requested(world)
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 9, 0))
     before = Notification.objects.count()
 
     with h.committed():

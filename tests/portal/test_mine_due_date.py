@@ -10,10 +10,9 @@ from chinhquyen.dossiers.services import (
     dossier_refuse,
     dossier_request_supplement,
     dossier_stop,
-    dossier_supplement_provided,
     dossier_withdraw,
 )
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, supplement_send, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +69,7 @@ def test_once_supplied_the_moved_due_date_is_shown():
     dossier = dossier_request_supplement(
         by=world.specialist, dossier=dossier, items=["Bản sao CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 10, 0)
     )
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 10, 0))
 
     shown = pages(world, dossier)
 

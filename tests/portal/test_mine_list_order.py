@@ -9,7 +9,7 @@ from django.urls import reverse
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.selectors import applicant_dossiers
 from chinhquyen.dossiers.services import dossier_receive, dossier_submit_online, online_draft_start
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, online_offer, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_counter_and_online_dossiers_are_listed_newest_first():
     counter_new = _counter(world, created=vn(2026, 3, 3, 8, 0), received=vn(2026, 3, 3, 8, 10))
     online_received = _online(world, created=vn(2026, 2, 20, 9, 0), submitted=vn(2026, 3, 2, 9, 0))
     online_received = dossier_receive(by=world.front_desk, dossier=online_received, at=vn(2026, 3, 4, 8, 0))
-    world.procedure.agencies.add(world.agency)
+    online_offer(world)
     draft = online_draft_start(
         by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="d"
     )

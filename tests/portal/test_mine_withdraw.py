@@ -12,6 +12,7 @@ from chinhquyen.dossiers.services import (
     dossier_request_supplement,
     dossier_stop,
 )
+from tests.dossiers.outbox import committed, tasks_run
 from tests.portal.apply_world import OnlineWorld
 from tests.portal.test_my_dossiers import resolved, submitted, text
 from tests.portal.test_pickup_pages import place, world_with_address
@@ -166,16 +167,23 @@ def test_another_applicant_can_neither_see_nor_withdraw_the_dossier():
     assert dossier.status == DossierStatus.SUBMITTED
 
 
-def test_a_pending_collection_by_post_is_pointed_out_before_withdrawing():
+def test_withdrawing_calls_off_a_pending_collection_by_post_as_the_form_says():
     world = world_with_address()
     dossier = submitted(world)
     client = world.client()
     client.post(reverse("portal:pickup_request", args=[dossier.pk]), place(dossier))
+    dossier.refresh_from_db()
 
     form = text(client.get(url(dossier)))
+    with committed():
+        client.post(url(dossier), {"reason": REASON, "confirm": "on", "version": dossier.version})
+    tasks_run(task_path="chinhquyen.postal.tasks.postal_dossier_pickups_call_off")
+    page = text(client.get(detail(dossier)))
 
     assert (
-        "The post office is still to collect your paper documents: call off the collection first, "
-        "so the postman does not come for them."
+        '<p id="withdraw-pickup">The post office is still to collect your paper documents: withdrawing also calls '
+        "off the collection, so the postman will not come for them. Documents the postman has already collected "
+        f"go on to {world.agency.name}.</p>"
     ) in form
-    assert f'href="{reverse("portal:pickup_cancel", args=[dossier.pk])}"' in form
+    assert f'href="{reverse("portal:pickup_cancel", args=[dossier.pk])}"' not in form
+    assert '<p id="pickup-state">Item EB000000014VN: Cancelled.</p>' in page

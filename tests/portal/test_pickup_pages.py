@@ -10,13 +10,13 @@ from chinhquyen.dossiers.services import (
     dossier_document_add,
     dossier_receive,
     dossier_request_supplement,
-    dossier_supplement_provided,
     dossier_supplement_reject,
     online_draft_save,
     online_draft_start,
 )
 from chinhquyen.postal.models import PostalShipment, SimulatedPostalOrder
 from chinhquyen.postal.simulator.orders import sim_order_advance
+from tests.dossiers.factories import supplement_send
 from tests.portal.apply_world import FORM, OnlineWorld, pdf_upload
 from tests.portal.test_my_dossiers import submitted
 
@@ -216,7 +216,7 @@ def test_after_an_insufficient_supply_the_applicant_sees_what_is_still_missing()
     world = world_with_address()
     dossier = dossier_receive(by=world.front_desk, dossier=submitted(world))
     dossier = dossier_request_supplement(by=world.specialist, dossier=dossier, items=["Bản sao CCCD"], reason="Thiếu")
-    dossier = dossier_supplement_provided(by=world.applicant.user, dossier=dossier)
+    dossier = supplement_send(world, dossier)
     dossier_supplement_reject(
         by=world.specialist, dossier=dossier, items=["Bản sao CCCD có chứng thực"], reason="Bản sao chưa chứng thực"
     )

@@ -159,7 +159,7 @@ def test_the_partner_order_is_cancelled_when_the_dossier_cannot_be_returned(offi
     with pytest.raises(TransitionRefused) as refused:
         _send(office, dossier)
 
-    assert refused.value.code == "transition_not_allowed"
+    assert refused.value.code == "already_returned"
     assert _sim_order().state == "cancelled"
     assert PostalShipment.objects.count() == 0
     dossier.refresh_from_db()

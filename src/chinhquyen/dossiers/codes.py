@@ -1,5 +1,6 @@
 """Dossier codes (mã hồ sơ) ``<agency code>-YYMMDD-XXXX`` (spec §2)."""
 
+import secrets
 from datetime import datetime
 
 from django.db import transaction
@@ -34,3 +35,23 @@ def dossier_code_next(*, agency: Agency, at: datetime) -> str:
         (last,) = cursor.fetchone()
     # Four digits, wider past 9999 (the spec allows a longer sequence on a busy day).
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+# Crockford's base32: no I, L, O or U, so nothing on a receipt reads as another character.
+CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SECRET_LENGTH = 10  # 50 bits: guessing it is hopeless at the lookup's per-address limit, from any number of them
+_SECRET_READS_AS = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+
+
+def lookup_secret_new() -> str:
+    """A new lookup secret (mã tra cứu) for the receipt, in two groups of five: ``7KQ2M-X9PDA``."""
+    chars = "".join(secrets.choice(CROCKFORD_BASE32) for _ in range(SECRET_LENGTH))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def lookup_secret_normal(secret: str) -> str:
+    """A secret as compared: upper case, without spaces or hyphens, O read as 0 and I or L as 1.
+
+    Secrets issued before these (eight hexadecimal digits) hold none of O, I or L, so they compare as ever.
+    """
+    return secret.strip().upper().translate(_SECRET_READS_AS)

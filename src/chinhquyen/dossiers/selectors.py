@@ -26,6 +26,7 @@ from chinhquyen.directory.models import Agency, Applicant, Role, User
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
 
+from .codes import lookup_secret_normal
 from .deadlines import due_soon, letter_send_by
 from .errors import DossierNotFound
 from .models import (
@@ -332,17 +333,18 @@ def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
     """The dossier with ``code`` whose lookup secret is ``secret`` (printed on the receipt); else None.
 
     For the public lookup: surrounding whitespace is ignored, the code and the secret are not
-    case-sensitive, and the secret is compared in constant time. Drafts (status 0) and dossiers
+    case-sensitive, the secret's spaces and hyphens do not count and its O, I and L read as 0, 1 and 1
+    (``lookup_secret_normal``), and it is compared in constant time. Drafts (status 0) and dossiers
     without a secret are never found. One query, with the receiving agency.
     """
     code = code.strip().upper()
-    given = secret.strip().upper().encode()
+    given = lookup_secret_normal(secret).encode()
     if not code or not given:
         return None
     dossier = (
         Dossier.objects.exclude(status=DossierStatus.DRAFT).filter(code=code).select_related("receiving_agency").first()
     )
-    expected = dossier.lookup_secret.strip().upper().encode() if dossier is not None else b""
+    expected = lookup_secret_normal(dossier.lookup_secret).encode() if dossier is not None else b""
     matches = hmac.compare_digest(given, expected or _NO_SECRET)
     if dossier is None or not expected or not matches:
         return None

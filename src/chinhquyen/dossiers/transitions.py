@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,16 @@ from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working
 
 from .deadlines import letter_send_by
 from .errors import TransitionRefused
-from .models import ApologyLetter, Channel, Dossier, DossierStatus, DossierStep, StepState, Substatus
+from .models import (
+    ApologyLetter,
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    DossierStep,
+    StepState,
+    Substatus,
+)
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -352,6 +361,42 @@ def _applied_online(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _applicant_upload_open(ctx: Context) -> TransitionRefused | None:
+    # The applicant attaches to their online draft, or what the agency asked for; a submitted application
+    # is checked as it was sent.
+    if ctx.dossier.is_online_draft or ctx.dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return TransitionRefused(
+        _("Files can be added to this dossier only while the agency waits for documents it asked you for."),
+        code="no_supplement_requested",
+    )
+
+
+# The supplement request standing now: the first one, or the one a "not enough" answer put back.
+SUPPLEMENT_REQUESTS = ("request_supplement", "supplement_reject")
+
+
+def _supplement_attached(ctx: Context) -> TransitionRefused | None:
+    # The applicant answers online with what they attached since the request standing now (one query).
+    # Events are written under the dossier's lock, so their ids follow their order whatever time the
+    # actions were dated (imports and tests give ``at``).
+    events = DossierEvent.objects.filter(dossier_id=ctx.dossier.pk)
+    asked = events.filter(action__in=SUPPLEMENT_REQUESTS).order_by("-pk").values("pk")[:1]
+    if events.filter(action="document_add", pk__gt=Subquery(asked)).exists():
+        return None
+    return TransitionRefused(
+        _("Attach the documents the agency asked for before sending the supplement."), code="supplement_empty"
+    )
+
+
+def _brought_back(ctx: Context) -> TransitionRefused | None:
+    # A result the post office brought back (chuyển hoàn) is at the counter again: status 10 stays, and it is
+    # handed over anew, at the counter, online or by post. Any other returned dossier is done with.
+    if ctx.dossier.substatus != Substatus.RESULT_READY:
+        return TransitionRefused(_("The result of this dossier has already been handed over."), code="already_returned")
+    return None
+
+
 # --- The table --------------------------------------------------------------------------------
 
 FD = frozenset({Role.FRONT_DESK})
@@ -369,7 +414,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("draft_save", _s(S.DRAFT), None, _OWN, Scope.RECEPTION, _online_draft, True),
     Transition("document_remove", _s(S.DRAFT), None, _OWN, Scope.RECEPTION, _online_draft, True),
     Transition("submit", _s(S.DRAFT), S.SUBMITTED, _OWN, Scope.RECEPTION, _online_draft),
-    Transition("document_add", _s(S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED), None, _OWN, Scope.RECEPTION),
+    Transition(
+        "document_add",
+        _s(S.DRAFT, S.SUBMITTED, S.SUPPLEMENT_REQUESTED),
+        None,
+        _OWN,
+        Scope.RECEPTION,
+        _applicant_upload_open,
+    ),
     Transition(
         "document_add",
         _s(S.DRAFT, S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
@@ -399,7 +451,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         SPECIALIST,
         Scope.STEP,
     ),
-    Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN | FD, Scope.RECEPTION),
+    # Online, the applicant sends what they attached; the front desk records papers handed in at the counter.
+    Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN, Scope.RECEPTION, _supplement_attached),
+    Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, FD, Scope.RECEPTION),
     # The supplied documents are checked by whoever asked for them: the front desk before reception, the
     # active step's specialist during processing (the request's status comes back with the supply).
     Transition("supplement_accept", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION, _supplement_supplied),
@@ -475,6 +529,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
     # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến).
     Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _applied_online),
+    Transition("return", _s(S.RETURNED), S.RETURNED, FD, Scope.RECEPTION, _brought_back),
+    Transition("return", _s(S.RETURNED), S.RETURNED, _OWN, Scope.RECEPTION, _all_of(_brought_back, _applied_online)),
     Transition(
         "withdraw",
         _s(S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),

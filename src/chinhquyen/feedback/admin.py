@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Petition, PetitionEvent, Rating
+from .models import Petition, PetitionEvent, PetitionEventDispatchFailure, Rating
 
 
 class ReadOnlyMixin:
@@ -31,7 +31,7 @@ class RatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class EventInline(ReadOnlyMixin, admin.TabularInline):
     model = PetitionEvent
     extra = 0
-    fields = ("at", "actor", "action", "from_status", "to_status", "note")
+    fields = ("at", "actor", "action", "from_status", "to_status", "note", "dispatched_at")
     readonly_fields = fields
 
 
@@ -43,3 +43,12 @@ class PetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("agency",)
     date_hierarchy = "filed_at"
     inlines = (EventInline,)
+
+
+@admin.register(PetitionEventDispatchFailure)
+class PetitionEventDispatchFailureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Petition events whose hooks (the sender's notifications) failed: tried again after a back-off."""
+
+    list_display = ("event", "attempts", "retry_at", "last_error")
+    list_select_related = ("event",)
+    readonly_fields = ("event", "attempts", "retry_at", "last_error")

@@ -196,11 +196,40 @@ class PetitionEvent(models.Model):
     to_status = models.CharField(_("to status"), max_length=16, choices=PetitionStatus.choices)
     note = models.TextField(_("internal note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # The event table is the outbox of the petition hooks (the sender's notifications): an event is written
+    # undispatched in its service's transaction, and the worker runs the hooks and sets this (dispatch.py).
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("petition event")
         verbose_name_plural = _("petition events")
         ordering = ["at", "pk"]
+        indexes = [
+            # Only the few events waiting for their hooks: the dispatcher's queue, kept small.
+            models.Index(fields=["id"], name="petitionevent_undispatched", condition=models.Q(dispatched_at=None)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.petition_id} {self.action}"
+
+
+class PetitionEventDispatchFailure(models.Model):
+    """A petition event one of whose hooks failed: how often, why, and when the dispatcher tries it again."""
+
+    event = models.OneToOneField(
+        PetitionEvent,
+        verbose_name=_("petition event"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="dispatch_failure",
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("petition event dispatch failure")
+        verbose_name_plural = _("petition event dispatch failures")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.attempts})"

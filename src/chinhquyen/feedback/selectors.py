@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,12 +24,14 @@ from chinhquyen.workcal.engine import TZ
 
 from .criteria import CRITERIA, CRITERIA_KEYS, Level, Overall, level_for
 from .errors import PetitionNotFound
-from .models import Petition, PetitionEvent, PetitionStatus, Rating
+from .models import Petition, PetitionEvent, PetitionEventDispatchFailure, PetitionStatus, Rating
 from .publication import PublishedTexts, petition_masked
 from .transitions import transition_actions, user_roles_load
 
 TWO_PLACES = Decimal("0.01")
 QUERY_MAX_LENGTH = 200
+# The portal's page of one petition (portal/feedback_urls.py), when the URLConf does not name it.
+DEFAULT_PETITION_PATH = "/phan-anh-kien-nghi/{code}/"
 
 
 def _round(value: Any) -> Decimal | None:
@@ -336,6 +341,26 @@ def petition_of_sender(*, user: User, code: str) -> Petition | None:
     return Petition.objects.select_related("procedure", "agency").filter(sender_user=user, code=code.upper()).first()
 
 
+def petition_page_url(*, petition: Petition) -> str:
+    """The full address of the petition's portal page (published, or the signed-in sender's own)."""
+    try:
+        path = reverse("portal:petition_detail", args=[petition.code])
+    except NoReverseMatch:
+        path = DEFAULT_PETITION_PATH.format(code=petition.code)
+    return urljoin(settings.PUBLIC_BASE_URL, path)
+
+
+def petition_answer_url_for_sender(*, petition: Petition) -> str:
+    """Where the sender can read the answer on the portal, or "" when nowhere.
+
+    A petition sent while signed in is read on its page by its sender; one sent anonymously only once
+    published (then without the sender's personal data), so until then the sender asks the agency.
+    """
+    if petition.sender_user_id is not None or petition.published_at is not None:
+        return petition_page_url(petition=petition)
+    return ""
+
+
 def petition_preview(*, petition: Petition) -> PublishedTexts:
     """What publishing would show (the office checks it before confirming)."""
     return petition_masked(petition=petition)
@@ -385,6 +410,11 @@ def petition_get_for_officer(*, officer: User, pk: int) -> Petition:
 
 def petition_events(*, petition: Petition) -> list[PetitionEvent]:
     return list(petition.events.select_related("actor").order_by("at", "pk"))
+
+
+def petition_dispatch_failures_count() -> int:
+    """How many petition events wait to be tried again after one of their hooks failed (see dispatch.py)."""
+    return PetitionEventDispatchFailure.objects.count()
 
 
 def petition_actions_for(*, petition: Petition, user: User) -> list[str]:

@@ -2,7 +2,9 @@
 
 Every write is one transaction ending with an audit entry. Petition services go through
 :func:`_petition_apply`, which locks the petition, checks the transitions table, bumps the version and
-writes a :class:`PetitionEvent`. Nothing here sends mail: notifications hook in after commit.
+writes a :class:`PetitionEvent`. Nothing here sends mail: every event row is the outbox entry of the
+petition hooks (``dispatch.py``, ADR 0018), which the worker runs after the commit; the notifications
+app registers one that e-mails and texts the sender when the petition is answered or closed.
 """
 
 import re
@@ -29,6 +31,7 @@ from chinhquyen.workcal.selectors import deadline_add_working_days
 
 from .codes import petition_code_new
 from .criteria import CRITERIA, Overall
+from .dispatch import dispatch_soon
 from .errors import PetitionRefused, RatingRefused
 from .models import Petition, PetitionEvent, PetitionStatus, Rating
 from .publication import petition_masked
@@ -222,6 +225,7 @@ def petition_file(
         PetitionEvent.objects.create(
             petition=petition, at=at, actor=sender_user, action="file", from_status="", to_status=petition.status
         )
+        dispatch_soon()
         _audit(
             by=sender_user,
             action="petition.file",
@@ -285,6 +289,7 @@ def _petition_apply(
             note=change.note,
             data=change.data,
         )
+        dispatch_soon()  # the hooks (the sender's notifications) run in the worker, after the commit
         _audit(
             by=by,
             action=f"petition.{action}",

@@ -16,15 +16,17 @@ from .services import notification_resend
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin[Notification]):
-    list_display = ("created_at", "dossier", "kind", "channel", "recipient", "state", "attempts", "sent_at")
+    list_display = ("created_at", "dossier", "petition", "kind", "channel", "recipient", "state", "attempts", "sent_at")
     list_filter = ("state", "channel", "kind")
-    search_fields = ("dossier__code", "recipient")
-    list_select_related = ("dossier",)
+    search_fields = ("dossier__code", "petition_event__petition__code", "recipient")
+    list_select_related = ("dossier", "petition_event__petition")
     date_hierarchy = "created_at"
     actions = ("resend",)
     fields = (
         "dossier",
         "event",
+        "petition",
+        "petition_event",
         "kind",
         "channel",
         "recipient",
@@ -40,6 +42,11 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "sent_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("petition"), ordering="petition_event__petition__code")
+    def petition(self, obj: Notification) -> str | None:
+        # A petition's notification has no dossier: its row names the petition by its reference code.
+        return obj.petition_event.petition.code if obj.petition_event is not None else None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,8 +9,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from chinhquyen.dossiers.services import dossier_event_hook_add
+        from chinhquyen.feedback.dispatch import petition_event_hook_add
 
-        from .hooks import dossier_event_notify
+        from .hooks import dossier_event_notify, petition_event_notify
 
-        # Every dossier transition reaches the applicant after commit, through the task queue.
+        # Every dossier transition reaches the applicant after commit, through the task queue; every
+        # petition event its sender's hook, through the petition events' own outbox (ADR 0018).
         dossier_event_hook_add(dossier_event_notify)
+        petition_event_hook_add(petition_event_notify)

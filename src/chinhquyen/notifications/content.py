@@ -1,4 +1,4 @@
-"""The words of a notification: subject, e-mail body and SMS text, rendered in the applicant's language.
+"""The words of a notification: subject, e-mail body and SMS text, in the applicant's (or sender's) language.
 
 Templates live in ``templates/notifications/<kind>.subject.txt``, ``<kind>.txt`` (e-mail body) and
 ``<kind>.sms.txt``; they are plain text (no HTML escaping) with translatable sentences.
@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers.documents.data import lookup_url_for
 from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
+from chinhquyen.feedback.models import PetitionEvent
+from chinhquyen.feedback.selectors import petition_answer_url_for_sender, petition_page_url
 from chinhquyen.workcal.engine import TZ
 
 from .models import Kind
@@ -57,11 +59,18 @@ class Rendered:
 def notification_render(*, event: DossierEvent, kind: Kind, language: str) -> Rendered:
     """Render the three texts of ``kind`` for ``event`` in ``language``."""
     with translation.override(language):
-        context = _context(event)
-        subject = " ".join(_render(f"{kind.value}.subject.txt", context).split())[:255]
-        body = _tidy(_render(f"{kind.value}.txt", context))
-        sms = _sms(kind, context)
-    return Rendered(subject=subject, body=body, sms=sms)
+        return _rendered(kind, _context(event))
+
+
+def petition_notification_render(*, event: PetitionEvent, kind: Kind, language: str) -> Rendered:
+    """Render the three texts of ``kind`` for the petition ``event`` in ``language``."""
+    with translation.override(language):
+        return _rendered(kind, _petition_context(event))
+
+
+def _rendered(kind: Kind, context: dict[str, Any]) -> Rendered:
+    subject = " ".join(_render(f"{kind.value}.subject.txt", context).split())[:255]
+    return Rendered(subject=subject, body=_tidy(_render(f"{kind.value}.txt", context)), sms=_sms(kind, context))
 
 
 def date_text(value: datetime | str | None) -> str:
@@ -144,4 +153,28 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "lookup_url": lookup_url,
         "my_dossiers_url": my_dossiers_url,
         "sms_url": lookup_url or my_dossiers_url,
+    }
+
+
+def _petition_context(event: PetitionEvent) -> dict[str, Any]:
+    # Only what the sender may read on the portal: never the event's internal note.
+    petition = event.petition
+    agency = petition.agency or petition.about_agency
+    answer_url = petition_answer_url_for_sender(petition=petition)
+    own = petition.sender_user_id is not None
+    # The sender's own page also shows why the petition was closed; a closed petition is never published.
+    own_page = petition_page_url(petition=petition) if own else ""
+    return {
+        "name": petition.sender_name,
+        "code": petition.code,
+        "title": petition.subject,
+        "agency": agency.name if agency is not None else "",
+        "agency_sms": _short(agency.name, SMS_PROCEDURE_CHARS) if agency is not None else "",
+        "on": date_text(event.at),
+        "answered": petition.answered_at is not None,
+        "own": own,
+        "reason": petition.closed_reason,
+        "answer_url": answer_url,
+        "page_url": own_page,
+        "sms_url": answer_url if event.action == "answer" else own_page,
     }

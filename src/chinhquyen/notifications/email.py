@@ -24,7 +24,7 @@ def email_message_for(*, notification: Notification) -> EmailMessage:
         to=[n.recipient],
         headers={"Message-ID": make_msgid(domain="chinhquyen"), "Content-Language": n.language},
     )
-    if n.kind == Kind.RECEIVED:
+    if n.kind == Kind.RECEIVED and n.dossier is not None:
         dossier = n.dossier
         message.attach(
             f"giay-tiep-nhan-{dossier.code or dossier.pk}.pdf", receipt_pdf(dossier=dossier), "application/pdf"

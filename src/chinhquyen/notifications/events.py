@@ -1,4 +1,4 @@
-"""Which dossier events reach the applicant, and as what kind of notification."""
+"""Which dossier events reach the applicant, and which petition events the sender, as what kind of notification."""
 
 from chinhquyen.dossiers.models import DossierEvent, DossierStatus
 
@@ -18,6 +18,14 @@ ACTION_KINDS: dict[str, Kind] = {
     "refuse": Kind.REFUSED,
     "withdraw": Kind.WITHDRAWN,
     "stop": Kind.STOPPED,
+}
+
+
+# Actions of the petition transitions table (feedback/transitions.py) the sender is told about; assignments,
+# internal notes, publication and the sender's own rating are not.
+PETITION_ACTION_KINDS: dict[str, Kind] = {
+    "answer": Kind.PETITION_ANSWERED,
+    "close": Kind.PETITION_CLOSED,
 }
 
 

@@ -1,6 +1,7 @@
-"""The dossier hook: the worker runs it on each committed event, to prepare and queue the applicant's notifications."""
+"""The dossier and petition hooks: the worker runs them on each committed event, to prepare and queue the
+notifications of the applicant or of the petition's sender."""
 
-from .events import ACTION_KINDS, kind_of
+from .events import ACTION_KINDS, PETITION_ACTION_KINDS, kind_of
 
 
 def dossier_event_notify(
@@ -23,3 +24,16 @@ def dossier_event_notify(
     from .services import notifications_for_event
 
     notifications_for_event(event_id=event_id)
+
+
+def petition_event_notify(*, petition_id: int, event_id: int, action: str, to_status: str | None = None) -> None:
+    """Create the sender's notifications of an answered or closed petition; safe to run twice.
+
+    Other events (filing, assignments, internal notes, publication) cost no query. A failure raises: the
+    dispatcher logs it and leaves the event waiting for the next dispatch.
+    """
+    if action not in PETITION_ACTION_KINDS:
+        return
+    from .services import notifications_for_petition_event
+
+    notifications_for_petition_event(event_id=event_id)

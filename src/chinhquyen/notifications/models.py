@@ -1,14 +1,16 @@
-"""Notifications to applicants, one row per event and channel (the delivery log), and the SMS simulator."""
+"""Notifications to applicants and petition senders, one row per event and channel (the delivery log), and the
+SMS simulator."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.dossiers.models import Dossier, DossierEvent
+from chinhquyen.feedback.models import PetitionEvent
 
 
 class Kind(models.TextChoices):
-    """What happened to the dossier, as the applicant is told (one template set each)."""
+    """What happened to the dossier or the petition, as the applicant or sender is told (one template set each)."""
 
     SUBMITTED = "submitted", _("Submitted online")
     RECEIVED = "received", _("Received")
@@ -20,6 +22,8 @@ class Kind(models.TextChoices):
     REFUSED = "refused", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
+    PETITION_ANSWERED = "petition_answered", _("Petition answered")
+    PETITION_CLOSED = "petition_closed", _("Petition closed")
 
 
 class Channel(models.TextChoices):
@@ -36,17 +40,36 @@ class State(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to the applicant about one dossier event, through one channel.
+    """One message about one event, through one channel: a dossier event to its applicant (``dossier`` and
+    ``event`` set), or a petition event to the petition's sender (``petition_event`` set).
 
     A channel without an address (or SMS switched off) gets a row in the state ``skipped`` with the
     reason in ``last_error``, so the delivery log tells why the applicant heard nothing.
     """
 
     dossier = models.ForeignKey(
-        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications"
+        Dossier,
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     event = models.ForeignKey(
-        DossierEvent, verbose_name=_("event"), on_delete=models.CASCADE, related_name="notifications"
+        DossierEvent,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    petition_event = models.ForeignKey(
+        PetitionEvent,
+        verbose_name=_("petition event"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -70,11 +93,21 @@ class Notification(models.Model):
         constraints = [
             # The dossier hook may run twice for one event: the second run finds the rows and stops.
             models.UniqueConstraint(fields=["event", "channel"], name="notification_event_channel_unique"),
+            # So may the petition hook (NULLs are distinct: each constraint binds only its own rows).
+            models.UniqueConstraint(
+                fields=["petition_event", "channel"], name="notification_petition_event_channel_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dossier__isnull=False, event__isnull=False, petition_event__isnull=True)
+                | models.Q(dossier__isnull=True, event__isnull=True, petition_event__isnull=False),
+                name="notification_one_event",
+            ),
         ]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_state_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.dossier_id}"
+        about = self.dossier_id if self.dossier_id is not None else f"petition event {self.petition_event_id}"
+        return f"{self.get_kind_display()} · {self.get_channel_display()} · {about}"
 
 
 class Preference(models.Model):

@@ -1,4 +1,4 @@
-"""Reads of the notifications app: who the applicant is reached at, and in which language."""
+"""Reads of the notifications app: who the applicant or the petition's sender is reached at, in which language."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
+from chinhquyen.feedback.models import Petition, PetitionEvent
 
 from .models import Notification, Preference
 from .sms import phone_normalise
@@ -27,6 +28,18 @@ def recipient_for(*, dossier: Dossier) -> Recipient:
     email = (user.email if user is not None else "") or snapshot.get("email") or ""
     phone = (user.phone if user is not None else "") or snapshot.get("phone") or ""
     return Recipient(email=email.strip(), phone=phone_normalise(phone), language=language_for(user=user))
+
+
+def petition_recipient_for(*, petition: Petition) -> Recipient:
+    """The sender's addresses as given with the petition (for the agency to reach them), never the account's.
+
+    The filing form is pre-filled from a signed-in sender's profile, so an address left out was left out on purpose.
+    """
+    return Recipient(
+        email=petition.sender_email.strip(),
+        phone=phone_normalise(petition.sender_phone),
+        language=language_for(user=petition.sender_user),
+    )
 
 
 def language_for(*, user: User | None) -> str:
@@ -68,3 +81,15 @@ def event_with_dossier(*, event_id: int) -> DossierEvent:
 def notifications_of_event(*, event_id: int) -> list[Notification]:
     """The notifications already made for the event, in order."""
     return _notifications_of_event(event_id=event_id)
+
+
+def petition_event_with_petition(*, event_id: int) -> PetitionEvent:
+    """The petition event with its petition, agencies and sender's account; DoesNotExist when there is none."""
+    return PetitionEvent.objects.select_related(
+        "petition__agency", "petition__about_agency", "petition__sender_user"
+    ).get(pk=event_id)
+
+
+def notifications_of_petition_event(*, event_id: int) -> list[Notification]:
+    """The notifications already made for the petition event, in order."""
+    return list(Notification.objects.filter(petition_event_id=event_id).order_by("pk"))

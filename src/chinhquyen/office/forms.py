@@ -92,10 +92,49 @@ class OrganisationForm(OfficeForm):
 
 
 class ProcedureSearchForm(OfficeForm):
+    """The receiving agency and the words to find among its procedures.
+
+    The agency is one of ``agencies``, the officer's counters: preselected when there is one, chosen otherwise.
+    """
+
+    agency = forms.ModelChoiceField(
+        label=_("Receiving agency"),
+        queryset=Agency.objects.none(),
+        empty_label=_("Choose an agency"),
+        error_messages={
+            "required": _("Choose the receiving agency."),
+            "invalid_choice": _("You do not staff the front desk of that agency: choose one of your counters."),
+        },
+    )
     query = forms.CharField(label=_("Procedure name or code"), max_length=200, required=False)
 
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agencies = agencies if agencies is not None else Agency.objects.none()
+        self.agencies = list(agencies)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        field.queryset = agencies
+        if len(self.agencies) == 1:
+            # One counter: it is preselected, and a form posted without it means that one.
+            field.required, field.empty_label, field.initial = False, None, self.agencies[0].pk
 
-class DossierStartForm(OfficeForm):
+    def clean_agency(self) -> Agency | None:
+        agency = self.cleaned_data["agency"]
+        return agency if agency is not None or len(self.agencies) != 1 else self.agencies[0]
+
+    def agency_chosen(self) -> Agency | None:
+        """The receiving agency chosen (the only one before anything is submitted); None when not (validly) chosen."""
+        if not self.is_bound:
+            return self.agencies[0] if len(self.agencies) == 1 else None
+        self.is_valid()
+        agency: Agency | None = self.cleaned_data.get("agency")
+        return agency
+
+
+class DossierStartForm(ProcedureSearchForm):
+    """The procedure chosen for the applicant, with the receiving agency and the words searched (kept on refusal)."""
+
     applicant = forms.IntegerField(widget=forms.HiddenInput)
     procedure = forms.IntegerField(widget=forms.HiddenInput)
 

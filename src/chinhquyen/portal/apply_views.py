@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chinhquyen.catalog import selectors as catalog_selectors
-from chinhquyen.catalog.models import OnlineLevel, Procedure
+from chinhquyen.catalog.models import ONLINE_LEVELS, Procedure
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import selectors, services
@@ -27,8 +27,6 @@ from chinhquyen.postal.selectors import postal_available
 
 from .applicant import applicant_access, applicant_of, own_dossier
 from .eform_forms import EFormForm, eform_display, eform_initial
-
-ONLINE_LEVELS = (OnlineLevel.FULL, OnlineLevel.PARTIAL)
 
 
 class AgencyForm(forms.Form):
@@ -53,8 +51,8 @@ class UploadForm(forms.Form):
 
 
 def _procedure(code: str) -> Procedure:
-    """The procedure if it can be done online, even if withdrawn from the catalog (the caller says so)."""
-    procedure = Procedure.objects.filter(code=code, online_level__in=ONLINE_LEVELS).first()
+    """The procedure, even if withdrawn from the catalog or not offered online (the caller says so)."""
+    procedure = Procedure.objects.filter(code=code).first()
     if procedure is None:
         raise Http404(_("This procedure cannot be done online."))
     return procedure
@@ -74,12 +72,13 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure(code)
     draft = selectors.online_draft_for(user=request.user, procedure_id=procedure.pk)  # type: ignore[arg-type]
     if draft is not None and request.method == "GET":
-        if procedure.is_active:  # else the draft's pages say it can no longer be submitted
+        if procedure.is_active and procedure.online_level in ONLINE_LEVELS:  # else the draft's pages say why not
             messages.info(request, _("You had started this application; you can go on where you left off."))
         return redirect("portal:apply_form", pk=draft.pk)
-    if not procedure.is_active:
-        # Withdrawn from the catalog: say so instead of offering a form the service would refuse.
-        context = {"procedure": procedure, "withdrawn": True}
+    if not procedure.is_active or procedure.online_level not in ONLINE_LEVELS:
+        # Withdrawn from the catalog, or not offered online: say so instead of offering a form the service
+        # would refuse.
+        context = {"procedure": procedure, **_closed(procedure)}
         return render(request, "portal/apply/start.html", context, status=404)
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=procedure)
     form = StartForm(request.POST or None, initial={"key": uuid.uuid4().hex})
@@ -289,12 +288,18 @@ def _nothing_typed_lost(form: EFormForm) -> bool:
     return all(error.code == "required" for errors in form.errors.as_data().values() for error in errors)
 
 
+def _closed(procedure: Procedure) -> dict[str, bool]:
+    """Why ``procedure`` can no longer be applied for online, if it cannot (the services refuse it then too)."""
+    withdrawn = not procedure.is_active
+    return {"withdrawn": withdrawn, "not_online": not withdrawn and procedure.online_level not in ONLINE_LEVELS}
+
+
 def _context(dossier: Dossier, *, agencies: list[Agency] | None = None, **extra: Any) -> dict[str, Any]:
     """What every page of a draft shows: the steps, and whether the agency may still be changed."""
-    withdrawn = not dossier.procedure.is_active
+    closed = _closed(dossier.procedure)
     if agencies is None:
         agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
-    agency_changeable = len(agencies) > 1 and not withdrawn
+    agency_changeable = len(agencies) > 1 and not any(closed.values())
     steps = [
         (1, _("Where to apply"), reverse("portal:apply_agency", args=[dossier.pk]) if agency_changeable else None),
         (2, _("Your details"), reverse("portal:apply_form", args=[dossier.pk])),
@@ -307,6 +312,6 @@ def _context(dossier: Dossier, *, agencies: list[Agency] | None = None, **extra:
         "steps": steps,
         "agencies": agencies,
         "agency_changeable": agency_changeable,
-        "withdrawn": withdrawn,
+        **closed,
         **extra,
     }

@@ -5,9 +5,11 @@ or when the dossier was closed), the receiving agency and its contacts, the amou
 for (not the officer's note, which may name the applicant), when the result was returned and, for a
 result sent by post, the postal item code and whether delivery is confirmed; nothing else.
 
-Failed lookups are counted in the default cache per client address and per dossier code; past the limit
-the page answers 429 without checking the secret. A wrong secret and an unknown code get the same
-answer, so the page never tells whether a code exists.
+Failed lookups are counted in the default cache per client address; past the limit the page answers 429
+without checking the secret. A wrong secret and an unknown code get the same answer, so the page never
+tells whether a code exists. There is no lock per dossier code: codes are sequential, so such a lock let
+anyone shut the applicants of a whole day out of their own lookups with five wrong guesses each; the
+secret's 50 bits (``dossiers.codes.lookup_secret_new``) are what stops guessing spread over many addresses.
 """
 
 import hashlib
@@ -40,7 +42,6 @@ from chinhquyen.postal.models import Direction, PostalShipment
 from chinhquyen.postal.selectors import postal_shipments_of
 
 IP_FAILURE_LIMIT = 10
-CODE_FAILURE_LIMIT = 5
 WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
 
@@ -82,11 +83,10 @@ def _key(kind: str, value: str) -> str:
     return f"portal-lookup:{kind}:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
-def _wait_seconds(*, client: str, code: str) -> int:
-    """Seconds until the client and the code may be tried again; 0 when neither is locked."""
-    now = time.time()
-    waits = [cache.get(_key(kind, value)) for kind, value in (("ip-lock", client), ("code-lock", code))]
-    return max((max(1, math.ceil(until - now)) for until in waits if until is not None), default=0)
+def _wait_seconds(*, client: str) -> int:
+    """Seconds until the client may try again; 0 when it is not locked out."""
+    until = cache.get(_key("ip-lock", client))
+    return 0 if until is None else max(1, math.ceil(until - time.time()))
 
 
 def _count_failure(*, kind: str, value: str, limit: int) -> None:
@@ -185,7 +185,7 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
     if bound and form.is_valid():
         client = _client(request)
         code = form.cleaned_data["ma"].upper()
-        wait = _wait_seconds(client=client, code=code)
+        wait = _wait_seconds(client=client)
         if wait:
             status = 429
             context["retry_minutes"] = math.ceil(wait / 60)
@@ -193,7 +193,6 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
             dossier = dossier_lookup_public(code=code, secret=form.cleaned_data["k"])
             if dossier is None:
                 _count_failure(kind="ip", value=client, limit=IP_FAILURE_LIMIT)
-                _count_failure(kind="code", value=code, limit=CODE_FAILURE_LIMIT)
                 context["not_found"] = True
             else:
                 payment = dossier_payment_requests(dossiers=[dossier]).get(dossier.pk)

@@ -207,6 +207,10 @@ def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 required_document=chosen,
             )
         except DomainError as exc:
+            if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+                # The page has no supplement box to show the form's errors in: say it at the top instead.
+                messages.error(request, exc.message)
+                return redirect("portal:my_dossier", pk=dossier.pk)
             form.add_error("upload" if exc.field == "upload" else None, exc.message)
         else:
             messages.success(request, _("The file was attached. Send the supplement when everything is there."))
@@ -318,7 +322,7 @@ def _render_withdraw(request: HttpRequest, dossier: Dossier, form: WithdrawForm,
         "procedure": dossier.procedure,
         "status_words": status_words(dossier),
         "form": form,
-        # The postman would still come for papers of a withdrawn application: say how to call him off first.
+        # Withdrawing calls off a collection the postman has not made (the postal app's event hook): say so.
         "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
     }
     return render(request, "portal/mine/withdraw.html", context, status=status)

@@ -7,10 +7,13 @@ any transaction of ours, then our records are written in one; if that fails, the
 Its tracking (``postal_tracking_refresh``) marks the dossier "arrived by post" on delivery to the agency.
 Until the postman has collected the documents the applicant may call the pickup off
 (``postal_pickup_cancel``): the partner cancels the order first, then our records follow in one transaction.
+A dossier withdrawn or refused meanwhile no longer needs its papers: the worker calls its pickup off
+(``postal_pickups_call_off``, queued by the dossier event hook in ``hooks.py``; ``postal_track`` retries).
 
 Fees for the pickup are not handled here: the partner's tariff and who pays it are agreed outside.
 """
 
+import logging
 from dataclasses import asdict
 from datetime import datetime
 
@@ -28,6 +31,7 @@ from chinhquyen.dossiers.services import dossier_pickup_cancel, dossier_pickup_r
 from .client import KIND_PICKUP, DeliveryOrder, OrderReceipt, Party, PostalError
 from .errors import PostalRefused
 from .models import FINAL_STATES, Direction, OrderState, PostalShipment
+from .selectors import postal_pickups_to_call_off
 from .services import (
     PartyMessages,
     _client,
@@ -36,8 +40,11 @@ from .services import (
     dossier_current_if_allowed,
     order_place,
     party_check,
+    postal_tracking_refresh,
     shipment_create,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def pickup_place_check(*, name: str, phone: str, address: str, division_code: str) -> Party:
@@ -199,5 +206,74 @@ def postal_pickup_cancel(
             action="postal.pickup_cancel",
             target=f"postal_shipment:{locked.pk}",
             data={"dossier": dossier.pk, "from": previous, **data},
+        )
+    return locked
+
+
+def postal_pickups_call_off(*, dossier_id: int) -> list[PostalShipment]:
+    """Call off the dossier's pickups the postman has not collected, once it is withdrawn or refused.
+
+    Returns those the partner answered for, as they are now; one it cannot cancel now is logged and left for
+    ``postal_track``, which tries again. Safe to run twice: a pickup called off is not waiting any more.
+    """
+    shipments = []
+    for shipment in postal_pickups_to_call_off(dossier_id=dossier_id):
+        try:
+            shipments.append(postal_pickup_call_off(shipment=shipment))
+        except DomainError:
+            logger.warning(
+                "Pickup %s (item %s) of dossier %s, withdrawn or refused, could not be called off now; postal_track"
+                " tries again.",
+                shipment.order_number,
+                shipment.item_code,
+                dossier_id,
+                exc_info=True,
+            )
+    return shipments
+
+
+def postal_pickup_call_off(*, shipment: PostalShipment) -> PostalShipment:
+    """Cancel at the partner a pickup whose dossier was withdrawn or refused, so the postman does not go.
+
+    A pickup that is not one (collected, final, or its dossier still open) is returned as it is. Once the
+    postman has collected the documents the partner refuses: the tracking then records where they are
+    (they reach the agency; nothing else is done). If the partner cannot be reached, PostalUnavailable
+    with nothing changed.
+    """
+    due = postal_pickups_to_call_off().filter(pk=shipment.pk).first()
+    if due is None:
+        return PostalShipment.objects.get(pk=shipment.pk)
+    client = _client()
+    try:
+        client.order_cancel(order_number=due.order_number)
+    except PostalError as exc:
+        if exc.code != "not_cancellable":
+            raise _partner_error(exc) from exc
+        logger.info(
+            "Pickup %s (item %s) of dossier %s, withdrawn or refused, was not called off: the postman had"
+            " collected the documents, which go on to the agency.",
+            due.order_number,
+            due.item_code,
+            due.dossier_id,
+        )
+        return postal_tracking_refresh(shipment=due)
+    with transaction.atomic():
+        locked = PostalShipment.objects.select_for_update().get(pk=due.pk)
+        if locked.is_final:
+            return locked  # another run recorded it meanwhile
+        previous, locked.state = locked.state, OrderState.CANCELLED
+        locked.save(update_fields=["state"])
+        audit_record(
+            actor=None,
+            action="postal.pickup_call_off",
+            target=f"postal_shipment:{locked.pk}",
+            data={
+                "dossier": locked.dossier_id,
+                # Why: the dossier's status (withdrawn or refused).
+                "dossier_status": Dossier.objects.values_list("status", flat=True).get(pk=locked.dossier_id),
+                "from": previous,
+                "order_number": locked.order_number,
+                "item_code": locked.item_code,
+            },
         )
     return locked

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 from vietnam_provinces import ProvinceCode, Ward
 
-from chinhquyen.dossiers.models import Channel, Dossier, ReturnMethod
+from chinhquyen.dossiers.models import Channel, Dossier, DossierStatus, ReturnMethod
 
-from .models import FINAL_STATES, Direction, PostalShipment
+from .models import FINAL_STATES, Direction, OrderState, PostalShipment
+
+# A dossier in these statuses no longer needs its paper documents: a pickup not collected yet is called off.
+PICKUP_CALL_OFF_STATUSES = (DossierStatus.WITHDRAWN, DossierStatus.REFUSED)
 
 
 def postal_available() -> bool:
@@ -60,3 +63,16 @@ def postal_pickups_for(*, agency_ids: Iterable[int], limit: int = 200) -> list[P
 def postal_shipments_open() -> QuerySet[PostalShipment]:
     """Shipments the partner may still change, oldest tracking first."""
     return PostalShipment.objects.exclude(state__in=FINAL_STATES).order_by("tracked_at", "pk")
+
+
+def postal_pickups_to_call_off(*, dossier_id: int | None = None) -> QuerySet[PostalShipment]:
+    """Pickups not collected yet (as last read) of withdrawn or refused dossiers: the postman must not go.
+
+    Only of ``dossier_id`` when given, else of every dossier, oldest first.
+    """
+    rows = PostalShipment.objects.filter(
+        direction=Direction.DOSSIER_PICKUP, state=OrderState.CREATED, dossier__status__in=PICKUP_CALL_OFF_STATUSES
+    )
+    if dossier_id is not None:
+        rows = rows.filter(dossier_id=dossier_id)
+    return rows.order_by("created_at", "pk")

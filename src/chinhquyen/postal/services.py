@@ -36,7 +36,7 @@ from chinhquyen.dossiers.transitions import transition_find
 from .client import DeliveryOrder, OrderReceipt, Party, PostalBackend, PostalError, postal_client
 from .errors import PostalRefused, PostalUnavailable
 from .models import FINAL_STATES, Direction, OrderState, PostalShipment
-from .selectors import postal_shipments_open
+from .selectors import postal_pickups_to_call_off, postal_shipments_open
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def postal_result_send(
     cod = cod_check(cod_amount)
     current = dossier_current_if_allowed(by=by, dossier=dossier, action="return", expected_version=expected_version)
     order = DeliveryOrder(
-        reference=current.code,
+        reference=_result_reference(current),
         sender=_sender(current.receiving_agency),
         receiver=receiver,
         description=_description(current),
@@ -217,6 +217,16 @@ def postal_result_send(
             by=by, dossier=dossier, order=order, receipt=receipt, expected_version=expected_version, at=at
         ),
     )
+
+
+def _result_reference(dossier: Dossier) -> str:
+    """The partner's idempotency key: the dossier code, then ``-2``, ``-3``… for a result sent again.
+
+    The partner answers an order with a known reference with the first order, so a retry after a lost reply
+    places nothing twice; a result the post office brought back needs a new reference to travel again.
+    """
+    earlier = PostalShipment.objects.filter(dossier=dossier, direction=Direction.RESULT_DELIVERY).count()
+    return dossier.code if not earlier else f"{dossier.code}-{earlier + 1}"
 
 
 def order_place(
@@ -402,11 +412,22 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
 
 
 def postal_tracking_refresh_open(*, limit: int = 500) -> dict[str, int]:
-    """Refresh the shipments the partner may still change (the periodic task); failures are logged and counted."""
+    """Refresh the shipments the partner may still change (the periodic task); failures are logged and counted.
+
+    A pickup of a withdrawn or refused dossier that the postman has not collected is called off instead:
+    this retries what the worker could not do when the dossier closed (``pickups.postal_pickups_call_off``).
+    """
+    from .pickups import postal_pickup_call_off  # pickups.py builds on this module
+
     counts = {"refreshed": 0, "changed": 0, "failed": 0}
-    for shipment in postal_shipments_open()[:limit]:
+    shipments = list(postal_shipments_open()[:limit])
+    call_off = set(postal_pickups_to_call_off().filter(pk__in=[s.pk for s in shipments]).values_list("pk", flat=True))
+    for shipment in shipments:
         try:
-            fresh = postal_tracking_refresh(shipment=shipment)
+            if shipment.pk in call_off:
+                fresh = postal_pickup_call_off(shipment=shipment)
+            else:
+                fresh = postal_tracking_refresh(shipment=shipment)
         except DomainError:
             logger.warning("Tracking of postal shipment %s failed.", shipment.pk, exc_info=True)
             counts["failed"] += 1

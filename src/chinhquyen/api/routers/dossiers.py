@@ -166,9 +166,10 @@ def dossier_submit(
 ) -> Any:
     """Submit a dossier (multipart/form-data) with its documents (PDF, JPEG or PNG, 10 MB each).
 
-    An applicant's dossier is submitted online (status 1) after the same checks as on the portal: the
-    e-form data and every mandatory document. An officer's or system's opens a counter dossier (status 0)
-    for the applicant named by `applicant`, to be received with `POST /dossiers/{id}/receive`.
+    An applicant's dossier is submitted online (status 1) after the same checks as on the portal: a
+    procedure offered online, the e-form data and every mandatory document. An officer's or system's
+    opens a counter dossier (status 0) for the applicant named by `applicant`, to be received with
+    `POST /dossiers/{id}/receive`.
     Send an `Idempotency-Key`: a retry then returns the first response instead of a second dossier.
     """
     caller = caller_of(request)
@@ -261,8 +262,8 @@ def dossier_timeline(request: HttpRequest, dossier_id: int) -> Any:
 def dossier_document_add(
     request: HttpRequest, dossier_id: int, form: Form[DocumentForm], file: File[UploadedFile]
 ) -> Any:
-    """Attach a file (PDF, JPEG or PNG, 10 MB at most): the applicant's while the dossier is open to them
-    (before reception, or when a supplement was requested), the front desk's while it is in progress."""
+    """Attach a file (PDF, JPEG or PNG, 10 MB at most): the applicant's only while a supplement the agency
+    asked for is awaited (else 409 `no_supplement_requested`), the front desk's while it is in progress."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     dossier = dossier_for(caller, dossier_id)

@@ -13,6 +13,7 @@ from .children import (
 from .procedure import (
     LEVEL_ALIASES,
     LEVEL_FLAGS,
+    ONLINE_LEVELS,
     WORKING_HOURS_PER_DAY,
     Field,
     OnlineLevel,
@@ -27,6 +28,7 @@ from .process import ProcessStep, ProcessTemplate
 __all__ = [
     "LEVEL_ALIASES",
     "LEVEL_FLAGS",
+    "ONLINE_LEVELS",
     "WORKING_HOURS_PER_DAY",
     "Channel",
     "Currency",

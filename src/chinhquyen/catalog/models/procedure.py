@@ -40,6 +40,10 @@ class OnlineLevel(models.TextChoices):
     NONE = "none", _("Not online")
 
 
+# The levels at which applicants may apply online; "none" and unknown (blank) mean at the counter only.
+ONLINE_LEVELS = frozenset({OnlineLevel.FULL, OnlineLevel.PARTIAL})
+
+
 def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | None:
     """Return the limit in working hours, or None when it is not counted in working time.
 

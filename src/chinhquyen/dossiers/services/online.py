@@ -5,8 +5,6 @@ A draft is a dossier in status 0 with the online channel; no official sees it un
 the database, so it can be resumed from any device.
 """
 
-import math
-import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.eform import eform_errors
-from chinhquyen.catalog.models import Procedure
+from chinhquyen.catalog.models import ONLINE_LEVELS, Procedure
 from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
@@ -24,12 +22,11 @@ from ..errors import TransitionRefused
 from ..models import Channel, Dossier, DossierDocument, DossierStatus
 from ..selectors import mandatory_documents_missing
 from .base import dossier_lock, transition_apply
+from .form_data import form_data_check
 from .processing import dossier_return
 from .reception import _create, applicant_snapshot
 
 MAX_KEY_LENGTH = 64
-# What PostgreSQL's jsonb refuses in a string: the NUL character and a surrogate not in a pair.
-_UNSTORABLE_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
 def _own_applicant(by: User) -> Applicant:
@@ -49,6 +46,16 @@ def _procedure_open(procedure: Procedure) -> None:
         )
 
 
+def _procedure_online(procedure: Procedure) -> None:
+    """Refuse a procedure the catalog does not offer online (checked again on submission: the level may change)."""
+    if procedure.online_level not in ONLINE_LEVELS:
+        raise InvalidInput(
+            _("This procedure cannot be done online: apply at the counter of the agency that receives it."),
+            code="procedure_not_online",
+            field="procedure",
+        )
+
+
 def _agency_check(procedure: Procedure, agency: Agency) -> None:
     if not procedure.agencies.filter(pk=agency.pk).exists():
         raise InvalidInput(
@@ -56,23 +63,6 @@ def _agency_check(procedure: Procedure, agency: Agency) -> None:
             code="agency_not_implementing",
             field="agency",
         )
-
-
-def _json_unsafe(value: Any) -> bool:
-    """Whether ``value`` holds what JSON or the database cannot store.
-
-    Python's json module reads and writes NaN and Infinity, which are not JSON: PostgreSQL refuses them,
-    so the save would fail with a server error (the API's form_data is parsed by that module).
-    """
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, str):
-        return _UNSTORABLE_CHARACTER.search(value) is not None
-    if isinstance(value, dict):
-        return any(not isinstance(k, str) or _json_unsafe(k) or _json_unsafe(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_json_unsafe(item) for item in value)
-    return False
 
 
 def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agency, client_key: str) -> Dossier:
@@ -86,6 +76,7 @@ def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agen
     if not key:
         raise InvalidInput(_("The form has expired; open it again."), code="client_key_required")
     _procedure_open(procedure)
+    _procedure_online(procedure)
     _agency_check(procedure, receiving_agency)
     existing = Dossier.objects.filter(applicant=applicant, client_key=key).first()
     if existing is not None:
@@ -113,15 +104,7 @@ def online_draft_save(
     *, by: User, dossier: Dossier, form_data: dict[str, Any], expected_version: int | None = None
 ) -> Dossier:
     """Save what the applicant has filled in so far (checked in full only on submission)."""
-    if not isinstance(form_data, dict):
-        raise InvalidInput(_("The form data must be a set of named fields."), code="form_data_invalid")
-    for name, value in form_data.items():
-        if _json_unsafe(name) or _json_unsafe(value):
-            raise InvalidInput(
-                _("This value cannot be stored: a number too large or not a number, or a forbidden character."),
-                code="form_data_invalid",
-                field=str(name),
-            )
+    form_data_check(form_data)
     with transition_apply(by=by, dossier=dossier, action="draft_save", expected_version=expected_version) as c:
         c.set(form_data=form_data)
         c.data = {"fields": sorted(form_data)}
@@ -229,6 +212,7 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
     with transition_apply(by=by, dossier=dossier, action="submit", related=("procedure",)) as c:
         d = c.dossier
         _procedure_open(d.procedure)
+        _procedure_online(d.procedure)
         errors = eform_errors(d.procedure.eform_schema, d.form_data)
         if errors:
             name, message = next(iter(errors.items()))

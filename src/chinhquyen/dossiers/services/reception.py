@@ -1,6 +1,5 @@
 """Reception (tiếp nhận): creating dossiers, documents, receiving, refusing and supplements."""
 
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,7 @@ from chinhquyen.directory.models import Agency, Applicant, Role, User
 from chinhquyen.workcal.clock import DeadlineClock
 from chinhquyen.workcal.selectors import deadline_resume
 
-from ..codes import dossier_code_next
+from ..codes import dossier_code_next, lookup_secret_new
 from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import (
@@ -38,6 +37,7 @@ from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
 from .base import Change, event_write, transition_apply
 from .digitisation import digitisation_on_document
+from .form_data import form_data_check
 from .steps import iso, steps_shift
 from .supplement import supplement_items, supplement_pause, supplement_pause_end
 
@@ -101,7 +101,7 @@ def _create(
             channel=channel,
             status=status,
             form_data=form_data or {},
-            lookup_secret=secrets.token_hex(4).upper(),
+            lookup_secret=lookup_secret_new(),
             client_key=client_key,
             submitted_at=now if status == DossierStatus.SUBMITTED else None,
             created_by=by,
@@ -127,6 +127,7 @@ def dossier_create_at_counter(
     ``roles``, the officer's (agency id, role) pairs when already read in this request, spares a query.
     """
     agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    form_data_check(form_data or {})
     return _counter_draft(by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at)
 
 
@@ -151,6 +152,7 @@ def dossier_submit_online(
     """Submit online (status 1, Mới đăng ký): the dossier waits in the front desk's queue."""
     if not by.is_authenticated or applicant.user_id != by.pk:
         raise TransitionRefused(_("You can submit dossiers only in your own name."), code="not_owner")
+    form_data_check(form_data)
     return _create(
         by=by,
         procedure=procedure,
@@ -183,7 +185,11 @@ def dossier_document_add(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> DossierDocument:
-    """Attach a file (thành phần hồ sơ, bản quét), checked by content type and size."""
+    """Attach a file (thành phần hồ sơ, bản quét), checked by content type and size.
+
+    The front desk attaches while the dossier is open at the agency; its applicant only to their online
+    draft, or while the agency awaits a supplement (a submitted application is checked as it was sent).
+    """
     checked = upload_check(upload)
     _required_check(dossier.procedure_id, required_document)
     with transition_apply(by=by, dossier=dossier, action="document_add", expected_version=expected_version, at=at) as c:
@@ -208,6 +214,7 @@ def dossier_create_with_documents(
     """
     roles = user_roles_load(user=by) if roles is None else roles
     agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    form_data_check(form_data or {})
     checked = [upload_check(upload.file) for upload in uploads]
     for upload in uploads:
         _required_check(procedure.pk, upload.required_document)
@@ -397,7 +404,11 @@ def dossier_request_supplement(
 def dossier_supplement_provided(
     *, by: User, dossier: Dossier, note: str = "", at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """The applicant has supplied: back to the status before; due dates move by the working time paused."""
+    """The applicant has supplied: back to the status before; due dates move by the working time paused.
+
+    The applicant answers online with what they attached since the request, so an answer with nothing
+    attached is refused. The front desk may record a supply without a file: papers handed in at the counter.
+    """
     with transition_apply(
         by=by, dossier=dossier, action="supplement_provided", expected_version=expected_version, at=at
     ) as c:

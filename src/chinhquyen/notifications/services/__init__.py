@@ -1,6 +1,6 @@
 """Services (writes) of the notifications app."""
 
-from .create import notifications_for_event
+from .create import notifications_for_event, notifications_for_petition_event
 from .delivery import (
     BACKOFF_SECONDS,
     MAX_ATTEMPTS,
@@ -18,5 +18,6 @@ __all__ = [
     "notification_resend",
     "notification_send",
     "notifications_for_event",
+    "notifications_for_petition_event",
     "notifications_requeue",
 ]

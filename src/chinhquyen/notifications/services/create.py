@@ -1,4 +1,4 @@
-"""Turn a dossier event into its notifications: one row per channel, queued after commit."""
+"""Turn a dossier or petition event into its notifications: one row per channel, queued after commit."""
 
 from functools import partial
 
@@ -10,10 +10,18 @@ from django.utils import timezone
 
 from chinhquyen.core.rows import rows_insert
 
-from ..content import notification_render
-from ..events import kind_for
-from ..models import Channel, Notification, State
-from ..selectors import Recipient, event_with_dossier, notifications_of_event, recipient_for
+from ..content import Rendered, notification_render, petition_notification_render
+from ..events import PETITION_ACTION_KINDS, kind_for
+from ..models import Channel, Kind, Notification, State
+from ..selectors import (
+    Recipient,
+    event_with_dossier,
+    notifications_of_event,
+    notifications_of_petition_event,
+    petition_event_with_petition,
+    petition_recipient_for,
+    recipient_for,
+)
 from .delivery import notification_enqueue
 
 
@@ -25,17 +33,39 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
         return []
     recipient = recipient_for(dossier=event.dossier)
     rendered = notification_render(event=event, kind=kind, language=recipient.language)
+    rows = _rows(kind=kind, rendered=rendered, recipient=recipient, dossier=event.dossier, event=event)
+    created = _insert(rows, unless=("event", "channel"))
+    return created if len(created) == len(rows) else notifications_of_event(event_id=event.pk)
+
+
+def notifications_for_petition_event(*, event_id: int) -> list[Notification]:
+    """Create and queue the sender's notifications of an answered or closed petition; a second call returns the
+    same rows. Other petition events (filing, assignments, internal notes, publication) give none."""
+    event = petition_event_with_petition(event_id=event_id)
+    kind = PETITION_ACTION_KINDS.get(event.action)
+    if kind is None:
+        return []
+    recipient = petition_recipient_for(petition=event.petition)
+    rendered = petition_notification_render(event=event, kind=kind, language=recipient.language)
+    rows = _rows(kind=kind, rendered=rendered, recipient=recipient, petition_event=event, who="sender")
+    created = _insert(rows, unless=("petition_event", "channel"))
+    return created if len(created) == len(rows) else notifications_of_petition_event(event_id=event.pk)
+
+
+def _rows(
+    *, kind: Kind, rendered: Rendered, recipient: Recipient, who: str = "applicant", **about: object
+) -> list[Notification]:
+    """One row per channel, pending or skipped with the reason; ``about`` names the event (and dossier)."""
     now = timezone.now()
     rows = []
     for channel, subject, body in (
         (Channel.EMAIL, rendered.subject, rendered.body),
         (Channel.SMS, "", rendered.sms),
     ):
-        address, skipped = address_for(channel=channel, recipient=recipient)
+        address, skipped = address_for(channel=channel, recipient=recipient, who=who)
         rows.append(
             Notification(
-                dossier=event.dossier,
-                event=event,
+                **about,
                 kind=kind,
                 channel=channel,
                 recipient=address,
@@ -47,27 +77,34 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
                 next_attempt_at=None if skipped else now,
             )
         )
+    return rows
+
+
+def _insert(rows: list[Notification], *, unless: tuple[str, str]) -> list[Notification]:
     # One statement, atomic by itself: a row another run of the hook made first (one per event and
     # channel) is left to that run, which queues it.
-    created = rows_insert(rows, unless=("event", "channel"))
+    created = rows_insert(rows, unless=unless)
     for row in created:
         if row.state == State.PENDING:
             transaction.on_commit(partial(notification_enqueue, notification_id=row.pk))
-    return created if len(created) == len(rows) else notifications_of_event(event_id=event.pk)
+    return created
 
 
-def address_for(*, channel: str, recipient: Recipient) -> tuple[str, str]:
-    """The address to use on ``channel`` and, when the channel is skipped, why (for the delivery log)."""
+def address_for(*, channel: str, recipient: Recipient, who: str = "applicant") -> tuple[str, str]:
+    """The address to use on ``channel`` and, when the channel is skipped, why (for the delivery log).
+
+    ``who`` names the person in that reason: "applicant" (dossiers) or "sender" (petitions).
+    """
     if channel == Channel.EMAIL:
         if not recipient.email:
-            return "", "No e-mail address for the applicant."
+            return "", f"No e-mail address for the {who}."
         try:
             validate_email(recipient.email)
         except ValidationError:
-            return recipient.email[:254], "The applicant's e-mail address is not valid."
+            return recipient.email[:254], f"The {who}'s e-mail address is not valid."
         return recipient.email, ""
     if not settings.SMS_BACKEND:
         return recipient.phone, "SMS is switched off (SMS_BACKEND is empty)."
     if not recipient.phone:
-        return "", "No mobile phone number for the applicant."
+        return "", f"No mobile phone number for the {who}."
     return recipient.phone, ""

@@ -12,21 +12,32 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 
 from ..models import Notification, Preference, State
-from ..selectors import recipient_for
+from ..selectors import petition_recipient_for, recipient_for
 from .create import address_for
 from .delivery import notification_enqueue
 
 
 def notification_resend(*, notification: Notification, by: User) -> Notification:
-    """Send ``notification`` again to the applicant's current address, from the first attempt."""
+    """Send ``notification`` again to the applicant's current address (a petition's: the sender's), from the
+    first attempt."""
     with transaction.atomic():
-        n = Notification.objects.select_for_update().get(pk=notification.pk)
+        n = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("petition_event__petition")
+            .get(pk=notification.pk)
+        )
         if n.state == State.SENDING:
             raise InvalidInput(
                 _("This notification is being sent right now; try again in a minute."), code="notification_sending"
             )
         previous = n.state
-        address, skipped = address_for(channel=n.channel, recipient=recipient_for(dossier=n.dossier))
+        if n.petition_event is not None:
+            petition = n.petition_event.petition
+            recipient, who, about = petition_recipient_for(petition=petition), "sender", {"petition": petition.pk}
+        else:
+            assert n.dossier is not None  # noqa: S101 - the check constraint: a dossier row or a petition row
+            recipient, who, about = recipient_for(dossier=n.dossier), "applicant", {"dossier": n.dossier.pk}
+        address, skipped = address_for(channel=n.channel, recipient=recipient, who=who)
         n.recipient, n.last_error, n.attempts = address, skipped, 0
         n.state = State.SKIPPED if skipped else State.PENDING
         n.next_attempt_at = None if skipped else timezone.now()
@@ -35,7 +46,7 @@ def notification_resend(*, notification: Notification, by: User) -> Notification
             actor=by,
             action="notification.resend",
             target=f"notification:{n.pk}",
-            data={"dossier": n.dossier_id, "channel": n.channel, "from": previous, "to": n.state},
+            data={**about, "channel": n.channel, "from": previous, "to": n.state},
         )
         if n.state == State.PENDING:
             transaction.on_commit(partial(notification_enqueue, notification_id=n.pk))

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.deadlines import due_soon
 from chinhquyen.dossiers.errors import DossierNotFound
@@ -28,10 +29,10 @@ def officer_agency_ids(user: Any, *roles: str) -> list[int]:
     return sorted(set(rows.values_list("agency_id", flat=True)))
 
 
-def front_desk_agency_id(user: Any) -> int | None:
-    """The agency whose counter the officer staffs (the first, when several)."""
-    ids = officer_agency_ids(user, Role.FRONT_DESK)
-    return ids[0] if ids else None
+def front_desk_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies whose counter the officer staffs, by name: a walk-in dossier is received at one of them."""
+    # One staff role per user, agency and role: no duplicate agencies to remove.
+    return Agency.objects.filter(staff_roles__user=user, staff_roles__role=Role.FRONT_DESK).order_by("name", "code")
 
 
 def dossier_for(request: OfficerRequest, pk: int) -> Any:

@@ -24,15 +24,17 @@ from chinhquyen.dossiers import selectors, services
 from .. import forms
 from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, front_desk_agency_id
+from .common import OfficerRequest, dossier_for, due_flags, front_desk_agencies
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
 
-def _start_url(applicant: Applicant | None = None, query: str = "") -> str:
+def _start_url(applicant: Applicant | None = None, query: str = "", agency: Agency | None = None) -> str:
     params: dict[str, str | int] = {}
     if applicant is not None:
         params["applicant"] = applicant.pk
+    if agency is not None:
+        params["agency"] = agency.pk
     if query:
         params["query"] = query
     url = reverse("office:reception")
@@ -50,20 +52,38 @@ def _add_validation_errors(form: Form, exc: ValidationError) -> None:
         form.mark_invalid()
 
 
-def _render_start(request: OfficerRequest, status: int = 200, **context: Any) -> HttpResponse:
-    agency_id = front_desk_agency_id(request.user)
+def _render_start(
+    request: OfficerRequest,
+    status: int = 200,
+    search: forms.ProcedureSearchForm | None = None,
+    **context: Any,
+) -> HttpResponse:
     applicant = context.get("applicant")
     if applicant is None and request.GET.get("applicant", "").isdigit():
         applicant = Applicant.objects.filter(pk=int(request.GET["applicant"])).first()
-    search = forms.ProcedureSearchForm(request.GET or None)
+    if search is None:
+        # Bound only once searched: a required agency choice is not an error before the officer submits.
+        searched = "agency" in request.GET or "query" in request.GET
+        search = forms.ProcedureSearchForm(
+            request.GET if searched else None, agencies=front_desk_agencies(request.user)
+        )
+    agency = search.agency_chosen()
     procedures: list[Procedure] = []
-    if applicant is not None and agency_id is not None:
-        query = search.cleaned_data.get("query", "") if search.is_valid() else ""
-        procedures = catalog_selectors.procedure_search(query=query, agency_id=agency_id, limit=20)
+    if applicant is not None and agency is not None:
+        query = search.cleaned_data.get("query", "") if search.is_bound else ""
+        procedures = catalog_selectors.procedure_search(query=query, agency_id=agency.pk, limit=20)
     context.setdefault("lookup_form", forms.ApplicantLookupForm())
     context.setdefault("citizen_form", None)
     context.setdefault("organisation_form", None)
-    context.update({"applicant": applicant, "search_form": search, "procedures": procedures, "nav": "reception"})
+    context.update(
+        {
+            "applicant": applicant,
+            "search_form": search,
+            "agency": agency,
+            "procedures": procedures,
+            "nav": "reception",
+        }
+    )
     return render(request, "office/reception/start.html", context, status=status)
 
 
@@ -127,12 +147,16 @@ def applicant_create(request: OfficerRequest) -> HttpResponse:
 @officer_access(*FRONT_DESK)
 @require_POST
 def dossier_start(request: OfficerRequest) -> HttpResponse:
-    """Open a draft dossier at the counter for the chosen applicant and procedure."""
-    form = forms.DossierStartForm(request.POST)
+    """Open a draft dossier for the chosen applicant and procedure at the chosen counter (one of the officer's)."""
+    agencies = front_desk_agencies(request.user)
+    form = forms.DossierStartForm(request.POST, agencies=agencies)
     if not form.is_valid():
-        return _render_start(request, status=400)
+        # The applicant and the words searched stay; an agency refused shows at its field.
+        posted = request.POST.get("applicant", "")
+        applicant = Applicant.objects.filter(pk=int(posted)).first() if posted.isdigit() else None
+        return _render_start(request, status=400, search=form, applicant=applicant)
     applicant = get_object_or_404(Applicant, pk=form.cleaned_data["applicant"])
-    agency = get_object_or_404(Agency, pk=front_desk_agency_id(request.user))
+    agency = form.cleaned_data["agency"]
     procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"], agencies=agency)
     try:
         dossier = services.dossier_create_at_counter(
@@ -140,7 +164,7 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(_start_url(applicant))
+        return redirect(_start_url(applicant, form.cleaned_data["query"], agency))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 

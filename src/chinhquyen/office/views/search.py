@@ -40,7 +40,14 @@ def search(request: OfficerRequest) -> HttpResponse:
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "nav": "search"}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        # Results of several agencies say which one received each dossier.
+        "several_agencies": len(agency_ids) > 1,
+        "nav": "search",
+    }
     # htmx swaps in the results only; restoring a page from history needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     template = "office/includes/search_results.html" if partial else "office/search.html"
