@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 def calls(monkeypatch):
     """Replace the apps' hooks by one that records what it is given."""
     seen = []
-    monkeypatch.setattr(dispatch, "_hooks", [lambda **kwargs: seen.append(kwargs)])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [lambda **kwargs: seen.append(kwargs)])
     return seen
 
 
@@ -147,7 +147,7 @@ def test_a_failing_hook_leaves_the_event_waiting_and_it_is_tried_again_after_a_b
             raise RuntimeError("partner down")
         seen.append(kwargs["action"])
 
-    monkeypatch.setattr(dispatch, "_hooks", [flaky])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [flaky])
     world = World()
     with caplog.at_level(logging.ERROR), committed():
         world.received(at=vn(2026, 3, 2, 8, 0))
@@ -183,7 +183,7 @@ def test_the_sweep_exits_1_while_an_event_keeps_failing(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(dispatch, "_hooks", [broken])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [broken])
     World().draft(at=vn(2026, 3, 2, 8, 0))
     out = io.StringIO()
 
@@ -215,7 +215,7 @@ def test_a_queue_that_is_down_is_logged_the_transition_stands_and_the_sweep_disp
 
 
 def test_no_hooks_no_task(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(dispatch, "_hooks", [])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         World().received(at=vn(2026, 3, 2, 8, 0))
 
@@ -248,7 +248,7 @@ def test_two_workers_at_once_run_the_hooks_once_per_event(monkeypatch):
         inside.set()
         release.wait(10)  # the first worker holds its batch while the second one runs
 
-    monkeypatch.setattr(dispatch, "_hooks", [slow])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [slow])
     reports = []
 
     def worker():
@@ -294,7 +294,7 @@ def test_the_admin_lists_the_failures_with_their_last_error(admin_client, monkey
     def broken(**kwargs):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(dispatch, "_hooks", [broken])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [broken])
     World().draft(at=vn(2026, 3, 2, 8, 0))
     dossier_events_dispatch()
 

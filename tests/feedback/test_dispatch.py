@@ -28,7 +28,7 @@ def calls(monkeypatch):
     def record(*, petition_id, event_id, action, to_status):
         seen.append((petition_id, event_id, action, to_status))
 
-    monkeypatch.setattr(dispatch, "_hooks", [record])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [record])
     transaction.get_connection().__dict__.pop(dispatch._WAITING, None)
     return seen
 
@@ -38,7 +38,7 @@ def failing(monkeypatch):
     def broken(**values):
         raise RuntimeError("partner down")
 
-    monkeypatch.setattr(dispatch, "_hooks", [broken])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [broken])
     return broken
 
 
@@ -62,7 +62,7 @@ def test_events_wait_until_the_commit_queues_one_dispatch_which_runs_the_hooks(c
 
 
 def test_without_hooks_nothing_is_queued(monkeypatch):
-    monkeypatch.setattr(dispatch, "_hooks", [])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [])
 
     with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
         petition()
@@ -92,7 +92,7 @@ def test_the_command_exits_1_while_a_hook_keeps_failing_and_retries_at_once_when
     assert exit_.value.code == 1
     assert capsys.readouterr().out == "0 petition event(s) dispatched; 1 waiting to be tried again after a failure.\n"
 
-    monkeypatch.setattr(dispatch, "_hooks", [])  # fixed
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [])  # fixed
     call_command("petition_events_dispatch", "--retry-failed")
 
     assert capsys.readouterr().out == "1 petition event(s) dispatched; 0 waiting to be tried again after a failure.\n"

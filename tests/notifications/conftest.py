@@ -15,4 +15,4 @@ def _only_the_notifications_hook(monkeypatch):
     from chinhquyen.dossiers.services import dispatch
     from chinhquyen.notifications.hooks import dossier_event_notify
 
-    monkeypatch.setattr(dispatch, "_hooks", [dossier_event_notify])
+    monkeypatch.setattr(dispatch.OUTBOX, "hooks", [dossier_event_notify])
