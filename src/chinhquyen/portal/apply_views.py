@@ -71,15 +71,15 @@ def _draft(request: HttpRequest, pk: int) -> Dossier:
 def apply_start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure(code)
     draft = selectors.online_draft_for(user=request.user, procedure_id=procedure.pk)  # type: ignore[arg-type]
+    closed = _closed(procedure)
     if draft is not None and request.method == "GET":
-        if procedure.is_active and procedure.online_level in ONLINE_LEVELS:  # else the draft's pages say why not
+        if not any(closed.values()):  # else the draft's pages say why it can no longer be submitted
             messages.info(request, _("You had started this application; you can go on where you left off."))
         return redirect("portal:apply_form", pk=draft.pk)
-    if not procedure.is_active or procedure.online_level not in ONLINE_LEVELS:
+    if any(closed.values()):
         # Withdrawn from the catalog, or not offered online: say so instead of offering a form the service
         # would refuse.
-        context = {"procedure": procedure, **_closed(procedure)}
-        return render(request, "portal/apply/start.html", context, status=404)
+        return render(request, "portal/apply/start.html", {"procedure": procedure, **closed}, status=404)
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=procedure)
     form = StartForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     _choices(form, "agency", [(a.pk, a.name) for a in agencies])
