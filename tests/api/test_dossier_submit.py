@@ -214,7 +214,7 @@ def test_an_applicant_is_found_by_tax_code_when_no_personal_id_matches():
     assert Dossier.objects.get().applicant == business
 
 
-def test_a_systems_counter_submission_takes_eleven_statements_on_postgresql():
+def test_a_systems_counter_submission_takes_twelve_statements_on_postgresql():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -238,9 +238,10 @@ def test_a_systems_counter_submission_takes_eleven_statements_on_postgresql():
     statements = [q["sql"].split()[0] for q in captured.captured_queries]
     # The test runs in a transaction, so the request's own is a savepoint here.
     assert (statements.pop(1), statements.pop()) == ("SAVEPOINT", "RELEASE")
-    # the key; the idempotency claim; the procedure, agency and applicant (by personal ID, by tax code) in
-    # one round trip; the dossier and its event; the document and its event; the stored response
+    # the key; the idempotency claim; the procedure, agency, their link and applicant (by personal ID, by tax
+    # code) in one round trip; the dossier and its event; the document and its event; the stored response
     assert statements == [
-        "SELECT", "INSERT", "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "WITH", "INSERT", "WITH", "UPDATE",
+        "SELECT", "INSERT", "SELECT", "SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "WITH", "INSERT", "WITH",
+        "UPDATE",
     ]  # fmt: skip
     assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)

@@ -71,6 +71,29 @@ def test_the_front_desk_still_opens_a_counter_dossier_for_it():
     assert (response.json()["status"], response.json()["channel"]) == (0, 1)
 
 
+# --- The agency handles the procedure -----------------------------------------------------------
+
+
+def test_a_counter_dossier_for_a_procedure_the_agency_does_not_handle_is_refused():
+    place = place_make()
+    place.procedure.agencies.clear()
+    client = api_client(token_for(place.front_desk))
+
+    response = client.post(
+        "/api/v1/dossiers",
+        {"procedure": place.procedure.code, "agency": place.agency.code, "applicant": CitizenFactory().personal_id},
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "agency_not_implementing",
+        "message": "This agency does not handle this procedure; choose one of those listed.",
+        "field": "agency",
+        "errors": [],
+    }
+    assert Dossier.objects.count() == 0
+
+
 # --- Counter form data --------------------------------------------------------------------------
 
 

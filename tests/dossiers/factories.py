@@ -59,7 +59,7 @@ def template_add(procedure, steps: list[tuple[str, str, Agency | None, str]]) ->
 
 
 class World:
-    """One agency with a front desk, a specialist and a leader, a procedure and a citizen."""
+    """One agency with a front desk, a specialist and a leader, a procedure it handles (online too) and a citizen."""
 
     def __init__(self, *, days: int | None = 5, unit: str = "working_days") -> None:
         self.agency = AgencyFactory()
@@ -70,7 +70,9 @@ class World:
             time_limit_value=None if days is None else Decimal(days),
             time_limit_unit="" if days is None else unit,
             time_limit_text="",
+            online_level="full",
         )
+        self.procedure.agencies.add(self.agency)  # handled by the agency, at its counter and online
         self.applicant = OwnedCitizenFactory()
 
     def draft(self, at: datetime | None = None) -> Dossier:

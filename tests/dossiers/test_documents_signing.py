@@ -4,20 +4,16 @@ import asyncio
 import io
 import stat
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from cryptography import x509
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 
-from chinhquyen.dossiers.documents import pdf_sign, pdf_verify, render_slip
+from chinhquyen.dossiers.documents import pdf_sign, pdf_verify
 from chinhquyen.dossiers.documents.pki import agency_credentials, trust_roots
-
-COMMUNE = SimpleNamespace(code="000.00.01.H37", name="Ủy ban nhân dân xã Đông Sơn")
-DEPARTMENT = SimpleNamespace(code="000.00.02.H37", name="Sở Tư pháp tỉnh Thanh Hóa")
+from tests.dossiers.signers import COMMUNE, DEPARTMENT
 
 
 @pytest.fixture(scope="session")
@@ -29,20 +25,6 @@ def pki_path(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _pki(settings, pki_path):
     settings.SIGNING_PKI_DIR = pki_path
-
-
-@pytest.fixture(scope="session")
-def slip() -> bytes:
-    tz = ZoneInfo("Asia/Ho_Chi_Minh")
-    data = {
-        "agency": {"name": COMMUNE.name},
-        "code": "000.00.01.H37-261120-0001",
-        "lookup_url": "https://dichvucong.example.vn/tra-cuu-ho-so/?ma=000.00.01.H37-261120-0001",
-        "applicant": {"name": "Trần Thị Bình"},
-        "received_at": datetime(2026, 11, 20, 14, 30, tzinfo=tz),
-        "issued_at": datetime(2026, 11, 20, 14, 30, tzinfo=tz),
-    }
-    return render_slip(kind="01", data=data)
 
 
 def test_signed_slip_is_intact_and_trusted_and_names_the_agency(slip):

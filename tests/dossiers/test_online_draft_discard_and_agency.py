@@ -160,6 +160,30 @@ def test_an_agency_not_handling_the_procedure_is_refused():
     assert Dossier.objects.get(pk=draft.pk).receiving_agency_id == world.agency.pk
 
 
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        pytest.param({"is_active": False}, "procedure_withdrawn", id="withdrawn"),
+        pytest.param({"online_level": "none"}, "procedure_not_online", id="no-longer-online"),
+    ],
+)
+def test_a_draft_whose_procedure_closed_to_online_applications_cannot_move(change, code):
+    world = online_world()
+    other = AgencyFactory()
+    world.procedure.agencies.add(other)
+    draft = online_start(world)
+    for name, value in change.items():
+        setattr(world.procedure, name, value)
+    world.procedure.save(update_fields=list(change))
+
+    with pytest.raises(InvalidInput) as refused:
+        online_draft_agency_set(by=world.applicant.user, dossier=draft, receiving_agency=other)
+
+    assert (refused.value.code, refused.value.field) == (code, "procedure")
+    saved = Dossier.objects.get(pk=draft.pk)
+    assert (saved.receiving_agency_id, saved.version) == (world.agency.pk, 0)
+
+
 def test_choosing_the_same_agency_changes_nothing():
     world = online_world()
     draft = online_start(world)

@@ -4,7 +4,7 @@ import pytest
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.models import Channel, Dossier, DossierEvent, DossierStatus
-from chinhquyen.dossiers.services import online_draft_submit
+from chinhquyen.dossiers.services import dossier_submit_online, online_draft_submit
 from tests.dossiers.factories import World, online_start, online_world
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,41 @@ def test_a_withdrawn_procedure_is_refused_as_withdrawn_whatever_its_level():
         online_start(world)
 
     assert refused.value.code == "procedure_withdrawn"
+
+
+def _submit_at_once(world: World, form_data: dict) -> Dossier:
+    return dossier_submit_online(
+        by=world.applicant.user,
+        applicant=world.applicant,
+        procedure=world.procedure,
+        receiving_agency=world.agency,
+        form_data=form_data,
+    )
+
+
+def test_the_one_call_submission_checks_the_level_the_agency_and_the_form_as_the_draft_does():
+    world = online_world()
+    level_set(world, "none")
+    with pytest.raises(InvalidInput) as not_online:
+        _submit_at_once(world, {})
+    level_set(world, "full")
+    world.procedure.agencies.clear()
+    with pytest.raises(InvalidInput) as not_handled:
+        _submit_at_once(world, {})
+    world.procedure.agencies.add(world.agency)
+    world.procedure.eform_schema = {
+        "type": "object",
+        "properties": {"child_name": {"type": "string", "title": "Họ tên"}},
+        "required": ["child_name"],
+    }
+    world.procedure.save(update_fields=["eform_schema"])
+    with pytest.raises(InvalidInput) as incomplete:
+        _submit_at_once(world, {})
+
+    assert [(e.code, e.field) for e in (not_online.value, not_handled.value, incomplete.value)] == [
+        ("procedure_not_online", "procedure"),
+        ("agency_not_implementing", "agency"),
+        ("form_incomplete", "child_name"),
+    ]
+    assert Dossier.objects.count() == 0
+    assert _submit_at_once(world, {"child_name": "Nguyễn Minh Khang"}).status == DossierStatus.SUBMITTED

@@ -37,9 +37,10 @@ BASE = {vendor: 3 + WRITE[vendor] + ROW[vendor] for vendor in WRITE}
 def _counts() -> dict[str, int]:
     base, row = BASE[connection.vendor], ROW[connection.vendor]
     return {
-        # the actor's roles, the dossier's INSERT, the write (no lock: the dossier is new). Creation takes no
-        # savepoint inside a caller's transaction (this test's): alone it adds BEGIN and COMMIT.
-        "create": 2 + WRITE[connection.vendor],
+        # the actor's roles, whether the agency handles the procedure, the dossier's INSERT, the write (no
+        # lock: the dossier is new). Creation takes no savepoint inside a caller's transaction (this test's):
+        # alone it adds BEGIN and COMMIT.
+        "create": 3 + WRITE[connection.vendor],
         # + the procedure's process template, the steps' bulk INSERT, the day's code counter (one upsert)
         "receive": base + 3,
         # the next pending step comes with the lock; finishing the active step and starting the next are
@@ -72,8 +73,8 @@ def test_lifecycle_query_counts(django_assert_num_queries):
         dossier = dossier_return(by=fd, dossier=dossier, method="counter")
 
     assert dossier.status == 10
-    # 28 and 56 in production, where creation's transaction adds its BEGIN and COMMIT
-    assert sum(expected.values()) == {"postgresql": 26, "sqlite": 54}[connection.vendor]
+    # 29 and 57 in production, where creation's transaction adds its BEGIN and COMMIT
+    assert sum(expected.values()) == {"postgresql": 27, "sqlite": 55}[connection.vendor]
     assert audit_verify().ok is True
     assert audit_verify().count == 12 + 2  # two lifecycles' transitions, the second without its last four
 

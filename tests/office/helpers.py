@@ -30,7 +30,7 @@ def office_make(*, prefix: str = "a", kind: str = AgencyKind.SERVICE_CENTRE) -> 
         user = UserFactory(username=f"{prefix}.{role}", first_name=role.replace("_", " ").title(), last_name=prefix)
         staff_role_grant(user=user, agency=agency, role=role)
         users[role] = user
-    procedure = ProcedureFactory(name=f"Đăng ký khai sinh {prefix}", agencies=[agency])
+    procedure = ProcedureFactory(name=f"Đăng ký khai sinh {prefix}", agencies=[agency], online_level="full")
     documents = [
         RequiredDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh"),
         RequiredDocumentFactory(procedure=procedure, name="Giấy chứng sinh"),

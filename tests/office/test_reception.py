@@ -99,9 +99,15 @@ def test_a_procedure_of_another_agency_cannot_be_chosen(as_user, office):
     foreign = ProcedureFactory()
     client = as_user(office.front_desk)
 
-    response = client.post(reverse("office:dossier_start"), {"applicant": applicant.pk, "procedure": foreign.pk})
+    response = client.post(
+        reverse("office:dossier_start"), {"applicant": applicant.pk, "procedure": foreign.pk}, follow=True
+    )
 
-    assert response.status_code == 404
+    # The service refuses it; the officer is back at the procedures with the applicant and the reason.
+    assert response.redirect_chain == [
+        (f"{reverse('office:reception')}?applicant={applicant.pk}&agency={office.agency.pk}", 302)
+    ]
+    assert "This agency does not handle this procedure; choose one of those listed." in response.content.decode()
     assert Dossier.objects.count() == 0
 
 

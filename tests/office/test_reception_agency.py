@@ -200,9 +200,13 @@ def test_a_procedure_the_chosen_agency_does_not_receive_cannot_be_opened(as_user
     response = client.post(
         reverse("office:dossier_start"),
         {"applicant": applicant.pk, "procedure": two_counters.procedure.pk, "agency": department.agency.pk},
+        follow=True,
     )
 
-    assert response.status_code == 404
+    assert response.redirect_chain == [
+        (f"{reverse('office:reception')}?applicant={applicant.pk}&agency={department.agency.pk}", 302)
+    ]
+    assert "This agency does not handle this procedure; choose one of those listed." in response.content.decode()
     assert Dossier.objects.count() == 0
 
 

@@ -1,4 +1,4 @@
-"""A pickup the postman has not made is called off when its dossier is withdrawn or refused (event hook, worker)."""
+"""A pickup the postman has not made is called off when its dossier is withdrawn, refused or stopped (worker)."""
 
 import logging
 
@@ -39,7 +39,11 @@ def cancels(monkeypatch):
 
 
 def _close(office, dossier, how: str):
-    """Withdraw or refuse the dossier; the worker then runs the event hooks (the queued call-off is not run)."""
+    """Withdraw, refuse or stop the dossier; the worker then runs the event hooks (the queued call-off is not run)."""
+    if how == "stopped":  # received on the scans sent online, then stopped by the agency's leader (form 05)
+        services.dossier_receive(by=office.front_desk, dossier=dossier)
+        with committed():
+            return services.dossier_stop(by=office.leader, dossier=dossier, reason="Hồ sơ giả mạo")
     with committed():
         if how == "withdrawn_by_applicant":
             return services.dossier_withdraw(by=dossier.applicant.user, dossier=dossier, reason="Không cần nữa")
@@ -58,6 +62,7 @@ def _call_offs() -> list[AuditEntry]:
         pytest.param("withdrawn_by_applicant", DossierStatus.WITHDRAWN, id="withdrawn-by-applicant"),
         pytest.param("withdrawn_at_the_front_desk", DossierStatus.WITHDRAWN, id="withdrawn-at-front-desk"),
         pytest.param("refused", DossierStatus.REFUSED, id="refused-at-reception"),
+        pytest.param("stopped", DossierStatus.STOPPED, id="stopped-by-the-leader"),
     ],
 )
 def test_a_pending_pickup_is_cancelled_at_the_partner_when_the_dossier_closes(office, cancels, how, status):
@@ -103,7 +108,7 @@ def test_after_the_collection_the_order_is_kept_and_its_state_read_from_the_trac
     tracking = AuditEntry.objects.get(action="postal.tracking", target=f"postal_shipment:{shipment.pk}")
     assert (tracking.data["from"], tracking.data["to"]) == (OrderState.CREATED, OrderState.PICKED_UP)
     assert [r.getMessage() for r in caplog.records if r.name == "chinhquyen.postal.pickups"] == [
-        f"Pickup {FIRST_ORDER} (item {FIRST_ITEM}) of dossier {dossier.pk}, withdrawn or refused, was not called off:"
+        f"Pickup {FIRST_ORDER} (item {FIRST_ITEM}) of dossier {dossier.pk}, closed, was not called off:"
         " the postman had collected the documents, which go on to the agency."
     ]
     dossier.refresh_from_db()
@@ -173,7 +178,7 @@ def test_an_unreachable_partner_leaves_the_pickup_for_the_periodic_tracking(offi
     assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "chinhquyen.postal.pickups"] == [
         (
             "WARNING",
-            f"Pickup {FIRST_ORDER} (item {FIRST_ITEM}) of dossier {dossier.pk}, withdrawn or refused, could not be"
+            f"Pickup {FIRST_ORDER} (item {FIRST_ITEM}) of dossier {dossier.pk}, closed, could not be"
             " called off now; postal_track tries again.",
         )
     ]

@@ -1,5 +1,7 @@
 """Reads for the procedure catalog."""
 
+from typing import Any
+
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
@@ -142,6 +144,35 @@ def procedure_by_code(*, code: str) -> Procedure | None:
 def procedure_by_code_call(*, code: str) -> Call:
     """:func:`procedure_by_code` to run with other reads in one round trip (``compiled_together``)."""
     return (_active_procedure, {"code": code})
+
+
+@compiled(procedure=str, agency=str)
+def _handled_by(procedure: str, agency: str) -> QuerySet[Any]:
+    return (
+        Procedure.agencies.through.objects.filter(procedure__code=procedure, agency__code=agency)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+@compiled(procedure=int, agency=int)
+def _handled_by_ids(procedure: int, agency: int) -> QuerySet[Any]:
+    return (
+        Procedure.agencies.through.objects.filter(procedure_id=procedure, agency_id=agency)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+
+
+def procedure_handled_by(*, procedure_id: int, agency_id: int) -> bool:
+    """Whether the agency handles the procedure in this province (compiled once: every counter dossier asks)."""
+    return bool(_handled_by_ids(procedure=procedure_id, agency=agency_id))
+
+
+def procedure_handled_by_call(*, procedure_code: str, agency_code: str) -> Call:
+    """Whether the agency with this code handles the procedure with this code in the province (a list with
+    the link's id, or empty), to run with other reads in one round trip (``compiled_together``)."""
+    return (_handled_by, {"procedure": procedure_code, "agency": agency_code})
 
 
 def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, RequiredDocument]:

@@ -92,6 +92,9 @@ PUBLIC_BASE_URL: str = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000
 # Agencies' signing keys and certificates (agencies/<code>/key.pem, cert.pem; trust/*.pem). Outside MEDIA_ROOT,
 # which may be served. Outside production a development CA is generated here on first use.
 SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
+# Encrypts the private keys under SIGNING_PKI_DIR (PKCS#8): keys written are encrypted with it, keys read are opened
+# with it; ``manage.py signing_keys_encrypt`` encrypts those still in clear. Empty (default): keys in clear.
+SIGNING_KEY_PASSPHRASE: str = env.str("SIGNING_KEY_PASSPHRASE", default="")
 # Password of every demo account created by ``manage.py demo_province`` (never used in production).
 DEMO_PASSWORD: str = env.str("DEMO_PASSWORD", default="chinhquyen-demo")
 # Citizens' sign-in. The national identity provider (OpenID Connect): by default in development the local

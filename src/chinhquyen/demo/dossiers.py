@@ -8,6 +8,22 @@ from chinhquyen.dossiers.models import Dossier
 from . import province
 
 COMMUNE = "hoalu"
+ADDRESS = "Số 12 đường Trần Hưng Đạo, phường Hoa Lư, tỉnh Ninh Bình"
+# Đăng ký khai sinh: Nguyễn Văn An registers his son's birth.
+BIRTH_FORM = {
+    "child_name": "Nguyễn Minh Khang",
+    "child_birth_date": "2026-11-10",
+    "child_sex": "Nam",
+    "birth_place": "Bệnh viện Sản Nhi tỉnh Ninh Bình",
+    "father_name": "Nguyễn Văn An",
+    "mother_name": "Phạm Thị Hoa",
+    "relationship": "Cha",
+}
+# Đăng ký tạm trú (the catalog's generic form): Trần Thị Bích, renting near her new workplace.
+RESIDENCE_FORM = {
+    "request": "Đăng ký tạm trú tại số 45 đường Lê Thái Tổ, phường Hoa Lư, từ ngày 01/12/2026 đến ngày 30/11/2027,"
+    " ở thuê nhà của bà Đinh Thị Lan để làm việc tại Khu công nghiệp Gián Khẩu."
+}
 DEATH_EXTRACT = (
     "Đã đăng ký khai tử cho ông Nguyễn Văn Tư, sinh năm 1940, chết ngày 15/11/2026 tại nơi cư trú.\n"
     "Số đăng ký: 25/2026, quyển số 01/2026. Bản chính trích lục được trả cho người đi đăng ký."
@@ -26,11 +42,15 @@ def demo_dossiers_ensure() -> int:
     codes = ["1.001193", "1.004194", "1.010041", "1.000656"]
     procedures = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
 
-    # Two online submissions waiting for the front desk (status 1).
-    for applicant, code in ((an, "1.001193"), (bich, "1.004194")):
+    # Two online submissions waiting for the front desk (status 1), their e-forms filled in.
+    for applicant, code, own_fields in ((an, "1.001193", BIRTH_FORM), (bich, "1.004194", RESIDENCE_FORM)):
         account = User.objects.get(applicant=applicant)
         dossier_services.dossier_submit_online(
-            by=account, applicant=applicant, procedure=procedures[code], receiving_agency=agency, form_data={}
+            by=account,
+            applicant=applicant,
+            procedure=procedures[code],
+            receiving_agency=agency,
+            form_data={**_applicant_block(applicant), **own_fields},
         )
     # One received at the counter, claimed by the specialist (status 2, in the specialist's inbox).
     pending = dossier_services.dossier_create_at_counter(by=desk, procedure=procedures["1.010041"], applicant=bich)
@@ -46,6 +66,17 @@ def demo_dossiers_ensure() -> int:
     dossier_services.dossier_issue_result(by=leader, dossier=done, text=DEATH_EXTRACT)
     dossier_services.dossier_return(by=desk, dossier=done, method="counter")
     return 4
+
+
+def _applicant_block(applicant: Applicant) -> dict[str, str]:
+    """The e-form's applicant fields, as the portal fills them in from the profile (the address typed)."""
+    return {
+        "applicant_name": applicant.name,
+        "applicant_id": applicant.personal_id,
+        "applicant_birth_date": applicant.birth_date.isoformat() if applicant.birth_date else "",
+        "applicant_address": ADDRESS,
+        "applicant_phone": applicant.phone,
+    }
 
 
 def _tick_mandatory(desk: User, dossier: Dossier) -> None:

@@ -6,3 +6,6 @@ class DossiersConfig(AppConfig):
     name = "chinhquyen.dossiers"
     label = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure
-from chinhquyen.catalog.selectors import procedure_by_code_call
+from chinhquyen.catalog.selectors import procedure_by_code_call, procedure_handled_by_call
 from chinhquyen.core.compiled import compiled, compiled_together
 from chinhquyen.core.packed import packed, unpacked
 from chinhquyen.directory.models import Agency, Applicant, Role, User
@@ -210,20 +210,26 @@ class CounterParties:
     procedure: Procedure | None
     agency: Agency | None
     applicant: Applicant | None
+    handled: bool  # the agency handles the procedure in this province
 
 
 def counter_parties(*, procedure_code: str, agency_code: str, applicant: str = "") -> CounterParties:
-    """The active procedure and agency with these codes and the applicant with this personal ID or tax
-    code (none when blank), as ``procedure_by_code``, ``agency_by_code`` and ``applicant_find`` find
-    them, read together: one round trip on PostgreSQL."""
-    calls = [procedure_by_code_call(code=procedure_code), agency_by_code_call(code=agency_code)]
+    """The active procedure and agency with these codes, whether the agency handles the procedure, and the
+    applicant with this personal ID or tax code (none when blank), as ``procedure_by_code``,
+    ``agency_by_code`` and ``applicant_find`` find them, read together: one round trip on PostgreSQL."""
+    calls = [
+        procedure_by_code_call(code=procedure_code),
+        agency_by_code_call(code=agency_code),
+        procedure_handled_by_call(procedure_code=procedure_code, agency_code=agency_code),
+    ]
     if applicant.strip():
         calls += applicant_find_calls(identifier=applicant)
-    procedures, agencies, *applicants = compiled_together(*calls)
+    procedures, agencies, links, *applicants = compiled_together(*calls)
     return CounterParties(
         procedure=next(iter(procedures), None),
         agency=next(iter(agencies), None),
         applicant=applicant_found(*applicants) if applicants else None,
+        handled=bool(links),
     )
 
 

@@ -176,5 +176,5 @@ def _petition_context(event: PetitionEvent) -> dict[str, Any]:
         "reason": petition.closed_reason,
         "answer_url": answer_url,
         "page_url": own_page,
-        "sms_url": answer_url if event.action == "answer" else own_page,
+        "sms_url": answer_url if event.action in ("answer", "publish") else own_page,
     }

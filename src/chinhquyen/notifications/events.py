@@ -22,10 +22,12 @@ ACTION_KINDS: dict[str, Kind] = {
 
 
 # Actions of the petition transitions table (feedback/transitions.py) the sender is told about; assignments,
-# internal notes, publication and the sender's own rating are not.
+# internal notes and the sender's own rating are not. A publication is told only to a sender who has no link to
+# the answer yet (notifications_for_petition_event).
 PETITION_ACTION_KINDS: dict[str, Kind] = {
     "answer": Kind.PETITION_ANSWERED,
     "close": Kind.PETITION_CLOSED,
+    "publish": Kind.PETITION_PUBLISHED,
 }
 
 

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     STOPPED = "stopped", _("Processing stopped")
     PETITION_ANSWERED = "petition_answered", _("Petition answered")
     PETITION_CLOSED = "petition_closed", _("Petition closed")
+    PETITION_PUBLISHED = "petition_published", _("Petition answer published")
 
 
 class Channel(models.TextChoices):

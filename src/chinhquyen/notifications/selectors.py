@@ -10,7 +10,7 @@ from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.feedback.models import Petition, PetitionEvent
 
-from .models import Notification, Preference
+from .models import Kind, Notification, Preference
 from .sms import phone_normalise
 
 
@@ -93,3 +93,12 @@ def petition_event_with_petition(*, event_id: int) -> PetitionEvent:
 def notifications_of_petition_event(*, event_id: int) -> list[Notification]:
     """The notifications already made for the petition event, in order."""
     return list(Notification.objects.filter(petition_event_id=event_id).order_by("pk"))
+
+
+def petition_answer_link_sent(*, petition: Petition, url: str) -> bool:
+    """Whether a ``petition_answered`` message of ``petition`` already gave its sender ``url`` (either channel)."""
+    bodies = Notification.objects.filter(
+        petition_event__petition_id=petition.pk, kind=Kind.PETITION_ANSWERED
+    ).values_list("body", flat=True)
+    # Compared in Python: at most two rows, and SQLite's LIKE would ignore case.
+    return any(url in body for body in bodies)

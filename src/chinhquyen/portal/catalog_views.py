@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from chinhquyen.catalog import selectors as catalog_selectors
-from chinhquyen.catalog.models import OnlineLevel, Procedure, TimeUnit
+from chinhquyen.catalog.models import ONLINE_LEVELS, OnlineLevel, Procedure, TimeUnit
 from chinhquyen.core.access import access
 from chinhquyen.directory.models import Agency
 
@@ -202,7 +202,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "time_limit": time_limit_display(procedure),
         "documents": list(procedure.documents.all()),
         "agencies": [agency for agency in procedure.agencies.all() if agency.is_active],
-        "online": procedure.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL),
+        "online": procedure.online_level in ONLINE_LEVELS,
     }
     return render(request, "portal/catalog/detail.html", context)
 

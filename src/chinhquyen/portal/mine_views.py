@@ -16,6 +16,7 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
+from chinhquyen.dossiers.transitions import SUPPLEMENT_REQUESTS
 from chinhquyen.postal.selectors import postal_pickup_latest
 
 from .applicant import applicant_access, own_dossier
@@ -140,7 +141,7 @@ def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
 
 def _supplement_request(events: list[DossierEvent]) -> DossierEvent | None:
     """The request standing now: the first one, or what is still missing after an insufficient supply."""
-    requests = [e for e in events if e.action in ("request_supplement", "supplement_reject")]
+    requests = [e for e in events if e.action in SUPPLEMENT_REQUESTS]
     return requests[-1] if requests else None
 
 

@@ -12,5 +12,5 @@ class PostalConfig(AppConfig):
 
         from .hooks import postal_on_dossier_event
 
-        # A dossier withdrawn or refused before the postman came for its papers: call the pickup off.
+        # A dossier withdrawn, refused or stopped before the postman came for its papers: call the pickup off.
         dossier_event_hook_add(postal_on_dossier_event)

@@ -11,11 +11,11 @@ logger = logging.getLogger(__name__)
 
 # The transitions that close a dossier whose papers the post may still be about to collect; the statuses
 # they lead to (``selectors.PICKUP_CALL_OFF_STATUSES``) decide, this only spares the other events a query.
-CALL_OFF_ACTIONS = frozenset({"withdraw", "refuse"})
+CALL_OFF_ACTIONS = frozenset({"withdraw", "refuse", "stop"})
 
 
 def postal_on_dossier_event(*, dossier_id: int, action: str, **_event: Any) -> None:
-    """Queue the call-off of the pickups a withdrawn or refused dossier leaves waiting; safe to run twice.
+    """Queue the call-off of the pickups a withdrawn, refused or stopped dossier leaves waiting; safe to run twice.
 
     The task calls the partner after the dispatch commits, outside its transaction: a slow partner must not
     hold the batch of events. A second task finds the pickup called off and does nothing.

@@ -7,7 +7,7 @@ any transaction of ours, then our records are written in one; if that fails, the
 Its tracking (``postal_tracking_refresh``) marks the dossier "arrived by post" on delivery to the agency.
 Until the postman has collected the documents the applicant may call the pickup off
 (``postal_pickup_cancel``): the partner cancels the order first, then our records follow in one transaction.
-A dossier withdrawn or refused meanwhile no longer needs its papers: the worker calls its pickup off
+A dossier withdrawn, refused or stopped meanwhile no longer needs its papers: the worker calls its pickup off
 (``postal_pickups_call_off``, queued by the dossier event hook in ``hooks.py``; ``postal_track`` retries).
 
 Fees for the pickup are not handled here: the partner's tariff and who pays it are agreed outside.
@@ -211,7 +211,7 @@ def postal_pickup_cancel(
 
 
 def postal_pickups_call_off(*, dossier_id: int) -> list[PostalShipment]:
-    """Call off the dossier's pickups the postman has not collected, once it is withdrawn or refused.
+    """Call off the dossier's pickups the postman has not collected, once it is withdrawn, refused or stopped.
 
     Returns those the partner answered for, as they are now; one it cannot cancel now is logged and left for
     ``postal_track``, which tries again. Safe to run twice: a pickup called off is not waiting any more.
@@ -222,8 +222,7 @@ def postal_pickups_call_off(*, dossier_id: int) -> list[PostalShipment]:
             shipments.append(postal_pickup_call_off(shipment=shipment))
         except DomainError:
             logger.warning(
-                "Pickup %s (item %s) of dossier %s, withdrawn or refused, could not be called off now; postal_track"
-                " tries again.",
+                "Pickup %s (item %s) of dossier %s, closed, could not be called off now; postal_track tries again.",
                 shipment.order_number,
                 shipment.item_code,
                 dossier_id,
@@ -233,7 +232,7 @@ def postal_pickups_call_off(*, dossier_id: int) -> list[PostalShipment]:
 
 
 def postal_pickup_call_off(*, shipment: PostalShipment) -> PostalShipment:
-    """Cancel at the partner a pickup whose dossier was withdrawn or refused, so the postman does not go.
+    """Cancel at the partner a pickup whose dossier was withdrawn, refused or stopped, so the postman does not go.
 
     A pickup that is not one (collected, final, or its dossier still open) is returned as it is. Once the
     postman has collected the documents the partner refuses: the tracking then records where they are
@@ -250,7 +249,7 @@ def postal_pickup_call_off(*, shipment: PostalShipment) -> PostalShipment:
         if exc.code != "not_cancellable":
             raise _partner_error(exc) from exc
         logger.info(
-            "Pickup %s (item %s) of dossier %s, withdrawn or refused, was not called off: the postman had"
+            "Pickup %s (item %s) of dossier %s, closed, was not called off: the postman had"
             " collected the documents, which go on to the agency.",
             due.order_number,
             due.item_code,
@@ -269,7 +268,7 @@ def postal_pickup_call_off(*, shipment: PostalShipment) -> PostalShipment:
             target=f"postal_shipment:{locked.pk}",
             data={
                 "dossier": locked.dossier_id,
-                # Why: the dossier's status (withdrawn or refused).
+                # Why: the dossier's status (withdrawn, refused or stopped).
                 "dossier_status": Dossier.objects.values_list("status", flat=True).get(pk=locked.dossier_id),
                 "from": previous,
                 "order_number": locked.order_number,

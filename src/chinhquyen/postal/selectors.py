@@ -12,7 +12,7 @@ from chinhquyen.dossiers.models import Channel, Dossier, DossierStatus, ReturnMe
 from .models import FINAL_STATES, Direction, OrderState, PostalShipment
 
 # A dossier in these statuses no longer needs its paper documents: a pickup not collected yet is called off.
-PICKUP_CALL_OFF_STATUSES = (DossierStatus.WITHDRAWN, DossierStatus.REFUSED)
+PICKUP_CALL_OFF_STATUSES = (DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED)
 
 
 def postal_available() -> bool:
@@ -66,7 +66,7 @@ def postal_shipments_open() -> QuerySet[PostalShipment]:
 
 
 def postal_pickups_to_call_off(*, dossier_id: int | None = None) -> QuerySet[PostalShipment]:
-    """Pickups not collected yet (as last read) of withdrawn or refused dossiers: the postman must not go.
+    """Pickups not collected yet (as last read) of withdrawn, refused or stopped dossiers: the postman must not go.
 
     Only of ``dossier_id`` when given, else of every dossier, oldest first.
     """

@@ -414,7 +414,7 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
 def postal_tracking_refresh_open(*, limit: int = 500) -> dict[str, int]:
     """Refresh the shipments the partner may still change (the periodic task); failures are logged and counted.
 
-    A pickup of a withdrawn or refused dossier that the postman has not collected is called off instead:
+    A pickup of a withdrawn, refused or stopped dossier that the postman has not collected is called off instead:
     this retries what the worker could not do when the dossier closed (``pickups.postal_pickups_call_off``).
     """
     from .pickups import postal_pickup_call_off  # pickups.py builds on this module

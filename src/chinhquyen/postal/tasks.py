@@ -22,5 +22,5 @@ def postal_tracking_sweep() -> dict[str, int]:
 
 @task()
 def postal_dossier_pickups_call_off(dossier_id: int) -> dict[str, str]:
-    """Call off the pickups a withdrawn or refused dossier leaves waiting (queued by its event hook)."""
+    """Call off the pickups a withdrawn, refused or stopped dossier leaves waiting (queued by its event hook)."""
     return {str(s.pk): s.state for s in postal_pickups_call_off(dossier_id=dossier_id)}

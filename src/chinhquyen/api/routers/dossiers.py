@@ -99,7 +99,7 @@ def _form_data(text: str) -> dict[str, Any]:
     return data
 
 
-def _lookups(form: SubmitForm, caller: Caller) -> tuple[Procedure, Agency, Applicant | None]:
+def _lookups(form: SubmitForm, caller: Caller) -> tuple[Procedure, Agency, Applicant | None, bool]:
     # An applicant submits in their own name: no applicant to look up.
     found = selectors.counter_parties(
         procedure_code=form.procedure, agency_code=form.agency, applicant="" if caller.as_applicant else form.applicant
@@ -108,7 +108,7 @@ def _lookups(form: SubmitForm, caller: Caller) -> tuple[Procedure, Agency, Appli
         raise InvalidInput(_("No published procedure has this code."), code="procedure_not_found", field="procedure")
     if found.agency is None:
         raise InvalidInput(_("No active agency has this code."), code="agency_not_found", field="agency")
-    return found.procedure, found.agency, found.applicant
+    return found.procedure, found.agency, found.applicant, found.handled
 
 
 def _required(procedure: Procedure, ids: list[int], files: list[UploadedFile]) -> list[RequiredDocument | None]:
@@ -175,7 +175,7 @@ def dossier_submit(
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     files = documents or []
-    procedure, agency, applicant = _lookups(form, caller)
+    procedure, agency, applicant, handled = _lookups(form, caller)
     required = _required(procedure, form.required_documents, files)
     data = _form_data(form.form_data)
     uploads = [
@@ -198,6 +198,7 @@ def dossier_submit(
         form_data=data,
         receiving_agency=agency,
         roles=caller.roles,
+        handled=handled,
     )
     # The counter dossier is in hand with its procedure, agency and applicant: no need to read it again
     # while the transaction (and the audit chain's lock) is held.

@@ -3,9 +3,15 @@
 Files under :func:`pki_dir` (``settings.SIGNING_PKI_DIR`` when set, else ``VAR_DIR / "pki"``, which is
 never committed and never served to the web):
 
-- ``agencies/<agency code>/key.pem``: the agency's private key (PEM, PKCS#8, unencrypted, mode 0600);
+- ``agencies/<agency code>/key.pem``: the agency's private key (PEM, mode 0600);
 - ``agencies/<agency code>/cert.pem``: its certificate; ``chain.pem`` (optional): the intermediates;
 - ``trust/*.pem``: the roots a signature must chain to (in production, the national CA's roots).
+
+Keys written here (the test CA's and each agency's) are PKCS#8, encrypted with
+``settings.SIGNING_KEY_PASSPHRASE`` when it is set, in clear when it is empty; keys are read with it. A key
+still in clear is read too, with a warning, until ``manage.py signing_keys_encrypt``
+(:func:`signing_keys_encrypt`) encrypts it. An encrypted key without the setting, or one the setting does not
+open, raises ``ImproperlyConfigured`` naming the agency, the file and the setting (never the passphrase).
 
 Production installs those files (e.g. from the Government Cipher Committee's CA). Anywhere else a local
 test certificate authority is generated on first use: ``dev-root/`` holds its key and certificate,
@@ -14,18 +20,20 @@ ECDSA P-256 keeps generation to milliseconds.
 """
 
 import fcntl
+import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +41,9 @@ from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemd
 
 DEV_ROOT_NAME = "CA thử nghiệm chinhquyen - không dùng thật"  # CN: at most 64 characters
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+logger = logging.getLogger(__name__)
+K = TypeVar("K")
 
 
 class SigningAgency(Protocol):
@@ -43,6 +54,14 @@ class SigningAgency(Protocol):
 
     @property
     def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class KeysEncrypted:
+    """The outcome of :func:`signing_keys_encrypt`: the key files rewritten, and those found encrypted already."""
+
+    encrypted: tuple[Path, ...]
+    already_encrypted: tuple[Path, ...]
 
 
 @dataclass(frozen=True)
@@ -73,11 +92,11 @@ def agency_credentials(agency: SigningAgency) -> AgencyCredentials:
     folder = _agency_dir(agency.code)
     if not dev_ca_allowed():
         return _load_credentials(agency, folder)
-    root = _dev_root()  # outside the lock: flock is not re-entrant within a process
+    root_cert = _dev_root()  # outside the lock: flock is not re-entrant within a process
     # Checked, issued and read under one lock: another worker may be re-issuing the pair right now.
     with _locked():
-        if _dev_certificate_stale(agency, folder, root[1]):
-            _issue_dev_certificate(agency, folder, root=root)
+        if _dev_certificate_stale(agency, folder, root_cert):
+            _issue_dev_certificate(agency, folder, root=(_dev_root_key(), root_cert))
         return _load_credentials(agency, folder)
 
 
@@ -89,11 +108,12 @@ def _load_credentials(agency: SigningAgency, folder: Path) -> AgencyCredentials:
     chain_file = folder / "chain.pem"
     chain = tuple(load_certs_from_pemder_data(chain_file.read_bytes())) if chain_file.exists() else ()
     certs = list(load_certs_from_pemder_data((folder / "cert.pem").read_bytes()))
-    return AgencyCredentials(
-        key=load_private_key_from_pemder_data((folder / "key.pem").read_bytes(), passphrase=None),
-        cert=certs[0],
-        chain=chain,
+    key = _read_private_key(
+        folder / "key.pem",
+        owner=f"agency {agency.code}",
+        load=lambda data, passphrase: load_private_key_from_pemder_data(data, passphrase=passphrase),
     )
+    return AgencyCredentials(key=key, cert=certs[0], chain=chain)
 
 
 def trust_roots() -> list[Any]:
@@ -104,6 +124,37 @@ def trust_roots() -> list[Any]:
     for path in sorted((pki_dir() / "trust").glob("*.pem")):
         roots.extend(load_certs_from_pemder_data(path.read_bytes()))
     return roots
+
+
+def signing_keys_encrypt() -> KeysEncrypted:
+    """Encrypt with ``SIGNING_KEY_PASSPHRASE`` every private key under :func:`pki_dir` still in clear.
+
+    Covers each ``agencies/<code>/key.pem`` and the test CA's ``dev-root/key.pem``; each file is replaced
+    atomically (mode 0600) and keys already encrypted are left as they are, so running it twice is harmless.
+    Meant for operators migrating an installation, production included.
+    """
+    passphrase = _passphrase()
+    if passphrase is None:
+        raise ImproperlyConfigured("SIGNING_KEY_PASSPHRASE is not set: there is nothing to encrypt the keys with.")
+    root = pki_dir()
+    if not root.is_dir():
+        return KeysEncrypted(encrypted=(), already_encrypted=())
+    encrypted: list[Path] = []
+    already: list[Path] = []
+    # Under the lock: a development worker may be issuing a key right now.
+    with _locked():
+        files = sorted((root / "agencies").glob("*/key.pem")) + [root / "dev-root" / "key.pem"]
+        for path in files:
+            if not path.is_file():
+                continue
+            try:
+                key = _load_any_private_key(path.read_bytes(), None)
+            except TypeError:  # cryptography's answer when a key needs a passphrase
+                already.append(path)
+                continue
+            _write(path, _key_pem(key), private=True)
+            encrypted.append(path)
+    return KeysEncrypted(encrypted=tuple(encrypted), already_encrypted=tuple(already))
 
 
 def _dev_certificate_stale(agency: SigningAgency, folder: Path, root_cert: x509.Certificate) -> bool:
@@ -123,6 +174,45 @@ def _agency_dir(code: str) -> Path:
     return pki_dir() / "agencies" / code
 
 
+def _passphrase() -> bytes | None:
+    value = getattr(settings, "SIGNING_KEY_PASSPHRASE", "")
+    return value.encode() if value else None
+
+
+def _read_private_key(path: Path, *, owner: str, load: Callable[[bytes, bytes | None], K]) -> K:
+    """Load the key in ``path`` with ``load(data, passphrase)``; ``owner`` names whose key it is in messages."""
+    data = path.read_bytes()
+    passphrase = _passphrase()
+    try:
+        key = load(data, None)
+    except TypeError:  # cryptography: "Password was not given but private key is encrypted"
+        pass
+    else:
+        if passphrase is not None:
+            logger.warning(
+                "The signing key of %s (%s) is not encrypted although SIGNING_KEY_PASSPHRASE is set: "
+                "run manage.py signing_keys_encrypt.",
+                owner,
+                path,
+            )
+        return key
+    if passphrase is None:
+        raise ImproperlyConfigured(f"The signing key of {owner} ({path}) is encrypted: set SIGNING_KEY_PASSPHRASE.")
+    try:
+        return load(data, passphrase)
+    except ValueError:  # cryptography: "Incorrect password, could not decrypt key"
+        raise ImproperlyConfigured(
+            f"SIGNING_KEY_PASSPHRASE does not open the signing key of {owner} ({path})."
+        ) from None
+
+
+def _load_any_private_key(data: bytes, passphrase: bytes | None) -> PrivateKeyTypes:
+    # PEM or DER, as pyhanko's loader accepts both.
+    if b"-----BEGIN" in data:
+        return serialization.load_pem_private_key(data, password=passphrase)
+    return serialization.load_der_private_key(data, password=passphrase)
+
+
 @contextmanager
 def _locked() -> Iterator[None]:
     # Two processes (test or web workers) must not each generate a root: one would orphan the other's certificates.
@@ -135,15 +225,21 @@ def _locked() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _dev_root() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def _dev_root() -> x509.Certificate:
+    """Return the test CA's certificate, creating the CA first if there is none."""
     folder = pki_dir() / "dev-root"
     if not (folder / "cert.pem").exists():
         with _locked():
             if not (folder / "cert.pem").exists():
                 _create_dev_root(folder)
-    key = serialization.load_pem_private_key((folder / "key.pem").read_bytes(), password=None)
+    return x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
+
+
+def _dev_root_key() -> ec.EllipticCurvePrivateKey:
+    # Read only to issue a certificate: verifying needs the certificate alone.
+    key = _read_private_key(pki_dir() / "dev-root" / "key.pem", owner="the development CA", load=_load_any_private_key)
     assert isinstance(key, ec.EllipticCurvePrivateKey)  # noqa: S101 - written by _create_dev_root
-    return key, x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
+    return key
 
 
 def _create_dev_root(folder: Path) -> None:
@@ -234,10 +330,12 @@ def _signing_key_usage() -> x509.KeyUsage:
     )
 
 
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+def _key_pem(key: PrivateKeyTypes) -> bytes:
+    passphrase = _passphrase()
+    encryption: serialization.KeySerializationEncryption = (
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
     )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
 def _write(path: Path, content: bytes, *, private: bool = False) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.eform import eform_errors
 from chinhquyen.core.errors import InvalidInput
 
 # What PostgreSQL's jsonb refuses in a string: the NUL character and a surrogate not in a pair.
@@ -43,3 +44,11 @@ def form_data_check(form_data: Any) -> None:
                 code="form_data_invalid",
                 field=str(name),
             )
+
+
+def form_complete_check(schema: dict[str, Any], data: Any) -> None:
+    """Refuse form data the procedure's e-form does not accept, naming the first field at fault (on submission)."""
+    errors = eform_errors(schema, data)
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise InvalidInput(message, code="form_incomplete", field=name)

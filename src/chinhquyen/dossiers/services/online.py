@@ -11,8 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chinhquyen.catalog.eform import eform_errors
-from chinhquyen.catalog.models import ONLINE_LEVELS, Procedure
+from chinhquyen.catalog.models import Procedure
 from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
@@ -22,7 +21,8 @@ from ..errors import TransitionRefused
 from ..models import Channel, Dossier, DossierDocument, DossierStatus
 from ..selectors import mandatory_documents_missing
 from .base import dossier_lock, transition_apply
-from .form_data import form_data_check
+from .form_data import form_complete_check, form_data_check
+from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .processing import dossier_return
 from .reception import _create, applicant_snapshot
 
@@ -36,35 +36,6 @@ def _own_applicant(by: User) -> Applicant:
     return applicant
 
 
-def _procedure_open(procedure: Procedure) -> None:
-    """Refuse a procedure withdrawn from the catalog: nobody may apply for it any more."""
-    if not procedure.is_active:
-        raise InvalidInput(
-            _("This procedure has been withdrawn from the catalog: applications for it are no longer accepted."),
-            code="procedure_withdrawn",
-            field="procedure",
-        )
-
-
-def _procedure_online(procedure: Procedure) -> None:
-    """Refuse a procedure the catalog does not offer online (checked again on submission: the level may change)."""
-    if procedure.online_level not in ONLINE_LEVELS:
-        raise InvalidInput(
-            _("This procedure cannot be done online: apply at the counter of the agency that receives it."),
-            code="procedure_not_online",
-            field="procedure",
-        )
-
-
-def _agency_check(procedure: Procedure, agency: Agency) -> None:
-    if not procedure.agencies.filter(pk=agency.pk).exists():
-        raise InvalidInput(
-            _("This agency does not handle this procedure; choose one of those listed."),
-            code="agency_not_implementing",
-            field="agency",
-        )
-
-
 def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agency, client_key: str) -> Dossier:
     """Open the applicant's draft for ``procedure`` at ``receiving_agency``.
 
@@ -75,9 +46,9 @@ def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agen
     key = clean(client_key)[:MAX_KEY_LENGTH]
     if not key:
         raise InvalidInput(_("The form has expired; open it again."), code="client_key_required")
-    _procedure_open(procedure)
-    _procedure_online(procedure)
-    _agency_check(procedure, receiving_agency)
+    procedure_open_check(procedure)
+    procedure_online_check(procedure)
+    agency_handles_check(procedure, receiving_agency)
     existing = Dossier.objects.filter(applicant=applicant, client_key=key).first()
     if existing is not None:
         return existing
@@ -121,7 +92,10 @@ def online_draft_agency_set(
     with transition_apply(
         by=by, dossier=dossier, action="draft_save", expected_version=expected_version, related=("procedure",)
     ) as c:
-        _agency_check(c.dossier.procedure, receiving_agency)
+        # A draft moved to another agency is checked as a new one would be: its procedure may have gone meanwhile.
+        procedure_open_check(c.dossier.procedure)
+        procedure_online_check(c.dossier.procedure)
+        agency_handles_check(c.dossier.procedure, receiving_agency)
         c.data = {"receiving_agency": {"from": c.dossier.receiving_agency_id, "to": receiving_agency.pk}}
         c.set(receiving_agency=receiving_agency)
     return c.dossier
@@ -211,12 +185,9 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
         return Dossier.objects.get(pk=dossier.pk)
     with transition_apply(by=by, dossier=dossier, action="submit", related=("procedure",)) as c:
         d = c.dossier
-        _procedure_open(d.procedure)
-        _procedure_online(d.procedure)
-        errors = eform_errors(d.procedure.eform_schema, d.form_data)
-        if errors:
-            name, message = next(iter(errors.items()))
-            raise InvalidInput(message, code="form_incomplete", field=name)
+        procedure_open_check(d.procedure)
+        procedure_online_check(d.procedure)
+        form_complete_check(d.procedure.eform_schema, d.form_data)
         missing = mandatory_documents_missing(dossier=d)
         if missing:
             raise InvalidInput(

@@ -37,7 +37,8 @@ from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
 from .base import Change, event_write, transition_apply
 from .digitisation import digitisation_on_document
-from .form_data import form_data_check
+from .form_data import form_complete_check, form_data_check
+from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .steps import iso, steps_shift
 from .supplement import supplement_items, supplement_pause, supplement_pause_end
 
@@ -59,7 +60,11 @@ def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
 
 
 def _front_desk_agency(*, by: User, receiving_agency: Agency | None, roles: Roles | None) -> Agency | int:
-    """The counter's agency: the one named if the officer is at its front desk, else theirs (an id)."""
+    """The counter's agency: the one named if the officer is at its front desk, else theirs (an id).
+
+    An officer at the front desk of several agencies must name one: the dossier's code, deadlines and
+    steps are the receiving agency's, so it is never guessed.
+    """
     held = user_roles_load(user=by) if roles is None else roles
     agency_ids = sorted(a for a, role in held if role == Role.FRONT_DESK)
     if receiving_agency is not None and receiving_agency.pk in agency_ids:
@@ -67,8 +72,11 @@ def _front_desk_agency(*, by: User, receiving_agency: Agency | None, roles: Role
     if receiving_agency is None and len(agency_ids) == 1:
         return agency_ids[0]
     if receiving_agency is None and agency_ids:
-        # An officer at several counters gets the first by code unless the caller names one.
-        return Agency.objects.filter(pk__in=agency_ids).order_by("code").first()  # type: ignore[return-value]
+        raise InvalidInput(
+            _("You work at the front desk of several agencies: choose the one receiving this dossier."),
+            code="agency_required",
+            field="agency",
+        )
     raise TransitionRefused(
         _("Only a front-desk officer of the receiving agency can create a dossier at the counter."),
         code="role_required",
@@ -124,11 +132,27 @@ def dossier_create_at_counter(
 ) -> Dossier:
     """Open a draft (status 0) for a walk-in applicant at the officer's counter.
 
-    ``roles``, the officer's (agency id, role) pairs when already read in this request, spares a query.
+    The procedure must be in the catalog and handled by the receiving agency. ``roles``, the officer's
+    (agency id, role) pairs when already read in this request, spares a query.
     """
-    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    agency = _counter_check(by=by, procedure=procedure, receiving_agency=receiving_agency, roles=roles)
     form_data_check(form_data or {})
     return _counter_draft(by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at)
+
+
+def _counter_check(
+    *,
+    by: User,
+    procedure: Procedure,
+    receiving_agency: Agency | None,
+    roles: Roles | None,
+    handled: bool | None = None,
+) -> Agency | int:
+    """The counter's agency, once the officer, the procedure and the agency's handling of it are checked."""
+    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    procedure_open_check(procedure)
+    agency_handles_check(procedure, agency, handled=handled)
+    return agency
 
 
 def _counter_draft(
@@ -149,10 +173,19 @@ def _counter_draft(
 def dossier_submit_online(
     *, by: User, applicant: Applicant, procedure: Procedure, receiving_agency: Agency, form_data: dict[str, Any]
 ) -> Dossier:
-    """Submit online (status 1, Mới đăng ký): the dossier waits in the front desk's queue."""
+    """Submit online in one call (status 1, Mới đăng ký): the dossier waits in the front desk's queue.
+
+    For the demo province and the tests. It checks what the draft's submission checks except the
+    documents, which it cannot carry: the portal and the API go through the draft
+    (``online_draft_submit``), whose submission also requires every mandatory document.
+    """
     if not by.is_authenticated or applicant.user_id != by.pk:
         raise TransitionRefused(_("You can submit dossiers only in your own name."), code="not_owner")
+    procedure_open_check(procedure)
+    procedure_online_check(procedure)
+    agency_handles_check(procedure, receiving_agency)
     form_data_check(form_data)
+    form_complete_check(procedure.eform_schema, form_data)
     return _create(
         by=by,
         procedure=procedure,
@@ -205,15 +238,19 @@ def dossier_create_with_documents(
     form_data: dict[str, Any] | None = None,
     receiving_agency: Agency | None = None,
     roles: Roles | None = None,
+    handled: bool | None = None,
 ) -> tuple[Dossier, list[DossierDocument]]:
     """``dossier_create_at_counter``, then ``dossier_document_add`` for each upload, in one transaction.
+
+    ``handled``, whether the receiving agency handles the procedure when the caller read it with them,
+    spares that query.
 
     Every check that can refuse (the counter, each file) is made before anything is written. The dossier
     is new to this transaction, so no other can see it: the documents are added without locking it again
     or a savepoint each (the API's submission).
     """
     roles = user_roles_load(user=by) if roles is None else roles
-    agency = _front_desk_agency(by=by, receiving_agency=receiving_agency, roles=roles)
+    agency = _counter_check(by=by, procedure=procedure, receiving_agency=receiving_agency, roles=roles, handled=handled)
     form_data_check(form_data or {})
     checked = [upload_check(upload.file) for upload in uploads]
     for upload in uploads:

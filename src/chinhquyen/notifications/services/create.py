@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from chinhquyen.core.rows import rows_insert
+from chinhquyen.feedback.models import PetitionEvent
+from chinhquyen.feedback.selectors import petition_answer_url_for_sender
 
 from ..content import Rendered, notification_render, petition_notification_render
 from ..events import PETITION_ACTION_KINDS, kind_for
@@ -18,6 +20,7 @@ from ..selectors import (
     event_with_dossier,
     notifications_of_event,
     notifications_of_petition_event,
+    petition_answer_link_sent,
     petition_event_with_petition,
     petition_recipient_for,
     recipient_for,
@@ -39,17 +42,35 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
 
 
 def notifications_for_petition_event(*, event_id: int) -> list[Notification]:
-    """Create and queue the sender's notifications of an answered or closed petition; a second call returns the
-    same rows. Other petition events (filing, assignments, internal notes, publication) give none."""
+    """Create and queue the sender's notifications of an answered, closed or published petition; a second call
+    returns the same rows. Other petition events (filing, assignments, internal notes, the sender's rating) give
+    none, nor does a publication whose link the sender already has (:func:`_publication_is_news`)."""
     event = petition_event_with_petition(event_id=event_id)
     kind = PETITION_ACTION_KINDS.get(event.action)
     if kind is None:
+        return []
+    if kind == Kind.PETITION_PUBLISHED and not _publication_is_news(event):
         return []
     recipient = petition_recipient_for(petition=event.petition)
     rendered = petition_notification_render(event=event, kind=kind, language=recipient.language)
     rows = _rows(kind=kind, rendered=rendered, recipient=recipient, petition_event=event, who="sender")
     created = _insert(rows, unless=("petition_event", "channel"))
     return created if len(created) == len(rows) else notifications_of_petition_event(event_id=event.pk)
+
+
+def _publication_is_news(event: PetitionEvent) -> bool:
+    """Whether publishing gives the sender a link to the answer they were not given before.
+
+    A sender with an account reads the answer on their own page from the moment it is answered. Any other
+    sender is told unless the "answered" message already carried the link. That is read from the message's
+    stored text, not from its ``created_at`` against ``published_at``: the text is rendered before the row is
+    written, so a publication committed in between would make the times say "link given" when it was not.
+    """
+    petition = event.petition
+    if petition.sender_user_id is not None:
+        return False
+    url = petition_answer_url_for_sender(petition=petition)
+    return bool(url) and not petition_answer_link_sent(petition=petition, url=url)
 
 
 def _rows(

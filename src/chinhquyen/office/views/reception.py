@@ -157,7 +157,8 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
         return _render_start(request, status=400, search=form, applicant=applicant)
     applicant = get_object_or_404(Applicant, pk=form.cleaned_data["applicant"])
     agency = form.cleaned_data["agency"]
-    procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"], agencies=agency)
+    # The service refuses a procedure the agency does not handle, or one withdrawn, with its message.
+    procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"])
     try:
         dossier = services.dossier_create_at_counter(
             by=request.user, procedure=procedure, applicant=applicant, receiving_agency=agency
