@@ -63,10 +63,11 @@ def test_the_new_dossier_is_neither_locked_nor_read_again_and_takes_no_savepoint
     statements = [q["sql"].split()[0].upper() for q in captured.captured_queries]
     assert "SAVEPOINT" not in statements
     assert not any("FOR UPDATE" in q["sql"] for q in captured.captured_queries)
-    # the roles; the dossier's INSERT, then its event; the document's INSERT, then its event (one WITH each
-    # on PostgreSQL; SQLite writes the audit entry with statements of its own)
+    # the roles; whether the agency handles the procedure; the dossier's INSERT, then its event; the
+    # document's INSERT, then its event (one WITH each on PostgreSQL; SQLite writes the audit entry with
+    # statements of its own)
     if connection.vendor == "postgresql":
-        assert statements == ["SELECT", "INSERT", "WITH", "INSERT", "WITH"]
+        assert statements == ["SELECT", "SELECT", "INSERT", "WITH", "INSERT", "WITH"]
 
 
 def test_a_bad_file_refuses_everything_before_anything_is_written():
