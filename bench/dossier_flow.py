@@ -213,6 +213,7 @@ def setup_world() -> dict[str, Any]:
             code="9.000001", name="Thủ tục đo hiệu năng", time_limit_value=Decimal(5), time_limit_unit="working_days"
         )
     )
+    procedure.agencies.add(agency)  # the counter receives only what its agency handles
     applicant = Applicant.objects.create(kind="citizen", name="Trần Thị Bình", personal_id="037190012345")
     return {"users": users, "procedure": procedure, "applicant": applicant}
 
