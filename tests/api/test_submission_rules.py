@@ -94,6 +94,18 @@ def test_a_counter_dossier_for_a_procedure_the_agency_does_not_handle_is_refused
     assert Dossier.objects.count() == 0
 
 
+def test_an_online_application_to_an_agency_that_does_not_handle_the_procedure_is_refused():
+    place = place_make()
+    place.procedure.agencies.clear()
+    client = session_client(citizen_with_account().user)
+
+    response = _applicant_submit(client, place, csrf_token(client))
+
+    assert response.status_code == 422
+    assert (response.json()["code"], response.json()["field"]) == ("agency_not_implementing", "agency")
+    assert (Dossier.objects.count(), DossierDocument.objects.count()) == (0, 0)
+
+
 # --- Counter form data --------------------------------------------------------------------------
 
 

@@ -131,12 +131,15 @@ def _submit_online(
     agency: Agency,
     data: dict[str, Any],
     uploads: list[services.Upload],
+    handled: bool,
 ) -> Any:
     """The portal's online application: a draft, its data and documents, then the submission with every check."""
     by = caller.user
     assert by is not None  # noqa: S101 - declared callers are authenticated
     key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
-    draft = services.online_draft_start(by=by, procedure=procedure, receiving_agency=agency, client_key=key[:64])
+    draft = services.online_draft_start(
+        by=by, procedure=procedure, receiving_agency=agency, client_key=key[:64], handled=handled
+    )
     dossier = services.online_draft_save(by=by, dossier=draft, form_data=data)
     for upload in uploads:
         services.dossier_document_add(
@@ -183,7 +186,7 @@ def dossier_submit(
         for upload, required_document in zip(files, required, strict=True)
     ]
     if caller.as_applicant:
-        return _submit_online(request, caller, procedure, agency, data, uploads)
+        return _submit_online(request, caller, procedure, agency, data, uploads, handled)
     if applicant is None:
         raise InvalidInput(
             _("No applicant has this personal identification number or tax code."),

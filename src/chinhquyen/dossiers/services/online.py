@@ -36,11 +36,14 @@ def _own_applicant(by: User) -> Applicant:
     return applicant
 
 
-def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agency, client_key: str) -> Dossier:
+def online_draft_start(
+    *, by: User, procedure: Procedure, receiving_agency: Agency, client_key: str, handled: bool | None = None
+) -> Dossier:
     """Open the applicant's draft for ``procedure`` at ``receiving_agency``.
 
     ``client_key`` comes from the start form: sending it twice (a double click, a retry) returns the
-    draft the first request opened instead of a second one.
+    draft the first request opened instead of a second one. ``handled``, whether the agency handles the
+    procedure when the caller read it with them (the API), spares that query.
     """
     applicant = _own_applicant(by)
     key = clean(client_key)[:MAX_KEY_LENGTH]
@@ -48,7 +51,7 @@ def online_draft_start(*, by: User, procedure: Procedure, receiving_agency: Agen
         raise InvalidInput(_("The form has expired; open it again."), code="client_key_required")
     procedure_open_check(procedure)
     procedure_online_check(procedure)
-    agency_handles_check(procedure, receiving_agency)
+    agency_handles_check(procedure, receiving_agency, handled=handled)
     existing = Dossier.objects.filter(applicant=applicant, client_key=key).first()
     if existing is not None:
         return existing
