@@ -54,7 +54,7 @@ check: install-test
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production DEBUG=false SECRET_KEY=ci-only-$$(printf '%0.sx' $$(seq 1 60)) ALLOWED_HOSTS=example.gov.vn \
 		FIELD_ENCRYPTION_KEY=Y2ktb25seS1jaS1vbmx5LWNpLW9ubHktY2ktb25seS0= CACHE_URL=dbcache://chinhquyen_cache \
-		SIGNING_KEY_PASSPHRASE=ci-only-passphrase \
+		SIGNING_KEY_PASSPHRASE=ci-only-passphrase SIGNING_TSA_URL=https://tsa.example.gov.vn/tsa \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -95,6 +95,16 @@ SIGNING_PKI_DIR = Path(env.str("SIGNING_PKI_DIR", default=str(VAR_DIR / "pki")))
 # Encrypts the private keys under SIGNING_PKI_DIR (PKCS#8): keys written are encrypted with it, keys read are opened
 # with it; ``manage.py signing_keys_encrypt`` encrypts those still in clear. Empty (default): keys in clear.
 SIGNING_KEY_PASSPHRASE: str = env.str("SIGNING_KEY_PASSPHRASE", default="")
+# The RFC 3161 timestamp authority (TSA) that timestamps every signature in production (PAdES B-T), with HTTP basic
+# credentials when it asks for them. Empty in production: signatures stay B-B (check --deploy, dossiers.W002).
+# Ignored outside production, where the development CA's own TSA timestamps in-process.
+SIGNING_TSA_URL: str = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TSA_USERNAME: str = env.str("SIGNING_TSA_USERNAME", default="")
+SIGNING_TSA_PASSWORD: str = env.str("SIGNING_TSA_PASSWORD", default="")
+if bool(SIGNING_TSA_USERNAME) != bool(SIGNING_TSA_PASSWORD):
+    raise ImproperlyConfigured("SIGNING_TSA_USERNAME and SIGNING_TSA_PASSWORD go together: set both or neither.")
+if SIGNING_TSA_PASSWORD and not SIGNING_TSA_URL.startswith("https://"):
+    raise ImproperlyConfigured("SIGNING_TSA_URL must be an https:// address when SIGNING_TSA_PASSWORD is set.")
 # Password of every demo account created by ``manage.py demo_province`` (never used in production).
 DEMO_PASSWORD: str = env.str("DEMO_PASSWORD", default="chinhquyen-demo")
 # Citizens' sign-in. The national identity provider (OpenID Connect): by default in development the local

@@ -2,7 +2,7 @@
 
 - ``render_slip(*, kind, data) -> bytes``: a PDF from plain data (no database access);
 - ``slip_data_for(*, dossier, kind, **extra) -> dict``: that data, built from a dossier;
-- ``pdf_sign(*, pdf, agency) -> bytes`` and ``pdf_verify(*, pdf) -> SignatureCheck``: PAdES B-B;
+- ``pdf_sign(*, pdf, agency) -> bytes`` and ``pdf_verify(*, pdf) -> SignatureCheck``: PAdES B-T (B-B without a TSA);
 - ``slip_pdf_for(*, dossier, kind, sign=True, **extra) -> bytes``: the three together;
 - ``result_pdf_for(*, dossier, title, text, signer, at=None) -> bytes``: the result an officer writes at issue,
   signed; ``result_title_for(dossier)`` is its default title.

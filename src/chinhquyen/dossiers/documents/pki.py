@@ -5,9 +5,11 @@ never committed and never served to the web):
 
 - ``agencies/<agency code>/key.pem``: the agency's private key (PEM, mode 0600);
 - ``agencies/<agency code>/cert.pem``: its certificate; ``chain.pem`` (optional): the intermediates;
-- ``trust/*.pem``: the roots a signature must chain to (in production, the national CA's roots).
+- ``trust/*.pem``: the roots a signature must chain to (in production, the national CA's roots);
+- ``tsa/key.pem``, ``tsa/cert.pem``: the test CA's timestamping key and certificate, outside production only
+  (:func:`dev_tsa_credentials`; production asks the TSA at ``settings.SIGNING_TSA_URL``).
 
-Keys written here (the test CA's and each agency's) are PKCS#8, encrypted with
+Keys written here (the test CA's, its TSA's and each agency's) are PKCS#8, encrypted with
 ``settings.SIGNING_KEY_PASSPHRASE`` when it is set, in clear when it is empty; keys are read with it. A key
 still in clear is read too, with a warning, until ``manage.py signing_keys_encrypt``
 (:func:`signing_keys_encrypt`) encrypts it. An encrypted key without the setting, or one the setting does not
@@ -15,7 +17,9 @@ open, raises ``ImproperlyConfigured`` naming the agency, the file and the settin
 
 Production installs those files (e.g. from the Government Cipher Committee's CA). Anywhere else a local
 test certificate authority is generated on first use: ``dev-root/`` holds its key and certificate,
-``trust/dev-root.pem`` a copy of the certificate, and each agency gets a certificate named after it.
+``trust/dev-root.pem`` a copy of the certificate, each agency gets a certificate named after it, and the
+in-process timestamp authority a certificate for timestamping alone (extended key usage id-kp-timeStamping,
+critical, as RFC 3161 requires).
 ECDSA P-256 keeps generation to milliseconds.
 """
 
@@ -34,12 +38,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 
 DEV_ROOT_NAME = "CA thử nghiệm chinhquyen - không dùng thật"  # CN: at most 64 characters
+DEV_TSA_NAME = "TSA thử nghiệm chinhquyen - không dùng thật"
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 logger = logging.getLogger(__name__)
@@ -66,7 +71,7 @@ class KeysEncrypted:
 
 @dataclass(frozen=True)
 class AgencyCredentials:
-    """An agency's signing key and certificate chain, as pyhanko (asn1crypto) objects."""
+    """A signing key and its certificate chain (an agency's, or the test TSA's), as pyhanko (asn1crypto) objects."""
 
     key: Any
     cert: Any
@@ -116,6 +121,28 @@ def _load_credentials(agency: SigningAgency, folder: Path) -> AgencyCredentials:
     return AgencyCredentials(key=key, cert=certs[0], chain=chain)
 
 
+def dev_tsa_credentials() -> AgencyCredentials:
+    """Load the test CA's timestamping key and certificate, issuing them first if there are none.
+
+    Outside production only: a TSA of the test CA's vouches for any time. Production timestamps at the TSA
+    of ``settings.SIGNING_TSA_URL``.
+    """
+    if not dev_ca_allowed():
+        raise ImproperlyConfigured("The development TSA is never used in production: set SIGNING_TSA_URL.")
+    folder = pki_dir() / "tsa"
+    root_cert = _dev_root()  # outside the lock, as for agencies
+    with _locked():
+        if not (folder / "key.pem").exists() or not (folder / "cert.pem").exists():
+            _issue_dev_tsa_certificate(folder, root=(_dev_root_key(), root_cert))
+        certs = list(load_certs_from_pemder_data((folder / "cert.pem").read_bytes()))
+        key = _read_private_key(
+            folder / "key.pem",
+            owner="the development TSA",
+            load=lambda data, passphrase: load_private_key_from_pemder_data(data, passphrase=passphrase),
+        )
+    return AgencyCredentials(key=key, cert=certs[0], chain=())
+
+
 def trust_roots() -> list[Any]:
     """Return the certificates a signature must chain to (``trust/*.pem``)."""
     if dev_ca_allowed():
@@ -129,8 +156,9 @@ def trust_roots() -> list[Any]:
 def signing_keys_encrypt() -> KeysEncrypted:
     """Encrypt with ``SIGNING_KEY_PASSPHRASE`` every private key under :func:`pki_dir` still in clear.
 
-    Covers each ``agencies/<code>/key.pem`` and the test CA's ``dev-root/key.pem``; each file is replaced
-    atomically (mode 0600) and keys already encrypted are left as they are, so running it twice is harmless.
+    Covers each ``agencies/<code>/key.pem``, the test CA's ``dev-root/key.pem`` and its TSA's ``tsa/key.pem``;
+    each file is replaced atomically (mode 0600) and keys already encrypted are left as they are, so running it
+    twice is harmless.
     Meant for operators migrating an installation, production included.
     """
     passphrase = _passphrase()
@@ -143,7 +171,11 @@ def signing_keys_encrypt() -> KeysEncrypted:
     already: list[Path] = []
     # Under the lock: a development worker may be issuing a key right now.
     with _locked():
-        files = sorted((root / "agencies").glob("*/key.pem")) + [root / "dev-root" / "key.pem"]
+        files = [
+            *sorted((root / "agencies").glob("*/key.pem")),
+            root / "dev-root" / "key.pem",
+            root / "tsa" / "key.pem",
+        ]
         for path in files:
             if not path.is_file():
                 continue
@@ -302,6 +334,38 @@ def _issue_dev_certificate(
     _write(folder / "key.pem", _key_pem(key), private=True)
 
 
+def _issue_dev_tsa_certificate(folder: Path, *, root: tuple[ec.EllipticCurvePrivateKey, x509.Certificate]) -> None:
+    root_key, root_cert = root
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "chinhquyen"),
+            x509.NameAttribute(NameOID.COMMON_NAME, DEV_TSA_NAME),
+        ]
+    )
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(root_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_signing_key_usage(), critical=True)
+        # RFC 3161 section 2.3: timeStamping as the one extended key usage, critical.
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+    # Certificate first: key.pem is the marker that the folder is complete.
+    _write(folder / "cert.pem", cert.public_bytes(serialization.Encoding.PEM))
+    _write(folder / "key.pem", _key_pem(key), private=True)
+
+
 def _ca_key_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=False,
@@ -319,7 +383,7 @@ def _ca_key_usage() -> x509.KeyUsage:
 def _signing_key_usage() -> x509.KeyUsage:
     return x509.KeyUsage(
         digital_signature=True,
-        content_commitment=True,  # non-repudiation: the agency stands behind the slip it signed
+        content_commitment=True,  # non-repudiation: the agency (or the TSA) stands behind what it signed
         key_encipherment=False,
         data_encipherment=False,
         key_agreement=False,

@@ -10,8 +10,8 @@ from chinhquyen.dossiers.documents.pki import signing_keys_encrypt
 
 class Command(BaseCommand):
     help = (
-        "Rewrite every agency's key.pem (and the development CA's) that is not encrypted yet, encrypted with "
-        "SIGNING_KEY_PASSPHRASE. Keys already encrypted are left alone; safe to run again."
+        "Rewrite every agency's key.pem (and the development CA's and TSA's) that is not encrypted yet, encrypted "
+        "with SIGNING_KEY_PASSPHRASE. Keys already encrypted are left alone; safe to run again."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
