@@ -301,53 +301,40 @@ def _create_dev_root(folder: Path) -> None:
 def _issue_dev_certificate(
     agency: SigningAgency, folder: Path, *, root: tuple[ec.EllipticCurvePrivateKey, x509.Certificate]
 ) -> None:
-    root_key, root_cert = root
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
-            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency.code),
-            x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
-        ]
-    )
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(root_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=825))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_signing_key_usage(), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
-    # Certificate first: key.pem is the marker that the folder is complete.
-    _write(folder / "cert.pem", cert.public_bytes(serialization.Encoding.PEM))
-    _write(folder / "key.pem", _key_pem(key), private=True)
+    subject = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency.code),
+        x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
+    ]
+    _issue_dev_leaf(folder, subject=subject, root=root)
 
 
 def _issue_dev_tsa_certificate(folder: Path, *, root: tuple[ec.EllipticCurvePrivateKey, x509.Certificate]) -> None:
+    subject = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "chinhquyen"),
+        x509.NameAttribute(NameOID.COMMON_NAME, DEV_TSA_NAME),
+    ]
+    # RFC 3161 section 2.3: timeStamping as the one extended key usage, critical.
+    usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING])
+    _issue_dev_leaf(folder, subject=subject, root=root, extended_usage=usage)
+
+
+def _issue_dev_leaf(
+    folder: Path,
+    *,
+    subject: list[x509.NameAttribute],
+    root: tuple[ec.EllipticCurvePrivateKey, x509.Certificate],
+    extended_usage: x509.ExtendedKeyUsage | None = None,
+) -> None:
+    """Issue a signing key and certificate from the test CA into ``folder`` (an agency's, or the test TSA's)."""
     root_key, root_cert = root
     key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "chinhquyen"),
-            x509.NameAttribute(NameOID.COMMON_NAME, DEV_TSA_NAME),
-        ]
-    )
     now = datetime.now(UTC)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
-        .subject_name(subject)
+        .subject_name(x509.Name(subject))
         .issuer_name(root_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
@@ -355,9 +342,11 @@ def _issue_dev_tsa_certificate(folder: Path, *, root: tuple[ec.EllipticCurvePriv
         .not_valid_after(now + timedelta(days=825))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_signing_key_usage(), critical=True)
-        # RFC 3161 section 2.3: timeStamping as the one extended key usage, critical.
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if extended_usage is not None:
+        builder = builder.add_extension(extended_usage, critical=True)
+    cert = (
+        builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
