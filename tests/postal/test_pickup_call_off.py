@@ -7,7 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from chinhquyen.core.audit import AuditEntry
 from chinhquyen.dossiers import services
-from chinhquyen.dossiers.models import DossierStatus
+from chinhquyen.dossiers.models import DossierEvent, DossierStatus, Substatus
 from chinhquyen.postal.client import PostalError
 from chinhquyen.postal.hooks import postal_on_dossier_event
 from chinhquyen.postal.models import OrderState, PostalShipment, SimulatedPostalOrder
@@ -73,6 +73,19 @@ def test_a_pending_pickup_is_cancelled_at_the_partner_when_the_dossier_closes(of
 
     assert closed.status == status
     assert ran == [(TASK, {str(shipment.pk): "cancelled"})]
+    # The dossier's timeline says it, by nobody, and no pickup is awaited any more; the status stays.
+    dossier.refresh_from_db()
+    row = DossierEvent.objects.filter(dossier=dossier).latest("pk")
+    assert (row.action, row.actor_id, row.from_status, row.to_status, row.data) == (
+        "postal_pickup_called_off",
+        None,
+        status,
+        status,
+        {"order_number": FIRST_ORDER, "item_code": FIRST_ITEM},
+    )
+    assert (dossier.status, dossier.substatus) == (status, Substatus.NONE)
+    audited = AuditEntry.objects.filter(action="dossier.postal_pickup_called_off", target=f"dossier:{dossier.pk}")
+    assert audited.count() == 1
     assert cancels == [FIRST_ORDER]
     assert SimulatedPostalOrder.objects.get(order_number=FIRST_ORDER).state == OrderState.CANCELLED
     shipment.refresh_from_db()
@@ -105,6 +118,7 @@ def test_after_the_collection_the_order_is_kept_and_its_state_read_from_the_trac
     shipment.refresh_from_db()
     assert (shipment.state, shipment.handed_over_at) == (OrderState.PICKED_UP, at_of(collected, OrderState.PICKED_UP))
     assert _call_offs() == []
+    assert not DossierEvent.objects.filter(action="postal_pickup_called_off").exists()
     tracking = AuditEntry.objects.get(action="postal.tracking", target=f"postal_shipment:{shipment.pk}")
     assert (tracking.data["from"], tracking.data["to"]) == (OrderState.CREATED, OrderState.PICKED_UP)
     assert [r.getMessage() for r in caplog.records if r.name == "chinhquyen.postal.pickups"] == [

@@ -41,6 +41,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "pickup_cancel": gettext_lazy("You called off the collection of your paper documents by post"),
     "postal_pickup_arrived": gettext_lazy("Your paper documents reached the agency by post"),
     "postal_pickup_failed": gettext_lazy("The post office could not collect your paper documents"),
+    "postal_pickup_called_off": gettext_lazy("The collection of your paper documents by post was called off"),
     "request_payment": gettext_lazy("Payment of fees requested"),
     "payment_confirmed": gettext_lazy("Payment confirmed"),
     "issue_result": gettext_lazy("The result is ready"),

@@ -10,7 +10,7 @@ from .selectors import postal_pickups_to_call_off
 logger = logging.getLogger(__name__)
 
 # The transitions that close a dossier whose papers the post may still be about to collect; the statuses
-# they lead to (``selectors.PICKUP_CALL_OFF_STATUSES``) decide, this only spares the other events a query.
+# they lead to (``dossiers.models.PAPERS_UNNEEDED_STATUSES``) decide, this only spares the other events a query.
 CALL_OFF_ACTIONS = frozenset({"withdraw", "refuse", "stop"})
 
 

@@ -26,7 +26,7 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier
-from chinhquyen.dossiers.services import dossier_pickup_cancel, dossier_pickup_request
+from chinhquyen.dossiers.services import dossier_pickup_called_off_record, dossier_pickup_cancel, dossier_pickup_request
 
 from .client import KIND_PICKUP, DeliveryOrder, OrderReceipt, Party, PostalError
 from .errors import PostalRefused
@@ -262,6 +262,10 @@ def postal_pickup_call_off(*, shipment: PostalShipment) -> PostalShipment:
             return locked  # another run recorded it meanwhile
         previous, locked.state = locked.state, OrderState.CANCELLED
         locked.save(update_fields=["state"])
+        # The dossier's timeline says so too (no actor: the worker acts on the dossier's closing).
+        dossier_pickup_called_off_record(
+            dossier=locked.dossier_id, order={"order_number": locked.order_number, "item_code": locked.item_code}
+        )
         audit_record(
             actor=None,
             action="postal.pickup_call_off",

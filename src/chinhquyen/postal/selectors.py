@@ -7,12 +7,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from vietnam_provinces import ProvinceCode, Ward
 
-from chinhquyen.dossiers.models import Channel, Dossier, DossierStatus, ReturnMethod
+from chinhquyen.dossiers.models import PAPERS_UNNEEDED_STATUSES, Channel, Dossier, ReturnMethod
 
 from .models import FINAL_STATES, Direction, OrderState, PostalShipment
-
-# A dossier in these statuses no longer needs its paper documents: a pickup not collected yet is called off.
-PICKUP_CALL_OFF_STATUSES = (DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED)
 
 
 def postal_available() -> bool:
@@ -71,7 +68,7 @@ def postal_pickups_to_call_off(*, dossier_id: int | None = None) -> QuerySet[Pos
     Only of ``dossier_id`` when given, else of every dossier, oldest first.
     """
     rows = PostalShipment.objects.filter(
-        direction=Direction.DOSSIER_PICKUP, state=OrderState.CREATED, dossier__status__in=PICKUP_CALL_OFF_STATUSES
+        direction=Direction.DOSSIER_PICKUP, state=OrderState.CREATED, dossier__status__in=PAPERS_UNNEEDED_STATUSES
     )
     if dossier_id is not None:
         rows = rows.filter(dossier_id=dossier_id)

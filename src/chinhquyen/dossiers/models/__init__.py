@@ -14,6 +14,7 @@ from .children import (
 )
 from .dossier import (
     OPEN_STATUSES,
+    PAPERS_UNNEEDED_STATUSES,
     Channel,
     Digitisation,
     Dossier,
@@ -27,6 +28,7 @@ from .dossier import (
 __all__ = [
     "HANDED_IN_KINDS",
     "OPEN_STATUSES",
+    "PAPERS_UNNEEDED_STATUSES",
     "ApologyLetter",
     "Channel",
     "Digitisation",

@@ -86,6 +86,9 @@ OPEN_STATUSES = frozenset(
     }
 )
 
+# Closed before the agency had the applicant's paper documents in hand: a pickup by post not made yet is called off.
+PAPERS_UNNEEDED_STATUSES = frozenset({DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED})
+
 
 class Dossier(models.Model):
     """One application for one procedure, from the counter (or online) to the returned result."""

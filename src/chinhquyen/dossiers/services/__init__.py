@@ -19,7 +19,12 @@ from .online import (
     online_draft_submit,
     online_result_downloaded,
 )
-from .pickup import dossier_pickup_arrival_record, dossier_pickup_cancel, dossier_pickup_request
+from .pickup import (
+    dossier_pickup_arrival_record,
+    dossier_pickup_called_off_record,
+    dossier_pickup_cancel,
+    dossier_pickup_request,
+)
 from .processing import (
     dossier_approve,
     dossier_claim,
@@ -73,6 +78,7 @@ __all__ = [
     "dossier_issue_result",
     "dossier_payment_confirmed",
     "dossier_pickup_arrival_record",
+    "dossier_pickup_called_off_record",
     "dossier_pickup_cancel",
     "dossier_pickup_request",
     "dossier_reassign",

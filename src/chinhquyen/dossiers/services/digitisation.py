@@ -11,6 +11,7 @@ component or result taken from it instead of being asked for again). The accepta
 action of the transition table (``supplement.py``).
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -80,13 +81,14 @@ def postal_update_record(
     *,
     dossier: Dossier | int,
     action: str,
-    waiting: tuple[int, str],
+    waiting: tuple[int | Collection[int], str | None],
     changes: dict[str, Any],
     at: datetime | None,
     by: User | None,
     data: dict[str, Any] | None,
 ) -> Dossier | None:
-    """Apply the postal partner's update to a dossier waiting on it: ``waiting`` is its (status, sub-state).
+    """Apply the postal partner's update to a dossier waiting on it: ``waiting`` is its (status or statuses,
+    sub-state or None for any).
 
     Under the dossier's lock: the fields in ``changes`` and the version, one timeline row ``action`` and its
     audit entry (also when the update came by itself, ``by`` None). Returns the dossier, or None when it was
@@ -95,7 +97,10 @@ def postal_update_record(
     at = at or timezone.now()
     with transaction.atomic():
         locked = dossier_lock(dossier=dossier)
-        if (locked.status, locked.substatus) != waiting:
+        statuses, substatus = waiting
+        if locked.status not in ((statuses,) if isinstance(statuses, int) else statuses) or (
+            substatus is not None and locked.substatus != substatus
+        ):
             return None
         for name, value in changes.items():
             setattr(locked, name, value)

@@ -6,7 +6,9 @@ with the partner and calls :func:`dossier_pickup_request` with it. When the part
 delivered to the agency, :func:`dossier_pickup_arrival_record` marks the application "arrived by post"
 (channel 3, postal) for the front desk's queue, which then receives it as usual; an item the postal
 service could not collect puts the application back as it was, as does the applicant calling the pickup
-off before the postman came (``pickup_cancel``). The partner's reports are not actions of
+off before the postman came (``pickup_cancel``). A pickup the postal service called off because the
+dossier was withdrawn, refused or stopped first gets a timeline row of its own
+(:func:`dossier_pickup_called_off_record`). The partner's reports are not actions of
 anyone, so, like the delivery of a result (``digitisation.py``), they have no row in the table.
 
 The channel says how the paper dossier reached the agency (KenhThucHien, synced and counted as such); it
@@ -20,7 +22,7 @@ from typing import Any
 
 from chinhquyen.directory.models import User
 
-from ..models import Channel, Dossier, DossierStatus, Substatus
+from ..models import PAPERS_UNNEEDED_STATUSES, Channel, Dossier, DossierStatus, Substatus
 from .base import transition_apply
 from .digitisation import postal_update_record
 
@@ -88,4 +90,23 @@ def dossier_pickup_arrival_record(
         at=at,
         by=by,
         data=data,
+    )
+
+
+def dossier_pickup_called_off_record(
+    *, dossier: Dossier | int, order: dict[str, Any], at: datetime | None = None
+) -> Dossier | None:
+    """The postal service called off the pickup of a dossier closed before its papers came (withdrawn, refused
+    or stopped): a timeline row with the order (its number, item), and no pickup awaited any more.
+
+    Returns the dossier, or None when it is not closed so (a pickup is only called off for those).
+    """
+    return postal_update_record(
+        dossier=dossier,
+        action="postal_pickup_called_off",
+        waiting=(PAPERS_UNNEEDED_STATUSES, None),
+        changes={"substatus": Substatus.NONE},
+        at=at,
+        by=None,
+        data=order,
     )
