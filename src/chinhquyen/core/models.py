@@ -1,4 +1,5 @@
-"""The audit log: an append-only, hash-chained record of changes (see :mod:`chinhquyen.core.audit`)."""
+"""The audit log: an append-only, hash-chained record of changes (see :mod:`chinhquyen.core.audit`); and the
+fields every outbox's failures model shares (:mod:`chinhquyen.core.outbox`)."""
 
 from typing import Any, NoReturn
 
@@ -87,3 +88,21 @@ class AuditChainHead(models.Model):
 from . import audit  # noqa: E402
 
 audit.connect_permission_signals()
+
+
+class DispatchFailure(models.Model):
+    """An outbox event one of whose hooks failed: how often, why, and when the dispatcher tries it again.
+
+    Each outbox's concrete model adds ``event``, a one-to-one primary key to its event model
+    (related name ``dispatch_failure``), and its own names.
+    """
+
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.attempts})"  # type: ignore[attr-defined]

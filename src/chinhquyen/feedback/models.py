@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.catalog.models import Procedure
+from chinhquyen.core.models import DispatchFailure
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers.models import Dossier
 
@@ -213,7 +214,7 @@ class PetitionEvent(models.Model):
         return f"{self.petition_id} {self.action}"
 
 
-class PetitionEventDispatchFailure(models.Model):
+class PetitionEventDispatchFailure(DispatchFailure):
     """A petition event one of whose hooks failed: how often, why, and when the dispatcher tries it again."""
 
     event = models.OneToOneField(
@@ -223,13 +224,7 @@ class PetitionEventDispatchFailure(models.Model):
         on_delete=models.CASCADE,
         related_name="dispatch_failure",
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    retry_at = models.DateTimeField(_("next attempt at"))
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("petition event dispatch failure")
         verbose_name_plural = _("petition event dispatch failures")
-
-    def __str__(self) -> str:
-        return f"{self.event_id} ({self.attempts})"

@@ -91,6 +91,16 @@ class OrganisationForm(OfficeForm):
         super().__init__(*args, **kwargs)
 
 
+def _agency_field_set(form: forms.Form, agencies: Any) -> forms.ModelChoiceField:
+    """Offer ``agencies`` (the officer's) in ``form``'s ``agency`` field, kept as ``form.agencies``; the field."""
+    agencies = agencies if agencies is not None else Agency.objects.none()
+    form.agencies = list(agencies)  # type: ignore[attr-defined]
+    field = form.fields["agency"]
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+    field.queryset = agencies
+    return field
+
+
 class ProcedureSearchForm(OfficeForm):
     """The receiving agency and the words to find among its procedures.
 
@@ -108,13 +118,11 @@ class ProcedureSearchForm(OfficeForm):
     )
     query = forms.CharField(label=_("Procedure name or code"), max_length=200, required=False)
 
+    agencies: list[Agency]
+
     def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agencies = agencies if agencies is not None else Agency.objects.none()
-        self.agencies = list(agencies)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        field.queryset = agencies
+        field = _agency_field_set(self, agencies)
         if len(self.agencies) == 1:
             # One counter: it is preselected, and a form posted without it means that one.
             field.required, field.empty_label, field.initial = False, None, self.agencies[0].pk
@@ -350,14 +358,12 @@ class RegisterForm(OfficeForm):
         error_messages={"invalid_choice": _("Choose one of your agencies: you may print only their registers.")},
     )
 
+    agencies: list[Agency]
+
     def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        agencies = agencies if agencies is not None else Agency.objects.none()
-        self.agencies = list(agencies)
-        field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
-        field.queryset = agencies
         # With one agency there is nothing to choose: its register is printed.
+        field = _agency_field_set(self, agencies)
         field.required = len(self.agencies) > 1
 
     @property

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.catalog.models import RequiredDocument
+from chinhquyen.core.models import DispatchFailure
 from chinhquyen.directory.models import Agency, Role
 
 from .dossier import Dossier, DossierStatus, Outcome
@@ -44,7 +45,7 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
-class EventDispatchFailure(models.Model):
+class EventDispatchFailure(DispatchFailure):
     """An event one of whose hooks failed: how often, why, and when the dispatcher tries it again."""
 
     event = models.OneToOneField(
@@ -54,16 +55,10 @@ class EventDispatchFailure(models.Model):
         on_delete=models.CASCADE,
         related_name="dispatch_failure",
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    retry_at = models.DateTimeField(_("next attempt at"))
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("event dispatch failure")
         verbose_name_plural = _("event dispatch failures")
-
-    def __str__(self) -> str:
-        return f"{self.event_id} ({self.attempts})"
 
 
 class StepState(models.TextChoices):

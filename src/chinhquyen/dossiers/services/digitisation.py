@@ -69,7 +69,7 @@ def dossier_result_delivery_record(
     return postal_update_record(
         dossier=dossier,
         action="postal_delivered" if delivered else "postal_returned_to_sender",
-        waiting=(DossierStatus.RETURNED, Substatus.RESULT_AWAITING_CONFIRMATION),
+        waiting=({DossierStatus.RETURNED}, Substatus.RESULT_AWAITING_CONFIRMATION),
         changes={"substatus": Substatus.RESULT_HANDED_OVER if delivered else Substatus.RESULT_READY},
         at=at,
         by=by,
@@ -81,14 +81,14 @@ def postal_update_record(
     *,
     dossier: Dossier | int,
     action: str,
-    waiting: tuple[int | Collection[int], str | None],
+    waiting: tuple[Collection[int], str | None],
     changes: dict[str, Any],
     at: datetime | None,
     by: User | None,
     data: dict[str, Any] | None,
 ) -> Dossier | None:
-    """Apply the postal partner's update to a dossier waiting on it: ``waiting`` is its (status or statuses,
-    sub-state or None for any).
+    """Apply the postal partner's update to a dossier waiting on it: ``waiting`` is its (statuses, sub-state
+    or None for any).
 
     Under the dossier's lock: the fields in ``changes`` and the version, one timeline row ``action`` and its
     audit entry (also when the update came by itself, ``by`` None). Returns the dossier, or None when it was
@@ -98,9 +98,7 @@ def postal_update_record(
     with transaction.atomic():
         locked = dossier_lock(dossier=dossier)
         statuses, substatus = waiting
-        if locked.status not in ((statuses,) if isinstance(statuses, int) else statuses) or (
-            substatus is not None and locked.substatus != substatus
-        ):
+        if locked.status not in statuses or substatus not in (None, locked.substatus):
             return None
         for name, value in changes.items():
             setattr(locked, name, value)

@@ -85,7 +85,7 @@ def dossier_pickup_arrival_record(
     return postal_update_record(
         dossier=dossier,
         action="postal_pickup_arrived" if arrived else "postal_pickup_failed",
-        waiting=(DossierStatus.SUBMITTED, Substatus.PICKUP_REQUESTED),
+        waiting=({DossierStatus.SUBMITTED}, Substatus.PICKUP_REQUESTED),
         changes=changes,
         at=at,
         by=by,
