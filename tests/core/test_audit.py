@@ -318,8 +318,12 @@ def test_anchor_and_verify_commands(capsys, tmp_path):
     anchors.write_text(line + "\n\n", encoding="utf-8")
     call_command("audit_verify", anchors=anchors)
 
-    assert {k: v for k, v in json.loads(line).items() if k != "at"} == {"sequence": 3, "hash": third.hash}
-    assert capsys.readouterr().out.strip() == "OK: 3 entries, 1 anchors"
+    # The timestamp's own tests: tests/dossiers/test_audit_anchor_timestamps.py.
+    assert {k: v for k, v in json.loads(line).items() if k not in ("at", "timestamp")} == {
+        "sequence": 3,
+        "hash": third.hash,
+    }
+    assert capsys.readouterr().out.strip() == "OK: 3 entries, 1 anchors, 1 timestamped"
     _rebuild_from(3, {"n": 7})
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit_verify", anchors=anchors)
@@ -327,7 +331,17 @@ def test_anchor_and_verify_commands(capsys, tmp_path):
     assert capsys.readouterr().err.strip() == "BROKEN at sequence 3: anchor mismatch (2 entries verified)"
 
 
-@pytest.mark.parametrize("text", ['{"sequence": 3}', "not json", '{"sequence": 0, "hash": "ab"}', "[1, 2]"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"sequence": 3}',
+        "not json",
+        '{"sequence": 0, "hash": "ab"}',
+        "[1, 2]",
+        '{"sequence": 3, "hash": "ab", "timestamp": "not base64!"}',
+        '{"sequence": 3, "hash": "ab", "timestamp": 5}',
+    ],
+)
 def test_a_bad_anchors_file_is_refused_with_its_line(tmp_path, text):
     anchors = tmp_path / "anchors.jsonl"
     anchors.write_text("\n" + text + "\n", encoding="utf-8")

@@ -125,7 +125,7 @@ def test_a_token_from_a_tsa_outside_the_trust_roots_is_untrusted(slip, settings,
     signature = _signer_info(signed)["signature"].native
     settings.SIGNING_PKI_DIR = tmp_path  # another test CA, unknown to the platform
     foreign = signing_timestamper()
-    token = signing._run(lambda: foreign.async_timestamp(hashlib.sha256(signature).digest(), "sha256"))
+    token = signing.async_run(lambda: foreign.async_timestamp(hashlib.sha256(signature).digest(), "sha256"))
     settings.SIGNING_PKI_DIR = pki_path
 
     check = pdf_verify(pdf=_with_token(signed, token))

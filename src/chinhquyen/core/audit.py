@@ -23,6 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .anchor_stamps import StampCheck, anchor_stamper
 from .models import GENESIS_HASH, AuditChainHead, AuditEntry
 
 HEAD_PK = 1
@@ -244,6 +245,7 @@ class BreakReason(enum.StrEnum):
     GAP = "gap"
     TRUNCATED = "truncated"
     ANCHOR_MISMATCH = "anchor mismatch"
+    ANCHOR_TIMESTAMP_INVALID = "anchor timestamp invalid"
 
 
 @dataclass(frozen=True)
@@ -251,11 +253,13 @@ class AuditAnchor:
     """The chain's tip as copied outside the database (mốc neo): entry ``sequence`` had ``hash``.
 
     Whoever can rewrite the rows and the head can build a new chain that verifies; an anchor kept where they
-    cannot reach (another host, a mailbox, paper) tells that chain from the one that was.
+    cannot reach (another host, a mailbox, paper) tells that chain from the one that was. ``timestamp``, a DER
+    RFC 3161 token over the hash, proves when the anchor was taken, whoever keeps it (``core.anchor_stamps``).
     """
 
     sequence: int
     hash: str
+    timestamp: bytes | None = None
 
 
 def audit_anchor_current() -> AuditAnchor | None:
@@ -268,23 +272,35 @@ def audit_anchor_current() -> AuditAnchor | None:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """``ok`` with ``count`` entries, or the first broken link: its sequence number and why."""
+    """``ok`` with ``count`` entries, or the first broken link: its sequence number and why.
+
+    ``stamped``: the anchors' timestamps checked and valid; ``problem``: what is wrong with an invalid one.
+    """
 
     ok: bool
     count: int
     broken_at: int | None = None
     reason: BreakReason | None = None
+    stamped: int = 0
+    problem: str = ""
 
 
 def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     """Walk the chain in sequence order and report the first broken link.
 
-    Each of ``anchors`` must still be in the chain: its entry present with the hash copied at the time.
+    Each of ``anchors`` must still be in the chain: its entry present with the hash copied at the time, and
+    its timestamp, if it has one, valid over that hash and not older than the entry.
     """
+    anchors = list(anchors)
     anchored = {a.sequence: a.hash for a in anchors}
+    # A quiet day's anchors repeat the same tip, each with its own token: check them all.
+    tokens: dict[int, list[bytes]] = {}
+    for anchor in anchors:
+        if anchor.timestamp is not None:
+            tokens.setdefault(anchor.sequence, []).append(anchor.timestamp)
     expected_sequence = 1
     prev_hash = GENESIS_HASH
-    count = 0
+    count = stamped = 0
     fields = ("sequence", "at", "actor_name", "action", "target", "data", "prev_hash", "hash")
     for row in AuditEntry.objects.order_by("sequence").values_list(*fields).iterator(chunk_size=2000):
         sequence, at, actor_name, action, target, data, stored_prev, stored_hash = row
@@ -305,6 +321,12 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
             return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.PREV_HASH_MISMATCH)
         if anchored.get(sequence, stored_hash) != stored_hash:
             return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.ANCHOR_MISMATCH)
+        for token in tokens.get(sequence, ()):
+            check = _anchor_stamp_check(token, digest=stored_hash, entry_at=at)
+            if not check.valid:
+                reason = BreakReason.ANCHOR_TIMESTAMP_INVALID
+                return VerifyResult(ok=False, count=count, broken_at=sequence, reason=reason, problem=check.problem)
+            stamped += 1
         prev_hash = stored_hash
         expected_sequence += 1
         count += 1
@@ -313,7 +335,18 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     if remembered > count:
         # Rows removed from the end leave a consistent chain; only the head and the anchors remember them.
         return VerifyResult(ok=False, count=count, broken_at=count + 1, reason=BreakReason.TRUNCATED)
-    return VerifyResult(ok=True, count=count)
+    return VerifyResult(ok=True, count=count, stamped=stamped)
+
+
+def _anchor_stamp_check(token: bytes, *, digest: str, entry_at: datetime) -> StampCheck:
+    stamper = anchor_stamper()
+    if stamper is None:
+        return StampCheck(valid=False, problem="no timestamp checker is installed")
+    check = stamper.check(token, bytes.fromhex(digest))
+    if check.valid and check.at is not None and check.at < entry_at:
+        # A genuine token over an entry's hash cannot predate the entry.
+        return StampCheck(valid=False, at=check.at, problem="stamped before the entry was written")
+    return check
 
 
 @contextlib.contextmanager

@@ -8,4 +8,9 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
+        from chinhquyen.core.anchor_stamps import anchor_stamper_register
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .anchor_stamps import TsaAnchorStamper
+
+        anchor_stamper_register(TsaAnchorStamper())

@@ -98,7 +98,7 @@ def _sign(*, pdf: bytes, agency: SigningAgency, signer: Any, timestamper: TimeSt
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     reserved = SIGNATURE_RESERVED + (TIMESTAMP_RESERVED if timestamper is not None else 0)
-    out = _run(
+    out = async_run(
         lambda: signers.async_sign_pdf(writer, meta, signer=signer, timestamper=timestamper, bytes_reserved=reserved)
     )
     return bytes(out.getvalue())
@@ -121,7 +121,7 @@ def pdf_verify(*, pdf: bytes) -> SignatureCheck:
         # A fresh context per signature: they cache paths and are closed after use.
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = _run(partial(async_validate_pdf_signature, sig, signer_validation_context=context))
+            status = async_run(partial(async_validate_pdf_signature, sig, signer_validation_context=context))
         except Exception as exc:  # noqa: BLE001 - a mangled signature dictionary is a failed check, not a crash
             intact = trusted = False
             times.append(None)
@@ -181,7 +181,8 @@ def _signer(agency: SigningAgency) -> Any:
     return signer
 
 
-def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+def async_run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run the coroutine ``make()`` returns and give its result, from sync code inside or outside an event loop."""
     # pyhanko's sync wrappers call asyncio.run(), which fails inside a running loop (async views,
     # Playwright tests): run the coroutine on a private loop in a worker thread there.
     try:

@@ -1,9 +1,11 @@
 """Check the audit log's hash chain; exit 1 at the first broken link (for cron and monitoring).
 
 ``--anchors FILE`` also checks the tips that ``audit_anchor`` printed earlier and that were kept outside
-the database: a chain rebuilt from scratch verifies on its own, but not against them.
+the database: a chain rebuilt from scratch verifies on its own, but not against them; and their timestamps,
+which a rebuilt chain cannot get for a past day.
 """
 
+import base64
 import json
 import sys
 from pathlib import Path
@@ -26,12 +28,15 @@ def anchors_read(path: Path) -> list[AuditAnchor]:
             continue
         try:
             row = json.loads(line)
-            sequence, digest = row["sequence"], row["hash"]
+            sequence, digest, stamp = row["sequence"], row["hash"], row.get("timestamp")
             if not isinstance(sequence, int) or sequence < 1 or not isinstance(digest, str):
                 raise ValueError(line)
-        except (ValueError, TypeError, KeyError) as exc:
+            if stamp is not None and not isinstance(stamp, str):
+                raise ValueError(line)
+            token = base64.b64decode(stamp, validate=True) if stamp is not None else None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # binascii.Error is a ValueError
             raise CommandError(f"{path}, line {number}: not an anchor as audit_anchor prints it") from exc
-        anchors.append(AuditAnchor(sequence=sequence, hash=digest))
+        anchors.append(AuditAnchor(sequence=sequence, hash=digest, timestamp=token))
     return anchors
 
 
@@ -46,7 +51,9 @@ class Command(BaseCommand):
         result = audit_verify(anchors=anchors)
         if result.ok:
             checked = f", {len(anchors)} anchors" if anchors else ""
-            self.stdout.write(f"OK: {result.count} entries{checked}")
+            stamped = f", {result.stamped} timestamped" if result.stamped else ""
+            self.stdout.write(f"OK: {result.count} entries{checked}{stamped}")
             return
-        self.stderr.write(f"BROKEN at sequence {result.broken_at}: {result.reason} ({result.count} entries verified)")
+        reason = f"{result.reason}: {result.problem}" if result.problem else str(result.reason)
+        self.stderr.write(f"BROKEN at sequence {result.broken_at}: {reason} ({result.count} entries verified)")
         sys.exit(1)
