@@ -240,8 +240,8 @@ def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
     return data
 
 
-def _last_event(dossier: "Dossier", action: str) -> Any:
-    return dossier.events.filter(action=action).order_by("-at", "-pk").first()
+def _last_event(dossier: "Dossier", *actions: str) -> Any:
+    return dossier.events.filter(action__in=actions).order_by("-at", "-pk").first()
 
 
 def _receipt(dossier: "Dossier") -> dict[str, Any]:
@@ -282,7 +282,11 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
 
 
 def _supplement(dossier: "Dossier") -> dict[str, Any]:
-    event = _last_event(dossier, "request_supplement")
+    from ..transitions import SUPPLEMENT_REQUESTS
+
+    # The request standing now: the first one, or the one an answer found not enough put back with what is
+    # still missing.
+    event = _last_event(dossier, *SUPPLEMENT_REQUESTS)
     officer = person_name(event.actor if event else None)
     phone = (event.actor.phone if event and event.actor else "") or dossier.receiving_agency.phone
     return {
@@ -317,7 +321,11 @@ def _apology(dossier: "Dossier") -> dict[str, Any]:
         "agency": _agency(letter.agency),
         "place": place_of(letter.agency),
         "receiving_agency": dossier.receiving_agency.name,
-        "original_due_at": letter.old_due_at or dossier.original_due_at,
+        # Sent, the letter keeps the due date it replaced; being prepared, it will replace the one in force
+        # now (a supplement may have moved it since the drafting).
+        "original_due_at": (letter.old_due_at if letter.state == LetterState.SENT else dossier.due_at)
+        or letter.old_due_at
+        or dossier.original_due_at,
         "new_due_at": letter.new_due_at,
         "reason": letter.reason,
         "signer": _signer(letter.approved_by, letter.agency),
@@ -451,5 +459,7 @@ def _time_limit(dossier: "Dossier") -> str:
     if p.time_limit_text:
         return p.time_limit_text
     if p.time_limit_value is not None and p.time_limit_unit:
-        return f"{p.time_limit_value.normalize():f} {p.get_time_limit_unit_display()}"
+        # A decimal comma, as Vietnamese writes it: "0,5 ngày làm việc".
+        value = f"{p.time_limit_value.normalize():f}".replace(".", ",")
+        return f"{value} {p.get_time_limit_unit_display()}"
     return ""
