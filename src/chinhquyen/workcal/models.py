@@ -119,5 +119,8 @@ class DateOverride(models.Model):
         status = date_default_status(day=self.date)
         if self.kind == OverrideKind.WORKING_DAY and status.is_working:
             raise ValidationError({"kind": ValidationError(status.reason, code="already_working")})
-        if self.kind != OverrideKind.WORKING_DAY and not status.is_working:
+        # A weekend or a compensatory day off may still become a public holiday: limits in calendar days
+        # count it until then.
+        already_off = status.is_holiday if self.kind == OverrideKind.HOLIDAY else not status.is_working
+        if self.kind != OverrideKind.WORKING_DAY and already_off:
             raise ValidationError({"kind": ValidationError(status.reason, code="already_off")})

@@ -155,6 +155,7 @@ def instant_is_working_time(*, at: datetime) -> bool:
 class DayStatus:
     is_working: bool
     reason: str
+    is_holiday: bool = False  # a public holiday, which limits in calendar days do not count
 
 
 def date_default_status(*, day: date) -> DayStatus:
@@ -165,7 +166,8 @@ def date_default_status(*, day: date) -> DayStatus:
         return DayStatus(True, _("%(date)s is already a working day: the government swapped it in.") % values)
     name = vn_holiday_names(day.year).get(day)
     if name is not None:
-        return DayStatus(False, _("%(date)s is already a day off: %(name)s.") % {**values, "name": name})
+        message = _("%(date)s is already a day off: %(name)s.") % {**values, "name": name}
+        return DayStatus(False, message, is_holiday=day in vn_public_holidays(day.year))
     if day.weekday() in schedule.weekday_numbers():
         return DayStatus(True, _("%(date)s is already a working day: %(weekday)s is a working weekday.") % values)
     return DayStatus(False, _("%(date)s is already a day off: %(weekday)s is not a working weekday.") % values)
