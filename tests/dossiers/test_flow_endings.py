@@ -99,7 +99,7 @@ def test_template_ending_with_the_leaders_step_gets_the_return_step_at_approval(
 
     step = dossier.active_step
     assert (step.name, step.role, step.agency_id, step.state) == (
-        "Return the result",
+        "Trả kết quả",  # a record, in the site's language whatever the officer's (tests run in English)
         "front_desk",
         world.agency.pk,
         StepState.ACTIVE,

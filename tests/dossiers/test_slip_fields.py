@@ -209,12 +209,6 @@ def test_letters_02_to_05_are_a5(make, kind):
     assert page_size(pdf) == A5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Default step names are stored in the language of the officer who received the dossier "
-    "(dossiers/deadlines.py steps_plan, services/steps.py return_step_new, services/processing.py "
-    "dossier_consult_agency): outside the slips' package, reported instead of fixed.",
-)
 def test_control_slip_06_names_the_default_steps_in_vietnamese_whatever_the_officers_language():
     world = World(days=5)
     # The tests run in English (conftest): as an officer whose interface is in English receives the dossier.
@@ -223,6 +217,11 @@ def test_control_slip_06_names_the_default_steps_in_vietnamese_whatever_the_offi
     text = text_of(slip_pdf_for(dossier=dossier, kind="06", sign=False))
 
     assert f"Thẩm định, dự thảo kết quả - {world.agency.name}" in text
+    assert [step.name for step in dossier.steps.order_by("order")] == [
+        "Thẩm định, dự thảo kết quả",
+        "Phê duyệt, ký số",
+        "Trả kết quả",
+    ]
 
 
 def pages_of(pdf: bytes) -> list[str]:

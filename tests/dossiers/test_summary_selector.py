@@ -92,10 +92,10 @@ def test_steps_and_documents_come_back_as_the_orm_reads_them_in_its_order():
     assert read.steps == dossier_step_values(dossier=dossier)
     assert read.documents == dossier_document_values(dossier=dossier)
     assert [(s["order"], s["name"]) for s in read.steps] == [
-        (10, "Examine and draft the result"),
-        (20, "Approve and sign"),
+        (10, "Thẩm định, dự thảo kết quả"),
+        (20, "Phê duyệt, ký số"),
         (20, "Tham vấn"),
-        (30, "Return the result"),
+        (30, "Trả kết quả"),
     ]
     started = [s["started_at"] for s in read.steps if s["started_at"] is not None]
     assert len(started) == 2  # the specialist's, begun at reception, and the leader's, by the forward

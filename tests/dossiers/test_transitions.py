@@ -144,6 +144,8 @@ def test_consult_another_agency_inserts_its_step_and_comes_back():
         (world.agency.pk, "leader", "pending"),
         (world.agency.pk, "front_desk", "pending"),
     ]
+    # A record for the control slip: in the site's language, though this officer works in English.
+    assert dossier.active_step.name == f"Ý kiến của {partner.name}"
     dossier = dossier_forward(by=partner_specialist, dossier=dossier)
     assert (dossier.active_step.agency_id, dossier.active_step.role) == (world.agency.pk, "specialist")
 

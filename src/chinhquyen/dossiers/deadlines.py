@@ -5,8 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import prefetch_related_objects
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure, ProcessStep, ProcessTemplate, TimeUnit
@@ -112,11 +114,13 @@ def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: D
             for index, row in enumerate(rows, start=1)
         ]
     total = total_hours or Decimal(0)
-    names = {
-        Role.SPECIALIST: _("Examine and draft the result"),
-        Role.LEADER: _("Approve and sign"),
-        Role.FRONT_DESK: _("Return the result"),
-    }
+    # A step's name is a record (the control slip 06 prints it): in the site's language, not the officer's.
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {
+            Role.SPECIALIST: _("Examine and draft the result"),
+            Role.LEADER: _("Approve and sign"),
+            Role.FRONT_DESK: _("Return the result"),
+        }
     return [
         StepPlan(
             order=index * 10,

@@ -6,7 +6,9 @@ Issuing the result is in ``result.py``.
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
@@ -122,10 +124,12 @@ def dossier_consult_agency(
         # Make room after the active step; orders are not unique, so the shift cannot collide.
         c.dossier.steps.filter(order__gt=active.order).update(order=F("order") + 2)
         consult_due = deadline_add_working_hours(start=c.at, hours=CONSULT_HOURS)
+        with translation.override(settings.LANGUAGE_CODE):  # a record, as steps_plan's names
+            name = _("Opinion of %(agency)s") % {"agency": agency.name}
         consult = DossierStep.objects.create(
             dossier=c.dossier,
             order=active.order + 1,
-            name=_("Opinion of %(agency)s") % {"agency": agency.name},
+            name=name,
             agency=agency,
             role=Role.SPECIALIST,
             share_hours=Decimal(CONSULT_HOURS),

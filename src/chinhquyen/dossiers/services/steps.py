@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.rows import row_insert, row_update
@@ -77,11 +79,13 @@ def step_next(dossier: Dossier) -> DossierStep | None:
 def return_step_new(dossier: Dossier) -> DossierStep:
     """The front desk's step "Return the result" after the active step, in the receiving agency (unsaved)."""
     active = dossier.active_step
+    # The same words as the default flow's last step, in the site's language as they are (steps_plan).
+    with translation.override(settings.LANGUAGE_CODE):
+        name = _("Return the result")
     return DossierStep(
         dossier=dossier,
         order=(active.order if active is not None else 0) + 10,
-        # The same words as the default flow's last step.
-        name=str(_("Return the result")),
+        name=name,
         agency_id=dossier.receiving_agency_id,
         role=Role.FRONT_DESK,
         due_at=dossier.due_at,
