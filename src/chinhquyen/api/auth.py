@@ -22,6 +22,7 @@ from ninja.utils import check_csrf
 
 from chinhquyen.directory.models import User
 from chinhquyen.directory.selectors import Roles
+from chinhquyen.identity.selectors import user_is_official
 from chinhquyen.identity.services import bearer_sign_in
 from chinhquyen.identity.tokens import ProviderUnavailable, TokenRefused, bearer_token_verify
 from chinhquyen.integrations.models import System
@@ -178,7 +179,10 @@ class ApplicantBearer(HttpBearer):
 
 
 class Session(APIKeyCookie):
-    """The portal's session cookie of a signed-in applicant; unsafe methods need the CSRF token."""
+    """The portal's session cookie of a signed-in applicant; unsafe methods need the CSRF token.
+
+    An official's session (the office's) is never an applicant's, as on the portal and with a bearer token.
+    """
 
     param_name = settings.SESSION_COOKIE_NAME
 
@@ -189,7 +193,7 @@ class Session(APIKeyCookie):
         if request.headers.get("Authorization"):
             return None  # a request carrying credentials is judged by them alone
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or user_is_official(user=user):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise ApiError(403, "csrf_failed", _("The CSRF token is missing or wrong: send it in X-CSRFToken."))

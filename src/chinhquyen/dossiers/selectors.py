@@ -335,6 +335,12 @@ def dossier_documents_for_applicant(*, dossier: Dossier) -> list[DossierDocument
     return list(dossier.documents.filter(kind__in=kinds).exclude(file="").order_by("kind", "pk"))
 
 
+def document_open_to_applicant(*, dossier: Dossier, document: DossierDocument) -> bool:
+    """Whether the applicant may download ``document`` now: their uploads always, the result once handed
+    over (status 10: at the counter, by post, or online by ``return``), so that the hand-over is recorded."""
+    return document.kind != DocumentKind.RESULT or dossier.status == DossierStatus.RETURNED
+
+
 def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
     """The dossier with ``code`` whose lookup secret is ``secret`` (printed on the receipt); else None.
 

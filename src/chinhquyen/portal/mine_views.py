@@ -255,7 +255,7 @@ def my_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     dossier = own_dossier(request, pk)
     files = selectors.dossier_documents_for_applicant(dossier=dossier)
     document = next((d for d in files if d.pk == document_pk), None)
-    if document is None or (document.kind == DocumentKind.RESULT and dossier.status != DossierStatus.RETURNED):
+    if document is None or not selectors.document_open_to_applicant(dossier=dossier, document=document):
         raise Http404(_("No such file."))
     response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
     extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"

@@ -300,11 +300,16 @@ def dossier_document_add(
     auth=READERS["auth"],
 )
 def dossier_document_content(request: HttpRequest, dossier_id: int, document_id: int) -> Any:
-    """The stored file of a document the caller may see (the result, once issued, is signed by the agency)."""
+    """The stored file of a document the caller may see (the result, once issued, is signed by the agency).
+
+    An applicant gets the result once it is handed over (status 10), as on the portal: online by `return`.
+    """
     caller = caller_of(request)
     dossier = dossier_for(caller, dossier_id)
     document = next((d for d in documents_for(caller, dossier) if d.pk == document_id and d.file), None)
-    if document is None:
+    if document is None or (
+        caller.as_applicant and not selectors.document_open_to_applicant(dossier=dossier, document=document)
+    ):
         raise ApiError(404, "document_not_found", _("This dossier has no such document."))
     return FileResponse(
         document.file.open("rb"),
