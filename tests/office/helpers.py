@@ -87,3 +87,27 @@ def received(o: Office) -> Any:
         by=o.front_desk, dossier=dossier, required_document_ids=[d.pk for d in o.documents]
     )
     return services.dossier_receive(by=o.front_desk, dossier=dossier)
+
+
+def applicant_ref(officer: User, applicant: Any) -> str:
+    """The signed reference to ``applicant`` that ``officer``'s reception pages carry."""
+    from chinhquyen.office.views.reception import applicant_ref as ref
+
+    return ref(officer=officer, applicant=applicant)
+
+
+def reception_params(url: str, officer: User) -> dict[str, Any]:
+    """The query of a reception page's URL, the applicant's reference read back to their number."""
+    from urllib.parse import parse_qsl
+
+    from django.core import signing
+    from django.urls import reverse
+
+    from chinhquyen.office.views.reception import APPLICANT_REF_SALT
+
+    path, _, query = url.partition("?")
+    assert path == reverse("office:reception")
+    params: dict[str, Any] = dict(parse_qsl(query))
+    if "applicant" in params:
+        params["applicant"] = signing.loads(params["applicant"], salt=f"{APPLICANT_REF_SALT}:{officer.pk}")
+    return params

@@ -1,15 +1,20 @@
 """Reception at the counter: find or register the applicant, open the dossier, check it, decide."""
 
+import time
+from unittest import mock
+
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from chinhquyen.directory.models import Applicant
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.office.views.reception import APPLICANT_REF_SALT
 from tests.catalog.factories import ProcedureFactory
 from tests.factories import CitizenFactory
 
-from .helpers import draft, pdf_upload
+from .helpers import applicant_ref, draft, office_make, pdf_upload, reception_params
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +36,7 @@ def test_lookup_of_a_known_applicant_leads_to_the_procedures_of_the_agency(as_us
     response = client.post(reverse("office:applicant_lookup"), {"identifier": "037090001234"}, follow=True)
 
     body = response.content.decode()
-    assert response.redirect_chain[-1][0] == f"{reverse('office:reception')}?applicant={applicant.pk}"
+    assert reception_params(response.redirect_chain[-1][0], office.front_desk) == {"applicant": applicant.pk}
     assert applicant.name in body
     assert office.procedure.name in body
     assert foreign.name not in body
@@ -73,7 +78,7 @@ def test_registering_a_citizen_leads_to_the_procedures(as_user, office):
 
     applicant = Applicant.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('office:reception')}?applicant={applicant.pk}"
+    assert reception_params(response["Location"], office.front_desk) == {"applicant": applicant.pk}
     assert applicant.name == "Lê Văn Cường"
 
 
@@ -82,7 +87,8 @@ def test_opening_a_dossier_creates_a_draft_and_shows_its_reception_page(as_user,
     client = as_user(office.front_desk)
 
     response = client.post(
-        reverse("office:dossier_start"), {"applicant": applicant.pk, "procedure": office.procedure.pk}
+        reverse("office:dossier_start"),
+        {"applicant": applicant_ref(office.front_desk, applicant), "procedure": office.procedure.pk},
     )
 
     dossier = Dossier.objects.get()
@@ -100,13 +106,17 @@ def test_a_procedure_of_another_agency_cannot_be_chosen(as_user, office):
     client = as_user(office.front_desk)
 
     response = client.post(
-        reverse("office:dossier_start"), {"applicant": applicant.pk, "procedure": foreign.pk}, follow=True
+        reverse("office:dossier_start"),
+        {"applicant": applicant_ref(office.front_desk, applicant), "procedure": foreign.pk},
+        follow=True,
     )
 
     # The service refuses it; the officer is back at the procedures with the applicant and the reason.
-    assert response.redirect_chain == [
-        (f"{reverse('office:reception')}?applicant={applicant.pk}&agency={office.agency.pk}", 302)
-    ]
+    [(url, status)] = response.redirect_chain
+    assert (reception_params(url, office.front_desk), status) == (
+        {"applicant": applicant.pk, "agency": str(office.agency.pk)},
+        302,
+    )
     assert "This agency does not handle this procedure; choose one of those listed." in response.content.decode()
     assert Dossier.objects.count() == 0
 
@@ -375,3 +385,29 @@ def test_refusing_while_a_supplement_asked_at_the_counter_is_awaited_gives_the_r
     dossier.refresh_from_db()
     assert (dossier.status, dossier.substatus) == (DossierStatus.REFUSED, "")
     assert reverse("office:slip", args=[dossier.pk, "03"]) in client.get(response["Location"]).content.decode()
+
+
+def test_the_applicant_is_reached_only_through_a_reference_signed_for_this_officer(as_user, office):
+    # Given: another front desk's reference, a bare number, a forged one, one from yesterday.
+    applicant = CitizenFactory(name="Phạm Thị Lan", personal_id="037090004321")
+    colleague = office_make(prefix="b").front_desk
+    client = as_user(office.front_desk)
+    mine = applicant_ref(office.front_desk, applicant)
+    yesterday = signing.TimestampSigner(salt=f"{APPLICANT_REF_SALT}:{office.front_desk.pk}")
+    with mock.patch("time.time", return_value=time.time() - 11 * 3600):
+        stale = yesterday.sign_object(applicant.pk)
+
+    forged = mine[:-1] + ("A" if mine[-1] != "A" else "B")
+
+    for ref in (applicant_ref(colleague, applicant), str(applicant.pk), forged, stale):
+        body = client.get(reverse("office:reception"), {"applicant": ref}).content.decode()
+        assert "Phạm Thị Lan" not in body, ref
+        assert "037090004321" not in body
+        assert "Look the applicant up again: the link to them has expired." in body
+        response = client.post(
+            reverse("office:dossier_start"), {"applicant": ref, "procedure": office.procedure.pk}, follow=True
+        )
+        assert response.redirect_chain == [(reverse("office:reception"), 302)]
+        assert "Look the applicant up again: the link to them has expired." in response.content.decode()
+    assert Dossier.objects.count() == 0
+    assert "Phạm Thị Lan" in client.get(reverse("office:reception"), {"applicant": mine}).content.decode()

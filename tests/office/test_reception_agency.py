@@ -14,7 +14,7 @@ from chinhquyen.workcal.engine import TZ
 from tests.factories import AgencyFactory, CitizenFactory, UserFactory
 from tests.postal.helpers import COMMUNE, applicant_make
 
-from .helpers import Office, office_make, received
+from .helpers import Office, applicant_ref, office_make, received, reception_params
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_one_counter_is_preselected_and_its_procedures_listed(as_user, commune):
     applicant = CitizenFactory()
     client = as_user(commune.front_desk)
 
-    body = _text(client.get(reverse("office:reception"), {"applicant": applicant.pk}))
+    body = _text(client.get(reverse("office:reception"), {"applicant": applicant_ref(commune.front_desk, applicant)}))
 
     assert _options(body) == [f'<option value="{commune.agency.pk}" selected>UBND xã Tân Phú</option>']
     assert '<label for="id_agency">Receiving agency</label>' in body
@@ -76,7 +76,8 @@ def test_one_counter_receives_a_dossier_posted_without_an_agency(as_user, commun
     client = as_user(commune.front_desk)
 
     response = client.post(
-        reverse("office:dossier_start"), {"applicant": applicant.pk, "procedure": commune.procedure.pk}
+        reverse("office:dossier_start"),
+        {"applicant": applicant_ref(commune.front_desk, applicant), "procedure": commune.procedure.pk},
     )
 
     dossier = Dossier.objects.get()
@@ -91,7 +92,9 @@ def test_two_counters_ask_for_the_agency_before_listing_procedures(as_user, two_
     applicant = CitizenFactory()
     client = as_user(two_counters.front_desk)
 
-    body = _text(client.get(reverse("office:reception"), {"applicant": applicant.pk}))
+    body = _text(
+        client.get(reverse("office:reception"), {"applicant": applicant_ref(two_counters.front_desk, applicant)})
+    )
 
     assert _options(body) == [
         '<option value="" selected>Choose an agency</option>',
@@ -111,7 +114,12 @@ def test_two_counters_list_the_procedures_of_the_agency_chosen(as_user, two_coun
 
     body = _text(
         client.get(
-            reverse("office:reception"), {"applicant": applicant.pk, "agency": department.agency.pk, "query": ""}
+            reverse("office:reception"),
+            {
+                "applicant": applicant_ref(two_counters.front_desk, applicant),
+                "agency": department.agency.pk,
+                "query": "",
+            },
         )
     )
 
@@ -132,7 +140,12 @@ def test_two_counters_open_the_dossier_at_the_agency_chosen_and_its_code_is_that
 
     started = client.post(
         reverse("office:dossier_start"),
-        {"applicant": applicant.pk, "procedure": department.procedure.pk, "agency": department.agency.pk, "query": ""},
+        {
+            "applicant": applicant_ref(two_counters.front_desk, applicant),
+            "procedure": department.procedure.pk,
+            "agency": department.agency.pk,
+            "query": "",
+        },
     )
     dossier = Dossier.objects.get()
     page = _text(client.get(started["Location"]))
@@ -154,7 +167,12 @@ def test_two_counters_refuse_a_dossier_posted_without_an_agency_and_keep_what_wa
 
     response = client.post(
         reverse("office:dossier_start"),
-        {"applicant": applicant.pk, "procedure": two_counters.procedure.pk, "agency": "", "query": "khai sinh"},
+        {
+            "applicant": applicant_ref(two_counters.front_desk, applicant),
+            "procedure": two_counters.procedure.pk,
+            "agency": "",
+            "query": "khai sinh",
+        },
     )
 
     body = _text(response)
@@ -177,7 +195,12 @@ def test_two_counters_refuse_an_agency_whose_counter_the_officer_does_not_staff(
 
     response = client.post(
         reverse("office:dossier_start"),
-        {"applicant": applicant.pk, "procedure": two_counters.procedure.pk, "agency": foreign.pk, "query": "khai sinh"},
+        {
+            "applicant": applicant_ref(two_counters.front_desk, applicant),
+            "procedure": two_counters.procedure.pk,
+            "agency": foreign.pk,
+            "query": "khai sinh",
+        },
     )
 
     body = _text(response)
@@ -199,13 +222,19 @@ def test_a_procedure_the_chosen_agency_does_not_receive_cannot_be_opened(as_user
 
     response = client.post(
         reverse("office:dossier_start"),
-        {"applicant": applicant.pk, "procedure": two_counters.procedure.pk, "agency": department.agency.pk},
+        {
+            "applicant": applicant_ref(two_counters.front_desk, applicant),
+            "procedure": two_counters.procedure.pk,
+            "agency": department.agency.pk,
+        },
         follow=True,
     )
 
-    assert response.redirect_chain == [
-        (f"{reverse('office:reception')}?applicant={applicant.pk}&agency={department.agency.pk}", 302)
-    ]
+    [(url, status)] = response.redirect_chain
+    assert (reception_params(url, two_counters.front_desk), status) == (
+        {"applicant": applicant.pk, "agency": str(department.agency.pk)},
+        302,
+    )
     assert "This agency does not handle this procedure; choose one of those listed." in response.content.decode()
     assert Dossier.objects.count() == 0
 
@@ -223,7 +252,7 @@ def test_a_refusal_by_the_service_returns_to_the_procedures_with_the_agency_and_
     response = client.post(
         reverse("office:dossier_start"),
         {
-            "applicant": applicant.pk,
+            "applicant": applicant_ref(two_counters.front_desk, applicant),
             "procedure": department.procedure.pk,
             "agency": department.agency.pk,
             "query": "hộ",
@@ -231,9 +260,11 @@ def test_a_refusal_by_the_service_returns_to_the_procedures_with_the_agency_and_
     )
 
     assert response.status_code == 302
-    assert response["Location"] == (
-        f"{reverse('office:reception')}?applicant={applicant.pk}&agency={department.agency.pk}&query=h%E1%BB%99"
-    )
+    assert reception_params(response["Location"], two_counters.front_desk) == {
+        "applicant": applicant.pk,
+        "agency": str(department.agency.pk),
+        "query": "hộ",
+    }
 
 
 # --- The other pages of an officer of several agencies ----------------------------------------------

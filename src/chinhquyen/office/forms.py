@@ -143,7 +143,7 @@ class ProcedureSearchForm(OfficeForm):
 class DossierStartForm(ProcedureSearchForm):
     """The procedure chosen for the applicant, with the receiving agency and the words searched (kept on refusal)."""
 
-    applicant = forms.IntegerField(widget=forms.HiddenInput)
+    applicant = forms.CharField(widget=forms.HiddenInput, max_length=200)  # the signed reference, not the number
     procedure = forms.IntegerField(widget=forms.HiddenInput)
 
 

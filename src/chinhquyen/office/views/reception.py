@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpResponse
@@ -28,11 +29,33 @@ from .common import OfficerRequest, dossier_for, due_flags, front_desk_agencies
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
+# The applicant found or registered travels between the reception's pages as a reference signed for this
+# officer and valid for a working day, not as a bare number: with numbers any front desk in the province could
+# read citizens' names, ID numbers and addresses one after another without knowing them.
+APPLICANT_REF_SALT = "office.reception.applicant"
+APPLICANT_REF_MAX_AGE = 10 * 3600
 
-def _start_url(applicant: Applicant | None = None, query: str = "", agency: Agency | None = None) -> str:
+
+def applicant_ref(*, officer: Any, applicant: Applicant) -> str:
+    """The reference to ``applicant`` that ``officer``'s reception pages carry."""
+    return signing.dumps(applicant.pk, salt=f"{APPLICANT_REF_SALT}:{officer.pk}")
+
+
+def _applicant_of_ref(request: OfficerRequest, ref: str) -> Applicant | None:
+    """The applicant a reference this officer was given names; None if forged, another's or expired."""
+    try:
+        pk = signing.loads(ref, salt=f"{APPLICANT_REF_SALT}:{request.user.pk}", max_age=APPLICANT_REF_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired too
+        return None
+    return Applicant.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+
+
+def _start_url(
+    request: OfficerRequest, applicant: Applicant | None = None, query: str = "", agency: Agency | None = None
+) -> str:
     params: dict[str, str | int] = {}
     if applicant is not None:
-        params["applicant"] = applicant.pk
+        params["applicant"] = applicant_ref(officer=request.user, applicant=applicant)
     if agency is not None:
         params["agency"] = agency.pk
     if query:
@@ -59,8 +82,10 @@ def _render_start(
     **context: Any,
 ) -> HttpResponse:
     applicant = context.get("applicant")
-    if applicant is None and request.GET.get("applicant", "").isdigit():
-        applicant = Applicant.objects.filter(pk=int(request.GET["applicant"])).first()
+    if applicant is None and request.GET.get("applicant"):
+        applicant = _applicant_of_ref(request, request.GET["applicant"])
+        if applicant is None:
+            messages.error(request, _("Look the applicant up again: the link to them has expired."))
     if search is None:
         # Bound only once searched: a required agency choice is not an error before the officer submits.
         searched = "agency" in request.GET or "query" in request.GET
@@ -78,6 +103,7 @@ def _render_start(
     context.update(
         {
             "applicant": applicant,
+            "applicant_ref": applicant_ref(officer=request.user, applicant=applicant) if applicant else "",
             "search_form": search,
             "agency": agency,
             "procedures": procedures,
@@ -103,7 +129,7 @@ def applicant_lookup(request: OfficerRequest) -> HttpResponse:
     identifier = form.cleaned_data["identifier"]
     applicant = directory_selectors.applicant_find(identifier=identifier)
     if applicant is not None:
-        return redirect(_start_url(applicant))
+        return redirect(_start_url(request, applicant))
     prefill_citizen = {"personal_id": identifier} if len(identifier) == 12 else {}
     prefill_org = {} if prefill_citizen else {"tax_code": identifier}
     return _render_start(
@@ -134,7 +160,7 @@ def applicant_create(request: OfficerRequest) -> HttpResponse:
             _add_validation_errors(form, exc)
         else:
             messages.success(request, _("Applicant %(name)s registered.") % {"name": applicant.name})
-            return redirect(_start_url(applicant))
+            return redirect(_start_url(request, applicant))
     return _render_start(
         request,
         status=400,
@@ -153,9 +179,12 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
     if not form.is_valid():
         # The applicant and the words searched stay; an agency refused shows at its field.
         posted = request.POST.get("applicant", "")
-        applicant = Applicant.objects.filter(pk=int(posted)).first() if posted.isdigit() else None
+        applicant = _applicant_of_ref(request, posted) if posted else None
         return _render_start(request, status=400, search=form, applicant=applicant)
-    applicant = get_object_or_404(Applicant, pk=form.cleaned_data["applicant"])
+    applicant = _applicant_of_ref(request, form.cleaned_data["applicant"])
+    if applicant is None:
+        messages.error(request, _("Look the applicant up again: the link to them has expired."))
+        return redirect("office:reception")
     agency = form.cleaned_data["agency"]
     # The service refuses a procedure the agency does not handle, or one withdrawn, with its message.
     procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"])
@@ -165,7 +194,7 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(_start_url(applicant, form.cleaned_data["query"], agency))
+        return redirect(_start_url(request, applicant, form.cleaned_data["query"], agency))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 
