@@ -141,6 +141,8 @@ def test_supplement_asked_and_supplied_within_one_lunch_break_keeps_the_due_date
     ("finished", "outcome"),
     [
         pytest.param(vn(2026, 3, 9, 8, 0), Outcome.ON_TIME, id="exactly-at-due"),
+        # Due instants are whole seconds and times are shown to the minute: within the due second is on time.
+        pytest.param(vn(2026, 3, 9, 8, 0).replace(microsecond=999999), Outcome.ON_TIME, id="within-the-due-second"),
         pytest.param(vn(2026, 3, 9, 8, 0) + SECOND, Outcome.LATE, id="one-second-after"),
         pytest.param(vn(2026, 3, 9, 7, 30), Outcome.ON_TIME, id="earlier-on-the-due-day"),
         pytest.param(vn(2026, 3, 8, 23, 59), Outcome.EARLY, id="the-day-before"),

@@ -152,7 +152,8 @@ def outcome_of(*, finished_at: datetime, due_at: datetime | None) -> str:
     """Early before the due day, on time on the due day up to the due instant, late after it."""
     if due_at is None:
         return Outcome.NONE
-    if finished_at > due_at:
+    # Due instants are whole seconds: an action within the due second (17:00:00.4) is not late.
+    if finished_at.replace(microsecond=0) > due_at:
         return Outcome.LATE
     if finished_at.astimezone(TZ).date() < due_at.astimezone(TZ).date():
         return Outcome.EARLY
