@@ -85,6 +85,19 @@ def test_htmx_search_with_a_bad_date_reports_the_field(as_user, office):
     assert "Received from: Enter a valid date." in response.content.decode()
 
 
+def test_a_period_ending_before_it_starts_is_refused_at_its_end_date_and_kept(as_user, office):
+    received(office)
+    client = as_user(office.specialist)
+
+    response = client.get(reverse("office:search"), {"received_from": "2026-03-10", "received_to": "2026-03-02"})
+
+    body = response.content.decode()
+    assert "Choose a “Received to” date on or after the “Received from” date." in body
+    assert 'value="2026-03-10"' in body
+    assert 'value="2026-03-02"' in body
+    assert "found" not in body  # no results, rather than "0 found"
+
+
 def test_htmx_history_restore_gets_the_whole_page(as_user, office):
     client = as_user(office.specialist)
 

@@ -25,14 +25,16 @@ def test_receipt_and_control_slips_are_pdfs(as_user, office, kind):
     assert response.content.startswith(b"%PDF")
 
 
-def test_a_slip_the_dossier_does_not_have_is_404_with_a_message(as_user, office):
+@pytest.mark.parametrize("kind", ["02", "03", "04", "05"])
+def test_a_slip_the_dossier_does_not_have_is_404_with_a_message(as_user, office, kind):
+    # Given: a dossier received and processed normally: no supplement, refusal, letter or stop.
     dossier = received(office)
     client = as_user(office.front_desk)
 
-    response = client.get(reverse("office:slip", args=[dossier.pk, "04"]))
+    response = client.get(reverse("office:slip", args=[dossier.pk, kind]))
 
     assert response.status_code == 404
-    assert "no such slip" in response.content.decode()
+    assert "This dossier has no such slip in its current state." in response.content.decode()
 
 
 def test_unknown_slip_kind_is_404(as_user, office):
@@ -62,13 +64,27 @@ def test_register_for_a_period_lists_the_dossiers_received(as_user, office, othe
     assert foreign.code not in text
 
 
-def test_register_without_dates_asks_for_them(as_user, office):
+def test_register_opened_from_a_link_shows_the_empty_form_without_errors(as_user, office):
     client = as_user(office.front_desk)
 
     response = client.get(reverse("office:register"))
 
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="from"' in body
+    assert "errorlist" not in body
+    assert 'aria-invalid="true"' not in body
+
+
+def test_register_asked_without_dates_asks_for_them(as_user, office):
+    client = as_user(office.front_desk)
+
+    response = client.get(reverse("office:register"), {"from": "", "to": ""})
+
+    body = response.content.decode()
     assert response.status_code == 400
-    assert 'name="from"' in response.content.decode()
+    assert '<ul class="errorlist" id="reg-from-errors"><li>This field is required.</li></ul>' in body
+    assert 'name="to" value="" required aria-invalid="true" aria-describedby="reg-to-errors"' in body
 
 
 def _refused(o):

@@ -198,6 +198,11 @@ class AuthorisedPersonForm(VersionedForm):
         help_text=_("Number and date of the power of attorney, e.g. Giấy ủy quyền số 12/2026 ngày 20/11/2026."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the scan's form on the same page has a "name" field too, and a label must find its field.
+        kwargs.setdefault("auto_id", "id_authorised_%s")
+        super().__init__(*args, **kwargs)
+
 
 # --- Actions on a dossier ---------------------------------------------------------------
 
@@ -341,6 +346,14 @@ class SearchForm(OfficeForm):
         assert isinstance(status, forms.TypedChoiceField)  # noqa: S101 - narrows the type
         procedure.choices = [("", _("Any procedure")), *((str(p.pk), f"{p.code} {p.name[:90]}") for p in procedures)]
         status.choices = [("", _("Any status")), *((str(v), label) for v, label in statuses)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        received_from, received_to = cleaned.get("received_from"), cleaned.get("received_to")
+        if received_from and received_to and received_from > received_to:
+            # Else the search silently finds nothing.
+            self.add_error("received_to", _("Choose a “Received to” date on or after the “Received from” date."))
+        return cleaned
 
 
 REGISTER_MAX_DAYS = 366

@@ -29,11 +29,14 @@ def slip(request: OfficerRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in DOSSIER_SLIPS:
         raise Http404
     dossier = dossier_for(request, pk)
+    # Only the slips the dossier's page offers: no refusal slip for a returned dossier, however the URL is typed.
+    error = _("This dossier has no such slip in its current state.")
+    if kind not in selectors.slip_kinds_for(dossier=dossier):
+        return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
     try:
         data = documents.slip_data_for(dossier=dossier, kind=kind)
     except (DomainError, ValueError):
         # The slip does not exist for the dossier in its state (e.g. no apology letter yet).
-        error = _("This dossier has no such slip in its current state.")
         return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
     content = documents.render_slip(kind=kind, data=data)
     return _pdf(content, f"{dossier.code or dossier.pk}-{kind}.pdf")
@@ -49,7 +52,10 @@ def register(request: OfficerRequest) -> HttpResponse:
         {"date_from": query.get("from"), "date_to": query.get("to"), "agency": query.get("agency")}, agencies=agencies
     )
     if not form.is_valid():
-        return render(request, "office/register.html", {"form": form, "nav": "search"}, status=400)
+        # Opened from a link, nothing was asked yet: the form, not an error.
+        asked = any(key in query for key in ("from", "to", "agency"))
+        context = {"form": form, "nav": "search", "asked": asked}
+        return render(request, "office/register.html", context, status=400 if asked else 200)
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     agency = form.cleaned_data["agency"]
     rows = selectors.dossier_register(officer=request.user, agency=agency, date_from=date_from, date_to=date_to)
