@@ -360,7 +360,7 @@ def test_the_front_desk_records_a_person_lodging_under_a_power_of_attorney(as_us
     page = client.get(reverse("office:reception_dossier", args=[dossier.pk])).content.decode()
 
     assert bad.status_code == 400
-    assert 'id="id_personal_id_errors"' in bad.content.decode()
+    assert 'id="id_authorised_personal_id_errors"' in bad.content.decode()  # ids of its own on the page
     assert saved.status_code == 302
     dossier.refresh_from_db()
     assert dossier.applicant_snapshot["authorised"]["name"] == "Lê Văn Cường"
