@@ -316,16 +316,16 @@ def _apology(dossier: "Dossier") -> dict[str, Any]:
     letter = letters.filter(state=LetterState.SENT).first() or letters.order_by("-pk").first()
     if letter is None:
         raise ValueError(f"Dossier {dossier.code} has no apology letter.")
+    # Sent, the letter keeps the due date it replaced; being prepared, it will replace the one in force now
+    # (a supplement may have moved it since the drafting).
+    sent = letter.state == LetterState.SENT
+    replaced = (letter.old_due_at if sent else dossier.due_at) or letter.old_due_at or dossier.original_due_at
     return {
         # The letter comes from the agency at fault, whose head signs it.
         "agency": _agency(letter.agency),
         "place": place_of(letter.agency),
         "receiving_agency": dossier.receiving_agency.name,
-        # Sent, the letter keeps the due date it replaced; being prepared, it will replace the one in force
-        # now (a supplement may have moved it since the drafting).
-        "original_due_at": (letter.old_due_at if letter.state == LetterState.SENT else dossier.due_at)
-        or letter.old_due_at
-        or dossier.original_due_at,
+        "original_due_at": replaced,
         "new_due_at": letter.new_due_at,
         "reason": letter.reason,
         "signer": _signer(letter.approved_by, letter.agency),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.catalog import selectors as catalog_selectors
@@ -34,6 +35,7 @@ RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supp
 # read citizens' names, ID numbers and addresses one after another without knowing them.
 APPLICANT_REF_SALT = "office.reception.applicant"
 APPLICANT_REF_MAX_AGE = 10 * 3600
+REF_EXPIRED = gettext_lazy("Look the applicant up again: the link to them has expired.")
 
 
 def applicant_ref(*, officer: Any, applicant: Applicant) -> str:
@@ -85,7 +87,7 @@ def _render_start(
     if applicant is None and request.GET.get("applicant"):
         applicant = _applicant_of_ref(request, request.GET["applicant"])
         if applicant is None:
-            messages.error(request, _("Look the applicant up again: the link to them has expired."))
+            messages.error(request, REF_EXPIRED)
     if search is None:
         # Bound only once searched: a required agency choice is not an error before the officer submits.
         searched = "agency" in request.GET or "query" in request.GET
@@ -183,7 +185,7 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
         return _render_start(request, status=400, search=form, applicant=applicant)
     applicant = _applicant_of_ref(request, form.cleaned_data["applicant"])
     if applicant is None:
-        messages.error(request, _("Look the applicant up again: the link to them has expired."))
+        messages.error(request, REF_EXPIRED)
         return redirect("office:reception")
     agency = form.cleaned_data["agency"]
     # The service refuses a procedure the agency does not handle, or one withdrawn, with its message.

@@ -44,9 +44,7 @@ class Command(BaseCommand):
             if token is not None:
                 line["timestamp"] = base64.b64encode(token).decode("ascii")
             elif not failed:
-                self.stderr.write(
-                    "No timestamp authority is configured (SIGNING_TSA_URL): the anchor has no timestamp."
-                )
+                self.stderr.write(NO_TSA)
         self.stdout.write(json.dumps(line))
         if failed:
             self.stderr.write(f"The timestamp authority failed, the anchor has no timestamp: {failed}")
