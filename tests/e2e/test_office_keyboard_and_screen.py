@@ -34,17 +34,26 @@ def _sign_in(request, browser, live_server, user):
     page.set_default_timeout(10_000)
     device = totp_device_for(user)
     page.goto(f"{live_server.url}/office/")
-    assert page.evaluate(FOCUSED)["id"] == "id_username"
+    _autofocused(page, "id_username")
     page.keyboard.type(user.username)
     page.keyboard.press("Tab")
     page.keyboard.type("pw-test-123")
     _press(page, "Enter")
-    assert page.evaluate(FOCUSED)["id"] == "id_code"
+    _autofocused(page, "id_code")
     page.keyboard.type(totp_code(device))
     _press(page, "Enter")
     assert page.url == f"{live_server.url}/office/"
     assert page.get_attribute("html", "lang") == "vi"
     return page
+
+
+def _autofocused(page, element_id: str) -> None:
+    """The page's autofocus lands on ``element_id``: Chromium applies it with the next frame, which may come
+    after the load event, so wait for it (a few seconds at most) before reading the focus."""
+    page.wait_for_function(
+        f"() => document.activeElement && document.activeElement.id === {element_id!r}", timeout=5000
+    )
+    assert page.evaluate(FOCUSED)["id"] == element_id
 
 
 def _press(page, key: str) -> None:
