@@ -41,8 +41,9 @@ def _counts() -> dict[str, int]:
         # lock: the dossier is new). Creation takes no savepoint inside a caller's transaction (this test's):
         # alone it adds BEGIN and COMMIT.
         "create": 3 + WRITE[connection.vendor],
-        # + the procedure's process template, the steps' bulk INSERT, the day's code counter (one upsert)
-        "receive": base + 3,
+        # + the limit of the dossier's channel, the procedure's process template, the steps' bulk INSERT, the
+        # day's code counter (one upsert)
+        "receive": base + 4,
         # the next pending step comes with the lock; finishing the active step and starting the next are
         # two row UPDATEs
         "forward": base + 2 * row,
@@ -73,8 +74,8 @@ def test_lifecycle_query_counts(django_assert_num_queries):
         dossier = dossier_return(by=fd, dossier=dossier, method="counter")
 
     assert dossier.status == 10
-    # 29 and 57 in production, where creation's transaction adds its BEGIN and COMMIT
-    assert sum(expected.values()) == {"postgresql": 27, "sqlite": 55}[connection.vendor]
+    # 30 and 58 in production, where creation's transaction adds its BEGIN and COMMIT
+    assert sum(expected.values()) == {"postgresql": 28, "sqlite": 56}[connection.vendor]
     assert audit_verify().ok is True
     assert audit_verify().count == 12 + 2  # two lifecycles' transitions, the second without its last four
 
@@ -120,7 +121,7 @@ def test_receive_reads_the_template_in_one_query_and_named_agencies_in_one_more(
     draft = world.draft(at=vn(2026, 3, 2, 8, 0))
     world.received(at=vn(2026, 3, 2, 8, 0))  # builds the working calendar
 
-    with django_assert_num_queries(BASE[connection.vendor] + 3 + agency_query):
+    with django_assert_num_queries(BASE[connection.vendor] + 4 + agency_query):
         dossier = dossier_receive(by=world.front_desk, dossier=draft, at=vn(2026, 3, 2, 9, 0))
 
     steps = list(dossier.steps.order_by("order").values_list("name", "agency_id", "state"))

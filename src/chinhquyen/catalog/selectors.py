@@ -1,5 +1,7 @@
 """Reads for the procedure catalog."""
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -8,7 +10,18 @@ from django.db.models.functions import Length
 from chinhquyen.core.compiled import Call, compiled
 from chinhquyen.directory.models import Agency
 
-from .models import LEVEL_ALIASES, LEVEL_FLAGS, Field, Procedure, ProcessStep, RequiredDocument, search_words
+from .models import (
+    LEVEL_ALIASES,
+    LEVEL_FLAGS,
+    Field,
+    Procedure,
+    ProcedureChannel,
+    ProcessStep,
+    RequiredDocument,
+    TimeUnit,
+    search_words,
+    time_limit_in_working_hours,
+)
 
 
 def procedure_count() -> int:
@@ -180,3 +193,52 @@ def required_documents_of(*, procedure_id: int, ids: list[int]) -> dict[int, Req
     if not ids:
         return {}
     return {rd.pk: rd for rd in RequiredDocument.objects.filter(procedure_id=procedure_id, pk__in=ids)}
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit (thời hạn giải quyết): as published, and read into a value and a unit (either may be empty)."""
+
+    text: str
+    value: Decimal | None
+    unit: str
+
+    @property
+    def hours(self) -> Decimal | None:
+        """In working hours, or None when not counted in working time."""
+        return time_limit_in_working_hours(self.value, self.unit)
+
+    def label(self) -> str:
+        """The published text, else the value and unit in the active language (a decimal comma: "0,5")."""
+        if self.text:
+            return self.text
+        if self.value is None or not self.unit:
+            return ""
+        return f"{f'{self.value.normalize():f}'.replace('.', ',')} {TimeUnit(self.unit).label}"
+
+
+@compiled(procedure=int, channel=str)
+def _channel_limits(procedure: int, channel: str) -> QuerySet[Any]:
+    return (
+        ProcedureChannel.objects.filter(procedure_id=procedure, channel=channel)
+        .order_by("position")
+        .values_list("time_limit_text", "time_limit_value", "time_limit_unit")
+    )
+
+
+def procedure_time_limit(*, procedure: Procedure, channel: str) -> TimeLimit:
+    """The limit for a dossier submitted through ``channel`` (a catalog ``Channel``): the channel's own when
+    the catalog gives it one, else the procedure's.
+
+    A procedure may publish other limits per way of submitting (online 35 days, at the counter 77). A channel
+    listed with several limits (one per case or stage) has no single one, and the procedure's applies.
+    Compiled once: every reception asks.
+    """
+    readable: dict[tuple[Decimal, str], str] = {}
+    for text, value, unit in _channel_limits(procedure=procedure.pk, channel=channel):
+        if value is not None and unit:
+            readable.setdefault((value, unit), text)
+    if len(readable) == 1:
+        ((value, unit), text), *_rest = readable.items()
+        return TimeLimit(text, value, unit)
+    return TimeLimit(procedure.time_limit_text, procedure.time_limit_value, procedure.time_limit_unit)

@@ -11,7 +11,9 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.models import Channel as CatalogChannel
 from chinhquyen.catalog.models import Procedure, ProcessStep, ProcessTemplate, TimeUnit
+from chinhquyen.catalog.selectors import TimeLimit, procedure_time_limit
 from chinhquyen.directory.models import Agency, Role
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import (
@@ -24,7 +26,7 @@ from chinhquyen.workcal.selectors import (
     working_hours_between,
 )
 
-from .models import Outcome
+from .models import Channel, Outcome
 
 # A same-day procedure (giải quyết trong ngày) has a limit within one working day (8 h) stated in hours,
 # or under a working day; the 15:00 rule applies to it. A limit of "1 working day" is not same-day: a
@@ -57,10 +59,22 @@ class Due:
     note: str = ""
 
 
-def dossier_due(*, procedure: Procedure, received_at: datetime) -> Due:
+# The catalog's name for each channel of a dossier (cách thức thực hiện).
+CATALOG_CHANNELS = {
+    Channel.COUNTER: CatalogChannel.IN_PERSON,
+    Channel.ONLINE: CatalogChannel.ONLINE,
+    Channel.POSTAL: CatalogChannel.POSTAL,
+}
+
+
+def dossier_time_limit(*, procedure: Procedure, channel: int) -> TimeLimit:
+    """The limit of a dossier submitted through ``channel``: the catalog's for that way of submitting, if any."""
+    return procedure_time_limit(procedure=procedure, channel=CATALOG_CHANNELS[Channel(channel)])
+
+
+def dossier_due(*, limit: TimeLimit, received_at: datetime) -> Due:
     """Return the counting start and the due instant of a dossier received at ``received_at``."""
-    hours = procedure.time_limit_hours
-    value, unit = procedure.time_limit_value, procedure.time_limit_unit
+    hours, value, unit = limit.hours, limit.value, limit.unit
     if unit in CALENDAR_UNITS and value is not None:
         # Calendar days (ngày theo lịch) and months (tháng) count from the next working instant and never
         # end on a day off.
@@ -71,9 +85,7 @@ def dossier_due(*, procedure: Procedure, received_at: datetime) -> Due:
     if hours is None or hours <= 0:
         start = deadline_counting_start(received_at=received_at)
         return Due(start, None, _("The procedure has no time limit in working time: no due date is set."))
-    start = deadline_counting_start(
-        received_at=received_at, same_day=is_same_day(hours=hours, unit=procedure.time_limit_unit)
-    )
+    start = deadline_counting_start(received_at=received_at, same_day=is_same_day(hours=hours, unit=unit))
     return Due(start, deadline_add_working_hours(start=start, hours=float(hours)))
 
 
@@ -103,15 +115,17 @@ def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: D
     rows = list(ProcessStep.objects.raw(_template_steps_sql(connection.vendor), [procedure.pk]))
     prefetch_related_objects(rows, "agency")
     if rows:
+        drawn_for = procedure.time_limit_hours
+        shares = _shares_scaled([row.share_hours for row in rows], drawn_for=drawn_for, total=total_hours)
         return [
             StepPlan(
                 order=index * 10,
                 name=row.name,
                 agency=row.agency or receiving_agency,
                 role=row.role,
-                share_hours=row.share_hours,
+                share_hours=share,
             )
-            for index, row in enumerate(rows, start=1)
+            for index, (row, share) in enumerate(zip(rows, shares, strict=True), start=1)
         ]
     total = total_hours or Decimal(0)
     # A step's name is a record (the control slip 06 prints it): in the site's language, not the officer's.
@@ -131,6 +145,18 @@ def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: D
         )
         for index, (role, share) in enumerate(DEFAULT_FLOW, start=1)
     ]
+
+
+def _shares_scaled(shares: list[Decimal], *, drawn_for: Decimal | None, total: Decimal | None) -> list[Decimal]:
+    """A template's shares add up to the procedure's limit in working hours; a dossier whose channel has
+    another limit (online 20 working days, at the counter 30) stretches or shrinks every step in proportion.
+    The last step takes the rounding, so the steps still end on the dossier's due date."""
+    if not drawn_for or total is None or total == drawn_for:
+        return shares
+    factor = total / drawn_for
+    scaled = [(share * factor).quantize(Decimal("0.01")) for share in shares[:-1]]
+    last = (sum(shares, Decimal(0)) * factor).quantize(Decimal("0.01")) - sum(scaled, Decimal(0))
+    return [*scaled, max(last, Decimal(0))]
 
 
 def step_dues(*, start: datetime, due_at: datetime | None, shares: list[Decimal]) -> list[datetime | None]:

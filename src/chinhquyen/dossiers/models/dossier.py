@@ -118,6 +118,8 @@ class Dossier(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
     original_due_at = models.DateTimeField(_("original due at"), null=True, blank=True)
+    # The limit that gave the due date: the channel's own when the catalog publishes one, printed on the receipt.
+    time_limit_text = models.CharField(_("time limit applied"), max_length=255, blank=True)
     paused_at = models.DateTimeField(_("clock paused at"), null=True, blank=True)
     paused_status = models.PositiveSmallIntegerField(
         _("status before the pause"), choices=DossierStatus.choices, null=True, blank=True

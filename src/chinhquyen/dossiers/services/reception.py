@@ -6,12 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure, RequiredDocument, TimeUnit
+from chinhquyen.catalog.selectors import TimeLimit
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.rows import row_insert, rows_insert
 from chinhquyen.core.text import clean
@@ -20,7 +22,7 @@ from chinhquyen.workcal.clock import DeadlineClock
 from chinhquyen.workcal.selectors import deadline_resume
 
 from ..codes import dossier_code_next, lookup_secret_new
-from ..deadlines import dossier_due, outcome_of, step_dues, steps_plan, working_seconds_between
+from ..deadlines import dossier_due, dossier_time_limit, outcome_of, step_dues, steps_plan, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import (
     HANDED_IN_KINDS,
@@ -339,11 +341,17 @@ def dossier_documents_mark_received(
     return c.dossier
 
 
-def _limit_hours(procedure: Procedure) -> Decimal | None:
+def _limit_hours(limit: TimeLimit) -> Decimal | None:
     # Calendar days and months: the steps share the working hours between the start and the due date.
-    if procedure.time_limit_unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
+    if limit.unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
         return None
-    return procedure.time_limit_hours
+    return limit.hours
+
+
+def _limit_text(limit: TimeLimit) -> str:
+    # A record printed on the receipt (01): in the site's language, whoever receives.
+    with translation.override(settings.LANGUAGE_CODE):
+        return limit.label()[:255]
 
 
 def dossier_receive(
@@ -359,8 +367,9 @@ def dossier_receive(
         related=("procedure", "receiving_agency"),
     ) as c:
         d = c.dossier
-        due = dossier_due(procedure=d.procedure, received_at=c.at)
-        hours = _limit_hours(d.procedure)
+        limit = dossier_time_limit(procedure=d.procedure, channel=d.channel)
+        due = dossier_due(limit=limit, received_at=c.at)
+        hours = _limit_hours(limit)
         if hours is None and due.due_at is not None:
             hours = Decimal(working_seconds_between(due.start, due.due_at)) / 3600
         plan = steps_plan(procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours)
@@ -390,12 +399,18 @@ def dossier_receive(
         c.set(
             code=dossier_code_next(agency=d.receiving_agency, at=c.at),
             received_at=c.at,
+            time_limit_text=_limit_text(limit),
             due_at=due.due_at,
             original_due_at=due.due_at,
             active_step=steps[first_open] if first_open < len(steps) else None,
             substatus=Substatus.NONE,
         )
-        c.data = {"code": d.code, "due_at": iso(due.due_at), "counting_from": iso(due.start)}
+        c.data = {
+            "code": d.code,
+            "due_at": iso(due.due_at),
+            "counting_from": iso(due.start),
+            "time_limit": d.time_limit_text,
+        }
         if due.note:
             c.data["note"] = due.note
     return c.dossier
