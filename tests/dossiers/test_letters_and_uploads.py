@@ -9,6 +9,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.deadlines import letter_send_by
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import ApologyLetter, Dossier, LetterState
+from chinhquyen.dossiers.selectors import apology_letter_send_by
 from chinhquyen.dossiers.services import (
     apology_letter_approve,
     apology_letter_draft,
@@ -262,6 +263,35 @@ def test_upload_refused(content, code):
 
     assert info.value.code == code
     assert dossier.documents.count() == 0
+
+
+def test_no_letter_is_sent_while_a_supplement_pauses_the_clock():
+    # Given a letter for 13 March approved while the dossier was due on 9 March 08:00,
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    letter = _letter(world, dossier, new_due=vn(2026, 3, 13, 8, 0))
+    letter = apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 2, 10, 0))
+    # and a supplement asked for on Tuesday 3 March 10:00,
+    dossier = dossier_request_supplement(
+        by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 10, 0)
+    )
+
+    # the letter is refused, and no send-by day is shown, while the applicant has not supplied;
+    assert apology_letter_send_by(letter=letter, dossier=dossier) is None
+    with pytest.raises(TransitionRefused) as info:
+        apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 4, 9, 0))
+    assert info.value.code == "clock_paused"
+    letter.refresh_from_db()
+    assert (letter.state, Dossier.objects.get(pk=dossier.pk).extended_at) == ("approved", None)
+
+    # once supplied on Friday 6 March 10:00 (due 12 March 08:00), it is sent against that due date.
+    dossier = dossier_supplement_provided(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 6, 10, 0))
+    apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 10, 30))
+    letter.refresh_from_db()
+    after = Dossier.objects.get(pk=dossier.pk)
+    assert (letter.state, letter.old_due_at) == ("sent", vn(2026, 3, 12, 8, 0))
+    assert (after.due_at, after.extended_at) == (vn(2026, 3, 13, 8, 0), vn(2026, 3, 6, 10, 30))
+    assert apology_letter_send_by(letter=letter, dossier=after) is None  # sent
 
 
 def test_applicant_adds_to_own_dossier_only_while_a_supplement_is_awaited():

@@ -244,3 +244,30 @@ def test_receipt_01_keeps_its_qr_code_on_the_page_of_the_signatures(documents):
     looked_up = [i for i, text in enumerate(pages) if "Tra cứu tình trạng hồ sơ" in text]
     assert signed == looked_up == [len(pages) - 1]
     assert "Vào Sổ theo dõi hồ sơ" in "".join(pages)
+
+
+def test_receipt_01_printed_again_lists_only_what_came_with_the_dossier():
+    from chinhquyen.catalog.models import RequiredDocument
+    from chinhquyen.dossiers.services import dossier_document_add, dossier_documents_mark_received
+    from tests.dossiers.factories import supplement_send
+    from tests.dossiers.test_documents_data import upload
+
+    world = World(days=5)
+    declaration = RequiredDocument.objects.create(procedure=world.procedure, position=1, name="Tờ khai", originals=1)
+    draft = world.draft(at=vn(2026, 3, 2, 7, 50))
+    dossier_document_add(
+        by=world.front_desk, dossier=draft, upload=upload("to-khai.pdf"), name="Tờ khai", required_document=declaration
+    )
+    dossier_documents_mark_received(by=world.front_desk, dossier=draft, required_document_ids=[declaration.pk])
+    dossier = dossier_receive(by=world.front_desk, dossier=Dossier.objects.get(pk=draft.pk), at=vn(2026, 3, 2, 8, 0))
+    # During processing the specialist asks for a certified copy, which the applicant sends online.
+    dossier = dossier_request_supplement(
+        by=world.specialist, dossier=dossier, items=["Bản sao có chứng thực"], reason="Thiếu", at=vn(2026, 3, 3, 8, 0)
+    )
+    supplement_send(world, dossier, at=vn(2026, 3, 4, 8, 0))
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert dossier.documents.filter(name="Bản bổ sung", received=True).exists()
+
+    data = slip_data_for(dossier=dossier, kind="01", lookup_url="https://portal.example/tra-cuu", number="1")
+
+    assert data["documents"] == [{"name": "Tờ khai", "originals": 1, "copies": 0}]

@@ -92,6 +92,23 @@ def test_claim_assigns_and_locks_out_colleagues():
     assert dossier_actions_for(dossier=dossier, user=colleague) == ["letter_draft"]  # the agency may still draft
 
 
+def test_claim_is_not_offered_to_whoever_holds_the_step_already():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    assert "claim" in dossier_actions_for(dossier=dossier, user=world.specialist)
+
+    dossier = dossier_claim(by=world.specialist, dossier=dossier)
+    version = dossier.version
+
+    assert "claim" not in dossier_actions_for(dossier=dossier, user=world.specialist)
+    with pytest.raises(TransitionRefused) as refusal:
+        dossier_claim(by=world.specialist, dossier=dossier)
+    assert (refusal.value.code, refusal.value.message) == ("already_claimed", "This step is already yours.")
+    dossier.refresh_from_db()
+    assert dossier.version == version  # nothing written
+    assert dossier.events.filter(action="claim").count() == 1
+
+
 def test_forward_refused_to_wrong_role_and_to_assignee_without_role():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))

@@ -153,7 +153,7 @@ def test_a_stale_form_is_refused(as_officer):
     )
 
     assert response.status_code == 409
-    assert "Someone else changed this petition in the meantime" in response.content.decode()
+    assert "Someone else changed this petition while this page was open." in response.content.decode()
 
 
 def test_unknown_action_is_not_found_and_get_changes_nothing(as_officer):

@@ -30,6 +30,7 @@ def test_detail_shows_header_steps_timeline_and_the_open_actions(as_user, office
     assert dossier.code in body
     assert office.procedure.name in body
     assert "Received (Được tiếp nhận)" in body
+    assert f"<dt>Time limit</dt><dd>{dossier.time_limit_text}</dd>" in body
     assert "Thụ lý" in body
     assert "Phê duyệt" in body
     assert reverse("office:dossier_action", args=[dossier.pk, "claim"]) in body
@@ -156,6 +157,51 @@ def test_letters_are_drafted_with_a_new_due_date(as_user, office):
     assert dossier.apology_letters.get().state == "draft"
     page = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
     assert "Chờ xác minh" in page
+
+
+def test_claim_is_offered_until_the_specialist_holds_the_step(as_user, office):
+    dossier = received(office)
+    client = as_user(office.specialist)
+    claim = reverse("office:dossier_action", args=[dossier.pk, "claim"])
+
+    before = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    _act(client, dossier, "claim")
+    after = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    again = _act(client, dossier, "claim")
+
+    assert claim in before
+    assert claim not in after
+    assert reverse("office:dossier_action", args=[dossier.pk, "forward"]) in after
+    assert again.status_code == 409
+    assert "This step is already yours." in again.content.decode()
+
+
+def test_an_approved_letter_waits_while_a_supplement_pauses_the_clock(as_user, office):
+    dossier = received(office)
+    letter = services.apology_letter_draft(
+        by=office.specialist,
+        dossier=dossier,
+        reason="Chờ xác minh",
+        new_due_at=working_days_later(dossier.due_at, 5).replace(microsecond=0),
+    )
+    services.apology_letter_approve(by=office.leader, letter=letter)
+    send = reverse("office:dossier_action", args=[dossier.pk, "letter_send"]) + f"?letter={letter.pk}"
+    client = as_user(office.leader)
+
+    running = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    services.dossier_request_supplement(by=office.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu")
+    paused = client.get(reverse("office:dossier", args=[dossier.pk])).content.decode()
+    refused = _act(client, dossier, "letter_send", letter=letter.pk)
+
+    assert send in running
+    assert "A letter must reach the applicant at least one working day before the due date" in running
+    assert send not in paused
+    assert "To send once the applicant has supplied the documents asked for" in paused
+    assert "A letter must reach the applicant at least one working day before the due date" not in paused
+    assert refused.status_code == 409
+    assert "The clock is stopped until the applicant supplies the documents asked for" in refused.content.decode()
+    letter.refresh_from_db()
+    assert letter.state == "approved"
 
 
 def test_detail_page_query_count_stays_small(as_user, office, django_assert_max_num_queries):

@@ -10,7 +10,11 @@ from .helpers import pdf_upload, received
 
 pytestmark = pytest.mark.django_db
 
-STALE = "Someone else changed this dossier in the meantime; reload it and try again."
+# Not the services' "reload it and try again": the page has reloaded the dossier already.
+STALE = (
+    "Someone else changed this dossier while this page was open. The page now shows it as it is: "
+    "check it, then confirm again if the action still applies."
+)
 KEPT = "What you entered is kept below: check the dossier as it is now, then confirm again."
 FILE_LOST = "The file you chose could not be kept: choose it again before confirming."
 RESULT_TEXT = "Xác nhận ông Nguyễn Văn A đủ điều kiện.\nCăn cứ hồ sơ đã nộp ngày 02/03/2026."

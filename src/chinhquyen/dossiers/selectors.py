@@ -585,8 +585,9 @@ def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
 
 
 def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date | None:
-    """The last day ``letter`` may be sent (the working day before the due date); None once sent or undated."""
-    if letter.state == LetterState.SENT or dossier.due_at is None:
+    """The last day ``letter`` may be sent (the working day before the due date); None once sent, undated, or
+    while a supplement pauses the clock (the due date then moves when the applicant supplies)."""
+    if letter.state == LetterState.SENT or dossier.due_at is None or dossier.paused_at is not None:
         return None
     return letter_send_by(due_at=dossier.due_at)
 

@@ -113,6 +113,14 @@ def _received(ctx: Context) -> TransitionRefused | None:
     )
 
 
+def _not_own_step(ctx: Context) -> TransitionRefused | None:
+    """Claiming a step one holds already changes nothing: it is not offered, and refused if posted."""
+    step = ctx.dossier.active_step
+    if step is not None and step.assignee_id == ctx.user.pk:
+        return TransitionRefused(_("This step is already yours."), code="already_claimed")
+    return None
+
+
 def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.substatus != Substatus.SUPPLEMENT_SUPPLIED:
         return TransitionRefused(
@@ -324,6 +332,20 @@ def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:
     return TransitionRefused(message % values, code="letter_date_not_working_time")
 
 
+def _clock_running(ctx: Context) -> TransitionRefused | None:
+    """No letter is sent while a supplement pauses the clock: the due date it would replace is not known
+    until the applicant supplies (it then moves by the time paused), and until then it cannot be reached."""
+    if ctx.dossier.paused_at is None:
+        return None
+    return TransitionRefused(
+        _(
+            "The clock is stopped until the applicant supplies the documents asked for, and the due date will "
+            "move by the time paused: send the letter after the supply, against the due date then."
+        ),
+        code="clock_paused",
+    )
+
+
 def _letter_date_valid(ctx: Context) -> TransitionRefused | None:
     """The letter's new date still extends the due date (a supplement may have moved it since the drafting)."""
     letter, due = ctx.subject, ctx.dossier.due_at
@@ -482,7 +504,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("pickup_request", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_open),
     # ... and may call it off while the postman has not collected them (the partner says whether he has).
     Transition("pickup_cancel", _s(S.SUBMITTED), None, _OWN, Scope.RECEPTION, _pickup_requested),
-    Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, internal=True),
+    Transition("claim", _s(S.RECEIVED, S.PROCESSING), None, ANY_STAFF, Scope.STEP, _not_own_step, internal=True),
     Transition(
         "forward",
         _s(S.RECEIVED, S.PROCESSING),
@@ -570,7 +592,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         None,
         LEADER,
         Scope.AGENCY,
-        _all_of(_letter_in("approved"), _letter_date_valid),
+        _all_of(_letter_in("approved"), _clock_running, _letter_date_valid),
     ),
 )
 

@@ -249,7 +249,15 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
     from ..selectors import register_lines
 
     rows: dict[object, dict[str, Any]] = {}
+    receive = _last_event(dossier, "receive")
     docs = dossier.documents.filter(kind__in=HANDED_IN_KINDS).select_related("required_document")
+    if receive is not None:
+        # The receipt lists what was received with the dossier: a reprint leaves out what a supplement
+        # asked for during processing brought later (the events after reception name those files).
+        later = dossier.events.filter(pk__gt=receive.pk).values_list("data", flat=True)
+        docs = docs.exclude(
+            pk__in=[data["document"] for data in later if isinstance(data, dict) and "document" in data]
+        )
     for doc in docs.order_by("pk"):
         # At the counter only what the officer ticked (or scanned) was received; online, every upload was.
         # A document ticked and scanned is one row.
@@ -266,7 +274,6 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
             rows[key] = {"name": rd.name, "originals": originals, "copies": copies}
         else:
             rows[key] = {"name": doc.name, "originals": 0, "copies": 1}
-    receive = _last_event(dossier, "receive")
     entered = register_lines(dossiers=[dossier]).get(dossier.pk)
     return {
         # The receipt is numbered by its line in the tracking register, where it is entered (form 07).
@@ -455,11 +462,11 @@ def _lead_agency(dossier: "Dossier") -> "Agency | None":
 
 
 def _time_limit(dossier: "Dossier") -> str:
+    # The limit reception applied (the channel's own, when the catalog publishes one); dossiers received
+    # before it was recorded print the procedure's.
+    from chinhquyen.catalog.selectors import TimeLimit
+
+    if dossier.time_limit_text:
+        return dossier.time_limit_text
     p = dossier.procedure
-    if p.time_limit_text:
-        return p.time_limit_text
-    if p.time_limit_value is not None and p.time_limit_unit:
-        # A decimal comma, as Vietnamese writes it: "0,5 ngày làm việc".
-        value = f"{p.time_limit_value.normalize():f}".replace(".", ",")
-        return f"{value} {p.get_time_limit_unit_display()}"
-    return ""
+    return TimeLimit(p.time_limit_text, p.time_limit_value, p.time_limit_unit).label()

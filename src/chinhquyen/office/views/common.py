@@ -5,13 +5,30 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_htmx.middleware import HtmxDetails
 
+from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.deadlines import due_soon
 from chinhquyen.dossiers.errors import DossierNotFound
 from chinhquyen.dossiers.models import OPEN_STATUSES, DossierStatus
+
+STALE_DOSSIER = gettext_lazy(
+    "Someone else changed this dossier while this page was open. The page now shows it as it is: "
+    "check it, then confirm again if the action still applies."
+)
+STALE_PETITION = gettext_lazy(
+    "Someone else changed this petition while this page was open. The page now shows it as it is: "
+    "check it, then confirm again if the action still applies."
+)
+
+
+def refusal_text(exc: DomainError, *, stale: Any = STALE_DOSSIER) -> str:
+    """What a page shown again after a refusal says. The services' "reload it and try again" is for API
+    clients: the page has already reloaded the record, and keeps what the officer entered where it can."""
+    return str(stale) if exc.code == "stale_version" else exc.message
 
 
 class OfficerRequest(HttpRequest):

@@ -16,7 +16,7 @@ from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, dossier_for, due_flags
+from .common import OfficerRequest, dossier_for, due_flags, refusal_text
 from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
@@ -136,7 +136,7 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
             return _render_action(request, fresh, spec, form, status=400, file_dropped=dropped)
         kept = _form_kept(spec, request, fresh, form)
         return _render_action(
-            request, fresh, spec, kept, status=409, error=exc.message, kept=_entered(kept), file_dropped=dropped
+            request, fresh, spec, kept, status=409, error=refusal_text(exc), kept=_entered(kept), file_dropped=dropped
         )
     before_reception = status_before in (DossierStatus.DRAFT, DossierStatus.SUBMITTED)
     # A refusal is always at reception, also while a supplement asked for before it was awaited.

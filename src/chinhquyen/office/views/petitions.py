@@ -29,7 +29,7 @@ from chinhquyen.workcal.engine import TZ
 
 from ..forms import VersionedForm
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, officer_agency_ids
+from .common import STALE_PETITION, OfficerRequest, officer_agency_ids, refusal_text
 
 # Province administrators route petitions of every agency.
 READERS = (*ANY_OFFICER, Role.PROVINCE_ADMIN)
@@ -206,7 +206,7 @@ def petition_action(request: OfficerRequest, pk: int, action: str) -> HttpRespon
             form.mark_invalid()
             return _render_action(request, fresh, spec, form, status=400)
         form = spec.form_class(initial={"expected_version": fresh.version})
-        return _render_action(request, fresh, spec, form, status=409, error=exc.message)
+        return _render_action(request, fresh, spec, form, status=409, error=refusal_text(exc, stale=STALE_PETITION))
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("office:petition", pk=petition.pk)
 

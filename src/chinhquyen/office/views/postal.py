@@ -20,7 +20,7 @@ from chinhquyen.postal.services import postal_result_send, postal_tracking_refre
 
 from ..forms import PostalSendForm
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, officer_agency_ids
+from .common import OfficerRequest, dossier_for, due_flags, officer_agency_ids, refusal_text
 
 
 def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
@@ -104,7 +104,7 @@ def postal_send(request: OfficerRequest, pk: int) -> HttpResponse:
             form.mark_invalid()
             return _render(request, fresh, form, status=400)
         again = PostalSendForm(initial={**data, "expected_version": fresh.version})
-        return _render(request, fresh, again, status=409, error=exc.message)
+        return _render(request, fresh, again, status=409, error=refusal_text(exc))
     messages.success(
         request, _("The result was handed to the postal partner: item %(item)s.") % {"item": shipment.item_code}
     )

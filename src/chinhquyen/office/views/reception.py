@@ -26,7 +26,7 @@ from chinhquyen.dossiers import selectors, services
 from .. import forms
 from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, front_desk_agencies
+from .common import OfficerRequest, dossier_for, due_flags, front_desk_agencies, refusal_text
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
@@ -272,7 +272,7 @@ def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _render_reception(request, dossier_for(request, pk), status=409, error=exc.message)
+        return _render_reception(request, dossier_for(request, pk), status=409, error=refusal_text(exc))
     messages.success(request, _("The list of documents received is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -289,7 +289,7 @@ def _refused(
         form.add_error(exc.field, exc.message)
         form.mark_invalid()
         return show_form()
-    return _render_reception(request, dossier_for(request, dossier.pk), status=409, error=exc.message)
+    return _render_reception(request, dossier_for(request, dossier.pk), status=409, error=refusal_text(exc))
 
 
 @officer_access(*FRONT_DESK)
