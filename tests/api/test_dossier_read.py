@@ -57,6 +57,31 @@ def test_officers_see_their_agencys_dossiers_and_not_anothers():
     assert hidden.json()["code"] == "dossier_not_found"
 
 
+def test_a_dossier_read_gives_the_time_limit_of_its_channel():
+    from chinhquyen.catalog.models import ProcedureChannel
+
+    place = place_make("a")
+    ProcedureChannel.objects.create(
+        procedure=place.procedure,
+        channel="online",
+        time_limit_text="3 Ngày làm việc",
+        time_limit_value=3,
+        time_limit_unit="working_days",
+    )
+    citizen = citizen_with_account()
+    online = services.dossier_receive(by=place.front_desk, dossier=_online(place, citizen))
+    counter = _received(place)
+    draft = services.dossier_create_at_counter(by=place.front_desk, procedure=place.procedure, applicant=citizen)
+    client = api_client(token_for(place.specialist))
+
+    limits = [client.get(f"/api/v1/dossiers/{d.pk}").json()["time_limit"] for d in (online, counter)]
+    mine = session_client(citizen.user).get(f"/api/v1/dossiers/{online.pk}").json()
+
+    assert limits == ["3 Ngày làm việc", "5 Ngày làm việc"]
+    assert mine["time_limit"] == "3 Ngày làm việc"
+    assert api_client(token_for(place.front_desk)).get(f"/api/v1/dossiers/{draft.pk}").json()["time_limit"] == ""
+
+
 def test_applicants_see_their_own_dossiers_and_not_anothers():
     place = place_make()
     owner, stranger = citizen_with_account("owner"), citizen_with_account("stranger")

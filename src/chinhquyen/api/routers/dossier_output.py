@@ -127,6 +127,7 @@ def dossier_out(
         "applicant_name": d.applicant.name,
         "form_data": d.form_data if isinstance(d.form_data, dict) else {},
         "paused": d.paused_at is not None,
+        "time_limit": d.time_limit_text,
         "documents": documents_out,
         "steps": steps,
         "actions": selectors.dossier_actions_for(

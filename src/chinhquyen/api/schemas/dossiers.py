@@ -69,6 +69,11 @@ class DossierOut(DossierSummary):
     applicant_name: str
     form_data: dict[str, Any]
     paused: bool = Field(description="The clock is paused (a supplement was requested).")
+    time_limit: str = Field(
+        examples=["20 Ngày làm việc"],
+        description="The time limit that gave the due date, as published: the channel's own when the catalog gives "
+        "one. Empty until the dossier is received.",
+    )
     documents: list[DocumentOut]
     steps: list[StepOut] = Field(default_factory=list, description="Empty for applicants.")
     actions: list[str] = Field(description="The actions the caller may take on the dossier now.")
