@@ -192,6 +192,27 @@ def test_officials_cannot_see_or_receive_a_draft():
     assert refused.value.code == "role_required"
 
 
+def test_the_review_page_gives_the_time_limit_of_applying_online():
+    from chinhquyen.catalog.models import ProcedureChannel
+
+    world = OnlineWorld()  # 3 working days, as the procedure publishes (at the counter)
+    client = world.client()
+    draft = start(world, client)
+    before = text(client.get(reverse("portal:apply_review", args=[draft.pk])))
+    ProcedureChannel.objects.create(
+        procedure=world.procedure,
+        channel="online",
+        time_limit_text="2 Ngày làm việc",
+        time_limit_value=2,
+        time_limit_unit="working_days",
+    )
+
+    after = text(client.get(reverse("portal:apply_review", args=[draft.pk])))
+
+    assert "3 working days, counted from when the agency receives your complete application." in before
+    assert "2 Ngày làm việc, counted from when the agency receives your complete application." in after
+
+
 def test_another_applicant_cannot_reach_the_draft():
     world = OnlineWorld()
     draft = start(world, world.client())

@@ -22,6 +22,7 @@ from chinhquyen.catalog.models import ONLINE_LEVELS, Procedure
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.deadlines import dossier_time_limit
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
 from chinhquyen.postal.selectors import postal_available
 
@@ -260,6 +261,8 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
         form_complete=form.is_valid(),
         problem=problem,
         pickup_offered=postal_available(),
+        # Online, the limit may not be the counter's: the applicant sees the one that will apply.
+        time_limit=dossier_time_limit(procedure=dossier.procedure, channel=dossier.channel).label(),
     )
     return render(request, "portal/apply/review.html", context, status=400 if problem else 200)
 
