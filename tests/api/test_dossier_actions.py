@@ -179,22 +179,30 @@ def test_consult_and_reassign_name_agencies_and_officers_by_code_and_username():
     base = f"/api/v1/dossiers/{dossier.pk}"
 
     unknown_agency = post_json(specialist, f"{base}/consult", {"agency": "x", "question": "?"})
-    too_early = post_json(specialist, f"{base}/consult", {"agency": other.agency.code, "question": "?"})
     unknown_user = post_json(leader, f"{base}/reassign", {"to_user": "nobody"})
     reassigned = post_json(leader, f"{base}/reassign", {"to_user": "a.specialist"})
+    blank = post_json(specialist, f"{base}/consult", {"agency": other.agency.code, "question": "   "})
+    # Examining on the first pass (status 2), the specialist may consult already.
+    consulted = post_json(specialist, f"{base}/consult", {"agency": other.agency.code, "question": "Ý kiến?"})
 
     assert (unknown_agency.status_code, unknown_agency.json()["code"], unknown_agency.json()["field"]) == (
         422,
         "agency_not_found",
         "agency",
     )
-    assert (too_early.status_code, too_early.json()["code"]) == (409, "transition_not_allowed")
     assert (unknown_user.status_code, unknown_user.json()["code"], unknown_user.json()["field"]) == (
         422,
         "user_not_found",
         "to_user",
     )
     assert reassigned.status_code == 200
+    assert (blank.status_code, blank.json()["code"], blank.json()["field"]) == (422, "reason_required", "question")
+    assert (consulted.status_code, consulted.json()["status"]) == (200, 4)
+    assert [(s["agency"]["code"], s["state"]) for s in consulted.json()["steps"]][:3] == [
+        (place.agency.code, "done"),
+        (other.agency.code, "active"),
+        (place.agency.code, "pending"),
+    ]
 
 
 def test_apology_letter_drafted_approved_and_sent():

@@ -52,7 +52,14 @@ def test_officers_see_their_agencys_dossiers_and_not_anothers():
     assert (body["id"], body["code"], body["status"], body["version"]) == (dossier.pk, dossier.code, 2, 1)
     assert seen["ETag"] == '"1"'
     assert [(s["name"], s["state"]) for s in body["steps"]] == [("Thụ lý", "active"), ("Phê duyệt", "pending")]
-    assert body["actions"] == ["request_supplement", "claim", "forward", "letter_draft"]
+    assert body["actions"] == [
+        "request_supplement",
+        "claim",
+        "forward",
+        "consult_agency",
+        "request_payment",
+        "letter_draft",
+    ]
     assert hidden.status_code == 404
     assert hidden.json()["code"] == "dossier_not_found"
 

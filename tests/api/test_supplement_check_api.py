@@ -43,7 +43,14 @@ def test_the_specialist_accepts_the_supplement():
         "claim",
         "letter_draft",
     ]
-    assert after.json()["actions"] == ["request_supplement", "claim", "forward", "letter_draft"]
+    assert after.json()["actions"] == [
+        "request_supplement",
+        "claim",
+        "forward",
+        "consult_agency",
+        "request_payment",
+        "letter_draft",
+    ]
     assert accepted.status_code == 200
     body = accepted.json()
     assert (body["status_name"], body["substatus"], body["version"]) == ("received", "supplement_accepted", 4)

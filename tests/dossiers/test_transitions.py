@@ -249,6 +249,8 @@ def test_actions_for_each_role():
         "request_supplement",
         "claim",
         "forward",
+        "consult_agency",
+        "request_payment",
         "letter_draft",
     ]
     assert dossier_actions_for(dossier=dossier, user=world.leader) == ["reassign", "stop", "letter_draft"]

@@ -206,6 +206,9 @@ def test_each_event_gives_its_email_and_sms(world, kind, subject, lines, sms):
     assert text.body == sms.format(**values)
     assert [m.subject for m in mail.outbox if m.subject == email.subject] == [email.subject]
     assert all(m.attachments == [] for m in mail.outbox if m.subject == email.subject)  # the result is linked
+    # No result will come of a dossier closed before it: no due date is given for one.
+    closed = kind in ("refused", "withdrawn", "stopped", "returned")
+    assert any(line.startswith("Due date for the result:") for line in body) is not closed
 
 
 def test_a_result_sent_by_post_is_told_as_sent_not_handed_over(world):

@@ -45,8 +45,14 @@ from .models import (
 )
 from .transitions import Roles, transition_actions, user_roles_load
 
-# Statuses in which the front desk has something to do: decide on reception, hand the result over.
-FRONT_DESK_QUEUE = (DossierStatus.DRAFT, DossierStatus.SUBMITTED, DossierStatus.RESOLVED)
+# Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
+# arrives, hand the result over.
+FRONT_DESK_QUEUE = (
+    DossierStatus.DRAFT,
+    DossierStatus.SUBMITTED,
+    DossierStatus.PAYMENT_REQUIRED,
+    DossierStatus.RESOLVED,
+)
 # Statuses in which the active step's officer has something to do (5 and 6 wait on the applicant).
 STEP_QUEUE = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
 _RELATED = ("procedure", "applicant", "receiving_agency", "active_step", "active_step__agency")

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import Enum
 
 from django.db import connection
-from django.db.models import Model, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,6 +121,18 @@ def _not_own_step(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _not_consultation(ctx: Context) -> TransitionRefused | None:
+    """An agency consulted gives its opinion and forwards it back; the lead agency takes every other decision
+    (sending back, asking the applicant, consulting further)."""
+    step = ctx.dossier.active_step
+    if step is None or not step.consultation:
+        return None
+    return TransitionRefused(
+        _("This step asks your agency for its opinion: give it and forward the dossier back to the agency that asked."),
+        code="consultation_step",
+    )
+
+
 def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.substatus != Substatus.SUPPLEMENT_SUPPLIED:
         return TransitionRefused(
@@ -189,8 +201,18 @@ def _first_pending_after(dossier_id: int, order: int) -> QuerySet[DossierStep]:
 
 @compiled(dossier_id=int, order=int)
 def _last_done_before(dossier_id: int, order: int) -> QuerySet[DossierStep]:
+    # Neither a consultation nor the step that asked it: the answer came back to that step's twin, the same
+    # stage of the process, so sending back goes to the stage before.
     steps = DossierStep.objects.filter(dossier_id=dossier_id, state=StepState.DONE, order__lt=order)
-    return steps.exclude(role=Role.FRONT_DESK).order_by("-order", "-pk")[:1]
+    asked = DossierStep.objects.filter(
+        dossier_id=OuterRef("dossier_id"), consultation=True, order=OuterRef("order") + 1
+    )
+    return (
+        steps.exclude(role=Role.FRONT_DESK)
+        .exclude(consultation=True)
+        .exclude(Exists(asked))
+        .order_by("-order", "-pk")[:1]
+    )
 
 
 def step_after(dossier: Dossier) -> DossierStep | None:
@@ -472,6 +494,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUPPLEMENT_REQUESTED,
         SPECIALIST,
         Scope.STEP,
+        _not_consultation,
     ),
     # Online, the applicant sends what they attached; the front desk records papers handed in at the counter.
     Transition("supplement_provided", _s(S.SUPPLEMENT_REQUESTED), None, _OWN, Scope.RECEPTION, _supplement_attached),
@@ -520,12 +543,28 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.PROCESSING,
         ANY_STAFF,
         Scope.STEP,
-        _all_of(_supply_checked, _has_previous_step),
+        _all_of(_supply_checked, _not_consultation, _has_previous_step),
         True,
     ),
     Transition("reassign", _s(S.RECEIVED, S.PROCESSING), None, LEADER, Scope.STEP_AGENCY, internal=True),
-    Transition("consult_agency", _s(S.PROCESSING), S.PROCESSING, SPECIALIST, Scope.STEP, _supply_checked, True),
-    Transition("request_payment", _s(S.PROCESSING), S.PAYMENT_REQUIRED, SPECIALIST, Scope.STEP, _supply_checked),
+    # The examining specialist may consult or ask for payment on the first pass (status 2) too.
+    Transition(
+        "consult_agency",
+        _s(S.RECEIVED, S.PROCESSING),
+        S.PROCESSING,
+        SPECIALIST,
+        Scope.STEP,
+        _all_of(_supply_checked, _not_consultation),
+        True,
+    ),
+    Transition(
+        "request_payment",
+        _s(S.RECEIVED, S.PROCESSING),
+        S.PAYMENT_REQUIRED,
+        SPECIALIST,
+        Scope.STEP,
+        _all_of(_supply_checked, _not_consultation),
+    ),
     Transition("payment_confirmed", _s(S.PAYMENT_REQUIRED), S.PROCESSING, FD, Scope.RECEPTION),
     Transition(
         "approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _all_of(_supply_checked, _leader_step), True
@@ -640,7 +679,8 @@ def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency
         if row.scope is Scope.AGENCY and (agency_id, role) in roles:
             return None
         if row.scope is Scope.INVOLVED:
-            agencies = {dossier.receiving_agency_id, step.agency_id if step else None}
+            # An agency only consulted for its opinion is not involved in deciding the dossier.
+            agencies = {dossier.receiving_agency_id, step.agency_id if step and not step.consultation else None}
             if any((a, role) in roles for a in agencies):
                 return None
         if step is None:

@@ -341,9 +341,15 @@ def _apology(dossier: "Dossier") -> dict[str, Any]:
 
 
 def _stop(dossier: "Dossier") -> dict[str, Any]:
+    from chinhquyen.directory.models import Agency
+
     event = _last_event(dossier, "stop")
-    # The notice comes from the agency competent to decide, whose leader stopped the dossier.
-    agency = _lead_agency(dossier) or dossier.receiving_agency
+    # The notice comes from the agency in whose name its leader stopped the dossier (recorded by the stop);
+    # for stops recorded before that, the lead agency.
+    named = (event.data or {}).get("agency") if event else None
+    agency = (Agency.objects.filter(pk=named).first() if isinstance(named, int) else None) or (
+        _lead_agency(dossier) or dossier.receiving_agency
+    )
     return {
         "agency": _agency(agency),
         "place": place_of(agency),
@@ -403,8 +409,9 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
             target = later[0] if later else None
         elif event.action == "consult_agency":
             target = _step(by_pk, data.get("step"))
+            # The asking step is named by the event; older events did not, and the step before stood for it.
             earlier = [s for s in steps if target is not None and s.order < target.order]
-            source = earlier[-1] if earlier else None
+            source = _step(by_pk, data.get("from_step")) or (earlier[-1] if earlier else None)
         else:
             source, target = _step(by_pk, data.get("from_step")), _step(by_pk, data.get("to_step"))
         if target is None:

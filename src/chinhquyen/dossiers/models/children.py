@@ -91,6 +91,8 @@ class DossierStep(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=StepState.choices, default=StepState.PENDING)
+    # Another agency's opinion asked for (xin ý kiến): it answers, the lead agency decides the rest.
+    consultation = models.BooleanField(_("consultation of another agency"), default=False)
 
     class Meta:
         verbose_name = _("dossier step")

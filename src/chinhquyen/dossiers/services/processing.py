@@ -4,7 +4,7 @@ Issuing the result is in ``result.py``.
 """
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db.models import F
@@ -28,8 +28,8 @@ from ..models import (
 )
 from ..transitions import step_before
 from .base import NEXT_STEP, transition_apply
+from .closing import processing_close
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
-from .supplement import supplement_pause_end
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
 CONSULT_HOURS = 8
@@ -114,6 +114,12 @@ def dossier_consult_agency(
     expected_version: int | None = None,
 ) -> Dossier:
     """Ask another agency (liên thông): its specialist answers, then the dossier comes back to this step."""
+    if not clean(question):
+        raise InvalidInput(_("Write the question for the agency."), code="reason_required", field="question")
+    if not agency.is_active:
+        raise InvalidInput(
+            _("This agency is no longer active: choose another."), code="agency_inactive", field="agency"
+        )
     with transition_apply(
         by=by, dossier=dossier, action="consult_agency", expected_version=expected_version, at=at
     ) as c:
@@ -136,6 +142,7 @@ def dossier_consult_agency(
             due_at=consult_due,
             state=StepState.ACTIVE,
             started_at=c.at,
+            consultation=True,
         )
         back_due = max(d for d in (active.due_at, consult_due) if d is not None)
         DossierStep.objects.create(
@@ -147,11 +154,37 @@ def dossier_consult_agency(
             assignee_id=active.assignee_id,
             due_at=back_due,
         )
-        step_finish(active, at=c.at)
+        step_finish(active, at=c.at, change=c)
         c.set(active_step=consult)
         c.reason = clean(question)
-        c.data = {"agency": agency.code, "step": consult.pk, "due_at": iso(consult_due)}
+        # The hand-off as it was (slip 06): the asking step and its outcome then, not as it may change later.
+        c.data = {
+            "agency": agency.code,
+            "step": consult.pk,
+            "due_at": iso(consult_due),
+            "from_step": active.pk,
+            "outcome": active.outcome,
+        }
     return c.dossier
+
+
+# Above any fee or tax one dossier carries; a typing slip (a few digits too many) is refused, not sent.
+PAYMENT_MAX = Decimal(10) ** 12
+
+
+def payment_amount_check(amount: object) -> Decimal:
+    """The amount as a whole number of đồng (the đồng has no smaller unit), or InvalidInput."""
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        value = Decimal("NaN")
+    if not value.is_finite() or value != value.to_integral_value() or not 0 < value <= PAYMENT_MAX:
+        raise InvalidInput(
+            _("Give the amount in whole đồng, more than 0 and at most 1,000,000,000,000."),
+            code="amount",
+            field="amount",
+        )
+    return value.quantize(Decimal(1))
 
 
 def dossier_request_payment(
@@ -163,9 +196,8 @@ def dossier_request_payment(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask the applicant to pay fees or taxes (nghĩa vụ tài chính)."""
-    if Decimal(amount) <= 0:
-        raise InvalidInput(_("The amount must be positive."), code="amount", field="amount")
+    """Ask the applicant to pay fees or taxes (nghĩa vụ tài chính), in whole đồng."""
+    amount = payment_amount_check(amount)
     with transition_apply(
         by=by, dossier=dossier, action="request_payment", expected_version=expected_version, at=at
     ) as c:
@@ -241,10 +273,16 @@ def dossier_return(
 def dossier_stop(
     *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """Stop processing (dừng xử lý, notice form 05)."""
+    """Stop processing (dừng xử lý, notice form 05), in the name of the stopping leader's agency."""
     if not clean(reason):
         raise InvalidInput(_("Give the reason for stopping."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="stop", expected_version=expected_version, at=at) as c:
+        d = c.dossier
+        # The receiving agency's leader stops in its name; otherwise the leader of the agency processing it.
+        stopping = d.receiving_agency_id
+        if (stopping, Role.LEADER) not in c.roles and d.active_step is not None:
+            stopping = d.active_step.agency_id
         c.reason = clean(reason)
-        supplement_pause_end(c)
+        c.data = {"agency": stopping}
+        processing_close(c)
     return c.dossier

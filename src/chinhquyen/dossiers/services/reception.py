@@ -38,11 +38,12 @@ from ..models import (
 from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
 from .base import Change, event_write, transition_apply
+from .closing import processing_close
 from .digitisation import digitisation_on_document
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .steps import iso, steps_shift
-from .supplement import supplement_items, supplement_pause, supplement_pause_end
+from .supplement import supplement_items, supplement_pause
 
 
 def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
@@ -431,7 +432,7 @@ def dossier_refuse(
     with transition_apply(by=by, dossier=dossier, action="refuse", expected_version=expected_version, at=at) as c:
         c.reason = "; ".join(items)
         c.data = {"reasons": items}
-        supplement_pause_end(c)  # refused while a supplement asked for before reception was awaited
+        processing_close(c)  # refused while a supplement asked for before reception was awaited
     return c.dossier
 
 
@@ -486,5 +487,5 @@ def dossier_withdraw(
         raise InvalidInput(_("Give the reason for the withdrawal."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="withdraw", expected_version=expected_version, at=at) as c:
         c.reason = clean(reason)
-        supplement_pause_end(c)
+        processing_close(c)
     return c.dossier

@@ -45,17 +45,6 @@ def supplement_pause(change: Change, *, items: list[str], reason: str) -> None:
     change.data = {"items": items}
 
 
-def supplement_pause_end(change: Change) -> None:
-    """Inside a transition that closes the dossier (refuse, withdraw, stop): nothing stays paused.
-
-    A dossier closed while a supplement was awaited keeps no paused clock, paused status or "supplement
-    requested" sub-state, which would otherwise show beside its final status.
-    """
-    change.set(paused_at=None)
-    if change.dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
-        change.set(paused_status=None, substatus=Substatus.NONE)
-
-
 def dossier_supplement_accept(
     *, by: User, dossier: Dossier, note: str = "", at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:

@@ -1,0 +1,188 @@
+"""Consulting another agency, asking for payment, and closing a dossier early (stop, withdrawal)."""
+
+from decimal import Decimal
+
+import pytest
+
+from chinhquyen.core.audit import audit_verify
+from chinhquyen.core.errors import InvalidInput
+from chinhquyen.directory.models import StaffRole
+from chinhquyen.dossiers.documents import slip_data_for
+from chinhquyen.dossiers.errors import TransitionRefused
+from chinhquyen.dossiers.models import DossierStatus, StepState, Substatus
+from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
+from chinhquyen.dossiers.services import (
+    dossier_consult_agency,
+    dossier_forward,
+    dossier_payment_confirmed,
+    dossier_request_payment,
+    dossier_request_supplement,
+    dossier_send_back,
+    dossier_stop,
+    dossier_withdraw,
+)
+from tests.dossiers.factories import AgencyFactory, World, officer, supplement_send, template_add, vn
+
+pytestmark = pytest.mark.django_db
+
+
+def code_of(call, **kwargs) -> str:
+    with pytest.raises((TransitionRefused, InvalidInput)) as refusal:
+        call(**kwargs)
+    return refusal.value.code
+
+
+def consulted(world: World, dossier=None):
+    """A dossier (by default received on Monday 2 March 2026 08:00) whose specialist asks a partner agency at
+    09:00."""
+    partner = AgencyFactory()
+    people = {role: officer(partner, role) for role in ("specialist", "leader")}
+    dossier = dossier or world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_consult_agency(
+        by=world.specialist, dossier=dossier, agency=partner, question="Ý kiến?", at=vn(2026, 3, 2, 9, 0)
+    )
+    return dossier, partner, people
+
+
+def test_the_examining_specialist_asks_for_payment_and_the_front_desk_sees_it_waiting():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    assert dossier.status == DossierStatus.RECEIVED
+
+    dossier = dossier_request_payment(by=world.specialist, dossier=dossier, amount="50000", at=vn(2026, 3, 2, 9, 0))
+
+    assert dossier.status == DossierStatus.PAYMENT_REQUIRED
+    assert dossier.events.get(action="request_payment").data == {"amount": "50000", "currency": "VND"}
+    queue = dossier_inbox(officer=world.front_desk, now=vn(2026, 3, 2, 10, 0))
+    assert [(row.dossier.pk, row.step) for row in queue] == [(dossier.pk, None)]
+    actions = dossier_actions_for(dossier=dossier, user=world.front_desk)
+    assert actions == ["document_add", "payment_confirmed", "withdraw"]
+    dossier = dossier_payment_confirmed(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 3, 8, 0))
+    assert dossier.status == DossierStatus.PROCESSING
+    assert dossier_inbox(officer=world.front_desk, now=vn(2026, 3, 3, 9, 0)) == []
+
+
+@pytest.mark.parametrize(
+    "amount", ["abc", "NaN", "Infinity", "0.5", "1e30", 0, -1, Decimal(10) ** 12 + 1, "", "50 000"]
+)
+def test_an_amount_not_in_whole_dong_is_refused_and_nothing_changes(amount):
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    code = code_of(dossier_request_payment, by=world.specialist, dossier=dossier, amount=amount)
+
+    assert code == "amount"
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.events.filter(action="request_payment").exists()) == (2, False)
+
+
+def test_the_consultation_can_start_on_the_first_pass_and_records_the_hand_off_as_it_was():
+    world = World()
+
+    dossier, partner, _people = consulted(world)
+
+    asking = dossier.steps.get(order=10)
+    assert (asking.state, asking.assignee_id, asking.outcome) == (StepState.DONE, world.specialist.pk, "early")
+    event = dossier.events.get(action="consult_agency")
+    assert (event.data["from_step"], event.data["outcome"], event.data["agency"]) == (asking.pk, "early", partner.code)
+    assert (dossier.active_step.agency_id, dossier.active_step.consultation) == (partner.pk, True)
+
+
+def test_the_agency_consulted_only_answers():
+    world = World()
+    dossier, partner, people = consulted(world)
+    specialist, leader = people["specialist"], people["leader"]
+
+    assert dossier_actions_for(dossier=dossier, user=specialist) == ["claim", "forward", "letter_draft"]
+    for call, kwargs in (
+        (dossier_send_back, {"reason": "x"}),
+        (dossier_request_supplement, {"items": ["CCCD"], "reason": "Thiếu"}),
+        (dossier_request_payment, {"amount": 1000}),
+        (dossier_consult_agency, {"agency": world.agency, "question": "?"}),
+    ):
+        assert code_of(call, by=specialist, dossier=dossier, **kwargs) == "consultation_step", call.__name__
+    # Stopping is for the agencies deciding the dossier, not one giving its opinion.
+    assert "stop" not in dossier_actions_for(dossier=dossier, user=leader)
+    assert code_of(dossier_stop, by=leader, dossier=dossier, reason="x") == "role_required"
+    assert "stop" in dossier_actions_for(dossier=dossier, user=world.leader)
+
+    dossier = dossier_forward(by=specialist, dossier=dossier, note="Đồng ý", at=vn(2026, 3, 2, 14, 0))
+
+    assert (dossier.active_step.agency_id, dossier.active_step.consultation) == (world.agency.pk, False)
+    assert audit_verify().ok is True
+
+
+def test_sending_back_after_the_answer_goes_to_the_stage_before_the_one_that_asked():
+    world = World()
+    first = officer(world.agency, "specialist")
+    template_add(
+        world.procedure,
+        [
+            ("Kiểm tra", "specialist", None, "8"),
+            ("Thẩm định", "specialist", None, "24"),
+            ("Duyệt", "leader", None, "8"),
+        ],
+    )
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_forward(by=first, dossier=dossier, to_user=world.specialist, at=vn(2026, 3, 2, 8, 30))
+    dossier, _partner, people = consulted(world, dossier)
+    dossier = dossier_forward(by=people["specialist"], dossier=dossier, at=vn(2026, 3, 2, 14, 0))
+    assert (dossier.active_step.name, dossier.active_step.assignee_id) == ("Thẩm định", world.specialist.pk)
+
+    dossier = dossier_send_back(by=world.specialist, dossier=dossier, reason="Kiểm tra lại", at=vn(2026, 3, 2, 15, 0))
+
+    # Not to the consultation (answered) nor to the step that asked (the same stage): to "Kiểm tra".
+    assert (dossier.active_step.name, dossier.active_step.assignee_id) == ("Kiểm tra", first.pk)
+    pending = list(dossier.steps.filter(state=StepState.PENDING).order_by("order").values_list("name", flat=True))
+    assert pending == ["Thẩm định", "Duyệt"]
+    assert code_of(dossier_send_back, by=first, dossier=dossier, reason="x") == "no_previous_step"
+
+
+def test_a_blank_question_or_an_inactive_agency_is_refused():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    closed = AgencyFactory(is_active=False)
+
+    blank = code_of(dossier_consult_agency, by=world.specialist, dossier=dossier, agency=AgencyFactory(), question=" ")
+    inactive = code_of(dossier_consult_agency, by=world.specialist, dossier=dossier, agency=closed, question="?")
+
+    assert (blank, inactive) == ("reason_required", "agency_inactive")
+    assert dossier.steps.count() == 3
+
+
+def test_a_stop_ends_the_active_step_and_the_notice_comes_from_the_stopping_agency():
+    world = World()
+    department = AgencyFactory()
+    officer(department, "specialist")
+    template_add(world.procedure, [("Thẩm định", "specialist", department, "32"), ("Duyệt", "leader", department, "8")])
+    StaffRole.objects.filter(user=world.leader).update(title="Chủ tịch")
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    dossier = dossier_stop(by=world.leader, dossier=dossier, reason="Không đủ điều kiện", at=vn(2026, 3, 3, 9, 0))
+
+    assert (dossier.status, dossier.active_step) == (DossierStatus.STOPPED, None)
+    steps = list(dossier.steps.order_by("order").values_list("state", "finished_at", "outcome", "assignee"))
+    assert steps == [(StepState.DONE, vn(2026, 3, 3, 9, 0), "early", None), (StepState.PENDING, None, "", None)]
+    data = slip_data_for(dossier=dossier, kind="05")
+    assert (data["agency"]["code"], data["signer"]["title"]) == (world.agency.code, "Chủ tịch")
+    assert dossier.events.get(action="stop").data == {"agency": world.agency.pk}
+
+
+def test_a_withdrawal_after_a_supply_leaves_no_supplement_state_and_no_active_step():
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    dossier = dossier_request_supplement(
+        by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 8, 0)
+    )
+    dossier = supplement_send(world, dossier, at=vn(2026, 3, 4, 8, 0))
+    assert dossier.substatus == Substatus.SUPPLEMENT_SUPPLIED
+
+    dossier = dossier_withdraw(
+        by=world.applicant.user, dossier=dossier, reason="Không cần nữa", at=vn(2026, 3, 4, 9, 0)
+    )
+
+    assert (dossier.status, dossier.substatus, dossier.active_step, dossier.paused_at) == (7, "", None, None)
+    first = dossier.steps.get(order=10)
+    # Nobody handled the step: the applicant who withdrew is not recorded as its officer.
+    assert (first.state, first.finished_at, first.assignee_id) == (StepState.DONE, vn(2026, 3, 4, 9, 0), None)
+    assert audit_verify().ok is True
