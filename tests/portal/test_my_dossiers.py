@@ -148,3 +148,34 @@ def test_another_applicant_gets_404_for_every_page_and_file():
     assert other.post(reverse("portal:result_receive", args=[dossier.pk])).status_code == 404
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RESOLVED
+
+
+def test_the_applicants_copy_of_a_slip_is_signed_by_the_agency():
+    from chinhquyen.dossiers.documents import pdf_verify
+
+    world = OnlineWorld()
+    dossier = dossier_receive(by=world.front_desk, dossier=submitted(world))
+
+    response = world.client().get(reverse("portal:my_slip", args=[dossier.pk, "01"]))
+
+    check = pdf_verify(pdf=response.content)
+    assert (response.status_code, check.valid, check.timestamped) == (200, True, True)
+    assert check.signers == (world.agency.name,)
+
+
+def test_a_slip_that_cannot_be_signed_now_is_given_unsigned(monkeypatch, caplog):
+    from chinhquyen.dossiers.documents import issue, pdf_verify
+
+    world = OnlineWorld()
+    dossier = dossier_receive(by=world.front_desk, dossier=submitted(world))
+
+    def key_store_down(**_kwargs):
+        raise OSError("key store unavailable")
+
+    monkeypatch.setattr(issue, "pdf_sign", key_store_down)
+    response = world.client().get(reverse("portal:my_slip", args=[dossier.pk, "01"]))
+
+    assert response.status_code == 200
+    assert dossier.code in "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert (pdf_verify(pdf=response.content).signed, pdf_verify(pdf=response.content).summary) == (False, "unsigned")
+    assert f"Slip 01 of dossier {dossier.pk} could not be signed; given unsigned." in caplog.text

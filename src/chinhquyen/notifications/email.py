@@ -1,17 +1,13 @@
 """The e-mail of a notification, with the receipt (form 01) attached to "received"."""
 
-import logging
-
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.message import make_msgid
 
-from chinhquyen.dossiers.documents import slip_pdf_for
+from chinhquyen.dossiers.documents import slip_pdf_for_applicant
 from chinhquyen.dossiers.models import Dossier
 
 from .models import Kind, Notification
-
-logger = logging.getLogger(__name__)
 
 
 def email_message_for(*, notification: Notification) -> EmailMessage:
@@ -34,8 +30,4 @@ def email_message_for(*, notification: Notification) -> EmailMessage:
 
 def receipt_pdf(*, dossier: Dossier) -> bytes:
     """The receipt and appointment slip (form 01), signed by the receiving agency when it can be."""
-    try:
-        return slip_pdf_for(dossier=dossier, kind="01", sign=True)
-    except Exception:  # pyhanko and the key store raise their own errors; an unsigned receipt still helps
-        logger.warning("Receipt of dossier %s could not be signed; sending it unsigned.", dossier.pk, exc_info=True)
-        return slip_pdf_for(dossier=dossier, kind="01", sign=False)
+    return slip_pdf_for_applicant(dossier=dossier, kind="01")

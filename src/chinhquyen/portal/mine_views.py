@@ -271,7 +271,8 @@ def my_slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     dossier = own_dossier(request, pk)
     if kind not in selectors.applicant_slip_kinds(dossier=dossier):
         raise Http404(_("No such letter."))
-    content = documents.render_slip(kind=kind, data=documents.slip_data_for(dossier=dossier, kind=kind))
+    # The applicant's electronic copy carries the issuing agency's signature (spec §3).
+    content = documents.slip_pdf_for_applicant(dossier=dossier, kind=kind)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.pk}-{kind}.pdf"'
     response["Cache-Control"] = "private, no-store"

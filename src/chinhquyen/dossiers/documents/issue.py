@@ -1,5 +1,6 @@
 """One call for the pages: build, render and sign a dossier's slip."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from chinhquyen.directory.models import User
 
     from ..models import Dossier
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,17 @@ def slip_pdf_for(*, dossier: "Dossier | None", kind: str, sign: bool = True, **e
     if not sign:
         return pdf
     return pdf_sign(pdf=pdf, agency=_Issuer(code=data["agency"]["code"], name=data["agency"]["name"]))
+
+
+def slip_pdf_for_applicant(*, dossier: "Dossier", kind: str) -> bytes:
+    """Form ``kind`` as the applicant receives it electronically (e-mail, portal): signed by the issuing agency,
+    as electronic slips must be (spec §3); unsigned, and logged, when it cannot be signed now, rather than
+    not at all."""
+    try:
+        return slip_pdf_for(dossier=dossier, kind=kind, sign=True)
+    except Exception:  # pyhanko and the key store raise their own errors; an unsigned slip still informs
+        logger.warning("Slip %s of dossier %s could not be signed; given unsigned.", kind, dossier.pk, exc_info=True)
+        return slip_pdf_for(dossier=dossier, kind=kind, sign=False)
 
 
 def result_pdf_for(
