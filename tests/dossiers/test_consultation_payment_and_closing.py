@@ -10,7 +10,7 @@ from chinhquyen.directory.models import StaffRole
 from chinhquyen.dossiers.documents import slip_data_for
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import DossierStatus, StepState, Substatus
-from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
+from chinhquyen.dossiers.selectors import consultable_agencies, dossier_actions_for, dossier_inbox
 from chinhquyen.dossiers.services import (
     dossier_consult_agency,
     dossier_forward,
@@ -146,8 +146,18 @@ def test_a_blank_question_or_an_inactive_agency_is_refused():
     blank = code_of(dossier_consult_agency, by=world.specialist, dossier=dossier, agency=AgencyFactory(), question=" ")
     inactive = code_of(dossier_consult_agency, by=world.specialist, dossier=dossier, agency=closed, question="?")
 
-    assert (blank, inactive) == ("reason_required", "agency_inactive")
+    # An agency where nobody could answer would leave the dossier waiting at its step for good.
+    nobody = AgencyFactory()
+    officer(nobody, "leader")
+    retired = officer(nobody, "specialist")
+    retired.is_active = False
+    retired.save()
+    unanswered = code_of(dossier_consult_agency, by=world.specialist, dossier=dossier, agency=nobody, question="?")
+
+    assert (blank, inactive, unanswered) == ("reason_required", "agency_inactive", "agency_without_specialist")
     assert dossier.steps.count() == 3
+    assert nobody not in consultable_agencies()
+    assert world.agency in consultable_agencies()
 
 
 def test_a_stop_ends_the_active_step_and_the_notice_comes_from_the_stopping_agency():

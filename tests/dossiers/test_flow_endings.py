@@ -285,6 +285,7 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     world = World()
     template_add(world.procedure, template)
     partner = AgencyFactory()
+    officer(partner, "specialist")  # someone there answers
     colleagues = {role: officer(world.agency, role) for role in ("front_desk", "specialist", "leader")}
     attempts = _attempts(world, partner, colleagues)
     assert set(attempts) == set(ACTIONS) - {"letter_approve", "letter_send"}

@@ -112,6 +112,7 @@ def test_nothing_to_check_before_the_supply_or_after_the_acceptance():
 def test_the_actions_offered_are_exactly_those_that_succeed_around_a_supplement():
     world = World()
     partner = AgencyFactory()
+    officer(partner, "specialist")  # someone there answers
     colleagues = {role: officer(world.agency, role) for role in ("front_desk", "specialist", "leader")}
     attempts = _attempts(world, partner, colleagues)
     users = [world.front_desk, world.specialist, world.leader, world.applicant.user]

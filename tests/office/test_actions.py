@@ -96,13 +96,21 @@ def test_a_non_positive_amount_is_refused_at_the_field(as_user, office):
 
 def test_specialist_consults_another_agency(as_user, office):
     dossier = _back_at_specialist(office)
+    from tests.dossiers.factories import officer
+
     consulted = AgencyFactory(name="Công an tỉnh")
+    officer(consulted, "specialist")
+    silent = AgencyFactory(name="Ban không người trả lời")
+    page = as_user(office.specialist).get(reverse("office:dossier_action", args=[dossier.pk, "consult_agency"]))
 
     response = _act(as_user(office.specialist), dossier, "consult_agency", agency=consulted.pk, question="Xác minh")
 
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.active_step.agency == consulted
+    # Only agencies with a specialist to answer are offered.
+    assert "Công an tỉnh" in page.content.decode()
+    assert silent.name not in page.content.decode()
 
 
 def test_leader_approves_and_the_front_desk_issues_the_result(as_user, office):

@@ -22,7 +22,7 @@ from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code_call, procedure_handled_by_call
 from chinhquyen.core.compiled import compiled, compiled_together
 from chinhquyen.core.packed import packed, unpacked
-from chinhquyen.directory.models import Agency, Applicant, Role, User
+from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
 
@@ -78,6 +78,12 @@ def dossier_visible_to(*, officer: User, roles: Roles | None = None) -> QuerySet
         return Dossier.objects.none()
     in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
     return Dossier.objects.filter(Q(receiving_agency_id__in=agency_ids) | Exists(in_step)).exclude(_ONLINE_DRAFT)
+
+
+def consultable_agencies() -> QuerySet[Agency]:
+    """The agencies a dossier can be sent to for an opinion: active, with an active specialist to answer."""
+    answering = StaffRole.objects.filter(agency=OuterRef("pk"), role=Role.SPECIALIST, user__is_active=True)
+    return Agency.objects.filter(is_active=True).filter(Exists(answering)).order_by("name", "code")
 
 
 def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> list[InboxRow]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.models import ApologyLetter
+from chinhquyen.dossiers.selectors import consultable_agencies
 
 
 class OfficeForm(forms.Form):
@@ -241,8 +242,13 @@ class ReassignForm(VersionedForm):
 
 
 class ConsultForm(VersionedForm):
-    agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.filter(is_active=True))
+    agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.none())
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only agencies with someone to answer: another one would leave the dossier waiting for good.
+        self.fields["agency"].queryset = consultable_agencies()  # type: ignore[attr-defined]
 
 
 class RefuseForm(VersionedForm):

@@ -26,6 +26,7 @@ from ..models import (
     StepState,
     Substatus,
 )
+from ..selectors import consultable_agencies
 from ..transitions import step_before
 from .base import NEXT_STEP, transition_apply
 from .closing import processing_close
@@ -120,6 +121,10 @@ def dossier_consult_agency(
         raise InvalidInput(
             _("This agency is no longer active: choose another."), code="agency_inactive", field="agency"
         )
+    if not consultable_agencies().filter(pk=agency.pk).exists():
+        # Nobody there could answer, and the dossier would wait at its step for good.
+        message = _("This agency has no specialist who could answer: choose another.")
+        raise InvalidInput(message, code="agency_without_specialist", field="agency")
     with transition_apply(
         by=by, dossier=dossier, action="consult_agency", expected_version=expected_version, at=at
     ) as c:
