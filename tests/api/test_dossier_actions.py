@@ -205,6 +205,26 @@ def test_consult_and_reassign_name_agencies_and_officers_by_code_and_username():
     ]
 
 
+def test_the_agency_that_asked_takes_back_an_unanswered_consultation():
+    place, other = place_make("a"), place_make("b")
+    dossier = services.dossier_receive(by=place.front_desk, dossier=_draft(place))
+    services.dossier_consult_agency(by=place.specialist, dossier=dossier, agency=other.agency, question="Ý kiến?")
+    base = f"/api/v1/dossiers/{dossier.pk}"
+
+    consulted = post_json(api_client(token_for(other.specialist)), f"{base}/consult-recall", {"reason": "x"})
+    recalled = post_json(api_client(token_for(place.specialist)), f"{base}/consult-recall", {"reason": "Quá hạn"})
+
+    assert (consulted.status_code, consulted.json()["code"]) == (403, "role_required")
+    assert recalled.status_code == 200
+    body = recalled.json()
+    assert [(s["agency"]["code"], s["state"]) for s in body["steps"]][:3] == [
+        (place.agency.code, "done"),
+        (other.agency.code, "done"),
+        (place.agency.code, "active"),
+    ]
+    assert "consult_recall" not in body["actions"]
+
+
 def test_apology_letter_drafted_approved_and_sent():
 
     place = place_make()

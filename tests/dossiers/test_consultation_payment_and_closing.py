@@ -13,6 +13,7 @@ from chinhquyen.dossiers.models import DossierStatus, StepState, Substatus
 from chinhquyen.dossiers.selectors import consultable_agencies, dossier_actions_for, dossier_inbox
 from chinhquyen.dossiers.services import (
     dossier_consult_agency,
+    dossier_consult_recall,
     dossier_forward,
     dossier_payment_confirmed,
     dossier_request_payment,
@@ -195,4 +196,43 @@ def test_a_withdrawal_after_a_supply_leaves_no_supplement_state_and_no_active_st
     first = dossier.steps.get(order=10)
     # Nobody handled the step: the applicant who withdrew is not recorded as its officer.
     assert (first.state, first.finished_at, first.assignee_id) == (StepState.DONE, vn(2026, 3, 4, 9, 0), None)
+    assert audit_verify().ok is True
+
+
+def test_the_asking_agency_takes_back_a_consultation_not_answered():
+    world = World()
+    dossier, partner, people = consulted(world)
+    consult = dossier.active_step
+    assert "consult_recall" in dossier_actions_for(dossier=dossier, user=world.specialist)
+    assert "consult_recall" in dossier_actions_for(dossier=dossier, user=world.leader)
+    assert "consult_recall" not in dossier_actions_for(dossier=dossier, user=people["specialist"])
+    assert code_of(dossier_consult_recall, by=people["leader"], dossier=dossier, reason="x") == "role_required"
+    assert code_of(dossier_consult_recall, by=world.specialist, dossier=dossier, reason=" ") == "reason_required"
+
+    # Due Tuesday 3 March 09:00 (8 working hours), still unanswered on Wednesday:
+    dossier = dossier_consult_recall(
+        by=world.specialist, dossier=dossier, reason="Quá hạn trả lời", at=vn(2026, 3, 4, 9, 0)
+    )
+
+    consult.refresh_from_db()
+    assert (consult.state, consult.finished_at, consult.outcome, consult.assignee_id) == (
+        StepState.DONE,
+        vn(2026, 3, 4, 9, 0),
+        "late",
+        None,
+    )
+    back = dossier.active_step
+    assert (back.agency_id, back.state, back.started_at, back.assignee_id) == (
+        world.agency.pk,
+        StepState.ACTIVE,
+        vn(2026, 3, 4, 9, 0),
+        world.specialist.pk,
+    )
+    assert "consult_recall" not in dossier_actions_for(dossier=dossier, user=world.specialist)
+    rows = slip_data_for(dossier=dossier, kind="06")["handoffs"]
+    recall = rows[-1]
+    assert (recall["at"], recall["outcome"], recall["note"]) == (vn(2026, 3, 4, 9, 0), "late", "Quá hạn trả lời")
+    assert recall["from_unit"].endswith(partner.name)
+    # The applicant's timeline does not show the agencies' internal exchange.
+    assert dossier.events.get(action="consult_recall").internal is True
     assert audit_verify().ok is True

@@ -14,6 +14,7 @@ from chinhquyen.dossiers.services import (
     dossier_authorised_person_set,
     dossier_claim,
     dossier_consult_agency,
+    dossier_consult_recall,
     dossier_document_add,
     dossier_documents_mark_received,
     dossier_forward,
@@ -250,6 +251,7 @@ def _attempts(world, partner, colleagues):
             by=by, dossier=d, to_user=colleagues[d.active_step.role if d.active_step else "specialist"]
         ),
         "consult_agency": lambda by, d: dossier_consult_agency(by=by, dossier=d, agency=partner, question="?"),
+        "consult_recall": lambda by, d: dossier_consult_recall(by=by, dossier=d, reason="Quá hạn trả lời"),
         "request_payment": lambda by, d: dossier_request_payment(by=by, dossier=d, amount=1000),
         "payment_confirmed": lambda by, d: dossier_payment_confirmed(by=by, dossier=d),
         "approve": lambda by, d: dossier_approve(by=by, dossier=d),
@@ -307,6 +309,8 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     paying = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
     paying = dossier_send_back(by=world.leader, dossier=paying, reason="Tính phí")
     stages.append(dossier_request_payment(by=world.specialist, dossier=paying, amount=50000).pk)
+    asked = world.received(at=vn(2026, 3, 2, 8, 0))
+    stages.append(dossier_consult_agency(by=world.specialist, dossier=asked, agency=partner, question="?").pk)
     issued = world.received(at=vn(2026, 3, 2, 8, 0))
     issued = dossier_issue_result(by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=issued))
     stages.append(issued.pk)

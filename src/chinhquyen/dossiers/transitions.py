@@ -48,6 +48,7 @@ class Scope(Enum):
     STEP_AGENCY = "step_agency"  # any listed role in the active step's agency
     INVOLVED = "involved"  # in the receiving agency or the active step's agency
     AGENCY = "agency"  # in the agency the caller names (the letter's agency at fault)
+    ASKING = "asking"  # in the agency whose step asked the consultation now open (its answer goes there)
 
 
 @dataclass(frozen=True)
@@ -557,6 +558,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _all_of(_supply_checked, _not_consultation),
         True,
     ),
+    # An opinion that does not come: the agency that asked takes the dossier back and goes on without it.
+    Transition("consult_recall", _s(S.PROCESSING), S.PROCESSING, SPECIALIST | LEADER, Scope.ASKING, None, True),
     Transition(
         "request_payment",
         _s(S.RECEIVED, S.PROCESSING),
@@ -687,6 +690,10 @@ def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency
             continue
         if row.scope is Scope.STEP_AGENCY and (step.agency_id, role) in roles:
             return None
+        if row.scope is Scope.ASKING and step.consultation:
+            asking = step_after(dossier)  # the asking step's twin, where the answer comes back
+            if asking is not None and (asking.agency_id, role) in roles:
+                return None
         if row.scope is Scope.STEP and step.role == role and (step.agency_id, role) in roles:
             if step.assignee_id is None or step.assignee_id == user.pk:
                 return None

@@ -121,6 +121,18 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
+            "consult_recall",
+            _("Take back the consultation"),
+            forms.ReasonForm,
+            lambda by, d, c: services.dossier_consult_recall(
+                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"]
+            ),
+            _(
+                "Take the dossier back from the agency consulted, without its opinion? Its step ends unanswered "
+                "and the dossier comes back to your agency's step."
+            ),
+        ),
+        Action(
             "claim",
             _("Claim"),
             forms.PlainActionForm,

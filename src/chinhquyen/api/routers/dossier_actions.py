@@ -184,6 +184,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ask another agency's opinion (liên thông)",
     ),
     ActionSpec(
+        "consult_recall",
+        "consult-recall",
+        ReasonIn,
+        lambda by, d, b, v: S.dossier_consult_recall(by=by, dossier=d, reason=b.reason, expected_version=v),
+        "Take back a consultation not answered (the agency that asked)",
+    ),
+    ActionSpec(
         "request_payment",
         "request-payment",
         PaymentIn,

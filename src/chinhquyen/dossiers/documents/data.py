@@ -438,7 +438,16 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     }
 
 
-_HANDOFF_ACTIONS = ("receive", "forward", "send_back", "consult_agency", "approve", "issue_result", "return")
+_HANDOFF_ACTIONS = (
+    "receive",
+    "forward",
+    "send_back",
+    "consult_agency",
+    "consult_recall",
+    "approve",
+    "issue_result",
+    "return",
+)
 # The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
 RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
 

@@ -27,7 +27,7 @@ from ..models import (
     Substatus,
 )
 from ..selectors import consultable_agencies
-from ..transitions import step_before
+from ..transitions import step_after, step_before
 from .base import NEXT_STEP, transition_apply
 from .closing import processing_close
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
@@ -156,7 +156,8 @@ def dossier_consult_agency(
             name=active.name,
             agency_id=active.agency_id,
             role=active.role,
-            assignee_id=active.assignee_id,
+            # The answer comes back to whoever asked (the step's officer, or the asker when nobody claimed it).
+            assignee_id=active.assignee_id or by.pk,
             due_at=back_due,
         )
         step_finish(active, at=c.at, change=c)
@@ -190,6 +191,31 @@ def payment_amount_check(amount: object) -> Decimal:
             field="amount",
         )
     return value.quantize(Decimal(1))
+
+
+def dossier_consult_recall(
+    *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The asking agency takes back a consultation not answered (rút yêu cầu xin ý kiến), with the reason: the
+    consultation ends unanswered, and the dossier is back at the asking step's twin."""
+    if not clean(reason):
+        raise InvalidInput(_("Say why the consultation is taken back."), code="reason_required", field="reason")
+    with transition_apply(
+        by=by, dossier=dossier, action="consult_recall", expected_version=expected_version, at=at, related=(NEXT_STEP,)
+    ) as c:
+        consult = c.dossier.active_step
+        back = step_after(c.dossier)
+        assert consult is not None  # noqa: S101 - the ASKING scope needs a consultation
+        assert back is not None  # noqa: S101 - and the asking step's twin after it
+        # Ended, not answered: its officer, if any, stays; nobody else is recorded as having answered.
+        consult.state, consult.finished_at = StepState.DONE, c.at
+        consult.outcome = outcome_of(finished_at=c.at, due_at=consult.due_at)
+        c.save_later(consult, "state", "finished_at", "outcome")
+        step_start(back, at=c.at, change=c)
+        c.set(active_step=back)
+        c.reason = clean(reason)
+        c.data = {"from_step": consult.pk, "to_step": back.pk, "outcome": consult.outcome}
+    return c.dossier
 
 
 def dossier_request_payment(
