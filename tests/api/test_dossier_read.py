@@ -17,6 +17,7 @@ from tests.api.helpers import (
     system_make,
     token_for,
 )
+from tests.dossiers.factories import SPECIALIST_ACTIONS_ON_RECEIPT
 from tests.factories import CitizenFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +53,7 @@ def test_officers_see_their_agencys_dossiers_and_not_anothers():
     assert (body["id"], body["code"], body["status"], body["version"]) == (dossier.pk, dossier.code, 2, 1)
     assert seen["ETag"] == '"1"'
     assert [(s["name"], s["state"]) for s in body["steps"]] == [("Thụ lý", "active"), ("Phê duyệt", "pending")]
-    assert body["actions"] == [
-        "request_supplement",
-        "claim",
-        "forward",
-        "consult_agency",
-        "request_payment",
-        "letter_draft",
-    ]
+    assert body["actions"] == SPECIALIST_ACTIONS_ON_RECEIPT
     assert hidden.status_code == 404
     assert hidden.json()["code"] == "dossier_not_found"
 

@@ -12,6 +12,7 @@ from tests.api.helpers import (
     session_client,
     token_for,
 )
+from tests.dossiers.factories import SPECIALIST_ACTIONS_ON_RECEIPT
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,7 @@ def test_the_specialist_accepts_the_supplement():
         "claim",
         "letter_draft",
     ]
-    assert after.json()["actions"] == [
-        "request_supplement",
-        "claim",
-        "forward",
-        "consult_agency",
-        "request_payment",
-        "letter_draft",
-    ]
+    assert after.json()["actions"] == SPECIALIST_ACTIONS_ON_RECEIPT
     assert accepted.status_code == 200
     body = accepted.json()
     assert (body["status_name"], body["substatus"], body["version"]) == ("received", "supplement_accepted", 4)

@@ -48,6 +48,17 @@ class OwnedCitizenFactory(CitizenFactory):
     user = factory.SubFactory(UserFactory)
 
 
+# What the specialist of a dossier just received may do (status 2, the specialist's step active).
+SPECIALIST_ACTIONS_ON_RECEIPT = [
+    "request_supplement",
+    "claim",
+    "forward",
+    "consult_agency",
+    "request_payment",
+    "letter_draft",
+]
+
+
 def template_add(procedure, steps: list[tuple[str, str, Agency | None, str]]) -> ProcessTemplate:
     """Give ``procedure`` a process template: (name, role, agency or None, share hours) per step."""
     template = ProcessTemplate.objects.create(procedure=procedure)

@@ -25,7 +25,14 @@ from chinhquyen.dossiers.services import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
-from tests.dossiers.factories import AgencyFactory, World, officer, supplement_send, vn
+from tests.dossiers.factories import (
+    SPECIALIST_ACTIONS_ON_RECEIPT,
+    AgencyFactory,
+    World,
+    officer,
+    supplement_send,
+    vn,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -245,14 +252,7 @@ def test_actions_for_each_role():
     ]
     assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == []  # the front desk fills it in
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    assert dossier_actions_for(dossier=dossier, user=world.specialist) == [
-        "request_supplement",
-        "claim",
-        "forward",
-        "consult_agency",
-        "request_payment",
-        "letter_draft",
-    ]
+    assert dossier_actions_for(dossier=dossier, user=world.specialist) == SPECIALIST_ACTIONS_ON_RECEIPT
     assert dossier_actions_for(dossier=dossier, user=world.leader) == ["reassign", "stop", "letter_draft"]
 
 
