@@ -10,6 +10,7 @@ from chinhquyen.dossiers.services import (
     apology_letter_send,
     dossier_forward,
     dossier_issue_result,
+    dossier_payment_confirmed,
     dossier_receive,
     dossier_refuse,
     dossier_request_payment,
@@ -67,6 +68,10 @@ def payment_required(world: World) -> Dossier:
     return dossier_request_payment(
         by=world.specialist, dossier=dossier, amount=1250000, note="Lệ phí cấp giấy", at=vn(2026, 3, 3, 11, 0)
     )
+
+
+def payment_confirmed(world: World) -> Dossier:
+    return dossier_payment_confirmed(by=world.front_desk, dossier=payment_required(world), at=vn(2026, 3, 4, 9, 0))
 
 
 def apology(world: World) -> Dossier:

@@ -115,6 +115,17 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
             id="payment-required",
         ),
         pytest.param(
+            "payment_confirmed",
+            "Dossier {code}: payment confirmed",
+            [
+                "{agency} has confirmed your payment and goes on processing your dossier.",
+                "Status: Being processed.",
+                "Nothing for now. My dossiers shows how the dossier moves on; you are told when the result is ready.",
+            ],
+            "Payment received; your dossier is being processed. Details: {lookup}",
+            id="payment-confirmed",
+        ),
+        pytest.param(
             "apology",
             "Dossier {code}: apology and new due date",
             [
@@ -300,13 +311,22 @@ def test_vietnamese_is_the_default_language_and_sms_has_no_diacritics():
 
 def test_every_sms_fits_one_segment_in_both_languages():
     for language in ("vi", "en"):
-        for kind in ("received", "supplement_requested", "payment_required", "apology", "result_ready", "returned"):
+        for kind in (
+            "received",
+            "supplement_requested",
+            "payment_required",
+            "payment_confirmed",
+            "apology",
+            "result_ready",
+            "returned",
+        ):
             world = h.reachable_world()
             Preference.objects.create(user=world.applicant.user, language=language)
             with h.committed():
                 getattr(h, kind)(world)
     bodies = list(Notification.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
-    assert len(bodies) == 2 * (6 + 6)  # received once per world before each event
+    # received once per world before each event; payment_required comes before payment_confirmed
+    assert len(bodies) == 2 * (7 + 7 + 1)
     assert [b for b in bodies if len(b) > SMS_MAX_LENGTH or not b.isascii()] == []
 
 

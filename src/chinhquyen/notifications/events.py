@@ -12,6 +12,8 @@ ACTION_KINDS: dict[str, Kind] = {
     # Documents supplied but not enough: the applicant is asked again, with what is still missing.
     "supplement_reject": Kind.SUPPLEMENT_REQUESTED,
     "request_payment": Kind.PAYMENT_REQUIRED,
+    # The fee is paid: the applicant learns that processing goes on.
+    "payment_confirmed": Kind.PAYMENT_CONFIRMED,
     "letter_send": Kind.APOLOGY,
     "issue_result": Kind.RESULT_READY,
     "return": Kind.RETURNED,

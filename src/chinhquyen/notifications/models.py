@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     RECEIVED = "received", _("Received")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     PAYMENT_REQUIRED = "payment_required", _("Payment required")
+    PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
     APOLOGY = "apology", _("Apology and new due date")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result handed over")
