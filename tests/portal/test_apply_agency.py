@@ -105,7 +105,7 @@ def test_a_change_on_a_draft_saved_meanwhile_is_refused():
     response = client.post(reverse("portal:apply_agency", args=[draft.pk]), {"agency": other.pk, "version": "0"})
 
     assert response.status_code == 400
-    assert "Someone else changed this dossier in the meantime; reload it and try again." in text(response)
+    assert "This dossier changed while this page was open. The page now shows it as it is" in text(response)
     assert Dossier.objects.get(pk=draft.pk).receiving_agency_id == world.agency.pk
 
 

@@ -122,8 +122,9 @@ def test_a_change_made_meanwhile_is_shown_and_sending_again_withdraws():
     again = client.post(url(dossier), {"reason": REASON, "confirm": "on", "version": dossier.version})
 
     assert stale.status_code == 409
+    # Not "reload it": the page already shows the dossier as it is, with what was typed.
     assert stale.context["form"].non_field_errors() == [
-        "Someone else changed this dossier in the meantime; reload it and try again."
+        "This dossier changed while this page was open. The page now shows it as it is: check it, then send again."
     ]
     assert f"\n{REASON}</textarea>" in stale.content.decode()
     assert f'<input type="hidden" name="version" value="{dossier.version}"' in stale.content.decode()

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from chinhquyen.core.access import access
+from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Applicant
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.errors import DossierNotFound
@@ -35,3 +37,13 @@ def own_dossier(request: HttpRequest, pk: int) -> Dossier:
         return selectors.dossier_get_for_applicant(user=request.user, pk=pk)  # type: ignore[arg-type]
     except DossierNotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def refusal_text(exc: DomainError) -> str:
+    """What a page shown again after a refusal says. The services' "reload it and try again" is for API
+    clients: a page that shows the dossier as it is now, keeping what was typed, asks to check and send again."""
+    if exc.code == "stale_version":
+        return _(
+            "This dossier changed while this page was open. The page now shows it as it is: check it, then send again."
+        )
+    return exc.message

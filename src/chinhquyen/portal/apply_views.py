@@ -26,7 +26,7 @@ from chinhquyen.dossiers.deadlines import dossier_time_limit
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
 from chinhquyen.postal.selectors import postal_available
 
-from .applicant import applicant_access, applicant_of, own_dossier
+from .applicant import applicant_access, applicant_of, own_dossier, refusal_text
 from .eform_forms import EFormForm, eform_display, eform_initial
 
 
@@ -123,7 +123,8 @@ def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=_version(request),
         )
     except DomainError as exc:
-        form.add_error(None, exc.message)
+        # The page comes back with what was typed, at the draft's current version.
+        form.add_error(None, refusal_text(exc))
         return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2), status=409)
     if valid and "next" in request.POST:
         return redirect("portal:apply_documents", pk=dossier.pk)
@@ -154,7 +155,7 @@ def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=_version(request),
             )
         except DomainError as exc:
-            form.add_error("agency" if exc.field == "agency" else None, exc.message)
+            form.add_error("agency" if exc.field == "agency" else None, refusal_text(exc))
         else:
             messages.success(
                 request,

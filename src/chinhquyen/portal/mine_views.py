@@ -19,7 +19,7 @@ from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, Dos
 from chinhquyen.dossiers.transitions import SUPPLEMENT_REQUESTS
 from chinhquyen.postal.selectors import postal_pickup_latest
 
-from .applicant import applicant_access, own_dossier
+from .applicant import applicant_access, own_dossier, refusal_text
 from .eform_forms import eform_display
 from .lookup_views import due_shown, result_post, status_words
 from .pickup_views import pickup_actions_open
@@ -311,7 +311,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 "withdraw it."
             ) % {"agency": dossier.receiving_agency.name}
         else:
-            message = exc.message
+            message = refusal_text(exc)
         form.add_error(None, message)
         return _render_withdraw(request, dossier, form, status=409)
     messages.success(request, _("Your dossier has been withdrawn. The agency will not process it further."))
