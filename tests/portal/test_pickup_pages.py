@@ -70,6 +70,25 @@ def test_a_submitted_online_application_offers_the_pickup_with_the_address_from_
     assert '<option value="14464" selected>Xã Gia Viễn</option>' in form.content.decode()
 
 
+def test_a_stale_order_page_is_shown_again_at_the_current_version_and_sending_again_orders():
+    world = world_with_address()
+    dossier = submitted(world)
+    client = world.client()
+    url = reverse("portal:pickup_request", args=[dossier.pk])
+
+    stale = client.post(url, place(dossier, version=dossier.version - 1, pickup_name="Trần Văn Bình"))
+    again = client.post(url, {name: stale.context["form"][name].value() for name in stale.context["form"].fields})
+
+    assert stale.status_code == 409
+    assert stale.context["form"].non_field_errors() == [
+        "This dossier changed while this page was open. The page now shows it as it is: check it, then send again."
+    ]
+    assert stale.context["form"]["pickup_name"].value() == "Trần Văn Bình"
+    assert str(stale.context["form"]["version"].value()) == str(dossier.version)
+    assert again.status_code == 302
+    assert PostalShipment.objects.filter(dossier=dossier).count() == 1
+
+
 def test_ordering_creates_the_order_and_the_page_follows_it():
     world = world_with_address()
     dossier = submitted(world)

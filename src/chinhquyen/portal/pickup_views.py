@@ -23,7 +23,7 @@ from chinhquyen.dossiers.models import Dossier, DossierStatus
 from chinhquyen.postal.pickups import postal_pickup_cancel, postal_pickup_order
 from chinhquyen.postal.selectors import postal_available, postal_pickup_communes, postal_pickup_latest
 
-from .applicant import applicant_access, applicant_of, own_dossier
+from .applicant import applicant_access, applicant_of, own_dossier, refusal_text
 
 
 class PickupForm(forms.Form):
@@ -103,7 +103,14 @@ def pickup_request(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=data["version"],
         )
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        if exc.code == "stale_version":
+            # Shown again with what was typed, at the dossier's current version: sending again acts on it.
+            dossier = own_dossier(request, pk)
+            fresh = request.POST.copy()
+            fresh["version"] = str(dossier.version)
+            form = PickupForm(fresh)
+            form.is_valid()
+        form.add_error(exc.field if exc.field in form.fields else None, refusal_text(exc))
         return _render(request, dossier, form, status=400 if exc.field in form.fields else 409)
     messages.success(
         request,
