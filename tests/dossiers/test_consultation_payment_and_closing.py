@@ -58,9 +58,24 @@ def test_the_examining_specialist_asks_for_payment_and_the_front_desk_sees_it_wa
     assert [(row.dossier.pk, row.step) for row in queue] == [(dossier.pk, None)]
     actions = dossier_actions_for(dossier=dossier, user=world.front_desk)
     assert actions == ["document_add", "payment_confirmed", "withdraw"]
-    dossier = dossier_payment_confirmed(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 3, 8, 0))
-    assert dossier.status == DossierStatus.PROCESSING
-    assert dossier_inbox(officer=world.front_desk, now=vn(2026, 3, 3, 9, 0)) == []
+    # The time the applicant takes to pay is not the agency's: the clock stops until the payment is confirmed,
+    # and no "overdue" mark shows meanwhile, even past the stored due date.
+    assert (dossier.paused_at, queue[0].overdue, queue[0].due_soon) == (vn(2026, 3, 2, 9, 0), False, False)
+    assert dossier.steps.get(order=10).due_at == vn(2026, 3, 5, 13, 30)
+    late = dossier_inbox(officer=world.front_desk, now=vn(2026, 3, 20, 9, 0))
+    assert (late[0].overdue, late[0].due_soon) == (False, False)
+    dossier = dossier_payment_confirmed(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 4, 9, 0))
+    assert (dossier.status, dossier.paused_at) == (DossierStatus.PROCESSING, None)
+    # Paused 16 working hours (Monday 09:00 to Wednesday 09:00): due 9 March 08:00 becomes 11 March 08:00.
+    assert dossier.due_at == vn(2026, 3, 11, 8, 0)
+    assert dossier.events.get(action="payment_confirmed").data == {
+        "paused_hours": 16.0,
+        "old_due_at": "2026-03-09T08:00:00+07:00",
+        "new_due_at": "2026-03-11T08:00:00+07:00",
+    }
+    # The examining step (28 of the 40 hours, due Thursday 5 March 13:30) moves by the same 16 hours.
+    assert dossier.steps.get(order=10).due_at == vn(2026, 3, 9, 13, 30)
+    assert dossier_inbox(officer=world.front_desk, now=vn(2026, 3, 4, 10, 0)) == []
 
 
 @pytest.mark.parametrize(

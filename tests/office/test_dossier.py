@@ -196,10 +196,10 @@ def test_an_approved_letter_waits_while_a_supplement_pauses_the_clock(as_user, o
     assert send in running
     assert "A letter must reach the applicant at least one working day before the due date" in running
     assert send not in paused
-    assert "To send once the applicant has supplied the documents asked for" in paused
+    assert "To send once the clock runs again (after the applicant's supply or payment)" in paused
     assert "A letter must reach the applicant at least one working day before the due date" not in paused
     assert refused.status_code == 409
-    assert "The clock is stopped until the applicant supplies the documents asked for" in refused.content.decode()
+    assert "The clock is stopped while the dossier waits for the applicant" in refused.content.decode()
     letter.refresh_from_db()
     assert letter.state == "approved"
 

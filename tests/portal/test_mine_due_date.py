@@ -7,7 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from chinhquyen.dossiers.services import (
+    dossier_payment_confirmed,
     dossier_refuse,
+    dossier_request_payment,
     dossier_request_supplement,
     dossier_stop,
     dossier_withdraw,
@@ -61,6 +63,27 @@ def test_while_a_supplement_is_awaited_the_pages_say_the_clock_is_paused_not_the
     for name, html in shown.items():
         assert f'<dt>Due date for the result</dt> <dd class="due-paused">{PAUSED}</dd>' in html, name
         assert OLD_DUE not in html, name
+
+
+def test_while_a_payment_is_awaited_the_clock_is_paused_and_once_confirmed_the_date_moves():
+    world = World(days=5)
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March, 08:00
+    dossier = dossier_request_payment(by=world.specialist, dossier=dossier, amount=50000, at=vn(2026, 3, 3, 10, 0))
+
+    waiting = pages(world, dossier)
+    dossier = dossier_payment_confirmed(by=world.front_desk, dossier=dossier, at=vn(2026, 3, 5, 10, 0))
+    paid = pages(world, dossier)
+
+    paused = (
+        "Paused since 03/03/2026 10:00 while the agency waits for your payment. "
+        "The due date will be moved later by the working time the dossier stays paused."
+    )
+    for name, html in waiting.items():
+        assert f'<dt>Due date for the result</dt> <dd class="due-paused_payment">{paused}</dd>' in html, name
+        assert OLD_DUE not in html, name
+    # Paused two working days: due Wednesday 11 March, 08:00.
+    for name, html in paid.items():
+        assert '<time datetime="2026-03-11T08:00:00+07:00">11/03/2026 08:00</time>' in html, name
 
 
 def test_once_supplied_the_moved_due_date_is_shown():

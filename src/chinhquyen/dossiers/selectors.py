@@ -110,8 +110,9 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
     for d in dossiers:
         step = d.active_step if d.status in STEP_QUEUE else None
         due = step.due_at if step is not None and step.due_at is not None else d.due_at
-        # A result waiting to be collected is judged by when it was ready, not by the day it is collected.
-        pending = d.status != DossierStatus.RESOLVED
+        # A result waiting to be collected is judged by when it was ready, not by the day it is collected; a
+        # paused clock (a payment awaited) moves the due date when it runs again, so the stored one is not due.
+        pending = d.status != DossierStatus.RESOLVED and d.paused_at is None
         rows.append(
             InboxRow(
                 dossier=d,
@@ -598,7 +599,7 @@ def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
 
 def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date | None:
     """The last day ``letter`` may be sent (the working day before the due date); None once sent, undated, or
-    while a supplement pauses the clock (the due date then moves when the applicant supplies)."""
+    while the clock is paused (the due date then moves when the applicant supplies or pays)."""
     if letter.state == LetterState.SENT or dossier.due_at is None or dossier.paused_at is not None:
         return None
     return letter_send_by(due_at=dossier.due_at)

@@ -356,14 +356,16 @@ def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:
 
 
 def _clock_running(ctx: Context) -> TransitionRefused | None:
-    """No letter is sent while a supplement pauses the clock: the due date it would replace is not known
-    until the applicant supplies (it then moves by the time paused), and until then it cannot be reached."""
+    """No letter is sent while the clock waits on the applicant (a supplement, a payment): the due date it
+    would replace is not known until the applicant answers (it then moves by the time paused), and until then
+    it cannot be reached."""
     if ctx.dossier.paused_at is None:
         return None
     return TransitionRefused(
         _(
-            "The clock is stopped until the applicant supplies the documents asked for, and the due date will "
-            "move by the time paused: send the letter after the supply, against the due date then."
+            "The clock is stopped while the dossier waits for the applicant (documents asked for, or a payment), "
+            "and the due date will move by the time paused: send the letter once it runs again, against the due "
+            "date then."
         ),
         code="clock_paused",
     )

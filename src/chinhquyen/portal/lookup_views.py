@@ -130,7 +130,7 @@ def status_words(dossier: Dossier) -> str:
 class DueShown:
     """What the applicant is told of the due date: a date, a paused clock, the closing date, or nothing yet."""
 
-    kind: str  # "due", "paused", "closed" or "unset"
+    kind: str  # "due", "paused" (documents awaited), "paused_payment", "closed" or "unset"
     at: datetime | None  # the due date, when the clock paused, or when the dossier was closed
 
 
@@ -138,9 +138,10 @@ def due_shown(dossier: Dossier, *, closed_at: datetime | None = None) -> DueShow
     """The due date as true now; ``closed_at`` from ``dossier_closed_at`` for a refused, withdrawn or stopped one."""
     if dossier.status in CLOSING_ACTIONS:
         return DueShown("closed", closed_at)  # no result will come: no due date applies
-    if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED and dossier.paused_at is not None:
+    if dossier.paused_at is not None:
         # The due date moves by the working time the clock stays paused: the stored one is no longer true.
-        return DueShown("paused", dossier.paused_at)
+        waiting_for = "paused_payment" if dossier.status == DossierStatus.PAYMENT_REQUIRED else "paused"
+        return DueShown(waiting_for, dossier.paused_at)
     if dossier.due_at is not None:
         return DueShown("due", dossier.due_at)
     return DueShown("unset", None)

@@ -68,7 +68,7 @@ class DossierOut(DossierSummary):
     substatus: str
     applicant_name: str
     form_data: dict[str, Any]
-    paused: bool = Field(description="The clock is paused (a supplement was requested).")
+    paused: bool = Field(description="The clock is paused (a supplement was requested, or a payment is awaited).")
     time_limit: str = Field(
         examples=["20 Ngày làm việc"],
         description="The time limit that gave the due date, as published: the channel's own when the catalog gives "

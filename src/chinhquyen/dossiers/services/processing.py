@@ -29,6 +29,7 @@ from ..models import (
 from ..selectors import consultable_agencies
 from ..transitions import step_after, step_before
 from .base import NEXT_STEP, transition_apply
+from .clock import clock_pause, clock_resume
 from .closing import processing_close
 from .steps import assignee_check, iso, step_advance, step_finish, step_start
 
@@ -234,17 +235,19 @@ def dossier_request_payment(
     ) as c:
         c.reason = clean(note)
         c.data = {"amount": str(amount), "currency": "VND"}
+        # The time the applicant takes to pay is not the agency's: the clock stops until it is confirmed.
+        clock_pause(c)
     return c.dossier
 
 
 def dossier_payment_confirmed(
     *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """The front desk confirms the payment: processing goes on."""
+    """The front desk confirms the payment: processing goes on, the due dates moved by the time it took."""
     with transition_apply(
         by=by, dossier=dossier, action="payment_confirmed", expected_version=expected_version, at=at
     ) as c:
-        pass
+        clock_resume(c)
     return c.dossier
 
 

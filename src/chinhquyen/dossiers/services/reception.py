@@ -18,8 +18,6 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.rows import row_insert, rows_insert
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, User
-from chinhquyen.workcal.clock import DeadlineClock
-from chinhquyen.workcal.selectors import deadline_resume
 
 from ..codes import dossier_code_next, lookup_secret_new
 from ..deadlines import dossier_due, dossier_time_limit, outcome_of, step_dues, steps_plan, working_seconds_between
@@ -38,11 +36,12 @@ from ..models import (
 from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
 from .base import Change, event_write, transition_apply
+from .clock import clock_resume
 from .closing import processing_close
 from .digitisation import digitisation_on_document
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
-from .steps import iso, steps_shift
+from .steps import iso
 from .supplement import supplement_items, supplement_pause
 
 
@@ -468,13 +467,8 @@ def dossier_supplement_provided(
         d = c.dossier
         c.target = d.paused_status if d.paused_status is not None else DossierStatus.PROCESSING
         c.data = {}
-        if d.paused_at is not None and d.due_at is not None:
-            seconds = working_seconds_between(d.paused_at, c.at)
-            clock = deadline_resume(clock=DeadlineClock(due_at=d.due_at, paused_at=d.paused_at), at=c.at)
-            steps_shift(d, seconds=seconds)
-            c.data = {"paused_hours": seconds / 3600, "old_due_at": iso(d.due_at), "new_due_at": iso(clock.due_at)}
-            c.set(due_at=clock.due_at)
-        c.set(paused_at=None, paused_status=None, substatus=Substatus.SUPPLEMENT_SUPPLIED)
+        clock_resume(c)
+        c.set(paused_status=None, substatus=Substatus.SUPPLEMENT_SUPPLIED)
         c.reason = clean(note)
     return c.dossier
 
