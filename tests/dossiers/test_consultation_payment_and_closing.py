@@ -104,6 +104,24 @@ def test_the_consultation_can_start_on_the_first_pass_and_records_the_hand_off_a
     assert (dossier.active_step.agency_id, dossier.active_step.consultation) == (partner.pk, True)
 
 
+def test_a_late_answer_is_not_charged_to_the_agency_that_asked():
+    # The examining step (28 hours from Monday 2 March 08:00) is due Thursday 5 March 13:30; it asks on Monday
+    # at 09:00 with 27 working hours left, and the partner (due Tuesday 09:00) answers on Thursday at 13:00.
+    world = World()
+    dossier, _partner, people = consulted(world)
+    twin = dossier.steps.get(order=12)
+    assert (twin.share_hours, twin.due_at) == (Decimal("27.00"), vn(2026, 3, 6, 13, 30))  # if answered on time
+
+    dossier = dossier_forward(by=people["specialist"], dossier=dossier, at=vn(2026, 3, 5, 13, 0))
+
+    consult, twin = dossier.steps.get(order=11), dossier.steps.get(order=12)
+    assert (consult.outcome, twin.state) == ("late", StepState.ACTIVE)
+    # The asking step has its 27 hours again from the answer: due Tuesday 10 March 16:00.
+    assert twin.due_at == vn(2026, 3, 10, 16, 0)
+    dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 10, 15, 0))
+    assert dossier.steps.get(order=12).outcome == "on_time"
+
+
 def test_the_agency_consulted_only_answers():
     world = World()
     dossier, partner, people = consulted(world)
@@ -237,6 +255,8 @@ def test_the_asking_agency_takes_back_a_consultation_not_answered():
         None,
     )
     back = dossier.active_step
+    # Its 27 working hours left when it asked, from the taking back: due Monday 9 March 13:30.
+    assert dossier.steps.get(pk=back.pk).due_at == vn(2026, 3, 9, 13, 30)
     assert (back.agency_id, back.state, back.started_at, back.assignee_id) == (
         world.agency.pk,
         StepState.ACTIVE,

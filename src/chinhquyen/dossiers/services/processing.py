@@ -16,7 +16,7 @@ from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Role, User
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
-from ..deadlines import outcome_of
+from ..deadlines import outcome_of, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import (
     DocumentKind,
@@ -31,7 +31,7 @@ from ..transitions import step_after, step_before
 from .base import NEXT_STEP, transition_apply
 from .clock import clock_pause, clock_resume
 from .closing import processing_close
-from .steps import assignee_check, iso, step_advance, step_finish, step_start
+from .steps import answer_step_due, assignee_check, iso, step_advance, step_finish, step_start
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
 CONSULT_HOURS = 8
@@ -67,6 +67,8 @@ def dossier_forward(
         nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True, change=c)
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
+        if done is not None and done.consultation:  # the answer: back to the step that asked
+            answer_step_due(nxt, at=c.at, change=c)
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"from_step": done.pk if done else None, "to_step": nxt.pk, "outcome": done.outcome if done else ""}
@@ -150,7 +152,13 @@ def dossier_consult_agency(
             started_at=c.at,
             consultation=True,
         )
-        back_due = max(d for d in (active.due_at, consult_due) if d is not None)
+        # The asking step keeps the working time it had left, counted again from the answer (answer_step_due).
+        left = Decimal(0)
+        if active.due_at is not None and active.due_at > c.at:
+            left = (Decimal(working_seconds_between(c.at, active.due_at)) / 3600).quantize(Decimal("0.01"))
+        back_due = None
+        if active.due_at is not None:
+            back_due = deadline_add_working_hours(start=consult_due, hours=float(left))
         DossierStep.objects.create(
             dossier=c.dossier,
             order=active.order + 2,
@@ -159,6 +167,7 @@ def dossier_consult_agency(
             role=active.role,
             # The answer comes back to whoever asked (the step's officer, or the asker when nobody claimed it).
             assignee_id=active.assignee_id or by.pk,
+            share_hours=left,
             due_at=back_due,
         )
         step_finish(active, at=c.at, change=c)
@@ -213,6 +222,7 @@ def dossier_consult_recall(
         consult.outcome = outcome_of(finished_at=c.at, due_at=consult.due_at)
         c.save_later(consult, "state", "finished_at", "outcome")
         step_start(back, at=c.at, change=c)
+        answer_step_due(back, at=c.at, change=c)
         c.set(active_step=back)
         c.reason = clean(reason)
         c.data = {"from_step": consult.pk, "to_step": back.pk, "outcome": consult.outcome}

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.rows import row_insert, row_update
 from chinhquyen.directory.models import Role, User
 from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.selectors import deadline_add_working_hours
 
 from ..deadlines import outcome_of, shift_by_working_seconds
 from ..errors import TransitionRefused
@@ -69,6 +70,17 @@ def step_finish(step: DossierStep, *, at: datetime, change: Change | None = None
 def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None, change: Change | None = None) -> None:
     _start(step, at, assignee)
     _save(step, _FIELDS, change)
+
+
+def answer_step_due(step: DossierStep, *, at: datetime, change: Change) -> None:
+    """The asking step's twin, started when the consultation ends (answered or taken back), is due after the
+    working time the asking step had left when it asked: each agency is judged on its own time (spec §6), so
+    a late answer is not charged to the agency that asked. Twins made before they kept that time (0) keep the
+    due date they were given."""
+    if step.due_at is None or step.share_hours <= 0:
+        return
+    step.due_at = deadline_add_working_hours(start=at, hours=float(step.share_hours))
+    change.save_later(step, "due_at")
 
 
 def step_next(dossier: Dossier) -> DossierStep | None:
