@@ -157,3 +157,47 @@ def test_the_receipt_of_a_dossier_received_before_the_limit_was_recorded_prints_
     data = slip_data_for(dossier=dossier, kind="01", lookup_url="https://portal.example/tra-cuu", number="1")
 
     assert data["time_limit"] == "5 Ngày làm việc"
+
+
+def test_a_template_for_a_calendar_limit_is_stretched_to_the_channels_calendar_limit():
+    # Like 1.002025 (77 days at the counter, 35 online): here 30 days, 10 online.
+    world = World(days=30, unit="days")
+    channel_add(world, "online", 10, "days", "10 Ngày", 0)
+    template_add(
+        world.procedure,
+        [
+            ("Thẩm định", "specialist", None, "128"),
+            ("Kiểm tra", "specialist", None, "24"),
+            ("Duyệt", "leader", None, "24"),
+        ],
+    )
+
+    dossier = online_received(world, vn(2026, 11, 30, 9, 0))
+
+    # 30 days from Monday 30 November hold 176 working hours (the template's 176), 10 days 64: each step at 4/11.
+    steps = list(dossier.steps.order_by("order").values_list("share_hours", "due_at"))
+    assert [share for share, _due in steps] == [Decimal("46.55"), Decimal("8.73"), Decimal("8.72")]
+    assert steps[-1][1] == dossier.due_at == vn(2026, 12, 10, 9, 0)
+    assert len({due for _share, due in steps}) == 3
+
+
+def test_an_online_application_collected_by_post_keeps_the_online_limit():
+    world = world_with_channels()
+    ProcedureChannel.objects.filter(procedure=world.procedure, channel="postal").update(
+        time_limit_value=4, time_limit_text="4 Ngày làm việc"
+    )
+    dossier = dossier_submit_online(
+        by=world.applicant.user,
+        applicant=world.applicant,
+        procedure=world.procedure,
+        receiving_agency=world.agency,
+        form_data={},
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(channel=Channel.POSTAL)  # as when the post collects the papers
+
+    dossier = dossier_receive(
+        by=world.front_desk, dossier=Dossier.objects.get(pk=dossier.pk), at=vn(2026, 11, 30, 9, 0)
+    )
+
+    assert (dossier.channel, dossier.time_limit_text) == (Channel.POSTAL, "3 Ngày làm việc")
+    assert dossier.due_at == vn(2026, 12, 3, 9, 0)

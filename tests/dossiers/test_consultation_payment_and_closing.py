@@ -268,6 +268,29 @@ def test_the_asking_agency_takes_back_a_consultation_not_answered():
     recall = rows[-1]
     assert (recall["at"], recall["outcome"], recall["note"]) == (vn(2026, 3, 4, 9, 0), "late", "Quá hạn trả lời")
     assert recall["from_unit"].endswith(partner.name)
+    # Nobody at the partner handed it back (nobody there had claimed it), and the asker is on the receiving side.
+    assert recall["from_person"] == ""
+    assert recall["to_person"] == world.specialist.get_full_name()
     # The applicant's timeline does not show the agencies' internal exchange.
     assert dossier.events.get(action="consult_recall").internal is True
     assert audit_verify().ok is True
+
+
+@pytest.mark.parametrize("wait_for", ["payment", "supplement"])
+def test_a_dossier_closed_while_it_waits_for_the_applicant_judges_its_step_at_the_pause(wait_for):
+    # Received Monday 2 March 08:00, the examining step due Thursday 5 March 13:30; paused at 09:00 and closed
+    # weeks later: the agency used one working hour, the rest was the applicant's.
+    world = World()
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+    if wait_for == "payment":
+        dossier = dossier_request_payment(by=world.specialist, dossier=dossier, amount=1000, at=vn(2026, 3, 2, 9, 0))
+    else:
+        dossier = dossier_request_supplement(
+            by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu", at=vn(2026, 3, 2, 9, 0)
+        )
+
+    dossier = dossier_stop(by=world.leader, dossier=dossier, reason="Quá hạn bổ sung", at=vn(2026, 3, 20, 9, 0))
+
+    step = dossier.steps.get(order=10)
+    assert (step.state, step.finished_at, step.outcome) == (StepState.DONE, vn(2026, 3, 20, 9, 0), "early")
+    assert dossier.paused_at is None

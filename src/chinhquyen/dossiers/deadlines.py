@@ -67,9 +67,14 @@ CATALOG_CHANNELS = {
 }
 
 
-def dossier_time_limit(*, procedure: Procedure, channel: int) -> TimeLimit:
-    """The limit of a dossier submitted through ``channel``: the catalog's for that way of submitting, if any."""
-    return procedure_time_limit(procedure=procedure, channel=CATALOG_CHANNELS[Channel(channel)])
+def dossier_time_limit(*, procedure: Procedure, channel: int, applied_online: bool = False) -> TimeLimit:
+    """The limit of a dossier submitted through ``channel``: the catalog's for that way of submitting, if any.
+
+    An application made online keeps the online limit when the post collects its paper documents (its channel
+    then says the papers came by post): it is the limit the applicant was shown when submitting.
+    """
+    way = Channel.ONLINE if applied_online else Channel(channel)
+    return procedure_time_limit(procedure=procedure, channel=CATALOG_CHANNELS[way])
 
 
 def dossier_due(*, limit: TimeLimit, received_at: datetime) -> Due:
@@ -107,15 +112,20 @@ class StepPlan:
     share_hours: Decimal
 
 
-def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None) -> list[StepPlan]:
-    """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow."""
+def steps_plan(
+    *, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None, drawn_for: Decimal | None = None
+) -> list[StepPlan]:
+    """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow.
+
+    ``drawn_for`` is the working hours the template was drawn for (the procedure's own limit) when the dossier's
+    limit is another (its channel's): the template's shares are then stretched to ``total_hours``.
+    """
     # One query: a procedure has at most one template, and a template without steps means the default flow.
     # Raw, as it runs on every reception: the ORM would compile it anew each time. The agencies named by
     # steps (other than the receiving one) come in one more query, only when there are some.
     rows = list(ProcessStep.objects.raw(_template_steps_sql(connection.vendor), [procedure.pk]))
     prefetch_related_objects(rows, "agency")
     if rows:
-        drawn_for = procedure.time_limit_hours
         shares = _shares_scaled([row.share_hours for row in rows], drawn_for=drawn_for, total=total_hours)
         return [
             StepPlan(
@@ -148,9 +158,10 @@ def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: D
 
 
 def _shares_scaled(shares: list[Decimal], *, drawn_for: Decimal | None, total: Decimal | None) -> list[Decimal]:
-    """A template's shares add up to the procedure's limit in working hours; a dossier whose channel has
-    another limit (online 20 working days, at the counter 30) stretches or shrinks every step in proportion.
-    The last step takes the rounding, so the steps still end on the dossier's due date."""
+    """A template is drawn for the procedure's limit (``drawn_for`` working hours: as stated, or those of its
+    calendar span); a dossier whose channel has another limit (online 20 working days, at the counter 30; online
+    35 days, at the counter 77) stretches or shrinks every step in proportion. The last step takes the rounding,
+    so steps drawn to the procedure's limit still end on the dossier's due date."""
     if not drawn_for or total is None or total == drawn_for:
         return shares
     factor = total / drawn_for

@@ -419,8 +419,11 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         handoffs.append(
             {
                 **_unit("from", source, fallback=dossier.receiving_agency.name),
-                # Whoever acted handed the file over, claimed or not.
-                "from_person": person_name(event.actor) or (person_name(source.assignee) if source else ""),
+                # Whoever acted handed the file over, claimed or not; a consultation taken back was handed back
+                # by nobody there (the officer who took it back is of the receiving side).
+                "from_person": (person_name(source.assignee) if source else "")
+                if event.action == "consult_recall"
+                else person_name(event.actor) or (person_name(source.assignee) if source else ""),
                 **_unit("to", target, fallback=""),
                 "at": event.at,
                 "outcome": data.get("outcome") or (source.outcome if source is not None else ""),

@@ -19,10 +19,12 @@ def processing_close(change: Change) -> None:
     """Inside a transition that closes the dossier before its result: no paused clock, no supplement
     sub-state, and no step left active (as after the return).
 
-    The active step ends at the closing, with its outcome (the time the agency took until then); nobody is
-    recorded as having handled it, as its work was not done. Steps never reached stay pending.
+    The active step ends at the closing, with its outcome (the time the agency took until then: a clock paused
+    for the applicant stopped counting when it paused); nobody is recorded as having handled it, as its work
+    was not done. Steps never reached stay pending.
     """
     d = change.dossier
+    counted_until = d.paused_at or change.at
     change.set(paused_at=None)
     if d.status == DossierStatus.SUPPLEMENT_REQUESTED:
         change.set(paused_status=None)
@@ -31,6 +33,6 @@ def processing_close(change: Change) -> None:
     step = d.active_step
     if step is not None:
         step.state, step.finished_at = StepState.DONE, change.at
-        step.outcome = outcome_of(finished_at=change.at, due_at=step.due_at)
+        step.outcome = outcome_of(finished_at=counted_until, due_at=step.due_at)
         change.save_later(step, "state", "finished_at", "outcome")
         change.set(active_step=None)

@@ -20,7 +20,15 @@ from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, User
 
 from ..codes import dossier_code_next, lookup_secret_new
-from ..deadlines import dossier_due, dossier_time_limit, outcome_of, step_dues, steps_plan, working_seconds_between
+from ..deadlines import (
+    Due,
+    dossier_due,
+    dossier_time_limit,
+    outcome_of,
+    step_dues,
+    steps_plan,
+    working_seconds_between,
+)
 from ..errors import TransitionRefused
 from ..models import (
     HANDED_IN_KINDS,
@@ -341,11 +349,14 @@ def dossier_documents_mark_received(
     return c.dossier
 
 
-def _limit_hours(limit: TimeLimit) -> Decimal | None:
-    # Calendar days and months: the steps share the working hours between the start and the due date.
-    if limit.unit in (TimeUnit.DAYS, TimeUnit.MONTHS):
+def _span_hours(limit: TimeLimit, due: Due) -> Decimal | None:
+    """The working hours a limit gives: as stated, or for calendar days and months those between the start
+    and the due date (which the steps share)."""
+    if limit.unit not in (TimeUnit.DAYS, TimeUnit.MONTHS):
+        return limit.hours
+    if due.due_at is None:
         return None
-    return limit.hours
+    return Decimal(working_seconds_between(due.start, due.due_at)) / 3600
 
 
 def _limit_text(limit: TimeLimit) -> str:
@@ -367,12 +378,17 @@ def dossier_receive(
         related=("procedure", "receiving_agency"),
     ) as c:
         d = c.dossier
-        limit = dossier_time_limit(procedure=d.procedure, channel=d.channel)
+        limit = dossier_time_limit(procedure=d.procedure, channel=d.channel, applied_online=d.submitted_at is not None)
         due = dossier_due(limit=limit, received_at=c.at)
-        hours = _limit_hours(limit)
-        if hours is None and due.due_at is not None:
-            hours = Decimal(working_seconds_between(due.start, due.due_at)) / 3600
-        plan = steps_plan(procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours)
+        hours = _span_hours(limit, due)
+        own = TimeLimit(d.procedure.time_limit_text, d.procedure.time_limit_value, d.procedure.time_limit_unit)
+        # A template is drawn for the procedure's own limit: another one (the channel's) stretches it.
+        drawn_for = None
+        if (limit.value, limit.unit) != (own.value, own.unit):
+            drawn_for = _span_hours(own, dossier_due(limit=own, received_at=c.at))
+        plan = steps_plan(
+            procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours, drawn_for=drawn_for
+        )
         dues = step_dues(start=due.start, due_at=due.due_at, shares=[p.share_hours for p in plan])
         steps = [
             DossierStep(
