@@ -212,9 +212,13 @@ def test_the_agency_that_asked_takes_back_an_unanswered_consultation():
     base = f"/api/v1/dossiers/{dossier.pk}"
 
     consulted = post_json(api_client(token_for(other.specialist)), f"{base}/consult-recall", {"reason": "x"})
+    stranger = post_json(api_client(token_for(place_make("c").specialist)), f"{base}/consult-recall", {"reason": "x"})
+    blank = post_json(api_client(token_for(place.specialist)), f"{base}/consult-recall", {"reason": "  "})
     recalled = post_json(api_client(token_for(place.specialist)), f"{base}/consult-recall", {"reason": "Quá hạn"})
 
     assert (consulted.status_code, consulted.json()["code"]) == (403, "role_required")
+    assert (stranger.status_code, stranger.json()["code"]) == (404, "dossier_not_found")  # not told it exists
+    assert (blank.status_code, blank.json()["code"], blank.json()["field"]) == (422, "reason_required", "reason")
     assert recalled.status_code == 200
     body = recalled.json()
     assert [(s["agency"]["code"], s["state"]) for s in body["steps"]][:3] == [

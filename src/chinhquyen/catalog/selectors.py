@@ -203,6 +203,11 @@ class TimeLimit:
     value: Decimal | None
     unit: str
 
+    @classmethod
+    def of(cls, procedure: Procedure) -> "TimeLimit":
+        """The procedure's own limit (the one published for it as a whole)."""
+        return cls(procedure.time_limit_text, procedure.time_limit_value, procedure.time_limit_unit)
+
     @property
     def hours(self) -> Decimal | None:
         """In working hours, or None when not counted in working time."""
@@ -241,4 +246,4 @@ def procedure_time_limit(*, procedure: Procedure, channel: str) -> TimeLimit:
     if len(readable) == 1:
         ((value, unit), text), *_rest = readable.items()
         return TimeLimit(text, value, unit)
-    return TimeLimit(procedure.time_limit_text, procedure.time_limit_value, procedure.time_limit_unit)
+    return TimeLimit.of(procedure)

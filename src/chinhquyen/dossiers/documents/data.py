@@ -416,14 +416,14 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
             source, target = _step(by_pk, data.get("from_step")), _step(by_pk, data.get("to_step"))
         if target is None:
             continue
+        holder = person_name(source.assignee) if source is not None else ""
+        # Whoever acted handed the file over, claimed or not; a consultation taken back was handed back by
+        # nobody there (the officer who took it back is of the receiving side).
+        giver = holder if event.action == "consult_recall" else person_name(event.actor) or holder
         handoffs.append(
             {
                 **_unit("from", source, fallback=dossier.receiving_agency.name),
-                # Whoever acted handed the file over, claimed or not; a consultation taken back was handed back
-                # by nobody there (the officer who took it back is of the receiving side).
-                "from_person": (person_name(source.assignee) if source else "")
-                if event.action == "consult_recall"
-                else person_name(event.actor) or (person_name(source.assignee) if source else ""),
+                "from_person": giver,
                 **_unit("to", target, fallback=""),
                 "at": event.at,
                 "outcome": data.get("outcome") or (source.outcome if source is not None else ""),
@@ -487,5 +487,4 @@ def _time_limit(dossier: "Dossier") -> str:
 
     if dossier.time_limit_text:
         return dossier.time_limit_text
-    p = dossier.procedure
-    return TimeLimit(p.time_limit_text, p.time_limit_value, p.time_limit_unit).label()
+    return TimeLimit.of(dossier.procedure).label()

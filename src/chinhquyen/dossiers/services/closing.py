@@ -1,8 +1,8 @@
 """What a transition that closes a dossier early (refuse, withdraw, stop) leaves behind: nothing in progress."""
 
-from ..deadlines import outcome_of
-from ..models import DossierStatus, StepState, Substatus
+from ..models import DossierStatus, Substatus
 from .base import Change
+from .steps import step_end
 
 # Sub-states of a supplement in progress, which mean nothing beside a final status.
 _SUPPLEMENT_SUBSTATES = frozenset(
@@ -24,15 +24,12 @@ def processing_close(change: Change) -> None:
     was not done. Steps never reached stay pending.
     """
     d = change.dossier
-    counted_until = d.paused_at or change.at
+    paused_at = d.paused_at
     change.set(paused_at=None)
     if d.status == DossierStatus.SUPPLEMENT_REQUESTED:
         change.set(paused_status=None)
     if d.substatus in _SUPPLEMENT_SUBSTATES:
         change.set(substatus=Substatus.NONE)
-    step = d.active_step
-    if step is not None:
-        step.state, step.finished_at = StepState.DONE, change.at
-        step.outcome = outcome_of(finished_at=counted_until, due_at=step.due_at)
-        change.save_later(step, "state", "finished_at", "outcome")
+    if d.active_step is not None:
+        step_end(d.active_step, at=change.at, change=change, judged_at=paused_at)
         change.set(active_step=None)

@@ -31,7 +31,7 @@ from ..transitions import step_after, step_before
 from .base import NEXT_STEP, transition_apply
 from .clock import clock_pause, clock_resume
 from .closing import processing_close
-from .steps import answer_step_due, assignee_check, iso, step_advance, step_finish, step_start
+from .steps import answer_step_due, assignee_check, iso, step_advance, step_end, step_finish, step_start
 
 # The time an agency consulted (liên thông) gets to answer, in working hours.
 CONSULT_HOURS = 8
@@ -218,9 +218,7 @@ def dossier_consult_recall(
         assert consult is not None  # noqa: S101 - the ASKING scope needs a consultation
         assert back is not None  # noqa: S101 - and the asking step's twin after it
         # Ended, not answered: its officer, if any, stays; nobody else is recorded as having answered.
-        consult.state, consult.finished_at = StepState.DONE, c.at
-        consult.outcome = outcome_of(finished_at=c.at, due_at=consult.due_at)
-        c.save_later(consult, "state", "finished_at", "outcome")
+        step_end(consult, at=c.at, change=c)
         step_start(back, at=c.at, change=c)
         answer_step_due(back, at=c.at, change=c)
         c.set(active_step=back)

@@ -381,7 +381,7 @@ def dossier_receive(
         limit = dossier_time_limit(procedure=d.procedure, channel=d.channel, applied_online=d.submitted_at is not None)
         due = dossier_due(limit=limit, received_at=c.at)
         hours = _span_hours(limit, due)
-        own = TimeLimit(d.procedure.time_limit_text, d.procedure.time_limit_value, d.procedure.time_limit_unit)
+        own = TimeLimit.of(d.procedure)
         # A template is drawn for the procedure's own limit: another one (the channel's) stretches it.
         drawn_for = None
         if (limit.value, limit.unit) != (own.value, own.unit):

@@ -67,6 +67,15 @@ def step_finish(step: DossierStep, *, at: datetime, change: Change | None = None
     _save(step, names, change)
 
 
+def step_end(step: DossierStep, *, at: datetime, change: Change, judged_at: datetime | None = None) -> None:
+    """End ``step`` with its work not done (a consultation taken back, a dossier closed early): nobody is
+    recorded as having handled it; its outcome is judged at ``judged_at`` (when a paused clock stopped) or ``at``."""
+    _finish(step, at)
+    if judged_at is not None:
+        step.outcome = outcome_of(finished_at=judged_at, due_at=step.due_at)
+    _save(step, _FINISH_FIELDS, change)
+
+
 def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None, change: Change | None = None) -> None:
     _start(step, at, assignee)
     _save(step, _FIELDS, change)
