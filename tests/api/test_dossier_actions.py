@@ -182,6 +182,9 @@ def test_consult_and_reassign_name_agencies_and_officers_by_code_and_username():
     unknown_user = post_json(leader, f"{base}/reassign", {"to_user": "nobody"})
     reassigned = post_json(leader, f"{base}/reassign", {"to_user": "a.specialist"})
     blank = post_json(specialist, f"{base}/consult", {"agency": other.agency.code, "question": "   "})
+    too_long = post_json(
+        specialist, f"{base}/consult", {"agency": other.agency.code, "question": "?", "answer_days": 31}
+    )
     # Examining on the first pass (status 2), the specialist may consult already.
     consulted = post_json(specialist, f"{base}/consult", {"agency": other.agency.code, "question": "Ý kiến?"})
 
@@ -197,6 +200,11 @@ def test_consult_and_reassign_name_agencies_and_officers_by_code_and_username():
     )
     assert reassigned.status_code == 200
     assert (blank.status_code, blank.json()["code"], blank.json()["field"]) == (422, "reason_required", "question")
+    assert (too_long.status_code, too_long.json()["code"], too_long.json()["field"]) == (
+        422,
+        "answer_days",
+        "answer_days",
+    )
     assert (consulted.status_code, consulted.json()["status"]) == (200, 4)
     assert [(s["agency"]["code"], s["state"]) for s in consulted.json()["steps"]][:3] == [
         (place.agency.code, "done"),

@@ -122,6 +122,45 @@ def test_a_late_answer_is_not_charged_to_the_agency_that_asked():
     assert dossier.steps.get(order=12).outcome == "on_time"
 
 
+def test_the_asker_gives_the_agency_its_working_days_to_answer():
+    # Asked on Monday 2 March 09:00 for three working days: 24 hours, due Thursday 09:00; the asking step's
+    # 27 hours left then run from there, to Tuesday 10 March 13:30.
+    world = World()
+    partner = AgencyFactory()
+    officer(partner, "specialist")
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    dossier = dossier_consult_agency(
+        by=world.specialist,
+        dossier=dossier,
+        agency=partner,
+        question="Ý kiến?",
+        answer_days=3,
+        at=vn(2026, 3, 2, 9, 0),
+    )
+
+    consult, twin = dossier.steps.get(order=11), dossier.steps.get(order=12)
+    assert (consult.share_hours, consult.due_at) == (Decimal(24), vn(2026, 3, 5, 9, 0))
+    assert twin.due_at == vn(2026, 3, 10, 13, 30)
+    assert dossier.events.get(action="consult_agency").data["due_at"] == "2026-03-05T09:00:00+07:00"
+
+
+@pytest.mark.parametrize("days", [0, -1, 31, True, "2", 1.5])
+def test_answer_days_outside_one_to_thirty_whole_days_are_refused(days):
+    world = World()
+    partner = AgencyFactory()
+    officer(partner, "specialist")
+    dossier = world.received(at=vn(2026, 3, 2, 8, 0))
+
+    code = code_of(
+        dossier_consult_agency, by=world.specialist, dossier=dossier, agency=partner, question="?", answer_days=days
+    )
+
+    assert code == "answer_days"
+    dossier.refresh_from_db()
+    assert (dossier.steps.count(), dossier.active_step.consultation) == (3, False)
+
+
 def test_the_agency_consulted_only_answers():
     world = World()
     dossier, partner, people = consulted(world)

@@ -103,11 +103,20 @@ def test_specialist_consults_another_agency(as_user, office):
     silent = AgencyFactory(name="Ban không người trả lời")
     page = as_user(office.specialist).get(reverse("office:dossier_action", args=[dossier.pk, "consult_agency"]))
 
-    response = _act(as_user(office.specialist), dossier, "consult_agency", agency=consulted.pk, question="Xác minh")
+    too_long = _act(
+        as_user(office.specialist), dossier, "consult_agency", agency=consulted.pk, question="Xác minh", answer_days=31
+    )
+    response = _act(
+        as_user(office.specialist), dossier, "consult_agency", agency=consulted.pk, question="Xác minh", answer_days=2
+    )
 
+    assert too_long.status_code == 400
+    assert 'id="id_answer_days_errors"' in too_long.content.decode()
+    assert "Xác minh" in too_long.content.decode()  # what was typed is kept
     assert response.status_code == 302
     dossier.refresh_from_db()
-    assert dossier.active_step.agency == consulted
+    assert (dossier.active_step.agency, dossier.active_step.share_hours) == (consulted, 16)
+    assert 'name="answer_days" value="1"' in page.content.decode()
     # Only agencies with a specialist to answer are offered.
     assert "Công an tỉnh" in page.content.decode()
     assert silent.name not in page.content.decode()

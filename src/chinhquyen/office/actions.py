@@ -173,7 +173,12 @@ ACTIONS: dict[str, Action] = {
             _("Consult another agency"),
             forms.ConsultForm,
             lambda by, d, c: services.dossier_consult_agency(
-                by=by, dossier=d, expected_version=c["expected_version"], agency=c["agency"], question=c["question"]
+                by=by,
+                dossier=d,
+                expected_version=c["expected_version"],
+                agency=c["agency"],
+                question=c["question"],
+                answer_days=c["answer_days"],
             ),
             _("Send this dossier to another agency for its opinion?"),
         ),

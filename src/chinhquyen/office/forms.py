@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.models import ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
+from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
 
 
 class OfficeForm(forms.Form):
@@ -244,6 +245,13 @@ class ReassignForm(VersionedForm):
 class ConsultForm(VersionedForm):
     agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.none())
     question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    answer_days = forms.IntegerField(
+        label=_("Working days to answer"),
+        min_value=1,
+        max_value=CONSULT_DAYS_MAX,
+        initial=CONSULT_DAYS,
+        help_text=_("The consulted agency's step falls due this many working days from now."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

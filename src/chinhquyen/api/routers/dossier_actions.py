@@ -179,7 +179,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "consult",
         ConsultIn,
         lambda by, d, b, v: S.dossier_consult_agency(
-            by=by, dossier=d, agency=_agency(b.agency), question=b.question, expected_version=v
+            by=by,
+            dossier=d,
+            agency=_agency(b.agency),
+            question=b.question,
+            answer_days=b.answer_days,
+            expected_version=v,
         ),
         "Ask another agency's opinion (liên thông)",
     ),

@@ -7,6 +7,8 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from chinhquyen.dossiers.services import CONSULT_DAYS
+
 from .catalog import AgencyRef
 from .common import PRINTABLE, Out, PageInfo
 
@@ -192,6 +194,10 @@ class AuthorisedPersonIn(ActionIn):
 class ConsultIn(ActionIn):
     agency: str = Field(description="Code of the agency consulted.")
     question: str = Field(min_length=1, max_length=4000)
+    answer_days: int = Field(
+        default=CONSULT_DAYS,
+        description="Working days the agency consulted has to answer, 1 to 30.",
+    )
 
 
 class PaymentIn(NoteIn):

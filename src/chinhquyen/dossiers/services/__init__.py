@@ -26,6 +26,8 @@ from .pickup import (
     dossier_pickup_request,
 )
 from .processing import (
+    CONSULT_DAYS,
+    CONSULT_DAYS_MAX,
     dossier_approve,
     dossier_claim,
     dossier_consult_agency,
@@ -56,6 +58,8 @@ from .result import dossier_issue_result
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [
+    "CONSULT_DAYS",
+    "CONSULT_DAYS_MAX",
     "AUTHORISED_FIELDS",
     "Change",
     "Upload",

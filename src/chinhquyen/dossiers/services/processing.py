@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Role, User
@@ -33,8 +34,10 @@ from .clock import clock_pause, clock_resume
 from .closing import processing_close
 from .steps import answer_step_due, assignee_check, iso, step_advance, step_end, step_finish, step_start
 
-# The time an agency consulted (liên thông) gets to answer, in working hours.
-CONSULT_HOURS = 8
+# The working days an agency consulted (liên thông) gets to answer, unless the asker gives another number;
+# past the most, the question belongs in a process of its own, not in one step of this dossier.
+CONSULT_DAYS = 1
+CONSULT_DAYS_MAX = 30
 
 
 def dossier_claim(
@@ -114,12 +117,19 @@ def dossier_consult_agency(
     dossier: Dossier,
     agency: Agency,
     question: str,
+    answer_days: int = CONSULT_DAYS,
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask another agency (liên thông): its specialist answers, then the dossier comes back to this step."""
+    """Ask another agency (liên thông): its specialist answers within ``answer_days`` working days, then the
+    dossier comes back to this step."""
     if not clean(question):
         raise InvalidInput(_("Write the question for the agency."), code="reason_required", field="question")
+    if isinstance(answer_days, bool) or not isinstance(answer_days, int) or not 1 <= answer_days <= CONSULT_DAYS_MAX:
+        message = _("Give the agency a whole number of working days to answer, from 1 to %(most)d.") % {
+            "most": CONSULT_DAYS_MAX
+        }
+        raise InvalidInput(message, code="answer_days", field="answer_days")
     if not agency.is_active:
         raise InvalidInput(
             _("This agency is no longer active: choose another."), code="agency_inactive", field="agency"
@@ -137,7 +147,8 @@ def dossier_consult_agency(
             raise InvalidInput(_("Consult an agency other than your own."), code="same_agency", field="agency")
         # Make room after the active step; orders are not unique, so the shift cannot collide.
         c.dossier.steps.filter(order__gt=active.order).update(order=F("order") + 2)
-        consult_due = deadline_add_working_hours(start=c.at, hours=CONSULT_HOURS)
+        consult_hours = answer_days * WORKING_HOURS_PER_DAY
+        consult_due = deadline_add_working_hours(start=c.at, hours=float(consult_hours))
         with translation.override(settings.LANGUAGE_CODE):  # a record, as steps_plan's names
             name = _("Opinion of %(agency)s") % {"agency": agency.name}
         consult = DossierStep.objects.create(
@@ -146,7 +157,7 @@ def dossier_consult_agency(
             name=name,
             agency=agency,
             role=Role.SPECIALIST,
-            share_hours=Decimal(CONSULT_HOURS),
+            share_hours=consult_hours,
             due_at=consult_due,
             state=StepState.ACTIVE,
             started_at=c.at,
