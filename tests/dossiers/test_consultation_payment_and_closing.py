@@ -104,6 +104,10 @@ def test_the_consultation_can_start_on_the_first_pass_and_records_the_hand_off_a
     assert (dossier.active_step.agency_id, dossier.active_step.consultation) == (partner.pk, True)
 
 
+def _dues_after(dossier) -> list:
+    return [step.due_at for step in dossier.steps.filter(order__gt=12).order_by("order")]
+
+
 def test_a_late_answer_is_not_charged_to_the_agency_that_asked():
     # The examining step (28 hours from Monday 2 March 08:00) is due Thursday 5 March 13:30; it asks on Monday
     # at 09:00 with 27 working hours left, and the partner (due Tuesday 09:00) answers on Thursday at 13:00.
@@ -111,6 +115,9 @@ def test_a_late_answer_is_not_charged_to_the_agency_that_asked():
     dossier, _partner, people = consulted(world)
     twin = dossier.steps.get(order=12)
     assert (twin.share_hours, twin.due_at) == (Decimal("27.00"), vn(2026, 3, 6, 13, 30))  # if answered on time
+    # The leader's and the front desk's steps after it wait for the answer's day too (planned: Friday 6 March
+    # 13:30 and Monday 9 March 08:00, the dossier's due date, which does not move).
+    assert _dues_after(dossier) == [vn(2026, 3, 9, 13, 30), vn(2026, 3, 10, 8, 0)]
 
     dossier = dossier_forward(by=people["specialist"], dossier=dossier, at=vn(2026, 3, 5, 13, 0))
 
@@ -118,6 +125,9 @@ def test_a_late_answer_is_not_charged_to_the_agency_that_asked():
     assert (consult.outcome, twin.state) == ("late", StepState.ACTIVE)
     # The asking step has its 27 hours again from the answer: due Tuesday 10 March 16:00.
     assert twin.due_at == vn(2026, 3, 10, 16, 0)
+    # The later steps keep their 8 and 4 hours after it: the leader is not charged for the late answer either.
+    assert _dues_after(dossier) == [vn(2026, 3, 11, 16, 0), vn(2026, 3, 12, 10, 30)]
+    assert dossier.due_at == vn(2026, 3, 9, 8, 0)
     dossier = dossier_forward(by=world.specialist, dossier=dossier, at=vn(2026, 3, 10, 15, 0))
     assert dossier.steps.get(order=12).outcome == "on_time"
 
@@ -209,6 +219,11 @@ def test_sending_back_after_the_answer_goes_to_the_stage_before_the_one_that_ask
     pending = list(dossier.steps.filter(state=StepState.PENDING).order_by("order").values_list("name", flat=True))
     assert pending == ["Thẩm định", "Duyệt"]
     assert code_of(dossier_send_back, by=first, dossier=dossier, reason="x") == "no_previous_step"
+    # The hand-back is judged when it happens (the twin was due on a later day), for form 06, whatever the
+    # step's outcome becomes once it is done again.
+    assert dossier.events.get(action="send_back").data["outcome"] == "early"
+    rows = slip_data_for(dossier=dossier, kind="06")["handoffs"]
+    assert [(r["note"], r["outcome"]) for r in rows if r["note"] == "Kiểm tra lại"] == [("Kiểm tra lại", "early")]
 
 
 def test_a_blank_question_or_an_inactive_agency_is_refused():

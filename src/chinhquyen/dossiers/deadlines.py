@@ -1,5 +1,6 @@
 """Due dates (hạn giải quyết) of a dossier and of its steps, from the working calendar (spec §4)."""
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,8 +12,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY, Procedure, ProcessStep, ProcessTemplate, TimeUnit
 from chinhquyen.catalog.models import Channel as CatalogChannel
-from chinhquyen.catalog.models import Procedure, ProcessStep, ProcessTemplate, TimeUnit
 from chinhquyen.catalog.selectors import TimeLimit, procedure_time_limit
 from chinhquyen.directory.models import Agency, Role
 from chinhquyen.workcal.engine import TZ
@@ -39,7 +40,9 @@ CALENDAR_UNITS = (TimeUnit.DAYS, TimeUnit.MONTHS)
 
 
 def is_same_day(*, hours: Decimal, unit: str) -> bool:
-    return hours < SAME_DAY_HOURS or (hours == SAME_DAY_HOURS and unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS))
+    return hours < SAME_DAY_HOURS or (
+        hours == SAME_DAY_HOURS and unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS, TimeUnit.MINUTES)
+    )
 
 
 # The default flow when a procedure has no process template: shares of the time limit.
@@ -80,18 +83,35 @@ def dossier_time_limit(*, procedure: Procedure, channel: int, applied_online: bo
 def dossier_due(*, limit: TimeLimit, received_at: datetime) -> Due:
     """Return the counting start and the due instant of a dossier received at ``received_at``."""
     hours, value, unit = limit.hours, limit.value, limit.unit
-    if unit in CALENDAR_UNITS and value is not None:
+    if unit == TimeUnit.DAYS and value is not None and 0 < value < 1:
+        hours = value * WORKING_HOURS_PER_DAY  # half a day ("0,5 ngày") is counted in working time
+    elif unit in CALENDAR_UNITS and value is not None and value > 0:
         # Calendar days (ngày theo lịch) and months (tháng) count from the next working instant and never
         # end on a day off.
         start = deadline_counting_start(received_at=received_at)
-        if unit == TimeUnit.MONTHS:
-            return Due(start, deadline_add_calendar_months(start=start, months=int(value)))
-        return Due(start, deadline_add_calendar_days(start=start, days=int(value)))
+        return Due(start, _calendar_due(start=start, value=value, unit=unit))
     if hours is None or hours <= 0:
         start = deadline_counting_start(received_at=received_at)
         return Due(start, None, _("The procedure has no time limit in working time: no due date is set."))
     start = deadline_counting_start(received_at=received_at, same_day=is_same_day(hours=hours, unit=unit))
     return Due(start, deadline_add_working_hours(start=start, hours=float(hours)))
+
+
+# A part of a month is counted in days, thirty to the month, as the Civil Code counts a month in a period.
+DAYS_PER_MONTH = 30
+
+
+def _calendar_due(*, start: datetime, value: Decimal, unit: str) -> datetime:
+    """``value`` months or calendar days after ``start``; a part of one is never dropped, which would shorten
+    the limit: it is counted as whole days of 30 to a month (rounded up), or as working time within a day."""
+    whole = int(value)
+    part = value - whole
+    if unit == TimeUnit.MONTHS:
+        due = deadline_add_calendar_months(start=start, months=whole)
+        days = math.ceil(part * DAYS_PER_MONTH)
+        return deadline_add_calendar_days(start=due, days=days) if days else due
+    due = deadline_add_calendar_days(start=start, days=whole)
+    return deadline_add_working_hours(start=due, hours=float(part * WORKING_HOURS_PER_DAY)) if part else due
 
 
 @cache

@@ -47,8 +47,8 @@ ONLINE_LEVELS = frozenset({OnlineLevel.FULL, OnlineLevel.PARTIAL})
 def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | None:
     """Return the limit in working hours, or None when it is not counted in working time.
 
-    A limit published in hours ("3 Giờ", "24 Giờ") is in working hours, as the official tables count
-    them (1 working day = 8 hours); calendar days and months are not counted in working time.
+    A limit published in hours ("3 Giờ", "24 Giờ") or minutes ("30 Phút") is in working time, as the
+    official tables count them (1 working day = 8 hours); calendar days and months are not.
     """
     if value is None:
         return None
@@ -56,6 +56,8 @@ def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | N
         return value * WORKING_HOURS_PER_DAY
     if unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS):
         return Decimal(value)
+    if unit == TimeUnit.MINUTES:
+        return Decimal(value) / 60
     return None
 
 

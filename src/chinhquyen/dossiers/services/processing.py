@@ -32,7 +32,16 @@ from ..transitions import step_after, step_before
 from .base import NEXT_STEP, transition_apply
 from .clock import clock_pause, clock_resume
 from .closing import processing_close
-from .steps import answer_step_due, assignee_check, iso, step_advance, step_end, step_finish, step_start
+from .steps import (
+    answer_step_due,
+    assignee_check,
+    iso,
+    step_advance,
+    step_end,
+    step_finish,
+    step_start,
+    steps_after_shift,
+)
 
 # The working days an agency consulted (liên thông) gets to answer, unless the asker gives another number;
 # past the most, the question belongs in a process of its own, not in one step of this dossier.
@@ -93,7 +102,12 @@ def dossier_send_back(
         step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
-        c.data = {"from_step": active.pk, "to_step": previous.pk}
+        # Judged now, for form 06: the step is not finished and will be judged again when it is.
+        c.data = {
+            "from_step": active.pk,
+            "to_step": previous.pk,
+            "outcome": outcome_of(finished_at=c.at, due_at=active.due_at),
+        }
     return c.dossier
 
 
@@ -181,6 +195,8 @@ def dossier_consult_agency(
             share_hours=left,
             due_at=back_due,
         )
+        # The steps after the asking one wait for the answer too: each has its time as planned, after it.
+        steps_after_shift(c.dossier.pk, order=active.order + 2, seconds=int(consult_hours * 3600))
         step_finish(active, at=c.at, change=c)
         c.set(active_step=consult)
         c.reason = clean(question)

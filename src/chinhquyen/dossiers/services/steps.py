@@ -11,7 +11,7 @@ from chinhquyen.directory.models import Role, User
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
-from ..deadlines import outcome_of, shift_by_working_seconds
+from ..deadlines import outcome_of, shift_by_working_seconds, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierStep, StepState
 from ..transitions import Roles, return_step_needed, step_after, steps_forget
@@ -88,8 +88,23 @@ def answer_step_due(step: DossierStep, *, at: datetime, change: Change) -> None:
     due date they were given."""
     if step.due_at is None or step.share_hours <= 0:
         return
-    step.due_at = deadline_add_working_hours(start=at, hours=float(step.share_hours))
+    due = deadline_add_working_hours(start=at, hours=float(step.share_hours))
+    # The steps after it move with it: the leader who approves next is not charged for the answer's delay.
+    steps_after_shift(step.dossier_id, order=step.order, seconds=working_seconds_between(step.due_at, due))
+    step.due_at = due
     change.save_later(step, "due_at")
+
+
+def steps_after_shift(dossier_id: int, *, order: int, seconds: int) -> None:
+    """Move the due instants of the pending steps after ``order`` by ``seconds`` of working time (negative:
+    earlier), as the consultation inserted before them takes that much more or less time than planned."""
+    if seconds == 0:
+        return
+    pending = DossierStep.objects.filter(dossier_id=dossier_id, order__gt=order, state=StepState.PENDING)
+    later = list(pending.exclude(due_at=None))
+    for step in later:
+        step.due_at = shift_by_working_seconds(step.due_at, seconds)
+    DossierStep.objects.bulk_update(later, ["due_at"])
 
 
 def step_next(dossier: Dossier) -> DossierStep | None:
