@@ -41,10 +41,35 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
 class CitizenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Applicant
+        skip_postgeneration_save = True
 
     kind = ApplicantKind.CITIZEN
     name = "Trần Thị Bình"
     personal_id = factory.Sequence(lambda n: f"0371900{n:05d}")
+
+    @factory.post_generation
+    def verified(applicant, create, extracted, **kwargs):  # noqa: N805 - factory_boy passes the instance
+        """An account owning the record has been verified by the national identity, unless ``verified=False``
+        (a local account whose ID number was only typed in)."""
+        if create and applicant.user_id is not None and extracted is not False:
+            identity_verify(applicant.user)
+
+
+def identity_verify(user) -> None:
+    from django.utils import timezone
+
+    from chinhquyen.identity.models import VerifiedIdentity
+
+    now = timezone.now()
+    VerifiedIdentity.objects.get_or_create(
+        user=user,
+        defaults={
+            "issuer": "https://vneid.test",
+            "subject": f"sub-{user.pk}",
+            "first_verified_at": now,
+            "last_verified_at": now,
+        },
+    )
 
 
 def working_days_later(at: datetime, days: int) -> datetime:

@@ -1,4 +1,4 @@
-"""Time limits in working hours: hours are working hours, calendar days and months are not counted in them."""
+"""Time limits in working hours: hours and minutes are working time; calendar days and months are not."""
 
 import importlib
 from decimal import Decimal
@@ -21,7 +21,7 @@ from .factories import ProcedureFactory
         pytest.param(Decimal(24), TimeUnit.HOURS, Decimal(24), id="24-gio"),
         pytest.param(Decimal(15), TimeUnit.DAYS, None, id="calendar-days"),
         pytest.param(Decimal(6), TimeUnit.MONTHS, None, id="months"),
-        pytest.param(Decimal(30), TimeUnit.MINUTES, None, id="minutes"),
+        pytest.param(Decimal(30), TimeUnit.MINUTES, Decimal("0.5"), id="minutes"),
         pytest.param(None, TimeUnit.HOURS, None, id="no-value"),
     ],
 )

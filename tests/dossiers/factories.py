@@ -1,5 +1,6 @@
 """Factories and small builders for dossier tests."""
 
+import functools
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -17,14 +18,35 @@ from tests.factories import AgencyFactory, CitizenFactory, StaffRoleFactory, Use
 __all__ = ["AgencyFactory", "CitizenFactory", "ProcedureFactory", "StaffRoleFactory", "UserFactory"]
 
 
+@functools.cache
 def pdf_bytes() -> bytes:
-    """A small valid PDF."""
+    """A small valid PDF (uploads must parse as what their first bytes say)."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.add_blank_page(width=420, height=595)
     out = io.BytesIO()
     writer.write(out)
+    return out.getvalue()
+
+
+@functools.cache
+def png_bytes() -> bytes:
+    """A valid 1×1 PNG."""
+    return _image_bytes("PNG")
+
+
+@functools.cache
+def jpeg_bytes() -> bytes:
+    """A valid 1×1 JPEG."""
+    return _image_bytes("JPEG")
+
+
+def _image_bytes(kind: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(out, kind)
     return out.getvalue()
 
 

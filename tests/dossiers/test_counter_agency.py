@@ -13,7 +13,7 @@ from chinhquyen.dossiers.services import (
     dossier_create_with_documents,
     dossier_receive,
 )
-from tests.dossiers.factories import AgencyFactory, StaffRoleFactory, World, vn
+from tests.dossiers.factories import AgencyFactory, StaffRoleFactory, World, pdf_bytes, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_a_counter_the_officer_does_not_staff_is_refused_and_nothing_is_written(
             by=world.front_desk,
             procedure=world.procedure,
             applicant=world.applicant,
-            uploads=[Upload(SimpleUploadedFile("to-khai.pdf", b"%PDF-1.7 body"), "Tờ khai")],
+            uploads=[Upload(SimpleUploadedFile("to-khai.pdf", pdf_bytes()), "Tờ khai")],
             receiving_agency=foreign,
         )
 
@@ -73,7 +73,7 @@ def _both_ways(world: World, **kwargs) -> list[InvalidInput]:
             by=world.front_desk,
             procedure=world.procedure,
             applicant=world.applicant,
-            uploads=[Upload(SimpleUploadedFile("to-khai.pdf", b"%PDF-1.7 body"), "Tờ khai")],
+            uploads=[Upload(SimpleUploadedFile("to-khai.pdf", pdf_bytes()), "Tờ khai")],
             **kwargs,
         )
     refusals.append(with_documents.value)

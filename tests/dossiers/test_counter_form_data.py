@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierEvent
 from chinhquyen.dossiers.services import Upload, dossier_create_at_counter, dossier_create_with_documents
-from tests.dossiers.factories import World
+from tests.dossiers.factories import World, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_a_counter_draft_refuses_form_data_no_database_stores(value):
 @pytest.mark.parametrize("value", UNSAFE)
 def test_a_counter_dossier_with_documents_refuses_it_before_storing_any_file(value):
     world = World()
-    uploads = [Upload(SimpleUploadedFile("to-khai.pdf", b"%PDF-1.7 body"), "Tờ khai")]
+    uploads = [Upload(SimpleUploadedFile("to-khai.pdf", pdf_bytes()), "Tờ khai")]
 
     with pytest.raises(InvalidInput) as refused:
         dossier_create_with_documents(

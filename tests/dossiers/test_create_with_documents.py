@@ -12,12 +12,12 @@ from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
 from chinhquyen.dossiers.services import Upload, dossier_create_with_documents, transition_apply
 from tests.catalog.factories import RequiredDocumentFactory
-from tests.dossiers.factories import World
+from tests.dossiers.factories import World, pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7 body"
-PNG = b"\x89PNG\r\n\x1a\n png"
+PDF = pdf_bytes()
+PNG = png_bytes()
 
 
 def _uploads(world: World) -> list[Upload]:

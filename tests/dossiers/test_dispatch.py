@@ -22,7 +22,7 @@ from chinhquyen.dossiers.services import (
     dossier_forward,
     dossier_receive,
 )
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, pdf_bytes, vn
 from tests.dossiers.outbox import DISPATCH, committed, tasks_run
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_a_transition_leaves_its_event_waiting_and_queues_one_dispatch_after_its
 
 def test_several_events_of_one_transaction_queue_one_dispatch(calls, django_capture_on_commit_callbacks):
     world = World()
-    files = [Upload(SimpleUploadedFile(f"{n}.pdf", b"%PDF-1.7 x")) for n in "ab"]
+    files = [Upload(SimpleUploadedFile(f"{n}.pdf", pdf_bytes())) for n in "ab"]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         dossier_create_with_documents(
             by=world.front_desk, procedure=world.procedure, applicant=world.applicant, uploads=files

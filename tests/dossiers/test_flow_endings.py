@@ -10,6 +10,7 @@ from chinhquyen.dossiers.models import Dossier, DossierStatus, StepState
 from chinhquyen.dossiers.selectors import dossier_actions_for, dossier_inbox
 from chinhquyen.dossiers.services import (
     apology_letter_draft,
+    counter_draft_discard,
     dossier_approve,
     dossier_authorised_person_set,
     dossier_claim,
@@ -40,7 +41,7 @@ from chinhquyen.dossiers.services import (
     online_draft_submit,
 )
 from chinhquyen.dossiers.transitions import ACTIONS
-from tests.dossiers.factories import AgencyFactory, World, officer, online_offer, template_add, vn
+from tests.dossiers.factories import AgencyFactory, World, officer, online_offer, pdf_bytes, template_add, vn
 from tests.factories import working_days_later
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_leader_issuing_from_the_last_step_approves_and_hands_over_to_the_front_
 
     assert (dossier.status, dossier.active_step.role) == (DossierStatus.RESOLVED, "front_desk")
     assert dossier.approved_at is not None
-    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="postal")
+    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="counter")
     assert dossier.status == DossierStatus.RETURNED
     assert [state for _role, state, _agency in steps(dossier)] == ["done", "done", "done"]
 
@@ -230,12 +231,13 @@ def _attempts(world, partner, colleagues):
     due = vn(2026, 3, 20, 8, 0)
     return {
         "document_add": lambda by, d: dossier_document_add(
-            by=by, dossier=d, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7 x"), name="Tờ khai"
+            by=by, dossier=d, upload=SimpleUploadedFile("a.pdf", pdf_bytes()), name="Tờ khai"
         ),
         "documents_mark_received": lambda by, d: dossier_documents_mark_received(
             by=by, dossier=d, required_document_ids=[]
         ),
         "authorised_person_set": lambda by, d: dossier_authorised_person_set(by=by, dossier=d, details={"name": ""}),
+        "draft_discard": lambda by, d: counter_draft_discard(by=by, dossier=d),
         "receive": lambda by, d: dossier_receive(by=by, dossier=d),
         "refuse": lambda by, d: dossier_refuse(by=by, dossier=d, reasons=["Sai thẩm quyền"]),
         "request_supplement": lambda by, d: dossier_request_supplement(by=by, dossier=d, items=["CCCD"], reason="r"),

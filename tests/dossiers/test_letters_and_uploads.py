@@ -22,7 +22,7 @@ from chinhquyen.dossiers.services import (
 from chinhquyen.dossiers.uploads import MAX_UPLOAD_BYTES
 from chinhquyen.workcal.models import DateOverride, OverrideKind
 from tests.catalog.factories import RequiredDocumentFactory
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, jpeg_bytes, pdf_bytes, png_bytes, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -226,9 +226,9 @@ def test_letter_whose_date_became_a_day_off_after_drafting_is_refused_at_sending
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        pytest.param(b"%PDF-1.7 body", "application/pdf", id="pdf"),
-        pytest.param(b"\xff\xd8\xff\xe0 jpeg", "image/jpeg", id="jpeg"),
-        pytest.param(b"\x89PNG\r\n\x1a\n png", "image/png", id="png"),
+        pytest.param(pdf_bytes(), "application/pdf", id="pdf"),
+        pytest.param(jpeg_bytes(), "image/jpeg", id="jpeg"),
+        pytest.param(png_bytes(), "image/png", id="png"),
     ],
 )
 def test_upload_accepted_by_content(content, content_type):
@@ -297,7 +297,7 @@ def test_no_letter_is_sent_while_a_supplement_pauses_the_clock():
 def test_applicant_adds_to_own_dossier_only_while_a_supplement_is_awaited():
     world = World()
     dossier = world.draft()
-    upload = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n png")
+    upload = SimpleUploadedFile("a.png", png_bytes())
     received = world.received(at=vn(2026, 3, 2, 8, 0))
 
     with pytest.raises(TransitionRefused) as counter_draft:

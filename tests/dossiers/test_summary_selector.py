@@ -16,7 +16,7 @@ from chinhquyen.dossiers.selectors import (
     officer_roles,
 )
 from chinhquyen.dossiers.services import dossier_document_add, dossier_forward
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, pdf_bytes, png_bytes, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,7 @@ def test_steps_and_documents_come_back_as_the_orm_reads_them_in_its_order():
     dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
     # a second step of the same order: the key breaks the tie, as the ORM's order_by("order", "pk")
     DossierStep.objects.create(dossier=dossier, order=20, name="Tham vấn", agency=world.agency, role="specialist")
-    for name, content in (("b.pdf", b"%PDF-1.7 b"), ("a.png", b"\x89PNG\r\n\x1a\n a")):
+    for name, content in (("b.pdf", pdf_bytes()), ("a.png", png_bytes())):
         dossier_document_add(by=world.front_desk, dossier=dossier, upload=SimpleUploadedFile(name, content), name=name)
     DossierDocument.objects.filter(dossier=dossier, name="a.png").update(signed=True)
 

@@ -25,11 +25,13 @@ from chinhquyen.dossiers.services import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
+from chinhquyen.dossiers.services.processing import dossier_return_by_post
 from tests.dossiers.factories import (
     SPECIALIST_ACTIONS_ON_RECEIPT,
     AgencyFactory,
     World,
     officer,
+    pdf_bytes,
     supplement_send,
     vn,
 )
@@ -203,7 +205,7 @@ def test_approve_only_by_leader_at_leaders_step_and_issue_needs_approval():
     dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
     assert (dossier.status, dossier.substatus) == (DossierStatus.RESOLVED, Substatus.RESULT_READY)
     assert refused(dossier_return, by=world.specialist, dossier=dossier, method="counter") == "role_required"
-    dossier = dossier_return(by=world.front_desk, dossier=dossier, method="postal")
+    dossier = dossier_return_by_post(by=world.front_desk, dossier=dossier)  # as the postal partner's order does
     assert (dossier.status, dossier.return_method) == (DossierStatus.RETURNED, "postal")
 
 
@@ -246,6 +248,7 @@ def test_actions_for_each_role():
         "document_add",
         "documents_mark_received",
         "authorised_person_set",
+        "draft_discard",
         "receive",
         "refuse",
         "request_supplement",
@@ -284,7 +287,7 @@ def test_counter_work_refused_to_officers_without_the_front_desk_role():
 
     world = World()
     dossier = world.draft()
-    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.7 x")
+    upload = SimpleUploadedFile("a.pdf", pdf_bytes())
 
     kwargs = {"procedure": world.procedure, "applicant": world.applicant}
     assert refused(dossier_create_at_counter, by=world.specialist, **kwargs) == "role_required"

@@ -24,7 +24,7 @@ from chinhquyen.dossiers.services import (
     dossier_supplement_provided,
     dossier_withdraw,
 )
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, pdf_bytes, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_actions_offered_during_a_pre_reception_supplement():
     assert dossier_actions_for(dossier=dossier, user=world.specialist) == []
     before_attaching = dossier_actions_for(dossier=dossier, user=world.applicant.user)
     dossier_document_add(
-        by=world.applicant.user, dossier=dossier, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7 x"), name="CCCD"
+        by=world.applicant.user, dossier=dossier, upload=SimpleUploadedFile("a.pdf", pdf_bytes()), name="CCCD"
     )
     assert before_attaching == ["document_add", "withdraw"]
     assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == [

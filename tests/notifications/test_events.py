@@ -225,12 +225,10 @@ def test_each_event_gives_its_email_and_sms(world, kind, subject, lines, sms):
 
 
 def test_a_result_sent_by_post_is_told_as_sent_not_handed_over(world):
-    from chinhquyen.dossiers.services import dossier_return
+    from chinhquyen.dossiers.services.processing import dossier_return_by_post
 
-    with h.committed():
-        dossier = dossier_return(
-            by=world.front_desk, dossier=h.result_ready(world), method="postal", at=vn(2026, 3, 9, 8, 0)
-        )
+    with h.committed():  # as the postal partner's order does
+        dossier = dossier_return_by_post(by=world.front_desk, dossier=h.result_ready(world), at=vn(2026, 3, 9, 8, 0))
     h.run_queued()
 
     email, text = sent("returned")

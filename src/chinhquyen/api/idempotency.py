@@ -4,6 +4,10 @@ The operation, the claim of the key and the stored response share one transactio
 ``integrations.services.idempotency``). Only successful responses are stored: after a refusal nothing
 changed, so the same key may be retried. Without the header the operation still runs in one
 transaction, and a failure leaves nothing half done.
+
+An operation whose response carries a secret shown once (``idempotent(shown_once=("secret",))``) stores
+its response without that secret, and a retry with the same key gets 409 ``idempotency_secret_shown_once``
+rather than the secret again: a stored copy would outlive the "shown once" by a day.
 """
 
 import functools
@@ -11,7 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +34,7 @@ HEADER = "Idempotency-Key"
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 KEPT_HEADERS = ("Content-Type", "Location", "ETag")
 REPLAY_HEADER = "Idempotent-Replayed"
+SHOWN_ONCE_CODE = "idempotency_secret_shown_once"
 
 
 def request_digest(request: HttpRequest) -> str:
@@ -76,8 +81,47 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a POST operation once per ``Idempotency-Key`` of its caller (and always in one transaction)."""
+def _without(body: bytes, fields: tuple[str, ...]) -> str:
+    """The JSON body without the top-level ``fields`` (nothing, if it is not a JSON object)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    return json.dumps({k: v for k, v in data.items() if k not in fields}, ensure_ascii=False)
+
+
+def _shown_once_refusal() -> ApiError:
+    return ApiError(
+        409,
+        SHOWN_ONCE_CODE,
+        _(
+            "The first request with this Idempotency-Key succeeded, and its response held a secret that is shown "
+            "only once. If you did not keep it, undo what that request made and send a new request with a new key."
+        ),
+        field=HEADER,
+        headers={REPLAY_HEADER: "true"},
+    )
+
+
+@overload
+def idempotent(view: Callable[..., Any], *, shown_once: tuple[str, ...] = ()) -> Callable[..., Any]: ...
+
+
+@overload
+def idempotent(
+    view: None = None, *, shown_once: tuple[str, ...] = ()
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+
+def idempotent(view: Callable[..., Any] | None = None, *, shown_once: tuple[str, ...] = ()) -> Any:
+    """Run a POST operation once per ``Idempotency-Key`` of its caller (and always in one transaction).
+
+    ``shown_once``: fields of the response (a new secret) never stored nor replayed; a retry is refused.
+    """
+    if view is None:
+        return functools.partial(idempotent, shown_once=shown_once)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -99,16 +143,14 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 caller=caller.ident, key=key, request_hash=digest, method=request.method or "", path=request.path
             )
             if claim.replay:
+                if shown_once:
+                    raise _shown_once_refusal()
                 return _replay(claim.record)
             response = render(view(request, *args, **kwargs))
             if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-                idempotency_complete(
-                    record=claim.record,
-                    status_code=response.status_code,
-                    body=response.content.decode(),
-                    headers=headers,
-                )
+                body = _without(response.content, shown_once) if shown_once else response.content.decode()
+                idempotency_complete(record=claim.record, status_code=response.status_code, body=body, headers=headers)
             else:
                 transaction.set_rollback(True)
             return response

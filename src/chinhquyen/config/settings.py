@@ -308,6 +308,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 OTP_TOTP_ISSUER = "chinhquyen"
+# The admin never shows a device's secret or QR code once it exists: whoever reads it could make the codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True

@@ -31,6 +31,9 @@ HEAD_PK = 1
 # The user on whose behalf the current request or job acts, for entries written by signal handlers
 # that cannot see the request (see AuditActorMiddleware and audit_actor).
 _current_actor: ContextVar[Callable[[], Any] | None] = ContextVar("audit_actor", default=None)
+# Users being deleted: the collector clears the links to them before the cascade's handlers write entries
+# (their staff roles revoked, their devices removed), so those entries keep the name and no link.
+_users_deleting: ContextVar[frozenset[Any]] = ContextVar("audit_users_deleting", default=frozenset())
 
 
 def canonical_json(value: Any) -> str:
@@ -157,6 +160,8 @@ def audit_entry_prepare(*, actor: Any, action: str, target: str, data: dict[str,
     data_json = canonical_json(data)
     stored = json.loads(data_json)
     actor_name = actor.get_username() if actor is not None else ""
+    if actor is not None and actor.pk in _users_deleting.get():
+        actor = None
     at = timezone.now()
     parts = HashParts.of(at=at, actor_name=actor_name, action=action, target=target, data=stored)
     return PendingEntry(actor, actor_name, action, target, at, stored, data_json, parts)
@@ -271,10 +276,31 @@ def audit_anchor_current() -> AuditAnchor | None:
 
 
 @dataclass(frozen=True)
+class ActorMismatch:
+    """An entry whose actor link points to a user the chain never knew by the entry's ``actor_name``.
+
+    The hash covers ``actor_name``, not the link (``actor_id``), so such an entry still verifies: either
+    the link was re-pointed in the database, or the user was renamed without a ``user.rename`` entry
+    (before renames were recorded, or by a write that went around the ORM).
+    """
+
+    sequence: int
+    actor_name: str
+    actor_id: int
+    username: str  # the linked user's username now
+
+
+# At most this many mismatches are kept for the report; all are counted.
+ACTOR_MISMATCHES_KEPT = 100
+
+
+@dataclass(frozen=True)
 class VerifyResult:
     """``ok`` with ``count`` entries, or the first broken link: its sequence number and why.
 
     ``stamped``: the anchors' timestamps checked and valid; ``problem``: what is wrong with an invalid one.
+    ``ok`` is the chain's verdict; ``actor_mismatches`` (the first :data:`ACTOR_MISMATCHES_KEPT` of
+    ``actor_mismatch_count``, up to the break if any) are links outside the hashes that disagree with them.
     """
 
     ok: bool
@@ -283,14 +309,31 @@ class VerifyResult:
     reason: BreakReason | None = None
     stamped: int = 0
     problem: str = ""
+    actor_mismatches: tuple[ActorMismatch, ...] = ()
+    actor_mismatch_count: int = 0
+
+
+def _names_recorded() -> dict[int, set[str]]:
+    """Every username each user has had, by the chain's ``user.rename`` entries."""
+    names: dict[int, set[str]] = {}
+    for target, data in AuditEntry.objects.filter(action=USER_RENAME).values_list("target", "data"):
+        try:
+            user_id = int(target.removeprefix("user:"))
+            names.setdefault(user_id, set()).update(str(name) for name in data["username"])
+        except (ValueError, TypeError, KeyError):
+            continue  # an altered row: the walk reports its hash
+    return names
 
 
 def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     """Walk the chain in sequence order and report the first broken link.
 
     Each of ``anchors`` must still be in the chain: its entry present with the hash copied at the time, and
-    its timestamp, if it has one, valid over that hash and not older than the entry.
+    its timestamp, if it has one, valid over that hash and not older than the entry. Entries whose actor
+    link disagrees with their hashed actor name are reported too (:class:`ActorMismatch`).
     """
+    from django.contrib.auth import get_user_model
+
     anchors = list(anchors)
     anchored = {a.sequence: a.hash for a in anchors}
     # A quiet day's anchors repeat the same tip, each with its own token: check them all.
@@ -298,14 +341,29 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     for anchor in anchors:
         if anchor.timestamp is not None:
             tokens.setdefault(anchor.sequence, []).append(anchor.timestamp)
+    renamed = _names_recorded()
+    mismatches: list[ActorMismatch] = []
     expected_sequence = 1
     prev_hash = GENESIS_HASH
-    count = stamped = 0
-    fields = ("sequence", "at", "actor_name", "action", "target", "data", "prev_hash", "hash")
+    count = stamped = mismatch_count = 0
+
+    def broken(sequence: int, reason: BreakReason, problem: str = "") -> VerifyResult:
+        return VerifyResult(
+            ok=False,
+            count=count,
+            broken_at=sequence,
+            reason=reason,
+            problem=problem,
+            actor_mismatches=tuple(mismatches),
+            actor_mismatch_count=mismatch_count,
+        )
+
+    hashed = ("sequence", "at", "actor_name", "action", "target", "data", "prev_hash", "hash")
+    fields = (*hashed, "actor_id", f"actor__{get_user_model().USERNAME_FIELD}")
     for row in AuditEntry.objects.order_by("sequence").values_list(*fields).iterator(chunk_size=2000):
-        sequence, at, actor_name, action, target, data, stored_prev, stored_hash = row
+        sequence, at, actor_name, action, target, data, stored_prev, stored_hash, actor_id, username = row
         if sequence != expected_sequence:
-            return VerifyResult(ok=False, count=count, broken_at=expected_sequence, reason=BreakReason.GAP)
+            return broken(expected_sequence, BreakReason.GAP)
         digest = entry_hash(
             sequence=sequence,
             at=at,
@@ -316,17 +374,20 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
             prev_hash=stored_prev,
         )
         if digest != stored_hash:
-            return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.HASH_MISMATCH)
+            return broken(sequence, BreakReason.HASH_MISMATCH)
         if stored_prev != prev_hash:
-            return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.PREV_HASH_MISMATCH)
+            return broken(sequence, BreakReason.PREV_HASH_MISMATCH)
         if anchored.get(sequence, stored_hash) != stored_hash:
-            return VerifyResult(ok=False, count=count, broken_at=sequence, reason=BreakReason.ANCHOR_MISMATCH)
+            return broken(sequence, BreakReason.ANCHOR_MISMATCH)
         for token in tokens.get(sequence, ()):
             check = _anchor_stamp_check(token, digest=stored_hash, entry_at=at)
             if not check.valid:
-                reason = BreakReason.ANCHOR_TIMESTAMP_INVALID
-                return VerifyResult(ok=False, count=count, broken_at=sequence, reason=reason, problem=check.problem)
+                return broken(sequence, BreakReason.ANCHOR_TIMESTAMP_INVALID, check.problem)
             stamped += 1
+        if actor_id is not None and actor_name != username and actor_name not in renamed.get(actor_id, ()):
+            mismatch_count += 1
+            if len(mismatches) < ACTOR_MISMATCHES_KEPT:
+                mismatches.append(ActorMismatch(sequence, actor_name, actor_id, username))
         prev_hash = stored_hash
         expected_sequence += 1
         count += 1
@@ -334,8 +395,10 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     remembered = max([count, *anchored, head.last_sequence if head is not None else 0])
     if remembered > count:
         # Rows removed from the end leave a consistent chain; only the head and the anchors remember them.
-        return VerifyResult(ok=False, count=count, broken_at=count + 1, reason=BreakReason.TRUNCATED)
-    return VerifyResult(ok=True, count=count, stamped=stamped)
+        return broken(count + 1, BreakReason.TRUNCATED)
+    return VerifyResult(
+        ok=True, count=count, stamped=stamped, actor_mismatches=tuple(mismatches), actor_mismatch_count=mismatch_count
+    )
 
 
 def _anchor_stamp_check(token: bytes, *, digest: str, entry_at: datetime) -> StampCheck:
@@ -377,12 +440,30 @@ class AuditActorMiddleware:
 # --- Permission changes -------------------------------------------------------------------
 # Senders are given as "app_label.Model" strings: core sits below the directory app and never imports it.
 STAFF_ROLE_MODEL = "directory.StaffRole"
+GROUP_MODEL = "auth.Group"
+TOTP_DEVICE_MODEL = "otp_totp.TOTPDevice"
 USER_FLAGS = ("is_staff", "is_superuser", "is_active")
 M2M_ACTIONS = {"post_add": "add", "post_remove": "remove", "pre_clear": "clear"}
+# What a staff role gives: a change to any of them takes a role from one holder and gives one to another.
+STAFF_ROLE_HOLDING = ("user_id", "agency_id", "role")
+# What makes a TOTP device a second factor: whether it counts, its secret and how its codes are checked.
+# Not drift, last_t, throttling or last use: every sign-in changes those.
+DEVICE_FIELDS = ("confirmed", "key", "step", "t0", "digits", "tolerance")
+USER_RENAME = "user.rename"
 
 
 def _user_target(user_id: Any) -> str:
     return f"user:{user_id}"
+
+
+def _group_target(group_id: Any) -> str:
+    return f"group:{group_id}"
+
+
+def _permission_names(permissions: Any) -> list[str]:
+    """``app_label.codename`` of each permission, as ``user.has_perm`` names them, sorted."""
+    pairs = permissions.values_list("content_type__app_label", "codename")
+    return sorted(f"{app_label}.{codename}" for app_label, codename in pairs)
 
 
 def _staff_role_data(instance: Any, *, raw: bool = False) -> dict[str, Any]:
@@ -392,10 +473,39 @@ def _staff_role_data(instance: Any, *, raw: bool = False) -> dict[str, Any]:
     return data
 
 
+def _staff_role_before(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    # Remember the stored row: when an edit moves the role to another user, agency or role, the
+    # post_save handler revokes what the old holder had.
+    instance._audit_before = None
+    if raw or instance.pk is None:
+        return
+    fields = (*STAFF_ROLE_HOLDING, "title", "agency__code")
+    instance._audit_before = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+
+
 def _staff_role_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     data = _staff_role_data(instance, raw=raw)
-    action = "staff_role.grant" if created else "staff_role.change"
-    audit_record(actor=None, action=action, target=_user_target(instance.user_id), data=data)
+    before = getattr(instance, "_audit_before", None)
+    instance._audit_before = None
+    if created or before is None:
+        action = "staff_role.grant" if created else "staff_role.change"
+        audit_record(actor=None, action=action, target=_user_target(instance.user_id), data=data)
+        return
+    fields = (*STAFF_ROLE_HOLDING, "title")
+    changed = {f: [before[f], getattr(instance, f)] for f in fields if before[f] != getattr(instance, f)}
+    if not changed:
+        return  # saved as it was: nobody gained or lost anything
+    if not set(changed) & set(STAFF_ROLE_HOLDING):
+        data["changed"] = changed
+        audit_record(actor=None, action="staff_role.change", target=_user_target(instance.user_id), data=data)
+        return
+    # The old holder's part of the chain shows the loss, the new holder's the gain; both tell the edit.
+    old = {"agency_id": before["agency_id"], "role": before["role"], "title": before["title"]}
+    old["agency"] = before["agency__code"]
+    target = _user_target(before["user_id"])
+    audit_record(actor=None, action="staff_role.revoke", target=target, data={**old, "changed": changed})
+    target = _user_target(instance.user_id)
+    audit_record(actor=None, action="staff_role.grant", target=target, data={**data, "changed": changed})
 
 
 def _staff_role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
@@ -403,21 +513,22 @@ def _staff_role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     audit_record(actor=None, action="staff_role.revoke", target=_user_target(instance.user_id), data=data)
 
 
-def _user_flags_before(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
-    # Remember the stored flags so the post_save handler can tell what changed; saves that only
-    # touch other columns (last_login on every sign-in) cost nothing.
-    instance._audit_flags_before = None
+def _user_before(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    # Remember the stored flags and username so the post_save handler can tell what changed; saves that
+    # only touch other columns (last_login on every sign-in) cost nothing.
+    instance._audit_user_before = None
     if raw or instance._state.adding or instance.pk is None:
         return
-    if update_fields is not None and not set(update_fields) & set(USER_FLAGS):
+    watched = (*USER_FLAGS, sender.USERNAME_FIELD)
+    if update_fields is not None and not set(update_fields) & set(watched):
         return
-    instance._audit_flags_before = sender._base_manager.filter(pk=instance.pk).values(*USER_FLAGS).first()
+    instance._audit_user_before = sender._base_manager.filter(pk=instance.pk).values(*watched).first()
 
 
-def _user_flags_after(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+def _user_after(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    before = getattr(instance, "_audit_flags_before", None)
+    before = getattr(instance, "_audit_user_before", None)
     if created:
         changed = {flag: [None, True] for flag in ("is_staff", "is_superuser") if getattr(instance, flag)}
     elif before is not None:
@@ -427,6 +538,27 @@ def _user_flags_after(sender: Any, instance: Any, created: bool, raw: bool = Fal
     if changed:
         data = {"username": instance.get_username(), "changed": changed}
         audit_record(actor=None, action="user.flags", target=_user_target(instance.pk), data=data)
+    if before is not None and before[sender.USERNAME_FIELD] != instance.get_username():
+        # Entries name their actor by username: audit_verify needs every name a user has had.
+        data = {"username": [before[sender.USERNAME_FIELD], instance.get_username()]}
+        audit_record(actor=None, action=USER_RENAME, target=_user_target(instance.pk), data=data)
+
+
+def _user_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # pre_delete: the memberships are still there to read. Deleting the user removes them without an
+    # m2m signal; its staff roles and devices are recorded as each is deleted.
+    _users_deleting.set(_users_deleting.get() | {instance.pk})
+    data = {
+        "username": instance.get_username(),
+        **{flag: getattr(instance, flag) for flag in USER_FLAGS},
+        "groups": sorted(instance.groups.values_list("name", flat=True)),
+        "user_permissions": _permission_names(instance.user_permissions.all()),
+    }
+    audit_record(actor=None, action="user.delete", target=_user_target(instance.pk), data=data)
+
+
+def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _users_deleting.set(_users_deleting.get() - {instance.pk})
 
 
 def _user_m2m_changed(
@@ -458,15 +590,121 @@ def _user_m2m_changed(
         audit_record(actor=None, action=f"user.{relation}.{verb}", target=_user_target(user_id), data={relation: names})
 
 
+def _group_permissions_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, model: Any, pk_set: Any, **kwargs: Any
+) -> None:
+    """A group's permissions reach every member: one entry per group, naming the permissions."""
+    from django.contrib.auth.models import Group
+
+    if sender is not Group.permissions.through or action not in M2M_ACTIONS:
+        return
+    verb = M2M_ACTIONS[action]
+    if reverse:  # permission.group_set.add(group…)
+        groups = model._base_manager.filter(pk__in=pk_set or ())
+        if verb == "clear":
+            groups = model._base_manager.filter(permissions=instance)
+        names = _permission_names(instance._meta.model._base_manager.filter(pk=instance.pk))
+        changes = [(group, names) for group in groups.order_by("pk")]
+    else:
+        permissions = model._base_manager.filter(pk__in=pk_set or ()) if verb != "clear" else instance.permissions
+        names = _permission_names(permissions.all())
+        changes = [(instance, names)] if names else []
+    for group, names in changes:
+        data = {"group": group.name, "permissions": names}
+        audit_record(actor=None, action=f"group.permissions.{verb}", target=_group_target(group.pk), data=data)
+
+
+def _group_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # pre_delete: the members and permissions are still there to read. The members lose the group
+    # without an m2m signal, so each one's part of the chain gets the entry group.user_set.clear() writes.
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    members = list(
+        user_model._base_manager.filter(groups=instance).order_by("pk").values_list("pk", user_model.USERNAME_FIELD)
+    )
+    data = {
+        "group": instance.name,
+        "permissions": _permission_names(instance.permissions.all()),
+        "members": sorted(name for _pk, name in members),
+    }
+    audit_record(actor=None, action="group.delete", target=_group_target(instance.pk), data=data)
+    for user_id, _name in members:
+        audit_record(
+            actor=None, action="user.groups.remove", target=_user_target(user_id), data={"groups": [str(instance)]}
+        )
+
+
+_NOT_LOADED = object()
+
+
+def _device_state(instance: Any) -> dict[str, Any]:
+    # Read __dict__: a deferred field must not cost a query each time a device is loaded.
+    return {name: instance.__dict__.get(name, _NOT_LOADED) for name in ("user_id", *DEVICE_FIELDS)}
+
+
+def _device_data(instance: Any) -> dict[str, Any]:
+    return {"device": instance.persistent_id, "name": instance.name, "confirmed": instance.confirmed}
+
+
+def _device_loaded(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Kept from the load rather than read again before each save: every sign-in saves the device.
+    instance._audit_device_before = _device_state(instance)
+
+
+def _device_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    before = getattr(instance, "_audit_device_before", {})
+    instance._audit_device_before = _device_state(instance)
+    if raw:
+        return
+    data = _device_data(instance)
+    if created:
+        audit_record(actor=None, action="otp.device.add", target=_user_target(instance.user_id), data=data)
+        return
+    old_user = before.get("user_id", _NOT_LOADED)
+    if old_user is not _NOT_LOADED and old_user != instance.user_id:
+        # Another official's second factor now: the old holder loses it, the new one gains it.
+        audit_record(actor=None, action="otp.device.remove", target=_user_target(old_user), data=data)
+        audit_record(actor=None, action="otp.device.add", target=_user_target(instance.user_id), data=data)
+        return
+    known = [name for name in DEVICE_FIELDS if before.get(name, _NOT_LOADED) is not _NOT_LOADED]
+    changed = [name for name in known if before[name] != getattr(instance, name)]
+    if not changed:
+        return
+    if changed == ["confirmed"] and instance.confirmed and update_fields == frozenset({"confirmed"}):
+        # The office's enrolment (office.auth.flow.enrolment_confirm) confirms this way once the official
+        # typed a code, and records it as otp.enrol itself.
+        return
+    # Names only: the key itself never goes into the log.
+    data["changed"] = changed
+    audit_record(actor=None, action="otp.device.change", target=_user_target(instance.user_id), data=data)
+
+
+def _device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    audit_record(
+        actor=None, action="otp.device.remove", target=_user_target(instance.user_id), data=_device_data(instance)
+    )
+
+
 def connect_permission_signals() -> None:
-    """Record permission changes (staff roles, user flags, groups, permissions) in the audit log."""
+    """Record permission changes (staff roles, users, groups, permissions, TOTP devices) in the audit log."""
     from django.conf import settings
     from django.db.models import signals
 
+    signals.pre_save.connect(_staff_role_before, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_before")
     signals.post_save.connect(_staff_role_saved, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_saved")
     signals.post_delete.connect(_staff_role_deleted, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_deleted")
     user_model = settings.AUTH_USER_MODEL
-    signals.pre_save.connect(_user_flags_before, sender=user_model, dispatch_uid="audit_user_flags_before")
-    signals.post_save.connect(_user_flags_after, sender=user_model, dispatch_uid="audit_user_flags_after")
-    # The auto-created through models have no stable string name: filter inside the handler.
+    signals.pre_save.connect(_user_before, sender=user_model, dispatch_uid="audit_user_flags_before")
+    signals.post_save.connect(_user_after, sender=user_model, dispatch_uid="audit_user_flags_after")
+    signals.pre_delete.connect(_user_deleting, sender=user_model, dispatch_uid="audit_user_deleting")
+    signals.post_delete.connect(_user_deleted, sender=user_model, dispatch_uid="audit_user_deleted")
+    signals.pre_delete.connect(_group_deleted, sender=GROUP_MODEL, dispatch_uid="audit_group_deleted")
+    # The auto-created through models have no stable string name: filter inside the handlers.
     signals.m2m_changed.connect(_user_m2m_changed, dispatch_uid="audit_user_m2m_changed")
+    signals.m2m_changed.connect(_group_permissions_changed, dispatch_uid="audit_group_permissions_changed")
+    signals.post_init.connect(_device_loaded, sender=TOTP_DEVICE_MODEL, dispatch_uid="audit_device_loaded")
+    signals.post_save.connect(_device_saved, sender=TOTP_DEVICE_MODEL, dispatch_uid="audit_device_saved")
+    signals.post_delete.connect(_device_deleted, sender=TOTP_DEVICE_MODEL, dispatch_uid="audit_device_deleted")

@@ -6,15 +6,19 @@ from decimal import Decimal
 from pathlib import Path
 
 import typst
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from chinhquyen.catalog import services as catalog_services
 from chinhquyen.catalog.models import Procedure, ProcessTemplate
 from chinhquyen.core.text import fold
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant, User
+from chinhquyen.identity.models import VerifiedIdentity
+from chinhquyen.identity.simulator.identities import subject_of
 
 from . import province
 from .dossiers import COMMUNE as SAMPLE_COMMUNE
@@ -123,12 +127,29 @@ def _applicants(password_hash: str) -> None:
             directory_services.citizen_create(
                 name=name, personal_id=personal_id, birth_date=date.fromisoformat(birth), user=user, phone="0912345678"
             )
+        _verified(user, subject_of(personal_id))
     for username, name, tax_code in province.ORGANISATIONS:
         user = _user(username, "Đại diện", name, password_hash)
         if not Applicant.objects.filter(tax_code=tax_code).exists():
             directory_services.organisation_create(
                 name=name, tax_code=tax_code, user=user, representative="Lê Minh Khoa"
             )
+        _verified(user, f"demo-organisation-{tax_code}")
+
+
+def _verified(user: User, subject: str) -> None:
+    """The demo's applicants stand for people the national identity has verified: their accounts hold the
+    dossiers of their records, those lodged at the counter too (``dossiers.ownership``)."""
+    now = timezone.now()
+    VerifiedIdentity.objects.get_or_create(
+        user=user,
+        defaults={
+            "issuer": settings.OIDC_OP_ISSUER or "demo",
+            "subject": subject,
+            "first_verified_at": now,
+            "last_verified_at": now,
+        },
+    )
 
 
 def _agencies_for(procedure: Procedure) -> set[str]:

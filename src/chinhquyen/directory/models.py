@@ -1,9 +1,15 @@
 """Agencies (cơ quan), staff and their roles, applicants (người nộp hồ sơ)."""
 
+import re
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.core.text import clean as clean_text
+from chinhquyen.core.text import fold
 
 from .validators import validate_agency_code, validate_personal_id, validate_tax_code
 
@@ -129,22 +135,42 @@ class Applicant(models.Model):
     division_code = models.CharField(_("administrative division code"), max_length=5, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # The name's words folded (lower case, no diacritics: "Đặng Thị Hồng" -> "dang thi hong"), kept by save()
+    # for the office search, which matches it word by word (name_search_words).
+    search_name = models.CharField(_("name for search"), max_length=255, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("applicant")
         verbose_name_plural = _("applicants")
+        # The code "unique" puts the message at the field (Model.validate_constraints), where the officer typed it.
         constraints = [
             models.UniqueConstraint(
-                fields=["personal_id"], condition=~models.Q(personal_id=""), name="applicant_personal_id_unique"
+                fields=["personal_id"],
+                condition=~models.Q(personal_id=""),
+                name="applicant_personal_id_unique",
+                violation_error_code="unique",
+                violation_error_message=_("An applicant with this ID number is already registered: search for them."),
             ),
             models.UniqueConstraint(
-                fields=["tax_code"], condition=~models.Q(tax_code=""), name="applicant_tax_code_unique"
+                fields=["tax_code"],
+                condition=~models.Q(tax_code=""),
+                name="applicant_tax_code_unique",
+                violation_error_code="unique",
+                violation_error_message=_("An organisation with this tax code is already registered: search for it."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, with ``search_name`` following the name (also when only ``update_fields`` are saved)."""
+        self.search_name = " ".join(name_search_words(self.name))[:255]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields and "search_name" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_name"]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -166,3 +192,11 @@ class Applicant(models.Model):
                     errors["tax_code"] = exc
         if errors:
             raise ValidationError(errors)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def name_search_words(value: str) -> list[str]:
+    """A name's words as ``Applicant.search_name`` keeps them: "ĐẶNG  Thị-Hồng" -> ["dang", "thi", "hong"]."""
+    return _NOT_WORD.sub(" ", fold(clean_text(value))).split()

@@ -6,6 +6,7 @@ from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Cast, Concat
 
 from chinhquyen.core.compiled import Call, compiled
+from chinhquyen.core.text import clean
 
 from .models import Agency, Applicant, Role, StaffRole, User
 
@@ -77,6 +78,15 @@ def applicant_find(*, identifier: str) -> Applicant | None:
     return next(iter(_applicant_by_personal_id(value=identifier)), None) or next(
         iter(_applicant_by_tax_code(value=identifier)), None
     )
+
+
+def applicant_registered_as(*, identifier: str, name: str) -> Applicant | None:
+    """The applicant already registered with ``identifier`` under ``name`` (case and spacing aside), else None:
+    the registration was sent twice (a double click), not a second person claiming the number."""
+    applicant = applicant_find(identifier=identifier) if identifier.strip() else None
+    if applicant is None or clean(applicant.name).casefold() != clean(name).casefold():
+        return None
+    return applicant
 
 
 def applicant_find_calls(*, identifier: str) -> tuple[Call, Call]:

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+
+from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
 
 from .models import Agency, Applicant, ApplicantKind, Role, StaffRole, User
 
@@ -142,23 +144,48 @@ def staff_role_grant(*, user: User, agency: Agency, role: Role | str, title: str
     return staff_role
 
 
-@transaction.atomic
 def citizen_create(
     *, name: str, personal_id: str, birth_date: date | None = None, user: User | None = None, **contact: str
 ) -> Applicant:
-    """Register a citizen applicant after checking the personal identification number."""
+    """Register a citizen applicant after checking the personal identification number and the phone."""
     applicant = Applicant(
-        kind=ApplicantKind.CITIZEN, name=name, personal_id=personal_id, birth_date=birth_date, user=user, **contact
+        kind=ApplicantKind.CITIZEN,
+        name=name,
+        personal_id=personal_id,
+        birth_date=birth_date,
+        user=user,
+        **_contact_clean(contact),
     )
-    applicant.full_clean()
-    applicant.save()
-    return applicant
+    return _applicant_save(applicant, "personal_id")
 
 
-@transaction.atomic
 def organisation_create(*, name: str, tax_code: str, user: User | None = None, **contact: str) -> Applicant:
-    """Register an organisation applicant after checking its tax code."""
-    applicant = Applicant(kind=ApplicantKind.ORGANISATION, name=name, tax_code=tax_code, user=user, **contact)
+    """Register an organisation applicant after checking its tax code and the phone."""
+    applicant = Applicant(
+        kind=ApplicantKind.ORGANISATION, name=name, tax_code=tax_code, user=user, **_contact_clean(contact)
+    )
+    return _applicant_save(applicant, "tax_code")
+
+
+def _contact_clean(contact: dict[str, str]) -> dict[str, str]:
+    """The contact details with the phone in the national format (``0912345678``); a wrong number is refused."""
+    phone = (contact.get("phone") or "").strip()
+    if phone and not phone_valid(phone):
+        raise ValidationError({"phone": ValidationError(PHONE_INVALID, code="phone_invalid")})
+    return {**contact, "phone": phone_normalise(phone)} if "phone" in contact else contact
+
+
+def _applicant_save(applicant: Applicant, identifier: str) -> Applicant:
+    """Check and save ``applicant``; the same ``identifier`` saved at the same moment is refused as a duplicate."""
     applicant.full_clean()
-    applicant.save()
+    try:
+        with transaction.atomic():
+            applicant.save()
+    except IntegrityError as exc:
+        # Another request saved the same number between the check and the save (a double click): as if checked.
+        if not Applicant.objects.filter(**{identifier: getattr(applicant, identifier)}).exists():
+            raise
+        constraint = next(c for c in Applicant._meta.constraints if getattr(c, "fields", ()) == (identifier,))
+        message = constraint.get_violation_error_message()
+        raise ValidationError({identifier: ValidationError(message, code="unique")}) from exc
     return applicant

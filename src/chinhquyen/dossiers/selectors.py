@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,8 @@ from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code_call, procedure_handled_by_call
 from chinhquyen.core.compiled import compiled, compiled_together
 from chinhquyen.core.packed import packed, unpacked
-from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User
+from chinhquyen.core.text import clean
+from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User, name_search_words
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
 from chinhquyen.workcal.engine import TZ
 
@@ -42,7 +43,9 @@ from .models import (
     DossierStep,
     EventDispatchFailure,
     LetterState,
+    Substatus,
 )
+from .ownership import account_dossiers
 from .transitions import Roles, transition_actions, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
@@ -53,6 +56,8 @@ FRONT_DESK_QUEUE = (
     DossierStatus.PAYMENT_REQUIRED,
     DossierStatus.RESOLVED,
 )
+# ... and a result the post office brought back, or whose postal order was cancelled: to hand over anew.
+FRONT_DESK_BROUGHT_BACK = Q(status=DossierStatus.RETURNED, substatus=Substatus.RESULT_READY)
 # Statuses in which the active step's officer has something to do (5 and 6 wait on the applicant).
 STEP_QUEUE = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
 _RELATED = ("procedure", "applicant", "receiving_agency", "active_step", "active_step__agency")
@@ -69,6 +74,18 @@ class InboxRow:
     due_at: datetime | None
     due_soon: bool
     overdue: bool
+    # Waiting on the applicant (a result to collect, documents or a payment asked for): listed after the work.
+    waiting: bool = False
+
+
+class Inbox(list[InboxRow]):
+    """The inbox's rows, most urgent first, and ``total``: how many dossiers wait, shown or not."""
+
+    total: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self)
 
 
 def dossier_visible_to(*, officer: User, roles: Roles | None = None) -> QuerySet[Dossier]:
@@ -86,12 +103,27 @@ def consultable_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).filter(Exists(answering)).order_by("name", "code")
 
 
-def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> list[InboxRow]:
-    """What the officer has to act on, most urgent first (overdue, then by due date, undated last)."""
+# Dossiers whose next move is the applicant's: a result waiting to be collected (also one the post brought
+# back), documents or a payment asked for (the clock paused). They come after the work the officer can do now,
+# and carry no due mark.
+_INBOX_WAITING = (
+    Q(status__in=(DossierStatus.RESOLVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUIRED))
+    | FRONT_DESK_BROUGHT_BACK
+    | Q(paused_at__isnull=False)
+)
+
+
+def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> Inbox:
+    """What the officer has to act on, most urgent first: overdue (the longest overdue first), then due soon,
+    then by due date and undated; then what waits on the applicant. At most ``limit`` rows; ``total`` counts them all.
+
+    The due date is the active step's (the dossier's when the step has none, or for the front desk's queue);
+    the database orders by it, so the rows cut off are the least urgent.
+    """
     now = now or timezone.now()
     roles = user_roles_load(user=officer)
     if not roles:
-        return []
+        return Inbox()
     mine = Q()
     for agency_id, role in roles:
         mine |= Q(active_step__agency_id=agency_id, active_step__role=role)
@@ -100,29 +132,39 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
     query = Q(status__in=STEP_QUEUE) & mine
     front_desk = [agency_id for agency_id, role in roles if role == Role.FRONT_DESK]
     if front_desk:
-        query |= Q(status__in=FRONT_DESK_QUEUE, receiving_agency_id__in=front_desk) & ~_ONLINE_DRAFT
-    dossiers = (
-        Dossier.objects.filter(query)
-        .select_related(*_RELATED)
-        .order_by(F("due_at").asc(nulls_last=True), "received_at", "created_at", "pk")[:limit]
+        at_desk = Q(status__in=FRONT_DESK_QUEUE) | FRONT_DESK_BROUGHT_BACK
+        query |= at_desk & Q(receiving_agency_id__in=front_desk) & ~_ONLINE_DRAFT
+    queue = Dossier.objects.filter(query)
+    dossiers = list(
+        queue.select_related(*_RELATED)
+        .annotate(
+            inbox_waiting=Case(When(_INBOX_WAITING, then=Value(1)), default=Value(0)),
+            inbox_due=Case(
+                When(Q(status__in=STEP_QUEUE) & Q(active_step__due_at__isnull=False), then=F("active_step__due_at")),
+                default=F("due_at"),
+            ),
+        )
+        .order_by("inbox_waiting", F("inbox_due").asc(nulls_last=True), "received_at", "created_at", "pk")[: limit + 1]
     )
-    rows = []
-    for d in dossiers:
+    rows = Inbox()
+    for d in dossiers[:limit]:
         step = d.active_step if d.status in STEP_QUEUE else None
         due = step.due_at if step is not None and step.due_at is not None else d.due_at
         # A result waiting to be collected is judged by when it was ready, not by the day it is collected; a
         # paused clock (a payment awaited) moves the due date when it runs again, so the stored one is not due.
-        pending = d.status != DossierStatus.RESOLVED and d.paused_at is None
+        waiting = bool(d.inbox_waiting)
         rows.append(
             InboxRow(
                 dossier=d,
                 step=step,
                 due_at=due,
-                due_soon=pending and due_soon(due_at=due, now=now),
-                overdue=pending and due is not None and due < now,
+                due_soon=not waiting and due_soon(due_at=due, now=now),
+                overdue=not waiting and due is not None and due < now,
+                waiting=waiting,
             )
         )
-    rows.sort(key=lambda r: (r.due_at is None, r.due_at or now))
+    # Counted only when the list is cut: the page says how many it does not show.
+    rows.total = queue.count() if len(dossiers) > limit else len(rows)
     return rows
 
 
@@ -248,7 +290,7 @@ def counter_parties(*, procedure_code: str, agency_code: str, applicant: str = "
 
 def dossier_get_for_applicant(*, user: User, pk: int) -> Dossier:
     """One of the applicant's own dossiers; else DossierNotFound."""
-    found = Dossier.objects.select_related(*_RELATED).filter(pk=pk, applicant__user=user).first()
+    found = Dossier.objects.select_related(*_RELATED).filter(account_dossiers(user=user), pk=pk).first()
     if found is None or not user.is_authenticated:
         raise DossierNotFound(_("No dossier %(key)s among yours.") % {"key": pk})
     return found
@@ -265,7 +307,7 @@ def applicant_dossiers(*, user: User) -> list[Dossier]:
     # Each coalesced: Greatest is NULL on SQLite when any argument is.
     latest = Greatest(Coalesce("submitted_at", "created_at"), Coalesce("received_at", "created_at"), "created_at")
     dossiers = (
-        Dossier.objects.filter(applicant__user=user)
+        Dossier.objects.filter(account_dossiers(user=user))
         .select_related("procedure", "receiving_agency")
         .defer("procedure__eform_schema", "form_data")
         .order_by(latest.desc(), "-pk")
@@ -348,10 +390,21 @@ def dossier_documents_for_applicant(*, dossier: Dossier) -> list[DossierDocument
     return list(dossier.documents.filter(kind__in=kinds).exclude(file="").order_by("kind", "pk"))
 
 
+def result_awaits_hand_over(dossier: Dossier) -> bool:
+    """Whether the result is issued and not handed over: status 9, or status 10 with ``result_ready`` (the post
+    office brought it back, or its postal order was cancelled)."""
+    if dossier.status == DossierStatus.RESOLVED:
+        return True
+    return dossier.status == DossierStatus.RETURNED and dossier.substatus == Substatus.RESULT_READY
+
+
 def document_open_to_applicant(*, dossier: Dossier, document: DossierDocument) -> bool:
     """Whether the applicant may download ``document`` now: their uploads always, the result once handed
-    over (status 10: at the counter, by post, or online by ``return``), so that the hand-over is recorded."""
-    return document.kind != DocumentKind.RESULT or dossier.status == DossierStatus.RETURNED
+    over (status 10: at the counter, by post, or online by ``return``), so that the hand-over is recorded;
+    a result waiting to be handed over anew (brought back by the post office) is downloaded by ``return`` too."""
+    if document.kind != DocumentKind.RESULT:
+        return True
+    return dossier.status == DossierStatus.RETURNED and not result_awaits_hand_over(dossier)
 
 
 def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
@@ -376,6 +429,48 @@ def dossier_lookup_public(*, code: str, secret: str) -> Dossier | None:
     return dossier
 
 
+def dossier_search_query(
+    *,
+    officer: User,
+    code: str = "",
+    applicant: str = "",
+    procedure_id: int | None = None,
+    status: int | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    roles: Roles | None = None,
+) -> QuerySet[Dossier]:
+    """The dossiers the officer may see matching the search, newest received first (to paginate).
+
+    ``applicant`` is an ID number or tax code, or words of the applicant's name: each word starts a word of
+    the name, ignoring case, diacritics, Unicode form and spacing ("dang thi hong" finds "Đặng Thị Hồng").
+    Dates are days in Vietnam time, both included; ``roles`` spares the role query when at hand.
+    """
+    dossiers = dossier_visible_to(officer=officer, roles=roles)
+    if code.strip():
+        dossiers = dossiers.filter(code__icontains=code.strip())
+    text = clean(applicant)
+    if text:
+        match = Q(applicant__personal_id=text) | Q(applicant__tax_code=text)
+        words = name_search_words(text)
+        if words:
+            named = Applicant.objects.order_by()
+            for word in words:
+                named = named.filter(Q(search_name__startswith=word) | Q(search_name__contains=f" {word}"))
+            # A subquery on the folded column alone: the database scans its index, not the applicants' rows.
+            match |= Q(applicant_id__in=named.values("pk"))
+        dossiers = dossiers.filter(match)
+    if procedure_id is not None:
+        dossiers = dossiers.filter(procedure_id=procedure_id)
+    if status is not None:
+        dossiers = dossiers.filter(status=status)
+    if received_from is not None:
+        dossiers = dossiers.filter(received_at__gte=datetime.combine(received_from, datetime.min.time(), TZ))
+    if received_to is not None:
+        dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to, datetime.max.time(), TZ))
+    return dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")
+
+
 def dossier_search(
     *,
     officer: User,
@@ -387,24 +482,33 @@ def dossier_search(
     received_to: date | None = None,
     limit: int = 100,
 ) -> list[Dossier]:
-    """Search the dossiers the officer may see; dates are days in Vietnam time, both included."""
-    dossiers = dossier_visible_to(officer=officer)
-    if code.strip():
-        dossiers = dossiers.filter(code__icontains=code.strip())
-    if applicant.strip():
-        text = applicant.strip()
-        dossiers = dossiers.filter(
-            Q(applicant__name__icontains=text) | Q(applicant__personal_id=text) | Q(applicant__tax_code=text)
-        )
-    if procedure_id is not None:
-        dossiers = dossiers.filter(procedure_id=procedure_id)
-    if status is not None:
-        dossiers = dossiers.filter(status=status)
-    if received_from is not None:
-        dossiers = dossiers.filter(received_at__gte=datetime.combine(received_from, datetime.min.time(), TZ))
-    if received_to is not None:
-        dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to, datetime.max.time(), TZ))
-    return list(dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")[:limit])
+    """The first ``limit`` dossiers of :func:`dossier_search_query`."""
+    found = dossier_search_query(
+        officer=officer,
+        code=code,
+        applicant=applicant,
+        procedure_id=procedure_id,
+        status=status,
+        received_from=received_from,
+        received_to=received_to,
+    )
+    return list(found[:limit])
+
+
+def dossier_search_procedures(*, officer: User, roles: Roles | None = None) -> list[Procedure]:
+    """The procedures a search may filter by, by code: those the officer's agencies handle now, and those of
+    every dossier the agencies received or have a step of, a procedure since withdrawn from the catalog too.
+
+    Only the key, code and name are read.
+    """
+    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    if not agency_ids:
+        return []
+    handled = Procedure.agencies.through.objects.filter(agency_id__in=agency_ids).values("procedure_id")
+    received = Dossier.objects.filter(receiving_agency_id__in=agency_ids).order_by().values("procedure_id")
+    stepped = DossierStep.objects.filter(agency_id__in=agency_ids).order_by().values("dossier__procedure_id")
+    found = Procedure.objects.filter(Q(is_active=True, pk__in=handled) | Q(pk__in=received) | Q(pk__in=stepped))
+    return list(found.only("pk", "code", "name").order_by("code", "pk"))
 
 
 def dossier_timeline(*, dossier: Dossier, for_applicant: bool = False) -> list[DossierEvent]:

@@ -34,6 +34,7 @@ from .models import (
     StepState,
     Substatus,
 )
+from .ownership import account_holds
 
 S = DossierStatus
 APPLICANT = "applicant"  # the account owning the dossier's applicant record
@@ -145,6 +146,17 @@ def _supplement_supplied(ctx: Context) -> TransitionRefused | None:
 def _pickup_requested(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.substatus != Substatus.PICKUP_REQUESTED:
         return TransitionRefused(_("No collection by post waits for this application."), code="no_pickup_requested")
+    return None
+
+
+def _no_pickup_awaited(ctx: Context) -> TransitionRefused | None:
+    # The papers the post is collecting are part of what the front desk checks: its one request for a
+    # supplement waits for them (the request would also end the pickup the post is on its way to make).
+    if ctx.dossier.substatus == Substatus.PICKUP_REQUESTED:
+        return TransitionRefused(
+            _("The post is collecting the paper documents: check them once they arrive, then ask for what is missing."),
+            code="pickup_awaited",
+        )
     return None
 
 
@@ -437,8 +449,9 @@ def _supplement_attached(ctx: Context) -> TransitionRefused | None:
 
 
 def _brought_back(ctx: Context) -> TransitionRefused | None:
-    # A result the post office brought back (chuyển hoàn) is at the counter again: status 10 stays, and it is
-    # handed over anew, at the counter, online or by post. Any other returned dossier is done with.
+    # A result the post office brought back (chuyển hoàn), or whose postal order the partner cancelled, is at the
+    # counter again: status 10 stays, and it is handed over anew, at the counter, online or by post. Any other
+    # returned dossier is done with.
     if ctx.dossier.substatus != Substatus.RESULT_READY:
         return TransitionRefused(_("The result of this dossier has already been handed over."), code="already_returned")
     return None
@@ -478,6 +491,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition("documents_mark_received", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
     Transition("authorised_person_set", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
+    # A draft opened at the counter and never received (opened twice, or by mistake) is deleted, not closed:
+    # it has no code, and no status of the national vocabulary fits it (services.drafts.counter_draft_discard).
+    # No official acts on an online draft, whose applicant discards it (services.online.online_draft_discard).
+    Transition("draft_discard", _s(S.DRAFT), None, FD, Scope.RECEPTION, internal=True),
     Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION, _supply_checked),
     Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
     # ... also while the supplement the front desk asked for before reception is awaited: the applicant never
@@ -489,7 +506,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.SUPPLEMENT_REQUESTED,
         FD,
         Scope.RECEPTION,
-        _front_desk_once,
+        _all_of(_front_desk_once, _no_pickup_awaited),
     ),
     Transition(
         "request_supplement",
@@ -592,8 +609,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.RECEPTION,
         _all_of(_supply_checked, _approved_at_front_desk),
     ),
+    # The front desk hands over at the counter, or by post through the partner's order (``postal`` is refused
+    # to ``dossier_return`` itself: ``postal_order_required``).
     Transition("return", _s(S.RESOLVED), S.RETURNED, FD, Scope.RECEPTION),
-    # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến).
+    # An online applicant's download of the result is the hand-over (trả kết quả trực tuyến), the only one the
+    # applicant records (another method is refused, ``online_only``: ``services.processing.return_method_check``).
     Transition("return", _s(S.RESOLVED), S.RETURNED, _OWN, Scope.RECEPTION, _applied_online),
     Transition("return", _s(S.RETURNED), S.RETURNED, FD, Scope.RECEPTION, _brought_back),
     Transition("return", _s(S.RETURNED), S.RETURNED, _OWN, Scope.RECEPTION, _all_of(_brought_back, _applied_online)),
@@ -676,7 +696,7 @@ def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency
         if role != APPLICANT and dossier.is_online_draft:
             continue  # no official acts on an application the applicant has not submitted yet
         if role == APPLICANT:
-            if user.is_authenticated and _owner_id(dossier) == user.pk:
+            if user.is_authenticated and account_holds(dossier=dossier, user=user, owner_id=_owner_id(dossier)):
                 return None
             continue
         if row.scope is Scope.RECEPTION and (dossier.receiving_agency_id, role) in roles:

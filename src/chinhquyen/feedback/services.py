@@ -27,6 +27,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.dossiers.ownership import account_holds
 from chinhquyen.workcal.selectors import deadline_add_working_days
 
 from .codes import petition_code_new
@@ -87,7 +88,7 @@ def rating_submit(
     at = at or timezone.now()
     with transaction.atomic():
         locked = Dossier.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=dossier.pk)
-        if not by.is_authenticated or locked.applicant.user_id != by.pk:
+        if not account_holds(dossier=locked, user=by, owner_id=locked.applicant.user_id):
             raise RatingRefused(_("Only the applicant of this dossier may rate it."), code="not_owner")
         if locked.status not in RATEABLE_STATUSES:
             raise RatingRefused(_("A dossier can be rated once its result has been handed over."), code="not_returned")

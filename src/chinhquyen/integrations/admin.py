@@ -19,6 +19,7 @@ from .services import (
     api_key_revoke,
     officer_token_issue,
     officer_token_revoke,
+    system_change,
     system_create,
     webhook_delivery_replay,
 )
@@ -77,13 +78,25 @@ class SystemAdmin(ProvinceAdminOnly):
         return [*fields, "account"] if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: System, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
-        created = system_create(by=_by(request), code=obj.code, name=obj.name, contact_email=obj.contact_email)
-        obj.pk, obj.account_id = created.pk, created.account_id
-        obj._state.adding = False
-        obj.created_at = created.created_at
+        if not change:
+            created = system_create(by=_by(request), code=obj.code, name=obj.name, contact_email=obj.contact_email)
+            obj.pk, obj.code, obj.account_id = created.pk, created.code, created.account_id
+            obj._state.adding = False
+            obj.created_at = created.created_at
+        # Switching the system off or on and its managers (also those chosen with a new one) are audited.
+        system_change(
+            by=_by(request),
+            system=obj,
+            name=obj.name,
+            contact_email=obj.contact_email,
+            is_active=obj.is_active,
+            managers=form.cleaned_data["managers"],
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # system_change set the managers: form.save_m2m() would set them again, unaudited.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class ApiKeyForm(forms.ModelForm):

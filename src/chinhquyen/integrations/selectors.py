@@ -14,6 +14,7 @@ from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles, roles_parse, roles_subquery
 from chinhquyen.dossiers.models import Dossier
+from chinhquyen.dossiers.ownership import account_dossiers
 from chinhquyen.dossiers.selectors import dossier_visible_to
 from chinhquyen.workcal.engine import TZ
 
@@ -152,7 +153,7 @@ def dossiers_for_caller(
     Visibility is the dossiers app's rule (``dossier_visible_to``); dates are Vietnam days, both included.
     """
     if as_applicant:
-        dossiers = Dossier.objects.filter(applicant__user=user) if user.is_authenticated else Dossier.objects.none()
+        dossiers = Dossier.objects.filter(account_dossiers(user=user))
     else:
         dossiers = dossier_visible_to(officer=user)
     if statuses:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
+from chinhquyen.dossiers.ownership import account_holds
 from chinhquyen.feedback.models import Petition, PetitionEvent
 
 from .models import Kind, Notification, Preference
@@ -25,6 +26,10 @@ def recipient_for(*, dossier: Dossier) -> Recipient:
     """The applicant's addresses: the account's current ones first, else those given with the dossier."""
     snapshot = dossier.applicant_snapshot or {}
     user = dossier.applicant.user
+    if user is not None and not account_holds(dossier=dossier, user=user, owner_id=user.pk):
+        # The record's addresses are those of an account that does not hold the dossier (dossiers.ownership):
+        # they may reach someone other than its applicant, who is told nothing rather than a stranger.
+        return Recipient(email="", phone="", language=settings.LANGUAGE_CODE)
     email = (user.email if user is not None else "") or snapshot.get("email") or ""
     phone = (user.phone if user is not None else "") or snapshot.get("phone") or ""
     return Recipient(email=email.strip(), phone=phone_normalise(phone), language=language_for(user=user))
@@ -61,7 +66,7 @@ def notifications_of(*, dossier: Dossier) -> QuerySet[Notification]:
 @compiled(pk=int)
 def _event_with_dossier(pk: int) -> QuerySet[DossierEvent]:
     return DossierEvent.objects.select_related(
-        "dossier__procedure", "dossier__receiving_agency", "dossier__applicant__user"
+        "dossier__procedure", "dossier__receiving_agency", "dossier__applicant__user__verified_identity"
     ).filter(pk=pk)
 
 

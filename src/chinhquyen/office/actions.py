@@ -306,6 +306,7 @@ OTHER_EVENTS: dict[str, str | Promise] = {
     "authorised_person_set": _("Authorised person recorded"),
     "postal_delivered": _("Delivered by post"),
     "postal_returned_to_sender": _("Brought back by the postal service, not delivered"),
+    "postal_cancelled": _("Postal order for the result cancelled: the result is back at the front desk"),
     "pickup_request": _("Pickup of the paper documents by post ordered"),
     "postal_pickup_arrived": _("Paper documents arrived by post"),
     "postal_pickup_failed": _("The postal service could not collect the paper documents"),

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.models import ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
@@ -54,6 +55,17 @@ class OfficialChoiceField(forms.ModelChoiceField):
 # --- Reception --------------------------------------------------------------------------
 
 
+def _phone_field() -> forms.CharField:
+    """A phone number, checked as the portal's and the post's are (a mobile or a landline, national format)."""
+    return forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+
 class ApplicantLookupForm(OfficeForm):
     identifier = forms.CharField(
         label=_("Personal ID number or tax code"),
@@ -68,9 +80,7 @@ class CitizenForm(OfficeForm):
     personal_id = forms.CharField(label=_("Personal identification number"), max_length=12)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    phone = _phone_field()
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -83,9 +93,7 @@ class OrganisationForm(OfficeForm):
     tax_code = forms.CharField(label=_("Tax code"), max_length=14)
     representative = forms.CharField(label=_("Legal representative"), max_length=255, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
-    phone = forms.CharField(
-        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
-    )
+    phone = _phone_field()
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -147,6 +155,8 @@ class DossierStartForm(ProcedureSearchForm):
 
     applicant = forms.CharField(widget=forms.HiddenInput, max_length=200)  # the signed reference, not the number
     procedure = forms.IntegerField(widget=forms.HiddenInput)
+    # One per form shown: sent twice (a double click), it returns the draft the first request opened.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 class DocumentsReceivedForm(VersionedForm):
@@ -184,14 +194,14 @@ class UploadForm(VersionedForm):
 
 
 class AuthorisedPersonForm(VersionedForm):
-    """Someone lodging the dossier under a power of attorney (người được ủy quyền); no name removes them."""
+    """Someone lodging the dossier under a power of attorney (người được ủy quyền); every field empty removes them."""
 
     name = forms.CharField(label=_("Full name of the authorised person"), max_length=255, required=False)
     personal_id = forms.CharField(
         label=_("Their personal identification number"), max_length=12, required=False, help_text=_("12 digits.")
     )
     address = forms.CharField(label=_("Address"), max_length=500, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = _phone_field()
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     authorisation = forms.CharField(
         label=_("Authorisation document"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reception/<int:pk>/upload/", reception.reception_upload, name="reception_upload"),
     path("reception/<int:pk>/authorised/", reception.reception_authorised, name="reception_authorised"),
     path("reception/<int:pk>/outcome/", reception.reception_outcome, name="reception_outcome"),
+    path("reception/<int:pk>/discard/", reception.reception_discard, name="reception_discard"),
     path("dossiers/<int:pk>/", dossier.dossier_detail, name="dossier"),
     path("dossiers/<int:pk>/actions/<slug:action>/", dossier.dossier_action, name="dossier_action"),
     path("dossiers/<int:pk>/documents/<int:document_pk>/", dossier.dossier_document, name="document"),

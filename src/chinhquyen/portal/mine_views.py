@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
@@ -50,6 +51,7 @@ ACTION_WORDS: dict[str, Promise] = {
     "postal_returned_to_sender": gettext_lazy(
         "The post office could not deliver the result and brought it back to the agency"
     ),
+    "postal_cancelled": gettext_lazy("The sending of the result by post was cancelled: it waits at the agency"),
     "withdraw": gettext_lazy("Withdrawn at your request"),
     "stop": gettext_lazy("Processing stopped"),
     "letter_send": gettext_lazy("Letter of apology and new due date sent to you"),
@@ -180,7 +182,8 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "results": results,
         # The table decides (an online application keeps its online result when the post brought its papers).
         "result_online": "return" in actions and bool(results),
-        "result_open": dossier.status == DossierStatus.RETURNED,
+        # Downloadable once handed over; a result the post brought back waits for its hand-over again.
+        "result_open": dossier.status == DossierStatus.RETURNED and not selectors.result_awaits_hand_over(dossier),
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
         "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
         "pickup": postal_pickup_latest(dossier=dossier),
@@ -257,11 +260,10 @@ def my_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     document = next((d for d in files if d.pk == document_pk), None)
     if document is None or not selectors.document_open_to_applicant(dossier=dossier, document=document):
         raise Http404(_("No such file."))
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type or "application/octet-stream")
-    extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else "bin"
-    response["Content-Disposition"] = f'attachment; filename="{dossier.code or dossier.pk}-{document.pk}.{extension}"'
+    response = file_download(
+        document.file.open("rb"), name=f"{dossier.code or dossier.pk}-{document.pk}", content_type=document.content_type
+    )
     response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -6,7 +6,6 @@ fails after the partner accepted, the partner's order is cancelled (compensation
 """
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from vietnam_provinces import Ward, WardCode
 
 from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import DomainError, InvalidInput
+from chinhquyen.core.phones import PHONE_RE, phone_normalise
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.errors import TransitionRefused
@@ -29,9 +29,13 @@ from chinhquyen.dossiers.services import (
     dossier_pickup_arrival_record,
     dossier_result_awaiting_delivery,
     dossier_result_delivery_record,
-    dossier_return,
 )
-from chinhquyen.dossiers.transitions import transition_find
+from chinhquyen.dossiers.services.processing import (
+    dossier_result_post_cancelled_record,
+    dossier_return_by_post,
+    return_method_check,
+)
+from chinhquyen.dossiers.transitions import Transition, transition_find
 
 from .client import DeliveryOrder, OrderReceipt, Party, PostalBackend, PostalError, postal_client
 from .errors import PostalRefused, PostalUnavailable
@@ -42,19 +46,6 @@ logger = logging.getLogger(__name__)
 
 # The largest amount the partner collects on delivery of one item, in VND (?: the partner's contract).
 MAX_COD_AMOUNT = 100_000_000
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
-# A Vietnamese number in the national format: a mobile (0 and 9 digits) or a landline (0 and 10 digits).
-_PHONE = re.compile(r"0\d{9,10}")
-
-
-def phone_normalise(value: str) -> str:
-    """``+84 912.345.678`` → ``0912345678``; the result is not checked."""
-    phone = _PHONE_SEPARATORS.sub("", value or "")
-    if phone.startswith("+84"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("84") and len(phone) >= 11:
-        phone = "0" + phone[2:]
-    return phone
 
 
 def _province_of_commune(code: str) -> str | None:
@@ -85,7 +76,7 @@ def party_check(
     phone = phone_normalise(clean(phone))
     if not name:
         raise InvalidInput(messages.name, code=f"{prefix}_name", field=f"{prefix}_name")
-    if not _PHONE.fullmatch(phone):
+    if not PHONE_RE.fullmatch(phone):
         raise InvalidInput(messages.phone, code=f"{prefix}_phone", field=f"{prefix}_phone")
     if not address:
         raise InvalidInput(messages.address, code=f"{prefix}_address", field=f"{prefix}_address")
@@ -171,13 +162,18 @@ def _client() -> PostalBackend:
 
 def dossier_current_if_allowed(*, by: User, dossier: Dossier, action: str, expected_version: int | None) -> Dossier:
     """The dossier as it is now, if ``by`` may take ``action`` on it: checked before the partner is asked."""
+    return _current_and_row(by=by, dossier=dossier, action=action, expected_version=expected_version)[0]
+
+
+def _current_and_row(
+    *, by: User, dossier: Dossier, action: str, expected_version: int | None
+) -> tuple[Dossier, Transition]:
     current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
     if expected_version is not None and expected_version != current.version:
         raise TransitionRefused(
             _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
         )
-    transition_find(dossier=current, action=action, user=by)
-    return current
+    return current, transition_find(dossier=current, action=action, user=by)
 
 
 def postal_result_send(
@@ -201,7 +197,8 @@ def postal_result_send(
         name=receiver_name, phone=receiver_phone, address=receiver_address, division_code=receiver_division_code
     )
     cod = cod_check(cod_amount)
-    current = dossier_current_if_allowed(by=by, dossier=dossier, action="return", expected_version=expected_version)
+    current, row = _current_and_row(by=by, dossier=dossier, action="return", expected_version=expected_version)
+    return_method_check(row=row, method=ReturnMethod.POSTAL, by_post=True)  # never the applicant's own row
     order = DeliveryOrder(
         reference=_result_reference(current),
         sender=_sender(current.receiving_agency),
@@ -263,9 +260,7 @@ def _record(
     at: datetime | None,
 ) -> PostalShipment:
     with transaction.atomic():
-        returned = dossier_return(
-            by=by, dossier=dossier, method=ReturnMethod.POSTAL, at=at, expected_version=expected_version
-        )
+        returned = dossier_return_by_post(by=by, dossier=dossier, at=at, expected_version=expected_version)
         dossier_result_awaiting_delivery(dossier=returned)
         shipment = shipment_create(
             dossier=returned,
@@ -404,6 +399,9 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
             dossier_result_delivery_record(
                 dossier=locked.dossier_id, delivered=state == OrderState.DELIVERED, at=at, by=by, data=data
             )
+        if locked.direction == Direction.RESULT_DELIVERY and state == OrderState.CANCELLED:
+            # The parcel never left: the result is back at the front desk, to hand over anew.
+            dossier_result_post_cancelled_record(dossier=locked.dossier_id, at=at, by=by, data=data)
         if locked.direction == Direction.DOSSIER_PICKUP and state in FINAL_STATES:
             dossier_pickup_arrival_record(
                 dossier=locked.dossier_id, arrived=state == OrderState.DELIVERED, at=at, by=by, data=data

@@ -223,7 +223,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "return",
         ReturnIn,
         lambda by, d, b, v: S.dossier_return(by=by, dossier=d, method=b.method, expected_version=v),
-        "Hand the result over (status 10)",
+        "Hand the result over (status 10): counter, or online (the applicant's download, the only method an "
+        "applicant may give: else 422 online_only); postal is 422 postal_order_required (sent through a postal order)",
         applicant=True,
     ),
     ActionSpec(

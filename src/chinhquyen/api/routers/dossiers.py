@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -19,6 +19,7 @@ from pydantic import Field
 
 from chinhquyen.catalog.models import Procedure, RequiredDocument
 from chinhquyen.catalog.selectors import required_documents_of
+from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
@@ -311,9 +312,4 @@ def dossier_document_content(request: HttpRequest, dossier_id: int, document_id:
         caller.as_applicant and not selectors.document_open_to_applicant(dossier=dossier, document=document)
     ):
         raise ApiError(404, "document_not_found", _("This dossier has no such document."))
-    return FileResponse(
-        document.file.open("rb"),
-        content_type=document.content_type or "application/octet-stream",
-        as_attachment=True,
-        filename=document.name,
-    )
+    return file_download(document.file.open("rb"), name=document.name, content_type=document.content_type)

@@ -37,10 +37,11 @@ def _system(caller: Caller) -> Any:
     summary="Subscribe to dossier events",
     **MANAGERS,
 )
-@idempotent
+@idempotent(shown_once=("secret",))
 def subscribe(request: HttpRequest, payload: SubscriptionIn) -> Any:
     """Deliveries of the events (`dossier.<action>`, all when empty) on dossiers the system may see,
-    signed with the returned secret (shown once). See docs/api.md for verifying them."""
+    signed with the returned secret (shown once: a retry with the same Idempotency-Key gets 409
+    `idempotency_secret_shown_once`). See docs/api.md for verifying them."""
     caller = caller_of(request)
     subscription = webhook_subscribe(by=caller.user, system=_system(caller), url=payload.url, events=payload.events)  # type: ignore[arg-type]
     return Status(201, {**_out(subscription), "secret": subscription.secret})

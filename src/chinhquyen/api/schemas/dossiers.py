@@ -176,7 +176,7 @@ class ReassignIn(ActionIn):
 
 
 class AuthorisedPersonIn(ActionIn):
-    """Who lodges the dossier under a power of attorney (người được ủy quyền); an empty name removes them."""
+    """Who lodges the dossier under a power of attorney (người được ủy quyền); every field empty removes them."""
 
     name: str = Field(default="", max_length=255, examples=["Lê Văn Cường"])
     personal_id: str = Field(default="", max_length=12, examples=["037090005678"])

@@ -20,7 +20,7 @@ from chinhquyen.core.text import clean
 if TYPE_CHECKING:
     from chinhquyen.directory.models import Agency, User
 
-    from ..models import Dossier, DossierStep
+    from ..models import Dossier, DossierEvent, DossierStep
 
 # Where the public lookup lives when the portal has not named its page (``portal:dossier_lookup``).
 DEFAULT_LOOKUP_PATH = "/tra-cuu-ho-so/"
@@ -372,16 +372,27 @@ def _signer(user: "User | None", agency: "Agency") -> dict[str, str]:
 
 
 def _control(dossier: "Dossier") -> dict[str, Any]:
-    from chinhquyen.directory.models import Role
+    from chinhquyen.directory.models import Role, User
 
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
     by_pk = {s.pk: s for s in steps}
     lead = _lead_agency(dossier)
+    events = list(
+        dossier.events.filter(action__in=(*_HANDOFF_ACTIONS, *_HOLDING_ACTIONS))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+    named = {v for e in events if isinstance(v := (e.data or {}).get("to_user"), int)}
+    users = User.objects.in_bulk(named) if named else {}
+    holders = _Holders(users)
     handoffs: list[dict[str, Any]] = []
-    for event in dossier.events.filter(action__in=_HANDOFF_ACTIONS).select_related("actor").order_by("at", "pk"):
+    for event in events:
         data = event.data or {}
         source: DossierStep | None
         target: DossierStep | None
+        if event.action in _HOLDING_ACTIONS:
+            holders.took(event)
+            continue
         if event.action == "receive":
             # The reception step, when the process has one, is the giver; otherwise the counter itself.
             source = steps[0] if len(steps) > 1 and steps[0].role == Role.FRONT_DESK else None
@@ -389,10 +400,14 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         elif event.action == "return":
             # The last hand-off: from the step returning the result to the applicant, by the method chosen.
             source = steps[-1] if steps and steps[-1].role == Role.FRONT_DESK else None
+            # An applicant downloading the result online took it: no officer of the step handed it over.
+            by_applicant = event.actor_id is not None and event.actor_id == dossier.applicant.user_id
+            if not by_applicant:
+                holders.left(event, source)
             handoffs.append(
                 {
                     **_unit("from", source, fallback=dossier.receiving_agency.name),
-                    "from_person": person_name(event.actor),
+                    "from_person": "" if by_applicant else person_name(event.actor),
                     "to_unit": RETURN_RECEIVER,
                     "to_person": (dossier.applicant_snapshot or {}).get("name") or dossier.applicant.name,
                     "at": event.at,
@@ -414,22 +429,25 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
             source = _step(by_pk, data.get("from_step")) or (earlier[-1] if earlier else None)
         else:
             source, target = _step(by_pk, data.get("from_step")), _step(by_pk, data.get("to_step"))
+        # Whoever acted handed the file over, claimed or not; a consultation taken back was handed back by
+        # nobody there (the officer who took it back is of the receiving side), or by whoever held it then.
+        holder = holders.holding(source)
+        holders.left(event, source)
         if target is None:
             continue
-        holder = person_name(source.assignee) if source is not None else ""
-        # Whoever acted handed the file over, claimed or not; a consultation taken back was handed back by
-        # nobody there (the officer who took it back is of the receiving side).
-        giver = holder if event.action == "consult_recall" else person_name(event.actor) or holder
-        handoffs.append(
-            {
-                **_unit("from", source, fallback=dossier.receiving_agency.name),
-                "from_person": giver,
-                **_unit("to", target, fallback=""),
-                "at": event.at,
-                "outcome": data.get("outcome") or (source.outcome if source is not None else ""),
-                "note": event.reason if event.action != "receive" else "",
-            }
-        )
+        giver = person_name(holder) if event.action == "consult_recall" else person_name(event.actor or holder)
+        row = {
+            **_unit("from", source, fallback=dossier.receiving_agency.name),
+            "from_person": giver,
+            "to_unit": _unit("to", target, fallback="")["to_unit"],
+            "to_person": "",
+            "at": event.at,
+            "outcome": data.get("outcome") or (source.outcome if source is not None else ""),
+            "note": event.reason if event.action != "receive" else "",
+        }
+        holders.entered(event, source, target, row)
+        handoffs.append(row)
+    holders.settle(by_pk)
     others = []
     for s in steps:
         if s.agency_id not in (dossier.receiving_agency_id, lead.pk if lead else None) and s.agency.name not in others:
@@ -439,6 +457,90 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         "coordinating_agencies": others,
         "handoffs": handoffs,
     }
+
+
+class _Holders:
+    """Who held each step as the events tell it, for the receiving person of each hand-off of form 06.
+
+    The person who received a hand-off is who held the step it went to right after it, as it was then, not
+    the step's assignee now (a later reassignment does not change who received an earlier hand-off):
+
+    1. the officer the hand-off named (``to_user`` in the event's data, when it records one);
+    2. for the latest hand-off into a step, when nobody claimed or was assigned the step since, the step's
+       assignee (given by the hand-off, or the officer who handed it on, recorded as having done it);
+    3. whoever held the step when the file last left it (a dossier sent back returns to the officer of the
+       earlier step), or for the answer of a consultation, the officer of the step that asked;
+    4. the first officer to claim the step, be assigned it or hand it on after the hand-off;
+    5. else nobody (the step ended before anyone took it, e.g. a consultation taken back).
+    """
+
+    def __init__(self, users: dict[int, "User"]) -> None:
+        self.users = users
+        self.held: dict[int, User | None] = {}  # step -> its holder as far as the events tell
+        self.waiting: dict[int, list[dict[str, Any]]] = {}  # step -> rows whose receiver is its next holder
+        self.latest: dict[int, tuple[dict[str, Any], bool]] = {}  # step -> (its latest hand-off's row, named)
+        self.taken_since: set[int] = set()  # steps claimed or reassigned since their latest hand-off
+        self.asked_by: dict[int, User | None] = {}  # consultation step -> who its answer goes back to
+
+    def holding(self, step: "DossierStep | None") -> "User | None":
+        return self.held.get(step.pk) if step is not None else None
+
+    def took(self, event: "DossierEvent") -> None:
+        """A claim or a reassignment: the step's holder from now on."""
+        data = event.data or {}
+        step = data.get("step")
+        if not isinstance(step, int):
+            return
+        person = event.actor if event.action == "claim" else self._named(data)
+        self.held[step] = person
+        self.taken_since.add(step)
+        self._receive(step, person)
+
+    def left(self, event: "DossierEvent", step: "DossierStep | None") -> None:
+        """The file leaves ``step``: whoever handed it on had it, when nobody had taken it before."""
+        if step is None:
+            return
+        if event.action == "consult_recall":
+            # Taken back by the asking side: nobody at the consulted agency received it unless one took it.
+            self.waiting.pop(step.pk, None)
+            return
+        self._receive(step.pk, event.actor)
+        if self.held.get(step.pk) is None and event.action != "send_back":
+            self.held[step.pk] = event.actor  # a step finished unclaimed is recorded as its finisher's
+
+    def entered(
+        self, event: "DossierEvent", source: "DossierStep | None", target: "DossierStep", row: dict[str, Any]
+    ) -> None:
+        """The file reaches ``target`` by the hand-off of ``row``."""
+        named = self._named(event.data or {})
+        if named is not None:
+            self.held[target.pk] = named
+        elif source is not None and source.pk in self.asked_by and self.held.get(target.pk) is None:
+            self.held[target.pk] = self.asked_by[source.pk]
+        if event.action == "consult_agency":
+            self.asked_by[target.pk] = self.holding(source) or event.actor
+        self.latest[target.pk] = (row, named is not None)
+        self.taken_since.discard(target.pk)
+        person = self.held.get(target.pk)
+        if person is not None:
+            row["to_person"] = person_name(person)
+        else:
+            self.waiting.setdefault(target.pk, []).append(row)
+
+    def settle(self, by_pk: dict[int, "DossierStep"]) -> None:
+        """Rule 2, for each step's latest hand-off."""
+        for pk, (row, named) in self.latest.items():
+            step = by_pk.get(pk)
+            if not named and pk not in self.taken_since and step is not None and step.assignee is not None:
+                row["to_person"] = person_name(step.assignee)
+
+    def _named(self, data: dict[str, Any]) -> "User | None":
+        pk = data.get("to_user")
+        return self.users.get(pk) if isinstance(pk, int) else None
+
+    def _receive(self, step: int, person: "User | None") -> None:
+        for row in self.waiting.pop(step, []):
+            row["to_person"] = person_name(person)
 
 
 _HANDOFF_ACTIONS = (
@@ -451,6 +553,8 @@ _HANDOFF_ACTIONS = (
     "issue_result",
     "return",
 )
+# What changes who holds a step between hand-offs (form 06 names who received each hand-off).
+_HOLDING_ACTIONS = ("claim", "reassign")
 # The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
 RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
 

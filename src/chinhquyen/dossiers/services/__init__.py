@@ -9,6 +9,7 @@ from .dispatch import (
     dossier_event_hooks,
     dossier_events_dispatch,
 )
+from .drafts import counter_draft_discard
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
 from .online import (
     online_document_remove,
@@ -66,6 +67,7 @@ __all__ = [
     "apology_letter_approve",
     "apology_letter_draft",
     "apology_letter_send",
+    "counter_draft_discard",
     "applicant_snapshot",
     "dossier_approve",
     "dossier_authorised_person_set",

@@ -3,9 +3,11 @@
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import User
 from chinhquyen.directory.validators import validate_personal_id
@@ -26,11 +28,13 @@ def dossier_authorised_person_set(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Record the person lodging the dossier under an authorisation (``details``: AUTHORISED_FIELDS); an
-    empty name removes them. Kept with the applicant's snapshot, printed on the receipt (form 01)."""
+    """Record the person lodging the dossier under an authorisation (``details``: AUTHORISED_FIELDS); details
+    all empty remove them, while details without a name are refused (``authorised_name_required``) rather than
+    dropped. Kept with the applicant's snapshot, printed on the receipt (form 01)."""
     values = {name: clean(str(details.get(name) or "")) for name in AUTHORISED_FIELDS}
-    if values["name"]:
+    if any(values.values()):
         _authorised_check(values)
+        values["phone"] = phone_normalise(values["phone"])
     with transition_apply(
         by=by, dossier=dossier, action="authorised_person_set", expected_version=expected_version, at=at
     ) as c:
@@ -45,9 +49,22 @@ def dossier_authorised_person_set(
 
 
 def _authorised_check(values: dict[str, str]) -> None:
+    if not values["name"]:
+        raise InvalidInput(
+            _("Give the authorised person's full name: the other details cannot be recorded without it."),
+            code="authorised_name_required",
+            field="name",
+        )
     for name, longest in AUTHORISED_MAX.items():
         if len(values[name]) > longest:
             raise InvalidInput(_("At most %(n)d characters.") % {"n": longest}, code="authorised_too_long", field=name)
+    if values["phone"] and not phone_valid(values["phone"]):
+        raise InvalidInput(str(PHONE_INVALID), code="authorised_phone", field="phone")
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError as exc:
+            raise InvalidInput(_("Enter a valid e-mail address."), code="authorised_email", field="email") from exc
     try:
         validate_personal_id(values["personal_id"])
     except ValidationError as exc:

@@ -7,26 +7,23 @@ the database, so it can be resumed from any device.
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure
-from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput
-from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from ..errors import TransitionRefused
 from ..models import Channel, Dossier, DossierDocument, DossierStatus
-from ..selectors import mandatory_documents_missing
+from ..selectors import mandatory_documents_missing, result_awaits_hand_over
 from .base import dossier_lock, transition_apply
+from .drafts import client_key_clean, draft_delete, draft_open_once
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .processing import dossier_return
 from .reception import _create, applicant_snapshot
-
-MAX_KEY_LENGTH = 64
 
 
 def _own_applicant(by: User) -> Applicant:
@@ -46,32 +43,24 @@ def online_draft_start(
     procedure when the caller read it with them (the API), spares that query.
     """
     applicant = _own_applicant(by)
-    key = clean(client_key)[:MAX_KEY_LENGTH]
-    if not key:
-        raise InvalidInput(_("The form has expired; open it again."), code="client_key_required")
+    key = client_key_clean(client_key)
     procedure_open_check(procedure)
     procedure_online_check(procedure)
     agency_handles_check(procedure, receiving_agency, handled=handled)
-    existing = Dossier.objects.filter(applicant=applicant, client_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            dossier = _create(
-                by=by,
-                procedure=procedure,
-                applicant=applicant,
-                agency=receiving_agency,
-                channel=Channel.ONLINE,
-                status=DossierStatus.DRAFT,
-                form_data={},
-                at=None,
-                client_key=key,
-            )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request's draft won.
-        return Dossier.objects.get(applicant=applicant, client_key=key)
-    return dossier
+    return draft_open_once(
+        same_key=Dossier.objects.filter(applicant=applicant, client_key=key),
+        create=lambda: _create(
+            by=by,
+            procedure=procedure,
+            applicant=applicant,
+            agency=receiving_agency,
+            channel=Channel.ONLINE,
+            status=DossierStatus.DRAFT,
+            form_data={},
+            at=None,
+            client_key=key,
+        ),
+    )
 
 
 def online_draft_save(
@@ -126,30 +115,7 @@ def online_draft_discard(*, by: User, dossier: Dossier, expected_version: int | 
                 _("Someone else changed this dossier in the meantime; reload it and try again."),
                 code="stale_version",
             )
-        documents = list(DossierDocument.objects.filter(dossier=locked).order_by("pk"))
-        Dossier.objects.filter(pk=locked.pk).delete()
-        # Last, as transition_apply does: the audit chain's head stays locked until the commit.
-        audit_record(
-            actor=by,
-            action="dossier.draft_discard",
-            target=f"dossier:{locked.pk}",
-            data={
-                "from": locked.status,
-                "to": None,
-                "reason": "",
-                "version": locked.version,
-                "procedure": locked.procedure_id,
-                "receiving_agency": locked.receiving_agency_id,
-                "documents": [{"document": d.pk, "name": d.name, "sha256": d.sha256} for d in documents],
-            },
-        )
-        stored = [(d.file.storage, d.file.name) for d in documents if d.file.name]
-
-        def files_delete() -> None:
-            for storage, name in stored:
-                storage.delete(name)
-
-        transaction.on_commit(files_delete)
+        draft_delete(by=by, locked=locked)
 
 
 def online_document_remove(
@@ -204,7 +170,11 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
 
 
 def online_result_downloaded(*, by: User, dossier: Dossier) -> Dossier:
-    """The applicant downloaded the result of an online dossier: that is the hand-over (status 10)."""
-    if dossier.status != DossierStatus.RESOLVED:
+    """The applicant downloaded the result of an online dossier: that is the hand-over (status 10).
+
+    So is a download of a result the post office brought back (status 10, ``result_ready``): it is handed
+    over anew, online. A result already handed over, or not issued yet, is left as it is.
+    """
+    if not result_awaits_hand_over(dossier):
         return dossier
     return dossier_return(by=by, dossier=dossier, method="online", at=timezone.now())

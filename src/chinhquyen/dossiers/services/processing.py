@@ -5,6 +5,7 @@ Issuing the result is in ``result.py``.
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F
@@ -22,16 +23,18 @@ from ..errors import TransitionRefused
 from ..models import (
     DocumentKind,
     Dossier,
+    DossierStatus,
     DossierStep,
     ReturnMethod,
     StepState,
     Substatus,
 )
 from ..selectors import consultable_agencies
-from ..transitions import step_after, step_before
+from ..transitions import APPLICANT, Transition, step_after, step_before
 from .base import NEXT_STEP, transition_apply
 from .clock import clock_pause, clock_resume
 from .closing import processing_close
+from .digitisation import postal_update_record
 from .steps import (
     answer_step_due,
     assignee_check,
@@ -83,7 +86,12 @@ def dossier_forward(
             answer_step_due(nxt, at=c.at, change=c)
         c.set(active_step=nxt)
         c.reason = clean(note)
-        c.data = {"from_step": done.pk if done else None, "to_step": nxt.pk, "outcome": done.outcome if done else ""}
+        c.data = {
+            "from_step": done.pk if done else None,
+            "to_step": nxt.pk,
+            "outcome": done.outcome if done else "",
+            "to_user": nxt.assignee_id,  # who received it then (form 06), whoever holds the step later
+        }
     return c.dossier
 
 
@@ -99,6 +107,9 @@ def dossier_send_back(
             raise TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
         active.state, active.started_at = StepState.PENDING, None
         c.save_later(active, "state", "started_at")
+        # Back to the approving leader's step or before it: what was approved is being reworked, so the
+        # approval no longer stands and the result cannot be issued until a leader approves again.
+        approval_undone = approval_undone_by(c.dossier, previous)
         step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
@@ -108,7 +119,21 @@ def dossier_send_back(
             "to_step": previous.pk,
             "outcome": outcome_of(finished_at=c.at, due_at=active.due_at),
         }
+        if approval_undone:
+            c.set(approved_at=None)
+            c.data["approval_withdrawn"] = True
     return c.dossier
+
+
+def approval_undone_by(dossier: Dossier, previous: DossierStep) -> bool:
+    """Whether sending ``dossier`` back to ``previous`` goes back past its approval.
+
+    The approving leader's step finished at the approval (``approve``, or the leader issuing from the step),
+    the steps before it earlier and the steps after it later: a step finished no later than the approval is
+    the approving one or one before it.
+    """
+    approved = dossier.approved_at
+    return approved is not None and previous.finished_at is not None and previous.finished_at <= approved
 
 
 def dossier_reassign(
@@ -311,13 +336,61 @@ def dossier_return(
 ) -> Dossier:
     """Hand the result over (trả kết quả): status 10, with the time and early / on time / late.
 
+    ``method`` is ``counter`` (the front desk) or ``online`` (the applicant's download, the only hand-over the
+    applicant records: else ``online_only``). A result goes by post only through the order placed with the
+    postal partner (``chinhquyen.postal.services.postal_result_send``): ``postal`` here is refused with
+    ``postal_order_required``, so no dossier is recorded as sent by post without a parcel.
+
     The outcome is judged by when processing finished (``resolved_at``, the result's issue), as the reports
     and the national portal do, not by when the applicant came for the result; without it, by the hand-over.
+    So is the front desk's step: its time ran until the result was ready, and the collection is the applicant's.
     """
+    return _return(by=by, dossier=dossier, method=method, at=at, expected_version=expected_version, by_post=False)
+
+
+def dossier_return_by_post(
+    *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
+) -> Dossier:
+    """The result handed to the postal partner: status 10, by post (``dossier_return`` with ``postal``).
+
+    Only ``chinhquyen.postal`` calls this, in the transaction recording the order the partner accepted.
+    """
+    return _return(
+        by=by, dossier=dossier, method=ReturnMethod.POSTAL, at=at, expected_version=expected_version, by_post=True
+    )
+
+
+def return_method_check(*, row: Transition, method: str, by_post: bool = False) -> None:
+    """Refuse a hand-over by ``method`` under ``row`` (of ``return``): the applicant records only the download
+    of the result; a result goes by post only through the postal partner's order (``by_post``)."""
+    if APPLICANT in row.roles and method != ReturnMethod.ONLINE:
+        raise InvalidInput(
+            _(
+                "You receive the result online, by downloading it; a hand-over at the counter or by post is "
+                "recorded by the agency."
+            ),
+            code="online_only",
+            field="method",
+        )
+    if method == ReturnMethod.POSTAL and not by_post:
+        raise InvalidInput(
+            _(
+                "A result is sent by post through an order to the postal partner, with the receiver's address: "
+                "choose “By post” on the dossier's page, which places the order."
+            ),
+            code="postal_order_required",
+            field="method",
+        )
+
+
+def _return(
+    *, by: User, dossier: Dossier, method: str, at: datetime | None, expected_version: int | None, by_post: bool
+) -> Dossier:
     if method not in ReturnMethod.values or not method:
         raise InvalidInput(_("Choose how the result is returned."), code="return_method", field="method")
     with transition_apply(by=by, dossier=dossier, action="return", expected_version=expected_version, at=at) as c:
         d = c.dossier
+        return_method_check(row=c.row, method=method, by_post=by_post)
         if method == ReturnMethod.ONLINE and not d.documents.filter(kind=DocumentKind.RESULT).exists():
             # A result issued on paper only cannot be downloaded: hand it over at the counter or by post.
             raise InvalidInput(
@@ -326,7 +399,12 @@ def dossier_return(
                 field="method",
             )
         if d.active_step is not None:
-            step_finish(d.active_step, at=c.at, change=c)
+            step = d.active_step
+            # Judged when the result was ready for the applicant: issued (status 9), or the step started then.
+            ready = d.resolved_at
+            if ready is not None and step.started_at is not None and step.started_at > ready:
+                ready = step.started_at
+            step_finish(step, at=c.at, change=c, judged_at=ready)
         outcome = outcome_of(finished_at=d.resolved_at or c.at, due_at=d.due_at)
         c.set(
             returned_at=c.at,
@@ -337,6 +415,28 @@ def dossier_return(
         )
         c.data = {"method": method, "outcome": outcome}
     return c.dossier
+
+
+def dossier_result_post_cancelled_record(
+    *, dossier: Dossier | int, at: datetime | None = None, by: User | None = None, data: dict[str, Any] | None = None
+) -> Dossier | None:
+    """The postal partner cancelled the order carrying the result: the result is back at the front desk.
+
+    As for a result brought back (``dossier_result_delivery_record``): status 10 stays, the sub-state is
+    ``result_ready`` again, so the front desk hands it over anew (at the counter, by post again, or the online
+    applicant downloads it); nothing was handed over, so ``returned_at`` is cleared. A timeline row
+    ``postal_cancelled``; ``by`` is the officer who read the tracking, or None. Returns the dossier, or None
+    when it was not awaiting the delivery (an update read twice changes nothing).
+    """
+    return postal_update_record(
+        dossier=dossier,
+        action="postal_cancelled",
+        waiting=({DossierStatus.RETURNED}, Substatus.RESULT_AWAITING_CONFIRMATION),
+        changes={"substatus": Substatus.RESULT_READY, "returned_at": None},
+        at=at,
+        by=by,
+        data=data,
+    )
 
 
 def dossier_stop(

@@ -47,6 +47,7 @@ from .base import Change, event_write, transition_apply
 from .clock import clock_resume
 from .closing import processing_close
 from .digitisation import digitisation_on_document
+from .drafts import client_key_clean, draft_open_once
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .steps import iso
@@ -139,15 +140,28 @@ def dossier_create_at_counter(
     receiving_agency: Agency | None = None,
     at: datetime | None = None,
     roles: Roles | None = None,
+    client_key: str = "",
 ) -> Dossier:
     """Open a draft (status 0) for a walk-in applicant at the officer's counter.
 
     The procedure must be in the catalog and handled by the receiving agency. ``roles``, the officer's
-    (agency id, role) pairs when already read in this request, spares a query.
+    (agency id, role) pairs when already read in this request, spares a query. ``client_key``, from the
+    start form, opens the draft once: the form sent again (a double click) returns the draft it opened.
     """
     agency = _counter_check(by=by, procedure=procedure, receiving_agency=receiving_agency, roles=roles)
     form_data_check(form_data or {})
-    return _counter_draft(by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at)
+    if not client_key:
+        return _counter_draft(
+            by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at
+        )
+    key = client_key_clean(client_key)
+    same_key = Dossier.objects.filter(applicant=applicant, client_key=key, channel=Channel.COUNTER, created_by=by)
+    return draft_open_once(
+        same_key=same_key,
+        create=lambda: _counter_draft(
+            by=by, procedure=procedure, applicant=applicant, agency=agency, form_data=form_data, at=at, client_key=key
+        ),
+    )
 
 
 def _counter_check(
@@ -166,7 +180,14 @@ def _counter_check(
 
 
 def _counter_draft(
-    *, by: User, procedure: Procedure, applicant: Applicant, agency: Agency | int, form_data: Any, at: datetime | None
+    *,
+    by: User,
+    procedure: Procedure,
+    applicant: Applicant,
+    agency: Agency | int,
+    form_data: Any,
+    at: datetime | None,
+    client_key: str = "",
 ) -> Dossier:
     return _create(
         by=by,
@@ -177,6 +198,7 @@ def _counter_draft(
         status=DossierStatus.DRAFT,
         form_data=form_data,
         at=at,
+        client_key=client_key,
     )
 
 

@@ -14,7 +14,7 @@ from chinhquyen.workcal.selectors import deadline_add_working_hours
 from ..deadlines import outcome_of, shift_by_working_seconds, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierStep, StepState
-from ..transitions import Roles, return_step_needed, step_after, steps_forget
+from ..transitions import APPLICANT, Roles, return_step_needed, step_after, steps_forget
 from .base import Change
 
 
@@ -53,15 +53,21 @@ def _save(step: DossierStep, names: tuple[str, ...], change: Change | None) -> N
         row_update(step, names)
 
 
-def step_finish(step: DossierStep, *, at: datetime, change: Change | None = None) -> None:
+def step_finish(
+    step: DossierStep, *, at: datetime, change: Change | None = None, judged_at: datetime | None = None
+) -> None:
     """Finish ``step`` now; with ``change``, its row is written with the dossier's at the end.
 
     A step nobody claimed is recorded as handled by the officer finishing it, so the step log names who
-    did each step (the process-control slip, the dossier page).
+    did each step (the process-control slip, the dossier page); never the applicant, whose download of the
+    result finishes the front desk's step without making them its officer. Its outcome is judged at
+    ``judged_at`` (when the result was ready for the applicant, who may collect it later) or ``at``.
     """
     _finish(step, at)
+    if judged_at is not None:
+        step.outcome = outcome_of(finished_at=judged_at, due_at=step.due_at)
     names: tuple[str, ...] = _FINISH_FIELDS
-    if change is not None and step.assignee_id is None:
+    if change is not None and step.assignee_id is None and APPLICANT not in change.row.roles:
         step.assignee = change.by
         names = (*names, "assignee")
     _save(step, names, change)

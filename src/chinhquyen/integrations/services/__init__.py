@@ -7,6 +7,7 @@ from .credentials import (
     credential_touch,
     officer_token_issue,
     officer_token_revoke,
+    system_change,
     system_create,
 )
 from .idempotency import IDEMPOTENCY_TTL, Claim, idempotency_claim, idempotency_complete, idempotency_purge
@@ -34,6 +35,7 @@ __all__ = [
     "idempotency_purge",
     "officer_token_issue",
     "officer_token_revoke",
+    "system_change",
     "system_create",
     "webhook_deliveries_create",
     "webhook_deliveries_requeue_due",

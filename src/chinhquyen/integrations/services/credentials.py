@@ -59,6 +59,34 @@ def system_create(*, by: User, code: str, name: str, contact_email: str = "") ->
     return system
 
 
+def system_change(
+    *, by: User, system: System, name: str, contact_email: str, is_active: bool, managers: Iterable[User]
+) -> System:
+    """Rename ``system``, switch it on or off and set its managers; audited when anything changes.
+
+    A system switched off has its keys refused and its webhooks held; its managers see its deliveries.
+    """
+    _require_province_admin(by)
+    name = clean(name)
+    if not name:
+        raise InvalidInput(_("Give the system a code and a name."), code="system_incomplete", field="name")
+    wanted = {user.pk: user for user in managers}
+    with transaction.atomic():
+        stored = System.objects.select_for_update().get(pk=system.pk)
+        had = dict(stored.managers.values_list("pk", "username"))
+        before = {"name": stored.name, "contact_email": stored.contact_email, "is_active": stored.is_active}
+        system.name, system.contact_email, system.is_active = name, contact_email, is_active
+        system.save(update_fields=["name", "contact_email", "is_active"])
+        system.managers.set(list(wanted.values()))
+        changed = {f: [old, getattr(system, f)] for f, old in before.items() if old != getattr(system, f)}
+        added = sorted(user.get_username() for pk, user in wanted.items() if pk not in had)
+        removed = sorted(username for pk, username in had.items() if pk not in wanted)
+        if changed or added or removed:
+            data = {"code": system.code, "changed": changed, "managers_added": added, "managers_removed": removed}
+            audit_record(actor=by, action="integrations.system_change", target=f"system:{system.pk}", data=data)
+    return system
+
+
 def api_key_issue(
     *, by: User, system: System, name: str, scopes: Iterable[str], expires_at: datetime | None = None
 ) -> Issued:

@@ -173,9 +173,13 @@ def backoff(attempts: int) -> timedelta:
 
 
 def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -> WebhookDelivery:
-    """Send a pending delivery once; on failure schedule the next attempt or give up after MAX_ATTEMPTS."""
-    delivery = WebhookDelivery.objects.select_related("subscription").get(pk=delivery_id)
-    if delivery.state != DeliveryState.PENDING or not delivery.subscription.is_active:
+    """Send a pending delivery once; on failure schedule the next attempt or give up after MAX_ATTEMPTS.
+
+    A delivery of a stopped subscription or of a system switched off stays pending, unsent.
+    """
+    delivery = WebhookDelivery.objects.select_related("subscription__system").get(pk=delivery_id)
+    subscription = delivery.subscription
+    if delivery.state != DeliveryState.PENDING or not subscription.is_active or not subscription.system.is_active:
         return delivery
     now = now or timezone.now()
     body = json.dumps(

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
+from django.forms import Form
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -29,6 +31,19 @@ def refusal_text(exc: DomainError, *, stale: Any = STALE_DOSSIER) -> str:
     """What a page shown again after a refusal says. The services' "reload it and try again" is for API
     clients: the page has already reloaded the record, and keeps what the officer entered where it can."""
     return str(stale) if exc.code == "stale_version" else exc.message
+
+
+def form_kept(refused: Form, *, version: int, **kwargs: Any) -> Form:
+    """``refused`` (valid, then refused by a service) again, unbound, with what the officer entered and at the
+    record's current ``version``, so that confirming again works; ``kwargs`` build the form. A chosen file
+    cannot be kept."""
+    kept = {
+        name: value
+        for name, value in refused.cleaned_data.items()
+        if not isinstance(refused.fields[name], forms.FileField)
+    }
+    kept["expected_version"] = version
+    return type(refused)(initial=kept, **kwargs)
 
 
 class OfficerRequest(HttpRequest):

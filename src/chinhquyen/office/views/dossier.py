@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.documents import SLIP_KINDS
@@ -16,7 +17,7 @@ from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, refusal_text
+from .common import OfficerRequest, dossier_for, due_flags, form_kept, refusal_text
 from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
@@ -83,20 +84,6 @@ def _form(action: Action, request: OfficerRequest, dossier: Any, data: Any = Non
     return action.form_class(data, files, **kwargs)
 
 
-def _form_kept(action: Action, request: OfficerRequest, dossier: Any, refused: Any) -> Any:
-    """The refused form again with what the officer entered, at the dossier's current version.
-
-    A stale version is refreshed so that confirming again works; a chosen file cannot be kept.
-    """
-    kept = {
-        name: value
-        for name, value in refused.cleaned_data.items()
-        if not isinstance(refused.fields[name], forms.FileField)
-    }
-    kept["expected_version"] = dossier.version
-    return action.form_class(initial=kept, **action.form_kwargs(request, dossier))
-
-
 def _entered(form: Any) -> bool:
     """Whether the form holds anything the officer typed or chose on the page (hidden fields aside)."""
     return any(
@@ -134,7 +121,7 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
             form.add_error(exc.field, exc.message)
             form.mark_invalid()
             return _render_action(request, fresh, spec, form, status=400, file_dropped=dropped)
-        kept = _form_kept(spec, request, fresh, form)
+        kept = form_kept(form, version=fresh.version, **spec.form_kwargs(request, fresh))
         return _render_action(
             request, fresh, spec, kept, status=409, error=refusal_text(exc), kept=_entered(kept), file_dropped=dropped
         )
@@ -183,16 +170,4 @@ def dossier_document(request: OfficerRequest, pk: int, document_pk: int) -> File
     document = dossier.documents.filter(pk=document_pk).first()
     if document is None or not document.file:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name if "." in document.name else f"{document.name}{_suffix(document.file.name)}",
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _suffix(path: str) -> str:
-    dot = path.rfind(".")
-    return path[dot:] if dot > path.rfind("/") else ""
+    return file_download(document.file.open("rb"), name=document.name, content_type=document.content_type)

@@ -1,13 +1,13 @@
 """Front-desk reception: find or register the applicant, choose the procedure, check the documents."""
 
-from collections.abc import Callable
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -26,7 +26,7 @@ from chinhquyen.dossiers import selectors, services
 from .. import forms
 from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, front_desk_agencies, refusal_text
+from .common import OfficerRequest, dossier_for, due_flags, form_kept, front_desk_agencies, refusal_text
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
@@ -109,6 +109,8 @@ def _render_start(
             "search_form": search,
             "agency": agency,
             "procedures": procedures,
+            # Each "Open dossier" form its own key: sent twice, it opens one draft (a page shown again, new keys).
+            "procedure_rows": [(procedure, secrets.token_urlsafe(24)) for procedure in procedures],
             "nav": "reception",
         }
     )
@@ -159,6 +161,10 @@ def applicant_create(request: OfficerRequest) -> HttpResponse:
             else:
                 applicant = directory_services.organisation_create(**data)
         except ValidationError as exc:
+            existing = _registered_already(kind, data, exc)
+            if existing is not None:
+                messages.info(request, _("%(name)s is registered already.") % {"name": existing.name})
+                return redirect(_start_url(request, existing))
             _add_validation_errors(form, exc)
         else:
             messages.success(request, _("Applicant %(name)s registered.") % {"name": applicant.name})
@@ -170,6 +176,16 @@ def applicant_create(request: OfficerRequest) -> HttpResponse:
         citizen_form=citizen_form,
         organisation_form=organisation_form,
     )
+
+
+def _registered_already(kind: str | None, data: dict[str, Any], exc: ValidationError) -> Applicant | None:
+    """The applicant this very registration created a moment ago, when that is why it was refused: the form
+    was sent twice (a double click). A number registered under another name stays an error to show."""
+    field = "personal_id" if kind == "citizen" else "tax_code"
+    errors = exc.error_dict.get(field, []) if hasattr(exc, "error_dict") else []
+    if not any(error.code == "unique" for error in errors):
+        return None
+    return directory_selectors.applicant_registered_as(identifier=data.get(field, ""), name=data.get("name", ""))
 
 
 @officer_access(*FRONT_DESK)
@@ -192,7 +208,11 @@ def dossier_start(request: OfficerRequest) -> HttpResponse:
     procedure = get_object_or_404(Procedure, pk=form.cleaned_data["procedure"])
     try:
         dossier = services.dossier_create_at_counter(
-            by=request.user, procedure=procedure, applicant=applicant, receiving_agency=agency
+            by=request.user,
+            procedure=procedure,
+            applicant=applicant,
+            receiving_agency=agency,
+            client_key=form.cleaned_data["key"],
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -220,7 +240,10 @@ def _render_reception(
     upload_form: Form | None = None,
     authorised_form: Form | None = None,
     error: str = "",
+    kept: str = "",
+    file_dropped: bool = False,
 ) -> HttpResponse:
+    """The reception page; after a refusal, ``kept`` names the form shown again with the officer's entries."""
     required = _documents(dossier)
     received_ids = set(
         dossier.documents.filter(received=True, required_document__isnull=False).values_list(
@@ -248,8 +271,11 @@ def _render_reception(
         "authorised_form": authorised_form,
         "authorised": authorised,
         "can_authorise": "authorised_person_set" in available,
+        "can_discard": "draft_discard" in available,
         "reception_actions": [(a, ACTIONS[a].label, ACTIONS[a].danger) for a in RECEPTION_ACTIONS if a in available],
         "error": error,
+        "kept": kept,
+        "file_dropped": file_dropped,
         "nav": "reception",
         **due_flags(dossier),
     }
@@ -272,30 +298,36 @@ def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _render_reception(request, dossier_for(request, pk), status=409, error=refusal_text(exc))
+        return _refused(request, dossier, form, exc, slot="documents_form", documents=_documents(dossier))
     messages.success(request, _("The list of documents received is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 
 def _refused(
-    request: OfficerRequest,
-    dossier: Any,
-    form: forms.OfficeForm,
-    exc: DomainError,
-    show_form: Callable[[], HttpResponse],
+    request: OfficerRequest, dossier: Any, form: forms.OfficeForm, exc: DomainError, *, slot: str, **form_kwargs: Any
 ) -> HttpResponse:
-    """A service's refusal: at the field it names (``show_form``, 400, what was typed kept), else above the page."""
+    """A service's refusal of ``form`` (the page's ``slot``, built with ``form_kwargs``).
+
+    At the field it names: 400, what was typed kept. Otherwise above the page (409), which shows the dossier as
+    it is now and ``form`` again with what the officer entered, at the current version, to confirm again (a
+    chosen file cannot be kept).
+    """
     if exc.field in form.fields:
         form.add_error(exc.field, exc.message)
         form.mark_invalid()
-        return show_form()
-    return _render_reception(request, dossier_for(request, dossier.pk), status=409, error=refusal_text(exc))
+        shown: dict[str, Any] = {slot: form}
+        return _render_reception(request, dossier, status=400, **shown)
+    fresh = dossier_for(request, dossier.pk)
+    shown = {slot: form_kept(form, version=fresh.version, **form_kwargs)}
+    return _render_reception(
+        request, fresh, status=409, error=refusal_text(exc), kept=slot, file_dropped=bool(request.FILES), **shown
+    )
 
 
 @officer_access(*FRONT_DESK)
 @require_POST
 def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
-    """Record (or remove) the person lodging the dossier under a power of attorney."""
+    """Record the person lodging the dossier under a power of attorney; the form posted empty removes them."""
     dossier = dossier_for(request, pk)
     form = forms.AuthorisedPersonForm(request.POST)
     if not form.is_valid():
@@ -308,9 +340,7 @@ def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(
-            request, dossier, form, exc, lambda: _render_reception(request, dossier, status=400, authorised_form=form)
-        )
+        return _refused(request, dossier, form, exc, slot="authorised_form")
     messages.success(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -338,9 +368,7 @@ def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(
-            request, dossier, form, exc, lambda: _render_reception(request, dossier, status=400, upload_form=form)
-        )
+        return _refused(request, dossier, form, exc, slot="upload_form", documents=required)
     messages.success(request, _("File %(name)s attached.") % {"name": name})
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -353,3 +381,56 @@ def reception_outcome(request: OfficerRequest, pk: int) -> HttpResponse:
     return render(
         request, "office/reception/outcome.html", {"dossier": dossier, "nav": "reception", **due_flags(dossier)}
     )
+
+
+@officer_access(*FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def reception_discard(request: OfficerRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST deletes a draft opened at the counter and never received (opened twice, or by
+    mistake), and the reception goes on with the same applicant."""
+    if request.method == "GET":
+        dossier = dossier_for(request, pk)
+        form = forms.PlainActionForm(initial={"expected_version": dossier.version})
+        return _render_discard(request, dossier, form)
+    try:
+        dossier = dossier_for(request, pk)
+    except Http404:
+        return _discarded_already(request)
+    form = forms.PlainActionForm(request.POST)
+    if not form.is_valid():
+        return _render_discard(request, dossier, form, status=400)
+    applicant = dossier.applicant
+    try:
+        services.counter_draft_discard(
+            by=request.user, dossier=dossier, expected_version=form.cleaned_data["expected_version"]
+        )
+    except ObjectDoesNotExist:  # deleted while this request waited for it
+        return _discarded_already(request)
+    except DomainError as exc:
+        fresh = dossier_for(request, pk)
+        form = forms.PlainActionForm(initial={"expected_version": fresh.version})
+        return _render_discard(request, fresh, form, status=409, error=refusal_text(exc))
+    messages.success(request, _("The draft was discarded."))
+    return redirect(_start_url(request, applicant))
+
+
+def _discarded_already(request: OfficerRequest) -> HttpResponse:
+    """The discard confirmed twice (a double click): the first request deleted the draft. Said as it would be of
+    a dossier the officer may not see, so nothing is told of those."""
+    messages.info(request, _("There is no such draft to discard: it may have been discarded already."))
+    return redirect("office:reception")
+
+
+def _render_discard(
+    request: OfficerRequest, dossier: Any, form: Form, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    available = "draft_discard" in selectors.dossier_actions_for(dossier=dossier, user=request.user)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "error": error,
+        "unavailable": not available,
+        "nav": "reception",
+        **due_flags(dossier),
+    }
+    return render(request, "office/reception/discard.html", context, status=status)

@@ -5,29 +5,28 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import DossierStatus
 
 from .. import forms
 from ..permissions import ANY_OFFICER, officer_access
-from .common import OfficerRequest, officer_agency_ids
+from .common import OfficerRequest
 
 PAGE_SIZE = 25
-MAX_RESULTS = PAGE_SIZE * 40
 
 
 @officer_access(*ANY_OFFICER)
 @require_GET
 def search(request: OfficerRequest) -> HttpResponse:
-    agency_ids = officer_agency_ids(request.user)
-    procedures = [p for a in agency_ids for p in catalog_selectors.procedure_search(agency_id=a, limit=500)]
-    procedures = list({p.pk: p for p in procedures}.values())
+    roles = selectors.officer_roles(officer=request.user)
+    agency_ids = {agency_id for agency_id, _role in roles}
+    # Every procedure of the agencies' dossiers can be chosen, one withdrawn from the catalog since too.
+    procedures = selectors.dossier_search_procedures(officer=request.user, roles=roles)
     form = forms.SearchForm(request.GET or None, procedures=procedures, statuses=DossierStatus.choices)
     page = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        results = selectors.dossier_search(
+        results = selectors.dossier_search_query(
             officer=request.user,
             code=data["code"],
             applicant=data["applicant"],
@@ -35,8 +34,9 @@ def search(request: OfficerRequest) -> HttpResponse:
             status=data["status"],
             received_from=data["received_from"],
             received_to=data["received_to"],
-            limit=MAX_RESULTS,
+            roles=roles,
         )
+        # Counted and sliced in the database: every result is reachable, and the count is the true one.
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -3,6 +3,9 @@
 ``--anchors FILE`` also checks the tips that ``audit_anchor`` printed earlier and that were kept outside
 the database: a chain rebuilt from scratch verifies on its own, but not against them; and their timestamps,
 which a rebuilt chain cannot get for a past day.
+
+Entries whose actor link (not hashed) points to a user the chain never knew by the entry's hashed actor
+name are reported as actor link mismatches, apart from the chain's verdict, and also exit 1.
 """
 
 import base64
@@ -13,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from chinhquyen.core.audit import AuditAnchor, audit_verify
+from chinhquyen.core.audit import AuditAnchor, VerifyResult, audit_verify
 
 
 def anchors_read(path: Path) -> list[AuditAnchor]:
@@ -49,11 +52,31 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         anchors = anchors_read(options["anchors"]) if options["anchors"] else []
         result = audit_verify(anchors=anchors)
-        if result.ok:
+        self._actor_mismatches_report(result)
+        if result.ok and not result.actor_mismatch_count:
             checked = f", {len(anchors)} anchors" if anchors else ""
             stamped = f", {result.stamped} timestamped" if result.stamped else ""
             self.stdout.write(f"OK: {result.count} entries{checked}{stamped}")
             return
+        if result.ok:
+            self.stderr.write(
+                f"The chain verifies ({result.count} entries), but the actor link of {result.actor_mismatch_count} "
+                "of them does not match the hashed actor name."
+            )
+            sys.exit(1)
         reason = f"{result.reason}: {result.problem}" if result.problem else str(result.reason)
         self.stderr.write(f"BROKEN at sequence {result.broken_at}: {reason} ({result.count} entries verified)")
         sys.exit(1)
+
+    def _actor_mismatches_report(self, result: VerifyResult) -> None:
+        for mismatch in result.actor_mismatches:
+            written = f"by {mismatch.actor_name!r}" if mismatch.actor_name else "with no actor"
+            self.stderr.write(
+                f"ACTOR LINK MISMATCH at sequence {mismatch.sequence}: written {written} (hashed), but the actor "
+                f"link points to user {mismatch.actor_id}, now {mismatch.username!r}, who never had that name in the "
+                "chain. The hash does not cover the link: it was re-pointed in the database, or the user was renamed "
+                "without a user.rename entry (before renames were recorded)."
+            )
+        hidden = result.actor_mismatch_count - len(result.actor_mismatches)
+        if hidden:
+            self.stderr.write(f"… and {hidden} more actor link mismatches.")

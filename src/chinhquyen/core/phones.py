@@ -1,0 +1,32 @@
+"""Vietnamese phone numbers as people give them at a counter, on a form or to the postman."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+# A number in the national format: a mobile (0 and 9 digits) or a landline (0 and 10 digits).
+PHONE_RE = re.compile(r"0\d{9,10}")
+PHONE_INVALID = _("Enter a Vietnamese phone number such as 0912345678 or 02438251234.")
+
+
+def phone_normalise(value: str) -> str:
+    """``+84 912.345.678`` → ``0912345678``; the result is not checked (see :func:`phone_valid`)."""
+    phone = _PHONE_SEPARATORS.sub("", value or "")
+    if phone.startswith("+84"):
+        phone = "0" + phone[3:]
+    elif phone.startswith("84") and len(phone) >= 11:
+        phone = "0" + phone[2:]
+    return phone
+
+
+def phone_valid(value: str) -> bool:
+    """Whether ``value``, once normalised, is a mobile or landline number in the national format."""
+    return PHONE_RE.fullmatch(phone_normalise(value)) is not None
+
+
+def validate_phone(value: str) -> None:
+    """A form field's validator: refuse what :func:`phone_valid` refuses (an empty value is left to ``required``)."""
+    if value and not phone_valid(value):
+        raise ValidationError(PHONE_INVALID, code="phone_invalid")
