@@ -11,9 +11,14 @@ from tests.office.helpers import login, office_make
 
 pytestmark = pytest.mark.django_db
 
-DUPLICATE_ID = "An applicant with this ID number is already registered: search for them."
-DUPLICATE_TAX_CODE = "An organisation with this tax code is already registered: search for it."
-PHONE_INVALID = "Enter a Vietnamese phone number such as 0912345678 or 02438251234."
+# In Vietnamese, the site's language, as the services raise them.
+DUPLICATE_ID = "Người có số định danh này đã được đăng ký: hãy tìm kiếm người đó."
+DUPLICATE_TAX_CODE = "Tổ chức có mã số thuế này đã được đăng ký: hãy tìm kiếm tổ chức đó."
+PHONE_INVALID = "Nhập số điện thoại Việt Nam, ví dụ 0912345678 hoặc 02438251234."
+# The same on the office's pages, which these tests ask for in English.
+DUPLICATE_ID_EN = "An applicant with this ID number is already registered: search for them."
+DUPLICATE_TAX_CODE_EN = "An organisation with this tax code is already registered: search for it."
+PHONE_INVALID_EN = "Enter a Vietnamese phone number such as 0912345678 or 02438251234."
 
 
 def _refusal(call) -> dict[str, list[tuple[str, str]]]:
@@ -126,7 +131,7 @@ def test_a_number_registered_under_another_name_is_refused_with_a_clear_message(
     body = response.content.decode()
 
     assert response.status_code == 400
-    assert f'<ul class="errorlist" id="id_citizen-personal_id_errors"><li>{DUPLICATE_ID}</li></ul>' in body
+    assert f'<ul class="errorlist" id="id_citizen-personal_id_errors"><li>{DUPLICATE_ID_EN}</li></ul>' in body
     assert "Constraint" not in body
     assert Applicant.objects.count() == 1
 
@@ -140,7 +145,7 @@ def test_an_organisation_registered_twice_under_another_name_is_refused_at_the_t
     )
 
     assert response.status_code == 400
-    assert f'<ul class="errorlist" id="id_org-tax_code_errors"><li>{DUPLICATE_TAX_CODE}</li></ul>' in (
+    assert f'<ul class="errorlist" id="id_org-tax_code_errors"><li>{DUPLICATE_TAX_CODE_EN}</li></ul>' in (
         response.content.decode()
     )
 
@@ -158,7 +163,7 @@ def test_the_counter_refuses_a_phone_that_is_not_a_number_at_the_phone(front_des
     response = front_desk.post(reverse("office:applicant_create"), data)
 
     assert response.status_code == 400
-    assert f'<ul class="errorlist" id="id_{prefix}-phone_errors"><li>{PHONE_INVALID}</li></ul>' in (
+    assert f'<ul class="errorlist" id="id_{prefix}-phone_errors"><li>{PHONE_INVALID_EN}</li></ul>' in (
         response.content.decode()
     )
     assert Applicant.objects.count() == 0

@@ -411,3 +411,15 @@ def test_the_applicant_is_reached_only_through_a_reference_signed_for_this_offic
         assert "Look the applicant up again: the link to them has expired." in response.content.decode()
     assert Dossier.objects.count() == 0
     assert "Phạm Thị Lan" in client.get(reverse("office:reception"), {"applicant": mine}).content.decode()
+
+
+@pytest.mark.parametrize(("verified", "warned"), [(False, True), (True, False)])
+def test_a_record_registered_online_with_an_unverified_number_is_pointed_out(as_user, office, verified, warned):
+    from tests.factories import UserFactory
+
+    CitizenFactory(personal_id="037090005555", user=UserFactory(), verified=verified)
+    client = as_user(office.front_desk)
+
+    response = client.post(reverse("office:applicant_lookup"), {"identifier": "037090005555"}, follow=True)
+
+    assert ("the national identity has not verified" in response.content.decode()) is warned

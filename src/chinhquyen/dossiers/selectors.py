@@ -471,28 +471,9 @@ def dossier_search_query(
     return dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")
 
 
-def dossier_search(
-    *,
-    officer: User,
-    code: str = "",
-    applicant: str = "",
-    procedure_id: int | None = None,
-    status: int | None = None,
-    received_from: date | None = None,
-    received_to: date | None = None,
-    limit: int = 100,
-) -> list[Dossier]:
-    """The first ``limit`` dossiers of :func:`dossier_search_query`."""
-    found = dossier_search_query(
-        officer=officer,
-        code=code,
-        applicant=applicant,
-        procedure_id=procedure_id,
-        status=status,
-        received_from=received_from,
-        received_to=received_to,
-    )
-    return list(found[:limit])
+def dossier_search(*, officer: User, limit: int = 100, **filters: Any) -> list[Dossier]:
+    """The first ``limit`` dossiers of :func:`dossier_search_query` with ``filters`` (its keyword arguments)."""
+    return list(dossier_search_query(officer=officer, **filters)[:limit])
 
 
 def dossier_search_procedures(*, officer: User, roles: Roles | None = None) -> list[Procedure]:

@@ -22,6 +22,7 @@ from chinhquyen.directory import selectors as directory_selectors
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.ownership import account_verified
 
 from .. import forms
 from ..actions import ACTIONS
@@ -106,6 +107,10 @@ def _render_start(
         {
             "applicant": applicant,
             "applicant_ref": applicant_ref(officer=request.user, applicant=applicant) if applicant else "",
+            # An online account gave this ID number and the national identity has not verified it yet.
+            "self_declared": applicant is not None
+            and applicant.user_id is not None
+            and not account_verified(applicant.user_id),
             "search_form": search,
             "agency": agency,
             "procedures": procedures,
