@@ -423,3 +423,14 @@ def test_a_record_registered_online_with_an_unverified_number_is_pointed_out(as_
     response = client.post(reverse("office:applicant_lookup"), {"identifier": "037090005555"}, follow=True)
 
     assert ("the national identity has not verified" in response.content.decode()) is warned
+
+
+def test_a_number_typed_in_groups_finds_the_applicant_or_prefills_it_whole(as_user, office):
+    applicant = CitizenFactory(personal_id="037090001234")
+    client = as_user(office.front_desk)
+
+    found = client.post(reverse("office:applicant_lookup"), {"identifier": " 037 090 001 234 "}, follow=True)
+    unknown = client.post(reverse("office:applicant_lookup"), {"identifier": "037 090 009 999"})
+
+    assert reception_params(found.redirect_chain[-1][0], office.front_desk) == {"applicant": applicant.pk}
+    assert 'value="037090009999"' in unknown.content.decode()

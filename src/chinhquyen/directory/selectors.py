@@ -71,10 +71,15 @@ def user_has_role(*, user: User, role: Role | str, agency: Agency | None = None)
     return roles.exists()
 
 
+def identifier_normal(identifier: str) -> str:
+    """An ID number or tax code as stored: without the spaces people type in groups ("037 090 001 234")."""
+    return "".join(identifier.split())
+
+
 def applicant_find(*, identifier: str) -> Applicant | None:
     """Find an applicant by personal identification number or tax code (compiled once: every dossier
     submitted through the API names its applicant)."""
-    identifier = identifier.strip()
+    identifier = identifier_normal(identifier)
     return next(iter(_applicant_by_personal_id(value=identifier)), None) or next(
         iter(_applicant_by_tax_code(value=identifier)), None
     )
@@ -92,7 +97,7 @@ def applicant_registered_as(*, identifier: str, name: str) -> Applicant | None:
 def applicant_find_calls(*, identifier: str) -> tuple[Call, Call]:
     """:func:`applicant_find` to run with other reads in one round trip (``compiled_together``): both
     lookups at once; :func:`applicant_found` picks from their results."""
-    identifier = identifier.strip()
+    identifier = identifier_normal(identifier)
     return (_applicant_by_personal_id, {"value": identifier}), (_applicant_by_tax_code, {"value": identifier})
 
 

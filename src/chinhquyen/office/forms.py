@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, User
+from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
 from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
@@ -69,10 +70,16 @@ def _phone_field() -> forms.CharField:
 class ApplicantLookupForm(OfficeForm):
     identifier = forms.CharField(
         label=_("Personal ID number or tax code"),
-        max_length=14,
+        max_length=24,  # room for the spaces typed between groups of digits, dropped by clean_identifier
         help_text=_("12 digits for a citizen, 10 or 13 digits for an organisation."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    def clean_identifier(self) -> str:
+        identifier = identifier_normal(self.cleaned_data["identifier"])
+        if len(identifier) > 14:
+            raise forms.ValidationError(_("12 digits for a citizen, 10 or 13 digits for an organisation."))
+        return identifier
 
 
 class CitizenForm(OfficeForm):
