@@ -623,6 +623,13 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
     )
 
 
+def documents_ticked(*, dossier: Dossier) -> bool:
+    """Whether the documents handed in are those the front desk ticked: at the counter always; online once it
+    saved its ticks, since it may judge that a file uploaded is not the document asked for (until then, every
+    upload counts)."""
+    return dossier.channel == Channel.COUNTER or dossier.events.filter(action="documents_mark_received").exists()
+
+
 def mandatory_documents_missing(*, dossier: Dossier) -> list[str]:
     """The procedure's mandatory documents not handed in: not ticked at the counter, no file online.
 
@@ -632,7 +639,7 @@ def mandatory_documents_missing(*, dossier: Dossier) -> list[str]:
     counter this warns the officer rather than refusing the reception.
     """
     handed_in = dossier.documents.filter(kind__in=HANDED_IN_KINDS)
-    if dossier.channel == Channel.COUNTER:
+    if documents_ticked(dossier=dossier):
         handed_in = handed_in.filter(received=True)
     else:
         handed_in = handed_in.exclude(file="")

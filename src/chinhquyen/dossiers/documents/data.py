@@ -245,8 +245,8 @@ def _last_event(dossier: "Dossier", *actions: str) -> Any:
 
 
 def _receipt(dossier: "Dossier") -> dict[str, Any]:
-    from ..models import HANDED_IN_KINDS, Channel
-    from ..selectors import register_lines
+    from ..models import HANDED_IN_KINDS
+    from ..selectors import documents_ticked, register_lines
 
     rows: dict[object, dict[str, Any]] = {}
     receive = _last_event(dossier, "receive")
@@ -258,10 +258,11 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
         docs = docs.exclude(
             pk__in=[data["document"] for data in later if isinstance(data, dict) and "document" in data]
         )
+    ticked = documents_ticked(dossier=dossier)
     for doc in docs.order_by("pk"):
-        # At the counter only what the officer ticked (or scanned) was received; online, every upload was.
+        # What the officer ticked (or scanned) was received; online, every upload, unless the officer ticked.
         # A document ticked and scanned is one row.
-        if not doc.received and dossier.channel == Channel.COUNTER:
+        if not doc.received and ticked:
             continue
         rd = doc.required_document
         key = rd.pk if rd is not None else f"doc-{doc.pk}"
