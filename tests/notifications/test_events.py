@@ -219,8 +219,8 @@ def test_each_event_gives_its_email_and_sms(world, kind, subject, lines, sms):
     assert text.body == sms.format(**values)
     assert [m.subject for m in mail.outbox if m.subject == email.subject] == [email.subject]
     assert all(m.attachments == [] for m in mail.outbox if m.subject == email.subject)  # the result is linked
-    # No due date for a dossier closed before its result, nor while the clock waits for a payment (it moves).
-    no_due = kind in ("refused", "withdrawn", "stopped", "returned", "payment_required")
+    # No due date for a dossier closed before its result, nor while the clock waits for the applicant (it moves).
+    no_due = kind in ("refused", "withdrawn", "stopped", "returned", "payment_required", "supplement_requested")
     assert any(line.startswith("Due date for the result:") for line in body) is not no_due
 
 

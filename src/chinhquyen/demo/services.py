@@ -1,5 +1,6 @@
 """Build the demo province: agencies, staff, applicants, the catalog and process templates."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -198,13 +199,38 @@ def _template_steps(procedure: Procedure, agencies: dict[str, Agency]) -> list[d
     ]
 
 
-# Documents the national record lists "in the case of …" (trường hợp …, nếu …) are needed only in that case.
-CONDITIONAL_PREFIXES = ("truong hop", "trong truong hop", "neu ")
+# The national record marks as mandatory documents needed only in some case, and the demo's procedures
+# inherit that (the catalog import never guesses: ADR 0006). For the demo's own data only, a document is
+# optional when the clause naming it (its text up to the first ";" or sentence end: what follows gives
+# alternatives or exemptions, as in "Giấy chứng sinh; trường hợp không có ...") states a condition, is
+# shown or filed only at the counter or by post, is the interactive e-form (the portal's e-form replaces
+# it), or is something the national databases hold. Markers are folded (lower-case, no diacritics).
+CONDITION_MARKERS = (
+    "truong hop",  # "trong trường hợp", "đối với trường hợp", "Trường hợp …"
+    "neu ",  # "nếu …", "(nếu có)"
+    "(neu co)",
+    "doi voi",  # "đối với …"
+    " khi ",  # "khi làm thủ tục trực tiếp"
+    "ban chinh de doi chieu",  # an original shown at the counter to check a copy
+    "hinh thuc truc",  # "theo hình thức trực tiếp / trực tuyến"
+    "truc tiep tai",  # "trực tiếp tại cơ quan …"
+    "buu chinh",  # filed by post
+    "tuong tac",  # "Mẫu (hộ tịch) điện tử tương tác": the portal's e-form
+    "co so du lieu",  # held by a national database
+    "uy quyen",  # acting on someone else's behalf is itself a case
+)
+_CLAUSE_END = re.compile(r";|\.(?:\s|$)")
+
+
+def demo_document_conditional(name: str) -> bool:
+    """Whether the demo treats a required document named ``name`` as needed only in some case."""
+    clause = _CLAUSE_END.split(fold(name), maxsplit=1)[0]
+    return any(marker in f" {clause} " for marker in CONDITION_MARKERS)
 
 
 def _conditional_documents_optional(procedure: Procedure) -> None:
-    for document in procedure.documents.all():
-        if fold(document.name).startswith(CONDITIONAL_PREFIXES) and document.mandatory:
+    for document in procedure.documents.filter(mandatory=True):
+        if demo_document_conditional(document.name):
             document.mandatory = False
             document.save(update_fields=["mandatory"])
 

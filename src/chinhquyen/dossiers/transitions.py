@@ -31,6 +31,7 @@ from .models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    LetterState,
     StepState,
     Substatus,
 )
@@ -329,7 +330,8 @@ def _letter_in(state: str) -> Guard:
             return refused
         if getattr(ctx.subject, "state", None) != state:
             return TransitionRefused(
-                _("The letter is not in the state %(state)s.") % {"state": state}, code="letter_state"
+                _("The letter is not in the state %(state)s.") % {"state": LetterState(state).label},
+                code="letter_state",
             )
         if state == "approved":
             return _letter_in_time(ctx)
@@ -436,7 +438,8 @@ SUPPLEMENT_REQUESTS = ("request_supplement", "supplement_reject")
 
 
 def _supplement_attached(ctx: Context) -> TransitionRefused | None:
-    # The applicant answers online with what they attached since the request standing now (one query).
+    # The applicant answers online with what was attached since the request standing now (one query): their
+    # own files, or the scans of papers they brought to the counter meanwhile.
     # Events are written under the dossier's lock, so their ids follow their order whatever time the
     # actions were dated (imports and tests give ``at``).
     events = DossierEvent.objects.filter(dossier_id=ctx.dossier.pk)

@@ -28,6 +28,7 @@ from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.dossiers.models import Dossier, DossierStatus
 from chinhquyen.dossiers.ownership import account_holds
+from chinhquyen.dossiers.selectors import result_awaits_hand_over
 from chinhquyen.workcal.selectors import deadline_add_working_days
 
 from .codes import petition_code_new
@@ -51,6 +52,14 @@ def _text(value: str) -> str:
     """NFC, trimmed, line breaks kept (``clean`` would fold them into spaces)."""
     lines = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").split("\n")
     return "\n".join(clean(line) for line in lines).strip()
+
+
+def dossier_rateable(dossier: Dossier) -> bool:
+    """Whether the result of ``dossier`` has been handed over, so that it may be rated (rated or not yet).
+
+    Status 10 with the result back at the agency (the post office brought it back) is not handed over yet.
+    """
+    return dossier.status in RATEABLE_STATUSES and not result_awaits_hand_over(dossier)
 
 
 def _audit(*, by: User | None, action: str, target: str, data: dict[str, Any]) -> None:
@@ -90,7 +99,7 @@ def rating_submit(
         locked = Dossier.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=dossier.pk)
         if not account_holds(dossier=locked, user=by, owner_id=locked.applicant.user_id):
             raise RatingRefused(_("Only the applicant of this dossier may rate it."), code="not_owner")
-        if locked.status not in RATEABLE_STATUSES:
+        if not dossier_rateable(locked):
             raise RatingRefused(_("A dossier can be rated once its result has been handed over."), code="not_returned")
         if Rating.objects.filter(dossier=locked).exists():
             raise RatingRefused(_("This dossier has already been rated."), code="already_rated")

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.text import amount_text
+from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers.documents.data import lookup_url_for
 from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
 from chinhquyen.feedback.models import PetitionEvent
@@ -138,7 +139,7 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "procedure_short": _short(procedure, 80),
         "procedure_sms": _short(procedure, SMS_PROCEDURE_CHARS),
         "sms_ref": dossier.code or _short(procedure, SMS_PROCEDURE_CHARS),
-        "agency": dossier.receiving_agency.name,
+        "agency": _agency_name(event, dossier),
         # Applied for online (also when the post collected the papers, which makes the channel postal): the
         # result is received under My dossiers.
         "online": dossier.submitted_at is not None,
@@ -154,6 +155,17 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "my_dossiers_url": my_dossiers_url,
         "sms_url": lookup_url or my_dossiers_url,
     }
+
+
+def _agency_name(event: DossierEvent, dossier: Dossier) -> str:
+    """The agency the message speaks for: the receiving agency, but for a stop the one whose notice (form 05)
+    it is, recorded by the stop (the same agency as the notice, ``documents.data``)."""
+    named = (event.data or {}).get("agency") if event.action == "stop" else None
+    if isinstance(named, int) and named != dossier.receiving_agency_id:
+        agency = Agency.objects.filter(pk=named).only("name").first()
+        if agency is not None:
+            return agency.name
+    return dossier.receiving_agency.name
 
 
 def _petition_context(event: PetitionEvent) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.access import access
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import whole_number
 from chinhquyen.directory.models import Applicant
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.errors import DossierNotFound
@@ -15,6 +16,8 @@ from chinhquyen.identity.selectors import applicant_for_user
 
 # The portal's sign-in page (national identity or local account).
 APPLICANT_LOGIN_URL = "portal:login"
+# Refusals saying the dossier has moved on (another step was taken, or the applicant's turn is over).
+PASSED_BY = frozenset({"transition_not_allowed", "role_required"})
 
 
 def is_applicant(user: Any) -> bool:
@@ -46,4 +49,17 @@ def refusal_text(exc: DomainError) -> str:
         return _(
             "This dossier changed while this page was open. The page now shows it as it is: check it, then send again."
         )
+    if exc.code in PASSED_BY:
+        # The state machine's words name its actions and roles: the applicant is told what it means for them.
+        return _("This dossier is no longer waiting for this: the page now shows it as it is.")
     return exc.message
+
+
+def form_version(request: HttpRequest, name: str = "version") -> int | None:
+    """The dossier version a form was shown at: None if it sent none, -1 (never current, so refused as changed
+    in the meantime) if what it sent is no version."""
+    value = request.POST.get(name, "")
+    if not value:
+        return None
+    number = whole_number(value)
+    return -1 if number is None else number

@@ -18,16 +18,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from chinhquyen.catalog import selectors as catalog_selectors
+from chinhquyen.catalog.eform_display import eform_display, eform_text
 from chinhquyen.catalog.models import ONLINE_LEVELS, Procedure
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import code_plausible, whole_number
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.deadlines import dossier_time_limit
-from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
+from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStatus
 from chinhquyen.postal.selectors import postal_available
 
-from .applicant import applicant_access, applicant_of, own_dossier, refusal_text
-from .eform_forms import EFormForm, eform_display, eform_initial
+from .applicant import applicant_access, applicant_of, form_version, own_dossier, refusal_text
+from .eform_forms import EFormForm, eform_initial
 
 
 class AgencyForm(forms.Form):
@@ -53,6 +55,8 @@ class UploadForm(forms.Form):
 
 def _procedure(code: str) -> Procedure:
     """The procedure, even if withdrawn from the catalog or not offered online (the caller says so)."""
+    if not code_plausible(code):
+        raise Http404(_("This procedure cannot be done online."))
     procedure = Procedure.objects.filter(code=code).first()
     if procedure is None:
         raise Http404(_("This procedure cannot be done online."))
@@ -109,7 +113,9 @@ def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
     schema = dossier.procedure.eform_schema
     if request.method == "GET":
-        initial = eform_initial(schema=schema, saved=dossier.form_data, applicant=applicant_of(request))
+        initial = eform_initial(
+            schema=schema, saved=dossier.form_data, applicant=applicant_of(request), saved_once=_form_saved(dossier)
+        )
         form = EFormForm(schema=schema, initial=initial)
         return render(request, "portal/apply/form.html", _context(dossier, form=form, step=2))
     form = EFormForm(request.POST, schema=schema)
@@ -120,7 +126,7 @@ def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             dossier=dossier,
             form_data={**kept, **form.cleaned_json()},
-            expected_version=_version(request),
+            expected_version=form_version(request),
         )
     except DomainError as exc:
         # The page comes back with what was typed, at the draft's current version.
@@ -152,7 +158,7 @@ def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 dossier=dossier,
                 receiving_agency=agency,
-                expected_version=_version(request),
+                expected_version=form_version(request),
             )
         except DomainError as exc:
             form.add_error("agency" if exc.field == "agency" else None, refusal_text(exc))
@@ -175,7 +181,7 @@ def apply_discard(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.online_draft_discard(by=request.user, dossier=dossier)  # type: ignore[arg-type]
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, refusal_text(exc))
             return redirect("portal:my_dossiers")
         messages.success(request, _("Your draft application has been discarded."))
         return redirect("portal:my_dossiers")
@@ -195,11 +201,11 @@ def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
             services.online_document_remove(
                 by=request.user,  # type: ignore[arg-type]
                 dossier=dossier,
-                document_id=int(request.POST["remove"]) if request.POST["remove"].isdigit() else 0,
-                expected_version=_version(request),
+                document_id=whole_number(request.POST["remove"]) or 0,
+                expected_version=form_version(request),
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, refusal_text(exc))
         else:
             messages.success(request, _("The file was removed."))
         return redirect("portal:apply_documents", pk=dossier.pk)
@@ -212,10 +218,10 @@ def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["upload"],
                 name=chosen.name,
                 required_document=chosen,
-                expected_version=_version(request),
+                expected_version=form_version(request),
             )
         except DomainError as exc:
-            form.add_error("upload" if exc.field == "upload" else None, exc.message)
+            form.add_error("upload" if exc.field == "upload" else None, refusal_text(exc))
         else:
             messages.success(request, _("The file was attached."))
             return redirect("portal:apply_documents", pk=dossier.pk)
@@ -238,11 +244,14 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 dossier=dossier,
                 client_key=request.POST.get("key", ""),
+                expected_version=form_version(request),
             )
         except DomainError as exc:
             if not dossier.is_online_draft:
                 raise Http404(exc.message) from exc
-            problem = exc.message
+            # Shown again at the draft's current version: what is submitted is what the page shows.
+            dossier = own_dossier(request, pk)
+            problem = _review_problem(exc, dossier)
         else:
             if request.POST.get("pickup") == "1" and postal_available():
                 return redirect("portal:pickup_request", pk=dossier.pk)
@@ -282,9 +291,19 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> Non
     field.choices = choices
 
 
-def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+def _form_saved(dossier: Dossier) -> bool:
+    """Whether the applicant has saved the e-form of ``dossier`` (an agency change is saved without it)."""
+    return DossierEvent.objects.filter(dossier=dossier, action="draft_save", data__has_key="fields").exists()
+
+
+def _review_problem(exc: DomainError, dossier: Dossier) -> str:
+    """Why the draft cannot be submitted, naming the e-form field at fault when the refusal names one."""
+    prop = ((dossier.procedure.eform_schema or {}).get("properties") or {}).get(exc.field or "")
+    label = (eform_text(prop, "title") or str(exc.field)) if isinstance(prop, dict) else ""
+    text = refusal_text(exc)
+    if label:
+        return _("%(label)s: %(problem)s") % {"label": label, "problem": text}
+    return text
 
 
 def _nothing_typed_lost(form: EFormForm) -> bool:

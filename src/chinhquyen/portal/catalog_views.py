@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.catalog.models import ONLINE_LEVELS, OnlineLevel, Procedure, TimeUnit
 from chinhquyen.core.access import access
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency
 
 TEMPLATE_TYPES = {
@@ -130,11 +131,16 @@ class ResultPage:
 
     @property
     def page_numbers(self) -> list[int]:
-        return list(range(1, self.last_known_page + 1))
+        return list(range(1, min(self.last_known_page, MAX_PAGE) + 1))
 
     @property
     def has_next(self) -> bool:
-        return self.more or self.number < self.last_known_page
+        return self.number < MAX_PAGE and (self.more or self.number < self.last_known_page)
+
+    @property
+    def beyond_last_page(self) -> bool:
+        """Whether matches are known past the last page a search may show (``MAX_PAGE``)."""
+        return (self.more and self.known >= MAX_PAGE * PAGE_SIZE) or self.last_known_page > MAX_PAGE
 
     @property
     def first_index(self) -> int:
@@ -191,6 +197,8 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 @access(public=True, description="A procedure of the catalog in plain language")
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if not code_plausible(code):
+        raise Http404
     procedure = catalog_selectors.procedure_get(code=code)
     if procedure is None or not procedure.is_active:
         raise Http404
@@ -210,6 +218,8 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @access(public=True, description="The blank form template of a required document")
 @require_GET
 def procedure_template(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    if not code_plausible(code):
+        raise Http404(_("This procedure has no such form template."))
     document = catalog_selectors.required_document_template(procedure_code=code, pk=pk)
     if document is None:
         raise Http404(_("This procedure has no such form template."))

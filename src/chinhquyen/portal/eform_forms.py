@@ -8,6 +8,7 @@ personal_id, birth_date, phone, email, address, tax_code, representative).
 """
 
 import math
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -15,9 +16,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.translation import get_language
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.catalog.eform_display import eform_enum_choices as _enum_choices
+from chinhquyen.catalog.eform_display import eform_text as _text
 from chinhquyen.directory.models import Applicant
 
 PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "address", "tax_code", "representative")
@@ -25,6 +28,79 @@ PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "addres
 RADIO_LIMIT = 4
 # The largest integer every JSON reader keeps exactly (I-JSON, RFC 7493): beyond it, JavaScript rounds.
 JSON_SAFE_INTEGER = 2**53 - 1
+# Dates are typed day first, as Vietnamese writes them (05/03/2026 is 5 March); the date picker sends ISO.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# The dates a form accepts: a year typed wrong (2999, 0001) is refused rather than stored.
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
+# Text made of digits and separators only; anything else (1e400, "nan") is left to the number fields to judge.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9.,]+")
+
+
+def _number_notation(value: str) -> str:
+    """A number typed in the page's notation, written as Python reads it; ValueError if the notation is broken.
+
+    In Vietnamese a dot separates groups of three digits and a comma the decimals ("1.000" is a thousand,
+    "1,5" one and a half); in English the other way round. A separator that fits neither use ("1.5" on a
+    Vietnamese page, "1,00" on an English one) is refused: guessing could store a number a thousand times off.
+    """
+    text = value.strip().replace(" ", "").replace("\u00a0", "")
+    if _PLAIN_NUMBER.fullmatch(text) is None:
+        return text
+    decimal, group = str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
+    d, g = re.escape(decimal), re.escape(group)
+    if group in text:
+        pattern = rf"[+-]?[0-9]{{1,3}}(?:{g}[0-9]{{3}})+(?:{d}[0-9]+)?"
+    else:
+        pattern = rf"[+-]?[0-9]*(?:{d}[0-9]+)?"
+    if not text.strip("+-") or re.fullmatch(pattern, text) is None:
+        raise ValueError(text)
+    return text.replace(group, "").replace(decimal, ".")
+
+
+def _number_example(*, decimals: bool) -> str:
+    decimal, group = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+    return f"1{group}234{decimal}5" if decimals else f"1{group}234"
+
+
+class WholeNumberField(forms.IntegerField):
+    """An "integer" property, typed in the page's notation ("1.000" is a thousand on a Vietnamese page)."""
+
+    default_error_messages = {"notation": _("Enter a whole number, for example %(example)s.")}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            try:
+                value = _number_notation(value)
+            except ValueError:
+                raise ValidationError(
+                    self.error_messages["notation"],
+                    code="notation",
+                    params={"example": _number_example(decimals=False)},
+                ) from None
+            if "." in value:  # a decimal point in a whole number: "1.000" on an English page could mean either
+                raise ValidationError(
+                    self.error_messages["notation"],
+                    code="notation",
+                    params={"example": _number_example(decimals=False)},
+                )
+        return super().to_python(value)
+
+
+class EFormDateField(forms.DateField):
+    """A "date" property: day first when typed, within ``DATE_MIN`` and ``DATE_MAX``."""
+
+    default_error_messages = {"out_of_range": _("Enter a date between %(min)s and %(max)s.")}
+
+    def __init__(self, **kwargs: Any) -> None:
+        widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        super().__init__(input_formats=DATE_INPUT_FORMATS, widget=widget, **kwargs)
+        self.widget.attrs.update({"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None and not DATE_MIN <= value <= DATE_MAX:
+            params = {"min": DATE_MIN.strftime("%d/%m/%Y"), "max": DATE_MAX.strftime("%d/%m/%Y")}
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range", params=params)
 
 
 class NumberField(forms.DecimalField):
@@ -34,7 +110,20 @@ class NumberField(forms.DecimalField):
     ``1e-400`` would silently become 0. "nan" and "inf" are refused by DecimalField already.
     """
 
-    default_error_messages = {"out_of_range": _("This number is too large (or too close to zero) to be stored.")}
+    default_error_messages = {
+        "out_of_range": _("This number is too large (or too close to zero) to be stored."),
+        "notation": _("Enter a number, for example %(example)s."),
+    }
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs type it as an int
+        if isinstance(value, str):
+            try:
+                value = _number_notation(value)
+            except ValueError:
+                raise ValidationError(
+                    self.error_messages["notation"], code="notation", params={"example": _number_example(decimals=True)}
+                ) from None
+        return super().to_python(value)
 
     def validate(self, value: Decimal) -> None:
         super().validate(value)
@@ -45,22 +134,6 @@ class NumberField(forms.DecimalField):
             raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
 
 
-def _text(prop: dict[str, Any], key: str) -> str:
-    english = prop.get("x-en") or {}
-    if (get_language() or "vi").startswith("en") and english.get(key):
-        return str(english[key])
-    return str(prop.get(key) or "")
-
-
-def _enum_choices(prop: dict[str, Any]) -> list[tuple[Any, Any]]:
-    values = list(prop["enum"])
-    english = (prop.get("x-en") or {}).get("enum-titles")
-    titles = prop.get("x-enum-titles") or [str(v) for v in values]
-    if (get_language() or "vi").startswith("en") and english:
-        titles = english
-    return [(str(v), str(t)) for v, t in zip(values, titles, strict=False)]
-
-
 def _field_for(prop: dict[str, Any], required: bool) -> forms.Field:
     label, help_text = _text(prop, "title"), _text(prop, "description")
     common: dict[str, Any] = {"label": label, "help_text": help_text, "required": required}
@@ -69,13 +142,13 @@ def _field_for(prop: dict[str, Any], required: bool) -> forms.Field:
         choices = _enum_choices(prop)
         widget = forms.RadioSelect if len(choices) <= RADIO_LIMIT else forms.Select
         if widget is forms.Select:
-            choices = [("", _("— choose —")), *choices]
+            choices = [("", str(_("— choose —"))), *choices]
         return forms.ChoiceField(choices=choices, widget=widget, **common)
     if kind == "boolean":
         return forms.BooleanField(**common)
     if kind == "integer":
         low, high = prop.get("minimum"), prop.get("maximum")
-        return forms.IntegerField(
+        return WholeNumberField(
             min_value=-JSON_SAFE_INTEGER if low is None else max(low, -JSON_SAFE_INTEGER),
             max_value=JSON_SAFE_INTEGER if high is None else min(high, JSON_SAFE_INTEGER),
             **common,
@@ -83,7 +156,7 @@ def _field_for(prop: dict[str, Any], required: bool) -> forms.Field:
     if kind == "number":
         return NumberField(min_value=prop.get("minimum"), max_value=prop.get("maximum"), **common)
     if prop.get("format") == "date":
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return EFormDateField(**common)
     if prop.get("format") == "email":
         return forms.EmailField(max_length=prop.get("maxLength", 254), **common)
     validators = []
@@ -133,32 +206,20 @@ def _enum_value(prop: dict[str, Any], chosen: str) -> Any:
     return next((value for value in prop["enum"] if str(value) == chosen), chosen)
 
 
-def eform_initial(*, schema: dict[str, Any], saved: dict[str, Any], applicant: Applicant | None) -> dict[str, Any]:
-    """What the form shows: the saved draft, else the profile for fields marked ``x-prefill``."""
+def eform_initial(
+    *, schema: dict[str, Any], saved: dict[str, Any], applicant: Applicant | None, saved_once: bool = False
+) -> dict[str, Any]:
+    """What the form shows: the saved draft, else the profile for fields marked ``x-prefill``.
+
+    Once the applicant has saved the form (``saved_once``), a field absent from it was cleared, or left
+    invalid, by them: it stays empty instead of coming back from the profile.
+    """
     initial: dict[str, Any] = {}
     for name, prop in (schema.get("properties") or {}).items():
         if name in saved:
             initial[name] = saved[name]
-        elif applicant is not None and prop.get("x-prefill") in PREFILL_FIELDS:
+        elif applicant is not None and not saved_once and prop.get("x-prefill") in PREFILL_FIELDS:
             value = getattr(applicant, prop["x-prefill"], None)
             if value:
                 initial[name] = value.isoformat() if isinstance(value, date) else value
     return initial
-
-
-def eform_display(*, schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, value as shown) for the review page and the dossier page, in schema order."""
-    rows = []
-    for name, prop in (schema.get("properties") or {}).items():
-        value = data.get(name)
-        if "enum" in prop and value is not None:
-            value = dict(_enum_choices(prop)).get(str(value), value)
-        elif prop.get("format") == "date" and value:
-            try:
-                value = date.fromisoformat(str(value)).strftime("%d/%m/%Y")
-            except ValueError:
-                pass
-        elif isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        rows.append((_text(prop, "title") or name, "" if value is None else str(value)))
-    return rows

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.core.access import access
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers.errors import DossierNotFound
@@ -115,7 +117,7 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
         "rating_rows": _rating_rows(rating) if rating else [],
         "form": form,
         "error": error,
-        "open": rating is None and dossier.status in services.RATEABLE_STATUSES,
+        "open": rating is None and services.dossier_rateable(dossier),
     }
     return render(request, "portal/feedback/rate.html", context, status=status)
 
@@ -311,6 +313,8 @@ class AnswerRatingForm(forms.Form):
 
 
 def _petition_page(request: HttpRequest, code: str, form: AnswerRatingForm | None = None, status: int = 200) -> Any:
+    if not code_plausible(code):
+        raise Http404
     own = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]
     if own is not None:
         can_rate = own.status in (PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED) and own.sender_satisfied is None
@@ -322,6 +326,8 @@ def _petition_page(request: HttpRequest, code: str, form: AnswerRatingForm | Non
             raise Http404(exc.message) from exc
         context = {"petition": petition, "own": False}
     context["english"] = (get_language() or "").startswith("en")
+    # Shown after a refused rating too, whose address takes POST only: a change of language reloads this.
+    context["language_next"] = reverse("portal:petition_detail", args=[code])
     response = render(request, "portal/feedback/petition_detail.html", context, status=status)
     if own is not None:
         response["Cache-Control"] = "private, no-store"
@@ -337,6 +343,8 @@ def petition_detail(request: HttpRequest, code: str) -> HttpResponse:
 @access(login_url=APPLICANT_LOGIN_URL, description="The signed-in sender says whether the answer satisfied them")
 @require_POST
 def petition_rate_answer(request: HttpRequest, code: str) -> HttpResponse:
+    if not code_plausible(code):
+        raise Http404
     petition = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]
     if petition is None:
         raise Http404

@@ -7,21 +7,23 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.catalog.eform_display import eform_display
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
 from chinhquyen.dossiers.transitions import SUPPLEMENT_REQUESTS
+from chinhquyen.feedback import services as feedback_services
 from chinhquyen.postal.selectors import postal_pickup_latest
 
-from .applicant import applicant_access, own_dossier, refusal_text
-from .eform_forms import eform_display
+from .applicant import applicant_access, form_version, own_dossier, refusal_text
 from .lookup_views import due_shown, result_post, status_words
 from .pickup_views import pickup_actions_open
 
@@ -190,6 +192,9 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "pickup_offered": "pickup_request" in pickup_actions,
         "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
         "withdraw_offered": "withdraw" in actions,
+        "rating_offered": feedback_services.dossier_rateable(dossier),
+        # Shown after a refused upload too, whose address takes POST only: a change of language reloads this.
+        "language_next": reverse("portal:my_dossier", args=[dossier.pk]),
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 
@@ -198,6 +203,14 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
 @require_POST
 def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        # Files are attached here only when the agency asks for them (a draft has its own documents step).
+        messages.error(
+            request, _("Files can be added to this dossier only while the agency waits for documents it asked you for.")
+        )
+        if dossier.is_online_draft:
+            return redirect("portal:apply_documents", pk=dossier.pk)
+        return redirect("portal:my_dossier", pk=dossier.pk)
     form = SupplementForm(request.POST, request.FILES)
     _choices(form, [("", ""), *[(rd.pk, rd.name) for rd in dossier.procedure.documents.all()]])
     if form.is_valid():
@@ -214,9 +227,9 @@ def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
                 # The page has no supplement box to show the form's errors in: say it at the top instead.
-                messages.error(request, exc.message)
+                messages.error(request, refusal_text(exc))
                 return redirect("portal:my_dossier", pk=dossier.pk)
-            form.add_error("upload" if exc.field == "upload" else None, exc.message)
+            form.add_error("upload" if exc.field == "upload" else None, refusal_text(exc))
         else:
             messages.success(request, _("The file was attached. Send the supplement when everything is there."))
             return redirect("portal:my_dossier", pk=dossier.pk)
@@ -232,10 +245,10 @@ def supplement_send(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,  # type: ignore[arg-type]
             dossier=dossier,
             note=request.POST.get("note", "")[:2000],
-            expected_version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+            expected_version=form_version(request),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("Thank you: the agency has been told and your dossier is being processed again."))
     return redirect("portal:my_dossier", pk=dossier.pk)
@@ -248,7 +261,7 @@ def result_receive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.online_result_downloaded(by=request.user, dossier=dossier)  # type: ignore[arg-type]
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_text(exc))
     return redirect("portal:my_dossier", pk=dossier.pk)
 
 

@@ -23,7 +23,7 @@ from chinhquyen.dossiers.models import Dossier, DossierStatus
 from chinhquyen.postal.pickups import postal_pickup_cancel, postal_pickup_order
 from chinhquyen.postal.selectors import postal_available, postal_pickup_communes, postal_pickup_latest
 
-from .applicant import applicant_access, applicant_of, own_dossier, refusal_text
+from .applicant import applicant_access, applicant_of, form_version, own_dossier, refusal_text
 
 
 class PickupForm(forms.Form):
@@ -130,15 +130,14 @@ def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         context = {"dossier": dossier, "procedure": dossier.procedure, "pickup": postal_pickup_latest(dossier=dossier)}
         return render(request, "portal/mine/pickup_cancel.html", context)
-    version = request.POST.get("version", "")
     try:
         postal_pickup_cancel(
             by=request.user,  # type: ignore[arg-type]
             dossier=dossier,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=form_version(request),
         )
     except DomainError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal_text(exc))
         return redirect("portal:my_dossier", pk=dossier.pk)
     messages.success(
         request,

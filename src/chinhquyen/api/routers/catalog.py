@@ -9,6 +9,7 @@ from pydantic import Field
 
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import field_list, procedure_get, procedure_search
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.selectors import agency_by_code
 
 from ..auth import declare
@@ -87,7 +88,7 @@ def procedures_search(request: HttpRequest, params: Query[ProcedureQuery]) -> An
 )
 def procedure_read(request: HttpRequest, code: str) -> Any:
     """A procedure with its documents, fees, results, legal basis, agencies and e-form schema."""
-    p = procedure_get(code=code)
+    p = procedure_get(code=code) if code_plausible(code) else None  # a NUL byte, say, is no code
     if p is None:
         raise ApiError(404, "procedure_not_found", _("No procedure has the code %(code)s.") % {"code": code})
     return {

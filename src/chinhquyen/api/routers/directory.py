@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency
 from chinhquyen.directory.selectors import agency_by_code, agency_list
 
@@ -50,7 +51,7 @@ def agencies_list(request: HttpRequest) -> Any:
     **declare(public=True),
 )
 def agency_read(request: HttpRequest, code: str) -> Any:
-    agency = agency_by_code(code=code)
+    agency = agency_by_code(code=code) if code_plausible(code) else None  # a NUL byte, say, is no code
     if agency is None:
         raise ApiError(404, "agency_not_found", _("No active agency has the code %(code)s.") % {"code": code})
     return _agency(agency)

@@ -15,6 +15,7 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import User
 from chinhquyen.directory.selectors import agency_by_code, user_by_username
 from chinhquyen.dossiers import services
@@ -68,7 +69,7 @@ def _required_user(username: str, field: str) -> User:
 
 
 def _agency(code: str) -> Any:
-    agency = agency_by_code(code=code)
+    agency = agency_by_code(code=code) if code_plausible(code) else None  # a NUL byte, say, is no code
     if agency is None:
         raise ApiError(422, "agency_not_found", _("No active agency has this code."), field="agency")
     return agency

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from chinhquyen.core.text import whole_number
 from chinhquyen.directory.selectors import Roles
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierStatus
@@ -43,12 +44,12 @@ def expected_version(request: HttpRequest, from_body: int | None) -> int | None:
     header = request.headers.get("If-Match", "").strip()
     if not header or header == "*":
         return None
-    value = header.removeprefix("W/").strip('"')
-    if not value.isdigit():
+    version = whole_number(header.removeprefix("W/").strip('"'))
+    if version is None:
         raise ApiError(
             400, "invalid_if_match", _('If-Match must be the dossier\'s version, e.g. "3".'), field="If-Match"
         )
-    return int(value)
+    return version
 
 
 def summary_out(d: Dossier) -> dict[str, Any]:

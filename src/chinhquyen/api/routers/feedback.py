@@ -10,7 +10,9 @@ from pydantic import Field
 
 from chinhquyen.catalog.selectors import procedure_by_code
 from chinhquyen.core.clients import client_of_address
+from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.selectors import agency_by_code
+from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import Petition
 from chinhquyen.feedback.selectors import petition_get_for_officer, petition_published_get, petitions_published
@@ -105,6 +107,8 @@ def petitions_list(request: HttpRequest, params: Query[PetitionQuery]) -> Any:
     **declare(public=True),
 )
 def petition_read(request: HttpRequest, code: str) -> Any:
+    if not code_plausible(code):  # a NUL byte, say, is no code: not looked up
+        raise PetitionNotFound(_("No published petition has this code."), code="petition_not_found")
     return _published(petition_published_get(code=code))
 
 

@@ -159,7 +159,7 @@ class RefuseIn(ActionIn):
 
 class SupplementRequestIn(ActionIn):
     items: list[str] = Field(min_length=1, examples=[["Bản sao giấy chứng sinh"]])
-    reason: str = Field(default="", max_length=4000)
+    reason: str = Field(max_length=4000, description="Why the documents are needed (printed on form 02); not blank.")
 
 
 class SupplementRejectIn(ActionIn):
@@ -210,7 +210,7 @@ class ReturnIn(ActionIn):
 
 class LetterDraftIn(ActionIn):
     reason: str = Field(min_length=1, max_length=4000)
-    new_due_at: datetime
+    new_due_at: datetime = Field(description="With an offset; without one it is read as Vietnam time (+07:00).")
 
 
 class LetterOut(Schema):

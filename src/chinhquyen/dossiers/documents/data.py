@@ -283,10 +283,23 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
         "documents": list(rows.values()),
         "sets": "01",
         "time_limit": _time_limit(dossier),
+        "due_at": _due_at_reception(dossier, receive),
         "return_place": dossier.receiving_agency.name,
         "officer": {"name": person_name(receive.actor if receive else None)},
         "issued_at": dossier.received_at or timezone.now(),
     }
+
+
+def _due_at_reception(dossier: "Dossier", receive: "DossierEvent | None") -> datetime | None:
+    """The return date the receipt gave: the one reception recorded, whatever moved it since (a supplement or a
+    payment pausing the clock, an apology letter extending it). A reprint is the same appointment."""
+    recorded = (receive.data or {}).get("due_at") if receive is not None else None
+    if isinstance(recorded, str) and recorded:
+        try:
+            return datetime.fromisoformat(recorded)
+        except ValueError:
+            pass
+    return dossier.original_due_at or dossier.due_at
 
 
 def _supplement(dossier: "Dossier") -> dict[str, Any]:

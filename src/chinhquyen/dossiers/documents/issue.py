@@ -39,12 +39,18 @@ def slip_pdf_for(*, dossier: "Dossier | None", kind: str, sign: bool = True, **e
 def slip_pdf_for_applicant(*, dossier: "Dossier", kind: str) -> bytes:
     """Form ``kind`` as the applicant receives it electronically (e-mail, portal): signed by the issuing agency,
     as electronic slips must be (spec §3); unsigned, and logged, when it cannot be signed now, rather than
-    not at all."""
+    not at all. A slip that cannot be rendered is logged as such, and the error raised."""
     try:
-        return slip_pdf_for(dossier=dossier, kind=kind, sign=True)
+        data = slip_data_for(dossier=dossier, kind=kind)
+        pdf = render_slip(kind=kind, data=data)
+    except Exception:
+        logger.exception("Slip %s of dossier %s could not be rendered.", kind, dossier.pk)
+        raise
+    try:
+        return pdf_sign(pdf=pdf, agency=_Issuer(code=data["agency"]["code"], name=data["agency"]["name"]))
     except Exception:  # pyhanko and the key store raise their own errors; an unsigned slip still informs
         logger.warning("Slip %s of dossier %s could not be signed; given unsigned.", kind, dossier.pk, exc_info=True)
-        return slip_pdf_for(dossier=dossier, kind=kind, sign=False)
+        return pdf
 
 
 def result_pdf_for(

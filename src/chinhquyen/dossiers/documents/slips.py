@@ -31,6 +31,7 @@ import functools
 import io
 import json
 import threading
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -91,6 +92,7 @@ def render_result(*, data: dict[str, Any]) -> bytes:
 def _render(spec: SlipKind, template: str, data: dict[str, Any]) -> bytes:
     prepared = prepare_data(data)
     prepared.setdefault("issued_at", prepare_data({"t": timezone.now()})["t"])
+    prepared = printable(prepared)
     for key in spec.lists:
         if not isinstance(prepared.get(key), list):
             prepared[key] = []
@@ -135,6 +137,97 @@ def _compiler(template: str) -> tuple[typst.Compiler, threading.Lock]:
             )
             _compilers[template] = (compiler, threading.Lock())
         return _compilers[template]
+
+
+# What a slip prints for a character its fonts cannot show (the slips embed only typst's own fonts, and a
+# PDF/A file may not hold a character without its glyph): a white square, or "?" should the fonts lack it.
+PLACEHOLDERS = ("\u25a1", "?")
+# Never printed: control and format characters (bidirectional overrides could disguise the text of an
+# official paper), lone surrogates (not text at all) and the noncharacters (U+FFFE, U+FFFF, ...).
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_KEPT = frozenset("\n")  # the line break of the dates' "cell" form
+_shown: dict[str, bool] = {}  # character -> whether the fonts show it, learnt once per process
+
+
+def printable(value: Any) -> Any:
+    """``value`` (from ``prepare_data``) with every string made printable by the slips' fonts.
+
+    Each character the fonts cannot show becomes :func:`placeholder`; control and format characters,
+    surrogates and noncharacters go. The data may have been stored before the input was checked (or come
+    from another system): this is what keeps one exotic character from failing every slip of a dossier.
+    """
+    chars: set[str] = set()
+    _collect(value, chars)
+    _learn(chars | set(PLACEHOLDERS))
+    return _replace(value, placeholder())
+
+
+def placeholder() -> str:
+    """The character printed instead of one the fonts cannot show."""
+    _learn(set(PLACEHOLDERS))
+    return next((p for p in PLACEHOLDERS if _shown.get(p)), PLACEHOLDERS[-1])
+
+
+def _dropped(ch: str) -> bool:
+    if ch in _KEPT:
+        return False
+    code = ord(ch)
+    return unicodedata.category(ch) in _DROPPED_CATEGORIES or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def _collect(value: Any, chars: set[str]) -> None:
+    if isinstance(value, str):
+        chars.update(ch for ch in value if ch not in _shown and not _dropped(ch))
+    elif isinstance(value, dict):
+        for v in value.values():
+            _collect(v, chars)
+    elif isinstance(value, list):
+        for v in value:
+            _collect(v, chars)
+
+
+def _replace(value: Any, instead: str) -> Any:
+    if isinstance(value, str):
+        if all(_shown.get(ch) for ch in value):
+            return value
+        return "".join(
+            ch if ch in _KEPT or _shown.get(ch) else instead for ch in value if ch in _KEPT or not _dropped(ch)
+        )
+    if isinstance(value, dict):
+        return {k: _replace(v, instead) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, instead) for v in value]
+    return value
+
+
+def _learn(chars: set[str]) -> None:
+    """Find out which of ``chars`` the fonts show, asking typst (a few ms a question, each answer kept).
+
+    Typst is asked about all the new characters at once, then, should one of them fail, about each half.
+    """
+    unknown = sorted(ch for ch in chars if ch not in _shown and ch not in _KEPT and not _dropped(ch))
+    if not unknown:
+        return
+    compiler, lock = _compiler("probe.typ")
+    with lock:
+        _probe(compiler, [ch for ch in unknown if ch not in _shown])
+
+
+def _probe(compiler: typst.Compiler, chars: list[str]) -> None:
+    if not chars:
+        return
+    try:
+        # Spaced, so that a combining mark is asked about on its own (and not with the letter before).
+        compiler.compile(sys_inputs={"text": " ".join(chars)}, pdf_standards=["a-2b"])
+    except typst.TypstError:
+        if len(chars) == 1:
+            _shown[chars[0]] = False
+            return
+        half = len(chars) // 2
+        _probe(compiler, chars[:half])
+        _probe(compiler, chars[half:])
+        return
+    _shown.update(dict.fromkeys(chars, True))
 
 
 def prepare_data(value: Any) -> Any:

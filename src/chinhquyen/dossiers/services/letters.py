@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import User
+from chinhquyen.workcal.engine import TZ
 
 from ..deadlines import working_seconds_between
 from ..models import ApologyLetter, Dossier, LetterState
@@ -24,7 +26,12 @@ def apology_letter_draft(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> ApologyLetter:
-    """Draft the letter for the agency at fault: the agency of the active step."""
+    """Draft the letter for the agency at fault: the agency of the active step.
+
+    A ``new_due_at`` without a time zone is read as Vietnam time.
+    """
+    if timezone.is_naive(new_due_at):
+        new_due_at = timezone.make_aware(new_due_at, TZ)
     if not clean(reason):
         raise InvalidInput(_("Give the reason for the delay."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="letter_draft", expected_version=expected_version, at=at) as c:

@@ -135,7 +135,9 @@ def online_document_remove(
     return c.dossier
 
 
-def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> Dossier:
+def online_draft_submit(
+    *, by: User, dossier: Dossier, client_key: str = "", expected_version: int | None = None
+) -> Dossier:
     """Submit the draft (status 1): the form must be complete and every mandatory document attached.
 
     Submitting again with the draft's own key (a double click, a retried request) returns the dossier
@@ -152,7 +154,9 @@ def online_draft_submit(*, by: User, dossier: Dossier, client_key: str = "") -> 
         and seen.channel == Channel.ONLINE
     ):
         return Dossier.objects.get(pk=dossier.pk)
-    with transition_apply(by=by, dossier=dossier, action="submit", related=("procedure",)) as c:
+    with transition_apply(
+        by=by, dossier=dossier, action="submit", expected_version=expected_version, related=("procedure",)
+    ) as c:
         d = c.dossier
         procedure_open_check(d.procedure)
         procedure_online_check(d.procedure)

@@ -51,7 +51,7 @@ from .drafts import client_key_clean, draft_open_once
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
 from .steps import iso
-from .supplement import supplement_items, supplement_pause
+from .supplement import supplement_items, supplement_pause, supplement_reason
 
 
 def applicant_snapshot(applicant: Applicant) -> dict[str, Any]:
@@ -482,8 +482,9 @@ def dossier_request_supplement(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Ask the applicant for documents (form 02); after reception the clock pauses until they arrive."""
+    """Ask the applicant for documents (form 02), saying why; after reception the clock pauses until they arrive."""
     items = supplement_items(items)
+    supplement_reason(reason)
     with transition_apply(
         by=by, dossier=dossier, action="request_supplement", expected_version=expected_version, at=at
     ) as c:

@@ -26,6 +26,14 @@ def supplement_items(items: list[str]) -> list[str]:
     return cleaned
 
 
+def supplement_reason(reason: str) -> str:
+    """The reason of a supplement request (printed on form 02), cleaned; InvalidInput when there is none."""
+    cleaned = clean(reason)
+    if not cleaned:
+        raise InvalidInput(_("Say why these documents are needed."), code="reason_required", field="reason")
+    return cleaned
+
+
 def supplement_pause(change: Change, *, items: list[str], reason: str) -> None:
     """Inside a transition to "supplement requested": remember the status, pause the clock, log the items.
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import whole_number
 from chinhquyen.directory.models import Role
 from chinhquyen.dossiers import selectors
 from chinhquyen.postal.models import Direction, OrderState
@@ -62,7 +63,7 @@ def _initial(dossier: Any, version: Any) -> dict[str, Any]:
         "receiver_address": snapshot.get("address", ""),
         "receiver_division_code": division if len(division) == 5 else "",  # a commune, not a province
         "cod_amount": 0,
-        "expected_version": int(version) if str(version).isdigit() else dossier.version,
+        "expected_version": dossier.version if (given := whole_number(str(version))) is None else given,
     }
 
 
