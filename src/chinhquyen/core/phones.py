@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 # A number in the national format: a mobile (0 and 9 digits) or a landline (0 and 10 digits).
 PHONE_RE = re.compile(r"0\d{9,10}")
+# A mobile number in the national format: 0, then 3, 5, 7, 8 or 9, then eight digits.
+MOBILE_RE = re.compile(r"0[35789]\d{8}")
 PHONE_INVALID = _("Enter a Vietnamese phone number such as 0912345678 or 02438251234.")
 
 
@@ -30,3 +32,10 @@ def validate_phone(value: str) -> None:
     """A form field's validator: refuse what :func:`phone_valid` refuses (an empty value is left to ``required``)."""
     if value and not phone_valid(value):
         raise ValidationError(PHONE_INVALID, code="phone_invalid")
+
+
+def mobile_normalise(value: str) -> str:
+    """A mobile number as ``0xxxxxxxxx`` (``+84 912 345 678`` → ``0912345678``), or "" when it is not one
+    (a landline, or no number): what text messages and sign-ins take."""
+    phone = phone_normalise(value)
+    return phone if MOBILE_RE.fullmatch(phone) else ""

@@ -149,7 +149,7 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
     rows = Inbox()
     for d in dossiers[:limit]:
         step = d.active_step if d.status in STEP_QUEUE else None
-        due = step.due_at if step is not None and step.due_at is not None else d.due_at
+        due = d.inbox_due
         # A result waiting to be collected is judged by when it was ready, not by the day it is collected; a
         # paused clock (a payment awaited) moves the due date when it runs again, so the stored one is not due.
         waiting = bool(d.inbox_waiting)

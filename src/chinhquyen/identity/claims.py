@@ -10,7 +10,6 @@ Claim names (one place to adapt to the national provider's final names):
   ``{"tax_code": ..., "name": ...}``; the person is then its representative.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -21,11 +20,9 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.phones import MOBILE_RE, mobile_normalise
 from chinhquyen.core.text import clean
 from chinhquyen.directory.validators import validate_personal_id, validate_tax_code
-
-# Vietnamese mobile numbers: 10 digits starting 03, 05, 07, 08 or 09 (+84 or 84 in place of the 0).
-MOBILE_RE = re.compile(r"^0[35789]\d{8}$")
 
 
 @dataclass(frozen=True)
@@ -55,14 +52,8 @@ class IdentityClaims:
         return data
 
 
-def phone_normalise(value: str) -> str:
-    """Return a mobile number as ``0xxxxxxxxx``, or "" when it is not one."""
-    digits = re.sub(r"[\s.()-]", "", value or "")
-    if digits.startswith("+84"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
-        digits = "0" + digits[2:]
-    return digits if MOBILE_RE.match(digits) else ""
+# A mobile number as ``0xxxxxxxxx``, or "" when it is not one.
+phone_normalise = mobile_normalise
 
 
 def email_normalise(value: str) -> str:
@@ -85,7 +76,7 @@ def login_masked(value: str) -> str:
     local, at, domain = value.rpartition("@")
     if at and local:
         return f"{local[:2]}***@{domain[:80]}"
-    if MOBILE_RE.match(value):
+    if MOBILE_RE.fullmatch(value):
         return f"{value[:3]}****{value[-3:]}"
     return f"{value[:2]}***"
 

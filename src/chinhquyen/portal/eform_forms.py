@@ -71,18 +71,14 @@ class WholeNumberField(forms.IntegerField):
         if isinstance(value, str):
             try:
                 value = _number_notation(value)
+                if "." in value:  # a decimal point in a whole number: "1.000" on an English page could mean either
+                    raise ValueError(value)
             except ValueError:
                 raise ValidationError(
                     self.error_messages["notation"],
                     code="notation",
                     params={"example": _number_example(decimals=False)},
                 ) from None
-            if "." in value:  # a decimal point in a whole number: "1.000" on an English page could mean either
-                raise ValidationError(
-                    self.error_messages["notation"],
-                    code="notation",
-                    params={"example": _number_example(decimals=False)},
-                )
         return super().to_python(value)
 
 

@@ -23,13 +23,13 @@ from chinhquyen.core.errors import DomainError, InvalidInput
 from chinhquyen.core.phones import PHONE_RE, phone_normalise
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, User
-from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, ReturnMethod
 from chinhquyen.dossiers.services import (
     dossier_pickup_arrival_record,
     dossier_result_awaiting_delivery,
     dossier_result_delivery_record,
 )
+from chinhquyen.dossiers.services.base import version_check
 from chinhquyen.dossiers.services.processing import (
     dossier_result_post_cancelled_record,
     dossier_return_by_post,
@@ -169,10 +169,7 @@ def _current_and_row(
     *, by: User, dossier: Dossier, action: str, expected_version: int | None
 ) -> tuple[Dossier, Transition]:
     current = Dossier.objects.select_related("receiving_agency", "active_step").get(pk=dossier.pk)
-    if expected_version is not None and expected_version != current.version:
-        raise TransitionRefused(
-            _("Someone else changed this dossier in the meantime; reload it and try again."), code="stale_version"
-        )
+    version_check(current, expected_version)
     return current, transition_find(dossier=current, action=action, user=by)
 
 

@@ -323,6 +323,15 @@ def event_write(
     )
 
 
+def version_check(dossier: Dossier, expected_version: int | None) -> None:
+    """Refuse (``stale_version``) when the caller acted on another version of ``dossier`` than the one read."""
+    if expected_version is not None and expected_version != dossier.version:
+        raise TransitionRefused(
+            _("Someone else changed this dossier in the meantime; reload it and try again."),
+            code="stale_version",
+        )
+
+
 @contextmanager
 def transition_apply(
     *,
@@ -354,11 +363,7 @@ def transition_apply(
         else:
             locked = dossier_lock(dossier=dossier, related=related, user=by)
             roles = roles_of_locked(locked)
-        if expected_version is not None and expected_version != locked.version:
-            raise TransitionRefused(
-                _("Someone else changed this dossier in the meantime; reload it and try again."),
-                code="stale_version",
-            )
+        version_check(locked, expected_version)
         row = transition_find(
             dossier=locked, action=action, user=by, at=at, agency_id=agency_id, subject=subject, roles=roles
         )

@@ -17,10 +17,9 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import User
 
-from ..errors import TransitionRefused
 from ..models import Dossier, DossierDocument
 from ..transitions import transition_find
-from .base import dossier_lock, roles_of_locked
+from .base import dossier_lock, roles_of_locked, version_check
 
 MAX_KEY_LENGTH = 64
 
@@ -61,11 +60,7 @@ def counter_draft_discard(*, by: User, dossier: Dossier, expected_version: int |
     with transaction.atomic():
         locked = dossier_lock(dossier=dossier, user=by)
         roles = roles_of_locked(locked)
-        if expected_version is not None and expected_version != locked.version:
-            raise TransitionRefused(
-                _("Someone else changed this dossier in the meantime; reload it and try again."),
-                code="stale_version",
-            )
+        version_check(locked, expected_version)
         transition_find(dossier=locked, action="draft_discard", user=by, roles=roles)
         draft_delete(by=by, locked=locked)
 

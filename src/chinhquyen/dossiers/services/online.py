@@ -18,7 +18,7 @@ from chinhquyen.directory.models import Agency, Applicant, User
 from ..errors import TransitionRefused
 from ..models import Channel, Dossier, DossierDocument, DossierStatus
 from ..selectors import mandatory_documents_missing, result_awaits_hand_over
-from .base import dossier_lock, transition_apply
+from .base import dossier_lock, transition_apply, version_check
 from .drafts import client_key_clean, draft_delete, draft_open_once
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
@@ -110,11 +110,7 @@ def online_draft_discard(*, by: User, dossier: Dossier, expected_version: int | 
                 _("This application has been submitted already: it can no longer be discarded."),
                 code="not_online_draft",
             )
-        if expected_version is not None and expected_version != locked.version:
-            raise TransitionRefused(
-                _("Someone else changed this dossier in the meantime; reload it and try again."),
-                code="stale_version",
-            )
+        version_check(locked, expected_version)
         draft_delete(by=by, locked=locked)
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,10 +28,10 @@ def steps_of(dossier: Dossier) -> list[DossierStep]:
     return list(dossier.steps.order_by("order", "pk"))
 
 
-def _finish(step: DossierStep, at: datetime) -> None:
+def _finish(step: DossierStep, at: datetime, judged_at: datetime | None = None) -> None:
     step.state = StepState.DONE
     step.finished_at = at
-    step.outcome = outcome_of(finished_at=at, due_at=step.due_at)
+    step.outcome = outcome_of(finished_at=judged_at or at, due_at=step.due_at)
 
 
 def _start(step: DossierStep, at: datetime, assignee: User | None) -> None:
@@ -63,9 +64,7 @@ def step_finish(
     result finishes the front desk's step without making them its officer. Its outcome is judged at
     ``judged_at`` (when the result was ready for the applicant, who may collect it later) or ``at``.
     """
-    _finish(step, at)
-    if judged_at is not None:
-        step.outcome = outcome_of(finished_at=judged_at, due_at=step.due_at)
+    _finish(step, at, judged_at)
     names: tuple[str, ...] = _FINISH_FIELDS
     if change is not None and step.assignee_id is None and APPLICANT not in change.row.roles:
         step.assignee = change.by
@@ -76,9 +75,7 @@ def step_finish(
 def step_end(step: DossierStep, *, at: datetime, change: Change, judged_at: datetime | None = None) -> None:
     """End ``step`` with its work not done (a consultation taken back, a dossier closed early): nobody is
     recorded as having handled it; its outcome is judged at ``judged_at`` (when a paused clock stopped) or ``at``."""
-    _finish(step, at)
-    if judged_at is not None:
-        step.outcome = outcome_of(finished_at=judged_at, due_at=step.due_at)
+    _finish(step, at, judged_at)
     _save(step, _FINISH_FIELDS, change)
 
 
@@ -104,13 +101,18 @@ def answer_step_due(step: DossierStep, *, at: datetime, change: Change) -> None:
 def steps_after_shift(dossier_id: int, *, order: int, seconds: int) -> None:
     """Move the due instants of the pending steps after ``order`` by ``seconds`` of working time (negative:
     earlier), as the consultation inserted before them takes that much more or less time than planned."""
+    pending = DossierStep.objects.filter(dossier_id=dossier_id, order__gt=order, state=StepState.PENDING)
+    _dues_shift(pending, seconds)
+
+
+def _dues_shift(steps: QuerySet[DossierStep], seconds: int) -> None:
+    """Move the due instants of ``steps`` (those that have one) by ``seconds`` of working time."""
     if seconds == 0:
         return
-    pending = DossierStep.objects.filter(dossier_id=dossier_id, order__gt=order, state=StepState.PENDING)
-    later = list(pending.exclude(due_at=None))
-    for step in later:
+    dated = list(steps.exclude(due_at=None))
+    for step in dated:
         step.due_at = shift_by_working_seconds(step.due_at, seconds)
-    DossierStep.objects.bulk_update(later, ["due_at"])
+    DossierStep.objects.bulk_update(dated, ["due_at"])
 
 
 def step_next(dossier: Dossier) -> DossierStep | None:
@@ -182,9 +184,4 @@ def step_advance(
 
 def steps_shift(dossier: Dossier, *, seconds: int) -> None:
     """Move the due instant of every unfinished step later by ``seconds`` of working time."""
-    if seconds == 0:
-        return
-    open_steps = list(dossier.steps.exclude(state=StepState.DONE).exclude(due_at=None))
-    for step in open_steps:
-        step.due_at = shift_by_working_seconds(step.due_at, seconds)
-    DossierStep.objects.bulk_update(open_steps, ["due_at"])
+    _dues_shift(dossier.steps.exclude(state=StepState.DONE), seconds)
