@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from .eform import eform_properties
+
 
 def eform_text(prop: dict[str, Any], key: str) -> str:
     """A property's ``title`` or ``description``: the English one (``x-en``) on an English page, if any."""
@@ -36,7 +38,7 @@ def eform_display(*, schema: dict[str, Any], data: dict[str, Any]) -> list[tuple
     text (templates escape them).
     """
     rows = []
-    for name, prop in (schema.get("properties") or {}).items():
+    for name, prop in eform_properties(schema):
         value = data.get(name)
         if "enum" in prop and value is not None:
             value = dict(eform_enum_choices(prop)).get(str(value), value)

@@ -19,6 +19,7 @@ from django.core.validators import RegexValidator
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.catalog.eform import eform_properties
 from chinhquyen.catalog.eform_display import eform_enum_choices as _enum_choices
 from chinhquyen.catalog.eform_display import eform_text as _text
 from chinhquyen.directory.models import Applicant
@@ -173,7 +174,7 @@ class EFormForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.schema = schema
         required = set(schema.get("required") or [])
-        for name, prop in (schema.get("properties") or {}).items():
+        for name, prop in eform_properties(schema):
             field = _field_for(prop, name in required)
             autocomplete = {"name": "name", "phone": "tel", "email": "email", "address": "street-address"}
             if prop.get("x-prefill") in autocomplete:
@@ -211,7 +212,7 @@ def eform_initial(
     invalid, by them: it stays empty instead of coming back from the profile.
     """
     initial: dict[str, Any] = {}
-    for name, prop in (schema.get("properties") or {}).items():
+    for name, prop in eform_properties(schema):
         if name in saved:
             initial[name] = saved[name]
         elif applicant is not None and not saved_once and prop.get("x-prefill") in PREFILL_FIELDS:

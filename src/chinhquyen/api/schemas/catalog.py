@@ -90,5 +90,7 @@ class ProcedureOut(ProcedureSummary):
     results: list[ResultOut]
     legal_bases: list[LegalBasisOut]
     agencies: list[AgencyRef] = Field(description="The agencies of the province that receive its dossiers.")
-    eform_schema: dict[str, Any] = Field(description="JSON Schema (draft 2020-12) of the form data.")
+    eform_schema: dict[str, Any] = Field(
+        description="JSON Schema (draft 2020-12) of the form data; `x-order` lists the fields in the order to show."
+    )
     updated_at: datetime

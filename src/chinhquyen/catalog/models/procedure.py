@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.core.text import fold
 from chinhquyen.directory.models import Agency
 
-from ..eform import default_eform_schema, validate_eform_schema
+from ..eform import EFormSchemaField, default_eform_schema, validate_eform_schema
 
 _NOT_WORD = re.compile(r"[^\w.]+")
 # One working day is eight working hours (Decree 61/2018, official tables: 30 days = 240 hours).
@@ -119,11 +119,14 @@ class Procedure(models.Model):
     document_notes = models.TextField(_("notes on the documents"), blank=True)
     related_procedures_text = models.TextField(_("related procedures"), blank=True)
     source_url = models.URLField(_("source page"), max_length=500, blank=True)
-    eform_schema = models.JSONField(
+    eform_schema = EFormSchemaField(
         _("e-form schema"),
         default=default_eform_schema,
         validators=[validate_eform_schema],
-        help_text=_("JSON Schema (draft 2020-12) of the online form."),
+        help_text=_(
+            "JSON Schema (draft 2020-12) of the online form. The fields are shown in the order x-order lists; "
+            "a field not listed comes after them, in the order written."
+        ),
     )
     agencies = models.ManyToManyField(
         Agency, verbose_name=_("implementing agencies in this province"), blank=True, related_name="procedures"
