@@ -19,10 +19,11 @@ from chinhquyen.dossiers.services import (
     dossier_send_back,
     dossier_stop,
     dossier_submit_online,
+    dossier_supplement_accept,
     dossier_withdraw,
 )
 from tests.dossiers import outbox
-from tests.dossiers.factories import World, vn
+from tests.dossiers.factories import World, supplement_send, vn
 from tests.dossiers.outbox import DISPATCH, tasks_run
 
 EMAIL = "binh.tran@example.vn"
@@ -60,6 +61,11 @@ def supplement_requested(world: World) -> Dossier:
         reason="Thiếu giấy tờ tùy thân",
         at=vn(2026, 3, 3, 9, 0),
     )
+
+
+def supplement_accepted(world: World) -> Dossier:
+    dossier = supplement_send(world, supplement_requested(world), at=vn(2026, 3, 4, 9, 0))
+    return dossier_supplement_accept(by=world.specialist, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
 
 
 def payment_required(world: World) -> Dossier:

@@ -124,7 +124,7 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
                 "Status: Being processed.",
                 "Nothing for now. My dossiers shows how the dossier moves on; you are told when the result is ready.",
             ],
-            "Payment received; your dossier is being processed. Details: {lookup}",
+            "Payment received; result now due on 09/03/2026. Details: {lookup}",
             id="payment-confirmed",
         ),
         pytest.param(
@@ -316,6 +316,7 @@ def test_every_sms_fits_one_segment_in_both_languages():
             "supplement_requested",
             "payment_required",
             "payment_confirmed",
+            "supplement_accepted",
             "apology",
             "result_ready",
             "returned",
@@ -325,8 +326,9 @@ def test_every_sms_fits_one_segment_in_both_languages():
             with h.committed():
                 getattr(h, kind)(world)
     bodies = list(Notification.objects.filter(channel=Channel.SMS).values_list("body", flat=True))
-    # received once per world before each event; payment_required comes before payment_confirmed
-    assert len(bodies) == 2 * (7 + 7 + 1)
+    # received once per world before each event; payment_required comes before payment_confirmed, and
+    # supplement_requested before supplement_accepted
+    assert len(bodies) == 2 * (8 + 8 + 2)
     assert [b for b in bodies if len(b) > SMS_MAX_LENGTH or not b.isascii()] == []
 
 

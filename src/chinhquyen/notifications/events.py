@@ -11,6 +11,8 @@ ACTION_KINDS: dict[str, Kind] = {
     "request_supplement": Kind.SUPPLEMENT_REQUESTED,
     # Documents supplied but not enough: the applicant is asked again, with what is still missing.
     "supplement_reject": Kind.SUPPLEMENT_REQUESTED,
+    # Enough: the clock runs again, the due date moved by the wait (told only once there is one, kind_of).
+    "supplement_accept": Kind.SUPPLEMENT_ACCEPTED,
     "request_payment": Kind.PAYMENT_REQUIRED,
     # The fee is paid: the applicant learns that processing goes on.
     "payment_confirmed": Kind.PAYMENT_CONFIRMED,
@@ -42,6 +44,8 @@ def kind_of(*, action: str, to_status: int | None, internal: bool) -> Kind | Non
     """:func:`kind_for` from the event's values (the dossier hook has them without reading the event)."""
     if internal:
         return None
+    if action == "supplement_accept" and to_status not in (DossierStatus.RECEIVED, DossierStatus.PROCESSING):
+        return None  # before reception: no due date yet, the receipt will give it
     if action == "create":
         # An online submission made in one go (dossier_submit_online) is created straight in status 1;
         # a draft (at the counter or online) tells the applicant nothing yet.

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted online")
     RECEIVED = "received", _("Received")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    SUPPLEMENT_ACCEPTED = "supplement_accepted", _("Supplement accepted and new due date")
     PAYMENT_REQUIRED = "payment_required", _("Payment required")
     PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
     APOLOGY = "apology", _("Apology and new due date")
