@@ -25,7 +25,7 @@ from chinhquyen.core.packed import packed, unpacked
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User, name_search_words
 from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
-from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 
 from .codes import lookup_secret_normal
 from .deadlines import due_soon, letter_send_by
@@ -464,11 +464,27 @@ def dossier_search_query(
         dossiers = dossiers.filter(procedure_id=procedure_id)
     if status is not None:
         dossiers = dossiers.filter(status=status)
-    if received_from is not None:
-        dossiers = dossiers.filter(received_at__gte=datetime.combine(received_from, datetime.min.time(), TZ))
-    if received_to is not None:
-        dossiers = dossiers.filter(received_at__lt=datetime.combine(received_to, datetime.max.time(), TZ))
+    dossiers = received_between(dossiers, date_from=received_from, date_to=received_to)
     return dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")
+
+
+# No dossier is received outside the working calendar's years; a day typed beyond them (0001-01-01,
+# 9999-12-31) is read as the calendar's edge, so the bounds stay datetimes that convert to UTC.
+_FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
+
+
+def received_between(dossiers: QuerySet[Dossier], *, date_from: date | None, date_to: date | None) -> QuerySet[Dossier]:
+    """``dossiers`` received from ``date_from`` to ``date_to``, Vietnam days, both included (either may be open)."""
+    if date_from is not None:
+        if date_from > _LAST_DAY:
+            return dossiers.none()
+        dossiers = dossiers.filter(received_at__gte=datetime.combine(max(date_from, _FIRST_DAY), time.min, TZ))
+    if date_to is not None:
+        if date_to < _FIRST_DAY:
+            return dossiers.none()
+        day_after = min(date_to, _LAST_DAY) + timedelta(days=1)
+        dossiers = dossiers.filter(received_at__lt=datetime.combine(day_after, time.min, TZ))
+    return dossiers
 
 
 def dossier_search(*, officer: User, limit: int = 100, **filters: Any) -> list[Dossier]:
@@ -613,10 +629,8 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
     """
     if agency.pk not in {agency_id for agency_id, _role in user_roles_load(user=officer)}:
         return []
-    start = datetime.combine(date_from, time.min, TZ)
-    end = datetime.combine(date_to + timedelta(days=1), time.min, TZ)
     return list(
-        Dossier.objects.filter(receiving_agency=agency, received_at__gte=start, received_at__lt=end)
+        received_between(Dossier.objects.filter(receiving_agency=agency), date_from=date_from, date_to=date_to)
         .select_related("procedure", "applicant", "receiving_agency")
         .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("agency")))
         .order_by("received_at", "pk")
@@ -689,10 +703,27 @@ def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
 
 
+# The statuses in which a letter may be drafted, approved and sent (the transitions table's letter rows).
+LETTER_STATUSES = (
+    DossierStatus.RECEIVED,
+    DossierStatus.PROCESSING,
+    DossierStatus.SUPPLEMENT_REQUESTED,
+    DossierStatus.PAYMENT_REQUIRED,
+)
+
+
+def apology_letters_open(*, dossier: Dossier) -> bool:
+    """Whether a letter may still move the due date: the dossier is in processing and not yet extended once."""
+    return dossier.status in LETTER_STATUSES and dossier.extended_at is None
+
+
 def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date | None:
-    """The last day ``letter`` may be sent (the working day before the due date); None once sent, undated, or
-    while the clock is paused (the due date then moves when the applicant supplies or pays)."""
+    """The last day ``letter`` may be sent (the working day before the due date); None once sent, undated,
+    while the clock is paused (the due date then moves when the applicant supplies or pays), or once no
+    letter can be sent (the dossier closed or already extended)."""
     if letter.state == LetterState.SENT or dossier.due_at is None or dossier.paused_at is not None:
+        return None
+    if not apology_letters_open(dossier=dossier):
         return None
     return letter_send_by(due_at=dossier.due_at)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
-from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
 from .deadlines import letter_send_by
@@ -358,10 +358,19 @@ def _letter_in_time(ctx: Context) -> TransitionRefused | None:
 def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:
     """Why ``new_due_at`` cannot be a letter's new due date: it is not working time (checked at drafting and
     again at sending, as the calendar may have changed in between)."""
-    if instant_is_working_time(at=new_due_at):
-        return None
+    # Beyond the working calendar's years (even past the year 9999 in Vietnam time): a mistyped year, which
+    # the calendar cannot judge.
+    years = range(FIRST_YEAR, LAST_YEAR + 1)
+    if new_due_at.year not in years or new_due_at.astimezone(TZ).year not in years:
+        return TransitionRefused(
+            _("The new due date, %(date)s, is not a date a letter can give: check the year.")
+            % {"date": new_due_at.strftime("%d/%m/%Y")},
+            code="letter_date_out_of_range",
+        )
     local = new_due_at.astimezone(TZ)
     values = {"date": local.strftime("%d/%m/%Y"), "time": local.strftime("%H:%M")}
+    if instant_is_working_time(at=new_due_at):
+        return None
     if not date_is_working_day(day=local.date()):
         message = _("The new due date, %(date)s, is a day off: choose a working day.")
     else:

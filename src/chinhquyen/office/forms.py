@@ -1,5 +1,6 @@
 """Forms of the office pages: input checks only; every rule lives in the domain services."""
 
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
 from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR
 
 
 class OfficeForm(forms.Form):
@@ -29,6 +31,16 @@ class OfficeForm(forms.Form):
                 if self.fields[name].help_text:
                     described.append(f"{field_id}_helptext")
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+
+def calendar_year_check(value: date | datetime | None) -> None:
+    """Refuse a day outside the working calendar's years: a mistyped year, which no dossier can have."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Enter a date between the years %(first)d and %(last)d."),
+            code="date_out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 class VersionedForm(OfficeForm):
@@ -353,7 +365,9 @@ class ReturnForm(VersionedForm):
 
 class ApologyDraftForm(ReasonForm):
     new_due_at = forms.DateTimeField(
-        label=_("New due date"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("New due date"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[calendar_year_check],
     )
 
 
@@ -363,10 +377,16 @@ class SearchForm(OfficeForm):
     procedure = forms.TypedChoiceField(label=_("Procedure"), required=False, coerce=int, empty_value=None)
     status = forms.TypedChoiceField(label=_("Status"), required=False, coerce=int, empty_value=None)
     received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[calendar_year_check],
     )
     received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[calendar_year_check],
     )
 
     def __init__(self, *args: Any, procedures: Any = (), statuses: Any = (), **kwargs: Any) -> None:
@@ -393,8 +413,12 @@ REGISTER_MAX_DAYS = 366
 class RegisterForm(OfficeForm):
     """The period and the agency of a tracking register: one of ``agencies``, chosen when there are several."""
 
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[calendar_year_check]
+    )
+    date_to = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[calendar_year_check]
+    )
     agency = forms.ModelChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.none(),

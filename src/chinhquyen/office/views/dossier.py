@@ -54,7 +54,12 @@ def _letters(dossier: Any) -> dict[str, Any]:
     """The apology letters and, while one is still to send, the last day it may be sent."""
     letters = list(dossier.apology_letters.select_related("agency").order_by("pk"))
     days = (selectors.apology_letter_send_by(letter=letter, dossier=dossier) for letter in letters)
-    return {"letters": letters, "letter_send_by": next((day for day in days if day is not None), None)}
+    return {
+        "letters": letters,
+        "letter_send_by": next((day for day in days if day is not None), None),
+        # Closed, or extended once already: the letters left are a record, with nothing to approve or send.
+        "letters_open": selectors.apology_letters_open(dossier=dossier),
+    }
 
 
 def _labelled(events: list[Any]) -> list[Any]:
