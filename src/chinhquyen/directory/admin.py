@@ -9,6 +9,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
+
 from .models import Agency, Applicant, StaffRole, User
 from .services import AGENCY_CSV_COLUMNS, agencies_import_csv
 
@@ -87,9 +89,36 @@ class StaffRoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "agency"]
 
 
+class ApplicantForm(forms.ModelForm):
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "name",
+            "personal_id",
+            "birth_date",
+            "tax_code",
+            "representative",
+            "address",
+            "division_code",
+            "phone",
+            "email",
+        ]
+
+    def clean_phone(self) -> str:
+        # The same rule as at the counter and on the portal: notifications go to this number.
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        if phone and not phone_valid(phone):
+            raise forms.ValidationError(PHONE_INVALID, code="phone_invalid")
+        return phone_normalise(phone)
+
+
 @admin.register(Applicant)
 class ApplicantAdmin(admin.ModelAdmin):
+    form = ApplicantForm
     list_display = ("name", "kind", "personal_id", "tax_code", "phone")
     list_filter = ("kind",)
     search_fields = ("name", "personal_id", "tax_code", "phone", "email")
-    raw_id_fields = ["user"]
+    # The account holding the record is linked by signing in with the national identity (audited), never
+    # here: pointing it at another account would hand that account the person's dossiers.
+    readonly_fields = ["user"]

@@ -15,6 +15,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A verification or a sign-in taken away here would leave no audit entry (and a verified account
+        # holds the person's counter dossiers): identities change only through the sign-in services.
+        return False
+
 
 @admin.register(VerifiedIdentity)
 class VerifiedIdentityAdmin(ReadOnlyAdmin):

@@ -5,11 +5,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 
 from .models import ApiKey, OfficerToken, Scope, System, WebhookDelivery, WebhookSubscription
@@ -17,9 +19,11 @@ from .selectors import deliveries_visible_to, is_province_admin, systems_managed
 from .services import (
     api_key_issue,
     api_key_revoke,
+    officer_token_holder_check,
     officer_token_issue,
     officer_token_revoke,
     system_change,
+    system_code_check,
     system_create,
     webhook_delivery_replay,
 )
@@ -56,10 +60,21 @@ def _show_secret(request: HttpRequest, secret: str) -> None:
     )
 
 
+def _form_error(exc: InvalidInput) -> ValidationError:
+    return ValidationError(exc.message, code=exc.code)
+
+
 class SystemForm(forms.ModelForm):
     class Meta:
         model = System
         fields = ["code", "name", "contact_email", "managers", "is_active"]
+
+    def clean_code(self) -> str:
+        # Stored in lower case, with an account named after it: "Motcua" is taken once "motcua" is.
+        try:
+            return system_code_check(self.cleaned_data["code"])
+        except InvalidInput as exc:
+            raise _form_error(exc) from exc
 
 
 @admin.register(System)
@@ -151,8 +166,23 @@ class ApiKeyAdmin(ProvinceAdminOnly):
         messages.success(request, _("Keys revoked: %(count)d.") % {"count": queryset.count()})
 
 
+class OfficerTokenForm(forms.ModelForm):
+    class Meta:
+        model = OfficerToken
+        fields = ["user", "name", "expires_at"]
+
+    def clean_user(self) -> User:
+        user = self.cleaned_data["user"]
+        try:
+            officer_token_holder_check(user)
+        except InvalidInput as exc:
+            raise _form_error(exc) from exc
+        return user
+
+
 @admin.register(OfficerToken)
 class OfficerTokenAdmin(ProvinceAdminOnly):
+    form = OfficerTokenForm
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     search_fields = ("name", "prefix", "user__username")
     raw_id_fields = ["user"]

@@ -5,9 +5,11 @@ from .credentials import (
     api_key_issue,
     api_key_revoke,
     credential_touch,
+    officer_token_holder_check,
     officer_token_issue,
     officer_token_revoke,
     system_change,
+    system_code_check,
     system_create,
 )
 from .idempotency import IDEMPOTENCY_TTL, Claim, idempotency_claim, idempotency_complete, idempotency_purge
@@ -33,9 +35,11 @@ __all__ = [
     "idempotency_claim",
     "idempotency_complete",
     "idempotency_purge",
+    "officer_token_holder_check",
     "officer_token_issue",
     "officer_token_revoke",
     "system_change",
+    "system_code_check",
     "system_create",
     "webhook_deliveries_create",
     "webhook_deliveries_requeue_due",

@@ -44,10 +44,19 @@ def _require_province_admin(by: User) -> None:
         raise NotAllowed(_("Only a province administrator may issue or revoke API credentials."), code="not_admin")
 
 
+def system_code_check(code: str) -> str:
+    """The system's code as stored (lower case), refused when another system or its account holds it."""
+    code = clean(code).lower()
+    taken = System.objects.filter(code__iexact=code).exists()
+    if code and (taken or User.objects.filter(username__iexact=f"system.{code}"[:150]).exists()):
+        raise InvalidInput(_("Another system already has this code."), code="system_code_taken", field="code")
+    return code
+
+
 def system_create(*, by: User, code: str, name: str, contact_email: str = "") -> System:
     """Register an outside system with its service account (no password: it signs in with keys only)."""
     _require_province_admin(by)
-    code, name = clean(code).lower(), clean(name)
+    code, name = system_code_check(code), clean(name)
     if not code or not name:
         raise InvalidInput(_("Give the system a code and a name."), code="system_incomplete", field="code")
     with transaction.atomic():
@@ -133,6 +142,16 @@ def api_key_revoke(*, by: User, key: ApiKey) -> ApiKey:
     return key
 
 
+def officer_token_holder_check(user: User) -> None:
+    """Refuse an account that may not hold an officer's token: inactive, or without a role in an agency."""
+    if not user.is_active or not StaffRole.objects.filter(user=user).exists():
+        raise InvalidInput(
+            _("Only an active official holding a role in an agency can have an API token."),
+            code="not_an_officer",
+            field="user",
+        )
+
+
 def officer_token_issue(*, by: User, user: User, name: str, expires_at: datetime | None = None) -> Issued:
     """Issue a personal token to an officer (by the officer or a province admin).
 
@@ -141,12 +160,7 @@ def officer_token_issue(*, by: User, user: User, name: str, expires_at: datetime
     """
     if by.pk != user.pk:
         _require_province_admin(by)
-    if not user.is_active or not StaffRole.objects.filter(user=user).exists():
-        raise InvalidInput(
-            _("Only an active official holding a role in an agency can have an API token."),
-            code="not_an_officer",
-            field="user",
-        )
+    officer_token_holder_check(user)
     prefix, secret = _new_secret(OFFICER_TOKEN)
     expires_at = expires_at or timezone.now() + timedelta(days=OFFICER_TOKEN_DAYS)
     with transaction.atomic():
