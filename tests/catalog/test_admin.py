@@ -105,6 +105,7 @@ def test_procedure_change_page_renders_with_its_inlines(admin_client, national, 
 
 
 def _template_post(procedure: Procedure, shares: list[str]) -> dict[str, str]:
+    """Steps of a specialist, then a leader's last step to approve the result."""
     data = {
         "procedure": str(procedure.pk),
         "steps-TOTAL_FORMS": str(len(shares)),
@@ -116,7 +117,7 @@ def _template_post(procedure: Procedure, shares: list[str]) -> dict[str, str]:
         data |= {
             f"steps-{i}-order": str(i + 1),
             f"steps-{i}-name": f"Bước {i + 1}",
-            f"steps-{i}-role": "specialist",
+            f"steps-{i}-role": "leader" if i == len(shares) - 1 else "specialist",
             f"steps-{i}-share_hours": share,
         }
     return data

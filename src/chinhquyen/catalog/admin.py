@@ -26,7 +26,7 @@ from .models import (
     RequiredDocument,
     search_words,
 )
-from .services import field_save, procedure_save, process_shares_check
+from .services import field_save, procedure_save, process_steps_check
 
 
 @admin.register(Field)
@@ -172,20 +172,20 @@ class ProcedureAdmin(admin.ModelAdmin):
 
 
 class ProcessStepFormSet(BaseInlineFormSet):
-    """Refuse steps whose shares do not add up to the procedure's limit (the rule of process_template_set)."""
+    """Refuse the steps process_template_set would refuse: no leader's step, shares that miss the limit, ..."""
 
     def clean(self) -> None:
         super().clean()
         procedure = getattr(self.instance, "procedure", None) if self.instance.procedure_id else None
         if procedure is None or any(self.errors):
             return
-        shares = [
-            form.cleaned_data.get("share_hours") or Decimal(0)
+        steps = [
+            {**form.cleaned_data, "share_hours": form.cleaned_data.get("share_hours") or Decimal(0)}
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         try:
-            process_shares_check(procedure=procedure, shares=shares)
+            process_steps_check(procedure=procedure, steps=steps)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
 

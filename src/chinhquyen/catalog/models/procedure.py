@@ -1,8 +1,9 @@
 """Fields (lĩnh vực) and administrative procedures (thủ tục hành chính)."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,9 @@ from ..eform import EFormSchemaField, default_eform_schema, validate_eform_schem
 _NOT_WORD = re.compile(r"[^\w.]+")
 # One working day is eight working hours (Decree 61/2018, official tables: 30 days = 240 hours).
 WORKING_HOURS_PER_DAY = Decimal(8)
+# The most working hours time_limit_hours holds (max_digits=10, decimal_places=2).
+MAX_TIME_LIMIT_HOURS = Decimal("99999999.99")
+_CENTS = Decimal("0.01")
 
 # Level flags in the order the national portal lists them, with the source's own words.
 LEVEL_FLAGS = {
@@ -48,17 +52,20 @@ def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | N
     """Return the limit in working hours, or None when it is not counted in working time.
 
     A limit published in hours ("3 Giờ", "24 Giờ") or minutes ("30 Phút") is in working time, as the
-    official tables count them (1 working day = 8 hours); calendar days and months are not.
+    official tables count them (1 working day = 8 hours); calendar days and months are not. The hours
+    are rounded up to the hundredth the column stores ("20 Phút" gives 0.34), never shortening the limit.
     """
     if value is None:
         return None
     if unit == TimeUnit.WORKING_DAYS:
-        return value * WORKING_HOURS_PER_DAY
-    if unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS):
-        return Decimal(value)
-    if unit == TimeUnit.MINUTES:
-        return Decimal(value) / 60
-    return None
+        hours = value * WORKING_HOURS_PER_DAY
+    elif unit in (TimeUnit.WORKING_HOURS, TimeUnit.HOURS):
+        hours = Decimal(value)
+    elif unit == TimeUnit.MINUTES:
+        hours = Decimal(value) / 60
+    else:
+        return None
+    return hours.quantize(_CENTS, rounding=ROUND_UP)
 
 
 class Field(models.Model):
@@ -142,6 +149,14 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        # Refused here, not by the column: the working hours are derived, and the form does not show them.
+        hours = time_limit_in_working_hours(self.time_limit_value, self.time_limit_unit)
+        if hours is not None and hours > MAX_TIME_LIMIT_HOURS:
+            message = _("This time limit is too long: it comes to more than %(max)s working hours.")
+            error = ValidationError(message, code="time_limit_too_long", params={"max": MAX_TIME_LIMIT_HOURS})
+            raise ValidationError({"time_limit_value": error})
 
     @property
     def levels(self) -> list[str]:

@@ -2,8 +2,9 @@
 
 A file is refused whole (nothing saved) when it is malformed or any record lacks a code or a name
 or repeats a code. Otherwise every record is saved in one transaction, with a query per table and
-batch rather than per row: children are matched to the stored rows by procedure and position and
-only the rows that changed are written, so a re-import of the same file writes nothing.
+batch rather than per row: children are matched to the stored rows by procedure and position
+(documents by name first, so what the province set on one stays with it) and only the rows that
+changed are written, so a re-import of the same file writes nothing.
 """
 
 from collections.abc import Iterable
@@ -39,15 +40,30 @@ FORMATS: tuple[str, ...] = ("national", "json", "csv")
 _BATCH = 500
 _CODE_LIMIT = Procedure._meta.get_field("code").max_length or 40
 _NAME_LIMIT = Procedure._meta.get_field("name").max_length or 2000
-# Children: model, ParsedProcedure attribute, fields written.
+
+
+@dataclass(frozen=True)
+class _Child:
+    model: type[models.Model]
+    attr: str  # of ParsedProcedure
+    fields: tuple[str, ...]  # written
+    match_by: str | None = None  # a stored row is found by this key first, then by position
+    # When one of these changes, the fields an item leaves out take their defaults instead of being kept:
+    # a document renamed is another document; a channel's published limit changed voids the value read by hand.
+    resets: tuple[str, ...] = ()
+
+
 _CHANNEL_FIELDS = ("channel", "time_limit_text", "time_limit_value", "time_limit_unit", "fees_text", "description")
-_CHILDREN: tuple[tuple[type[models.Model], str, tuple[str, ...]], ...] = (
-    (ProcedureChannel, "channels", _CHANNEL_FIELDS),
-    (Fee, "fees", ("name", "description", "amount", "currency")),
-    (RequiredDocument, "documents", ("name", "group", "originals", "copies", "template_name", "mandatory", "registry")),
-    (ProcedureResult, "results", ("name", "code")),
-    (LegalBasis, "legal_bases", ("number", "title")),
-)  # fmt: skip
+# A document's uploaded form is never in a record; it is written only to clear it with its document.
+_DOCUMENT_FIELDS = ("name", "group", "originals", "copies", "template_name", "template_file", "mandatory", "registry")
+_CHILDREN = (
+    _Child(ProcedureChannel, "channels", _CHANNEL_FIELDS, resets=("time_limit_text",)),
+    _Child(Fee, "fees", ("name", "description", "amount", "currency")),
+    _Child(RequiredDocument, "documents", _DOCUMENT_FIELDS, match_by="name", resets=("name",)),
+    _Child(ProcedureResult, "results", ("name", "code")),
+    _Child(LegalBasis, "legal_bases", ("number", "title")),
+)
+_PARKED = 32767  # the largest position; rows that move wait at and below it
 _PROCEDURE_FIELDS = tuple(
     f.attname for f in Procedure._meta.concrete_fields if not f.primary_key and f.name not in {"code", "updated_at"}
 )
@@ -188,11 +204,13 @@ def _save(parsed: list[ParsedProcedure], report: ImportReport, *, ours: bool) ->
     for item in parsed:
         procedure = existing.get(item.code)
         before = _snapshot(procedure) if procedure is not None else None
+        if procedure is not None and item.fees_from_text and procedure.fees_text == item.values["fees_text"]:
+            item.fees = None  # the same published fees: the rows, and what the province set on them, stay
         if procedure is None:
             procedure = Procedure(code=item.code)
             new.append(procedure)
             existing[item.code] = procedure
-        for attr, value in item.values.items():
+        for attr, value in _unread_limit_values(procedure, item.values).items():
             setattr(procedure, attr, value)
         if item.field_name is not None:
             procedure.field_id = fields[item.field_code or item.field_name].pk if item.field_name else None
@@ -208,9 +226,9 @@ def _save(parsed: list[ParsedProcedure], report: ImportReport, *, ours: bool) ->
         for code, pk in Procedure.objects.filter(code__in=chunk).values_list("code", "pk")
     }
     changed_children: set[int] = set()
-    for model, attr, names in _CHILDREN:
-        wanted = {ids[item.code]: getattr(item, attr) for item in parsed if getattr(item, attr) is not None}
-        changed_children |= _sync_children(model, names, wanted)
+    for child in _CHILDREN:
+        wanted = {ids[item.code]: getattr(item, child.attr) for item in parsed if getattr(item, child.attr) is not None}
+        changed_children |= _sync_children(child, wanted)
     changed_children |= _sync_agencies(
         {ids[item.code]: item for item in parsed if item.agency_codes is not None}, report
     )
@@ -225,6 +243,19 @@ def _save(parsed: list[ParsedProcedure], report: ImportReport, *, ours: bool) ->
     Procedure.objects.bulk_update(to_update, [*_PROCEDURE_FIELDS, "updated_at"], batch_size=100)
     report.created, report.updated = len(new), len(to_update)
     report.unchanged = len(parsed) - len(new) - len(to_update)
+
+
+def _unread_limit_values(procedure: Procedure, values: dict[str, Any]) -> dict[str, Any]:
+    """``values``, where a time limit that could not be read empties the stored one only if its text changed.
+
+    The report asks officials to complete such a limit by hand; while the published text stays the
+    same, a re-import keeps what they entered. A new text voids it.
+    """
+    if "time_limit_text" not in values or "time_limit_value" in values:
+        return values
+    if procedure.time_limit_text == values["time_limit_text"]:
+        return values
+    return {**values, "time_limit_value": None, "time_limit_unit": ""}
 
 
 def _snapshot(procedure: Procedure) -> tuple[Any, ...]:
@@ -269,42 +300,80 @@ def _free_slug(name: str, taken: dict[str, Field]) -> str:
     return slug
 
 
-def _sync_children(
-    model: type[models.Model], names: tuple[str, ...], wanted: dict[int, list[dict[str, Any]]]
-) -> set[int]:
+def _sync_children(child: _Child, wanted: dict[int, list[dict[str, Any]]]) -> set[int]:
     """Make the children of each procedure in ``wanted`` equal to its list; return the procedures changed.
 
-    Keys missing from an item keep the stored value, unless a document's name changed (then the row
-    is another document and takes the defaults).
+    Keys missing from an item keep the stored value, unless one of ``child.resets`` changed (then the
+    row stands for something else and takes the defaults). Rows keep their identity (dossiers point
+    at documents), so a document found by name moves to its new position rather than being recreated.
     """
-    manager = model._default_manager
-    stored: dict[tuple[int, int], Any] = {}
+    manager = child.model._default_manager
+    stored: dict[int, list[Any]] = {pid: [] for pid in wanted}
     for chunk in _chunks(list(wanted)):
-        for row in manager.filter(procedure_id__in=chunk):
-            stored[(row.procedure_id, row.position)] = row  # type: ignore[attr-defined]
-    to_create, to_update, changed = [], [], set()
-    defaults = {name: _default(model, name) for name in names}
+        for stored_row in manager.filter(procedure_id__in=chunk).order_by("position"):
+            stored[stored_row.procedure_id].append(stored_row)  # type: ignore[attr-defined]
+    to_create: list[Any] = []
+    to_update: list[Any] = []
+    parked: list[Any] = []
+    stale: list[Any] = []
+    changed: set[int] = set()
+    defaults = {name: _default(child.model, name) for name in child.fields}
     for procedure_id, items in wanted.items():
-        for position, item in enumerate(items):
-            row = stored.pop((procedure_id, position), None)
+        rows, left = _pair(stored[procedure_id], items, child.match_by)
+        if left:
+            stale.extend(left)
+            changed.add(procedure_id)
+        moves = 0
+        for position, (item, row) in enumerate(zip(items, rows, strict=True)):
             if row is None:
-                to_create.append(model(procedure_id=procedure_id, position=position, **{**defaults, **item}))
+                to_create.append(child.model(procedure_id=procedure_id, position=position, **{**defaults, **item}))
                 changed.add(procedure_id)
                 continue
-            if "name" in item and getattr(row, "name", None) != item["name"]:
+            if any(key in item and getattr(row, key) != item[key] for key in child.resets):
                 item = {**defaults, **item}
-            if any(getattr(row, key) != value for key, value in item.items()):
-                for key, value in item.items():
-                    setattr(row, key, value)
-                to_update.append(row)
-                changed.add(procedure_id)
-    stale = list(stored.values())
+            if row.position == position and all(getattr(row, key) == value for key, value in item.items()):
+                continue
+            if row.position != position:
+                # Parked above any real position first: positions are unique within a procedure.
+                parked.append(child.model(pk=row.pk, position=_PARKED - moves))
+                moves += 1
+                row.position = position
+            for key, value in item.items():
+                setattr(row, key, value)
+            to_update.append(row)
+            changed.add(procedure_id)
     for chunk in _chunks([row.pk for row in stale]):
         manager.filter(pk__in=chunk).delete()
-    changed.update(row.procedure_id for row in stale)
+    manager.bulk_update(parked, ["position"], batch_size=_BATCH)
+    manager.bulk_update(to_update, ["position", *child.fields], batch_size=_BATCH)
     manager.bulk_create(to_create, batch_size=_BATCH)
-    manager.bulk_update(to_update, list(names), batch_size=_BATCH)
     return changed
+
+
+def _pair(rows: list[Any], items: list[dict[str, Any]], key: str | None) -> tuple[list[Any | None], list[Any]]:
+    """The stored row for each item (None: a new row), and the stored rows no item took.
+
+    With ``key``, an item takes the first row left with the same value of that key, and only then the
+    row at its position if no item took it by key; without, the row at its position.
+    """
+    taken: list[Any | None] = [None] * len(items)
+    used: set[int] = set()
+    if key is not None:
+        by_key: dict[Any, list[Any]] = {}
+        for row in rows:
+            by_key.setdefault(getattr(row, key), []).append(row)
+        for index, item in enumerate(items):
+            same = by_key.get(item.get(key))
+            if same:
+                taken[index] = row = same.pop(0)
+                used.add(row.pk)
+    at_position = {row.position: row for row in rows}
+    for index in range(len(items)):
+        row = at_position.get(index)
+        if taken[index] is None and row is not None and row.pk not in used:
+            taken[index] = row
+            used.add(row.pk)
+    return taken, [row for row in rows if row.pk not in used]
 
 
 def _chunks(values: list[Any]) -> Iterable[list[Any]]:

@@ -20,7 +20,8 @@ from .values import decimal, decimal_text
 def procedure_save(*, procedure: Procedure) -> Procedure:
     """Validate and save a procedure, recomputing its working-hours limit and search text."""
     procedure.refresh_derived()
-    procedure.full_clean()
+    # The derived hours are checked on the limit they come from (Procedure.clean), where a form shows it.
+    procedure.full_clean(exclude=["time_limit_hours"])
     procedure.save()
     return procedure
 

@@ -2,8 +2,10 @@
 
 Nothing here touches the database. A key that is absent from the record leaves the stored value
 alone; a key that is present but cannot be read gives an empty value and an :class:`ImportIssue`.
-Keys that only the platform knows (online level, e-form, registries, ...) are read only from our
-own formats: the national catalogue never carries them, so a national re-import keeps them.
+A time limit that cannot be read is the exception: its value and unit are left out, so the importer
+keeps what an official completed by hand while the published text stays the same.
+Keys that only the platform knows (online level, e-form, registries, fee names, ...) are read only
+from our own formats: the national catalogue never carries them, so a national re-import keeps them.
 """
 
 import json
@@ -40,6 +42,7 @@ class ParsedProcedure:
     field_code: str = ""
     channels: list[dict[str, Any]] | None = None
     fees: list[dict[str, Any]] | None = None
+    fees_from_text: bool = False  # the fees were read from fees_text, so they follow it
     documents: list[dict[str, Any]] | None = None
     results: list[dict[str, Any]] | None = None
     legal_bases: list[dict[str, Any]] | None = None
@@ -153,9 +156,11 @@ class _Parser:
         if raw_value is None:
             raw_value = record.get("time_limit_days")
         limit = v.time_limit(text, raw_value, record.get("time_limit_unit"))
+        self.values["time_limit_text"] = text
         if limit.problem:
             self.issue("time_limit", text or raw_value, limit.problem)
-        self.values.update(time_limit_text=text, time_limit_value=limit.value, time_limit_unit=limit.unit)
+        else:
+            self.values.update(time_limit_value=limit.value, time_limit_unit=limit.unit)
 
     def items(self, key: str) -> list[dict[str, Any]] | None:
         """The list under ``key`` (None when absent); an item that is not an object is reported."""
@@ -186,16 +191,16 @@ class _Parser:
                 channel = ""
             text = self.text(key + ".time_limit_text", item.get("time_limit_text"), limit=255)
             limit = v.time_limit(text, item.get("time_limit_value"), item.get("time_limit_unit"))
-            if limit.problem:
-                self.issue(key + ".time_limit", text or item.get("time_limit_value"), limit.problem)
-            row = {
+            row: dict[str, Any] = {
                 "channel": channel,
                 "time_limit_text": text,
-                "time_limit_value": limit.value,
-                "time_limit_unit": limit.unit,
                 "fees_text": self.text(key + ".fees_text", item.get("fees_text"), long=True),
                 "description": self.text(key + ".description", item.get("description"), long=True),
             }
+            if limit.problem:
+                self.issue(key + ".time_limit", text or item.get("time_limit_value"), limit.problem)
+            else:
+                row.update(time_limit_value=limit.value, time_limit_unit=limit.unit)
             if any(value not in ("", None) for value in row.values()):
                 rows.append(row)
         self.parsed.channels = rows
@@ -209,10 +214,9 @@ class _Parser:
             for cell in v.fee_cells(self.values["fees_text"]):
                 if cell.problem:
                     self.issue("fees", cell.raw, cell.problem)
-                fees.append(
-                    {"name": "", "description": cell.description, "amount": cell.amount, "currency": cell.currency}
-                )
-            self.parsed.fees = fees
+                # No name: the published cells have none, and a name the province gave is kept.
+                fees.append({"description": cell.description, "amount": cell.amount, "currency": cell.currency})
+            self.parsed.fees, self.parsed.fees_from_text = fees, True
 
     def fee(self, index: int, item: dict[str, Any]) -> dict[str, Any] | None:
         key = f"fees[{index}]"
@@ -249,7 +253,10 @@ class _Parser:
             if not name:
                 self.issue(key, raw_name, _("a document without a name"))
                 continue
-            rows.append({"name": name, **self.document_detail(key, by_index.get(index) or {})})
+            if details is None:  # no details file: its columns keep what an earlier import stored
+                rows.append({"name": name})
+            else:
+                rows.append({"name": name, **self.document_detail(key, by_index.get(index) or {})})
         self.parsed.documents = rows
 
     def document_detail(self, key: str, detail: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.text import clean
 
-from ..models import TimeUnit
+from ..models import TimeUnit, time_limit_in_working_hours
+from ..models.procedure import MAX_TIME_LIMIT_HOURS
 
 # Largest number a DecimalField(max_digits=10, decimal_places=2) holds.
 _MAX_TIME_LIMIT = Decimal("99999999.99")
@@ -33,11 +34,15 @@ _UNITS = frozenset(TimeUnit.values)
 _BARE_NUMBER = re.compile(r"^[\d.,]+$")
 
 # A fee cell as the portal prints it: "10,000 Việt Nam Đồng(note)", "25 USD(note)", "Miễn phí(note)".
-_FEE_HEAD = re.compile(
-    r"^(?:(?P<free>Miễn phí)|(?:(?P<amount>\d[\d,]*(?:\.\d+)?) )?(?P<cur>VNĐ|Việt Nam Đồng|USD))(?=\(|$)"
-)
+_FEE_HEAD = re.compile(r"^(?:(?P<free>Miễn phí)|(?:(?P<amount>\d[\d.,]*) )?(?P<cur>VNĐ|Việt Nam Đồng|USD))(?=\(|$)")
 _CURRENCIES = {"VNĐ": "VND", "Việt Nam Đồng": "VND", "USD": "USD"}
-_PORTAL_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$")
+# By currency: how an amount is written, and its thousands separators. The đồng has no fractional unit,
+# so a dot before groups of three digits groups thousands ("10.000", "1.250.000"), as Vietnamese writes
+# them; any other dot ("10.5", "10.00") is not read as a decimal point but reported.
+_AMOUNTS = {
+    "VND": (re.compile(r"^\d+$|^\d{1,3}(?:,\d{3})+$|^\d{1,3}(?:\.\d{3})+$"), re.compile(r"[.,]")),
+    "USD": (re.compile(r"^\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^\d+(?:\.\d+)?$"), re.compile(",")),
+}
 # An amount of money written in a note: "5.000.000đồng", "40.000 đồng/01 Giấy", "10 USD".
 _MONEY_IN_NOTE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|đ/|vnđ|usd)", re.IGNORECASE)
 
@@ -123,7 +128,7 @@ def time_limit(raw_text: str, raw_value: Any, raw_unit: Any) -> TimeLimit:
         value = decimal(raw_value, maximum=_MAX_TIME_LIMIT)
         if value is None:
             return TimeLimit(None, "", _("a unit without a readable number"))
-        return TimeLimit(value, unit)
+        return _counted(value, unit)
     if not raw_text:
         if raw_value is None or raw_value == "":
             return TimeLimit(None, "")
@@ -133,10 +138,18 @@ def time_limit(raw_text: str, raw_value: Any, raw_unit: Any) -> TimeLimit:
         word = match.group(2).strip().lower()
         value = decimal(match.group(1), maximum=_MAX_TIME_LIMIT)
         if word in _UNIT_WORDS and value is not None:
-            return TimeLimit(value, _UNIT_WORDS[word].value)
+            return _counted(value, _UNIT_WORDS[word].value)
     if _BARE_NUMBER.match(raw_text):
         return TimeLimit(None, "", _("a number without a unit"))
     return TimeLimit(None, "", _("not a time limit the platform can read"))
+
+
+def _counted(value: Decimal, unit: str) -> TimeLimit:
+    """The limit, unless its working hours ("20000000 Ngày làm việc") would not fit where they are stored."""
+    hours = time_limit_in_working_hours(value, unit)
+    if hours is not None and hours > MAX_TIME_LIMIT_HOURS:
+        return TimeLimit(None, "", _("a time limit too long to count in working hours"))
+    return TimeLimit(value, unit)
 
 
 def fee_cells(fees_text: str) -> list[FeeCell]:
@@ -171,7 +184,8 @@ def _fee_cell(cell: str) -> FeeCell:
     amount_text = head.group("amount")
     if amount_text is None:
         return FeeCell(note, None, currency, cell, _("a currency without an amount"))
-    amount = decimal(amount_text.replace(",", "")) if _PORTAL_AMOUNT.match(amount_text) else None
+    written, separators = _AMOUNTS[currency]
+    amount = decimal(separators.sub("", amount_text)) if written.match(amount_text) else None
     if amount is None:
         return FeeCell(cell, None, "", cell, _("an amount that cannot be read"))
     return FeeCell(note, amount, currency, cell)
