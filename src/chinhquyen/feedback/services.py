@@ -26,7 +26,7 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, User
-from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.dossiers.models import Dossier, DossierStatus, Substatus
 from chinhquyen.dossiers.ownership import account_holds
 from chinhquyen.dossiers.selectors import result_awaits_hand_over
 from chinhquyen.workcal.selectors import deadline_add_working_days
@@ -57,9 +57,14 @@ def _text(value: str) -> str:
 def dossier_rateable(dossier: Dossier) -> bool:
     """Whether the result of ``dossier`` has been handed over, so that it may be rated (rated or not yet).
 
-    Status 10 with the result back at the agency (the post office brought it back) is not handed over yet.
+    Status 10 with the result back at the agency (the post office brought it back) is not handed over yet,
+    nor is a result still with the postal partner: the post may bring it back instead of delivering it.
     """
-    return dossier.status in RATEABLE_STATUSES and not result_awaits_hand_over(dossier)
+    return (
+        dossier.status in RATEABLE_STATUSES
+        and dossier.substatus != Substatus.RESULT_AWAITING_CONFIRMATION
+        and not result_awaits_hand_over(dossier)
+    )
 
 
 def _audit(*, by: User | None, action: str, target: str, data: dict[str, Any]) -> None:

@@ -133,8 +133,17 @@ def subscriptions_of(*, system: System) -> list[WebhookSubscription]:
 
 
 def deliveries_due(*, now: datetime | None = None) -> QuerySet[WebhookDelivery]:
-    """Pending deliveries whose next attempt is due (for the sweeper that re-enqueues lost tasks)."""
-    return WebhookDelivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now or timezone.now())
+    """Pending deliveries whose next attempt is due (for the sweeper that re-enqueues lost tasks).
+
+    Those of a stopped subscription or of a system switched off are held, not due: the attempt would send
+    nothing. A system switched on again has its held deliveries due at the next sweep.
+    """
+    return WebhookDelivery.objects.filter(
+        state=DeliveryState.PENDING,
+        next_attempt_at__lte=now or timezone.now(),
+        subscription__is_active=True,
+        subscription__system__is_active=True,
+    )
 
 
 def dossiers_for_caller(

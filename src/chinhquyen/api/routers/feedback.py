@@ -8,9 +8,12 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code
 from chinhquyen.core.clients import client_of_address
+from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import code_plausible
+from chinhquyen.directory.models import Agency
 from chinhquyen.directory.selectors import agency_by_code
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
@@ -112,6 +115,22 @@ def petition_read(request: HttpRequest, code: str) -> Any:
     return _published(petition_published_get(code=code))
 
 
+def _petition_about(payload: PetitionIn) -> tuple[Procedure | None, Agency | None]:
+    """The procedure and the agency the petition names; a code given and not found is refused, as on the portal."""
+    procedure = agency = None
+    if code := payload.procedure.strip():
+        procedure = procedure_by_code(code=code) if code_plausible(code) else None  # a NUL byte, say, is no code
+        if procedure is None:
+            raise InvalidInput(
+                _("No published procedure has this code."), code="procedure_not_found", field="procedure"
+            )
+    if code := payload.about_agency.strip():
+        agency = agency_by_code(code=code) if code_plausible(code) else None
+        if agency is None:
+            raise InvalidInput(_("No active agency has this code."), code="agency_not_found", field="about_agency")
+    return procedure, agency
+
+
 @petitions.post(
     "",
     response={201: PetitionFiled, **WRITE_ERRORS},
@@ -124,7 +143,9 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
     """File a report or proposal (phản ánh, kiến nghị): anyone may, with a name and a way to be reached.
 
     A signed-in applicant's petition is linked to their account. Callers without a key or an officer's token
-    file at most five petitions an hour from one address, as on the portal (429 with Retry-After)."""
+    file at most five petitions an hour from one address, as on the portal (429 with Retry-After).
+    A `procedure` or `about_agency` code that names no published procedure or active agency is refused
+    (422 `procedure_not_found`, `agency_not_found`)."""
     caller = caller_of(request)
     public = caller.kind in (CallerKind.ANONYMOUS, CallerKind.APPLICANT)
     client = client_of_address(client_address(request))
@@ -136,6 +157,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
             _("Too many petitions from this address; wait before filing another."),
             headers={"Retry-After": str(wait)},
         )
+    procedure, about_agency = _petition_about(payload)
     petition = petition_file(
         subject=payload.subject,
         content=payload.content,
@@ -143,8 +165,8 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
         sender_address=payload.sender_address,
         sender_phone=payload.sender_phone,
         sender_email=payload.sender_email,
-        procedure=procedure_by_code(code=payload.procedure) if payload.procedure else None,
-        about_agency=agency_by_code(code=payload.about_agency) if payload.about_agency else None,
+        procedure=procedure,
+        about_agency=about_agency,
         sender_user=caller.user if caller.as_applicant else None,
     )
     if public:

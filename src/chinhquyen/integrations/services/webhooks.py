@@ -42,14 +42,18 @@ EVENT_HEADER = "X-Chinhquyen-Event"
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        hostname, _port = parts.hostname, parts.port
+    except ValueError as exc:  # an unclosed "[", a bracketed name, a port out of range or not a number
+        raise InvalidInput(_("The webhook URL is not a valid address."), code="webhook_url", field="url") from exc
     private_allowed = settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
     if parts.scheme != "https" and not (parts.scheme == "http" and (private_allowed or settings.DEBUG)):
         raise InvalidInput(_("The webhook URL must start with https://."), code="webhook_url", field="url")
-    if not parts.hostname:
+    if not hostname:
         raise InvalidInput(_("The webhook URL has no host."), code="webhook_url", field="url")
     # A DNS name is checked again at each delivery, against the addresses it then resolves to.
-    if not private_allowed and host_is_local(parts.hostname):
+    if not private_allowed and host_is_local(hostname):
         raise InvalidInput(
             _("The webhook URL points to a local or private address; give an address on the internet."),
             code="webhook_url_private",

@@ -70,7 +70,10 @@ def _check(payload: dict[str, Any]) -> None:
             raise PostalError(f"The {role}'s {name} is missing.", code="invalid_order", field=f"{role}_{name}")
     if kind == KIND_PICKUP and not str(payload["receiver"].get("name") or "").strip():
         raise PostalError("The receiver's name is missing.", code="invalid_order", field="receiver_name")
-    cod = (payload.get("item") or {}).get("cod_amount", 0)
+    item = payload.get("item")
+    if item is not None and not isinstance(item, dict):
+        raise PostalError("The order's item must be an object.", code="invalid_order", field="item")
+    cod = (item or {}).get("cod_amount", 0)
     if not isinstance(cod, int) or cod < 0:
         raise PostalError("The COD amount must be a whole number of VND.", code="invalid_order", field="cod_amount")
     if str(party["phone"]).endswith(REFUSED_PHONE_SUFFIX):
