@@ -166,3 +166,11 @@ def test_the_api_files_a_petition_about_a_known_procedure_and_agency():
     filed = Petition.objects.get()
     assert response.status_code == 201
     assert (filed.procedure, filed.about_agency, filed.agency) == (place.procedure, place.agency, place.agency)
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%01b", "cursor=%00"])
+def test_the_public_petition_search_refuses_control_characters(client, query):
+    response = client.get(f"/api/v1/petitions?{query}")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_request"

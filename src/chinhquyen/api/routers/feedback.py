@@ -27,6 +27,7 @@ from ..errors import PUBLIC_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..limits import client_address
 from ..pagination import MAX_LIMIT, decode_offset, encode_offset
+from ..schemas.common import PRINTABLE
 from ..schemas.feedback import (
     AnswerIn,
     PetitionFiled,
@@ -65,8 +66,10 @@ def dossier_rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> An
 
 
 class PetitionQuery(Schema):
-    q: str = Field(default="", max_length=200, description="Words of the published texts; accents are optional.")
-    cursor: str = Field(default="", max_length=200)
+    q: str = Field(
+        default="", max_length=200, pattern=PRINTABLE, description="Words of the published texts; accents are optional."
+    )
+    cursor: str = Field(default="", max_length=200, pattern=PRINTABLE)
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
 
 
