@@ -1,6 +1,7 @@
 """Validators for Vietnamese identifiers: personal identification numbers, tax codes, agency codes."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -19,9 +20,18 @@ TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 AGENCY_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
 
 
+def identifier_normalise(value: str) -> str:
+    """``value`` trimmed, with full-width digits (typed with an input method) made ASCII: "０３７" → "037".
+
+    Digits of other scripts are left as they are, for the validators below to refuse.
+    """
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
 def validate_personal_id(value: str, birth_date: date | None = None) -> None:
-    """Check a 12-digit personal identification number (số định danh cá nhân / CCCD)."""
-    if not re.fullmatch(r"\d{12}", value or ""):
+    """Check a 12-digit personal identification number (số định danh cá nhân / CCCD), in ASCII digits."""
+    # [0-9], not \d: "０３７…" or Arabic-Indic digits would pass and make a second record of the same person.
+    if not re.fullmatch(r"[0-9]{12}", value or ""):
         raise ValidationError(_("A personal identification number has exactly 12 digits."), code="pid_format")
     if value[:3] not in PID_PROVINCE_CODES:
         raise ValidationError(
@@ -47,7 +57,7 @@ def tax_code_check_digit(first_nine: str) -> int | None:
 
 def validate_tax_code(value: str) -> None:
     """Check an organisation tax code: 10 digits, or 10 digits + "-" + 3-digit branch number."""
-    if not re.fullmatch(r"\d{10}(-\d{3})?", value or ""):
+    if not re.fullmatch(r"[0-9]{10}(-[0-9]{3})?", value or ""):
         raise ValidationError(
             _("A tax code has 10 digits, or 10 digits, a hyphen and a 3-digit branch number."),
             code="tax_format",

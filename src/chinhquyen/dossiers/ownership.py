@@ -41,3 +41,17 @@ def account_holds(*, dossier: Dossier, user: User, owner_id: int | None) -> bool
     if not user.is_authenticated or owner_id != user.pk:
         return False
     return dossier.created_by_id == user.pk or identity_verified(user)
+
+
+def snapshot_contact_usable(*, dossier: Dossier, user: User | None) -> bool:
+    """Whether the e-mail and phone given with ``dossier`` may be used to reach the account holding it.
+
+    Given before the national identity verified the account, by someone else than the account, they may be
+    a stranger's: the details of a record that an unverified account had claimed by typing the person's ID
+    number at sign-up. The account's own details (taken from the identity) then speak for the person.
+    """
+    if user is None or dossier.created_by_id == user.pk:
+        return True
+    verified_at = User.objects.filter(pk=user.pk).values_list("verified_identity__first_verified_at", flat=True)
+    first = verified_at.first()
+    return first is not None and dossier.created_at >= first

@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.phones import MOBILE_RE, mobile_normalise
 from chinhquyen.core.text import clean
-from chinhquyen.directory.validators import validate_personal_id, validate_tax_code
+from chinhquyen.directory.models import Applicant
+from chinhquyen.directory.validators import identifier_normalise, validate_personal_id, validate_tax_code
+
+# Longest e-mail address a mailbox can have (RFC 5321) and the account and applicant records keep.
+EMAIL_MAX_LENGTH = 254
+# The provider's subject identifier is kept in VerifiedIdentity.subject.
+SUBJECT_MAX_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,10 @@ phone_normalise = mobile_normalise
 
 
 def email_normalise(value: str) -> str:
-    """Return an e-mail address trimmed and lower-cased, or "" when it is not one."""
+    """Return an e-mail address trimmed and lower-cased, or "" when it is not one (or too long to keep)."""
     value = (value or "").strip().lower()
+    if len(value) > EMAIL_MAX_LENGTH:
+        return ""
     try:
         validate_email(value)
     except ValidationError:
@@ -90,7 +98,13 @@ def _address(raw: Mapping[str, Any]) -> str:
     value = raw.get("address")
     if isinstance(value, Mapping):
         value = value.get("formatted")
-    return clean(value) if isinstance(value, str) else ""
+    return _fit(clean(value), "address") if isinstance(value, str) else ""
+
+
+def _fit(value: str, field: str) -> str:
+    """``value`` cut to the length the applicant record keeps: a longer claim must not stop the sign-in."""
+    limit = getattr(Applicant._meta.get_field(field), "max_length", None)
+    return value[:limit].rstrip() if limit is not None else value
 
 
 def _refuse(message: str, code: str) -> InvalidInput:
@@ -102,8 +116,11 @@ def claims_parse(raw: Mapping[str, Any], *, issuer: str) -> IdentityClaims:
     subject = raw.get("sub")
     if not isinstance(subject, str) or not subject:
         raise _refuse(_("The identity provider sent no subject identifier."), "claims_no_subject")
-    personal_id = _text(raw, "personal_id")
-    name = _text(raw, "name")
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        # An identifier cut short could name someone else: refuse it rather than cut it.
+        raise _refuse(_("The identity provider sent a subject identifier that is too long."), "claims_subject")
+    personal_id = identifier_normalise(_text(raw, "personal_id"))
+    name = _fit(_text(raw, "name"), "name")
     if not name:
         raise _refuse(_("The identity provider sent no name."), "claims_no_name")
     birth_date = None
@@ -134,8 +151,8 @@ def _organisation(value: Any) -> OrganisationClaims | None:
         return None
     if not isinstance(value, Mapping):
         raise _refuse(_("The identity provider sent an organisation in an unknown form."), "claims_organisation")
-    tax_code = _text(value, "tax_code")
-    name = _text(value, "name")
+    tax_code = identifier_normalise(_text(value, "tax_code"))
+    name = _fit(_text(value, "name"), "name")
     try:
         validate_tax_code(tax_code)
     except ValidationError as exc:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
-from chinhquyen.dossiers.ownership import account_holds
+from chinhquyen.dossiers.ownership import account_holds, snapshot_contact_usable
 from chinhquyen.feedback.models import Petition, PetitionEvent
 
 from .models import Kind, Notification, Preference
@@ -30,8 +30,11 @@ def recipient_for(*, dossier: Dossier) -> Recipient:
         # The record's addresses are those of an account that does not hold the dossier (dossiers.ownership):
         # they may reach someone other than its applicant, who is told nothing rather than a stranger.
         return Recipient(email="", phone="", language=settings.LANGUAGE_CODE)
-    email = (user.email if user is not None else "") or snapshot.get("email") or ""
-    phone = (user.phone if user is not None else "") or snapshot.get("phone") or ""
+    email = user.email if user is not None else ""
+    phone = user.phone if user is not None else ""
+    wanted = (not email and snapshot.get("email")) or (not phone and snapshot.get("phone"))
+    if wanted and snapshot_contact_usable(dossier=dossier, user=user):  # read only when the account lacks one
+        email, phone = email or snapshot.get("email") or "", phone or snapshot.get("phone") or ""
     return Recipient(email=email.strip(), phone=phone_normalise(phone), language=language_for(user=user))
 
 

@@ -138,11 +138,20 @@ def _pending(request: HttpRequest) -> dict[str, Any] | None:
     return pending if isinstance(pending, dict) and "account" in pending else None
 
 
+def _pending_gone(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    # The account of this session's sign-up was replaced by one started again: back to the form.
+    request.session.pop(PENDING_KEY, None)
+    messages.warning(request, exc.message)
+    return redirect("portal:signup")
+
+
 @access(public=True, description="Make a local account: step 2, the one-time code (needs step 1 in the session)")
 @sensitive_post_parameters("code")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup_verify(request: HttpRequest) -> HttpResponse:
+    if not settings.LOCAL_ACCOUNTS_ENABLED:
+        raise Http404  # also when turned off while a sign-up was pending: it cannot be finished any more
     pending = _pending(request)
     if pending is None:
         messages.warning(request, _("Start by filling in the sign-up form."))
@@ -152,6 +161,8 @@ def signup_verify(request: HttpRequest) -> HttpResponse:
         try:
             user = services.local_signup_verify(account_id=pending["account"], code=form.cleaned_data["code"])
         except DomainError as exc:
+            if exc.code == services.SIGNUP_GONE:
+                return _pending_gone(request, exc)
             _form_error(form, exc)
         else:
             request.session.pop(PENDING_KEY, None)
@@ -164,12 +175,16 @@ def signup_verify(request: HttpRequest) -> HttpResponse:
 @access(public=True, description="Make a local account: send a new one-time code (POST, rate-limited)")
 @require_POST
 def signup_resend(request: HttpRequest) -> HttpResponse:
+    if not settings.LOCAL_ACCOUNTS_ENABLED:
+        raise Http404
     pending = _pending(request)
     if pending is None:
         return redirect("portal:signup")
     try:
         services.local_code_resend(account_id=pending["account"])
     except DomainError as exc:
+        if exc.code == services.SIGNUP_GONE:
+            return _pending_gone(request, exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("A new code is on its way. Earlier codes no longer work."))

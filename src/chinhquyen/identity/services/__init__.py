@@ -2,11 +2,19 @@
 
 from .bearer import bearer_sign_in
 from .codes import CodeCheck, code_check, code_issue, code_resend_wait
-from .local import local_code_resend, local_sign_in, local_signup_start, local_signup_verify, login_parse
+from .local import (
+    SIGNUP_GONE,
+    local_code_resend,
+    local_sign_in,
+    local_signup_start,
+    local_signup_verify,
+    login_parse,
+)
 from .oidc import identity_sign_in
 from .profile import applicant_contact_update
 
 __all__ = [
+    "SIGNUP_GONE",
     "CodeCheck",
     "applicant_contact_update",
     "bearer_sign_in",

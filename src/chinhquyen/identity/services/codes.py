@@ -52,6 +52,31 @@ def code_resend_wait(*, account: LocalAccount) -> int:
     return max(0, int(wait.total_seconds()) + (1 if wait.microseconds else 0))
 
 
+def codes_recent(*, account: LocalAccount) -> list[OneTimeCode]:
+    """The codes sent to ``account`` within the hour: what :func:`code_resend_wait` counts."""
+    return list(account.codes.filter(created_at__gt=timezone.now() - timedelta(hours=1)))
+
+
+def codes_carry_over(*, codes: list[OneTimeCode], account: LocalAccount) -> None:
+    """Record ``codes`` of a replaced sign-up on ``account``, its replacement at the same address, as spent.
+
+    They no longer work, but still count towards the limits of :func:`code_resend_wait`.
+    """
+    now = timezone.now()
+    OneTimeCode.objects.bulk_create(
+        OneTimeCode(
+            account=account,
+            salt=code.salt,
+            code_hash=code.code_hash,
+            created_at=code.created_at,
+            expires_at=code.expires_at,
+            attempts=code.attempts,
+            used_at=code.used_at or now,
+        )
+        for code in codes
+    )
+
+
 def code_check(*, account: LocalAccount, code: str) -> CodeCheck:
     """Check ``code`` against the account's live code, counting a wrong one; the caller holds the row lock."""
     now = timezone.now()

@@ -2,7 +2,11 @@
 
 The account stays inactive until the applicant types back the one-time code sent to that address;
 only then is the citizen record created from what they typed at sign-up. A province turns local
-accounts off with ``LOCAL_ACCOUNTS_ENABLED=false`` (national identity only).
+accounts off with ``LOCAL_ACCOUNTS_ENABLED=false`` (national identity only); sign-ups still pending
+can then no longer be finished.
+
+The limits on codes (a minute between two, five an hour, five guesses each) hold per address: starting
+the sign-up again on the same address replaces the pending account but keeps the count of codes sent.
 """
 
 import logging
@@ -21,20 +25,22 @@ from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.core.text import clean
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Applicant, User
-from chinhquyen.directory.validators import validate_personal_id
+from chinhquyen.directory.validators import identifier_normalise, validate_personal_id
 
 from .. import throttle
 from ..claims import email_normalise, login_masked, phone_normalise
 from ..delivery import code_deliver
-from ..models import Channel, LocalAccount
+from ..models import Channel, LocalAccount, OneTimeCode
 from ..selectors import local_account_for_login, user_is_official
 from ..sms import sms_available
 from .accounts import user_names_set, username_new
-from .codes import CODE_TTL, CodeCheck, code_check, code_issue, code_resend_wait
+from .codes import CODE_TTL, CodeCheck, code_check, code_issue, code_resend_wait, codes_carry_over, codes_recent
 
 logger = logging.getLogger(__name__)
 
 SIGN_IN_FAILURE_LIMIT = 5
+# The error code of a pending sign-up that no longer exists: the portal sends the person back to the form.
+SIGNUP_GONE = "signup_gone"
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,11 @@ def _require_enabled() -> None:
 
 
 def local_signup_start(*, login: str, password: str, name: str, personal_id: str, birth_date: date) -> LocalAccount:
-    """Make an inactive account and send it a one-time code; an unfinished sign-up on the same login is replaced."""
+    """Make an inactive account and send it a one-time code; an unfinished sign-up on the same login is replaced.
+
+    Replacing it sends a code only when a resend would be allowed (:func:`local_code_resend`): whoever
+    starts again, the address gets no more codes, and the code no more guesses, than by asking for them.
+    """
     _require_enabled()
     parsed = login_parse(login)
     if parsed.channel == Channel.SMS and not sms_available():
@@ -78,6 +88,7 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
     name = clean(name)
     if not name:
         raise InvalidInput(_("Enter your full name."), code="name_required", field="name")
+    personal_id = identifier_normalise(personal_id)  # "０３７…" typed with an input method is "037…"
     try:
         validate_personal_id(personal_id, birth_date)
     except ValidationError as exc:
@@ -92,6 +103,7 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
         raise InvalidInput(" ".join(exc.messages), code="password_weak", field="password") from exc
     with transaction.atomic():
         existing = LocalAccount.objects.select_for_update().filter(login=parsed.value).first()
+        earlier_codes: list[OneTimeCode] = []
         if existing is not None:
             if existing.is_verified:
                 raise InvalidInput(
@@ -99,7 +111,21 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
                     code="login_taken",
                     field="login",
                 )
-            existing.user.delete()  # an abandoned sign-up: no applicant, no dossier hangs on it
+            if wait := code_resend_wait(account=existing):
+                raise InvalidInput(
+                    _(
+                        "A code was sent to this address a moment ago: enter it on the code page, or wait "
+                        "%(seconds)d seconds before signing up again with this address."
+                    )
+                    % {"seconds": wait},
+                    code="code_resend_wait",
+                    field="login",
+                    seconds=wait,
+                )
+            earlier_codes = codes_recent(account=existing)
+            # An abandoned sign-up: no applicant, no dossier hangs on it. A new account (a new id) rather
+            # than the old one updated: a browser still on the old code page cannot finish this one.
+            existing.user.delete()
         if Applicant.objects.filter(personal_id=personal_id).exists():
             raise InvalidInput(
                 _(
@@ -117,6 +143,7 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
             channel=parsed.channel,
             pending_profile={"name": name, "personal_id": personal_id, "birth_date": birth_date.isoformat()},
         )
+        codes_carry_over(codes=earlier_codes, account=account)
         _send_code(account)
         audit_record(
             actor=None, action="identity.local_signup", target=f"user:{user.pk}", data={"channel": parsed.channel}
@@ -136,12 +163,25 @@ CODE_MESSAGES = {
 }
 
 
+def _pending_account(account_id: int) -> LocalAccount:
+    """The unverified account ``account_id``, locked; refused if local accounts were turned off meanwhile."""
+    _require_enabled()
+    account = LocalAccount.objects.select_for_update().select_related("user").filter(pk=account_id).first()
+    if account is None:
+        # Replaced by a sign-up started again on the same address (here or in another browser).
+        raise InvalidInput(
+            _("This sign-up is no longer waiting for a code. Please start the sign-up again."),
+            code=SIGNUP_GONE,
+        )
+    if account.is_verified:
+        raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
+    return account
+
+
 def local_signup_verify(*, account_id: int, code: str) -> User:
     """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code."""
     with transaction.atomic():
-        account = LocalAccount.objects.select_for_update().select_related("user").get(pk=account_id)
-        if account.is_verified:
-            raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
+        account = _pending_account(account_id)
         outcome = code_check(account=account, code=code)
         if outcome == CodeCheck.OK:
             return _activate(account)
@@ -183,11 +223,8 @@ def _activate(account: LocalAccount) -> User:
 def local_code_resend(*, account_id: int) -> None:
     """Send a new code unless one was sent under a minute ago (or five within the hour)."""
     with transaction.atomic():
-        account = LocalAccount.objects.select_for_update().get(pk=account_id)
-        if account.is_verified:
-            raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
-        wait = code_resend_wait(account=account)
-        if wait:
+        account = _pending_account(account_id)
+        if wait := code_resend_wait(account=account):
             raise InvalidInput(
                 _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
                 code="code_resend_wait",

@@ -2,7 +2,9 @@
 
 The applicant is found by personal ID (citizens) or tax code (organisations). A record without an
 account, e.g. one made at the counter, is linked to a new account; an unknown person gets both. At
-every sign-in the profile is brought up to date from the claims, never overwritten with blanks.
+every sign-in the profile is brought up to date from the claims, never overwritten with blanks, except
+once: when the first sign-in takes over an account whose owner was never proven (e.g. a local account
+made with someone else's personal ID), its contact details are the provider's, blanks included.
 """
 
 from typing import Any
@@ -54,13 +56,13 @@ def _sign_in(claims: IdentityClaims) -> User:
             data={"user": user.pk, "issuer": claims.issuer},
         )
         previous: dict[str, Any] | None = None
+        taken_over = False
     else:
         user = applicant.user
         _check_may_sign_in(user)
         previous = _previous_claims(user)
-        if previous is None:
-            _confirm_local_owner(user, claims)
-    _sync(applicant, user, claims, previous=previous)
+        taken_over = previous is None and not _confirm_local_owner(user, claims)
+    _sync(applicant, user, claims, previous=previous, taken_over=taken_over)
     return user
 
 
@@ -112,27 +114,43 @@ def _previous_claims(user: User) -> dict[str, Any] | None:
     return identity.claims if identity is not None else None
 
 
-def _confirm_local_owner(user: User, claims: IdentityClaims) -> None:
-    """Close a self-declared local account's password unless its verified address is the person's own.
+def _confirm_local_owner(user: User, claims: IdentityClaims) -> bool:
+    """Whether the account, never verified by the national identity, is the person's own: a local account
+    whose verified address is one the provider gives. Otherwise close a local account's password.
 
     Anyone can type someone else's personal ID when making a local account; the national identity
     proves who the person is, so the password of a stranger must stop working from now on.
     """
     account = LocalAccount.objects.filter(user=user).first()
-    if account is None or account.login in {claims.email, claims.phone} - {""}:
-        return
+    if account is None:
+        return False
+    if account.login in {claims.email, claims.phone} - {""}:
+        return True
     user.set_unusable_password()
     user.save(update_fields=["password"])
     audit_record(
         actor=user, action="identity.local_password_revoke", target=f"user:{user.pk}", data={"reason": "identity"}
     )
+    return False
 
 
-def _sync(applicant: Applicant, user: User, claims: IdentityClaims, *, previous: dict[str, Any] | None) -> None:
+def _sync(
+    applicant: Applicant,
+    user: User,
+    claims: IdentityClaims,
+    *,
+    previous: dict[str, Any] | None,
+    taken_over: bool = False,
+) -> None:
+    """Bring the applicant and the account up to date from the claims.
+
+    ``taken_over``: the contact details on record are not the person's (see :func:`_confirm_local_owner`);
+    the claims replace them even when blank, so notices stop going to whoever typed them.
+    """
     changed: list[str] = []
 
-    def put(field: str, value: Any) -> None:
-        if value not in (None, "") and getattr(applicant, field) != value:
+    def put(field: str, value: Any, *, blank: bool = False) -> None:
+        if (blank or value not in (None, "")) and getattr(applicant, field) != value:
             setattr(applicant, field, value)
             changed.append(field)
 
@@ -144,11 +162,13 @@ def _sync(applicant: Applicant, user: User, claims: IdentityClaims, *, previous:
         put("birth_date", claims.birth_date)
     for field in CONTACT_FIELDS:
         current = getattr(applicant, field)
-        if previous is None or not current or current == previous.get(field, ""):
+        if taken_over:
+            put(field, getattr(claims, field), blank=True)
+        elif previous is None or not current or current == previous.get(field, ""):
             put(field, getattr(claims, field))
     if changed:
         applicant.save(update_fields=changed)
-        if previous is not None:
+        if previous is not None or taken_over:
             audit_record(
                 actor=user,
                 action="identity.profile_sync",

@@ -1,12 +1,14 @@
 """The sign-in state between the password step and the code step, and its completion.
 
 Until the code is verified the session holds only a "pending" record (user id, backend, time, next
-URL): the user is not logged in, so no page treats a password alone as a sign-in.
+URL, and for a first sign-in the authenticator device being enrolled): the user is not logged in, so
+no page treats a password alone as a sign-in.
 """
 
 import time
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import segno
@@ -16,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -56,6 +59,7 @@ def default_next() -> str:
 
 
 def pending_start(request: HttpRequest, *, user: Any, next_url: str) -> None:
+    # A new record: a device an earlier attempt was enrolling is not this one's (see enrolment_device).
     request.session[PENDING_KEY] = {
         "user": user.pk,
         "backend": user.backend,
@@ -71,6 +75,7 @@ class Pending:
     user: Any
     backend: str
     next_url: str
+    enrolment_device_id: int | None = None
 
 
 def pending_get(request: HttpRequest) -> Pending | None:
@@ -81,7 +86,9 @@ def pending_get(request: HttpRequest) -> Pending | None:
     user = get_user_model()._default_manager.filter(pk=pending["user"]).first()
     if user is None or not is_official(user):
         return None
-    return Pending(user=user, backend=pending["backend"], next_url=pending["next"])
+    return Pending(
+        user=user, backend=pending["backend"], next_url=pending["next"], enrolment_device_id=pending.get("device")
+    )
 
 
 def pending_clear(request: HttpRequest) -> None:
@@ -135,11 +142,22 @@ def code_refusal_message(refusal: str) -> str:
     return _("The code is not correct. Enter the code your authenticator app shows now.")
 
 
-def enrolment_device(*, user: Any) -> TOTPDevice:
-    """Return the user's unconfirmed device, creating one: reloading the page keeps the same secret."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="office", confirmed=False)
+def enrolment_device(request: HttpRequest, *, pending: Pending) -> TOTPDevice:
+    """Return the unconfirmed device of this sign-in attempt, creating it at its first request.
+
+    Reloading the page keeps the same secret; another password step (another browser, or someone else
+    who has the password) gets a secret of its own, so none can copy the key the official scans.
+    Unconfirmed devices older than any pending sign-in are removed.
+    """
+    user = pending.user
+    if pending.enrolment_device_id is not None:
+        device = TOTPDevice.objects.filter(pk=pending.enrolment_device_id, user=user, confirmed=False).first()
+        if device is not None:
+            return device
+    stale = timezone.now() - timedelta(seconds=PENDING_MAX_AGE_SECONDS)
+    TOTPDevice.objects.filter(user=user, confirmed=False, created_at__lt=stale).delete()
+    device = TOTPDevice.objects.create(user=user, name="office", confirmed=False)
+    request.session[PENDING_KEY] = {**request.session[PENDING_KEY], "device": device.pk}
     return device
 
 
@@ -148,6 +166,8 @@ def enrolment_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # Keys shown to other sign-in attempts are never confirmed now.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     audit_record(actor=user, action="otp.enrol", target=f"user:{user.pk}", data={"device": device.persistent_id})
     return True
 

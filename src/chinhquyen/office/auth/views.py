@@ -98,7 +98,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     if flow.confirmed_device_exists(user=user):
         # Adding a device must never bypass the one already enrolled.
         return redirect("office:auth:code")
-    device = flow.enrolment_device(user=user)
+    device = flow.enrolment_device(request, pending=pending)
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         username = user.get_username()
