@@ -9,6 +9,7 @@ from chinhquyen.core.compiled import Call, compiled
 from chinhquyen.core.text import clean
 
 from .models import Agency, Applicant, Role, StaffRole, User
+from .validators import identifier_normalise
 
 Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs a user holds
 
@@ -72,8 +73,9 @@ def user_has_role(*, user: User, role: Role | str, agency: Agency | None = None)
 
 
 def identifier_normal(identifier: str) -> str:
-    """An ID number or tax code as stored: without the spaces people type in groups ("037 090 001 234")."""
-    return "".join(identifier.split())
+    """An ID number or tax code as stored: without the spaces people type in groups ("037 090 001 234"), and
+    full-width digits typed with an input method made ASCII."""
+    return "".join(identifier_normalise(identifier).split())
 
 
 def applicant_find(*, identifier: str) -> Applicant | None:

@@ -13,6 +13,7 @@ from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
 
 from .models import Agency, Applicant, ApplicantKind, Role, StaffRole, User
+from .selectors import identifier_normal
 
 AGENCY_CSV_COLUMNS = ("code", "name", "name_en", "kind", "parent_code", "division_code", "address", "phone", "email")
 
@@ -151,7 +152,7 @@ def citizen_create(
     applicant = Applicant(
         kind=ApplicantKind.CITIZEN,
         name=name,
-        personal_id=personal_id,
+        personal_id=identifier_normal(personal_id),
         birth_date=birth_date,
         user=user,
         **_contact_clean(contact),
@@ -162,7 +163,11 @@ def citizen_create(
 def organisation_create(*, name: str, tax_code: str, user: User | None = None, **contact: str) -> Applicant:
     """Register an organisation applicant after checking its tax code and the phone."""
     applicant = Applicant(
-        kind=ApplicantKind.ORGANISATION, name=name, tax_code=tax_code, user=user, **_contact_clean(contact)
+        kind=ApplicantKind.ORGANISATION,
+        name=name,
+        tax_code=identifier_normal(tax_code),
+        user=user,
+        **_contact_clean(contact),
     )
     return _applicant_save(applicant, "tax_code")
 

@@ -96,7 +96,8 @@ class ApplicantLookupForm(OfficeForm):
 
 class CitizenForm(OfficeForm):
     name = forms.CharField(label=_("Full name"), max_length=255)
-    personal_id = forms.CharField(label=_("Personal identification number"), max_length=12)
+    # Typed in groups ("037 090 001 234") or with full-width digits: stored as 12 ASCII digits (citizen_create).
+    personal_id = forms.CharField(label=_("Personal identification number"), max_length=24)
     birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = _phone_field()
@@ -109,7 +110,7 @@ class CitizenForm(OfficeForm):
 
 class OrganisationForm(OfficeForm):
     name = forms.CharField(label=_("Organisation name"), max_length=255)
-    tax_code = forms.CharField(label=_("Tax code"), max_length=14)
+    tax_code = forms.CharField(label=_("Tax code"), max_length=28)
     representative = forms.CharField(label=_("Legal representative"), max_length=255, required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = _phone_field()
