@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from chinhquyen.core.session_idle import keep_alive
+from chinhquyen.office.auth.flow import logout as sign_out
 
 
 class OfficialsAdminSite(OTPAdminSite):
@@ -14,6 +15,12 @@ class OfficialsAdminSite(OTPAdminSite):
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("office:auth:login"))
+
+    def logout(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # Audited as the office's sign-out is (Django's own records nothing); a GET is refused as before.
+        if request.method == "POST":
+            sign_out(request)
+        return super().logout(request, extra_context)
 
 
 admin.site.__class__ = OfficialsAdminSite
