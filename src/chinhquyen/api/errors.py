@@ -85,10 +85,11 @@ def _validation_message(error: dict[str, Any]) -> tuple[str, str]:
 
 def _field_of(error: dict[str, Any]) -> str | None:
     # The first element is where the value came from (body, query, path, form, file, header); a JSON
-    # body's fields sit under the operation's parameter name, which callers never see.
-    loc = [str(part) for part in error.get("loc", ())]
-    path = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
-    return ".".join(path) or None
+    # body's fields, and a schema's fields ninja does not flatten (a list's items: ``status.0``), sit under
+    # the operation's parameter name, which callers never see.
+    loc = list(error.get("loc", ()))
+    nested = len(loc) > 2 and (loc[0] == "body" or isinstance(loc[2], str))
+    return ".".join(str(part) for part in (loc[2:] if nested else loc[1:])) or None
 
 
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:

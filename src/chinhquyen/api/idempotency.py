@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any, overload
 
@@ -35,6 +36,17 @@ KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 KEPT_HEADERS = ("Content-Type", "Location", "ETag")
 REPLAY_HEADER = "Idempotent-Replayed"
 SHOWN_ONCE_CODE = "idempotency_secret_shown_once"
+CLAIM_META = "chinhquyen.idempotency_claim"  # where the wrapper leaves claim_token's value for the operation
+
+
+def claim_token(request: HttpRequest) -> str:
+    """64 hex characters naming this request's claim of its Idempotency-Key (random without a key).
+
+    For an operation that keeps a key of its own (an online draft's client key): a digest of the whole key
+    (255 characters fit no 64-character column) and of the claim's time, as the key used again after the
+    24-hour window is a new request (docs/api.md §6) and must not find what the first one made.
+    """
+    return request.META.get(CLAIM_META) or secrets.token_hex(32)
 
 
 def request_digest(request: HttpRequest) -> str:
@@ -146,6 +158,8 @@ def idempotent(view: Callable[..., Any] | None = None, *, shown_once: tuple[str,
                 if shown_once:
                     raise _shown_once_refusal()
                 return _replay(claim.record)
+            claimed = f"{key}\0{claim.record.created_at.isoformat()}"
+            request.META[CLAIM_META] = hashlib.sha256(claimed.encode()).hexdigest()
             response = render(view(request, *args, **kwargs))
             if 200 <= response.status_code < 300 and isinstance(response, HttpResponse):
                 headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}

@@ -1,6 +1,10 @@
 """The REST API v1 (django-ninja): one router per domain, one error shape, limits per caller."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from . import errors
 from .limits import CallerThrottle
@@ -16,12 +20,25 @@ in the language of `Accept-Language` (vi by default, or en). Each operation list
 accepts in `x-callers` (system key scope, officer token, signed-in applicant, anyone).
 """
 
+
+class ObjectParser(Parser):
+    """Every operation's JSON body is an object: refuse anything else (a 400 ``malformed_request``), which
+    ninja's ``Schema``, reading attributes, would otherwise take for ``{}``."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")  # ninja answers 400, as to broken JSON
+        return data
+
+
 api = NinjaAPI(
     title="chinhquyen API",
     version="1",
     description=DESCRIPTION.strip(),
     urls_namespace="api-v1",
     throttle=[CallerThrottle()],
+    parser=ObjectParser(),
 )
 errors.install(api)
 api.add_router("/meta", meta.router)

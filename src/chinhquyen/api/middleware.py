@@ -1,9 +1,9 @@
-"""Limits applied to API requests before anything else reads them: size, then rate per address."""
+"""Limits applied to API requests before anything else reads them: size, then rate per address; JSON 405s."""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,8 @@ API_PREFIX = "/api/"
 
 
 class ApiLimitsMiddleware:
-    """Refuse oversized API requests (413) and callers over the per-address rate (429 with Retry-After).
+    """Refuse oversized API requests (413) and callers over the per-address rate (429 with Retry-After);
+    give a wrong method's 405 the API's error shape.
 
     Runs before sessions and credentials are read, so a flood of bad keys is limited as well.
     Uploads are then streamed to temporary files by Django (FILE_UPLOAD_MAX_MEMORY_SIZE), never
@@ -27,13 +28,28 @@ class ApiLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        refusal = self._refusal(request)
-        return refusal if refusal is not None else self.get_response(request)
-
-    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         # LocaleMiddleware has not run yet: answer in the caller's language all the same.
-        with translation.override(translation.get_language_from_request(request)):
-            return self._check(request)
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            refusal = self._check(request)
+        if refusal is not None:
+            return refusal
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed):
+            with translation.override(language):
+                return self._not_allowed(response)
+        return response
+
+    @staticmethod
+    def _not_allowed(response: HttpResponseNotAllowed) -> HttpResponse:
+        # ninja answers a method no operation of the path takes with a plain-text 405: give the API's error
+        # shape instead, with the methods allowed.
+        return error_response(
+            405,
+            "method_not_allowed",
+            _("This method is not allowed here; the Allow header lists those that are."),
+            headers={"Allow": response["Allow"]},
+        )
 
     def _check(self, request: HttpRequest) -> HttpResponse | None:
         try:

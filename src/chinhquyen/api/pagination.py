@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .errors import ApiError
+from .schemas.common import MAX_ID, instant_in_calendar
 
 M = TypeVar("M", bound=Model)
 
@@ -56,8 +57,15 @@ def decode_cursor(cursor: str, sort: str) -> tuple[datetime | None, int]:
         raise _invalid_cursor() from exc
     if cursor_sort != sort or not isinstance(pk, int) or not (value is None or isinstance(value, str)):
         raise _invalid_cursor()
-    when = parse_datetime(value) if value is not None else None
-    if value is not None and when is None:
+    if not 1 <= pk <= MAX_ID:
+        raise _invalid_cursor()
+    try:
+        when = parse_datetime(value) if value is not None else None
+    except ValueError as exc:  # well formed, but no such day (2026-02-30)
+        raise _invalid_cursor() from exc
+    if value is not None and (when is None or when.tzinfo is None or not instant_in_calendar(when)):
+        # Cursors hold the aware times of stored rows; a crafted one beyond the calendar's years could
+        # not even be converted to UTC for the query.
         raise _invalid_cursor()
     return when, pk
 

@@ -16,16 +16,21 @@ from ..auth import declare
 from ..errors import PUBLIC_ERRORS, ApiError
 from ..pagination import MAX_LIMIT, decode_offset, encode_offset
 from ..schemas.catalog import FieldCountOut, ProcedureOut, ProcedurePage, ProcedureSummary
+from ..schemas.common import PRINTABLE
 
 router = Router(tags=["catalog"])
 
 
 class ProcedureQuery(Schema):
     q: str = Field(default="", max_length=200, description="Words of the name or the code; accents are optional.")
-    field: str = Field(default="", max_length=100, description="A field's code.")
-    agency: str = Field(default="", max_length=20, description="Code of an agency that receives the procedure.")
-    level: str = Field(default="", max_length=10, description="bộ/tỉnh/xã/khác or ministry/province/commune/other.")
-    online_level: str = Field(default="", max_length=10, description="full, partial or none.")
+    field: str = Field(default="", max_length=100, pattern=PRINTABLE, description="A field's code.")
+    agency: str = Field(
+        default="", max_length=20, pattern=PRINTABLE, description="Code of an agency that receives the procedure."
+    )
+    level: str = Field(
+        default="", max_length=10, pattern=PRINTABLE, description="bộ/tỉnh/xã/khác or ministry/province/commune/other."
+    )
+    online_level: str = Field(default="", max_length=10, pattern=PRINTABLE, description="full, partial or none.")
     cursor: str = Field(default="", max_length=200)
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
 

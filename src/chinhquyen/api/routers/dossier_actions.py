@@ -26,6 +26,7 @@ from chinhquyen.integrations.models import Scope
 from ..auth import caller_of, declare
 from ..errors import WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
+from ..schemas.common import Id
 from ..schemas.dossiers import (
     ActionIn,
     AuthorisedPersonIn,
@@ -249,7 +250,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 def _register(spec: ActionSpec) -> None:
     body_type = spec.body
 
-    def view(request: HttpRequest, dossier_id: int, payload: body_type) -> Any:  # type: ignore[valid-type]
+    def view(request: HttpRequest, dossier_id: Id, payload: body_type) -> Any:  # type: ignore[valid-type]
         caller = caller_of(request)
         assert caller.user is not None  # noqa: S101 - declared callers are authenticated
         dossier = dossier_for(caller, dossier_id)
@@ -285,7 +286,7 @@ ACTORS = declare(system=Scope.DOSSIERS_ACT, officer=True)
 @idempotent
 def dossier_issue_result(
     request: HttpRequest,
-    dossier_id: int,
+    dossier_id: Id,
     form: Form[IssueResultIn],
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
@@ -325,7 +326,7 @@ def _letter_out(letter: ApologyLetter, dossier: Dossier) -> dict[str, Any]:
     **ACTORS,
 )
 @idempotent
-def dossier_letter_draft(request: HttpRequest, dossier_id: int, payload: LetterDraftIn) -> Any:
+def dossier_letter_draft(request: HttpRequest, dossier_id: Id, payload: LetterDraftIn) -> Any:
     """Draft the letter of the agency at fault with the new due date; a leader approves, then sends it."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
@@ -341,7 +342,7 @@ def dossier_letter_draft(request: HttpRequest, dossier_id: int, payload: LetterD
 
 
 def _letter_step(name: str, perform: Callable[..., ApologyLetter], summary: str) -> None:
-    def view(request: HttpRequest, dossier_id: int, letter_id: int, payload: ActionIn) -> Any:
+    def view(request: HttpRequest, dossier_id: Id, letter_id: Id, payload: ActionIn) -> Any:
         caller = caller_of(request)
         assert caller.user is not None  # noqa: S101 - declared callers are authenticated
         dossier = dossier_for(caller, dossier_id)

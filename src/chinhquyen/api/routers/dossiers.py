@@ -6,9 +6,7 @@ their agencies' dossiers and open counter dossiers for an applicant. The officer
 """
 
 import json
-import secrets
-from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -23,14 +21,15 @@ from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.models import DossierStatus
 from chinhquyen.integrations.models import Scope
 from chinhquyen.integrations.selectors import dossiers_for_caller
 
 from ..auth import Caller, caller_of, declare
 from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
-from ..idempotency import HEADER as IDEMPOTENCY_HEADER
-from ..idempotency import idempotent
+from ..idempotency import claim_token, idempotent
 from ..pagination import MAX_LIMIT, SORTS, paginate
+from ..schemas.common import PRINTABLE, CalendarDay, CalendarInstant, Id
 from ..schemas.dossiers import DocumentForm, DocumentOut, DossierOut, DossierPage, SubmitForm, Timeline
 from .dossier_output import (
     document_out,
@@ -44,17 +43,26 @@ from .dossier_output import (
 
 router = Router(tags=["dossiers"])
 
+# The canonical status codes (0 draft … 10 returned): a number beyond them is a mistake, not an empty list.
+StatusCode = Annotated[int, Field(ge=min(DossierStatus.values), le=max(DossierStatus.values))]
+
 READERS = declare(system=Scope.DOSSIERS_READ, officer=True, applicant=True)
 SUBMITTERS = declare(system=Scope.DOSSIERS_SUBMIT, officer=True, applicant=True)
 
 
 class DossierQuery(Schema):
-    status: list[int] = Field(default_factory=list, description="Status codes to keep (repeat the parameter).")
-    agency: str = Field(default="", max_length=20, description="Receiving agency's code.")
-    procedure: str = Field(default="", max_length=40, description="Procedure's code.")
-    received_from: date | None = Field(default=None, description="Received on or after this day (Vietnam time).")
-    received_to: date | None = Field(default=None, description="Received on or before this day (Vietnam time).")
-    updated_since: datetime | None = Field(default=None, description="Changed at or after this instant.")
+    status: list[StatusCode] = Field(default_factory=list, description="Status codes to keep (repeat the parameter).")
+    agency: str = Field(default="", max_length=20, pattern=PRINTABLE, description="Receiving agency's code.")
+    procedure: str = Field(default="", max_length=40, pattern=PRINTABLE, description="Procedure's code.")
+    received_from: CalendarDay | None = Field(
+        default=None, description="Received on or after this day (Vietnam time), in the years 1976-2199."
+    )
+    received_to: CalendarDay | None = Field(
+        default=None, description="Received on or before this day (Vietnam time), in the years 1976-2199."
+    )
+    updated_since: CalendarInstant | None = Field(
+        default=None, description="Changed at or after this instant, in the years 1976-2199."
+    )
     sort: str = Field(default="-created_at", pattern="^-?(due_at|created_at|updated_at)$")
     cursor: str = Field(default="", max_length=200)
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
@@ -137,9 +145,8 @@ def _submit_online(
     """The portal's online application: a draft, its data and documents, then the submission with every check."""
     by = caller.user
     assert by is not None  # noqa: S101 - declared callers are authenticated
-    key = request.headers.get(IDEMPOTENCY_HEADER) or secrets.token_hex(16)
     draft = services.online_draft_start(
-        by=by, procedure=procedure, receiving_agency=agency, client_key=key[:64], handled=handled
+        by=by, procedure=procedure, receiving_agency=agency, client_key=claim_token(request), handled=handled
     )
     dossier = services.online_draft_save(by=by, dossier=draft, form_data=data)
     for upload in uploads:
@@ -216,7 +223,7 @@ def dossier_submit(
     summary="Read a dossier",
     **READERS,
 )
-def dossier_read(request: HttpRequest, dossier_id: int, response: HttpResponse) -> Any:
+def dossier_read(request: HttpRequest, dossier_id: Id, response: HttpResponse) -> Any:
     """A dossier the caller may see (else 404), with its documents, steps and the actions open to the caller.
 
     The `ETag` header is the version, to send back as `If-Match` with an action.
@@ -234,7 +241,7 @@ def dossier_read(request: HttpRequest, dossier_id: int, response: HttpResponse) 
     summary="Read a dossier's timeline",
     **READERS,
 )
-def dossier_timeline(request: HttpRequest, dossier_id: int) -> Any:
+def dossier_timeline(request: HttpRequest, dossier_id: Id) -> Any:
     """Every event of the dossier in order; applicants do not see internal events nor who acted."""
     caller = caller_of(request)
     dossier = dossier_for(caller, dossier_id)
@@ -265,7 +272,7 @@ def dossier_timeline(request: HttpRequest, dossier_id: int) -> Any:
 )
 @idempotent
 def dossier_document_add(
-    request: HttpRequest, dossier_id: int, form: Form[DocumentForm], file: File[UploadedFile]
+    request: HttpRequest, dossier_id: Id, form: Form[DocumentForm], file: File[UploadedFile]
 ) -> Any:
     """Attach a file (PDF, JPEG or PNG, 10 MB at most): the applicant's only while a supplement the agency
     asked for is awaited (else 409 `no_supplement_requested`), the front desk's while it is in progress."""
@@ -300,7 +307,7 @@ def dossier_document_add(
     },
     auth=READERS["auth"],
 )
-def dossier_document_content(request: HttpRequest, dossier_id: int, document_id: int) -> Any:
+def dossier_document_content(request: HttpRequest, dossier_id: Id, document_id: Id) -> Any:
     """The stored file of a document the caller may see (the result, once issued, is signed by the agency).
 
     An applicant gets the result once it is handed over (status 10), as on the portal: online by `return`.

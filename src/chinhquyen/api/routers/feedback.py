@@ -27,7 +27,7 @@ from ..errors import PUBLIC_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..limits import client_address
 from ..pagination import MAX_LIMIT, decode_offset, encode_offset
-from ..schemas.common import PRINTABLE
+from ..schemas.common import PRINTABLE, Id
 from ..schemas.feedback import (
     AnswerIn,
     PetitionFiled,
@@ -52,7 +52,7 @@ petitions = Router(tags=["petitions"])
     **declare(applicant=True),
 )
 @idempotent
-def dossier_rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> Any:
+def dossier_rate(request: HttpRequest, dossier_id: Id, payload: RatingIn) -> Any:
     """The applicant's rating of the handling of their dossier, once its result was handed over; once only."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
@@ -188,7 +188,7 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> Any:
     **declare(system=Scope.PETITIONS_ANSWER, officer=True),
 )
 @idempotent
-def petition_reply(request: HttpRequest, petition_id: int, payload: AnswerIn) -> Any:
+def petition_reply(request: HttpRequest, petition_id: Id, payload: AnswerIn) -> Any:
     """The responsible agency's answer; a petition another agency handles is 404."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated

@@ -14,7 +14,7 @@ from chinhquyen.integrations.services import webhook_subscribe, webhook_unsubscr
 from ..auth import Caller, caller_of, declare
 from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
-from ..schemas.common import ErrorOut
+from ..schemas.common import ErrorOut, Id
 from ..schemas.webhooks import SubscriptionCreated, SubscriptionIn, SubscriptionList, SubscriptionOut
 
 router = Router(tags=["webhooks"])
@@ -66,7 +66,7 @@ def subscriptions(request: HttpRequest) -> Any:
     **MANAGERS,
 )
 @idempotent
-def unsubscribe(request: HttpRequest, subscription_id: int) -> Any:
+def unsubscribe(request: HttpRequest, subscription_id: Id) -> Any:
     caller = caller_of(request)
     found = next((s for s in subscriptions_of(system=_system(caller)) if s.pk == subscription_id), None)
     if found is None:

@@ -1,11 +1,58 @@
-"""The error shape every operation answers with, and small shared schemas."""
+"""The error shape every operation answers with, small shared schemas, and bounded input types."""
+
+from datetime import UTC, date, datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
+
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 
 # Codes and identification numbers: printable text. No code holds a control character, and PostgreSQL
 # refuses NUL in text, so such input is refused here with the field named, not by the database.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
+# A row's id as a client sends it (in a path, a form, a list): no id is below 1, and neither PostgreSQL's
+# bigint nor SQLite's INTEGER holds more than 2**63 - 1, so a larger number is refused here, not by the database.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id, or 0 for none (a file that is no required document).
+IdOrZero = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+def _out_of_calendar() -> PydanticCustomError:
+    return PydanticCustomError(
+        "out_of_range", "outside the years {first}-{last}", {"first": FIRST_YEAR, "last": LAST_YEAR}
+    )
+
+
+def instant_in_calendar(value: datetime) -> bool:
+    """Whether the aware ``value`` falls within the working calendar's years both in UTC (as stored) and in
+    Vietnam time (as counted): beyond them (0001-01-01T00:00+05:00, 9999-12-31T23:59-05:00) it may not even
+    convert to UTC, and no dossier was ever dated there."""
+    try:
+        return all(FIRST_YEAR <= value.astimezone(tz).year <= LAST_YEAR for tz in (UTC, TZ))
+    except OverflowError:
+        return False
+
+
+def _day(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise _out_of_calendar()
+    return value
+
+
+def _instant(value: datetime) -> datetime:
+    value = value if value.tzinfo is not None else value.replace(tzinfo=TZ)  # no offset: Vietnam time (docs/api.md)
+    if not instant_in_calendar(value):
+        raise _out_of_calendar()
+    return value
+
+
+# A day or an instant a filter may name: within the working calendar's years (1976-2199).
+CalendarDay = Annotated[date, AfterValidator(_day)]
+CalendarInstant = Annotated[datetime, AfterValidator(_instant)]
 
 
 class Out(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import Field
 from chinhquyen.dossiers.services import CONSULT_DAYS
 
 from .catalog import AgencyRef
-from .common import PRINTABLE, Out, PageInfo
+from .common import PRINTABLE, IdOrZero, Out, PageInfo
 
 
 class ProcedureRef(Out):
@@ -108,7 +108,7 @@ class SubmitForm(Schema):
         max_length=20,
         pattern=PRINTABLE,
     )
-    required_documents: list[int] = Field(
+    required_documents: list[IdOrZero] = Field(
         default_factory=list,
         description="For each file, in order, the required document it is (0 for none).",
     )
@@ -116,11 +116,13 @@ class SubmitForm(Schema):
 
 class DocumentForm(Schema):
     name: str = Field(default="", description="Shown name; the file name when empty.")
-    required_document: int | None = Field(default=None, description="The required document this file is.")
+    required_document: IdOrZero | None = Field(default=None, description="The required document this file is.")
     expected_version: int | None = None
 
 
 # --- Bodies of the actions ------------------------------------------------------------------
+
+USERNAME_LENGTH = 150  # django.contrib.auth's
 
 
 class ActionIn(Schema):
@@ -168,11 +170,20 @@ class SupplementRejectIn(ActionIn):
 
 
 class ForwardIn(NoteIn):
-    to_user: str | None = Field(default=None, description="Username of the officer to hand the next step to.")
+    to_user: str | None = Field(
+        default=None,
+        max_length=USERNAME_LENGTH,
+        pattern=PRINTABLE,
+        description="Username of the officer to hand the next step to.",
+    )
 
 
 class ReassignIn(ActionIn):
-    to_user: str = Field(description="Username of an officer holding the step's role in its agency.")
+    to_user: str = Field(
+        max_length=USERNAME_LENGTH,
+        pattern=PRINTABLE,
+        description="Username of an officer holding the step's role in its agency.",
+    )
 
 
 class AuthorisedPersonIn(ActionIn):
