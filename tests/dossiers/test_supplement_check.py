@@ -192,7 +192,7 @@ def test_acceptance_is_shown_to_the_applicant_and_keeps_the_status():
         "supplement_provided",
         "supplement_accept",
     ]
-    assert kind_for(event) is None  # seen on the timeline; no message of its own
+    assert kind_for(event) == Kind.SUPPLEMENT_ACCEPTED  # told, with the due date moved by the wait
 
 
 def test_rejection_needs_what_is_missing_and_why():

@@ -11,5 +11,16 @@ register = template.Library()
 
 @register.filter
 def has_role(user: Any, role: str) -> bool:
-    """``{% if request.user|has_role:"front_desk" %}``: show links only to those who may follow them."""
-    return bool(user.is_authenticated) and user_has_role(user=user, role=role)
+    """``{% if request.user|has_role:"front_desk" %}``: show links only to those who may follow them.
+
+    Read once per role and request (kept on the user), as a table may ask on every row.
+    """
+    if not user.is_authenticated:
+        return False
+    known: dict[str, bool] | None = getattr(user, "_roles_shown", None)
+    if known is None:
+        known = {}
+        user._roles_shown = known
+    if role not in known:
+        known[role] = user_has_role(user=user, role=role)
+    return known[role]
