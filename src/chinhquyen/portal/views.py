@@ -1,5 +1,6 @@
 """Citizen-facing pages (Cổng dịch vụ công)."""
 
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -19,7 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
-@access(public=True, description="Liveness probe for load balancers")
+@access(public=True, description="Readiness probe for load balancers and after a restore")
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
+    """ "ok" once the database answers too (the API's /meta/health answers without it, for liveness)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "database_unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

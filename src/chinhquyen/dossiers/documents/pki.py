@@ -397,5 +397,11 @@ def _write(path: Path, content: bytes, *, private: bool = False) -> None:
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
     with os.fdopen(fd, "wb") as fh:
+        if path.exists():
+            # Rewriting a file (signing_keys_encrypt, perhaps run as root) keeps who may read it: the services' user.
+            old = path.stat()
+            if hasattr(os, "fchown") and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+                os.fchown(fh.fileno(), old.st_uid, old.st_gid)
+            os.fchmod(fh.fileno(), old.st_mode & 0o777)
         fh.write(content)
     os.replace(tmp, path)
