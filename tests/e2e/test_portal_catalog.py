@@ -162,3 +162,27 @@ def test_keyboard_focus_is_visible_on_the_search_form(page, live_server):
     page.keyboard.press("Tab")
 
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_on_a_phone_the_header_and_links_are_finger_sized_and_the_text_readable(browser, live_server):
+    _catalog()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", has_touch=True)
+    missing = []
+    try:
+        page = context.new_page()
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+        page.goto(f"{live_server.url}/thu-tuc/1.001193/")
+
+        def height(selector: str) -> float:
+            return page.locator(selector).first.bounding_box()["height"]
+
+        for selector in ("#account-sign-in", "#lang-select", "form.lang button", ".breadcrumb a", ".site-nav a"):
+            assert height(selector) >= 44, selector
+        assert page.locator("label[for=lang-select]").is_visible()
+        size = page.locator("table.documents td").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 14
+        assert page.locator("dt", has_text="Lĩnh vực").count() == 1
+        assert "Trường dữ liệu" not in page.inner_text("main")
+        assert missing == []  # no favicon.ico asked for and missed
+    finally:
+        context.close()

@@ -36,7 +36,7 @@ def test_every_step_links_to_the_confirmation(name):
 
     html = text(world.client().get(reverse(f"portal:{name}", args=[draft.pk])))
 
-    link = f'<a href="{reverse("portal:apply_discard", args=[draft.pk])}">Discard this application</a>'
+    link = f'<a class="link-action" href="{reverse("portal:apply_discard", args=[draft.pk])}">Discard this application</a>'
     assert html.count(link) == 1
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -78,7 +78,7 @@ class ProcedureSearchForm(forms.Form):
             "max_length": _("Please use at most %(limit_value)d characters (you typed %(show_value)d)."),
         },
     )
-    field = forms.ChoiceField(label=_("Field"), required=False)
+    field = forms.ChoiceField(label=pgettext_lazy("procedure", "Field"), required=False)
     agency = forms.ChoiceField(label=_("Agency"), required=False)
     level = forms.ChoiceField(label=_("Level of government"), required=False, choices=LEVEL_CHOICES)
     online = forms.ChoiceField(label=_("Online"), required=False, choices=ONLINE_CHOICES)
