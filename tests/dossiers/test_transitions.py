@@ -238,7 +238,7 @@ def test_refusal_messages_are_clear():
     with pytest.raises(TransitionRefused) as info:
         dossier_return(by=world.front_desk, dossier=dossier, method="counter")
 
-    assert info.value.message == "The action “return” is not allowed while the dossier is “Draft”."
+    assert info.value.message == "The action “hand over the result” is not allowed while the dossier is “Draft”."
 
 
 def test_actions_for_each_role():

@@ -126,7 +126,8 @@ def test_a_refused_action_changes_nothing_and_says_why(as_officer):
 
     assert "This action is not open to you on this petition now." in page.content.decode()
     assert response.status_code == 409
-    assert "You do not hold a role that may take the action “publish” on this petition." in response.content.decode()
+    refusal = "You do not hold a role that may take the action “publish the answer” on this petition."
+    assert refusal in response.content.decode()
     assert PetitionEvent.objects.filter(petition=filed).count() == 1
 
 

@@ -237,7 +237,7 @@ def test_actions_out_of_order_are_refused_with_the_status_in_words():
     with pytest.raises(PetitionRefused) as info:
         services.petition_publish(petition=filed, by=staffed.leader)
     assert info.value.code == "transition_not_allowed"
-    assert info.value.message == "The action “publish” is not allowed while the petition is “Received”."
+    assert info.value.message == "The action “publish the answer” is not allowed while the petition is “Received”."
     assert refused(services.petition_answer, petition=filed, by=staffed.specialist, answer="x") == (
         "transition_not_allowed"
     )

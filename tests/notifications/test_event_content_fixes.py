@@ -101,3 +101,28 @@ def test_the_supplement_request_email_gives_no_due_date_while_the_clock_is_pause
 
     assert [line for line in body.splitlines() if line.startswith("Due date")] == []
     assert "Reason: Thiếu giấy tờ tùy thân" in body.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("kind", "english", "vietnamese"),
+    [
+        ("refused", "Not accepted: the agency could not take the application.", "Không được tiếp nhận:"),
+        ("withdrawn", "Withdrawn at the applicant's request: it is not processed further.", "Đã rút theo đề nghị"),
+        ("stopped", "Processing stopped by the agency.", "Cơ quan đã dừng giải quyết hồ sơ."),
+        ("payment_required", "Waiting for you to pay the fees or charges due.", "Hồ sơ đang chờ nộp phí, lệ phí."),
+    ],
+)
+def test_the_status_line_is_a_sentence_in_the_language_of_the_email(kind, english, vietnamese):
+    from chinhquyen.dossiers.models import DossierEvent
+    from chinhquyen.notifications.events import kind_for as kind_of_event
+
+    world = h.reachable_world()
+    dossier = getattr(h, kind)(world)
+    event = DossierEvent.objects.filter(dossier=dossier).order_by("pk").last()
+
+    en = notification_render(event=event, kind=kind_of_event(event), language="en").body.splitlines()
+    vi = notification_render(event=event, kind=kind_of_event(event), language="vi").body.splitlines()
+
+    assert f"Status: {english}" in en
+    assert [line for line in vi if line.startswith(f"Trạng thái: {vietnamese}")] != []
+    assert not any(" bạn" in line for line in vi if line.startswith("Trạng thái:"))  # the letter says ông/bà

@@ -300,7 +300,7 @@ def test_vietnamese_is_the_default_language_and_sms_has_no_diacritics():
     body = email.body.splitlines()
     assert f"Mã hồ sơ: {dossier.code}" in body
     assert f"Thủ tục: {world.procedure.name}" in body
-    assert "Trạng thái: Hồ sơ đang chờ bạn nộp phí, lệ phí." in body
+    assert "Trạng thái: Hồ sơ đang chờ nộp phí, lệ phí." in body
     assert not any(line.startswith("Ngày hẹn trả kết quả") for line in body)  # paused: it will move
     assert f"Tra cứu hồ sơ: {lookup(dossier)}" in body
     assert any(line.endswith(": 1.250.000 VND") for line in body)  # Vietnamese digit grouping

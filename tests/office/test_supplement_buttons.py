@@ -152,7 +152,8 @@ def test_the_front_desk_posting_the_specialists_check_is_refused(as_user, office
     assert "This action is not open to you on this dossier now." in shown
     assert response.status_code == 409
     assert "The action was refused; nothing was changed." in _text(response)
-    assert "You do not hold a role that may take the action “supplement_accept” on this dossier." in _text(response)
+    refusal = "You do not hold a role that may take the action “accept the documents supplied” on this dossier."
+    assert refusal in _text(response)
     dossier.refresh_from_db()
     assert dossier.substatus == Substatus.SUPPLEMENT_SUPPLIED
 

@@ -36,7 +36,8 @@ def test_every_step_links_to_the_confirmation(name):
 
     html = text(world.client().get(reverse(f"portal:{name}", args=[draft.pk])))
 
-    link = f'<a class="link-action" href="{reverse("portal:apply_discard", args=[draft.pk])}">Discard this application</a>'
+    url = reverse("portal:apply_discard", args=[draft.pk])
+    link = f'<a class="link-action" href="{url}">Discard this application</a>'
     assert html.count(link) == 1
 
 

@@ -40,6 +40,8 @@ ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form is explained in the page's language (Django's own page is English only).
+CSRF_FAILURE_VIEW = "chinhquyen.portal.views.csrf_failure"
 DATABASE_URL: str = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 EMAIL_URL: str = env.str("EMAIL_URL", default="consolemail://")
 # SMS to applicants: "simulator" (stored locally, listed at /sms-sim/ when DEBUG is on), "http" (a brandname

@@ -22,6 +22,7 @@ from chinhquyen.directory.selectors import Roles
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
+from .action_names import action_name
 from .deadlines import letter_send_by
 from .errors import TransitionRefused
 from .models import (
@@ -741,12 +742,13 @@ def _refusal(code: str, row_or_action: Transition | str, dossier: Dossier) -> Tr
         return TransitionRefused(_("This step is assigned to another officer."), code=code)
     if code == "role_required":
         return TransitionRefused(
-            _("You do not hold a role that may take the action “%(action)s” on this dossier.") % {"action": action},
+            _("You do not hold a role that may take the action “%(action)s” on this dossier.")
+            % {"action": action_name(action)},
             code=code,
         )
     return TransitionRefused(
         _("The action “%(action)s” is not allowed while the dossier is “%(status)s”.")
-        % {"action": action, "status": DossierStatus(dossier.status).label},
+        % {"action": action_name(action), "status": DossierStatus(dossier.status).label},
         code="transition_not_allowed",
     )
 

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
@@ -72,6 +74,15 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
+# The actions in words, for refusals that name one.
+PETITION_ACTION_NAMES: dict[str, Promise] = {
+    "assign": _lazy("assign the petition"),
+    "answer": _lazy("answer the petition"),
+    "publish": _lazy("publish the answer"),
+    "close": _lazy("close the petition"),
+    "note": _lazy("add an internal note"),
+    "rate_answer": _lazy("rate the answer"),
+}
 # Actions officials take in the office (the sender's own action is taken on the portal).
 OFFICE_ACTIONS: tuple[str, ...] = tuple(a for a in ACTIONS if a != "rate_answer")
 
@@ -106,14 +117,18 @@ def transition_find(*, petition: Petition, action: str, user: User, roles: Roles
     permitted = [row for row in rows if _allowed(row, petition, user, roles)]
     if not permitted:
         raise PetitionRefused(
-            _("You do not hold a role that may take the action “%(action)s” on this petition.") % {"action": action},
+            _("You do not hold a role that may take the action “%(action)s” on this petition.")
+            % {"action": str(PETITION_ACTION_NAMES.get(action, action))},
             code="role_required",
         )
     in_state = [row for row in permitted if petition.status in row.sources]
     if not in_state:
         raise PetitionRefused(
             _("The action “%(action)s” is not allowed while the petition is “%(status)s”.")
-            % {"action": action, "status": PetitionStatus(petition.status).label},
+            % {
+                "action": str(PETITION_ACTION_NAMES.get(action, action)),
+                "status": PetitionStatus(petition.status).label,
+            },
             code="transition_not_allowed",
         )
     refusal: PetitionRefused | None = None

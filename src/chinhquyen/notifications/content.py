@@ -44,6 +44,9 @@ STATUS_WORDS: dict[int, Promise] = {
     DossierStatus.PAYMENT_REQUIRED: _("Waiting for you to pay the fees or charges due."),
     DossierStatus.RESOLVED: _("Processed: the result is ready for you."),
     DossierStatus.RETURNED: _("Completed: the result has been handed over to you."),
+    DossierStatus.REFUSED: _("Not accepted: the agency could not take the application."),
+    DossierStatus.WITHDRAWN: _("Withdrawn at the applicant's request: it is not processed further."),
+    DossierStatus.STOPPED: _("Processing stopped by the agency."),
 }
 
 # Plain text: nothing is HTML-escaped ("&" in a link stays "&").

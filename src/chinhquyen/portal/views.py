@@ -20,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused for a missing or stale CSRF token: said in the page's language (CSRF_FAILURE_VIEW)."""
+    return render(request, "csrf_failure.html", status=403)
+
+
 @access(public=True, description="Readiness probe for load balancers and after a restore")
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
