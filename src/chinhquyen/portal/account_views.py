@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chinhquyen.core.access import access
+from chinhquyen.core.clients import client_of_address
 from chinhquyen.core.errors import DomainError
 from chinhquyen.identity import services, throttle
 from chinhquyen.identity.selectors import account_profile
@@ -98,7 +99,8 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # One IPv6 subscriber holds a whole /64: counted as one client, as the lookup and petitions count them.
+    return client_of_address(str(request.META.get("REMOTE_ADDR", "")))
 
 
 @access(public=True, description="Make a local account (where the province allows): step 1, the details")
@@ -112,8 +114,10 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if throttle.is_locked(scope="signup", value=_client(request)):
-            form.add_error(None, _("Too many accounts were made from your connection. Try again in 15 minutes."))
+            form.add_error(None, _("Too many sign-ups were tried from your connection. Try again in 15 minutes."))
         else:
+            # Every try counts, refused ones too: else "already has an account" could be asked without end.
+            throttle.count(scope="signup", value=_client(request), limit=SIGNUP_LIMIT_PER_ADDRESS)
             data = form.cleaned_data
             try:
                 account = services.local_signup_start(
@@ -126,7 +130,6 @@ def signup(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 _form_error(form, exc)
             else:
-                throttle.count(scope="signup", value=_client(request), limit=SIGNUP_LIMIT_PER_ADDRESS)
                 request.session[PENDING_KEY] = {"account": account.pk, "next": next_url}
                 return redirect("portal:signup_verify")
     context = {"form": form, "next": next_url}

@@ -1,14 +1,24 @@
 """What a procedure is made of: channels, fees, documents, results and legal basis.
 
-Every child has a ``position`` unique within its procedure, so a re-import updates rows in place
-(by procedure and position) instead of deleting rows that dossiers may point to.
+Every child has a ``position`` unique within its procedure, so a re-import updates rows in place (documents
+matched by name first, then position) instead of deleting rows that dossiers may point to.
 """
+
+import uuid
+from pathlib import PurePosixPath
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..template_files import validate_template_file
 from .procedure import Procedure, TimeUnit
+
+
+def template_path(instance: "RequiredDocument", filename: str) -> str:
+    """A random name with the upload's extension: a long Vietnamese title can pass 255 bytes, which Linux refuses
+    (the public download is named after the procedure anyway)."""
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"catalog/templates/{uuid.uuid4().hex}{suffix}"
 
 
 class Channel(models.TextChoices):
@@ -93,7 +103,7 @@ class RequiredDocument(models.Model):
     template_name = models.CharField(_("form template"), max_length=255, blank=True)
     template_file = models.FileField(
         _("form template file"),
-        upload_to="catalog/templates/",
+        upload_to=template_path,
         max_length=255,
         blank=True,
         validators=[validate_template_file],
