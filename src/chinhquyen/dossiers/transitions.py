@@ -298,10 +298,28 @@ def _approved_or_leader(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _no_step_left_after_leader(ctx: Context) -> TransitionRefused | None:
+    """From a leader's step, only when no step but the front desk's comes next: the steps after it (sealing and
+    numbering the result, or the processing a leader assigning the dossier opens) are done first (spec §1)."""
+    step = ctx.dossier.active_step
+    if step is None or step.role != Role.LEADER:
+        return None
+    nxt = step_after(ctx.dossier)
+    if nxt is not None and nxt.role != Role.FRONT_DESK:
+        return TransitionRefused(
+            _("Steps remain after this one: hand the dossier on to them; the result is issued after them."),
+            code="steps_remaining",
+        )
+    return None
+
+
 def _approved_at_front_desk(ctx: Context) -> TransitionRefused | None:
     step = ctx.dossier.active_step
     if ctx.dossier.approved_at is None or (step is not None and step.role != Role.FRONT_DESK):
         return TransitionRefused(_("A leader must approve the result before it is issued."), code="not_approved")
+    if step is not None and step.assignee_id is not None and step.assignee_id != ctx.user.pk:
+        # The front desk's step claimed by a colleague is theirs to issue from, as under the STEP row.
+        return TransitionRefused(_("This step is assigned to another officer."), code="assigned_to_other")
     return None
 
 
@@ -610,7 +628,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RESOLVED,
         LEADER | FD,
         Scope.STEP,
-        _all_of(_supply_checked, _approved_or_leader),
+        _all_of(_supply_checked, _approved_or_leader, _no_step_left_after_leader),
     ),
     # Once approved, the front desk of the receiving agency issues from the front desk's step, wherever
     # that step is, or from no step (dossiers approved before approval created the return step).

@@ -87,6 +87,12 @@ Converters = list[tuple[int, list[Callable[..., Any]], Col]]
 
 # In ``related``: the first pending step after the active one, read with the lock (see dossier_lock).
 NEXT_STEP = "next_step"
+# In ``related``: the active step's row locked with the dossier's, for a transition deciding who holds the
+# step (claim, reassign). On PostgreSQL a transaction that waited for the dossier's lock reads the dossier as
+# the other one left it, but a row joined without a lock as it was before: a second claim would find the step
+# still unclaimed. The nullable side of an outer join cannot be locked, so the step is joined by an inner join
+# there; a dossier without an active step (or whose active step changed meanwhile) is read again as usual.
+STEP_LOCKED = "step_locked"
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,8 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     cols: list[Col] = []
     models: list[tuple[str | None, type[Model], list[str], slice]] = []
     joins = []
+    step_locked = STEP_LOCKED in related and connection.features.has_select_for_update_of
+    related = tuple(r for r in related if r != STEP_LOCKED)
     for n, relation in enumerate((None, "active_step", *related)):
         model = _lock_model(relation)
         alias = f"t{n}"
@@ -135,8 +143,9 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
         if relation == NEXT_STEP:
             joins.append(f"LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)} ON {_next_step_match(q, alias)}")
         elif relation is not None:
+            join = "INNER JOIN" if step_locked and relation == "active_step" else "LEFT OUTER JOIN"
             joins.append(
-                f"LEFT OUTER JOIN {q(model._meta.db_table)} {q(alias)} "
+                f"{join} {q(model._meta.db_table)} {q(alias)} "
                 f"ON {q(alias)}.{q(model._meta.pk.column)} = {q('t0')}.{q(_foreign_key(relation).column)}"
             )
     applicant = _foreign_key("applicant")
@@ -150,7 +159,8 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
         concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
         table = q(StaffRole._meta.db_table)
         columns.append(f"(SELECT {concat}({pair}, ',') FROM {table} WHERE {q('user_id')} = %s)")  # noqa: S608
-    lock = f" FOR UPDATE OF {q('t0')}" if connection.features.has_select_for_update_of else ""
+    locked = f"{q('t0')}, {q('t1')}" if step_locked else q("t0")
+    lock = f" FOR UPDATE OF {locked}" if connection.features.has_select_for_update_of else ""
     sql = (
         f"SELECT {', '.join(columns)} FROM {q(meta.db_table)} {q('t0')} {' '.join(joins)} "  # noqa: S608 - names only
         f"WHERE {q('t0')}.{q(meta.pk.column)} = %s{lock}"
@@ -179,7 +189,8 @@ def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user:
     The active step and the relations named in ``related`` (foreign keys of the dossier) are joined as
     ``select_related`` does; :data:`NEXT_STEP` in ``related`` also reads the first pending step after the
     active one, which ``transitions.step_after`` then answers without a query of its own (forward, approve);
-    ``applicant_user_id`` is the account owning the applicant. With ``user``,
+    ``applicant_user_id`` is the account owning the applicant; :data:`STEP_LOCKED` also locks the active
+    step's row. With ``user``,
     the user's roles come in the same query (see :func:`roles_of_locked`): read under the lock, so a
     role revoked a moment ago no longer counts.
     """
@@ -192,6 +203,9 @@ def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user:
     with connection.cursor() as cursor:
         cursor.execute(plan.sql, [pk] if roles_of is None else [roles_of, pk])
         row = cursor.fetchone()
+    if row is None and STEP_LOCKED in related and connection.features.has_select_for_update_of:
+        # No active step, or another one since this statement began: read it with the dossier's lock alone.
+        return dossier_lock(dossier=pk, related=tuple(r for r in related if r != STEP_LOCKED), user=user)
     if row is None:
         raise Dossier.DoesNotExist(f"No dossier {pk}.")
     values = list(row)

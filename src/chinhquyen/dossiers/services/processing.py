@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
-from chinhquyen.directory.models import Agency, Role, User
+from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
 from ..deadlines import outcome_of, working_seconds_between
@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..selectors import consultable_agencies
 from ..transitions import APPLICANT, Transition, step_after, step_before
-from .base import NEXT_STEP, transition_apply
+from .base import NEXT_STEP, STEP_LOCKED, transition_apply
 from .clock import clock_pause, clock_resume
 from .closing import processing_close
 from .digitisation import postal_update_record
@@ -56,7 +56,9 @@ def dossier_claim(
     *, by: User, dossier: Dossier, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
     """Take the active step for oneself (nhận xử lý)."""
-    with transition_apply(by=by, dossier=dossier, action="claim", expected_version=expected_version, at=at) as c:
+    with transition_apply(
+        by=by, dossier=dossier, action="claim", expected_version=expected_version, at=at, related=(STEP_LOCKED,)
+    ) as c:
         step = c.dossier.active_step
         assert step is not None  # noqa: S101 - the STEP scope refuses a dossier without one
         step.assignee = by
@@ -82,6 +84,8 @@ def dossier_forward(
         nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True, change=c)
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
+        if to_user is None:
+            step_assignee_departed_clear(nxt)  # a step sent back from, or the answer's twin, kept its officer
         if done is not None and done.consultation:  # the answer: back to the step that asked
             answer_step_due(nxt, at=c.at, change=c)
         c.set(active_step=nxt)
@@ -110,6 +114,7 @@ def dossier_send_back(
         # Back to the approving leader's step or before it: what was approved is being reworked, so the
         # approval no longer stands and the result cannot be issued until a leader approves again.
         approval_undone = approval_undone_by(c.dossier, previous)
+        step_assignee_departed_clear(previous)
         step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
@@ -136,11 +141,25 @@ def approval_undone_by(dossier: Dossier, previous: DossierStep) -> bool:
     return approved is not None and previous.finished_at is not None and previous.finished_at <= approved
 
 
+def step_assignee_departed_clear(step: DossierStep) -> None:
+    """Unassign ``step`` as it starts again when its officer has left it (the account deactivated, or the role
+    in the step's agency removed): held by nobody, it reaches everyone holding the role, who may claim it."""
+    if step.assignee_id is None:
+        return
+    present = StaffRole.objects.filter(
+        user_id=step.assignee_id, user__is_active=True, agency_id=step.agency_id, role=step.role
+    ).exists()
+    if not present:
+        step.assignee = None
+
+
 def dossier_reassign(
     *, by: User, dossier: Dossier, to_user: User, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
     """A leader gives the active step to another officer of the agency (phân công lại)."""
-    with transition_apply(by=by, dossier=dossier, action="reassign", expected_version=expected_version, at=at) as c:
+    with transition_apply(
+        by=by, dossier=dossier, action="reassign", expected_version=expected_version, at=at, related=(STEP_LOCKED,)
+    ) as c:
         step = c.dossier.active_step
         assert step is not None  # noqa: S101 - the STEP_AGENCY scope refuses a dossier without one
         assignee_check(user=to_user, step=step)
@@ -271,6 +290,7 @@ def dossier_consult_recall(
         assert back is not None  # noqa: S101 - and the asking step's twin after it
         # Ended, not answered: its officer, if any, stays; nobody else is recorded as having answered.
         step_end(consult, at=c.at, change=c)
+        step_assignee_departed_clear(back)
         step_start(back, at=c.at, change=c)
         answer_step_due(back, at=c.at, change=c)
         c.set(active_step=back)
@@ -325,6 +345,8 @@ def dossier_approve(
         done = c.dossier.active_step
         c.set(approved_at=c.at)
         nxt = step_advance(c.dossier, at=c.at, ensure_return=True, change=c)
+        if nxt is not None:
+            step_assignee_departed_clear(nxt)
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}
@@ -404,7 +426,12 @@ def _return(
             ready = d.resolved_at
             if ready is not None and step.started_at is not None and step.started_at > ready:
                 ready = step.started_at
-            step_finish(step, at=c.at, change=c, judged_at=ready)
+            if step.role == Role.FRONT_DESK:
+                step_finish(step, at=c.at, change=c, judged_at=ready)
+            else:
+                # Not the front desk's work (a step left open by a result issued before the steps after it
+                # were done): it ends, and the officer handing over is not recorded as having done it.
+                step_end(step, at=c.at, change=c, judged_at=ready)
         outcome = outcome_of(finished_at=d.resolved_at or c.at, due_at=d.due_at)
         c.set(
             returned_at=c.at,
