@@ -251,6 +251,17 @@ def test_search_dates_and_the_tracking_register_by_keyboard(request, browser, li
     desk.keyboard.press("Shift+Tab")
     assert desk.evaluate(FOCUSED) == {"id": "id_received_from", "tag": "INPUT", "role": None, "outline": "solid"}
 
+    # a search refused by htmx marks the field at fault and takes the keyboard there, as a full page does
+    desk.fill("#id_received_from", "2026-11-30")
+    desk.fill("#id_received_to", "2026-11-01")
+    _tab_to(desk, "main form.search-form button[type=submit]")
+    desk.keyboard.press("Enter")
+    desk.wait_for_function("() => document.activeElement && document.activeElement.id === 'id_received_to'")
+    assert desk.evaluate("[...document.querySelectorAll('main [aria-invalid=true]')].map(e => e.id)") == [
+        "id_received_to"
+    ]
+    assert desk.locator("main h1").count() == 1
+
     _tab_to(desk, "main a.button[href='/office/register.pdf']")
     _press(desk, "Enter")
     # the register's form opens without errors; nothing has been asked yet.

@@ -50,5 +50,11 @@ def search(request: OfficerRequest) -> HttpResponse:
     }
     # htmx swaps in the results only; restoring a page from history needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
+    if partial and form.is_bound and not form.is_valid():
+        # Fields in error are marked in the form, not in the results: the whole main part is swapped, and
+        # office.js takes the keyboard to the first of them, as on a full page.
+        response = render(request, "office/search.html", context)
+        response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"] = "#main", "outerHTML", "#main"
+        return response
     template = "office/includes/search_results.html" if partial else "office/search.html"
     return render(request, template, context)

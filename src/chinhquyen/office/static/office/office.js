@@ -5,16 +5,21 @@
  */
 (() => {
   "use strict";
-  const main = document.getElementById("main");
-  if (!main || (document.activeElement && document.activeElement !== document.body)) return;
-  const invalid = main.querySelector('[aria-invalid="true"]');
-  if (invalid) {
-    invalid.focus();
-    return;
-  }
-  const refusal = main.querySelector('.alert-error[role="alert"]');
-  if (refusal) {
-    refusal.tabIndex = -1;
-    refusal.focus();
-  }
+  const focusWhereToAct = () => {
+    const main = document.getElementById("main");
+    if (!main || (document.activeElement && document.activeElement !== document.body)) return;
+    const invalid = main.querySelector('[aria-invalid="true"]');
+    if (invalid) {
+      invalid.focus();
+      return;
+    }
+    const refusal = main.querySelector('.alert-error[role="alert"]');
+    if (refusal) {
+      refusal.tabIndex = -1;
+      refusal.focus();
+    }
+  };
+  focusWhereToAct();
+  // An htmx answer that replaced the part holding the focus (a refused search) is a page shown again too.
+  document.body.addEventListener("htmx:afterSettle", focusWhereToAct);
 })();
