@@ -15,8 +15,10 @@ from django.db.models import F, Model, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from chinhquyen.workcal.engine import instant_in_calendar
+
 from .errors import ApiError
-from .schemas.common import MAX_ID, instant_in_calendar
+from .schemas.common import MAX_ID
 
 M = TypeVar("M", bound=Model)
 

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
+from chinhquyen.core.phones import phone_normalise, validate_phone
 
 from .models import Agency, Applicant, StaffRole, User
 from .services import AGENCY_CSV_COLUMNS, agencies_import_csv
@@ -108,8 +108,7 @@ class ApplicantForm(forms.ModelForm):
     def clean_phone(self) -> str:
         # The same rule as at the counter and on the portal: notifications go to this number.
         phone = (self.cleaned_data.get("phone") or "").strip()
-        if phone and not phone_valid(phone):
-            raise forms.ValidationError(PHONE_INVALID, code="phone_invalid")
+        validate_phone(phone)
         return phone_normalise(phone)
 
 

@@ -46,7 +46,7 @@ from .models import (
     Substatus,
 )
 from .ownership import account_dossiers
-from .transitions import Roles, transition_actions, user_roles_load
+from .transitions import TRANSITIONS, Roles, transition_actions, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
 # arrives, hand the result over.
@@ -703,13 +703,8 @@ def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
 
 
-# The statuses in which a letter may be drafted, approved and sent (the transitions table's letter rows).
-LETTER_STATUSES = (
-    DossierStatus.RECEIVED,
-    DossierStatus.PROCESSING,
-    DossierStatus.SUPPLEMENT_REQUESTED,
-    DossierStatus.PAYMENT_REQUIRED,
-)
+# The statuses in which a letter may be sent: those of the transitions table's row.
+LETTER_STATUSES = next(row.sources for row in TRANSITIONS if row.action == "letter_send")
 
 
 def apology_letters_open(*, dossier: Dossier) -> bool:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
-from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
+from chinhquyen.workcal.engine import TZ, instant_in_calendar
 from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
 from .action_names import action_name
@@ -379,8 +379,7 @@ def letter_due_refusal(*, new_due_at: datetime) -> TransitionRefused | None:
     again at sending, as the calendar may have changed in between)."""
     # Beyond the working calendar's years (even past the year 9999 in Vietnam time): a mistyped year, which
     # the calendar cannot judge.
-    years = range(FIRST_YEAR, LAST_YEAR + 1)
-    if new_due_at.year not in years or new_due_at.astimezone(TZ).year not in years:
+    if not instant_in_calendar(new_due_at):
         return TransitionRefused(
             _("The new due date, %(date)s, is not a date a letter can give: check the year.")
             % {"date": new_due_at.strftime("%d/%m/%Y")},

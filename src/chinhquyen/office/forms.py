@@ -12,7 +12,7 @@ from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
 from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
-from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
 
 
 class OfficeForm(forms.Form):
@@ -35,7 +35,7 @@ class OfficeForm(forms.Form):
 
 def calendar_year_check(value: date | datetime | None) -> None:
     """Refuse a day outside the working calendar's years: a mistyped year, which no dossier can have."""
-    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if value is not None and not day_in_calendar(value):
         raise forms.ValidationError(
             _("Enter a date between the years %(first)d and %(last)d."),
             code="date_out_of_range",

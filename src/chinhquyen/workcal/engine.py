@@ -15,7 +15,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,21 @@ _SECOND = timedelta(seconds=1)
 # (9026 for 2026) from building arrays for thousands of years.
 FIRST_YEAR = 1976
 LAST_YEAR = 2199
+
+
+def day_in_calendar(day: date) -> bool:
+    """Whether ``day`` (or a datetime's own date) falls within the years the engine covers."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def instant_in_calendar(value: datetime) -> bool:
+    """Whether the aware ``value`` falls within the years the engine covers both in UTC (as stored) and in
+    Vietnam time (as counted): beyond them (0001-01-01T00:00+05:00, 9999-12-31T23:59-05:00) it may not even
+    convert to UTC, and no dossier is ever dated there."""
+    try:
+        return all(day_in_calendar(value.astimezone(tz)) for tz in (UTC, TZ))
+    except OverflowError:
+        return False
 
 
 class YearDays(NamedTuple):

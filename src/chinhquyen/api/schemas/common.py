@@ -1,13 +1,13 @@
 """The error shape every operation answers with, small shared schemas, and bounded input types."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
-from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
+from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ, day_in_calendar, instant_in_calendar
 
 # Codes and identification numbers: printable text. No code holds a control character, and PostgreSQL
 # refuses NUL in text, so such input is refused here with the field named, not by the database.
@@ -27,18 +27,8 @@ def _out_of_calendar() -> PydanticCustomError:
     )
 
 
-def instant_in_calendar(value: datetime) -> bool:
-    """Whether the aware ``value`` falls within the working calendar's years both in UTC (as stored) and in
-    Vietnam time (as counted): beyond them (0001-01-01T00:00+05:00, 9999-12-31T23:59-05:00) it may not even
-    convert to UTC, and no dossier was ever dated there."""
-    try:
-        return all(FIRST_YEAR <= value.astimezone(tz).year <= LAST_YEAR for tz in (UTC, TZ))
-    except OverflowError:
-        return False
-
-
 def _day(value: date) -> date:
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+    if not day_in_calendar(value):
         raise _out_of_calendar()
     return value
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
-from chinhquyen.directory.models import Agency, Role, StaffRole, User
+from chinhquyen.directory.models import Agency, Role, User
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
 from ..deadlines import outcome_of, working_seconds_between
@@ -84,8 +84,6 @@ def dossier_forward(
         nxt = step_advance(c.dossier, at=c.at, to_user=to_user, ensure_return=True, change=c)
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
-        if to_user is None:
-            step_assignee_departed_clear(nxt)  # a step sent back from, or the answer's twin, kept its officer
         if done is not None and done.consultation:  # the answer: back to the step that asked
             answer_step_due(nxt, at=c.at, change=c)
         c.set(active_step=nxt)
@@ -114,7 +112,6 @@ def dossier_send_back(
         # Back to the approving leader's step or before it: what was approved is being reworked, so the
         # approval no longer stands and the result cannot be issued until a leader approves again.
         approval_undone = approval_undone_by(c.dossier, previous)
-        step_assignee_departed_clear(previous)
         step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
@@ -139,18 +136,6 @@ def approval_undone_by(dossier: Dossier, previous: DossierStep) -> bool:
     """
     approved = dossier.approved_at
     return approved is not None and previous.finished_at is not None and previous.finished_at <= approved
-
-
-def step_assignee_departed_clear(step: DossierStep) -> None:
-    """Unassign ``step`` as it starts again when its officer has left it (the account deactivated, or the role
-    in the step's agency removed): held by nobody, it reaches everyone holding the role, who may claim it."""
-    if step.assignee_id is None:
-        return
-    present = StaffRole.objects.filter(
-        user_id=step.assignee_id, user__is_active=True, agency_id=step.agency_id, role=step.role
-    ).exists()
-    if not present:
-        step.assignee = None
 
 
 def dossier_reassign(
@@ -290,7 +275,6 @@ def dossier_consult_recall(
         assert back is not None  # noqa: S101 - and the asking step's twin after it
         # Ended, not answered: its officer, if any, stays; nobody else is recorded as having answered.
         step_end(consult, at=c.at, change=c)
-        step_assignee_departed_clear(back)
         step_start(back, at=c.at, change=c)
         answer_step_due(back, at=c.at, change=c)
         c.set(active_step=back)
@@ -345,8 +329,6 @@ def dossier_approve(
         done = c.dossier.active_step
         c.set(approved_at=c.at)
         nxt = step_advance(c.dossier, at=c.at, ensure_return=True, change=c)
-        if nxt is not None:
-            step_assignee_departed_clear(nxt)
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {"step": done.pk if done else None, "outcome": done.outcome if done else ""}

@@ -21,7 +21,6 @@ from ..models import DocumentKind, Dossier, DossierDocument, Substatus
 from ..uploads import upload_check
 from .base import Change, transition_apply
 from .digitisation import digitisation_on_result
-from .processing import step_assignee_departed_clear
 from .steps import step_advance
 
 RESULT_TITLE_MAX = 255
@@ -53,9 +52,7 @@ def dossier_issue_result(
             # to the step returning the result as an approval would (a row of form 06).
             c.set(approved_at=c.at)
             # Only the front desk's step is left (the guard refuses while other steps remain after this one).
-            returning = step_advance(d, at=c.at, ensure_return=True, change=c)
-            if returning is not None:
-                step_assignee_departed_clear(returning)
+            step_advance(d, at=c.at, ensure_return=True, change=c)
             c.set(active_step=d.active_step)
             c.data = {"step": step.pk, "outcome": step.outcome}
             signer = by

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.rows import row_insert, row_update
-from chinhquyen.directory.models import Role, User
+from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
@@ -41,6 +41,16 @@ def _start(step: DossierStep, at: datetime, assignee: User | None) -> None:
     step.outcome = ""
     if assignee is not None:
         step.assignee = assignee
+    elif step.assignee_id is not None and not _still_holds(step, step.assignee_id):
+        # Starting again (sent back to, the answer's twin) without its officer, who has left it (the account
+        # deactivated, the role in the step's agency removed): held by nobody, it reaches all who hold the role.
+        step.assignee = None
+
+
+def _still_holds(step: DossierStep, user_id: int) -> bool:
+    return StaffRole.objects.filter(
+        user_id=user_id, user__is_active=True, agency_id=step.agency_id, role=step.role
+    ).exists()
 
 
 _FIELDS = ("state", "started_at", "finished_at", "outcome", "assignee")
