@@ -330,6 +330,29 @@ def _leader_step(ctx: Context) -> TransitionRefused | None:
     return None
 
 
+def _last_leader_step(ctx: Context) -> TransitionRefused | None:
+    """Approval is the last leader's step's (spec §1: the agency leader approves after the draft); an earlier
+    leader's step assigns the dossier, and approving there would approve a result nobody has drafted yet.
+
+    The next step comes with the lock; only a specialist's next (assigning, or numbering after the approval)
+    takes a query for a leader's step further on. The front desk's step returns the result: none comes after.
+    """
+    nxt = step_after(ctx.dossier)
+    if nxt is None or nxt.role == Role.FRONT_DESK:
+        return None
+    if nxt.role != Role.LEADER and not _leader_step_pending_after(ctx.dossier, nxt.order):
+        return None
+    return TransitionRefused(
+        _("A leader's step comes later: hand the dossier on; the result is approved at the last leader's step."),
+        code="leader_step_later",
+    )
+
+
+def _leader_step_pending_after(dossier: Dossier, order: int) -> bool:
+    steps = DossierStep.objects.filter(dossier_id=dossier.pk, state=StepState.PENDING, order__gt=order)
+    return steps.filter(role=Role.LEADER, consultation=False).exists()
+
+
 def _not_extended(ctx: Context) -> TransitionRefused | None:
     if ctx.dossier.extended_at is not None:
         return TransitionRefused(_("The due date can be extended only once."), code="second_extension")
@@ -619,7 +642,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition("payment_confirmed", _s(S.PAYMENT_REQUIRED), S.PROCESSING, FD, Scope.RECEPTION),
     Transition(
-        "approve", _s(S.PROCESSING), S.PROCESSING, LEADER, Scope.STEP, _all_of(_supply_checked, _leader_step), True
+        "approve",
+        _s(S.PROCESSING),
+        S.PROCESSING,
+        LEADER,
+        Scope.STEP,
+        _all_of(_supply_checked, _leader_step, _last_leader_step),
+        True,
     ),
     Transition(
         "issue_result",

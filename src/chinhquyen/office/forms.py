@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.directory.selectors import identifier_normal
-from chinhquyen.dossiers.models import ApologyLetter
+from chinhquyen.dossiers.models import EVENT_TEXT_MAX, ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
 from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
@@ -244,11 +244,13 @@ class PlainActionForm(VersionedForm):
 
 
 class NoteForm(VersionedForm):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ForwardForm(NoteForm):
@@ -274,7 +276,7 @@ class ReassignForm(VersionedForm):
 
 class ConsultForm(VersionedForm):
     agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.none())
-    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+    question = forms.CharField(label=_("Question"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     answer_days = forms.IntegerField(
         label=_("Working days to answer"),
         min_value=1,
@@ -292,6 +294,7 @@ class ConsultForm(VersionedForm):
 class RefuseForm(VersionedForm):
     reasons = forms.CharField(
         label=_("Reasons for refusal"),
+        max_length=EVENT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One reason per line; they are printed on the refusal slip."),
     )
@@ -303,10 +306,11 @@ class RefuseForm(VersionedForm):
 class SupplementForm(VersionedForm):
     items = forms.CharField(
         label=_("Items to supply"),
+        max_length=EVENT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line; they are numbered on the supplement request slip."),
     )
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
     def cleaned_items(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
@@ -317,11 +321,14 @@ class SupplementRejectForm(SupplementForm):
 
     items = forms.CharField(
         label=_("Items still missing"),
+        max_length=EVENT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line; the applicant sees them with the reason."),
     )
     reason = forms.CharField(
-        label=_("Why the documents supplied are not enough"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why the documents supplied are not enough"),
+        max_length=EVENT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -1,6 +1,7 @@
 """Models of the dossiers app, split by entity."""
 
 from .children import (
+    EVENT_TEXT_MAX,
     HANDED_IN_KINDS,
     ApologyLetter,
     DocumentKind,
@@ -26,6 +27,7 @@ from .dossier import (
 )
 
 __all__ = [
+    "EVENT_TEXT_MAX",
     "HANDED_IN_KINDS",
     "OPEN_STATUSES",
     "PAPERS_UNNEEDED_STATUSES",

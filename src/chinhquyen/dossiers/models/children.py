@@ -13,6 +13,10 @@ from chinhquyen.directory.models import Agency, Role
 
 from .dossier import Dossier, DossierStatus, Outcome
 
+# The longest reason, note or question an officer writes on an event (the office's forms and the API
+# refuse more): the slips and letters print it whole.
+EVENT_TEXT_MAX = 4000
+
 
 class DossierEvent(models.Model):
     """One transition of a dossier (one line of its timeline)."""

@@ -100,7 +100,10 @@ def dossier_forward(
 def dossier_send_back(
     *, by: User, dossier: Dossier, reason: str, at: datetime | None = None, expected_version: int | None = None
 ) -> Dossier:
-    """Send the dossier back to the previous processing step (trả lại bước trước)."""
+    """Send the dossier back to the previous processing step (trả lại bước trước), saying why."""
+    if not clean(reason):
+        # Form 06 prints it on the hand-off back: the officer receiving the dossier again must know why.
+        raise InvalidInput(_("Say why the dossier is sent back."), code="reason_required", field="reason")
     with transition_apply(by=by, dossier=dossier, action="send_back", expected_version=expected_version, at=at) as c:
         active = c.dossier.active_step
         assert active is not None  # noqa: S101 - the STEP scope refuses a dossier without one
