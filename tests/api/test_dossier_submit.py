@@ -182,7 +182,7 @@ def test_a_file_that_is_not_pdf_jpeg_or_png_is_422_and_nothing_is_kept():
     response = api_client(token_for(place.front_desk)).post("/api/v1/dossiers", data)
 
     assert response.status_code == 422
-    assert (response.json()["code"], response.json()["field"]) == ("file_type", "upload")
+    assert (response.json()["code"], response.json()["field"]) == ("file_type", "documents")
     assert (Dossier.objects.count(), DossierDocument.objects.count()) == (0, 0)
 
 

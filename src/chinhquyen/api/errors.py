@@ -6,7 +6,8 @@ can get wrong maps to a 4xx here; only a bug gives 500 (logged, with no details 
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from chinhquyen.core.errors import DomainError, NotAllowed
+from chinhquyen.core.errors import DomainError, InvalidInput, NotAllowed
 from chinhquyen.dossiers.errors import DossierNotFound, TransitionRefused
 from chinhquyen.feedback.errors import PetitionNotFound, PetitionRefused, RatingRefused
 from chinhquyen.integrations.errors import IdempotencyConflict
@@ -42,6 +43,20 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
         self.headers = headers or {}
+
+
+@contextmanager
+def field_renamed(old: str | None, new: str, *, code: str | None = None) -> Iterator[None]:
+    """Name ``new`` the field of an InvalidInput (of ``code``) a service raises about ``old``.
+
+    The services name the office forms' fields (``upload``) or none: the caller must see the field it sent.
+    """
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field == old and code in (None, exc.code):
+            exc.field = new
+        raise
 
 
 def error_response(

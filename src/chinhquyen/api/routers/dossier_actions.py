@@ -16,21 +16,22 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from chinhquyen.core.text import code_plausible
-from chinhquyen.directory.models import User
-from chinhquyen.directory.selectors import agency_by_code, user_by_username
+from chinhquyen.directory.models import Agency, User
+from chinhquyen.directory.selectors import user_by_username
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import ApologyLetter, Dossier
 from chinhquyen.dossiers.selectors import apology_letter_of, apology_letter_send_by
 from chinhquyen.integrations.models import Scope
 
 from ..auth import caller_of, declare
-from ..errors import WRITE_ERRORS, ApiError
+from ..errors import WRITE_ERRORS, ApiError, field_renamed
 from ..idempotency import idempotent
 from ..schemas.common import Id
 from ..schemas.dossiers import (
     ActionIn,
     AuthorisedPersonIn,
     ConsultIn,
+    DocumentsReceivedIn,
     DossierOut,
     ForwardIn,
     IssueResultIn,
@@ -69,11 +70,19 @@ def _required_user(username: str, field: str) -> User:
     return user
 
 
-def _agency(code: str) -> Any:
-    agency = agency_by_code(code=code) if code_plausible(code) else None  # a NUL byte, say, is no code
+def _agency(code: str) -> Agency:
+    # Inactive agencies too: the service refuses them with agency_inactive, as the office does.
+    agency = Agency.objects.filter(code=code).first() if code_plausible(code) else None  # a NUL byte is no code
     if agency is None:
         raise ApiError(422, "agency_not_found", _("No active agency has this code."), field="agency")
     return agency
+
+
+def _documents_mark_received(by: User, dossier: Dossier, body: DocumentsReceivedIn, version: int | None) -> Any:
+    with field_renamed(None, "required_documents", code="required_document"):
+        return services.dossier_documents_mark_received(
+            by=by, dossier=dossier, required_document_ids=body.required_documents, expected_version=version
+        )
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         RefuseIn,
         lambda by, d, b, v: S.dossier_refuse(by=by, dossier=d, reasons=b.reasons, expected_version=v),
         "Refuse at reception, with the reasons",
+    ),
+    ActionSpec(
+        "documents_mark_received",
+        "documents-received",
+        DocumentsReceivedIn,
+        _documents_mark_received,
+        "Record the required documents handed in at the counter (the others are unticked)",
     ),
     ActionSpec(
         "authorised_person_set",
@@ -295,14 +311,15 @@ def dossier_issue_result(
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     dossier = dossier_for(caller, dossier_id)
-    services.dossier_issue_result(
-        by=caller.user,
-        dossier=dossier,
-        upload=file,
-        title=form.title,
-        text=form.text,
-        expected_version=expected_version(request, form.expected_version),
-    )
+    with field_renamed("upload", "file"):
+        services.dossier_issue_result(
+            by=caller.user,
+            dossier=dossier,
+            upload=file,
+            title=form.title,
+            text=form.text,
+            expected_version=expected_version(request, form.expected_version),
+        )
     return Status(200, dossier_out(caller, dossier))
 
 

@@ -21,12 +21,12 @@ from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
-from chinhquyen.dossiers.models import DossierStatus
+from chinhquyen.dossiers.models import DocumentKind, DossierStatus
 from chinhquyen.integrations.models import Scope
 from chinhquyen.integrations.selectors import dossiers_for_caller
 
 from ..auth import Caller, caller_of, declare
-from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from ..errors import READ_ERRORS, WRITE_ERRORS, ApiError, field_renamed
 from ..idempotency import claim_token, idempotent
 from ..pagination import MAX_LIMIT, SORTS, paginate
 from ..schemas.common import PRINTABLE, CalendarDay, CalendarInstant, Id
@@ -194,23 +194,25 @@ def dossier_submit(
         for upload, required_document in zip(files, required, strict=True)
     ]
     if caller.as_applicant:
-        return _submit_online(request, caller, procedure, agency, data, uploads, handled)
+        with field_renamed("upload", "documents"):
+            return _submit_online(request, caller, procedure, agency, data, uploads, handled)
     if applicant is None:
         raise InvalidInput(
             _("No applicant has this personal identification number or tax code."),
             code="applicant_not_found",
             field="applicant",
         )
-    dossier, added = services.dossier_create_with_documents(
-        by=caller.user,
-        procedure=procedure,
-        applicant=applicant,
-        uploads=uploads,
-        form_data=data,
-        receiving_agency=agency,
-        roles=caller.roles,
-        handled=handled,
-    )
+    with field_renamed("upload", "documents"):
+        dossier, added = services.dossier_create_with_documents(
+            by=caller.user,
+            procedure=procedure,
+            applicant=applicant,
+            uploads=uploads,
+            form_data=data,
+            receiving_agency=agency,
+            roles=caller.roles,
+            handled=handled,
+        )
     # The counter dossier is in hand with its procedure, agency and applicant: no need to read it again
     # while the transaction (and the audit chain's lock) is held.
     return Status(201, dossier_out(caller, dossier, added))
@@ -275,19 +277,25 @@ def dossier_document_add(
     request: HttpRequest, dossier_id: Id, form: Form[DocumentForm], file: File[UploadedFile]
 ) -> Any:
     """Attach a file (PDF, JPEG or PNG, 10 MB at most): the applicant's only while a supplement the agency
-    asked for is awaited (else 409 `no_supplement_requested`), the front desk's while it is in progress."""
+    asked for is awaited (else 409 `no_supplement_requested`), the front desk's while it is in progress.
+
+    An applicant's file is a dossier component (`kind` "component"); an officer's or system's is a scan of
+    papers handed in (`kind` "scan"), as at the office's reception, and makes the dossier digitised."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     dossier = dossier_for(caller, dossier_id)
-    required = _required(dossier.procedure, [form.required_document or 0], [file])[0]
-    document = services.dossier_document_add(
-        by=caller.user,
-        dossier=dossier,
-        upload=file,
-        name=form.name or file.name or "",
-        required_document=required,
-        expected_version=expected_version(request, form.expected_version),
-    )
+    with field_renamed("required_documents", "required_document"):
+        required = _required(dossier.procedure, [form.required_document or 0], [file])[0]
+    with field_renamed("upload", "file"):
+        document = services.dossier_document_add(
+            by=caller.user,
+            dossier=dossier,
+            upload=file,
+            name=form.name or file.name or "",
+            kind=DocumentKind.COMPONENT if caller.as_applicant else DocumentKind.SCAN,
+            required_document=required,
+            expected_version=expected_version(request, form.expected_version),
+        )
     return Status(201, document_out(document))
 
 

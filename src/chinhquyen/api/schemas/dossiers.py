@@ -2,15 +2,21 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
+from chinhquyen.dossiers.models import EVENT_TEXT_MAX
 from chinhquyen.dossiers.services import CONSULT_DAYS
 
 from .catalog import AgencyRef
-from .common import PRINTABLE, IdOrZero, Out, PageInfo
+from .common import PRINTABLE, Id, IdOrZero, Out, PageInfo
+
+# One reason of a refusal or item of a supplement request; the office's textarea holds them all in 4,000.
+Line = Annotated[str, Field(max_length=EVENT_TEXT_MAX)]
+# At most as many lines as the office's 4,000 characters can hold with their line breaks.
+LINES_MAX = EVENT_TEXT_MAX // 2
 
 
 class ProcedureRef(Out):
@@ -148,25 +154,29 @@ class IssueResultIn(ActionIn):
 
 
 class NoteIn(ActionIn):
-    note: str = Field(default="", max_length=4000)
+    note: str = Field(default="", max_length=EVENT_TEXT_MAX)
 
 
 class ReasonIn(ActionIn):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: str = Field(min_length=1, max_length=EVENT_TEXT_MAX)
 
 
 class RefuseIn(ActionIn):
-    reasons: list[str] = Field(min_length=1, examples=[["Thiếu bản sao giấy tờ tùy thân"]])
+    reasons: list[Line] = Field(min_length=1, max_length=LINES_MAX, examples=[["Thiếu bản sao giấy tờ tùy thân"]])
 
 
 class SupplementRequestIn(ActionIn):
-    items: list[str] = Field(min_length=1, examples=[["Bản sao giấy chứng sinh"]])
-    reason: str = Field(max_length=4000, description="Why the documents are needed (printed on form 02); not blank.")
+    items: list[Line] = Field(min_length=1, max_length=LINES_MAX, examples=[["Bản sao giấy chứng sinh"]])
+    reason: str = Field(
+        max_length=EVENT_TEXT_MAX, description="Why the documents are needed (printed on form 02); not blank."
+    )
 
 
 class SupplementRejectIn(ActionIn):
-    items: list[str] = Field(min_length=1, examples=[["Bản sao giấy chứng sinh có chứng thực"]])
-    reason: str = Field(min_length=1, max_length=4000, description="Why the documents supplied are not enough.")
+    items: list[Line] = Field(min_length=1, max_length=LINES_MAX, examples=[["Bản sao giấy chứng sinh có chứng thực"]])
+    reason: str = Field(
+        min_length=1, max_length=EVENT_TEXT_MAX, description="Why the documents supplied are not enough."
+    )
 
 
 class ForwardIn(NoteIn):
@@ -204,15 +214,24 @@ class AuthorisedPersonIn(ActionIn):
 
 class ConsultIn(ActionIn):
     agency: str = Field(description="Code of the agency consulted.")
-    question: str = Field(min_length=1, max_length=4000)
-    answer_days: int = Field(
+    question: str = Field(min_length=1, max_length=EVENT_TEXT_MAX)
+    # Strict: JSON's true is no number of days.
+    answer_days: StrictInt = Field(
         default=CONSULT_DAYS,
         description="Working days the agency consulted has to answer, 1 to 30.",
     )
 
 
 class PaymentIn(NoteIn):
-    amount: Decimal = Field(gt=0, max_digits=16, decimal_places=2, examples=["50000"])
+    # Whether it is whole đồng and more than 0 is the service's to say (422 `amount`).
+    amount: Decimal = Field(max_digits=16, examples=["50000"], description="In whole đồng, more than 0.")
+
+
+class DocumentsReceivedIn(ActionIn):
+    required_documents: list[Id] = Field(
+        description="The required documents handed in at the counter; the others are recorded as not handed in.",
+        examples=[[101, 102]],
+    )
 
 
 class ReturnIn(ActionIn):
@@ -220,7 +239,7 @@ class ReturnIn(ActionIn):
 
 
 class LetterDraftIn(ActionIn):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: str = Field(min_length=1, max_length=EVENT_TEXT_MAX)
     new_due_at: datetime = Field(description="With an offset; without one it is read as Vietnam time (+07:00).")
 
 
