@@ -184,7 +184,7 @@ def test_one_month_received_on_a_saturday_counts_from_monday():
     assert dict(dossier.steps.values_list("role", "due_at")) == {
         "specialist": vn(2027, 2, 22, 11, 30),
         "leader": vn(2027, 2, 25, 11, 30),
-        "front_desk": vn(2027, 2, 26, 17, 0),
+        "front_desk": vn(2027, 3, 1, 7, 30),
     }
 
 

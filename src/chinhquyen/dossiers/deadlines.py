@@ -137,8 +137,9 @@ def steps_plan(
 ) -> list[StepPlan]:
     """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow.
 
-    ``drawn_for`` is the working hours the template was drawn for (the procedure's own limit) when the dossier's
-    limit is another (its channel's): the template's shares are then stretched to ``total_hours``.
+    The template's shares are fitted to ``total_hours``, the dossier's span in working hours (see
+    :func:`_shares_scaled`). ``drawn_for`` (the working hours of the procedure's own limit) is no longer
+    needed for that and is ignored: the shares' own sum is what the template was drawn for.
     """
     # One query: a procedure has at most one template, and a template without steps means the default flow.
     # Raw, as it runs on every reception: the ORM would compile it anew each time. The agencies named by
@@ -146,7 +147,7 @@ def steps_plan(
     rows = list(ProcessStep.objects.raw(_template_steps_sql(connection.vendor), [procedure.pk]))
     prefetch_related_objects(rows, "agency")
     if rows:
-        shares = _shares_scaled([row.share_hours for row in rows], drawn_for=drawn_for, total=total_hours)
+        shares = _shares_scaled([row.share_hours for row in rows], total=total_hours)
         return [
             StepPlan(
                 order=index * 10,
@@ -177,31 +178,42 @@ def steps_plan(
     ]
 
 
-def _shares_scaled(shares: list[Decimal], *, drawn_for: Decimal | None, total: Decimal | None) -> list[Decimal]:
-    """A template is drawn for the procedure's limit (``drawn_for`` working hours: as stated, or those of its
-    calendar span); a dossier whose channel has another limit (online 20 working days, at the counter 30; online
-    35 days, at the counter 77) stretches or shrinks every step in proportion. The last step takes the rounding,
-    so steps drawn to the procedure's limit still end on the dossier's due date."""
-    if not drawn_for or total is None or total == drawn_for:
+def _shares_scaled(shares: list[Decimal], *, total: Decimal | None) -> list[Decimal]:
+    """Fit a template's shares to the dossier's span of ``total`` working hours, every step in proportion.
+
+    A template is drawn for one limit, but a dossier's span may be another: its channel's limit (online 20
+    working days, at the counter 30), a limit changed after the template was saved, or calendar days whose
+    working hours vary with the dates (Tết, weekends). Steps that did not fill the span would end before the
+    dossier is due, and steps that overran it would leave the last ones no time. The last step takes the
+    rounding. Shares that already add up to the span are kept as drawn; shares of zero have nothing to scale.
+    """
+    drawn = sum(shares, Decimal(0))
+    if total is None or drawn <= 0 or drawn == total:
         return shares
-    factor = total / drawn_for
+    factor = total / drawn
     scaled = [(share * factor).quantize(Decimal("0.01")) for share in shares[:-1]]
-    last = (sum(shares, Decimal(0)) * factor).quantize(Decimal("0.01")) - sum(scaled, Decimal(0))
+    last = total.quantize(Decimal("0.01")) - sum(scaled, Decimal(0))
     return [*scaled, max(last, Decimal(0))]
 
 
 def step_dues(*, start: datetime, due_at: datetime | None, shares: list[Decimal]) -> list[datetime | None]:
     """Consecutive step due instants: each step ends its share of working hours after the previous one.
 
-    The last step of a dossier with a due date ends no later than the dossier's due date.
+    No step of a dossier with a due date ends after it, and the last step is due at the dossier's due instant
+    itself: a step reaching the dossier's working position is given that instant, not an earlier one with the
+    same position (17:00 Monday for 07:30 Wednesday past a holiday, 11:30 for 13:00), so that a step and its
+    dossier are judged alike. Shares of zero in all keep their steps at the start.
     """
     if due_at is None:
         return [None] * len(shares)
+    calendar = calendar_current()
     dues: list[datetime | None] = []
     at = start
     for share in shares:
         at = deadline_add_working_hours(start=at, hours=float(share)) if share > 0 else at
-        dues.append(min(at, due_at))
+        dues.append(due_at if calendar.working_seconds_between(at, due_at) <= 0 else at)
+    if dues and sum(shares, Decimal(0)) > 0:
+        dues[-1] = due_at
     return dues
 
 

@@ -1,9 +1,12 @@
 """The dossier's clock while it waits on the applicant (documents asked for, a payment): paused, then resumed."""
 
-from chinhquyen.workcal.clock import DeadlineClock
-from chinhquyen.workcal.selectors import deadline_resume
+from datetime import datetime
 
-from ..deadlines import working_seconds_between
+from chinhquyen.workcal.clock import DeadlineClock
+from chinhquyen.workcal.selectors import calendar_current, deadline_counting_start, deadline_resume
+
+from ..deadlines import dossier_due, dossier_time_limit
+from ..models import Dossier, DossierEvent
 from .base import Change
 from .steps import iso, steps_shift
 
@@ -16,12 +19,15 @@ def clock_pause(change: Change) -> None:
 
 def clock_resume(change: Change) -> None:
     """Restart the clock: the dossier's and the open steps' due dates move by the working time it was paused
-    (spec §4: new due = old due + (resume - pause)); the event data says by how much."""
+    (spec §4: new due = old due + (resume - pause)); the event data says by how much. A pause before the
+    clock started (a same-day dossier received after 15:00 counts from the next working morning) counts only
+    from that start."""
     d = change.dossier
     if d.paused_at is not None and d.due_at is not None:
-        seconds = working_seconds_between(d.paused_at, change.at)
+        clock = DeadlineClock(due_at=d.due_at, paused_at=d.paused_at, counts_from=_counting_from(d))
+        new_due = deadline_resume(clock=clock, at=change.at).due_at
+        seconds = clock.paused_seconds(change.at, calendar=calendar_current())
         steps_shift(d, seconds=seconds)
-        new_due = deadline_resume(clock=DeadlineClock(due_at=d.due_at, paused_at=d.paused_at), at=change.at).due_at
         change.data = {
             **change.data,
             "paused_hours": seconds / 3600,
@@ -30,3 +36,29 @@ def clock_resume(change: Change) -> None:
         }
         change.set(due_at=new_due)
     change.set(paused_at=None)
+
+
+def _counting_from(dossier: Dossier) -> datetime | None:
+    """The instant the dossier's limit counts from, when a pause may have begun before it (else None).
+
+    Only a pause before the latest start a limit can have (a same-day one's, the next morning after 15:00)
+    needs it; that rare case reads it from the reception's record, or works it out as the reception did.
+    """
+    paused_at, received_at = dossier.paused_at, dossier.received_at
+    if paused_at is None or received_at is None:
+        return None
+    if paused_at >= deadline_counting_start(received_at=received_at, same_day=True):
+        return None  # whatever the limit, its clock was already running
+    receipt = (
+        DossierEvent.objects.filter(dossier=dossier, action="receive")
+        .order_by("-at", "-pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    recorded = receipt.get("counting_from") if isinstance(receipt, dict) else None
+    if recorded:
+        return datetime.fromisoformat(recorded)
+    limit = dossier_time_limit(
+        procedure=dossier.procedure, channel=dossier.channel, applied_online=dossier.submitted_at is not None
+    )
+    return dossier_due(limit=limit, received_at=received_at).start
