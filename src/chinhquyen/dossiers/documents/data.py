@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
@@ -99,35 +99,47 @@ def register_data_for(
     """Data of the tracking register (form 07): one row per dossier, in the order given.
 
     Each row carries the dossier's own line of the register (``selectors.register_lines``), the one its
-    receipt prints; the book is the year of reception unless ``book`` names it.
+    receipt prints, and the procedure as received; the book is the year of reception unless ``book`` names it.
+    The return is printed only for a result handed over or on its way by post (:func:`_handed_over`).
     """
+    from ..models import DossierEvent, DossierStep
     from ..selectors import register_lines
 
     with translation.override("vi"):
         if isinstance(dossiers, QuerySet):
             dossiers = dossiers.select_related("procedure", "applicant", "receiving_agency").prefetch_related(
-                "steps__agency"
+                Prefetch("steps", queryset=DossierStep.objects.select_related("agency"))
             )
         dossiers = list(dossiers)
         lines = register_lines(dossiers=dossiers)
+        # What each reception recorded (the procedure as received): one query, the latest reception's wins.
+        received_pks = [d.pk for d in dossiers if d.received_at is not None]
+        receptions = dict(
+            DossierEvent.objects.filter(dossier_id__in=received_pks, action="receive")
+            .order_by("at", "pk")
+            .values_list("dossier_id", "data")
+            if received_pks
+            else []
+        )
         rows = []
         for d in dossiers:
             entered = lines.get(d.pk)
             snap = d.applicant_snapshot or {}
             lead = _lead_agency(d)
+            handed = _handed_over(d)
             rows.append(
                 {
                     "line": str(entered.line) if entered else "",
                     "code": d.code,
-                    "procedure": d.procedure.name,
+                    "procedure": _procedure_as_received(d, receptions.get(d.pk))["name"],
                     "applicant": snap.get("name") or d.applicant.name,
                     "address": snap.get("address", ""),
                     "phone": snap.get("phone", ""),
                     "lead_agency": lead.name if lead else d.receiving_agency.name,
                     "received_at": d.received_at,
                     "due_at": d.due_at,
-                    "returned_at": d.returned_at,
-                    "return_method": d.get_return_method_display() if d.return_method else "",
+                    "returned_at": d.returned_at if handed else None,
+                    "return_method": d.get_return_method_display() if handed and d.return_method else "",
                 }
             )
         data = {
@@ -140,6 +152,29 @@ def register_data_for(
         }
     data.update(extra)
     return data
+
+
+def _handed_over(dossier: "Dossier") -> bool:
+    """Whether the result was handed over, or is with the postal partner awaiting confirmation.
+
+    A result ready at the front desk again (the postal order cancelled, the parcel brought back) was not, even
+    when ``return_method`` is still ``postal`` or ``returned_at`` still holds the send date (parcels brought back
+    before that cleared it).
+    """
+    from ..models import Substatus
+
+    return dossier.returned_at is not None and dossier.substatus != Substatus.RESULT_READY
+
+
+def _procedure_as_received(dossier: "Dossier", recorded: object) -> dict[str, str]:
+    """The procedure's code and name as reception recorded them (``recorded`` is the receive event's data).
+
+    The catalog's current ones for a dossier received before reception recorded them, or not received.
+    """
+    procedure = recorded.get("procedure") if isinstance(recorded, dict) else None
+    if isinstance(procedure, dict) and procedure.get("name"):
+        return {"code": str(procedure.get("code") or ""), "name": str(procedure["name"])}
+    return {"code": dossier.procedure.code, "name": dossier.procedure.name}
 
 
 def lookup_url_for(dossier: "Dossier") -> str:
@@ -281,6 +316,8 @@ def _receipt(dossier: "Dossier") -> dict[str, Any]:
         "number": str(entered.line) if entered else "",
         "register": {"book": str(entered.book), "line": str(entered.line)} if entered else {},
         "documents": list(rows.values()),
+        # A reprint gives the procedure the dossier was received under, whatever the catalog calls it now.
+        "procedure": _procedure_as_received(dossier, receive.data if receive is not None else None),
         "sets": "01",
         "time_limit": _time_limit(dossier),
         "due_at": _due_at_reception(dossier, receive),
@@ -392,10 +429,11 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     by_pk = {s.pk: s for s in steps}
     lead = _lead_agency(dossier)
     events = list(
-        dossier.events.filter(action__in=(*_HANDOFF_ACTIONS, *_HOLDING_ACTIONS))
+        dossier.events.filter(action__in=(*_HANDOFF_ACTIONS, *_HOLDING_ACTIONS, *_POSTAL_UNDOING))
         .select_related("actor")
         .order_by("at", "pk")
     )
+    undone = _returns_undone(events)
     named = {v for e in events if isinstance(v := (e.data or {}).get("to_user"), int)}
     users = User.objects.in_bulk(named) if named else {}
     holders = _Holders(users)
@@ -406,6 +444,8 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         target: DossierStep | None
         if event.action in _HOLDING_ACTIONS:
             holders.took(event)
+            continue
+        if event.action in _POSTAL_UNDOING:
             continue
         if event.action == "receive":
             # The reception step, when the process has one, is the giver; otherwise the counter itself.
@@ -418,6 +458,10 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
             by_applicant = event.actor_id is not None and event.actor_id == dossier.applicant.user_id
             if not by_applicant:
                 holders.left(event, source)
+            if event.pk in undone:
+                # Handed to the postal partner, then the order cancelled or the parcel brought back: the
+                # applicant never received it; the hand-over that did happen comes later.
+                continue
             handoffs.append(
                 {
                     **_unit("from", source, fallback=dossier.receiving_agency.name),
@@ -569,8 +613,27 @@ _HANDOFF_ACTIONS = (
 )
 # What changes who holds a step between hand-offs (form 06 names who received each hand-off).
 _HOLDING_ACTIONS = ("claim", "reassign")
+# The postal partner's updates that undo a return by post: the result is back at the front desk.
+_POSTAL_UNDOING = ("postal_cancelled", "postal_returned_to_sender")
 # The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
 RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
+
+
+def _returns_undone(events: list["DossierEvent"]) -> set[int]:
+    """The ``return`` events (by their pk) that a later postal cancellation or bring-back undid.
+
+    Each such update undoes the latest return written before it (in the order written, whatever the partner's
+    dates say); a return by post confirmed, or not yet tracked, stands.
+    """
+    undone: set[int] = set()
+    latest: int | None = None
+    for event in sorted(events, key=lambda e: e.pk):
+        if event.action == "return":
+            latest = event.pk
+        elif event.action in _POSTAL_UNDOING and latest is not None:
+            undone.add(latest)
+            latest = None
+    return undone
 
 
 def _return_method_label(method: str) -> str:

@@ -63,14 +63,22 @@ def dossier_result_delivery_record(
 ) -> Dossier | None:
     """The postal partner delivered the result (handed over) or brought it back (ready at the counter again).
 
+    A result brought back (chuyển hoàn) was never handed over to the applicant: as for a cancelled order
+    (``dossier_result_post_cancelled_record``), ``returned_at`` is cleared and ``return_method`` stays until the
+    result is handed over anew; the partner's shipment keeps when the parcel was handed to it.
     ``by`` is the officer who asked for the tracking, or None when the partner's update came by itself.
     Returns the dossier, or None when it was not awaiting a delivery (an update read twice changes nothing).
     """
+    changes: dict[str, Any] = (
+        {"substatus": Substatus.RESULT_HANDED_OVER}
+        if delivered
+        else {"substatus": Substatus.RESULT_READY, "returned_at": None}
+    )
     return postal_update_record(
         dossier=dossier,
         action="postal_delivered" if delivered else "postal_returned_to_sender",
         waiting=({DossierStatus.RETURNED}, Substatus.RESULT_AWAITING_CONFIRMATION),
-        changes={"substatus": Substatus.RESULT_HANDED_OVER if delivered else Substatus.RESULT_READY},
+        changes=changes,
         at=at,
         by=by,
         data=data,

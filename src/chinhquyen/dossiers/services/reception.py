@@ -448,6 +448,9 @@ def dossier_receive(
             "due_at": iso(due.due_at),
             "counting_from": iso(due.start),
             "time_limit": d.time_limit_text,
+            # The procedure as received: a reprinted receipt (01) or the register (07) gives it after the
+            # catalog renames or renumbers it.
+            "procedure": {"code": d.procedure.code, "name": d.procedure.name},
         }
         if due.note:
             c.data["note"] = due.note
