@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from chinhquyen.directory.models import Agency
 from chinhquyen.directory.services import staff_role_grant
 from chinhquyen.dossiers import services
-from chinhquyen.dossiers.models import DossierDocument, DossierEvent
+from chinhquyen.dossiers.models import Dossier, DossierDocument, DossierEvent
 from tests.api.helpers import (
     api_client,
     citizen_with_account,
@@ -88,10 +88,6 @@ def test_an_applicants_supplement_file_stays_a_component():
     assert dossier.digitisation == ""  # not digitised
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dossier_create_with_documents writes every file as a component: it needs a kind per Upload",
-)
 def test_files_of_a_counter_submission_are_scans():
     place = place_make()
 
@@ -107,6 +103,7 @@ def test_files_of_a_counter_submission_are_scans():
 
     assert response.status_code == 201, response.content
     assert [d["kind"] for d in response.json()["documents"]] == ["scan"]
+    assert Dossier.objects.get(pk=response.json()["id"]).digitisation == "digitised"
 
 
 # --- 2. The documents handed in at the counter ----------------------------------------------------

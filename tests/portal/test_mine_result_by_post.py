@@ -123,7 +123,24 @@ def test_a_result_brought_back_by_the_post_office_says_so():
             "Not delivered: the post office brought the result back to the agency.</dd>"
         ) in html, name
         assert HANDED_OVER not in html, name
+        assert SENT in html, name  # when it left: the order's, the dossier's return date cleared
+    assert dossier.returned_at is None
     assert "The post office could not deliver the result and brought it back to the agency" in shown["detail"]
+
+
+def test_a_result_whose_order_was_cancelled_shows_no_postal_delivery():
+    world, dossier, shipment = sent_by_post()
+    advance(OrderState.CANCELLED)
+    postal_tracking_refresh(shipment=shipment)
+    dossier.refresh_from_db()
+    assert (dossier.substatus, dossier.returned_at) == (Substatus.RESULT_READY, None)
+
+    shown = pages(world, dossier)
+
+    for name, html in shown.items():
+        assert "Result sent by post on" not in html, name
+        assert "postal-delivery" not in html, name
+        assert HANDED_OVER not in html, name
 
 
 def test_a_result_handed_over_at_the_counter_still_says_so():

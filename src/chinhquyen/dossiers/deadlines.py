@@ -132,14 +132,11 @@ class StepPlan:
     share_hours: Decimal
 
 
-def steps_plan(
-    *, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None, drawn_for: Decimal | None = None
-) -> list[StepPlan]:
+def steps_plan(*, procedure: Procedure, receiving_agency: Agency, total_hours: Decimal | None) -> list[StepPlan]:
     """The steps of a dossier: the procedure's template (no agency: the receiving one), or the default flow.
 
     The template's shares are fitted to ``total_hours``, the dossier's span in working hours (see
-    :func:`_shares_scaled`). ``drawn_for`` (the working hours of the procedure's own limit) is no longer
-    needed for that and is ignored: the shares' own sum is what the template was drawn for.
+    :func:`_shares_scaled`): the shares' own sum is what the template was drawn for.
     """
     # One query: a procedure has at most one template, and a template without steps means the default flow.
     # Raw, as it runs on every reception: the ORM would compile it anew each time. The agencies named by

@@ -38,7 +38,7 @@ from chinhquyen.dossiers.selectors import (
     dossier_lookup_public,
     dossier_payment_requests,
 )
-from chinhquyen.postal.models import Direction, PostalShipment
+from chinhquyen.postal.models import Direction, OrderState, PostalShipment
 from chinhquyen.postal.selectors import postal_shipments_of
 
 IP_FAILURE_LIMIT = 10
@@ -165,8 +165,11 @@ def result_post(dossier: Dossier) -> ResultPost | None:
         return None
     deliveries = [s for s in postal_shipments_of(dossier=dossier) if s.direction == Direction.RESULT_DELIVERY]
     shipment: PostalShipment | None = deliveries[0] if deliveries else None  # newest first
+    if shipment is not None and shipment.state == OrderState.CANCELLED:
+        return None  # nothing left with the post: the result waits at the agency, as the status says
     return ResultPost(
-        sent_at=dossier.returned_at,
+        # A parcel brought back clears the return date; when it left is the order's.
+        sent_at=shipment.handed_over_at if shipment is not None else dossier.returned_at,
         item_code=shipment.item_code if shipment else "",
         delivered=dossier.substatus == Substatus.RESULT_HANDED_OVER,
         delivered_at=shipment.delivered_at if shipment else None,

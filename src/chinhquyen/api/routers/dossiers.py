@@ -189,8 +189,10 @@ def dossier_submit(
     procedure, agency, applicant, handled = _lookups(form, caller)
     required = _required(procedure, form.required_documents, files)
     data = _form_data(form.form_data)
+    # The applicant's own files are components; a front desk's or system's are scans of the papers handed in.
+    kind = DocumentKind.COMPONENT if caller.as_applicant else DocumentKind.SCAN
     uploads = [
-        services.Upload(upload, upload.name or "", required_document)
+        services.Upload(upload, upload.name or "", required_document, kind)
         for upload, required_document in zip(files, required, strict=True)
     ]
     if caller.as_applicant:

@@ -237,6 +237,9 @@ class Upload:
     file: UploadedFile
     name: str = ""
     required_document: RequiredDocument | None = None
+    # An applicant's file is a component of the dossier; one an officer or a system adds is a scan of the
+    # papers handed in at the counter, which digitises the dossier (as the office's reception upload does).
+    kind: str = DocumentKind.COMPONENT
 
 
 def dossier_document_add(
@@ -300,7 +303,7 @@ def dossier_create_with_documents(
                         upload.file,
                         upload_checked,
                         name=upload.name,
-                        kind=DocumentKind.COMPONENT,
+                        kind=upload.kind,
                         required_document=upload.required_document,
                     )
                 )
@@ -403,14 +406,8 @@ def dossier_receive(
         limit = dossier_time_limit(procedure=d.procedure, channel=d.channel, applied_online=d.submitted_at is not None)
         due = dossier_due(limit=limit, received_at=c.at)
         hours = _span_hours(limit, due)
-        own = TimeLimit.of(d.procedure)
-        # A template is drawn for the procedure's own limit: another one (the channel's) stretches it.
-        drawn_for = None
-        if (limit.value, limit.unit) != (own.value, own.unit):
-            drawn_for = _span_hours(own, dossier_due(limit=own, received_at=c.at))
-        plan = steps_plan(
-            procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours, drawn_for=drawn_for
-        )
+        # The template's shares are fitted to this span, whatever limit they were drawn for.
+        plan = steps_plan(procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours)
         dues = step_dues(start=due.start, due_at=due.due_at, shares=[p.share_hours for p in plan])
         steps = [
             DossierStep(
