@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
 RECEPTION_OUTCOMES = {"receive", "refuse", "request_supplement"}
+# Actions on one apology letter (phiếu xin lỗi), chosen by ?letter= on the dossier page.
+LETTER_ACTIONS = {"letter_approve", "letter_send"}
 
 
 def _available(dossier: Any, user: Any) -> list[Action]:
@@ -88,6 +91,14 @@ def _form(action: Action, request: OfficerRequest, dossier: Any, data: Any = Non
             initial["letter"] = request.GET["letter"]
         return action.form_class(initial=initial, **kwargs)
     return action.form_class(data, files, **kwargs)
+
+
+def _chosen_letter(form: Any) -> Any:
+    """The dossier's apology letter the form names (posted, kept or from ?letter=), or None."""
+    try:
+        return form.fields["letter"].to_python(form["letter"].value())
+    except ValidationError:
+        return None
 
 
 def _entered(form: Any) -> bool:
@@ -163,6 +174,9 @@ def _render_action(
     }
     if action.reception:
         context["received_documents"] = list(dossier.documents.filter(received=True).order_by("pk"))
+    if action.name in LETTER_ACTIONS:
+        # A dossier may have several letters: the page says which one is approved or sent.
+        context["letter"] = _chosen_letter(form)
     if action.name == "receive":
         context["missing_documents"] = selectors.mandatory_documents_missing(dossier=dossier)
     return render(request, "office/dossier/action.html", context, status=status)

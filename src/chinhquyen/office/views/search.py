@@ -48,7 +48,7 @@ def search(request: OfficerRequest) -> HttpResponse:
         "several_agencies": len(agency_ids) > 1,
         "nav": "search",
     }
-    # htmx swaps in the results only; restoring a page from history needs the whole page.
+    # htmx swaps in the results, and the fields out of band; restoring a page from history needs the whole page.
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     if partial and form.is_bound and not form.is_valid():
         # Fields in error are marked in the form, not in the results: the whole main part is swapped, and
@@ -56,5 +56,7 @@ def search(request: OfficerRequest) -> HttpResponse:
         response = render(request, "office/search.html", context)
         response["HX-Retarget"], response["HX-Reswap"], response["HX-Reselect"] = "#main", "outerHTML", "#main"
         return response
-    template = "office/includes/search_results.html" if partial else "office/search.html"
+    # The fields come back too: those of a search refused before would keep its errors and aria-invalid. The
+    # keyboard stays where it was (htmx gives the focus back to a replaced field by its id).
+    template = "office/includes/search_answer.html" if partial else "office/search.html"
     return render(request, template, context)

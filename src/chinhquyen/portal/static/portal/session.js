@@ -116,10 +116,18 @@
   localStorage.setItem(ENDS_AT, String(endsAt));
   if (keptForms.length) dialog.querySelectorAll("[data-session-kept]").forEach((p) => (p.hidden = false));
 
+  // The dialog is named by the heading of the section shown; the keyboard goes to that section's first control.
   function open(state) {
-    warning.hidden = state !== "warning";
-    ended.hidden = state !== "ended";
+    const shown = state === "ended" ? ended : warning;
+    // Focus in a section about to be hidden would fall to <body>, where a screen reader reads nothing.
+    const move = dialog.open || dialog.contains(document.activeElement);
+    warning.hidden = shown !== warning;
+    ended.hidden = shown !== ended;
+    dialog.setAttribute("aria-labelledby", shown.querySelector("h2").id);
     if (!dialog.open) dialog.showModal();
+    if (move && !shown.contains(document.activeElement)) {
+      shown.querySelector(state === "ended" ? "[data-session-sign-in]" : "[autofocus]").focus();
+    }
   }
 
   function schedule() {
