@@ -60,6 +60,7 @@ class Change:
     target: int | None = None  # overrides the row's target (e.g. the status before a supplement)
     event: DossierEvent | None = None
     later: list[tuple[Model, tuple[str, ...]]] = field(default_factory=list)
+    subject: Model | None = None  # the transition's subject as read under the dossier's lock
 
     def set(self, **values: Any) -> None:
         """Set fields of the dossier and remember them for the save."""
@@ -362,6 +363,9 @@ def transition_apply(
 ) -> Iterator[Change]:
     """Lock ``dossier``, check ``action`` for ``by`` and yield a :class:`Change`; save and log on exit.
 
+    ``subject`` (a row the transition changes with the dossier, e.g. the apology letter) is read again
+    under the dossier's lock, so the guards judge it as the last transition left it, not as the caller
+    read it before; it is ``Change.subject``, and the caller's instance follows it on leaving.
     ``related`` names relations to join in the lock query, for services that read them. ``held`` says
     the caller's open transaction already holds this instance's row (it created the dossier): no other
     transaction can change it, so it is neither locked nor read again, no savepoint is taken (a refusal
@@ -377,11 +381,12 @@ def transition_apply(
         else:
             locked = dossier_lock(dossier=dossier, related=related, user=by)
             roles = roles_of_locked(locked)
+        fresh = _subject_reread(subject)
         version_check(locked, expected_version)
         row = transition_find(
-            dossier=locked, action=action, user=by, at=at, agency_id=agency_id, subject=subject, roles=roles
+            dossier=locked, action=action, user=by, at=at, agency_id=agency_id, subject=fresh, roles=roles
         )
-        change = Change(dossier=locked, row=row, by=by, at=at, roles=roles)
+        change = Change(dossier=locked, row=row, by=by, at=at, roles=roles, subject=fresh)
         from_status = locked.status
         yield change
         target = change.target if change.target is not None else row.target
@@ -402,6 +407,21 @@ def transition_apply(
     if not isinstance(dossier, int) and dossier is not locked:
         # The caller's instance follows, so a second call with it is not refused as stale.
         _copy(locked, dossier)
+    _subject_copy(change.subject, subject)
+
+
+def _subject_reread(subject: Model | None) -> Model | None:
+    """``subject`` read again, locked (its changes are made under the dossier's lock, so that lock orders them)."""
+    if subject is None:
+        return None
+    return type(subject)._default_manager.select_for_update().get(pk=subject.pk)
+
+
+def _subject_copy(source: Model | None, target: Model | None) -> None:
+    if source is None or target is None or source is target:
+        return
+    for f in type(source)._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
 
 
 def _copy(source: Dossier, target: Dossier) -> None:

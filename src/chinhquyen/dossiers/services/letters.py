@@ -1,6 +1,7 @@
 """Apology and extension letters (phiếu xin lỗi và hẹn lại, form 04): draft, approve, send."""
 
 from datetime import datetime
+from typing import cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,7 +61,10 @@ def apology_letter_draft(
 def apology_letter_approve(
     *, by: User, letter: ApologyLetter, at: datetime | None = None, expected_version: int | None = None
 ) -> ApologyLetter:
-    """The head of the agency at fault approves the letter."""
+    """The head of the agency at fault approves the letter.
+
+    The guard reads the letter again under the dossier's lock: approved twice at once, it is approved once.
+    """
     with transition_apply(
         by=by,
         dossier=letter.dossier_id,
@@ -70,9 +74,10 @@ def apology_letter_approve(
         agency_id=letter.agency_id,
         subject=letter,
     ) as c:
-        letter.state, letter.approved_by = LetterState.APPROVED, by
-        letter.save(update_fields=["state", "approved_by"])
-        c.data = {"letter": letter.pk}
+        locked = cast(ApologyLetter, c.subject)
+        locked.state, locked.approved_by = LetterState.APPROVED, by
+        c.save_later(locked, "state", "approved_by")
+        c.data = {"letter": locked.pk}
     return letter
 
 
@@ -83,6 +88,7 @@ def apology_letter_send(
 
     The guard checks again that the letter's new date is later than the due date as it is now (a supplement
     may have moved it since the drafting) and falls in working time; the letter keeps the due date it replaced.
+    The letter is read again under the dossier's lock, as for the approval.
     """
     with transition_apply(
         by=by,
@@ -93,13 +99,13 @@ def apology_letter_send(
         agency_id=letter.agency_id,
         subject=letter,
     ) as c:
-        d = c.dossier
+        d, locked = c.dossier, cast(ApologyLetter, c.subject)
         old_due = d.due_at
         assert old_due is not None  # noqa: S101 - the guard refuses a dossier without a due date
-        steps_shift(d, seconds=working_seconds_between(old_due, letter.new_due_at))
-        c.set(due_at=letter.new_due_at, extended_at=c.at)
-        letter.state, letter.sent_at, letter.old_due_at = LetterState.SENT, c.at, old_due
-        letter.save(update_fields=["state", "sent_at", "old_due_at"])
-        c.reason = letter.reason
-        c.data = {"letter": letter.pk, "old_due_at": iso(old_due), "new_due_at": iso(letter.new_due_at)}
+        steps_shift(d, seconds=working_seconds_between(old_due, locked.new_due_at))
+        c.set(due_at=locked.new_due_at, extended_at=c.at)
+        locked.state, locked.sent_at, locked.old_due_at = LetterState.SENT, c.at, old_due
+        c.save_later(locked, "state", "sent_at", "old_due_at")
+        c.reason = locked.reason
+        c.data = {"letter": locked.pk, "old_due_at": iso(old_due), "new_due_at": iso(locked.new_due_at)}
     return letter

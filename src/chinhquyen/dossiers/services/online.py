@@ -16,7 +16,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency, Applicant, User
 
 from ..errors import TransitionRefused
-from ..models import Channel, Dossier, DossierDocument, DossierStatus
+from ..models import Channel, Dossier, DossierDocument, DossierStatus, ReturnMethod, Substatus
 from ..selectors import mandatory_documents_missing, result_awaits_hand_over
 from .base import dossier_lock, transition_apply, version_check
 from .drafts import client_key_clean, draft_delete, draft_open_once
@@ -138,18 +138,30 @@ def online_draft_submit(
 
     Submitting again with the draft's own key (a double click, a retried request) returns the dossier
     as it is instead of an error, so the applicant sees the confirmation once and only one dossier exists.
+    That is judged once the submission is refused, under the lock the first one held: a second click sent
+    while the first was still being saved finds the dossier submitted then.
     """
-    current = Dossier.objects.only("status", "channel", "client_key", "applicant__user_id").select_related("applicant")
-    seen = current.filter(pk=dossier.pk).first()
-    if (
-        seen is not None
-        and seen.status != DossierStatus.DRAFT
-        and seen.applicant.user_id == by.pk
-        and client_key
-        and client_key == seen.client_key
-        and seen.channel == Channel.ONLINE
-    ):
-        return Dossier.objects.get(pk=dossier.pk)
+    try:
+        return _submit(by=by, dossier=dossier, expected_version=expected_version)
+    except TransitionRefused:
+        submitted = _submitted_with_key(by=by, pk=dossier.pk, client_key=client_key)
+        if submitted is None:
+            raise
+        return submitted
+
+
+def _submitted_with_key(*, by: User, pk: int, client_key: str) -> Dossier | None:
+    """The dossier ``pk`` if ``by`` submitted it online with ``client_key``; else None."""
+    if not client_key or not by.is_authenticated:
+        return None
+    return (
+        Dossier.objects.exclude(status=DossierStatus.DRAFT)
+        .filter(pk=pk, applicant__user_id=by.pk, client_key=client_key, channel=Channel.ONLINE)
+        .first()
+    )
+
+
+def _submit(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
     with transition_apply(
         by=by, dossier=dossier, action="submit", expected_version=expected_version, related=("procedure",)
     ) as c:
@@ -173,8 +185,28 @@ def online_result_downloaded(*, by: User, dossier: Dossier) -> Dossier:
     """The applicant downloaded the result of an online dossier: that is the hand-over (status 10).
 
     So is a download of a result the post office brought back (status 10, ``result_ready``): it is handed
-    over anew, online. A result already handed over, or not issued yet, is left as it is.
+    over anew, online. A result already handed over, or not issued yet, is left as it is; so is one the
+    applicant's other click (or tab) handed over online a moment ago, found once the lock is had.
     """
     if not result_awaits_hand_over(dossier):
         return dossier
-    return dossier_return(by=by, dossier=dossier, method="online", at=timezone.now())
+    try:
+        return dossier_return(by=by, dossier=dossier, method="online", at=timezone.now())
+    except TransitionRefused:
+        handed_over = _handed_over_online(by=by, pk=dossier.pk)
+        if handed_over is None:
+            raise
+        return handed_over
+
+
+def _handed_over_online(*, by: User, pk: int) -> Dossier | None:
+    """The dossier ``pk`` of ``by`` if its result has been handed over online (downloaded); else None."""
+    if not by.is_authenticated:
+        return None
+    return Dossier.objects.filter(
+        pk=pk,
+        applicant__user_id=by.pk,
+        status=DossierStatus.RETURNED,
+        substatus=Substatus.RESULT_HANDED_OVER,
+        return_method=ReturnMethod.ONLINE,
+    ).first()

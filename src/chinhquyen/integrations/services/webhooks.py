@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,12 @@ EVENT_TYPES = tuple(f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
+# While an attempt is under way its delivery is leased: ``next_attempt_at`` is the lease's end and the outcome
+# (``last_status_code``, ``last_error``) is blank. Longer than the client's timeouts; a worker that dies while
+# sending leaves the lease to run out, and the sweep takes the delivery up a minute later.
+ATTEMPT_LEASE = timedelta(minutes=5)
+_UNDER_WAY = Q(last_attempt_at__isnull=False, last_status_code__isnull=True, last_error="")
+NO_RESPONSE = "no response"  # the outcome of an attempt that got no status code and no error text
 SIGNATURE_HEADER = "X-Chinhquyen-Signature"
 TIMESTAMP_HEADER = "X-Chinhquyen-Timestamp"
 DELIVERY_HEADER = "X-Chinhquyen-Delivery"
@@ -179,13 +186,19 @@ def backoff(attempts: int) -> timedelta:
 def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -> WebhookDelivery:
     """Send a pending delivery once; on failure schedule the next attempt or give up after MAX_ATTEMPTS.
 
-    A delivery of a stopped subscription or of a system switched off stays pending, unsent.
+    A delivery of a stopped subscription or of a system switched off stays pending, unsent. Two workers may
+    hold the same delivery (a task re-queued by the sweep, a replay): each claims it before sending, and only
+    the one whose claim applied sends (:func:`_claim`); the outcome is recorded only on a delivery no other
+    attempt has delivered meanwhile, so a late failure never moves it back to pending.
     """
     delivery = WebhookDelivery.objects.select_related("subscription__system").get(pk=delivery_id)
     subscription = delivery.subscription
     if delivery.state != DeliveryState.PENDING or not subscription.is_active or not subscription.system.is_active:
         return delivery
     now = now or timezone.now()
+    if not _claim(delivery, now=now):
+        delivery.refresh_from_db()
+        return delivery
     body = json.dumps(
         {"id": str(delivery.pk), "created_at": delivery.created_at.isoformat(), **delivery.payload},
         ensure_ascii=False,
@@ -200,20 +213,60 @@ def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -
         SIGNATURE_HEADER: webhook_sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body),
     }
     result = webhook_client.webhook_post(url=delivery.subscription.url, body=body, headers=headers)
-    with transaction.atomic():
-        delivery.attempts += 1
-        delivery.last_attempt_at = now
-        delivery.last_status_code = result.status_code
-        delivery.last_error = result.error
-        if result.ok:
-            delivery.state, delivery.delivered_at, delivery.next_attempt_at = DeliveryState.DELIVERED, now, None
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-        else:
-            delivery.next_attempt_at = now + backoff(delivery.attempts)
-            _enqueue(delivery, run_after=delivery.next_attempt_at)
-        delivery.save()
+    _outcome_record(delivery, result=result, now=now)
     return delivery
+
+
+def _claim(delivery: WebhookDelivery, *, now: datetime) -> bool:
+    """Take the attempt for this worker: a conditional UPDATE of the pending delivery as read, not leased by
+    another worker's attempt still under way. True when it applied; ``delivery`` then shows the claim."""
+    free = ~_UNDER_WAY | Q(next_attempt_at__lte=now)
+    claimed = (
+        WebhookDelivery.objects.filter(
+            free, pk=delivery.pk, state=DeliveryState.PENDING, attempts=delivery.attempts
+        ).update(
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            next_attempt_at=now + ATTEMPT_LEASE,
+            last_status_code=None,
+            last_error="",
+        )
+        == 1
+    )
+    if claimed:
+        delivery.attempts += 1
+        delivery.last_attempt_at, delivery.next_attempt_at = now, now + ATTEMPT_LEASE
+        delivery.last_status_code, delivery.last_error = None, ""
+    return claimed
+
+
+def _outcome_record(delivery: WebhookDelivery, *, result: webhook_client.SendResult, now: datetime) -> None:
+    """Record the attempt's outcome on ``delivery`` unless another attempt delivered it meanwhile."""
+    # Never blank when no response came: a blank outcome marks an attempt still under way.
+    error = result.error or (NO_RESPONSE if result.status_code is None else "")
+    changes: dict[str, Any] = {"last_status_code": result.status_code, "last_error": error}
+    rows = WebhookDelivery.objects.filter(pk=delivery.pk).exclude(state=DeliveryState.DELIVERED)
+    retry = False
+    if result.ok:
+        # Delivered whatever another attempt recorded since: the receiver has the event.
+        changes.update(state=DeliveryState.DELIVERED, delivered_at=now, next_attempt_at=None)
+    else:
+        # Only while this attempt's claim is the last one: a replay or a later claim owns the delivery now.
+        rows = rows.filter(state=DeliveryState.PENDING, attempts=delivery.attempts, last_attempt_at=now)
+        if delivery.attempts >= MAX_ATTEMPTS:
+            changes.update(state=DeliveryState.FAILED, next_attempt_at=None)
+        else:
+            changes.update(next_attempt_at=now + backoff(delivery.attempts))
+            retry = True
+    with transaction.atomic():
+        recorded = rows.update(**changes) == 1
+        if recorded and retry:
+            _enqueue(delivery, run_after=changes["next_attempt_at"])
+    if recorded:
+        for name, value in changes.items():
+            setattr(delivery, name, value)
+    else:
+        delivery.refresh_from_db()
 
 
 def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDelivery:
