@@ -187,7 +187,10 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         # Downloadable once handed over; a result the post brought back waits for its hand-over again.
         "result_open": dossier.status == DossierStatus.RETURNED and not selectors.result_awaits_hand_over(dossier),
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
-        "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data),
+        # A dossier lodged at the counter has no e-form filled in: no block of empty fields.
+        "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data)
+        if dossier.form_data
+        else [],
         "pickup": postal_pickup_latest(dossier=dossier),
         "pickup_offered": "pickup_request" in pickup_actions,
         "pickup_cancel_offered": "pickup_cancel" in pickup_actions,
