@@ -23,7 +23,7 @@ from chinhquyen.identity.simulator.identities import subject_of
 
 from . import province
 from .dossiers import COMMUNE as SAMPLE_COMMUNE
-from .dossiers import demo_dossiers_ensure
+from .dossiers import demo_dossiers_count, demo_dossiers_ensure
 from .eforms import eform_for
 from .feedback import demo_feedback_ensure
 from .otp import demo_devices_ensure
@@ -68,11 +68,16 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     report = DemoReport()
     report.logins = demo_logins()
     if not force and demo_is_built():
+        # The password printed must be the one that works, also after DEMO_PASSWORD changed.
+        if not _password_current(password):
+            _passwords_reset(make_password(password))
+            demo_devices_ensure(usernames=[row[0] for row in province.STAFF], password=password)
         report.agencies = Agency.objects.count()
         report.staff = len(province.STAFF)
         report.procedures = Procedure.objects.count()
         report.assigned = Procedure.objects.filter(agencies__isnull=False).distinct().count()
         report.templates = ProcessTemplate.objects.count()
+        report.dossiers = demo_dossiers_count()
         return report
     agencies = _agencies()
     report.agencies = len(agencies)
@@ -80,6 +85,10 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     password_hash = make_password(password)
     report.staff = _staff(agencies, password_hash)
     _applicants(password_hash)
+    if force:
+        # Accounts kept from an earlier run keep their hash (get_or_create): give them the password printed
+        # (their authenticators get the key derived from it below).
+        _passwords_reset(password_hash)
     catalog_services.catalog_load_demo()
     report.procedures = Procedure.objects.count()
     report.assigned = _assign_procedures(agencies)
@@ -88,6 +97,22 @@ def demo_province_build(*, password: str, force: bool = False) -> DemoReport:
     report.dossiers = demo_dossiers_ensure()
     demo_feedback_ensure()
     return report
+
+
+def _demo_usernames() -> list[str]:
+    accounts = province.STAFF, province.CITIZENS, province.ORGANISATIONS
+    return [row[0] for rows in accounts for row in rows]
+
+
+def _password_current(password: str) -> bool:
+    """Whether the demo's accounts still have ``password`` (checked on the first official's: one hash)."""
+    first = User.objects.filter(username=province.STAFF[0][0]).first()
+    return first is None or first.check_password(password)
+
+
+def _passwords_reset(password_hash: str) -> None:
+    """Give every demo account the password hashed as ``password_hash``."""
+    User.objects.filter(username__in=_demo_usernames()).update(password=password_hash)
 
 
 def _agencies() -> dict[str, Agency]:

@@ -1,7 +1,9 @@
 """Reads for the directory."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 
@@ -50,12 +52,38 @@ def roles_parse(text: str | None) -> Roles:
 
 def agency_subtree_ids(*, agency: Agency) -> set[int]:
     """Return the ids of ``agency`` and every agency below it."""
-    ids = {agency.pk}
-    frontier = [agency.pk]
-    while frontier:
-        frontier = list(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        ids.update(frontier)
-    return ids
+    return agencies_subtree_ids(agency_ids=[agency.pk])
+
+
+def agencies_subtree_ids(*, agency_ids: Iterable[int]) -> set[int]:
+    """Return ``agency_ids`` and the ids of every agency below any of them, in one query however deep the tree.
+
+    A recursive query (PostgreSQL and SQLite alike); UNION, not UNION ALL, so a loop in the parents ends.
+    """
+    roots = sorted(set(agency_ids))
+    if not roots:
+        return set()
+    table = connection.ops.quote_name(Agency._meta.db_table)
+    marks = ", ".join(["%s"] * len(roots))
+    sql = (
+        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {table} WHERE id IN ({marks})"  # noqa: S608 - names only
+        f" UNION SELECT a.id FROM {table} a JOIN subtree s ON a.parent_id = s.id) SELECT id FROM subtree"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, roots)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def roles_agency_ids(*, roles: Roles) -> set[int]:
+    """The agencies whose dossiers, petitions and ratings the holder of ``roles`` may read.
+
+    Each agency where a role is held; a supervisor (giám sát) also oversees every agency below its own
+    (a province's supervisor, the whole province), read-only: no transition lists the role. No query
+    unless a supervisor role is among ``roles``.
+    """
+    own = {agency_id for agency_id, _role in roles}
+    supervised = [agency_id for agency_id, role in roles if role == Role.SUPERVISOR]
+    return own | agencies_subtree_ids(agency_ids=supervised) if supervised else own
 
 
 def user_roles(*, user: User) -> QuerySet[StaffRole]:

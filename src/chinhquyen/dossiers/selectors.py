@@ -1,8 +1,8 @@
 """Reads of the dossiers app: inbox, lookup, search, timeline and the actions a user may take.
 
 Officials see only dossiers their agencies are part of: received by one of them, or with a step in
-one of them. A dossier outside that set is "not found", never "forbidden", so its existence is not
-revealed.
+one of them; a supervisor's agencies are its own and every agency below it. A dossier outside that set
+is "not found", never "forbidden", so its existence is not revealed.
 """
 
 import hmac
@@ -24,7 +24,12 @@ from chinhquyen.core.compiled import compiled, compiled_together
 from chinhquyen.core.packed import packed, unpacked
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User, name_search_words
-from chinhquyen.directory.selectors import agency_by_code_call, applicant_find_calls, applicant_found
+from chinhquyen.directory.selectors import (
+    agency_by_code_call,
+    applicant_find_calls,
+    applicant_found,
+    roles_agency_ids,
+)
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 
 from .codes import lookup_secret_normal
@@ -89,8 +94,11 @@ class Inbox(list[InboxRow]):
 
 
 def dossier_visible_to(*, officer: User, roles: Roles | None = None) -> QuerySet[Dossier]:
-    """The dossiers the officer's agencies may see; ``roles`` spares the role query when at hand."""
-    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    """The dossiers the officer's agencies may see; ``roles`` spares the role query when at hand.
+
+    A supervisor sees those of its agency's whole subtree too (``roles_agency_ids``); one query more, for it alone.
+    """
+    agency_ids = roles_agency_ids(roles=user_roles_load(user=officer) if roles is None else roles)
     if not agency_ids:
         return Dossier.objects.none()
     in_step = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
@@ -232,7 +240,7 @@ def dossier_read_for_officer(*, officer: User, pk: int, roles: Roles | None = No
     receiving agency or a step's agency is one of the officer's. Nothing read is returned for a dossier
     the officer may not see. ``roles`` spares the role query when at hand.
     """
-    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    agency_ids = roles_agency_ids(roles=user_roles_load(user=officer) if roles is None else roles)
     if not agency_ids:
         raise DossierNotFound(_("No dossier %(key)s among those you may see.") % {"key": pk})
     found = _summary(pk=pk)
@@ -496,9 +504,9 @@ def dossier_search_procedures(*, officer: User, roles: Roles | None = None) -> l
     """The procedures a search may filter by, by code: those the officer's agencies handle now, and those of
     every dossier the agencies received or have a step of, a procedure since withdrawn from the catalog too.
 
-    Only the key, code and name are read.
+    Only the key, code and name are read. A supervisor's agencies are its whole subtree, as in ``dossier_visible_to``.
     """
-    agency_ids = {agency_id for agency_id, _role in (user_roles_load(user=officer) if roles is None else roles)}
+    agency_ids = roles_agency_ids(roles=user_roles_load(user=officer) if roles is None else roles)
     if not agency_ids:
         return []
     handled = Procedure.agencies.through.objects.filter(agency_id__in=agency_ids).values("procedure_id")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.text import fold
 from chinhquyen.directory.models import Role, User
+from chinhquyen.directory.selectors import roles_agency_ids
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Outcome
 from chinhquyen.workcal.engine import TZ
 
@@ -373,14 +374,22 @@ def _province_wide(roles: frozenset[tuple[int, str]]) -> bool:
     return any(role == Role.PROVINCE_ADMIN for _agency, role in roles)
 
 
-def petitions_visible_to(*, officer: User) -> QuerySet[Petition]:
-    """Petitions of the officer's agencies; every petition for a province administrator."""
+def officer_feedback_agency_ids(*, officer: User) -> list[int] | None:
+    """The agencies whose petitions and ratings the officer reads, by id; None for a province administrator
+    (every agency). A supervisor's are its agency's whole subtree (``directory.selectors.roles_agency_ids``)."""
     roles = user_roles_load(user=officer)
-    if not roles:
-        return Petition.objects.none()
     if _province_wide(roles):
+        return None
+    return sorted(roles_agency_ids(roles=roles))
+
+
+def petitions_visible_to(*, officer: User) -> QuerySet[Petition]:
+    """Petitions of the officer's agencies (a supervisor's: of its subtree); every petition for a province
+    administrator."""
+    agency_ids = officer_feedback_agency_ids(officer=officer)
+    if agency_ids is None:
         return Petition.objects.all()
-    return Petition.objects.filter(agency_id__in={agency for agency, _role in roles})
+    return Petition.objects.filter(agency_id__in=agency_ids) if agency_ids else Petition.objects.none()
 
 
 def petition_inbox(*, officer: User, status: str = "", limit: int = 200) -> list[Petition]:

@@ -26,9 +26,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.core.audit import audit_record
 from chinhquyen.core.session_idle import session_idle_start
+from chinhquyen.directory.models import Role
 from chinhquyen.directory.selectors import user_roles
 
+from ..permissions import ANY_OFFICER
 from . import throttle
+from .access import is_verified
 
 PENDING_KEY = "office_auth_pending"
 PENDING_MAX_AGE_SECONDS = 5 * 60
@@ -41,12 +44,15 @@ def is_official(user: Any) -> bool:
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
-    """Return ``candidate`` if it stays on this site, else the office home page."""
+    """Return ``candidate`` if it stays on this site, else the office home page; for an official signed in
+    already (sent on at once), the first page they may open instead of a home they may not (:func:`landing`)."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return candidate
-    return default_next()
+        next_url = candidate
+    else:
+        next_url = default_next()
+    return landing(user=request.user, next_url=next_url) if is_verified(request.user) else next_url
 
 
 def default_next() -> str:
@@ -58,13 +64,31 @@ def default_next() -> str:
     return OFFICE_HOME
 
 
+def landing(*, user: Any, next_url: str) -> str:
+    """Where ``user`` goes after signing in: ``next_url``, unless it is the office home (the default, and where
+    a sign-in started at /office/ returns) and they may not open it; then the first page they may open.
+
+    The inbox is for the office's roles (``permissions.ANY_OFFICER``); a province administrator, who holds
+    none of them, administers the province in the admin; any other official has the account page.
+    """
+    if next_url != OFFICE_HOME:
+        return next_url
+    held = set(user_roles(user=user).values_list("role", flat=True))
+    if held & set(ANY_OFFICER):
+        return OFFICE_HOME
+    if user.is_superuser or Role.PROVINCE_ADMIN in held:
+        return reverse("admin:index")
+    return reverse("office:auth:account")
+
+
 def pending_start(request: HttpRequest, *, user: Any, next_url: str) -> None:
+    """Record the password step; ``next_url`` becomes the page the official may open (:func:`landing`)."""
     # A new record: a device an earlier attempt was enrolling is not this one's (see enrolment_device).
     request.session[PENDING_KEY] = {
         "user": user.pk,
         "backend": user.backend,
         "since": int(time.time()),
-        "next": next_url,
+        "next": landing(user=user, next_url=next_url),
     }
 
 
