@@ -7,7 +7,7 @@ original texts never leave the office.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urljoin
 
@@ -37,6 +37,10 @@ DEFAULT_PETITION_PATH = "/phan-anh-kien-nghi/{code}/"
 
 def _round(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _round_down(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_DOWN)
 
 
 # --- Periods ------------------------------------------------------------------------------------
@@ -102,13 +106,15 @@ def _aggregates() -> dict[str, Any]:
 
 
 def _summary(row: dict[str, Any]) -> RatingSummary:
-    average_total = _round(row["average_total"])
+    exact = None if row["average_total"] is None else Decimal(str(row["average_total"]))
     return RatingSummary(
         count=row["count"],
         criteria={key: _round(row[f"avg_{key}"]) for key in CRITERIA_KEYS},
-        average_total=average_total,
+        # Rounded down, and the level judged on the exact value: 16.195 is under the 16.2 of "excellent", and
+        # shows as 16.19 beside "good", not 16.20.
+        average_total=_round_down(exact),
         overall={o: row[f"n_{o}"] for o in Overall.values},
-        level=level_for(average_total=average_total),
+        level=level_for(average_total=exact),
     )
 
 
@@ -223,6 +229,15 @@ class SatisfactionIndex:
         return sum((p.maximum for p in self.parts), Decimal(0))
 
     @property
+    def measured_maximum(self) -> Decimal:
+        """The points the measured parts could give: the total is out of these, not the whole maximum."""
+        return sum((p.maximum for p in self.parts if p.points is not None), Decimal(0))
+
+    @property
+    def measured(self) -> bool:
+        return any(p.points is not None for p in self.parts)
+
+    @property
     def complete(self) -> bool:
         return all(p.points is not None for p in self.parts)
 
@@ -284,7 +299,8 @@ def satisfaction_index(
         parts=[
             IndexScore(
                 key=part.key,
-                ratio=_round(ratios[part.key]),
+                # Shown rounded down: 199 of 200 reads 0.99, not a 1.00 beside points under the maximum.
+                ratio=_round_down(ratios[part.key]),
                 points=index_points(ratio=ratios[part.key], part=part),
                 maximum=part.maximum,
             )

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency, Role
-from chinhquyen.directory.selectors import user_has_role
 from chinhquyen.feedback import selectors, services
 from chinhquyen.feedback.criteria import CRITERIA
 from chinhquyen.feedback.errors import PetitionNotFound
@@ -29,7 +28,7 @@ from chinhquyen.workcal.engine import TZ
 
 from ..forms import VersionedForm
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import STALE_PETITION, OfficerRequest, officer_agency_ids, refusal_text
+from .common import STALE_PETITION, OfficerRequest, refusal_text
 
 # Province administrators route petitions of every agency.
 READERS = (*ANY_OFFICER, Role.PROVINCE_ADMIN)
@@ -243,8 +242,8 @@ def ratings_summary(request: OfficerRequest) -> HttpResponse:
     today = timezone.now().astimezone(TZ).date()
     year = _int(request.GET.get("year"), default=today.year, low=2000, high=today.year + 1)
     quarter = _int(request.GET.get("quarter"), default=(today.month - 1) // 3 + 1, low=1, high=4)
-    province_wide = user_has_role(user=request.user, role=Role.PROVINCE_ADMIN)
-    agency_ids = None if province_wide else officer_agency_ids(request.user)
+    # As the petitions: a supervisor's whole subtree, every agency for a province administrator.
+    agency_ids = selectors.officer_feedback_agency_ids(officer=request.user)
     start, end = selectors.quarter_bounds(year=year, quarter=quarter)
     summary = selectors.rating_summary(agency_ids=agency_ids, start=start, end=end)
     index = selectors.satisfaction_index(agency_ids=agency_ids, start=start, end=end)
@@ -256,6 +255,10 @@ def ratings_summary(request: OfficerRequest) -> HttpResponse:
         "quarters": selectors.rating_summary_by_quarter(agency_ids=agency_ids, year=year),
         "summary": summary,
         "criteria": [(c.label, summary.criteria[c.key]) for c in CRITERIA],
+        # Spec §6: a level per unit, wherever the page covers more than one.
+        "by_agency": selectors.rating_summary_by_agency(agency_ids=agency_ids, start=start, end=end)
+        if agency_ids is None or len(agency_ids) > 1
+        else [],
         "by_procedure": selectors.rating_summary_by_procedure(agency_ids=agency_ids, start=start, end=end),
         "index": index,
         "index_rows": [(INDEX_LABELS[part.key], part) for part in index.parts],
