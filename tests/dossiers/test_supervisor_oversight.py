@@ -140,3 +140,17 @@ def test_the_office_detail_page_opens_for_a_supervisor_above_and_offers_nothing(
     assert detail.status_code == 200
     assert "No action is open to you on this dossier now." in detail.content.decode()
     assert action.status_code == 403
+
+
+def test_a_supervisors_search_says_which_agency_received_each_dossier(tree):
+    province, _department, unit, sibling, in_unit, in_sibling = tree
+    client = Client(headers={"Accept-Language": "en"})
+    officer_login(client, officer(province, Role.SUPERVISOR))
+
+    html = client.get("/office/search/", {"status": "2"}).content.decode()
+
+    assert '<th scope="col">Receiving agency</th>' in html
+    assert in_unit.code in html
+    assert in_sibling.code in html
+    assert f"<td>{unit.agency.name}</td>" in html
+    assert f"<td>{sibling.agency.name}</td>" in html

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chinhquyen.directory.selectors import roles_agency_ids
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import DossierStatus
 
@@ -19,7 +20,7 @@ PAGE_SIZE = 25
 @require_GET
 def search(request: OfficerRequest) -> HttpResponse:
     roles = selectors.officer_roles(officer=request.user)
-    agency_ids = {agency_id for agency_id, _role in roles}
+    agency_ids = roles_agency_ids(roles=roles)  # a supervisor's: its whole subtree
     # Every procedure of the agencies' dossiers can be chosen, one withdrawn from the catalog since too.
     procedures = selectors.dossier_search_procedures(officer=request.user, roles=roles)
     form = forms.SearchForm(request.GET or None, procedures=procedures, statuses=DossierStatus.choices)
