@@ -28,6 +28,7 @@ from chinhquyen.identity.tokens import ProviderUnavailable, TokenRefused, bearer
 from chinhquyen.integrations.models import System
 from chinhquyen.integrations.selectors import (
     OFFICER_TOKEN,
+    SECRET_FORMAT,
     SYSTEM_KEY,
     api_key_find,
     credential_roles,
@@ -68,6 +69,44 @@ class Caller:
     @property
     def as_applicant(self) -> bool:
         return self.kind is CallerKind.APPLICANT
+
+    @property
+    def log_name(self) -> str:
+        """Who called, for the access log: the system's code, the officer's username, or the kind."""
+        if self.system is not None:
+            return f"system:{self.system.code}"
+        if self.kind is CallerKind.OFFICER and self.user is not None:
+            return f"officer:{self.user.get_username()}"
+        return str(self.kind)
+
+
+# Set on the request when a credential is recognised and then refused: the access log names its holder.
+_REFUSED_CALLER = "_api_refused_caller"
+
+
+def _refused(request: HttpRequest, name: str, error: ApiError) -> ApiError:
+    setattr(request, _REFUSED_CALLER, name)
+    return error
+
+
+def caller_log_name(request: HttpRequest) -> str:
+    """Who made the request, for the access log; never a secret.
+
+    The caller once accepted, else the holder of a credential recognised and refused, else what the bearer
+    token claims to be: a key's or token's public prefix, or an applicant (the identity provider's token).
+    """
+    caller = getattr(request, "auth", None)
+    if isinstance(caller, Caller):
+        return caller.log_name
+    refused = getattr(request, _REFUSED_CALLER, None)
+    if refused is not None:
+        return str(refused)
+    token = _bearer(request)
+    for prefix, kind in ((SYSTEM_KEY, "key"), (OFFICER_TOKEN, "token")):
+        if token.startswith(prefix):
+            match = SECRET_FORMAT.match(token)
+            return f"{kind}:{match.group(1) if match else 'invalid'}"
+    return str(CallerKind.APPLICANT if token else CallerKind.ANONYMOUS)
 
 
 def caller_of(request: HttpRequest) -> Caller:
@@ -120,11 +159,15 @@ class SystemKey(HttpBearer):
         if key is None:
             raise _invalid()
         if self.scope != self.ANY and self.scope not in key.scopes:
-            raise ApiError(
-                403,
-                "insufficient_scope",
-                _("This API key lacks the scope %(scope)s.") % {"scope": self.scope},
-                headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{self.scope}"'},
+            raise _refused(
+                request,
+                f"system:{key.system.code}",
+                ApiError(
+                    403,
+                    "insufficient_scope",
+                    _("This API key lacks the scope %(scope)s.") % {"scope": self.scope},
+                    headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{self.scope}"'},
+                ),
             )
         credential_touch(credential=key)
         return Caller(
@@ -196,7 +239,11 @@ class Session(APIKeyCookie):
         if not user.is_authenticated or user_is_official(user=user):
             return None
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise ApiError(403, "csrf_failed", _("The CSRF token is missing or wrong: send it in X-CSRFToken."))
+            raise _refused(
+                request,
+                str(CallerKind.APPLICANT),
+                ApiError(403, "csrf_failed", _("The CSRF token is missing or wrong: send it in X-CSRFToken.")),
+            )
         return Caller(kind=CallerKind.APPLICANT, ident=f"user:{user.pk}", user=user)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover - __call__ decides
@@ -216,13 +263,15 @@ class Refuse:
     def __call__(self, request: HttpRequest) -> None:
         token = _bearer(request)
         if token.startswith(SYSTEM_KEY):
-            if api_key_find(secret=token) is None:
+            key = api_key_find(secret=token)
+            if key is None:
                 raise _invalid()
-            raise _not_accepted()
+            raise _refused(request, f"system:{key.system.code}", _not_accepted())
         if token.startswith(OFFICER_TOKEN):
-            if officer_token_find(secret=token) is None:
+            found = officer_token_find(secret=token)
+            if found is None:
                 raise _invalid()
-            raise _not_accepted()
+            raise _refused(request, f"officer:{found.user.get_username()}", _not_accepted())
         if token:
             # The identity provider's token of an applicant, where applicants may not call.
             try:
@@ -232,8 +281,11 @@ class Refuse:
             except ProviderUnavailable as exc:
                 raise _provider_unavailable() from exc
             raise _not_accepted()
-        if request.user.is_authenticated:
-            raise _not_accepted()
+        user = request.user
+        if user.is_authenticated:
+            # An official's session where only applicants may call, or an applicant's where they may not.
+            name = f"officer:{user.get_username()}" if user_is_official(user=user) else str(CallerKind.APPLICANT)
+            raise _refused(request, name, _not_accepted())
         return None
 
 

@@ -1,21 +1,28 @@
-"""Limits applied to API requests before anything else reads them: size, then rate per address; JSON 405s."""
+"""Limits applied to API requests before anything else reads them: size, then rate per address; JSON 405s;
+one access-log record per API request."""
 
+import json
+import logging
 from collections.abc import Callable
+from time import perf_counter
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .auth import caller_log_name
 from .errors import error_response
 from .limits import client_address, rate_hit
 
 API_PREFIX = "/api/"
+# One record per API request: who, what, the outcome and how long (docs/security.md, "API access log").
+access_log = logging.getLogger("chinhquyen.api.access")
 
 
 class ApiLimitsMiddleware:
     """Refuse oversized API requests (413) and callers over the per-address rate (429 with Retry-After);
-    give a wrong method's 405 the API's error shape.
+    give a wrong method's 405 the API's error shape; log every API request once, when it is answered.
 
     Runs before sessions and credentials are read, so a flood of bad keys is limited as well.
     Uploads are then streamed to temporary files by Django (FILE_UPLOAD_MAX_MEMORY_SIZE), never
@@ -28,6 +35,12 @@ class ApiLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
+        started = perf_counter()
+        response = self._answer(request)
+        _access_record(request, response, latency_ms=round((perf_counter() - started) * 1000))
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
         # LocaleMiddleware has not run yet: answer in the caller's language all the same.
         language = translation.get_language_from_request(request)
         with translation.override(language):
@@ -73,3 +86,46 @@ class ApiLimitsMiddleware:
                 headers={"Retry-After": str(wait)},
             )
         return None
+
+
+def _error_code(response: HttpResponse) -> str:
+    """The ``code`` of an error answer in the API's shape, else empty."""
+    if response.status_code < 400 or response.streaming or response.get("Content-Type") != "application/json":
+        return ""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return ""
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else ""
+
+
+def _access_record(request: HttpRequest, response: HttpResponse, *, latency_ms: int) -> None:
+    """Log the request: caller, method, path (without the query string), status, error code, latency.
+
+    Refusals of credentials (401, 403) at WARNING, server errors at ERROR, the rest at INFO. Never a
+    secret or a body; the path's control characters are escaped so that it cannot forge a record.
+    """
+    status = response.status_code
+    level = logging.WARNING if status in (401, 403) else logging.ERROR if status >= 500 else logging.INFO
+    if not access_log.isEnabledFor(level):
+        return
+    fields = {
+        "caller": caller_log_name(request),
+        "method": request.method or "",
+        "path": "".join(c if c.isprintable() else repr(c)[1:-1] for c in request.path),
+        "status": status,
+        "error_code": _error_code(response),
+        "latency_ms": latency_ms,
+    }
+    access_log.log(
+        level,
+        "caller=%s method=%s path=%s status=%d code=%s ms=%d",
+        fields["caller"],
+        fields["method"],
+        fields["path"],
+        status,
+        fields["error_code"] or "-",
+        latency_ms,
+        extra=fields,
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 
-from .models import ApiKey, OfficerToken, Scope, System, WebhookDelivery, WebhookSubscription
+from .models import ApiKey, OfficerToken, Scope, System, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .selectors import deliveries_visible_to, is_province_admin, systems_managed_by
 from .services import (
     api_key_issue,
@@ -251,6 +251,29 @@ class WebhookSubscriptionAdmin(ManagersSee):
         return super().get_queryset(request).filter(system__in=systems).select_related("system").defer("secret")
 
 
+class WebhookAttemptInline(admin.TabularInline):
+    """Every attempt of the delivery, oldest first: written once by the sender, never edited here."""
+
+    model = WebhookAttempt
+    fields = ("at", "status_code", "error", "latency_ms")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    # The delivery's page is already limited to its system's managers (ManagersSee).
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ManagersSee):
     list_display = ("created_at", "event_type", "dossier_id", "subscription", "state", "attempts", "last_status_code")
@@ -273,6 +296,7 @@ class WebhookDeliveryAdmin(ManagersSee):
         "payload",
     )
     readonly_fields = fields
+    inlines = [WebhookAttemptInline]
     actions = ["replay"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:

@@ -184,11 +184,10 @@ def dossiers_for_caller(
 # Compiled once: asked after every dossier transition, and most installations have few subscribers.
 @compiled()
 def _active_subscriptions() -> QuerySet[WebhookSubscription]:
-    return WebhookSubscription.objects.filter(is_active=True, system__is_active=True).select_related(
-        "system", "system__account"
-    )
+    # Those of a system switched off too: its deliveries are created and held, not dropped (deliveries_due).
+    return WebhookSubscription.objects.filter(is_active=True).select_related("system", "system__account")
 
 
 def webhook_subscriptions_active() -> list[WebhookSubscription]:
-    """The active subscriptions of active systems, with the system and its account."""
+    """The active subscriptions, of systems switched on or off, with the system and its account."""
     return _active_subscriptions()

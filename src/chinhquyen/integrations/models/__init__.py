@@ -2,7 +2,7 @@
 
 from .credentials import ApiKey, OfficerToken, Scope, System
 from .idempotency import IdempotencyRecord
-from .webhooks import DeliveryState, WebhookDelivery, WebhookSubscription
+from .webhooks import DeliveryState, WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ApiKey",
@@ -11,6 +11,7 @@ __all__ = [
     "OfficerToken",
     "Scope",
     "System",
+    "WebhookAttempt",
     "WebhookDelivery",
     "WebhookSubscription",
 ]

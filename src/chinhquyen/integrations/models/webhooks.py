@@ -1,6 +1,7 @@
 """Webhook subscriptions of systems and the log of every delivery attempt."""
 
 import uuid
+from typing import Any, NoReturn
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -72,3 +73,36 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.subscription_id} ({self.get_state_display()})"
+
+
+class WebhookAttemptQuerySet(models.QuerySet["WebhookAttempt"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise ValueError("A webhook attempt is never changed once written.")
+
+
+class WebhookAttempt(models.Model):
+    """One attempt to send a delivery and its outcome (lần gửi), written once when the outcome is known."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, verbose_name=_("delivery"), on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(_("attempted at"))
+    status_code = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"))
+
+    objects = WebhookAttemptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("webhook attempt")
+        verbose_name_plural = _("webhook attempts")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} @ {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Evidence of what the receiver answered: written once, never rewritten.
+        if not self._state.adding:
+            raise ValueError("A webhook attempt is never changed once written.")
+        super().save(*args, **kwargs)

@@ -10,6 +10,7 @@ import hmac
 import json
 import secrets
 from datetime import datetime, timedelta
+from time import perf_counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,7 +29,7 @@ from chinhquyen.dossiers.transitions import ACTIONS
 
 from .. import webhook_client
 from ..addresses import host_is_local
-from ..models import DeliveryState, System, WebhookDelivery, WebhookSubscription
+from ..models import DeliveryState, System, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from ..selectors import deliveries_due, webhook_subscriptions_active
 
 EVENT_PREFIX = "dossier."
@@ -132,7 +133,10 @@ def webhooks_on_dossier_event(*, dossier_id: int, event_id: int, action: str, **
 
 
 def webhook_deliveries_create(*, dossier_id: int, event_id: int, action: str) -> list[WebhookDelivery]:
-    """One pending delivery per active subscription whose system may see the dossier; safe to run twice."""
+    """One pending delivery per active subscription whose system may see the dossier; safe to run twice.
+
+    A system switched off gets its deliveries too, held: they are sent once it is switched on again.
+    """
     event_type = f"{EVENT_PREFIX}{action}"
     subscriptions = [s for s in webhook_subscriptions_active() if not s.events or event_type in s.events]
     if not subscriptions:
@@ -160,7 +164,9 @@ def webhook_deliveries_create(*, dossier_id: int, event_id: int, action: str) ->
             )
             if new:
                 created.append(delivery)
-                _enqueue(delivery)
+                # A held delivery is queued by the sweep once its system is on: a task now would send nothing.
+                if subscription.system.is_active:
+                    _enqueue(delivery)
     return created
 
 
@@ -212,8 +218,10 @@ def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -
         # The secret is decrypted when the subscription is loaded (EncryptedTextField).
         SIGNATURE_HEADER: webhook_sign(secret=delivery.subscription.secret, timestamp=timestamp, body=body),
     }
+    started = perf_counter()
     result = webhook_client.webhook_post(url=delivery.subscription.url, body=body, headers=headers)
-    _outcome_record(delivery, result=result, now=now)
+    latency_ms = round((perf_counter() - started) * 1000)
+    _outcome_record(delivery, result=result, now=now, latency_ms=latency_ms)
     return delivery
 
 
@@ -240,8 +248,11 @@ def _claim(delivery: WebhookDelivery, *, now: datetime) -> bool:
     return claimed
 
 
-def _outcome_record(delivery: WebhookDelivery, *, result: webhook_client.SendResult, now: datetime) -> None:
-    """Record the attempt's outcome on ``delivery`` unless another attempt delivered it meanwhile."""
+def _outcome_record(
+    delivery: WebhookDelivery, *, result: webhook_client.SendResult, now: datetime, latency_ms: int
+) -> None:
+    """Record the attempt's outcome on ``delivery`` unless another attempt delivered it meanwhile; keep the
+    attempt in the log (:class:`WebhookAttempt`) whatever happened to the delivery."""
     # Never blank when no response came: a blank outcome marks an attempt still under way.
     error = result.error or (NO_RESPONSE if result.status_code is None else "")
     changes: dict[str, Any] = {"last_status_code": result.status_code, "last_error": error}
@@ -260,6 +271,9 @@ def _outcome_record(delivery: WebhookDelivery, *, result: webhook_client.SendRes
             retry = True
     with transaction.atomic():
         recorded = rows.update(**changes) == 1
+        WebhookAttempt.objects.create(
+            delivery=delivery, at=now, status_code=result.status_code, error=error, latency_ms=latency_ms
+        )
         if recorded and retry:
             _enqueue(delivery, run_after=changes["next_attempt_at"])
     if recorded:
@@ -270,7 +284,16 @@ def _outcome_record(delivery: WebhookDelivery, *, result: webhook_client.SendRes
 
 
 def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a delivery again (from the admin), whatever its state; the receiver deduplicates."""
+    """Send a delivery again (from the admin), whatever its state; the receiver deduplicates.
+
+    The replay gets a fresh retry budget (``attempts`` starts again from 0); the earlier attempts stay in
+    the log, and the audit entry records the state, count and last status the replay replaced.
+    """
+    previous = {
+        "previous_state": delivery.state,
+        "previous_attempts": delivery.attempts,
+        "last_status_code": delivery.last_status_code,
+    }
     with transaction.atomic():
         delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, timezone.now()
         delivery.attempts = 0
@@ -279,7 +302,7 @@ def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDe
             actor=by,
             action="integrations.webhook_replay",
             target=f"system:{delivery.subscription.system_id}",
-            data={"delivery": str(delivery.pk), "event_type": delivery.event_type},
+            data={"delivery": str(delivery.pk), "event_type": delivery.event_type, **previous},
         )
         _enqueue(delivery)
     return delivery
