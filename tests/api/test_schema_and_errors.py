@@ -54,8 +54,9 @@ def test_docs_page_serves_swagger_from_our_static_files_without_inline_script():
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
-def test_unknown_path_is_a_json_404():
-    response = api_client().get("/api/v1/nothing/here")
+@pytest.mark.parametrize("path", ["/api/v1/nothing/here", "/api/v1/nothing%0Ahere", "/api/v1/%0A"])
+def test_unknown_path_is_a_json_404(path):
+    response = api_client().get(path)
 
     assert response.status_code == 404
     assert response.json() == {

@@ -19,5 +19,5 @@ urlpatterns = [
     # Before ninja's own root view, which raises an HTML 404.
     path("", not_found),
     path("", api.urls),
-    re_path(r"^(?P<rest>.*)$", not_found),
+    re_path(r"^(?P<rest>(?s:.*))$", not_found),  # (?s): a path holding an encoded line break too
 ]
