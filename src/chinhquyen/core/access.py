@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 UserTest = Callable[[Any], bool]
 V = TypeVar("V", bound=Callable[..., Any])
@@ -90,7 +91,13 @@ class DenyByDefaultMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, "_signed_in_page", False) and not response.has_header("Cache-Control"):
+            # A page for one signed-in person (an official's inbox, an applicant's dossier, their files) is kept
+            # by no browser cache or proxy: a counter's shared computer shows nothing of the last person.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
@@ -101,4 +108,5 @@ class DenyByDefaultMiddleware:
         policy = policy_for(view_func)
         if policy is None:
             raise PermissionDenied("This view declares no access policy.")
+        request._signed_in_page = not policy.public  # type: ignore[attr-defined]
         return policy.check(request)

@@ -83,6 +83,9 @@ def landing(*, user: Any, next_url: str) -> str:
 
 def pending_start(request: HttpRequest, *, user: Any, next_url: str) -> None:
     """Record the password step; ``next_url`` becomes the page the official may open (:func:`landing`)."""
+    # A new session key at the password step, not only at the code step: a session planted in the official's
+    # browser beforehand must not see the enrolment key nor finish the sign-in (session fixation).
+    request.session.cycle_key()
     # A new record: a device an earlier attempt was enrolling is not this one's (see enrolment_device).
     request.session[PENDING_KEY] = {
         "user": user.pk,
