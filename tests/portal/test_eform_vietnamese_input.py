@@ -49,9 +49,10 @@ def test_accepted(language, data, expected):
         pytest.param(
             "vi",
             {"copies": "1.000"},
-            {"copies": ["Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 10 ."]},
+            {"copies": ["Hãy nhập một giá trị không lớn hơn 10."]},
             id="vi-thousand-over-max",
         ),
+        pytest.param("vi", {"copies": "0"}, {"copies": ["Hãy nhập một giá trị không nhỏ hơn 1."]}, id="vi-under-min"),
         pytest.param("vi", {"area": "1,5"}, {"area": ["Nhập một số nguyên, ví dụ 1.234."]}, id="vi-decimal-in-integer"),
         pytest.param("vi", {"area": "1.50"}, {"area": ["Nhập một số nguyên, ví dụ 1.234."]}, id="vi-broken-grouping"),
         pytest.param("vi", {"amount": "1.5"}, {"amount": ["Nhập một số, ví dụ 1.234,5."]}, id="vi-english-decimal"),

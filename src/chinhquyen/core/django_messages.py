@@ -1,9 +1,16 @@
-"""Django's own messages that its Vietnamese catalog leaves in English, listed here so that ours translates them
-(LOCALE_PATHS comes before Django's catalogs). Never imported: makemessages reads the file."""
+"""Django's own messages that its Vietnamese catalog leaves in English, or words with a stray space before the
+full stop, listed here so that ours translates them (LOCALE_PATHS comes before Django's catalogs). Never
+imported: makemessages reads the file."""
 
 from django.utils.translation import gettext_noop
 
 MESSAGES = [
     # ProhibitNullCharactersValidator, on every text field: a NUL typed or pasted into a form.
     gettext_noop("Null characters are not allowed."),
+    # Min/max validators (an e-form's number out of its range): Django's Vietnamese reads "… bằng với 10 ."
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is %(limit_value)s (it is %(show_value)s)."),
+    # Formsets: "… cho %(field)s ."
+    gettext_noop("Please correct the duplicate data for %(field)s."),
 ]
