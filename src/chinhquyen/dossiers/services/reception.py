@@ -207,9 +207,9 @@ def dossier_submit_online(
 ) -> Dossier:
     """Submit online in one call (status 1, Mới đăng ký): the dossier waits in the front desk's queue.
 
-    For the demo province and the tests. It checks what the draft's submission checks except the
-    documents, which it cannot carry: the portal and the API go through the draft
-    (``online_draft_submit``), whose submission also requires every mandatory document.
+    For the tests (the demo province submits through the draft, as the portal does). It checks what the
+    draft's submission checks except the documents, which it cannot carry: the portal and the API go through
+    the draft (``online_draft_submit``), whose submission also requires every mandatory document.
     """
     if not by.is_authenticated or applicant.user_id != by.pk:
         raise TransitionRefused(_("You can submit dossiers only in your own name."), code="not_owner")
