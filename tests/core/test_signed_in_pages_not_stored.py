@@ -1,5 +1,5 @@
-"""Pages and files for one signed-in person are kept by no browser cache or proxy (a counter's shared computer
-shows nothing of the last person); public pages keep their own caching."""
+"""An official's pages and files are kept by no browser cache or proxy (a counter's shared computer shows nothing
+of the last person served); public pages keep their own caching."""
 
 import pytest
 from django.test import Client
@@ -38,16 +38,6 @@ def test_an_officials_pages_and_the_applicants_files_are_not_stored():
     }
 
     assert {name: (r.status_code, _no_store(r)) for name, r in pages.items()} == dict.fromkeys(pages, (200, True))
-
-
-def test_an_applicants_pages_are_not_stored():
-    world = World()
-    client = Client()
-    client.force_login(world.applicant.user)
-
-    response = client.get(reverse("portal:my_dossiers"))
-
-    assert (response.status_code, _no_store(response)) == (200, True)
 
 
 def test_a_public_page_is_not_marked_private():

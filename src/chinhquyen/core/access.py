@@ -39,6 +39,8 @@ class AccessPolicy:
     description: str = ""
     signed_in: UserTest | None = None
     login_url: str | None = None
+    # Sent "private, no-store": kept by no browser cache or proxy (an official's pages on a shared counter PC).
+    no_store: bool = False
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
         if self.public:
@@ -58,9 +60,17 @@ def access(
     description: str = "",
     signed_in: UserTest | None = None,
     login_url: str | None = None,
+    no_store: bool = False,
 ) -> Callable[[V], V]:
     """Declare who may use a view (function or class)."""
-    policy = AccessPolicy(public=public, test=test, description=description, signed_in=signed_in, login_url=login_url)
+    policy = AccessPolicy(
+        public=public,
+        test=test,
+        description=description,
+        signed_in=signed_in,
+        login_url=login_url,
+        no_store=no_store,
+    )
 
     def decorate(view: V) -> V:
         view.access_policy = policy  # type: ignore[attr-defined]
@@ -92,9 +102,9 @@ class DenyByDefaultMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(request, "_signed_in_page", False) and not response.has_header("Cache-Control"):
-            # A page for one signed-in person (an official's inbox, an applicant's dossier, their files) is kept
-            # by no browser cache or proxy: a counter's shared computer shows nothing of the last person.
+        if getattr(request, "_no_store", False) and not response.has_header("Cache-Control"):
+            # An official's page or file (an inbox, a dossier, an ID card's scan) is kept by no browser cache or
+            # proxy: a counter's shared computer shows nothing of the last person served.
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
@@ -108,5 +118,5 @@ class DenyByDefaultMiddleware:
         policy = policy_for(view_func)
         if policy is None:
             raise PermissionDenied("This view declares no access policy.")
-        request._signed_in_page = not policy.public  # type: ignore[attr-defined]
+        request._no_store = policy.no_store  # type: ignore[attr-defined]
         return policy.check(request)

@@ -36,4 +36,4 @@ def officer_access(*roles: str) -> Callable[[V], V]:
         return held.exists()
 
     description = f"Verified official ({', '.join(sorted(wanted))})" if wanted else "Verified official"
-    return access(test=holds_role, signed_in=is_verified, login_url=LOGIN_URL, description=description)
+    return access(test=holds_role, signed_in=is_verified, login_url=LOGIN_URL, description=description, no_store=True)
