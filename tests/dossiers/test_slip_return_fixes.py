@@ -17,9 +17,11 @@ from chinhquyen.dossiers.services import (
     dossier_approve,
     dossier_forward,
     dossier_issue_result,
+    dossier_refuse,
     dossier_result_awaiting_delivery,
     dossier_result_delivery_record,
     dossier_return,
+    dossier_stop,
 )
 from chinhquyen.dossiers.services.processing import dossier_result_post_cancelled_record, dossier_return_by_post
 from chinhquyen.postal.models import SimulatedPostalOrder
@@ -264,6 +266,27 @@ def test_receipt_01_reprinted_after_a_catalog_update_gives_the_procedure_as_rece
     data = slip_data_for(dossier=dossier, kind="01")
 
     assert data["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
+
+
+@pytest.mark.parametrize("kind", ["05", "06"])
+def test_slips_after_reception_give_the_procedure_as_received(kind):
+    world = World(days=5)
+    dossier = _renamed_after_reception(world)
+    if kind == "05":
+        dossier = dossier_stop(by=world.leader, dossier=dossier, reason="Người nộp không bổ sung")
+
+    data = slip_data_for(dossier=dossier, kind=kind)
+
+    assert data["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
+
+
+def test_a_refusal_before_reception_gives_the_catalogs_procedure():
+    world = World(days=5)
+    world.procedure.code, world.procedure.name = "1.001193", "Đăng ký khai sinh"
+    world.procedure.save(update_fields=["code", "name"])
+    dossier = dossier_refuse(by=world.front_desk, dossier=world.draft(), reasons=["Không thuộc thẩm quyền"])
+
+    assert slip_data_for(dossier=dossier, kind="03")["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
 
 
 def test_register_07_gives_the_procedure_as_received():

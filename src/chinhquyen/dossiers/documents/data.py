@@ -246,6 +246,9 @@ def _applicant(snap: dict[str, Any], fallback_name: str) -> dict[str, str]:
 
 def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
     snap = dossier.applicant_snapshot or {}
+    # Slips of a received dossier (04, 05, 06, a later 02) name the procedure as it was received, as 01 does:
+    # a catalog update since must not change what a reprint says. Before reception, the catalog's (03, 02).
+    receive = _last_event(dossier, "receive") if dossier.received_at is not None else None
     data: dict[str, Any] = {
         "agency": _agency(agency),
         "place": place_of(agency),
@@ -253,7 +256,7 @@ def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
         "code": dossier.code,
         "lookup_secret": dossier.lookup_secret,
         "applicant": _applicant(snap, dossier.applicant.name),
-        "procedure": {"code": dossier.procedure.code, "name": dossier.procedure.name},
+        "procedure": _procedure_as_received(dossier, receive.data if receive is not None else None),
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
     }
