@@ -418,3 +418,22 @@ def test_admin_lists_petition_notifications_by_their_reference(admin_client):
     assert f'<td class="field-petition">{filed.code}</td>' in listing.content.decode()
     assert found.context["cl"].result_count == 2
     assert filed.code in detail.content.decode()
+
+
+def test_a_vietnamese_senders_notices_say_ong_ba_as_their_greeting_does():
+    staffed = agency_with_staff()
+    sender = UserFactory(username="tran.thi.binh")
+    Preference.objects.create(user=sender, language="vi")
+    filed = assigned(staffed, sender_user=sender)
+
+    with outbox.committed():
+        answer(staffed, filed)
+    run_queued()
+
+    email, sms = rows("petition_answered")
+    lines = email.body.splitlines()
+    assert lines[0].startswith("Kính gửi ")
+    assert f"{staffed.agency.name} đã trả lời phản ánh, kiến nghị của ông/bà." in lines
+    assert "bạn" not in email.body.split()
+    # SMS are sent without diacritics (one GSM segment): "cua ong/ba".
+    assert sms.body == f"Phan anh, kien nghi {filed.code} cua ong/ba da duoc tra loi. Xem tai {page(filed.code)}"
