@@ -44,7 +44,8 @@ def slip_data_for(*, dossier: "Dossier | None", kind: str, **extra: Any) -> dict
         raise ValueError(f"Unknown slip kind {kind!r}.")
     # The slips are Vietnamese legal forms whatever the officer's interface language.
     with translation.override("vi"):
-        data = _common(dossier, agency=dossier.receiving_agency)
+        # 01 and 06 read the receive event themselves, and name the procedure as received from it.
+        data = _common(dossier, agency=dossier.receiving_agency, as_received=kind not in ("01", "06"))
         data.update(builders[kind](dossier))
         url = extra.pop("lookup_url", None) or lookup_url_for(dossier)
         # Before reception a dossier has no code, which the public lookup asks for: no QR code then.
@@ -244,11 +245,11 @@ def _applicant(snap: dict[str, Any], fallback_name: str) -> dict[str, str]:
     }
 
 
-def _common(dossier: "Dossier", *, agency: "Agency") -> dict[str, Any]:
+def _common(dossier: "Dossier", *, agency: "Agency", as_received: bool = True) -> dict[str, Any]:
     snap = dossier.applicant_snapshot or {}
     # Slips of a received dossier (04, 05, 06, a later 02) name the procedure as it was received, as 01 does:
     # a catalog update since must not change what a reprint says. Before reception, the catalog's (03, 02).
-    receive = _last_event(dossier, "receive") if dossier.received_at is not None else None
+    receive = _last_event(dossier, "receive") if as_received and dossier.received_at is not None else None
     data: dict[str, Any] = {
         "agency": _agency(agency),
         "place": place_of(agency),
@@ -513,7 +514,9 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     for s in steps:
         if s.agency_id not in (dossier.receiving_agency_id, lead.pk if lead else None) and s.agency.name not in others:
             others.append(s.agency.name)
+    received = next((e.data for e in reversed(events) if e.action == "receive"), None)
     return {
+        "procedure": _procedure_as_received(dossier, received),
         "lead_agency": lead.name if lead else dossier.receiving_agency.name,
         "coordinating_agencies": others,
         "handoffs": handoffs,
