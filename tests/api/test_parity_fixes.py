@@ -200,6 +200,20 @@ def test_documents_received_is_the_front_desks():
     assert (response.status_code, response.json()["code"]) == (403, "role_required")
 
 
+def test_documents_received_of_another_agencys_dossier_is_not_found():
+    place, other = place_make("a"), place_make("b")
+    dossier = _draft(place)
+
+    response = post_json(
+        api_client(token_for(other.front_desk)),
+        f"/api/v1/dossiers/{dossier.pk}/documents-received",
+        {"required_documents": [place.documents[0].pk]},
+    )
+
+    assert (response.status_code, response.json()["code"]) == (404, "dossier_not_found")
+    assert not DossierEvent.objects.filter(dossier=dossier, action="documents_mark_received").exists()
+
+
 # --- 3. Upload errors name the multipart field ------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from .errors import error_response
 from .limits import client_address, rate_hit
 
 API_PREFIX = "/api/"
-# One record per API request: who, what, the outcome and how long (docs/security.md, "API access log").
+# One record per API request: who, what, the outcome and how long (docs/operations.md, "API access log").
 access_log = logging.getLogger("chinhquyen.api.access")
 
 

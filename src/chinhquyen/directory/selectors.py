@@ -161,6 +161,11 @@ def agency_by_code(*, code: str) -> Agency | None:
     return next(iter(_active_agency(code=code)), None)
 
 
+def agency_by_code_any_state(*, code: str) -> Agency | None:
+    """The agency with ``code``, active or not: for a service that refuses an inactive one with its own word."""
+    return Agency.objects.filter(code=code).first()
+
+
 def agency_by_code_call(*, code: str) -> Call:
     """:func:`agency_by_code` to run with other reads in one round trip (``compiled_together``)."""
     return (_active_agency, {"code": code})

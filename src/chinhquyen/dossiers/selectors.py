@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.catalog.eform_display import eform_display
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code_call, procedure_handled_by_call
 from chinhquyen.core.compiled import compiled, compiled_together
@@ -734,3 +735,11 @@ def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date |
 def dispatch_failures_count() -> int:
     """How many events wait to be tried again after one of their hooks failed (see services/dispatch.py)."""
     return EventDispatchFailure.objects.count()
+
+
+def dossier_form_rows(*, dossier: Dossier) -> list[tuple[str, str]]:
+    """The e-form the applicant filled in, as (label, value) rows; none for a dossier without form data (one
+    lodged at the counter), rather than a block of empty fields."""
+    if not dossier.form_data:
+        return []
+    return eform_display(schema=dossier.procedure.eform_schema or {}, data=dossier.form_data)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chinhquyen.catalog.eform_display import eform_display
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
@@ -187,10 +186,7 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         # Downloadable once handed over; a result the post brought back waits for its hand-over again.
         "result_open": dossier.status == DossierStatus.RETURNED and not selectors.result_awaits_hand_over(dossier),
         "slips": [(kind, SLIP_NAMES[kind]) for kind in selectors.applicant_slip_kinds(dossier=dossier)],
-        # A dossier lodged at the counter has no e-form filled in: no block of empty fields.
-        "form_rows": eform_display(schema=dossier.procedure.eform_schema, data=dossier.form_data)
-        if dossier.form_data
-        else [],
+        "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "pickup": postal_pickup_latest(dossier=dossier),
         "pickup_offered": "pickup_request" in pickup_actions,
         "pickup_cancel_offered": "pickup_cancel" in pickup_actions,

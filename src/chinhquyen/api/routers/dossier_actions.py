@@ -17,7 +17,7 @@ from ninja.responses import Status
 
 from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency, User
-from chinhquyen.directory.selectors import user_by_username
+from chinhquyen.directory.selectors import agency_by_code_any_state, user_by_username
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import ApologyLetter, Dossier
 from chinhquyen.dossiers.selectors import apology_letter_of, apology_letter_send_by
@@ -72,7 +72,7 @@ def _required_user(username: str, field: str) -> User:
 
 def _agency(code: str) -> Agency:
     # Inactive agencies too: the service refuses them with agency_inactive, as the office does.
-    agency = Agency.objects.filter(code=code).first() if code_plausible(code) else None  # a NUL byte is no code
+    agency = agency_by_code_any_state(code=code) if code_plausible(code) else None  # a NUL byte is no code
     if agency is None:
         raise ApiError(422, "agency_not_found", _("No active agency has this code."), field="agency")
     return agency

@@ -21,7 +21,7 @@ from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
-from chinhquyen.dossiers.models import DocumentKind, DossierStatus
+from chinhquyen.dossiers.models import DossierStatus
 from chinhquyen.integrations.models import Scope
 from chinhquyen.integrations.selectors import dossiers_for_caller
 
@@ -189,8 +189,7 @@ def dossier_submit(
     procedure, agency, applicant, handled = _lookups(form, caller)
     required = _required(procedure, form.required_documents, files)
     data = _form_data(form.form_data)
-    # The applicant's own files are components; a front desk's or system's are scans of the papers handed in.
-    kind = DocumentKind.COMPONENT if caller.as_applicant else DocumentKind.SCAN
+    kind = services.handed_in_kind(by_applicant=caller.as_applicant)
     uploads = [
         services.Upload(upload, upload.name or "", required_document, kind)
         for upload, required_document in zip(files, required, strict=True)
@@ -294,7 +293,7 @@ def dossier_document_add(
             dossier=dossier,
             upload=file,
             name=form.name or file.name or "",
-            kind=DocumentKind.COMPONENT if caller.as_applicant else DocumentKind.SCAN,
+            kind=services.handed_in_kind(by_applicant=caller.as_applicant),
             required_document=required,
             expected_version=expected_version(request, form.expected_version),
         )

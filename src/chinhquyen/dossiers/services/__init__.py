@@ -54,6 +54,7 @@ from .reception import (
     dossier_submit_online,
     dossier_supplement_provided,
     dossier_withdraw,
+    handed_in_kind,
 )
 from .result import dossier_issue_result
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
@@ -104,6 +105,7 @@ __all__ = [
     "dossier_supplement_provided",
     "dossier_supplement_reject",
     "dossier_withdraw",
+    "handed_in_kind",
     "online_document_remove",
     "online_draft_agency_set",
     "online_draft_discard",

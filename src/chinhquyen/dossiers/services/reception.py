@@ -237,9 +237,13 @@ class Upload:
     file: UploadedFile
     name: str = ""
     required_document: RequiredDocument | None = None
-    # An applicant's file is a component of the dossier; one an officer or a system adds is a scan of the
-    # papers handed in at the counter, which digitises the dossier (as the office's reception upload does).
-    kind: str = DocumentKind.COMPONENT
+    kind: str = DocumentKind.COMPONENT  # see handed_in_kind
+
+
+def handed_in_kind(*, by_applicant: bool) -> str:
+    """The kind of a file handed in: the applicant's own is a component of the dossier; one an officer or a
+    system adds is a scan of the papers handed in at the counter, which digitises the dossier."""
+    return DocumentKind.COMPONENT if by_applicant else DocumentKind.SCAN
 
 
 def dossier_document_add(
@@ -445,8 +449,8 @@ def dossier_receive(
             "due_at": iso(due.due_at),
             "counting_from": iso(due.start),
             "time_limit": d.time_limit_text,
-            # The procedure as received: a reprinted receipt (01) or the register (07) gives it after the
-            # catalog renames or renumbers it.
+            # The procedure as received: the slips and the register printed later give it after the catalog
+            # renames or renumbers it.
             "procedure": {"code": d.procedure.code, "name": d.procedure.name},
         }
         if due.note:

@@ -29,7 +29,7 @@ from chinhquyen.core.session_idle import session_idle_start
 from chinhquyen.directory.models import Role
 from chinhquyen.directory.selectors import user_roles
 
-from ..permissions import ANY_OFFICER
+from ..permissions import reads_dossiers
 from . import throttle
 from .access import is_verified
 
@@ -71,12 +71,9 @@ def landing(*, user: Any, next_url: str) -> str:
     The inbox is for the office's roles (``permissions.ANY_OFFICER``); a province administrator, who holds
     none of them, administers the province in the admin; any other official has the account page.
     """
-    if next_url != OFFICE_HOME:
+    if next_url != OFFICE_HOME or reads_dossiers(user):
         return next_url
-    held = set(user_roles(user=user).values_list("role", flat=True))
-    if held & set(ANY_OFFICER):
-        return OFFICE_HOME
-    if user.is_superuser or Role.PROVINCE_ADMIN in held:
+    if user.is_superuser or user_roles(user=user).filter(role=Role.PROVINCE_ADMIN).exists():
         return reverse("admin:index")
     return reverse("office:auth:account")
 

@@ -4,10 +4,9 @@ from typing import Any
 
 from django import template
 
-from chinhquyen.directory.models import StaffRole
 from chinhquyen.directory.selectors import user_has_role
 
-from ..permissions import ANY_OFFICER
+from .. import permissions
 
 register = template.Library()
 
@@ -31,11 +30,5 @@ def has_role(user: Any, role: str) -> bool:
 
 @register.filter
 def reads_dossiers(user: Any) -> bool:
-    """``{% if request.user|reads_dossiers %}``: the inbox and the search are for the roles that read dossiers;
-    a province administrator holds none of them and is not shown links that would refuse it."""
-    if not user.is_authenticated:
-        return False
-    known: bool | None = getattr(user, "_reads_dossiers", None)
-    if known is None:
-        known = user._reads_dossiers = StaffRole.objects.filter(user=user, role__in=ANY_OFFICER).exists()
-    return known
+    """``{% if request.user|reads_dossiers %}``: no links to the inbox and search for one they would refuse."""
+    return permissions.reads_dossiers(user)

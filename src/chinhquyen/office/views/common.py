@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django_htmx.middleware import HtmxDetails
 
-from chinhquyen.catalog.eform_display import eform_display
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.dossiers import selectors
@@ -74,13 +73,6 @@ def dossier_for(request: OfficerRequest, pk: int) -> Any:
         return selectors.dossier_get_for_officer(officer=request.user, code_or_pk=pk)
     except DossierNotFound as exc:
         raise Http404 from exc
-
-
-def eform_rows(dossier: Any) -> list[tuple[str, str]]:
-    """The e-form the applicant filled in, as (label, value) rows; none when the dossier has no form data."""
-    if not dossier.form_data:
-        return []
-    return eform_display(schema=dossier.procedure.eform_schema or {}, data=dossier.form_data)
 
 
 def due_flags(dossier: Any) -> dict[str, bool]:

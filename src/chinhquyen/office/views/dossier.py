@@ -18,7 +18,7 @@ from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, eform_rows, form_kept, refusal_text
+from .common import OfficerRequest, dossier_for, due_flags, form_kept, refusal_text
 from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
@@ -39,7 +39,7 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
     names = selectors.dossier_actions_for(dossier=dossier, user=request.user)
     context = {
         "dossier": dossier,
-        "form_rows": eform_rows(dossier),
+        "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "steps": selectors.dossier_steps(dossier=dossier),
         "documents": selectors.dossier_documents(dossier=dossier),
         **_letters(dossier),

@@ -27,7 +27,7 @@ from chinhquyen.dossiers.ownership import account_verified
 from .. import forms
 from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, eform_rows, form_kept, front_desk_agencies, refusal_text
+from .common import OfficerRequest, dossier_for, due_flags, form_kept, front_desk_agencies, refusal_text
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
@@ -270,7 +270,7 @@ def _render_reception(
         "dossier": dossier,
         "documents_form": documents_form,
         "upload_form": upload_form,
-        "form_rows": eform_rows(dossier),
+        "form_rows": selectors.dossier_form_rows(dossier=dossier),
         "uploads": list(dossier.documents.exclude(file="").order_by("pk")),
         "can_tick": "documents_mark_received" in available,
         "can_upload": "document_add" in available,
