@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _no_store(response) -> bool:
-    return {part.strip() for part in response["Cache-Control"].split(",")} >= {"no-store", "private"}
+    return {part.strip() for part in response.get("Cache-Control", "").split(",")} >= {"no-store", "private"}
 
 
 def test_an_officials_pages_and_the_applicants_files_are_not_stored():
@@ -45,3 +45,29 @@ def test_a_public_page_is_not_marked_private():
 
     assert response.status_code == 200
     assert "private" not in response.get("Cache-Control", "")
+
+
+def test_the_applicants_dossier_pages_are_not_stored_but_the_e_form_is():
+    """Pages only fetched by GET are ``no-store``; the e-form, which a saved draft renders from a POST, is not
+    (Back to it would be the browser's "resubmit?" error instead of the input the page puts back)."""
+    from chinhquyen.dossiers.services import online_draft_start
+    from tests.portal.apply_world import OnlineWorld
+
+    world = OnlineWorld()
+    received = world.received(at=vn(2026, 3, 2, 8, 0))
+    draft = online_draft_start(
+        by=world.applicant.user, procedure=world.procedure, receiving_agency=world.agency, client_key="k"
+    )
+    client = world.client()
+
+    pages = {
+        "mine": client.get(reverse("portal:my_dossiers")),
+        "dossier": client.get(reverse("portal:my_dossier", args=[received.pk])),
+        "form": client.get(reverse("portal:apply_form", args=[draft.pk])),
+    }
+
+    assert {name: (r.status_code, _no_store(r)) for name, r in pages.items()} == {
+        "mine": (200, True),
+        "dossier": (200, True),
+        "form": (200, False),
+    }

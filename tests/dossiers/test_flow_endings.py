@@ -149,10 +149,12 @@ def test_leaders_step_in_another_agency_returns_through_the_receiving_front_desk
     department = AgencyFactory()
     department_leader = officer(department, "leader")
     template_add(world.procedure, [ENDS_WITH_LEADER[0], ("Phê duyệt", "leader", department, "10")])
-    dossier = dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    dossier = dossier_forward(
+        by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)), at=vn(2026, 3, 2, 9, 0)
+    )
 
     assert refused(dossier_approve, by=world.leader, dossier=dossier) == "role_required"
-    dossier = dossier_approve(by=department_leader, dossier=dossier)
+    dossier = dossier_approve(by=department_leader, dossier=dossier, at=vn(2026, 3, 2, 10, 0))
     assert (dossier.active_step.role, dossier.active_step.agency_id) == ("front_desk", world.agency.pk)
     assert dossier_actions_for(dossier=dossier, user=department_leader) == []
     dossier = dossier_issue_result(by=world.front_desk, dossier=dossier)
@@ -198,9 +200,10 @@ def test_dossier_approved_without_a_step_is_issued_by_the_receiving_front_desk()
     # Dossiers left without a step by approvals made before the return step existed.
     world = World()
     template_add(world.procedure, ENDS_WITH_LEADER)
-    dossier = dossier_approve(
-        by=world.leader, dossier=dossier_forward(by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)))
+    forwarded = dossier_forward(
+        by=world.specialist, dossier=world.received(at=vn(2026, 3, 2, 8, 0)), at=vn(2026, 3, 2, 9, 0)
     )
+    dossier = dossier_approve(by=world.leader, dossier=forwarded, at=vn(2026, 3, 2, 10, 0))
     Dossier.objects.filter(pk=dossier.pk).update(active_step=None)
     dossier = Dossier.objects.get(pk=dossier.pk)
 
@@ -292,7 +295,7 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     officer(partner, "specialist")  # someone there answers
     colleagues = {role: officer(world.agency, role) for role in ("front_desk", "specialist", "leader")}
     attempts = _attempts(world, partner, colleagues)
-    assert set(attempts) == set(ACTIONS) - {"letter_approve", "letter_send"}
+    assert set(attempts) == set(ACTIONS) - {"letter_approve", "letter_send", "release"}
     users = [world.front_desk, world.specialist, world.leader, world.applicant.user]
 
     dossier = world.draft()

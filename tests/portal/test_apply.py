@@ -210,7 +210,7 @@ def test_the_review_page_gives_the_time_limit_of_applying_online():
     after = text(client.get(reverse("portal:apply_review", args=[draft.pk])))
 
     assert "3 working days, counted from when the agency receives your complete application." in before
-    assert "2 Ngày làm việc, counted from when the agency receives your complete application." in after
+    assert "2 working days, counted from when the agency receives your complete application." in after
 
 
 def test_another_applicant_cannot_reach_the_draft():

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 
 from chinhquyen.core.compiled import Call, compiled
 from chinhquyen.directory.models import Agency
@@ -22,6 +24,7 @@ from .models import (
     search_words,
     time_limit_in_working_hours,
 )
+from .services.values import time_limit as time_limit_read
 
 
 def procedure_count() -> int:
@@ -214,12 +217,59 @@ class TimeLimit:
         return time_limit_in_working_hours(self.value, self.unit)
 
     def label(self) -> str:
-        """The published text, else the value and unit in the active language (a decimal comma: "0,5")."""
+        """The published text, else the value and unit in the active language (a decimal comma: "0,5").
+
+        What a dossier records when it is received (printed on its receipt): the catalog's own words. A page
+        shows :meth:`in_words` instead.
+        """
         if self.text:
             return self.text
         if self.value is None or not self.unit:
             return ""
         return f"{f'{self.value.normalize():f}'.replace('.', ',')} {TimeUnit(self.unit).label}"
+
+    def in_words(self) -> str:
+        """The value and unit in the reader's language ("5 working days"), else the published text, else ""."""
+        return time_limit_words(value=self.value, unit=self.unit) or self.text
+
+
+def _unit_forms(unit: str, number: int) -> str:
+    forms_by_unit = {
+        TimeUnit.WORKING_DAYS: ngettext("%(value)s working day", "%(value)s working days", number),
+        TimeUnit.DAYS: ngettext("%(value)s day", "%(value)s days", number),
+        TimeUnit.WORKING_HOURS: ngettext("%(value)s working hour", "%(value)s working hours", number),
+        TimeUnit.HOURS: ngettext("%(value)s hour", "%(value)s hours", number),
+        TimeUnit.MONTHS: ngettext("%(value)s month", "%(value)s months", number),
+        TimeUnit.MINUTES: ngettext("%(value)s minute", "%(value)s minutes", number),
+    }
+    return forms_by_unit.get(unit, "")  # type: ignore[call-overload]
+
+
+def time_limit_words(*, value: Decimal | None, unit: str) -> str:
+    """A time limit's value and unit in the reader's language ("1 working day", "0,5 ngày"), or "" when either
+    is missing or the unit is not one the catalog knows."""
+    if value is None or not unit:
+        return ""
+    integral = value == value.to_integral_value()
+    template = _unit_forms(unit, int(value) if integral else 2)
+    if not template:
+        return ""
+    shown = str(int(value)) if integral else number_format(Decimal(format(value.normalize(), "f")))
+    return template % {"value": shown}
+
+
+def recorded_time_limit_in_words(text: str) -> str:
+    """A time limit a dossier recorded (in the site's language, as published) in the reader's language when
+    it reads as a value and a unit ("5 Ngày làm việc"), else as recorded."""
+    read = time_limit_read(text, None, None)
+    return time_limit_words(value=read.value, unit=read.unit) or text
+
+
+def name_in_language(named: Agency | Procedure) -> str:
+    """An agency's or a procedure's name for the reader: the English one on an English page when the catalog
+    gives it, else the Vietnamese one."""
+    english = (get_language() or "").startswith("en")
+    return named.name_en if english and named.name_en else named.name
 
 
 @compiled(procedure=int, channel=str)

@@ -8,6 +8,7 @@ from django_otp.admin import OTPAdminSite
 
 from chinhquyen.core.session_idle import keep_alive
 from chinhquyen.office.auth.flow import logout as sign_out
+from chinhquyen.portal.language_views import set_language
 
 
 class OfficialsAdminSite(OTPAdminSite):
@@ -29,7 +30,8 @@ admin.site.site_title = _("chinhquyen")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which a signed-in applicant's notifications follow.
+    path("i18n/setlang/", set_language, name="set_language"),
     # The session timeout warning's "stay signed in" (officials and citizens alike).
     path("session/keep-alive/", keep_alive, name="session_keep_alive"),
     path("office/", include("chinhquyen.office.urls")),

@@ -19,10 +19,10 @@ V = TypeVar("V", bound=Callable[..., Any])
 
 # Views that are guarded by their own framework: the admin checks is_staff on every view itself;
 # every operation of the REST API declares its callers with ninja's auth (chinhquyen.api.auth.declare;
-# tests/api/test_declared_access.py fails on any operation that does not); Django's language switch
-# and static serving carry no data.
+# tests/api/test_declared_access.py fails on any operation that does not); static serving carries no data.
+# (The language switch is the portal's own view, which declares its policy.)
 TRUSTED_NAMESPACES = frozenset({"admin", "api-v1"})
-TRUSTED_VIEW_MODULES = ("django.views.i18n", "django.views.static", "django.contrib.staticfiles.views")
+TRUSTED_VIEW_MODULES = ("django.views.static", "django.contrib.staticfiles.views")
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,11 @@ def _head_create() -> None:
         pass  # Another writer created it first; the append waits for its commit on the row lock.
 
 
+def audit_actor_current() -> Any:
+    """Who the current request or job acts for (``AuditActorMiddleware``, :func:`audit_actor`), else None."""
+    return _resolve_actor(None)
+
+
 def _resolve_actor(actor: Any) -> Any:
     if actor is None:
         get_actor = _current_actor.get()
@@ -249,6 +254,7 @@ class BreakReason(enum.StrEnum):
     PREV_HASH_MISMATCH = "prev_hash mismatch"
     GAP = "gap"
     TRUNCATED = "truncated"
+    HEAD_MISMATCH = "head mismatch"
     ANCHOR_MISMATCH = "anchor mismatch"
     ANCHOR_TIMESTAMP_INVALID = "anchor timestamp invalid"
 
@@ -329,18 +335,48 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
     """Walk the chain in sequence order and report the first broken link.
 
     Each of ``anchors`` must still be in the chain: its entry present with the hash copied at the time, and
-    its timestamp, if it has one, valid over that hash and not older than the entry. Entries whose actor
-    link disagrees with their hashed actor name are reported too (:class:`ActorMismatch`).
+    its timestamp, if it has one, valid over that hash and not older than the entry. The chain head must end
+    the chain: its entry present with the hash it holds, and no entry beyond it. Entries appended while the
+    chain is walked are newer than the head read first, not a break. Entries whose actor link disagrees with
+    their hashed actor name are reported too (:class:`ActorMismatch`).
     """
+    with _one_snapshot():
+        return _verify(list(anchors))
+
+
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Run the block's reads in one snapshot: on PostgreSQL, outside a transaction, a read-only REPEATABLE READ one.
+
+    Inside a caller's transaction its isolation level stays (it cannot change after the first query), and on
+    SQLite each statement reads on its own; :func:`_verify` gives the same verdict either way. The snapshot
+    also keeps the users' names and the entries naming them in step.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    # The health check's SELECT 1 must not be the transaction's first query: the isolation level must.
+    connection.close_if_health_check_failed()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _verify(anchors: list[AuditAnchor]) -> VerifyResult:
     from django.contrib.auth import get_user_model
 
-    anchors = list(anchors)
     anchored = {a.sequence: a.hash for a in anchors}
     # A quiet day's anchors repeat the same tip, each with its own token: check them all.
     tokens: dict[int, list[bytes]] = {}
     for anchor in anchors:
         if anchor.timestamp is not None:
             tokens.setdefault(anchor.sequence, []).append(anchor.timestamp)
+    # The head first: the entries it counts were committed with it, so the walk finds them all.
+    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    head_sequence = head.last_sequence if head is not None else 0
+    head_entry_hash = None
     renamed = _names_recorded()
     mismatches: list[ActorMismatch] = []
     expected_sequence = 1
@@ -388,17 +424,49 @@ def audit_verify(*, anchors: Iterable[AuditAnchor] = ()) -> VerifyResult:
             mismatch_count += 1
             if len(mismatches) < ACTOR_MISMATCHES_KEPT:
                 mismatches.append(ActorMismatch(sequence, actor_name, actor_id, username))
+        if sequence == head_sequence:
+            head_entry_hash = stored_hash
         prev_hash = stored_hash
         expected_sequence += 1
         count += 1
-    head = AuditChainHead.objects.filter(pk=HEAD_PK).first()
-    remembered = max([count, *anchored, head.last_sequence if head is not None else 0])
+    remembered = max([count, *anchored, head_sequence])
     if remembered > count:
         # Rows removed from the end leave a consistent chain; only the head and the anchors remember them.
         return broken(count + 1, BreakReason.TRUNCATED)
+    if head is not None:
+        mismatch = _head_mismatch(head, count=count, head_entry_hash=head_entry_hash, last_hash=prev_hash)
+        if mismatch is not None:
+            return broken(*mismatch)
     return VerifyResult(
         ok=True, count=count, stamped=stamped, actor_mismatches=tuple(mismatches), actor_mismatch_count=mismatch_count
     )
+
+
+_HEAD_HASH_DIFFERS = "the chain head holds another hash for this entry: the chain was rewritten up to here"
+
+
+def _head_mismatch(
+    head: AuditChainHead, *, count: int, head_entry_hash: str | None, last_hash: str
+) -> tuple[int, BreakReason, str] | None:
+    """Where and how the head, read before the walk, disagrees with the ``count`` entries walked; None if it ends them.
+
+    A chain rewritten from some entry on and rehashed to its end agrees with itself, but not with the hash the
+    head kept of its last entry. Entries beyond the head were appended after it was read, or around it: the head
+    read again covers the former.
+    """
+    if head.last_sequence and head_entry_hash != head.last_hash:
+        return head.last_sequence, BreakReason.HEAD_MISMATCH, _HEAD_HASH_DIFFERS
+    if count == head.last_sequence:
+        return None
+    now = AuditChainHead.objects.filter(pk=HEAD_PK).first()
+    if now is None:
+        return None  # lost meanwhile: the next append rebuilds it from the last entry
+    if now.last_sequence < count:
+        problem = f"the chain head ends at entry {now.last_sequence}: this entry was not appended through it"
+        return now.last_sequence + 1, BreakReason.HEAD_MISMATCH, problem
+    if now.last_sequence == count and now.last_hash != last_hash:
+        return count, BreakReason.HEAD_MISMATCH, _HEAD_HASH_DIFFERS
+    return None
 
 
 def _anchor_stamp_check(token: bytes, *, digest: str, entry_at: datetime) -> StampCheck:
@@ -440,6 +508,7 @@ class AuditActorMiddleware:
 # --- Permission changes -------------------------------------------------------------------
 # Senders are given as "app_label.Model" strings: core sits below the directory app and never imports it.
 STAFF_ROLE_MODEL = "directory.StaffRole"
+AGENCY_MODEL = "directory.Agency"
 GROUP_MODEL = "auth.Group"
 TOTP_DEVICE_MODEL = "otp_totp.TOTPDevice"
 USER_FLAGS = ("is_staff", "is_superuser", "is_active")
@@ -511,6 +580,31 @@ def _staff_role_saved(sender: Any, instance: Any, created: bool, raw: bool = Fal
 def _staff_role_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     data = _staff_role_data(instance)
     audit_record(actor=None, action="staff_role.revoke", target=_user_target(instance.user_id), data=data)
+
+
+def _agency_before(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
+    # Remember whether the stored agency was active: its roles grant something only while it is
+    # (StaffRole.objects.in_force), so the flag switches every role held in it off or on.
+    instance._audit_agency_was_active = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    instance._audit_agency_was_active = (
+        sender._base_manager.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    )
+
+
+def _agency_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    was_active = getattr(instance, "_audit_agency_was_active", None)
+    instance._audit_agency_was_active = None
+    if raw or created or was_active is None or was_active == instance.is_active:
+        return
+    # Each official once, whatever roles they hold there: their roles go (or come back) with the agency.
+    holders = instance.staff_roles.values_list("user_id", flat=True).distinct().order_by("user_id")
+    data = {"agency": instance.code, "users": list(holders)}
+    action = "agency.activate" if instance.is_active else "agency.deactivate"
+    audit_record(actor=None, action=action, target=f"agency:{instance.pk}", data=data)
 
 
 def _user_before(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any) -> None:
@@ -689,13 +783,16 @@ def _device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect_permission_signals() -> None:
-    """Record permission changes (staff roles, users, groups, permissions, TOTP devices) in the audit log."""
+    """Record permission changes (staff roles, agencies, users, groups, permissions, TOTP devices) in the audit log."""
     from django.conf import settings
     from django.db.models import signals
 
     signals.pre_save.connect(_staff_role_before, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_before")
     signals.post_save.connect(_staff_role_saved, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_saved")
     signals.post_delete.connect(_staff_role_deleted, sender=STAFF_ROLE_MODEL, dispatch_uid="audit_staff_role_deleted")
+    # An agency cannot be deleted while roles are held in it (PROTECT): only its active flag matters.
+    signals.pre_save.connect(_agency_before, sender=AGENCY_MODEL, dispatch_uid="audit_agency_before")
+    signals.post_save.connect(_agency_saved, sender=AGENCY_MODEL, dispatch_uid="audit_agency_saved")
     user_model = settings.AUTH_USER_MODEL
     signals.pre_save.connect(_user_before, sender=user_model, dispatch_uid="audit_user_flags_before")
     signals.post_save.connect(_user_after, sender=user_model, dispatch_uid="audit_user_flags_after")

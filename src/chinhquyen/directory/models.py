@@ -97,6 +97,17 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
 
 
+class StaffRoleQuerySet(models.QuerySet["StaffRole"]):
+    def in_force(self) -> "StaffRoleQuerySet":
+        """The roles that grant something: held in an active agency.
+
+        An agency dissolved or merged into another is made inactive, and its officials' roles in it grant
+        nothing, anywhere: every read that decides access or who may be assigned starts here (the raw-SQL
+        reads use ``directory.selectors.roles_in_force_sql``). The admin still lists every role, for removing them.
+        """
+        return self.filter(agency__is_active=True)
+
+
 class StaffRole(models.Model):
     """A role an official holds in an agency (one row per user, agency and role)."""
 
@@ -104,6 +115,8 @@ class StaffRole(models.Model):
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="staff_roles")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     title = models.CharField(_("job title"), max_length=120, blank=True)
+
+    objects = StaffRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff role")

@@ -25,6 +25,7 @@ ACTION_NAMES: dict[str, Promise] = {
     "reassign": _("reassign the step"),
     "receive": _("receive the dossier"),
     "refuse": _("refuse the dossier"),
+    "release": _("give the step back to its role"),
     "request_payment": _("ask for a payment"),
     "request_supplement": _("ask for more documents"),
     "return": _("hand over the result"),

@@ -10,7 +10,8 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from chinhquyen.core.anchor_stamps import anchor_stamper_register
 
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, receivers  # noqa: F401  (checks: registers the system checks)
         from .anchor_stamps import TsaAnchorStamper
 
         anchor_stamper_register(TsaAnchorStamper())
+        receivers.connect()  # an officer who leaves gives back the steps they hold

@@ -52,7 +52,7 @@ from .models import (
     Substatus,
 )
 from .ownership import account_dossiers
-from .transitions import TRANSITIONS, Roles, transition_actions, user_roles_load
+from .transitions import TRANSITIONS, Roles, letter_agencies, transition_actions, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
 # arrives, hand the result over.
@@ -108,7 +108,7 @@ def dossier_visible_to(*, officer: User, roles: Roles | None = None) -> QuerySet
 
 def consultable_agencies() -> QuerySet[Agency]:
     """The agencies a dossier can be sent to for an opinion: active, with an active specialist to answer."""
-    answering = StaffRole.objects.filter(agency=OuterRef("pk"), role=Role.SPECIALIST, user__is_active=True)
+    answering = StaffRole.objects.in_force().filter(agency=OuterRef("pk"), role=Role.SPECIALIST, user__is_active=True)
     return Agency.objects.filter(is_active=True).filter(Exists(answering)).order_by("name", "code")
 
 
@@ -603,7 +603,8 @@ def slip_kinds_for(*, dossier: Dossier) -> list[str]:
     """The slips (forms 01–06) that exist for ``dossier`` now, in form order.
 
     01 (receipt) and 06 (process control) once received; 02 once a supplement was requested; 03 when
-    refused; 04 once an apology letter exists; 05 when stopped. At most two queries.
+    refused; 04 once an apology letter exists (once the dossier is closed or extended, a letter sent: one never
+    sent then never reaches the applicant); 05 when stopped. At most two queries.
     """
     received = dossier.received_at is not None or bool(dossier.code)
     kinds = []
@@ -613,7 +614,10 @@ def slip_kinds_for(*, dossier: Dossier) -> list[str]:
         kinds.append("02")
     if dossier.status == DossierStatus.REFUSED:
         kinds.append("03")
-    if received and dossier.apology_letters.exists():
+    letters = dossier.apology_letters.all()
+    if not apology_letters_open(dossier=dossier):
+        letters = letters.filter(state=LetterState.SENT)
+    if received and letters.exists():
         kinds.append("04")
     if dossier.status == DossierStatus.STOPPED:
         kinds.append("05")
@@ -710,6 +714,14 @@ def register_lines(*, dossiers: Iterable[Dossier]) -> dict[int, RegisterLine]:
 
 def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
+
+
+def letter_agencies_for(*, dossier: Dossier, user: User) -> list[Agency]:
+    """The agencies at fault in whose name ``user`` may draft an apology letter on ``dossier`` now: the
+    active step's first, then those late on a step. Two queries besides the officer's roles."""
+    ids = letter_agencies(dossier=dossier, user=user)
+    found = Agency.objects.in_bulk(ids)
+    return [found[pk] for pk in ids]
 
 
 # The statuses in which a letter may be sent: those of the transitions table's row.

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.compiled import compiled
-from chinhquyen.directory.models import Role, StaffRole, User
-from chinhquyen.directory.selectors import Roles
+from chinhquyen.directory.models import Role, User
+from chinhquyen.directory.selectors import Roles, roles_in_force_sql
 from chinhquyen.workcal.engine import TZ, instant_in_calendar
 from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
@@ -33,6 +33,7 @@ from .models import (
     DossierStatus,
     DossierStep,
     LetterState,
+    Outcome,
     StepState,
     Substatus,
 )
@@ -51,6 +52,9 @@ class Scope(Enum):
     STEP_AGENCY = "step_agency"  # any listed role in the active step's agency
     INVOLVED = "involved"  # in the receiving agency or the active step's agency
     AGENCY = "agency"  # in the agency the caller names (the letter's agency at fault)
+    # In an agency at fault for a delay (the one the caller names, if any): the active step's, or one whose step
+    # on the dossier finished late (a consultation answered late included).
+    AT_FAULT = "at_fault"
     ASKING = "asking"  # in the agency whose step asked the consultation now open (its answer goes there)
 
 
@@ -123,6 +127,23 @@ def _not_own_step(ctx: Context) -> TransitionRefused | None:
     if step is not None and step.assignee_id == ctx.user.pk:
         return TransitionRefused(_("This step is already yours."), code="already_claimed")
     return None
+
+
+def _held_by_departed(ctx: Context) -> TransitionRefused | None:
+    """The active step's officer has left it: the account deactivated, or the step's role in its agency no
+    longer theirs (a step *starting* without its officer is left unassigned by ``services.steps``)."""
+    step = ctx.dossier.active_step
+    if step is not None and step.assignee_id is not None:
+        holds = User.objects.filter(
+            pk=step.assignee_id,
+            is_active=True,
+            staff_roles__agency_id=step.agency_id,
+            staff_roles__role=step.role,
+            staff_roles__agency__is_active=True,  # a role in force (StaffRole.objects.in_force)
+        )
+        if not holds.exists():
+            return None
+    return TransitionRefused(_("This step is not held by an officer who has left it."), code="transition_not_allowed")
 
 
 def _not_consultation(ctx: Context) -> TransitionRefused | None:
@@ -620,6 +641,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         True,
     ),
     Transition("reassign", _s(S.RECEIVED, S.PROCESSING), None, LEADER, Scope.STEP_AGENCY, internal=True),
+    # Nobody takes it (no roles: never offered, never found by ``transition_find``): the platform does when the
+    # officer holding the active step leaves, so the step reaches all who hold its role (``services.departed``).
+    Transition(
+        "release",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED, S.RESOLVED),
+        None,
+        frozenset(),
+        Scope.STEP,
+        _held_by_departed,
+        True,
+    ),
     # The examining specialist may consult or ask for payment on the first pass (status 2) too.
     Transition(
         "consult_agency",
@@ -696,7 +728,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
         None,
         SPECIALIST | LEADER,
-        Scope.STEP_AGENCY,
+        Scope.AT_FAULT,
         _extendable,
         True,
     ),
@@ -729,13 +761,14 @@ _ROWS_BY_ACTION: dict[str, tuple[Transition, ...]] = {
 
 
 def user_roles_load(*, user: User) -> Roles:
-    """The (agency id, role) pairs ``user`` holds, in one query."""
+    """The (agency id, role) pairs ``user`` holds in force (none in an inactive agency), in one query."""
     if not user.is_authenticated:
         return frozenset()
     # A raw query: it runs on every page an officer opens and every dossier created at the counter.
-    table = connection.ops.quote_name(StaffRole._meta.db_table)
+    q = connection.ops.quote_name
+    sql = roles_in_force_sql(select=f"r.{q('agency_id')}, r.{q('role')}", quote=q)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT agency_id, role FROM {table} WHERE user_id = %s", [user.pk])  # noqa: S608 - names only
+        cursor.execute(sql, [user.pk])
         return frozenset(cursor.fetchall())
 
 
@@ -747,9 +780,49 @@ def _owner_id(dossier: Dossier) -> int | None:
     return owner
 
 
+def _late_agency_ids(dossier: Dossier) -> list[int]:
+    """The agencies whose step on ``dossier`` finished late, in step order; remembered on the instance while its
+    version and active step stay the same (as :func:`step_after`)."""
+    key = (dossier.version, dossier.active_step_id)
+    cached = dossier.__dict__.get("_late_agencies")
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
+    late = DossierStep.objects.filter(dossier_id=dossier.pk, state=StepState.DONE, outcome=Outcome.LATE)
+    ids = list(dict.fromkeys(late.order_by("order", "pk").values_list("agency_id", flat=True)))
+    dossier.__dict__["_late_agencies"] = (key, ids)
+    return list(ids)
+
+
+def _at_fault_holds(dossier: Dossier, staff_roles: frozenset[str], roles: Roles, agency_id: int | None) -> bool:
+    """Whether ``roles`` hold one of ``staff_roles`` in an agency at fault for the dossier's delay (``agency_id``,
+    if named): the active step's, or one late on a step (read only for an officer of another agency)."""
+    held = {agency for agency, role in roles if role in staff_roles and agency_id in (None, agency)}
+    step = dossier.active_step
+    if step is not None and step.agency_id in held:
+        return True
+    return bool(held) and not held.isdisjoint(_late_agency_ids(dossier))
+
+
+def letter_agencies(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[int]:
+    """The agencies in whose name ``user`` may draft an apology letter on ``dossier`` now, as the table's row
+    says: the active step's agency first, then those late on a step, in step order."""
+    if roles is None:
+        roles = user_roles_load(user=user)
+    step = dossier.active_step
+    candidates = dict.fromkeys([*([step.agency_id] if step is not None else []), *_late_agency_ids(dossier)])
+    ctx = Context(dossier=dossier, user=user, at=timezone.now())
+    return [a for a in candidates if isinstance(_match(ctx, "letter_draft", roles, a, explain=False), Transition)]
+
+
 def _allowed(row: Transition, dossier: Dossier, user: User, roles: Roles, agency_id: int | None) -> str | None:
     """Return None if ``user`` may act under ``row``, else the refusal code."""
     step = dossier.active_step
+    if row.scope is Scope.AT_FAULT:
+        # Officials only, and never on an application its applicant has not submitted yet.
+        staff = row.roles - {APPLICANT}
+        if not dossier.is_online_draft and _at_fault_holds(dossier, staff, roles, agency_id):
+            return None
+        return "not_at_fault"
     code = "role_required"
     for role in row.roles:
         if role != APPLICANT and dossier.is_online_draft:
@@ -791,6 +864,15 @@ def _refusal(code: str, row_or_action: Transition | str, dossier: Dossier) -> Tr
             _("You do not hold a role that may take the action “%(action)s” on this dossier.")
             % {"action": action_name(action)},
             code=code,
+        )
+    if code == "not_at_fault":
+        # The same stable code (403): the caller holds no role in an agency that may act.
+        return TransitionRefused(
+            _(
+                "Only a specialist or leader of the agency holding the dossier now, or of an agency whose step on "
+                "it was late, may draft its apology letter."
+            ),
+            code="role_required",
         )
     return TransitionRefused(
         _("The action “%(action)s” is not allowed while the dossier is “%(status)s”.")

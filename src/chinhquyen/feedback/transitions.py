@@ -88,10 +88,10 @@ OFFICE_ACTIONS: tuple[str, ...] = tuple(a for a in ACTIONS if a != "rate_answer"
 
 
 def user_roles_load(*, user: User) -> Roles:
-    """The (agency id, role) pairs ``user`` holds, in one query."""
+    """The (agency id, role) pairs ``user`` holds in force (none in an inactive agency), in one query."""
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(StaffRole.objects.filter(user=user).values_list("agency_id", "role"))
+    return frozenset(StaffRole.objects.in_force().filter(user=user).values_list("agency_id", "role"))
 
 
 def _allowed(row: Transition, petition: Petition, user: User, roles: Roles) -> bool:

@@ -1,4 +1,8 @@
-"""Send a one-time code by e-mail or SMS once the transaction that stored it has committed."""
+"""Send messages to a local account's address (e-mail or SMS) once the transaction behind them has committed.
+
+Two kinds: a one-time code, and the notice that someone tried to sign up with an address that already
+has an account (the sign-up page answers as for a new address, so only the owner learns of it).
+"""
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,14 +12,29 @@ from .models import Channel
 from .sms import TextMessage, sms_send
 
 
+def _deliver(*, channel: str, to: str, subject: str, text: str) -> None:
+    if channel == Channel.EMAIL:
+        transaction.on_commit(lambda: send_mail(subject, text, None, [to]))
+    else:
+        transaction.on_commit(lambda: sms_send(TextMessage(to=to, body=text)))
+
+
 def code_deliver(*, channel: str, to: str, code: str, minutes: int) -> None:
     """Queue the code for sending after commit; the text is built now, in the applicant's language."""
     text = _(
         "Your verification code for the public service portal is %(code)s. It expires in %(minutes)d minutes. "
         "Never give this code to anyone."
     ) % {"code": code, "minutes": minutes}
-    if channel == Channel.EMAIL:
-        subject = _("Your verification code: %(code)s") % {"code": code}
-        transaction.on_commit(lambda: send_mail(subject, text, None, [to]))
-    else:
-        transaction.on_commit(lambda: sms_send(TextMessage(to=to, body=text)))
+    subject = _("Your verification code: %(code)s") % {"code": code}
+    _deliver(channel=channel, to=to, subject=subject, text=text)
+
+
+def signup_taken_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
+    """Queue the notice to the owner of ``to`` that a sign-up was tried with it, as a code would be sent."""
+    text = _(
+        "Someone tried to create an account on the public service portal with this e-mail address or phone "
+        "number. It already has an account, so nothing was changed and no code was sent. If it was you, sign in "
+        "at %(url)s (you cannot create a second account with it). If it was not you, you need not do anything."
+    ) % {"url": sign_in_url}
+    subject = _("Someone tried to create an account with your address")
+    _deliver(channel=channel, to=to, subject=subject, text=text)

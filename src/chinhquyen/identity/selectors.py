@@ -12,7 +12,11 @@ from .models import LocalAccount, VerifiedIdentity
 
 
 def user_is_official(*, user: Any) -> bool:
-    """Staff, superusers and anyone holding a role in an agency: they sign in at the office, never here."""
+    """Staff, superusers and anyone holding a role in an agency: they sign in at the office, never here.
+
+    Every role counts, in force or not: this check refuses (an official's account on the portal), and a role
+    in an inactive agency, which grants nothing, must not turn an official's account into an applicant's.
+    """
     if user.is_staff or user.is_superuser:
         return True
     return bool(user.pk is not None and StaffRole.objects.filter(user_id=user.pk).exists())

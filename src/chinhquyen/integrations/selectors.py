@@ -70,7 +70,7 @@ def _officer_token_by_prefix(prefix: str) -> QuerySet[OfficerToken]:
 
 
 def credential_roles(credential: ApiKey | OfficerToken) -> Roles:
-    """The (agency id, role) pairs of the account a key or token found by secret acts as, read with it."""
+    """The (agency id, role) pairs in force of the account a key or token found by secret acts as, read with it."""
     return roles_parse(getattr(credential, "account_roles", None))
 
 
@@ -111,10 +111,10 @@ def officer_token_of(*, user: User, pk: int) -> OfficerToken | None:
 
 
 def is_province_admin(user: Any) -> bool:
-    """A superuser or a holder of the province administrator role: issues and revokes credentials."""
+    """A superuser or a holder of the province administrator role in force: issues and revokes credentials."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+    return user.is_superuser or StaffRole.objects.in_force().filter(user=user, role=Role.PROVINCE_ADMIN).exists()
 
 
 def systems_managed_by(*, user: Any) -> QuerySet[System]:

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.forms import Form
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.action_names import action_name
 from chinhquyen.dossiers.documents import result_title_for
 from chinhquyen.dossiers.models import ReturnMethod
 
@@ -57,6 +59,11 @@ def _result_title(request: Any, dossier: Any) -> dict[str, Any]:
 
 def _letters(request: Any, dossier: Any) -> dict[str, Any]:
     return {"letters": dossier.apology_letters.all()}
+
+
+def _letter_agencies(request: Any, dossier: Any) -> dict[str, Any]:
+    """A letter is drafted in the name of an agency at fault the officer works in (a choice, if several)."""
+    return {"agencies": selectors.letter_agencies_for(dossier=dossier, user=request.user)}
 
 
 ACTIONS: dict[str, Action] = {
@@ -259,9 +266,15 @@ ACTIONS: dict[str, Action] = {
             _("Draft an apology letter"),
             forms.ApologyDraftForm,
             lambda by, d, c: services.apology_letter_draft(
-                by=by, dossier=d, expected_version=c["expected_version"], reason=c["reason"], new_due_at=c["new_due_at"]
+                by=by,
+                dossier=d,
+                expected_version=c["expected_version"],
+                reason=c["reason"],
+                new_due_at=c["new_due_at"],
+                agency=c.get("agency"),
             ),
             _("Draft the apology letter with this reason and new due date? The leader approves it before it is sent."),
+            form_kwargs=_letter_agencies,
         ),
         Action(
             "letter_approve",
@@ -315,7 +328,11 @@ OTHER_EVENTS: dict[str, str | Promise] = {
 
 
 def event_label(action: str) -> str | Promise:
-    """The words for a timeline row's action (the code itself when it is unknown here)."""
+    """The words for a timeline row's action: its button's, else its own here, else those the transitions table
+    gives it (the code itself only for an action no table knows)."""
     if action in ACTIONS:
         return ACTIONS[action].label
-    return OTHER_EVENTS.get(action, action)
+    if action in OTHER_EVENTS:
+        return OTHER_EVENTS[action]
+    name = action_name(action)
+    return action if name == action else capfirst(name)

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.phones import validate_phone
-from chinhquyen.directory.models import Agency, User
+from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import EVENT_TEXT_MAX, ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
@@ -50,14 +50,11 @@ class VersionedForm(OfficeForm):
 
 
 def _official_choices(step: Any) -> Any:
-    """The officials who may take ``step``: its role in its agency (nobody when there is no step)."""
+    """The officials who may take ``step``: its role in force in its agency (nobody when there is no step)."""
     if step is None:
         return User.objects.none()
-    return (
-        User.objects.filter(staff_roles__agency_id=step.agency_id, staff_roles__role=step.role, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    holders = StaffRole.objects.in_force().filter(agency_id=step.agency_id, role=step.role).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("last_name", "first_name", "username")
 
 
 class OfficialChoiceField(forms.ModelChoiceField):
@@ -372,11 +369,30 @@ class ReturnForm(VersionedForm):
 
 
 class ApologyDraftForm(ReasonForm):
+    field_order = ["expected_version", "agency", "reason", "new_due_at"]
+
+    agency = forms.ModelChoiceField(
+        label=_("Agency at fault"),
+        queryset=Agency.objects.none(),
+        help_text=_(
+            "You work in several agencies that may write this letter: choose the one at fault, which signs it."
+        ),
+    )
     new_due_at = forms.DateTimeField(
         label=_("New due date"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         validators=[calendar_year_check],
     )
+
+    def __init__(self, *args: Any, agencies: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked only of an officer working in several agencies at fault; else the letter is their agency's.
+        if len(agencies) > 1:
+            self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]
+                pk__in=[agency.pk for agency in agencies]
+            ).order_by("name", "code")
+        else:
+            del self.fields["agency"]
 
 
 class SearchForm(OfficeForm):

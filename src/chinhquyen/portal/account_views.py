@@ -116,7 +116,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if throttle.is_locked(scope="signup", value=_client(request)):
             form.add_error(None, _("Too many sign-ups were tried from your connection. Try again in 15 minutes."))
         else:
-            # Every try counts, refused ones too: else "already has an account" could be asked without end.
+            # Every try counts, refused ones too: else the limits per address could be probed without end.
             throttle.count(scope="signup", value=_client(request), limit=SIGNUP_LIMIT_PER_ADDRESS)
             data = form.cleaned_data
             try:
@@ -130,7 +130,10 @@ def signup(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 _form_error(form, exc)
             else:
-                request.session[PENDING_KEY] = {"account": account.pk, "next": next_url}
+                # The same for a login that already has an account (the service answers alike): the page
+                # must not tell whether it has one.
+                attempt = services.local_signup_attempt(account=account)
+                request.session[PENDING_KEY] = {"account": account.pk, "attempt": attempt, "next": next_url}
                 return redirect("portal:signup_verify")
     context = {"form": form, "next": next_url}
     return render(request, "portal/account/signup.html", context, status=400 if form.errors else 200)
@@ -162,7 +165,9 @@ def signup_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.local_signup_verify(account_id=pending["account"], code=form.cleaned_data["code"])
+            user = services.local_signup_verify(
+                account_id=pending["account"], code=form.cleaned_data["code"], attempt=pending.get("attempt")
+            )
         except DomainError as exc:
             if exc.code == services.SIGNUP_GONE:
                 return _pending_gone(request, exc)
@@ -184,7 +189,7 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return redirect("portal:signup")
     try:
-        services.local_code_resend(account_id=pending["account"])
+        services.local_code_resend(account_id=pending["account"], attempt=pending.get("attempt"))
     except DomainError as exc:
         if exc.code == services.SIGNUP_GONE:
             return _pending_gone(request, exc)

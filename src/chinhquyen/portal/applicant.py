@@ -25,9 +25,14 @@ def is_applicant(user: Any) -> bool:
     return applicant_for_user(user=user) is not None
 
 
-def applicant_access(description: str) -> Any:
-    """Pages of one signed-in applicant; others are sent to the portal's sign-in page."""
-    return access(signed_in=is_applicant, login_url=APPLICANT_LOGIN_URL, description=description)
+def applicant_access(description: str, *, no_store: bool = False) -> Any:
+    """Pages of one signed-in applicant; others are sent to the portal's sign-in page.
+
+    ``no_store`` for pages only ever fetched by GET (the list, a dossier): a shared computer's browser keeps
+    no copy of them on disk. Not for pages a POST renders (the e-form saved as a draft): Back would then
+    show the browser's "resubmit the form?" error instead of the page that puts the typed input back.
+    """
+    return access(signed_in=is_applicant, login_url=APPLICANT_LOGIN_URL, description=description, no_store=no_store)
 
 
 def applicant_of(request: HttpRequest) -> Applicant:

@@ -87,7 +87,7 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "portal/apply/start.html", {"procedure": procedure, **closed}, status=404)
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=procedure)
     form = StartForm(request.POST or None, initial={"key": uuid.uuid4().hex})
-    _choices(form, "agency", [(a.pk, a.name) for a in agencies])
+    _choices(form, "agency", [(a.pk, catalog_selectors.name_in_language(a)) for a in agencies])
     if len(agencies) == 1:
         form.fields["agency"].initial = agencies[0].pk
     if request.method == "POST" and form.is_valid():
@@ -150,7 +150,7 @@ def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
     form = AgencyForm(request.POST or None, initial={"agency": dossier.receiving_agency_id})
-    _choices(form, "agency", [(a.pk, a.name) for a in agencies])
+    _choices(form, "agency", [(a.pk, catalog_selectors.name_in_language(a)) for a in agencies])
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
         try:
@@ -166,7 +166,7 @@ def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Your application will be sent to %(agency)s. What you filled in and attached is kept.")
-                % {"agency": agency.name},
+                % {"agency": catalog_selectors.name_in_language(agency)},
             )
             return redirect("portal:apply_form", pk=dossier.pk)
     context = _context(dossier, agencies=agencies, form=form, step=1)
@@ -272,12 +272,12 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
         problem=problem,
         pickup_offered=postal_available(),
         # Online, the limit may not be the counter's: the applicant sees the one that will apply.
-        time_limit=dossier_time_limit(procedure=dossier.procedure, channel=dossier.channel).label(),
+        time_limit=dossier_time_limit(procedure=dossier.procedure, channel=dossier.channel).in_words(),
     )
     return render(request, "portal/apply/review.html", context, status=400 if problem else 200)
 
 
-@applicant_access("An applicant sees the confirmation of their submission")
+@applicant_access("An applicant sees the confirmation of their submission", no_store=True)
 def apply_submitted(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
     if dossier.status != DossierStatus.SUBMITTED and dossier.submitted_at is None:

@@ -1,7 +1,6 @@
 """Find a procedure: search the catalog and read one procedure in plain language."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
@@ -9,13 +8,12 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from chinhquyen.catalog import selectors as catalog_selectors
-from chinhquyen.catalog.models import ONLINE_LEVELS, OnlineLevel, Procedure, TimeUnit
+from chinhquyen.catalog.models import ONLINE_LEVELS, OnlineLevel, Procedure
 from chinhquyen.core.access import access
 from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency
@@ -37,32 +35,9 @@ LEVEL_CHOICES = [("", _("All levels")), ("province", _("Province")), ("commune",
 ONLINE_CHOICES = [("", _("Any")), (OnlineLevel.FULL, _("Fully online")), (OnlineLevel.PARTIAL, _("Partly online"))]
 
 
-def _unit_forms(unit: str, number: int) -> str:
-    forms_by_unit = {
-        TimeUnit.WORKING_DAYS: ngettext("%(value)s working day", "%(value)s working days", number),
-        TimeUnit.DAYS: ngettext("%(value)s day", "%(value)s days", number),
-        TimeUnit.WORKING_HOURS: ngettext("%(value)s working hour", "%(value)s working hours", number),
-        TimeUnit.HOURS: ngettext("%(value)s hour", "%(value)s hours", number),
-        TimeUnit.MONTHS: ngettext("%(value)s month", "%(value)s months", number),
-        TimeUnit.MINUTES: ngettext("%(value)s minute", "%(value)s minutes", number),
-    }
-    return forms_by_unit.get(unit, "")  # type: ignore[call-overload]
-
-
 def time_limit_display(procedure: Procedure) -> str:
     """The time limit in the reader's language ("5 working days"), else as published, else empty."""
-    value = procedure.time_limit_value
-    if value is not None and procedure.time_limit_unit:
-        integral = value == value.to_integral_value()
-        template = _unit_forms(procedure.time_limit_unit, int(value) if integral else 2)
-        if template:
-            shown = str(int(value)) if integral else number_format(Decimal(format(value.normalize(), "f")))
-            return template % {"value": shown}
-    return procedure.time_limit_text
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
+    return catalog_selectors.TimeLimit.of(procedure).in_words()
 
 
 class ProcedureSearchForm(forms.Form):
@@ -92,14 +67,13 @@ class ProcedureSearchForm(forms.Form):
 
     def __init__(self, *args: Any, fields: list[Any], agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        english = _english()
         self.field_ids = {field.code: field.pk for field in fields}
         self.agency_ids = {agency.code: agency.pk for agency in agencies}
         self.fields["field"].choices = [("", _("All fields"))] + [  # type: ignore[attr-defined]
             (field.code, field.name) for field in fields
         ]
         self.fields["agency"].choices = [("", _("All agencies"))] + [  # type: ignore[attr-defined]
-            (agency.code, (agency.name_en if english and agency.name_en else agency.name)) for agency in agencies
+            (agency.code, catalog_selectors.name_in_language(agency)) for agency in agencies
         ]
         for name in ("field", "agency", "level", "online"):
             self.fields[name].error_messages["invalid_choice"] = _(
@@ -188,7 +162,6 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
         "results": _search(form) if valid else None,
         "page_query": _page_query(form),
         "searched": any(request.GET.get(key) for key in SEARCH_KEYS),
-        "english": _english(),
     }
     status = 200 if valid else 400
     return render(request, "portal/catalog/search.html", context, status=status)
@@ -202,11 +175,9 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = catalog_selectors.procedure_get(code=code)
     if procedure is None or not procedure.is_active:
         raise Http404
-    english = _english()
     context = {
         "procedure": procedure,
-        "english": english,
-        "name": procedure.name_en if english and procedure.name_en else procedure.name,
+        "name": catalog_selectors.name_in_language(procedure),
         "time_limit": time_limit_display(procedure),
         "documents": list(procedure.documents.all()),
         "agencies": [agency for agency in procedure.agencies.all() if agency.is_active],

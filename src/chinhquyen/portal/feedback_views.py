@@ -11,7 +11,6 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -160,10 +159,9 @@ class PetitionForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        english = (get_language() or "").startswith("en")
         self.agencies = {a.code: a for a in agencies}
         self.fields["about_agency"].choices = [("", _("— Not about one agency —"))] + [  # type: ignore[attr-defined]
-            (a.code, a.name_en if english and a.name_en else a.name) for a in agencies
+            (a.code, catalog_selectors.name_in_language(a)) for a in agencies
         ]
         self.fields["sender_name"].widget.attrs["autocomplete"] = "name"
         self.fields["sender_address"].widget.attrs["autocomplete"] = "street-address"
@@ -297,7 +295,6 @@ def petition_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "page": number,
         "has_next": len(rows) > PAGE_SIZE and number < MAX_PAGE,
-        "english": (get_language() or "").startswith("en"),
     }
     return render(request, "portal/feedback/petition_list.html", context, status=200 if valid else 400)
 
@@ -325,7 +322,6 @@ def _petition_page(request: HttpRequest, code: str, form: AnswerRatingForm | Non
         except PetitionNotFound as exc:
             raise Http404(exc.message) from exc
         context = {"petition": petition, "own": False}
-    context["english"] = (get_language() or "").startswith("en")
     # Shown after a refused rating too, whose address takes POST only: a change of language reloads this.
     context["language_next"] = reverse("portal:petition_detail", args=[code])
     response = render(request, "portal/feedback/petition_detail.html", context, status=status)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.catalog.selectors import name_in_language
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
@@ -99,7 +100,7 @@ def _choices(form: forms.Form, choices: list[tuple[Any, str]]) -> None:
     field.choices = choices
 
 
-@applicant_access("An applicant lists their own dossiers")
+@applicant_access("An applicant lists their own dossiers", no_store=True)
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = selectors.applicant_dossiers(user=request.user)  # type: ignore[arg-type]
@@ -149,7 +150,7 @@ def _supplement_request(events: list[DossierEvent]) -> DossierEvent | None:
     return requests[-1] if requests else None
 
 
-@applicant_access("An applicant reads one of their dossiers")
+@applicant_access("An applicant reads one of their dossiers", no_store=True)
 @require_GET
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
@@ -323,7 +324,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             message = _(
                 "This dossier can no longer be withdrawn on the portal. Contact %(agency)s if you still wish to "
                 "withdraw it."
-            ) % {"agency": dossier.receiving_agency.name}
+            ) % {"agency": name_in_language(dossier.receiving_agency)}
         else:
             message = refusal_text(exc)
         form.add_error(None, message)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from chinhquyen.catalog.selectors import name_in_language
 from chinhquyen.core.errors import DomainError
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import Dossier, DossierStatus
@@ -115,7 +116,7 @@ def pickup_request(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("The post office will collect your paper documents and bring them to %(agency)s: item %(item)s.")
-        % {"agency": dossier.receiving_agency.name, "item": shipment.item_code},
+        % {"agency": name_in_language(dossier.receiving_agency), "item": shipment.item_code},
     )
     return redirect("portal:my_dossier", pk=dossier.pk)
 
@@ -142,6 +143,6 @@ def pickup_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _("The collection is called off: bring the paper documents to %(agency)s, or ask the post office again.")
-        % {"agency": dossier.receiving_agency.name},
+        % {"agency": name_in_language(dossier.receiving_agency)},
     )
     return redirect("portal:my_dossier", pk=dossier.pk)

@@ -197,8 +197,9 @@ def postal_pickup_cancel(
         raise _partner_error(exc) from exc
     data = {"order_number": shipment.order_number, "item_code": shipment.item_code}
     with transaction.atomic():
-        dossier_pickup_cancel(by=by, dossier=dossier, order=data, at=at, expected_version=expected_version)
+        # The shipment before the dossier, as tracking takes them: the other order could deadlock with it.
         locked = PostalShipment.objects.select_for_update().get(pk=shipment.pk)
+        dossier_pickup_cancel(by=by, dossier=dossier, order=data, at=at, expected_version=expected_version)
         previous, locked.state = locked.state, OrderState.CANCELLED
         locked.save(update_fields=["state"])
         audit_record(

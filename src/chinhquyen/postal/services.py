@@ -383,12 +383,6 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
             locked.handed_over_at = _event_time(tracking.events, OrderState.PICKED_UP) or at
         locked.save(update_fields=["state", "events", "tracked_at", "delivered_at", "handed_over_at"])
         data = {"order_number": locked.order_number, "item_code": locked.item_code}
-        audit_record(
-            actor=by,
-            action="postal.tracking",
-            target=f"postal_shipment:{locked.pk}",
-            data={"dossier": locked.dossier_id, "from": previous, "to": state, **data},
-        )
         if locked.direction == Direction.RESULT_DELIVERY and state in (
             OrderState.DELIVERED,
             OrderState.RETURNED_TO_SENDER,
@@ -403,6 +397,14 @@ def postal_tracking_refresh(*, shipment: PostalShipment, by: User | None = None)
             dossier_pickup_arrival_record(
                 dossier=locked.dossier_id, arrived=state == OrderState.DELIVERED, at=at, by=by, data=data
             )
+        # Last, after the dossier's lock: a transition locks the dossier, then the chain head; the other way
+        # round, tracking and a transition of the same dossier would each wait for the other.
+        audit_record(
+            actor=by,
+            action="postal.tracking",
+            target=f"postal_shipment:{locked.pk}",
+            data={"dossier": locked.dossier_id, "from": previous, "to": state, **data},
+        )
     return locked
 
 

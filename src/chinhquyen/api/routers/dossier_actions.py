@@ -326,6 +326,7 @@ def dossier_issue_result(
 def _letter_out(letter: ApologyLetter, dossier: Dossier) -> dict[str, Any]:
     return {
         "id": letter.pk,
+        "agency": letter.agency.code,
         "state": letter.state,
         "reason": letter.reason,
         "old_due_at": letter.old_due_at,
@@ -344,7 +345,7 @@ def _letter_out(letter: ApologyLetter, dossier: Dossier) -> dict[str, Any]:
 )
 @idempotent
 def dossier_letter_draft(request: HttpRequest, dossier_id: Id, payload: LetterDraftIn) -> Any:
-    """Draft the letter of the agency at fault with the new due date; a leader approves, then sends it."""
+    """Draft the letter of an agency at fault with the new due date; its leader approves, then sends it."""
     caller = caller_of(request)
     assert caller.user is not None  # noqa: S101 - declared callers are authenticated
     dossier = dossier_for(caller, dossier_id)
@@ -353,6 +354,7 @@ def dossier_letter_draft(request: HttpRequest, dossier_id: Id, payload: LetterDr
         dossier=dossier,
         reason=payload.reason,
         new_due_at=payload.new_due_at,
+        agency=_agency(payload.agency) if payload.agency is not None else None,
         expected_version=expected_version(request, payload.expected_version),
     )
     return Status(201, _letter_out(letter, dossier))

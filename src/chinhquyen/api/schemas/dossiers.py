@@ -241,10 +241,19 @@ class ReturnIn(ActionIn):
 class LetterDraftIn(ActionIn):
     reason: str = Field(min_length=1, max_length=EVENT_TEXT_MAX)
     new_due_at: datetime = Field(description="With an offset; without one it is read as Vietnam time (+07:00).")
+    agency: str | None = Field(
+        default=None,
+        description=(
+            "Code of the agency at fault writing the letter: the active step's agency, or one whose step on the "
+            "dossier finished late (a consultation answered late, say). Without it: the active step's agency if "
+            "the caller works there, else the only agency at fault the caller works in (else 422 agency_required)."
+        ),
+    )
 
 
 class LetterOut(Schema):
     id: int
+    agency: str = Field(description="Code of the agency at fault: its leader approves, signs and sends the letter.")
     state: str
     reason: str
     old_due_at: datetime | None

@@ -2,6 +2,7 @@
 
 from .authorised import AUTHORISED_FIELDS, dossier_authorised_person_set
 from .base import Change, transition_apply
+from .departed import officer_steps_release
 from .digitisation import dossier_result_awaiting_delivery, dossier_result_delivery_record
 from .dispatch import (
     dossier_event_hook_add,
@@ -106,6 +107,7 @@ __all__ = [
     "dossier_supplement_reject",
     "dossier_withdraw",
     "handed_in_kind",
+    "officer_steps_release",
     "online_document_remove",
     "online_draft_agency_set",
     "online_draft_discard",

@@ -36,8 +36,8 @@ from chinhquyen.core.audit import (
     audit_entry_write,
 )
 from chinhquyen.core.rows import insert_statement, mark_inserted, update_statement
-from chinhquyen.directory.models import StaffRole, User
-from chinhquyen.directory.selectors import roles_parse
+from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import roles_in_force_sql, roles_parse
 
 from ..errors import TransitionRefused
 from ..models import Dossier, DossierEvent, DossierStep, StepState
@@ -156,10 +156,11 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
         f"WHERE {q('id')} = {q('t0')}.{q(applicant.column)})"
     )
     if roles:
-        pair = f"CAST({q('agency_id')} AS text) || ':' || {q('role')}"
+        # The actor's roles in force (in active agencies), joined inside the subquery: still one statement.
+        pair = f"CAST(r.{q('agency_id')} AS text) || ':' || r.{q('role')}"
         concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-        table = q(StaffRole._meta.db_table)
-        columns.append(f"(SELECT {concat}({pair}, ',') FROM {table} WHERE {q('user_id')} = %s)")  # noqa: S608
+        joined = f"{concat}({pair}, ',')"
+        columns.append(f"({roles_in_force_sql(select=joined, quote=q)})")
     locked = f"{q('t0')}, {q('t1')}" if step_locked else q("t0")
     lock = f" FOR UPDATE OF {locked}" if connection.features.has_select_for_update_of else ""
     sql = (

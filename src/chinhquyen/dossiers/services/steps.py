@@ -43,14 +43,17 @@ def _start(step: DossierStep, at: datetime, assignee: User | None) -> None:
         step.assignee = assignee
     elif step.assignee_id is not None and not _still_holds(step, step.assignee_id):
         # Starting again (sent back to, the answer's twin) without its officer, who has left it (the account
-        # deactivated, the role in the step's agency removed): held by nobody, it reaches all who hold the role.
+        # deactivated, the role in the step's agency removed, the agency made inactive): held by nobody, it
+        # reaches all who hold the role.
         step.assignee = None
 
 
 def _still_holds(step: DossierStep, user_id: int) -> bool:
-    return StaffRole.objects.filter(
-        user_id=user_id, user__is_active=True, agency_id=step.agency_id, role=step.role
-    ).exists()
+    return (
+        StaffRole.objects.in_force()
+        .filter(user_id=user_id, user__is_active=True, agency_id=step.agency_id, role=step.role)
+        .exists()
+    )
 
 
 _FIELDS = ("state", "started_at", "finished_at", "outcome", "assignee")
@@ -147,10 +150,10 @@ def return_step_new(dossier: Dossier) -> DossierStep:
 
 
 def assignee_check(*, user: User | None, step: DossierStep, roles: Roles | None = None) -> None:
-    """Refuse an assignee who does not hold the step's role in the step's agency."""
+    """Refuse an assignee who does not hold the step's role in force in the step's agency."""
     if user is None:
         return
-    if not user.staff_roles.filter(agency_id=step.agency_id, role=step.role).exists():
+    if not StaffRole.objects.in_force().filter(user=user, agency_id=step.agency_id, role=step.role).exists():
         raise TransitionRefused(
             _("%(user)s does not hold the role of this step in its agency.") % {"user": user.get_username()},
             code="assignee_role",

@@ -1,4 +1,8 @@
-"""One-time codes for local accounts: six digits, stored as a salted HMAC, expiring, few attempts."""
+"""One-time codes for local accounts: six digits, stored as a salted HMAC, expiring, few attempts.
+
+A *void* code is recorded where a sign-up on an address that already has an account would have sent one:
+it is never sent, nothing matches it, and it counts towards the same limits as a sent code.
+"""
 
 import enum
 import secrets
@@ -15,6 +19,7 @@ MAX_ATTEMPTS = 5
 RESEND_AFTER = timedelta(seconds=60)
 MAX_CODES_PER_HOUR = 5
 _HMAC_SALT = "chinhquyen.identity.one-time-code"
+VOID_HASH = ""  # the hash of a void code: no digest of any code is empty
 
 
 class CodeCheck(enum.StrEnum):
@@ -38,6 +43,42 @@ def code_issue(*, account: LocalAccount) -> str:
         account=account, salt=salt, code_hash=_digest(salt, code), created_at=now, expires_at=now + CODE_TTL
     )
     return code
+
+
+def code_issue_void(*, account: LocalAccount) -> OneTimeCode:
+    """Store a void code for ``account`` as :func:`code_issue` stores a sent one; earlier ones stop working."""
+    now = timezone.now()
+    account.codes.filter(used_at__isnull=True).update(used_at=now)
+    return OneTimeCode.objects.create(
+        account=account, salt="", code_hash=VOID_HASH, created_at=now, expires_at=now + CODE_TTL
+    )
+
+
+def codes_void_renew(*, account: LocalAccount) -> OneTimeCode:
+    """Start a new void attempt on ``account``: its void codes are replaced by spent copies, then a new one issued.
+
+    The copies have new ids, so a browser holding an earlier attempt finds it gone, as it finds a replaced
+    sign-up gone; those of the last hour still count towards the limits, as :func:`codes_carry_over` keeps them.
+    """
+    void = list(account.codes.filter(code_hash=VOID_HASH))
+    since = timezone.now() - timedelta(hours=1)
+    OneTimeCode.objects.filter(pk__in=[code.pk for code in void]).delete()
+    codes_carry_over(codes=[code for code in void if code.created_at > since], account=account)
+    return code_issue_void(account=account)
+
+
+def code_find(*, account: LocalAccount, code_id: int) -> OneTimeCode | None:
+    """The code ``code_id`` of ``account``; None once it was replaced (with its account, or by a new attempt)."""
+    return account.codes.filter(pk=code_id).first()
+
+
+def code_latest_id(*, account: LocalAccount) -> int | None:
+    """The id of the code last stored for ``account``: the one a sign-up just issued."""
+    return account.codes.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def code_is_void(*, code: OneTimeCode) -> bool:
+    return code.code_hash == VOID_HASH
 
 
 def code_resend_wait(*, account: LocalAccount) -> int:
@@ -85,7 +126,8 @@ def code_check(*, account: LocalAccount, code: str) -> CodeCheck:
         return CodeCheck.EXPIRED
     if current.attempts >= MAX_ATTEMPTS:
         return CodeCheck.EXHAUSTED
-    if constant_time_compare(current.code_hash, _digest(current.salt, code)):
+    # A void code is refused explicitly, not only because no digest is empty.
+    if current.code_hash != VOID_HASH and constant_time_compare(current.code_hash, _digest(current.salt, code)):
         current.used_at = now
         current.save(update_fields=["used_at"])
         return CodeCheck.OK

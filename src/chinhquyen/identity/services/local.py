@@ -7,16 +7,23 @@ can then no longer be finished.
 
 The limits on codes (a minute between two, five an hour, five guesses each) hold per address: starting
 the sign-up again on the same address replaces the pending account but keeps the count of codes sent.
+
+A sign-up on the address of a verified account is answered as a new one, so that the page does not tell
+who has an account (account enumeration): nothing is created or changed, a void code (see ``codes``)
+stands in for the code, so the code page refuses every code under the same limits, and the owner is
+told by a message to the address.
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,18 +36,32 @@ from chinhquyen.directory.validators import identifier_normalise, validate_perso
 
 from .. import throttle
 from ..claims import email_normalise, login_masked, phone_normalise
-from ..delivery import code_deliver
+from ..delivery import code_deliver, signup_taken_deliver
 from ..models import Channel, LocalAccount, OneTimeCode
 from ..selectors import local_account_for_login, user_is_official
 from ..sms import sms_available
 from .accounts import user_names_set, username_new
-from .codes import CODE_TTL, CodeCheck, code_check, code_issue, code_resend_wait, codes_carry_over, codes_recent
+from .codes import (
+    CODE_TTL,
+    CodeCheck,
+    code_check,
+    code_find,
+    code_is_void,
+    code_issue,
+    code_issue_void,
+    code_latest_id,
+    code_resend_wait,
+    codes_carry_over,
+    codes_recent,
+    codes_void_renew,
+)
 
 logger = logging.getLogger(__name__)
 
 SIGN_IN_FAILURE_LIMIT = 5
 # The error code of a pending sign-up that no longer exists: the portal sends the person back to the form.
 SIGNUP_GONE = "signup_gone"
+SIGN_IN_PATH = "/tai-khoan/dang-nhap/"  # where portal:login is mounted, if the URLConf has no portal
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,10 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
 
     Replacing it sends a code only when a resend would be allowed (:func:`local_code_resend`): whoever
     starts again, the address gets no more codes, and the code no more guesses, than by asking for them.
+
+    On the login of a verified account, answer alike but change nothing: return that account as it is,
+    with a void code in place of the code, and tell its owner (see the module's docstring). Callers must
+    not show the account: keep its id and :func:`local_signup_attempt` for the code page, as for a new one.
     """
     _require_enabled()
     parsed = login_parse(login)
@@ -101,31 +126,21 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
         validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput(" ".join(exc.messages), code="password_weak", field="password") from exc
+    # Hashed on every path past this point, a taken login's too: the time taken does not tell them apart.
+    user.set_password(password)
     with transaction.atomic():
         existing = LocalAccount.objects.select_for_update().filter(login=parsed.value).first()
-        earlier_codes: list[OneTimeCode] = []
-        if existing is not None:
-            if existing.is_verified:
-                raise InvalidInput(
-                    _("An account with this e-mail address or phone number already exists. Sign in instead."),
-                    code="login_taken",
-                    field="login",
+        if existing is not None and (wait := code_resend_wait(account=existing)):
+            raise InvalidInput(
+                _(
+                    "A code was sent to this address a moment ago: enter it on the code page, or wait "
+                    "%(seconds)d seconds before signing up again with this address."
                 )
-            if wait := code_resend_wait(account=existing):
-                raise InvalidInput(
-                    _(
-                        "A code was sent to this address a moment ago: enter it on the code page, or wait "
-                        "%(seconds)d seconds before signing up again with this address."
-                    )
-                    % {"seconds": wait},
-                    code="code_resend_wait",
-                    field="login",
-                    seconds=wait,
-                )
-            earlier_codes = codes_recent(account=existing)
-            # An abandoned sign-up: no applicant, no dossier hangs on it. A new account (a new id) rather
-            # than the old one updated: a browser still on the old code page cannot finish this one.
-            existing.user.delete()
+                % {"seconds": wait},
+                code="code_resend_wait",
+                field="login",
+                seconds=wait,
+            )
         if Applicant.objects.filter(personal_id=personal_id).exists():
             raise InvalidInput(
                 _(
@@ -135,7 +150,15 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
                 code="personal_id_taken",
                 field="personal_id",
             )
-        user.set_password(password)
+        if existing is not None and existing.is_verified:
+            _signup_on_taken_login(existing)
+            return existing
+        earlier_codes: list[OneTimeCode] = []
+        if existing is not None:
+            earlier_codes = codes_recent(account=existing)
+            # An abandoned sign-up: no applicant, no dossier hangs on it. A new account (a new id) rather
+            # than the old one updated: a browser still on the old code page cannot finish this one.
+            existing.user.delete()
         user.save()
         account = LocalAccount.objects.create(
             user=user,
@@ -151,6 +174,35 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
     return account
 
 
+def _signup_on_taken_login(account: LocalAccount) -> None:
+    """Record a void code in place of the code, and tell the owner by the way the code would have gone."""
+    codes_void_renew(account=account)
+    signup_taken_deliver(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
+    audit_record(
+        actor=None,
+        action="identity.local_signup_taken",
+        target=f"user:{account.user_id}",
+        data={"channel": account.channel},
+    )
+
+
+def _sign_in_url() -> str:
+    try:
+        path = reverse("portal:login")
+    except NoReverseMatch:
+        path = SIGN_IN_PATH
+    return urljoin(settings.PUBLIC_BASE_URL, path)
+
+
+def local_signup_attempt(*, account: LocalAccount) -> int | None:
+    """What the code page keeps with the account's id, from :func:`local_signup_start`'s answer.
+
+    A sign-up started again on a taken login keeps the same account: this tells the attempts apart, so that
+    the older one is gone (:data:`SIGNUP_GONE`) as a replaced sign-up is.
+    """
+    return code_latest_id(account=account)
+
+
 def _send_code(account: LocalAccount) -> None:
     code = code_issue(account=account)
     code_deliver(channel=account.channel, to=account.login, code=code, minutes=int(CODE_TTL.total_seconds() // 60))
@@ -163,25 +215,33 @@ CODE_MESSAGES = {
 }
 
 
-def _pending_account(account_id: int) -> LocalAccount:
-    """The unverified account ``account_id``, locked; refused if local accounts were turned off meanwhile."""
+def _pending_account(account_id: int, attempt: int | None) -> LocalAccount:
+    """The account ``account_id`` awaiting a code, locked; refused if local accounts were turned off meanwhile.
+
+    ``attempt`` (:func:`local_signup_attempt`) must still be there; a verified account awaits a code only
+    when the attempt is a sign-up on its taken login (its void code).
+    """
     _require_enabled()
     account = LocalAccount.objects.select_for_update().select_related("user").filter(pk=account_id).first()
-    if account is None:
+    started = code_find(account=account, code_id=attempt) if account is not None and attempt is not None else None
+    if account is None or (attempt is not None and started is None):
         # Replaced by a sign-up started again on the same address (here or in another browser).
         raise InvalidInput(
             _("This sign-up is no longer waiting for a code. Please start the sign-up again."),
             code=SIGNUP_GONE,
         )
-    if account.is_verified:
+    if account.is_verified and (started is None or not code_is_void(code=started)):
         raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
     return account
 
 
-def local_signup_verify(*, account_id: int, code: str) -> User:
-    """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code."""
+def local_signup_verify(*, account_id: int, code: str, attempt: int | None = None) -> User:
+    """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code.
+
+    On a taken login the live code is void: every code is wrong, and counted.
+    """
     with transaction.atomic():
-        account = _pending_account(account_id)
+        account = _pending_account(account_id, attempt)
         outcome = code_check(account=account, code=code)
         if outcome == CodeCheck.OK:
             return _activate(account)
@@ -220,17 +280,23 @@ def _activate(account: LocalAccount) -> User:
     return user
 
 
-def local_code_resend(*, account_id: int) -> None:
-    """Send a new code unless one was sent under a minute ago (or five within the hour)."""
+def local_code_resend(*, account_id: int, attempt: int | None = None) -> None:
+    """Send a new code unless one was sent under a minute ago (or five within the hour).
+
+    On a taken login, store a new void code instead: the owner was told once, at the sign-up.
+    """
     with transaction.atomic():
-        account = _pending_account(account_id)
+        account = _pending_account(account_id, attempt)
         if wait := code_resend_wait(account=account):
             raise InvalidInput(
                 _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
                 code="code_resend_wait",
                 seconds=wait,
             )
-        _send_code(account)
+        if account.is_verified:  # let through by _pending_account only for a sign-up on its taken login
+            code_issue_void(account=account)
+        else:
+            _send_code(account)
 
 
 def local_sign_in(*, login: str, password: str) -> User:

@@ -143,8 +143,9 @@ def api_key_revoke(*, by: User, key: ApiKey) -> ApiKey:
 
 
 def officer_token_holder_check(user: User) -> None:
-    """Refuse an account that may not hold an officer's token: inactive, or without a role in an agency."""
-    if not user.is_active or not StaffRole.objects.filter(user=user).exists():
+    """Refuse an account that may not hold an officer's token: inactive, or without a role in force (in an
+    active agency)."""
+    if not user.is_active or not StaffRole.objects.in_force().filter(user=user).exists():
         raise InvalidInput(
             _("Only an active official holding a role in an agency can have an API token."),
             code="not_an_officer",
@@ -155,8 +156,8 @@ def officer_token_holder_check(user: User) -> None:
 def officer_token_issue(*, by: User, user: User, name: str, expires_at: datetime | None = None) -> Issued:
     """Issue a personal token to an officer (by the officer or a province admin).
 
-    The token acts as the officer with the roles they hold at each call, so taking a role away takes
-    effect at once. Accounts without any staff role get no token.
+    The token acts as the officer with the roles in force they hold at each call, so taking a role away (or
+    making its agency inactive) takes effect at once. Accounts without any role in force get no token.
     """
     if by.pk != user.pk:
         _require_province_admin(by)

@@ -12,7 +12,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 
 from ..models import Notification, Preference, State
-from ..selectors import petition_recipient_for, recipient_for
+from ..selectors import language_for, petition_recipient_for, recipient_for
 from .create import address_for
 from .delivery import notification_enqueue
 
@@ -55,9 +55,25 @@ def notification_resend(*, notification: Notification, by: User) -> Notification
 
 def notification_language_set(*, user: User, language: str) -> Preference:
     """Write ``user``'s notifications in ``language`` from now on (one of settings.LANGUAGES)."""
-    if language not in {code for code, _name in settings.LANGUAGES}:
+    if not _offered(language):
         raise InvalidInput(_("Choose one of the languages offered."), code="language", field="language")
     with transaction.atomic():
         preference, _created = Preference.objects.update_or_create(user=user, defaults={"language": language})
         audit_record(actor=user, action="notification.language", target=f"user:{user.pk}", data={"language": language})
     return preference
+
+
+def notification_language_follow(*, user: User, language: str) -> bool:
+    """Write ``user``'s notifications in the language they just chose for the site, when it is one offered and
+    not theirs already; whether that changed anything.
+
+    Switching back and forth between pages writes (and audits) only a change of language.
+    """
+    if not _offered(language) or language_for(user=user) == language:
+        return False
+    notification_language_set(user=user, language=language)
+    return True
+
+
+def _offered(language: str) -> bool:
+    return language in {code for code, _name in settings.LANGUAGES}

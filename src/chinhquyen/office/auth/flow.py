@@ -40,6 +40,7 @@ OFFICE_HOME = "/office/"
 
 def is_official(user: Any) -> bool:
     # Staff accounts (the admin's users) count as officials too: they must pass the same second factor.
+    # Roles count only in force (user_roles): a role in an inactive agency signs no one in.
     return bool(user.is_active and (user.is_staff or user_roles(user=user).exists()))
 
 

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest
@@ -15,7 +17,7 @@ from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.deadlines import due_soon
 from chinhquyen.dossiers.errors import DossierNotFound
-from chinhquyen.dossiers.models import OPEN_STATUSES, DossierStatus
+from chinhquyen.dossiers.models import OPEN_STATUSES, DossierEvent, DossierStatus
 
 STALE_DOSSIER = gettext_lazy(
     "Someone else changed this dossier while this page was open. The page now shows it as it is: "
@@ -46,6 +48,39 @@ def form_kept(refused: Form, *, version: int, **kwargs: Any) -> Form:
     return type(refused)(initial=kept, **kwargs)
 
 
+def sent_twice(
+    exc: DomainError, *, dossier: Any, by: Any, action: str, expected_version: int, data: dict[str, Any] | None = None
+) -> DossierEvent | None:
+    """The event of ``by``'s own ``action`` on ``dossier`` (``data`` among its data, when given) that moved it on
+    from ``expected_version``, when ``exc`` refused a form only as stale; None otherwise.
+
+    A form sent twice (Enter pressed twice, or held) carries the version its page showed: the first request
+    does the work, the second is refused as stale, and the browser shows only the second answer. Found, that
+    event is the first request's, and the second answers as it did. A change by anyone else, or another
+    action, stays a conflict to show.
+    """
+    since = dossier.version - expected_version
+    if exc.code != "stale_version" or since < 1:
+        return None
+    # Every change bumps the version by one and writes one event ("create" aside, at version 0): counted back
+    # from the latest, the event that moved the dossier on from ``expected_version``.
+    moved = dossier.events.exclude(action="create").order_by("-pk")[since - 1 : since]
+    event: DossierEvent | None = next(iter(moved), None)
+    if event is None or event.actor_id != by.pk or event.action != action:
+        return None
+    return event if all(event.data.get(key) == value for key, value in (data or {}).items()) else None
+
+
+def success_once(request: HttpRequest, text: str) -> None:
+    """Say ``text`` on the next page unless it is said already: by the first of a form sent twice."""
+    storage = messages.get_messages(request)
+    said = {str(message.message) for message in storage}
+    if isinstance(storage, BaseStorage):
+        storage.used = False  # read only to compare: the messages are still shown on the next page
+    if text not in said:
+        messages.success(request, text)
+
+
 class OfficerRequest(HttpRequest):
     """A request of an office view: ``officer_access`` has let only a verified official through."""
 
@@ -54,8 +89,8 @@ class OfficerRequest(HttpRequest):
 
 
 def officer_agency_ids(user: Any, *roles: str) -> list[int]:
-    """The agencies where ``user`` holds one of ``roles`` (any role when none is given)."""
-    rows = StaffRole.objects.filter(user=user)
+    """The agencies where ``user`` holds one of ``roles`` in force (any role when none is given)."""
+    rows = StaffRole.objects.in_force().filter(user=user)
     if roles:
         rows = rows.filter(role__in=roles)
     return sorted(set(rows.values_list("agency_id", flat=True)))
@@ -63,8 +98,8 @@ def officer_agency_ids(user: Any, *roles: str) -> list[int]:
 
 def front_desk_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies whose counter the officer staffs, by name: a walk-in dossier is received at one of them."""
-    # One staff role per user, agency and role: no duplicate agencies to remove.
-    return Agency.objects.filter(staff_roles__user=user, staff_roles__role=Role.FRONT_DESK).order_by("name", "code")
+    staffed = StaffRole.objects.in_force().filter(user=user, role=Role.FRONT_DESK).values("agency_id")
+    return Agency.objects.filter(pk__in=staffed).order_by("name", "code")
 
 
 def dossier_for(request: OfficerRequest, pk: int) -> Any:

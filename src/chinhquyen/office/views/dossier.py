@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, form_kept, refusal_text
+from .common import OfficerRequest, dossier_for, due_flags, form_kept, refusal_text, sent_twice, success_once
 from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
@@ -117,10 +116,8 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
     spec = _action_or_404(action)
     dossier = dossier_for(request, pk)
     if request.method == "GET":
-        # Letters are checked against the letter itself when posted; the others are listed by the domain.
-        available = {a.name for a in _available(dossier, request.user)} | {"letter_approve", "letter_send"}
         form = _form(spec, request, dossier)
-        return _render_action(request, dossier, spec, form, unavailable=spec.name not in available)
+        return _render_action(request, dossier, spec, form, unavailable=not _open(spec, dossier, request.user))
     form = _form(spec, request, dossier, request.POST, request.FILES)
     # A page shown again cannot hold the chosen file: the officer is told to choose it again.
     dropped = bool(request.FILES)
@@ -138,16 +135,64 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
             form.add_error(exc.field, exc.message)
             form.mark_invalid()
             return _render_action(request, fresh, spec, form, status=400, file_dropped=dropped)
-        kept = form_kept(form, version=fresh.version, **spec.form_kwargs(request, fresh))
-        return _render_action(
-            request, fresh, spec, kept, status=409, error=refusal_text(exc), kept=_entered(kept), file_dropped=dropped
+        first = sent_twice(
+            exc,
+            dossier=fresh,
+            by=request.user,
+            action=spec.name,
+            expected_version=form.cleaned_data["expected_version"],
+            data=_event_data(spec, form),
         )
+        if first is not None:
+            return _performed(request, fresh, spec, status_before=first.from_status)
+        return _refused(request, fresh, spec, form, exc, file_dropped=dropped)
+    return _performed(request, dossier, spec, status_before=status_before)
+
+
+def _open(action: Action, dossier: Any, user: Any) -> bool:
+    """Whether ``action`` is open to ``user`` on ``dossier`` now, as its page offers it."""
+    # Letters are checked against the letter itself when posted; the others are listed by the domain.
+    available = {a.name for a in _available(dossier, user)}
+    if selectors.apology_letters_open(dossier=dossier):
+        available |= LETTER_ACTIONS  # closed or extended already: a letter left unsent is a record only
+    return action.name in available
+
+
+def _event_data(action: Action, form: Any) -> dict[str, Any] | None:
+    """What the action's event must record to be this form's: the letter, for a letter's action."""
+    letter = form.cleaned_data.get("letter")
+    return {"letter": letter.pk} if action.name in LETTER_ACTIONS and letter is not None else None
+
+
+def _performed(request: OfficerRequest, dossier: Any, action: Action, *, status_before: int | None) -> HttpResponse:
+    """Where a confirmed action leads: to the slip to hand over after a reception decision, else the dossier."""
     before_reception = status_before in (DossierStatus.DRAFT, DossierStatus.SUBMITTED)
     # A refusal is always at reception, also while a supplement asked for before it was awaited.
-    if spec.name == "refuse" or (spec.name in RECEPTION_OUTCOMES and before_reception):
+    if action.name == "refuse" or (action.name in RECEPTION_OUTCOMES and before_reception):
         return redirect("office:reception_outcome", pk=dossier.pk)
-    messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    success_once(request, _("Done: %(action)s.") % {"action": action.label})
     return redirect("office:dossier", pk=dossier.pk)
+
+
+def _refused(
+    request: OfficerRequest, fresh: Any, action: Action, form: Any, exc: DomainError, *, file_dropped: bool
+) -> HttpResponse:
+    """The dossier as it is now (``fresh``) with why ``action`` was refused (409), and the form again with what
+    the officer entered, at the current version; not when a change made meanwhile has closed the action."""
+    # Refused at the version its page showed (not stale), the action was offered there: the form stays.
+    if exc.code == "stale_version" and not _open(action, fresh, request.user):
+        return _render_action(request, fresh, action, form, status=409, error=refusal_text(exc), unavailable=True)
+    kept = form_kept(form, version=fresh.version, **action.form_kwargs(request, fresh))
+    return _render_action(
+        request,
+        fresh,
+        action,
+        kept,
+        status=409,
+        error=refusal_text(exc),
+        kept=_entered(kept),
+        file_dropped=file_dropped,
+    )
 
 
 def _render_action(

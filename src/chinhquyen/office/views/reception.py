@@ -1,11 +1,13 @@
 """Front-desk reception: find or register the applicant, choose the procedure, check the documents."""
 
+import hashlib
 import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +24,22 @@ from chinhquyen.directory import selectors as directory_selectors
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors, services
+from chinhquyen.dossiers.models import DossierEvent
 from chinhquyen.dossiers.ownership import account_verified
 
 from .. import forms
 from ..actions import ACTIONS
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, form_kept, front_desk_agencies, refusal_text
+from .common import (
+    OfficerRequest,
+    dossier_for,
+    due_flags,
+    form_kept,
+    front_desk_agencies,
+    refusal_text,
+    sent_twice,
+    success_once,
+)
 
 RECEPTION_ACTIONS = ("receive", "request_supplement", "supplement_accept", "supplement_reject", "refuse", "withdraw")
 
@@ -304,26 +316,38 @@ def reception_documents(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(request, dossier, form, exc, slot="documents_form", documents=_documents(dossier))
-    messages.success(request, _("The list of documents received is saved."))
+        fresh = dossier_for(request, pk)
+        ticked = {"required_documents": sorted(set(form.cleaned_ids()))}
+        if not _sent_twice(request, fresh, form, exc, action="documents_mark_received", data=ticked):
+            return _refused(request, fresh, form, exc, slot="documents_form", documents=_documents(fresh))
+    success_once(request, _("The list of documents received is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 
+def _sent_twice(
+    request: OfficerRequest, fresh: Any, form: forms.OfficeForm, exc: DomainError, *, action: str, data: dict[str, Any]
+) -> DossierEvent | None:
+    """The event of this very ``form`` sent a moment ago, when that is why ``exc`` refused it again (see
+    ``sent_twice``); None otherwise."""
+    version = form.cleaned_data["expected_version"]
+    return sent_twice(exc, dossier=fresh, by=request.user, action=action, expected_version=version, data=data)
+
+
 def _refused(
-    request: OfficerRequest, dossier: Any, form: forms.OfficeForm, exc: DomainError, *, slot: str, **form_kwargs: Any
+    request: OfficerRequest, fresh: Any, form: forms.OfficeForm, exc: DomainError, *, slot: str, **form_kwargs: Any
 ) -> HttpResponse:
-    """A service's refusal of ``form`` (the page's ``slot``, built with ``form_kwargs``).
+    """A service's refusal of ``form`` (the page's ``slot``, built with ``form_kwargs``), ``fresh`` the dossier
+    read again since.
 
     At the field it names: 400, what was typed kept. Otherwise above the page (409), which shows the dossier as
     it is now and ``form`` again with what the officer entered, at the current version, to confirm again (a
-    chosen file cannot be kept).
+    chosen file cannot be kept). The page offers only what is still open.
     """
     if exc.field in form.fields:
         form.add_error(exc.field, exc.message)
         form.mark_invalid()
         shown: dict[str, Any] = {slot: form}
-        return _render_reception(request, dossier, status=400, **shown)
-    fresh = dossier_for(request, dossier.pk)
+        return _render_reception(request, fresh, status=400, **shown)
     shown = {slot: form_kept(form, version=fresh.version, **form_kwargs)}
     return _render_reception(
         request, fresh, status=409, error=refusal_text(exc), kept=slot, file_dropped=bool(request.FILES), **shown
@@ -346,7 +370,7 @@ def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(request, dossier, form, exc, slot="authorised_form")
+        return _refused(request, dossier_for(request, pk), form, exc, slot="authorised_form")
     messages.success(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
@@ -374,9 +398,22 @@ def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["expected_version"],
         )
     except DomainError as exc:
-        return _refused(request, dossier, form, exc, slot="upload_form", documents=required)
-    messages.success(request, _("File %(name)s attached.") % {"name": name})
+        fresh = dossier_for(request, pk)
+        # The same form sent twice sends the same file again: the first request attached it.
+        first = _sent_twice(request, fresh, form, exc, action="document_add", data={"sha256": _sha256(upload)})
+        if first is None:
+            return _refused(request, fresh, form, exc, slot="upload_form", documents=required)
+        name = first.data["name"]
+    success_once(request, _("File %(name)s attached.") % {"name": name})
     return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+def _sha256(upload: UploadedFile) -> str:
+    """The file's SHA-256, as the service records it in the event of its attachment."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 @officer_access(*FRONT_DESK)

@@ -1,0 +1,77 @@
+"""Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold.
+
+The directory sits below this app and knows nothing of dossiers, so its models' signals are received here,
+as ``core.audit`` records permission changes: every save or delete through the ORM counts (the admin's user
+form and its staff-role inline, the staff-role admin and its "delete selected", code calling ``save()`` or
+``delete()``), in the transaction of the change. ``QuerySet.update()`` sends no signal and is not seen.
+"""
+
+from typing import Any
+
+from django.db.models import signals
+
+from chinhquyen.directory.models import StaffRole, User
+
+from .services.departed import officer_dossiers_lock, officer_steps_release
+
+# What a staff role gives: a change to any of these takes the role from the official who held it.
+_HOLDING = ("user_id", "agency_id", "role")
+_BEFORE = "_departed_holding_before"
+
+
+def _user_before(sender: type[User], instance: User, raw: bool = False, **kwargs: Any) -> None:
+    # Before core.audit's entry for the change takes the chain head: the dossiers first (see _lock_before).
+    if not raw and instance.pk is not None and not instance.is_active:
+        officer_dossiers_lock(officer_id=instance.pk)
+
+
+def _user_saved(sender: type[User], instance: User, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    # An active account keeps its steps; an inactive one holds none (an applicant's: nothing is found).
+    if raw or created or instance.is_active:
+        return
+    officer_steps_release(officer=instance)
+
+
+def _staff_role_before(sender: type[StaffRole], instance: StaffRole, raw: bool = False, **kwargs: Any) -> None:
+    # Remember what the stored row gave, to tell on saving whether its holder lost it.
+    before = None
+    if not raw and instance.pk is not None:
+        before = sender._base_manager.filter(pk=instance.pk).values_list(*_HOLDING).first()
+        if before is not None:
+            officer_dossiers_lock(officer_id=before[0])
+    setattr(instance, _BEFORE, before)
+
+
+def _staff_role_saved(sender: type[StaffRole], instance: StaffRole, raw: bool = False, **kwargs: Any) -> None:
+    before = getattr(instance, _BEFORE, None)
+    setattr(instance, _BEFORE, None)
+    if raw or before is None or before == tuple(getattr(instance, name) for name in _HOLDING):
+        return  # new, or the same official, agency and role (a new title): nobody lost anything
+    _holder_release(before[0])
+
+
+def _staff_role_deleting(sender: type[StaffRole], instance: StaffRole, **kwargs: Any) -> None:
+    officer_dossiers_lock(officer_id=instance.user_id)
+
+
+def _staff_role_deleted(sender: type[StaffRole], instance: StaffRole, **kwargs: Any) -> None:
+    _holder_release(instance.user_id)
+
+
+def _holder_release(user_id: int) -> None:
+    # Deleting an account deletes its roles after its steps were unassigned (SET_NULL): nothing is left then.
+    officer = User._base_manager.filter(pk=user_id).first()
+    if officer is not None:
+        officer_steps_release(officer=officer)
+
+
+def connect() -> None:
+    """Connect the receivers (once: ``DossiersConfig.ready``)."""
+    # The pre_ receivers lock the officer's dossiers before core.audit's post_ receivers (connected first) write
+    # the change's audit entry: dossier first, audit chain head last, as in every transition.
+    signals.pre_save.connect(_user_before, sender=User, dispatch_uid="dossiers_departed_user_before")
+    signals.post_save.connect(_user_saved, sender=User, dispatch_uid="dossiers_departed_user_saved")
+    signals.pre_delete.connect(_staff_role_deleting, sender=StaffRole, dispatch_uid="dossiers_departed_role_deleting")
+    signals.pre_save.connect(_staff_role_before, sender=StaffRole, dispatch_uid="dossiers_departed_role_before")
+    signals.post_save.connect(_staff_role_saved, sender=StaffRole, dispatch_uid="dossiers_departed_role_saved")
+    signals.post_delete.connect(_staff_role_deleted, sender=StaffRole, dispatch_uid="dossiers_departed_role_deleted")
