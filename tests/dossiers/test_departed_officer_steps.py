@@ -22,6 +22,7 @@ from chinhquyen.dossiers.services import (
     officer_steps_release,
 )
 from tests.dossiers.factories import AgencyFactory, World, officer, vn
+from tests.locks import backend_pid, waiting_on_a_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -343,12 +344,6 @@ def test_the_staff_role_admin_releases_on_a_move_and_on_delete_selected(admin_cl
 # --- Lock order ------------------------------------------------------------------------------------
 
 
-def _waiting_on_a_lock(backend_pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [backend_pid])
-        return cursor.fetchone()[0] > 0
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("leaving", ["account_deactivated", "role_deleted"])
@@ -377,9 +372,7 @@ def test_an_officer_leaving_while_a_colleague_acts_on_their_dossier_does_not_dea
     def departure() -> None:
         try:
             locked.wait()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                pids.append(cursor.fetchone()[0])
+            pids.append(backend_pid())
             leaving_started.set()
             with transaction.atomic():
                 if leaving == "account_deactivated":
@@ -395,7 +388,7 @@ def test_an_officer_leaving_while_a_colleague_acts_on_their_dossier_does_not_dea
     for thread in threads:
         thread.start()
     leaving_started.wait()
-    while not _waiting_on_a_lock(pids[0]) and threads[1].is_alive():
+    while not waiting_on_a_lock(pids[0]) and threads[1].is_alive():
         threading.Event().wait(0.01)
     leaving_waits.set()
     for thread in threads:

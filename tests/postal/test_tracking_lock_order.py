@@ -11,6 +11,7 @@ from chinhquyen.dossiers.models import Dossier, DossierStatus
 from chinhquyen.postal.models import SimulatedPostalOrder
 from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
 from chinhquyen.postal.simulator.orders import sim_order_advance
+from tests.locks import backend_pid, waiting_on_a_lock
 from tests.office.helpers import office_make
 
 from .helpers import RECEIVER, resolved
@@ -61,12 +62,6 @@ def test_a_result_delivery_is_audited_after_the_dossiers_entry(office, to, by_fr
     assert _actions_after(mark) == [dossier_action, "postal.tracking"]
 
 
-def _waiting_on_a_lock(backend_pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [backend_pid])
-        return cursor.fetchone()[0] > 0
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_tracking_and_a_transition_of_the_same_dossier_do_not_deadlock():
@@ -94,9 +89,7 @@ def test_tracking_and_a_transition_of_the_same_dossier_do_not_deadlock():
     def tracking() -> None:
         try:
             dossier_locked.wait()
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                tracking_pid.append(cursor.fetchone()[0])
+            tracking_pid.append(backend_pid())
             tracking_started.set()
             postal_tracking_refresh(shipment=shipment)
         except BaseException as exc:  # reported by the main thread
@@ -110,7 +103,7 @@ def test_tracking_and_a_transition_of_the_same_dossier_do_not_deadlock():
     tracking_started.wait()
     # Let the front desk go on only once the tracking blocks: on the dossier's lock, as it should, or, before
     # the fix, on it while holding the chain head that the front desk's audit entry then waits for.
-    while not _waiting_on_a_lock(tracking_pid[0]) and threads[1].is_alive():
+    while not waiting_on_a_lock(tracking_pid[0]) and threads[1].is_alive():
         threading.Event().wait(0.01)
     tracking_waits.set()
     for thread in threads:
