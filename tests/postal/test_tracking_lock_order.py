@@ -8,7 +8,8 @@ from django.db import connection, connections, transaction
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier, DossierStatus
-from chinhquyen.postal.models import SimulatedPostalOrder
+from chinhquyen.postal.models import OrderState, PostalShipment, SimulatedPostalOrder
+from chinhquyen.postal.pickups import postal_pickup_cancel
 from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
 from chinhquyen.postal.simulator.orders import sim_order_advance
 from tests.locks import backend_pid, waiting_on_a_lock
@@ -113,3 +114,51 @@ def test_tracking_and_a_transition_of_the_same_dossier_do_not_deadlock():
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.RECEIVED
     assert list(AuditEntry.objects.filter(action="postal.tracking").values_list("data__to", flat=True)) == ["delivered"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_calling_off_a_pickup_while_its_tracking_runs_does_not_deadlock():
+    """Calling off takes the shipment before the dossier, as tracking does (shipment, dossier, audit head)."""
+    office = office_make(prefix="p")
+    dossier, shipment = ordered(office)
+    shipment_locked, cancel_started, cancel_waits = threading.Event(), threading.Event(), threading.Event()
+    cancel_pid: list[int] = []
+    errors: list[tuple[str, BaseException]] = []
+
+    def tracking() -> None:
+        try:
+            with transaction.atomic():
+                PostalShipment.objects.select_for_update().get(pk=shipment.pk)  # tracking holds the shipment ...
+                shipment_locked.set()
+                cancel_waits.wait()  # ... the applicant's call-off now waits on a lock of ours ...
+                Dossier.objects.select_for_update().get(pk=dossier.pk)  # ... and tracking takes the dossier next
+        except BaseException as exc:  # reported by the main thread
+            errors.append(("tracking", exc))
+        finally:
+            connections.close_all()
+
+    def call_off() -> None:
+        try:
+            shipment_locked.wait()
+            cancel_pid.append(backend_pid())
+            cancel_started.set()
+            postal_pickup_cancel(by=dossier.applicant.user, dossier=dossier)
+        except BaseException as exc:  # reported by the main thread
+            errors.append(("call-off", exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tracking), threading.Thread(target=call_off)]
+    for thread in threads:
+        thread.start()
+    cancel_started.wait()
+    while not waiting_on_a_lock(cancel_pid[0]) and threads[1].is_alive():
+        threading.Event().wait(0.01)
+    cancel_waits.set()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    shipment.refresh_from_db()
+    assert shipment.state == OrderState.CANCELLED
