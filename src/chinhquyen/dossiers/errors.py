@@ -13,3 +13,9 @@ class DossierNotFound(DomainError):
     """No dossier, or one the officer's agencies may not see (the two are not told apart)."""
 
     code = "dossier_not_found"
+
+
+class SigningUnavailable(DomainError):
+    """The agency cannot sign now: no key or certificate installed, or none usable (the cause is logged)."""
+
+    code = "signing_unavailable"

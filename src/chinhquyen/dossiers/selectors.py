@@ -13,8 +13,8 @@ from decimal import Decimal, InvalidOperation
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from chinhquyen.directory.selectors import (
     agency_by_code_call,
     applicant_find_calls,
     applicant_found,
+    identifier_normal,
     roles_agency_ids,
 )
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
@@ -82,6 +83,8 @@ class InboxRow:
     overdue: bool
     # Waiting on the applicant (a result to collect, documents or a payment asked for): listed after the work.
     waiting: bool = False
+    # An apology letter of an agency the officer leads, to approve or to send (draft or approved).
+    letter: ApologyLetter | None = None
 
 
 class Inbox(list[InboxRow]):
@@ -120,14 +123,23 @@ _INBOX_WAITING = (
     | FRONT_DESK_BROUGHT_BACK
     | Q(paused_at__isnull=False)
 )
+# Waiting on the applicant with the active step still held: listed, as waiting, for whoever holds it.
+STEP_WAITING = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUIRED)
+# Documents asked for by the front desk before reception (no step yet): the front desk's to check.
+_SUPPLEMENT_BEFORE_RECEPTION = Q(
+    status=DossierStatus.SUPPLEMENT_REQUESTED, paused_status__in=(DossierStatus.DRAFT, DossierStatus.SUBMITTED)
+)
+_NO_DATE = Value(None, output_field=DateTimeField())
 
 
 def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> Inbox:
     """What the officer has to act on, most urgent first: overdue (the longest overdue first), then due soon,
     then by due date and undated; then what waits on the applicant. At most ``limit`` rows; ``total`` counts them all.
 
-    The due date is the active step's (the dossier's when the step has none, or for the front desk's queue);
-    the database orders by it, so the rows cut off are the least urgent.
+    The due date is the earlier of the active step's and the dossier's (the dossier's alone for the front
+    desk's queue), and for an apology letter the leader is to approve or send, the end of the last day it may
+    be sent; a dossier is one row, due at the earliest. The database orders by it, so the rows cut off are the
+    least urgent. A leader's letters cost one query more.
     """
     now = now or timezone.now()
     roles = user_roles_load(user=officer)
@@ -138,43 +150,89 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
         mine |= Q(active_step__agency_id=agency_id, active_step__role=role)
     # An assigned step belongs to its assignee; an unassigned one to everyone holding the role.
     mine &= Q(active_step__assignee__isnull=True) | Q(active_step__assignee=officer)
-    query = Q(status__in=STEP_QUEUE) & mine
+    at_step = Q(status__in=(*STEP_QUEUE, *STEP_WAITING)) & mine
+    query = at_step
     front_desk = [agency_id for agency_id, role in roles if role == Role.FRONT_DESK]
     if front_desk:
-        at_desk = Q(status__in=FRONT_DESK_QUEUE) | FRONT_DESK_BROUGHT_BACK
+        at_desk = Q(status__in=FRONT_DESK_QUEUE) | FRONT_DESK_BROUGHT_BACK | _SUPPLEMENT_BEFORE_RECEPTION
         query |= at_desk & Q(receiving_agency_id__in=front_desk) & ~_ONLINE_DRAFT
+    led = [agency_id for agency_id, role in roles if role == Role.LEADER]
+    letters = _inbox_letters(agency_ids=led) if led else {}
+    # Work, the step's due date when it comes first; else the dossier's; none for a row that is only a letter.
+    step_first = Q(status__in=STEP_QUEUE, active_step__due_at__isnull=False) & (
+        Q(due_at__isnull=True) | Q(active_step__due_at__lt=F("due_at"))
+    )
+    due: Any = Case(
+        When(at_step & step_first, then=F("active_step__due_at")), When(query, then=F("due_at")), default=_NO_DATE
+    )
+    if letters:
+        query |= Q(pk__in=list(letters))
+    dated = [When(pk=pk, then=Value(end)) for pk, (_letter, end) in letters.items() if end is not None]
+    if dated:
+        send_by = Case(*dated, default=_NO_DATE, output_field=DateTimeField())
+        # The earlier of the two, either may be NULL (LEAST skips NULLs on PostgreSQL, not on SQLite).
+        due = Least(Coalesce(due, send_by), Coalesce(send_by, due))
     queue = Dossier.objects.filter(query)
     dossiers = list(
         queue.select_related(*_RELATED)
         .annotate(
             inbox_waiting=Case(When(_INBOX_WAITING, then=Value(1)), default=Value(0)),
-            inbox_due=Case(
-                When(Q(status__in=STEP_QUEUE) & Q(active_step__due_at__isnull=False), then=F("active_step__due_at")),
-                default=F("due_at"),
-            ),
+            inbox_at_step=Case(When(at_step, then=Value(1)), default=Value(0)),
+            inbox_due=due,
         )
         .order_by("inbox_waiting", F("inbox_due").asc(nulls_last=True), "received_at", "created_at", "pk")[: limit + 1]
     )
     rows = Inbox()
     for d in dossiers[:limit]:
-        step = d.active_step if d.status in STEP_QUEUE else None
-        due = d.inbox_due
+        due_at = d.inbox_due
         # A result waiting to be collected is judged by when it was ready, not by the day it is collected; a
-        # paused clock (a payment awaited) moves the due date when it runs again, so the stored one is not due.
+        # paused clock (documents or a payment awaited) moves the due date when it runs again, so the stored
+        # one is not due.
         waiting = bool(d.inbox_waiting)
         rows.append(
             InboxRow(
                 dossier=d,
-                step=step,
-                due_at=due,
-                due_soon=not waiting and due_soon(due_at=due, now=now),
-                overdue=not waiting and due is not None and due < now,
+                step=d.active_step if d.inbox_at_step else None,
+                due_at=due_at,
+                due_soon=not waiting and due_soon(due_at=due_at, now=now),
+                overdue=not waiting and due_at is not None and due_at < now,
                 waiting=waiting,
+                letter=letters[d.pk][0] if d.pk in letters else None,
             )
         )
     # Counted only when the list is cut: the page says how many it does not show.
     rows.total = queue.count() if len(dossiers) > limit else len(rows)
     return rows
+
+
+def _inbox_letters(*, agency_ids: list[int]) -> dict[int, tuple[ApologyLetter, datetime | None]]:
+    """The apology letters the leader of ``agency_ids`` is to approve or send, by dossier (the first of each), with
+    the end of the last day each may be sent (None while the clock is paused: the due date will move). One query."""
+    letters = (
+        ApologyLetter.objects.filter(
+            agency_id__in=agency_ids,
+            state__in=(LetterState.DRAFT, LetterState.APPROVED),
+            dossier__status__in=LETTER_STATUSES,
+            dossier__extended_at__isnull=True,
+        )
+        .select_related("dossier")
+        .only(
+            "pk",
+            "state",
+            "agency_id",
+            "dossier__status",
+            "dossier__due_at",
+            "dossier__paused_at",
+            "dossier__extended_at",
+        )
+        .order_by("dossier_id", "pk")
+    )
+    found: dict[int, tuple[ApologyLetter, datetime | None]] = {}
+    for letter in letters:
+        if letter.dossier_id not in found:
+            day = apology_letter_send_by(letter=letter, dossier=letter.dossier)
+            found[letter.dossier_id] = (letter, None if day is None else datetime.combine(day, time.max, TZ))
+    return found
 
 
 def dossier_get_for_officer(*, officer: User, code_or_pk: str | int) -> Dossier:
@@ -460,7 +518,9 @@ def dossier_search_query(
         dossiers = dossiers.filter(code__icontains=code.strip())
     text = clean(applicant)
     if text:
-        match = Q(applicant__personal_id=text) | Q(applicant__tax_code=text)
+        # As the counter's lookup reads it: typed in groups ("037 090 001 234"), or in full-width digits.
+        identifier = identifier_normal(text)
+        match = Q(applicant__personal_id=identifier) | Q(applicant__tax_code=identifier)
         words = name_search_words(text)
         if words:
             named = Applicant.objects.order_by()
@@ -474,7 +534,8 @@ def dossier_search_query(
     if status is not None:
         dossiers = dossiers.filter(status=status)
     dossiers = received_between(dossiers, date_from=received_from, date_to=received_to)
-    return dossiers.select_related(*_RELATED).order_by("-received_at", "-pk")
+    # Dossiers not received yet (no date) last on every database: PostgreSQL sorts NULL first when descending.
+    return dossiers.select_related(*_RELATED).order_by(F("received_at").desc(nulls_last=True), "-pk")
 
 
 # No dossier is received outside the working calendar's years; a day typed beyond them (0001-01-01,

@@ -20,7 +20,12 @@ test certificate authority is generated on first use: ``dev-root/`` holds its ke
 ``trust/dev-root.pem`` a copy of the certificate, each agency gets a certificate named after it, and the
 in-process timestamp authority a certificate for timestamping alone (extended key usage id-kp-timeStamping,
 critical, as RFC 3161 requires).
-ECDSA P-256 keeps generation to milliseconds.
+ECDSA P-256 keeps generation to milliseconds. The test CA renews an agency's certificate 30 days before it
+expires (825 days after issue).
+
+An agency's credentials are checked when read: a certificate outside its validity period, or one that is not
+the certificate of ``key.pem``, raises ``SigningCertificateInvalid`` (an ``ImproperlyConfigured``) naming the
+agency and the file, rather than giving signatures that never verify.
 """
 
 import fcntl
@@ -41,11 +46,14 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 
 DEV_ROOT_NAME = "CA thử nghiệm chinhquyen - không dùng thật"  # CN: at most 64 characters
 DEV_TSA_NAME = "TSA thử nghiệm chinhquyen - không dùng thật"
 _SAFE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# The test CA renews an agency's certificate this long before it expires: a signature never meets an expired one.
+DEV_RENEW_BEFORE = timedelta(days=30)
 
 logger = logging.getLogger(__name__)
 K = TypeVar("K")
@@ -59,6 +67,10 @@ class SigningAgency(Protocol):
 
     @property
     def name(self) -> str: ...
+
+
+class SigningCertificateInvalid(ImproperlyConfigured):
+    """An agency's certificate outside its validity period, or not the certificate of the key beside it."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,36 @@ def _load_credentials(agency: SigningAgency, folder: Path) -> AgencyCredentials:
         owner=f"agency {agency.code}",
         load=lambda data, passphrase: load_private_key_from_pemder_data(data, passphrase=passphrase),
     )
+    _credentials_check(agency, folder, cert=certs[0], key=key)
     return AgencyCredentials(key=key, cert=certs[0], chain=chain)
+
+
+def _credentials_check(agency: SigningAgency, folder: Path, *, cert: Any, key: Any) -> None:
+    """Raise SigningCertificateInvalid unless ``cert`` is valid now and is the certificate of ``key``.
+
+    pyhanko signs with either, and the signature then fails every verification: refuse before signing.
+    """
+    certificate = x509.load_der_x509_certificate(cert.dump())
+    where = f"The signing certificate of agency {agency.code} ({folder / 'cert.pem'})"
+    now = timezone.now()
+    if now > certificate.not_valid_after_utc:
+        raise SigningCertificateInvalid(
+            f"{where} expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S} UTC: "
+            "install a renewed certificate."
+        )
+    if now < certificate.not_valid_before_utc:
+        raise SigningCertificateInvalid(
+            f"{where} is valid only from {certificate.not_valid_before_utc:%Y-%m-%d %H:%M:%S} UTC."
+        )
+    private_key = serialization.load_der_private_key(key.dump(), password=None)
+    if _public_der(private_key.public_key()) != _public_der(certificate.public_key()):
+        raise SigningCertificateInvalid(
+            f"{where} is not the certificate of the key {folder / 'key.pem'}: install the key and its certificate."
+        )
+
+
+def _public_der(public_key: Any) -> bytes:
+    return bytes(public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
 
 
 def dev_tsa_credentials() -> AgencyCredentials:
@@ -190,12 +231,15 @@ def signing_keys_encrypt() -> KeysEncrypted:
 
 
 def _dev_certificate_stale(agency: SigningAgency, folder: Path, root_cert: x509.Certificate) -> bool:
-    """Missing, or issued by the test CA to a name the agency no longer has (renamed, or a reused test code)."""
+    """Missing, or issued by the test CA to a name the agency no longer has (renamed, or a reused test code), or
+    expired or expiring within :data:`DEV_RENEW_BEFORE`."""
     if not (folder / "key.pem").exists() or not (folder / "cert.pem").exists():
         return True
     cert = x509.load_pem_x509_certificate((folder / "cert.pem").read_bytes())
     if cert.issuer != root_cert.subject:
         return False  # installed by hand: never replace it
+    if cert.not_valid_after_utc <= timezone.now() + DEV_RENEW_BEFORE:
+        return True
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return not names or names[0].value != agency.name[:64]
 

@@ -13,8 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, TypeVar
 
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -25,6 +29,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from ..errors import SigningUnavailable
 from .pki import SigningAgency, agency_credentials, pki_dir, trust_roots
 from .timestamps import signing_timestamper
 
@@ -72,6 +77,8 @@ def pdf_sign(*, pdf: bytes, agency: SigningAgency) -> bytes:
     """Sign ``pdf`` (PAdES B-T, SHA-256) with the agency's key; earlier signatures stay valid.
 
     Without a TSA, or when the TSA does not answer (logged as an error), the signature is PAdES B-B.
+    Raise SigningUnavailable when the agency has no key and certificate, or none usable now (the cause, naming
+    the file, is logged as an error for the operators).
     """
     signer = _signer(agency)
     timestamper = signing_timestamper()
@@ -158,18 +165,39 @@ def _summary(status: Any) -> str:
     return "INTACT:" + ",".join(f for f in status.summary_fields() if not f.startswith("TIMESTAMP_TOKEN<"))
 
 
-_signers: dict[tuple[str, str, str], tuple[int, Any]] = {}
+# The files an agency's signer is read from; a change to any of them (a renewed certificate) reloads it.
+SIGNER_FILES = ("key.pem", "cert.pem", "chain.pem")
+FileStamp = tuple[tuple[int, int, int] | None, ...]
+
+
+@dataclass(frozen=True)
+class _CachedSigner:
+    stamp: FileStamp
+    signer: Any
+    not_before: datetime
+    not_after: datetime
+
+
+_signers: dict[tuple[str, str, str], _CachedSigner] = {}
 
 
 def _signer(agency: SigningAgency) -> Any:
     # Loading and parsing the PEM files costs more than a signature: keep the signer, reload when the files change.
     # The name is part of the key: a renamed agency gets a certificate in its new name (test CA).
-    key_file = pki_dir() / "agencies" / agency.code / "key.pem"
     cache_key = (str(pki_dir()), agency.code, agency.name)
+    # Stamped before reading: a file replaced while it is read is read again by the next signature.
+    stamp = _files_stamp(pki_dir() / "agencies" / agency.code)
     cached = _signers.get(cache_key)
-    if cached is not None and key_file.exists() and cached[0] == key_file.stat().st_mtime_ns:
-        return cached[1]
-    creds = agency_credentials(agency)
+    # A certificate that expired since it was read is read again, and refused (pki checks its validity).
+    if cached is not None and cached.stamp == stamp and cached.not_before <= timezone.now() <= cached.not_after:
+        return cached.signer
+    try:
+        creds = agency_credentials(agency)
+    except ImproperlyConfigured as exc:
+        logger.error("Agency %s cannot sign: %s", agency.code, exc)
+        raise SigningUnavailable(
+            _("This agency has no valid signing certificate: ask the administrator to install one.")
+        ) from exc
     signer = signers.SimpleSigner(
         signing_cert=creds.cert,
         signing_key=creds.key,
@@ -177,8 +205,23 @@ def _signer(agency: SigningAgency) -> Any:
     )
     if signer.signing_cert is None:
         raise SigningError(f"No certificate for agency {agency.code}.")
-    _signers[cache_key] = (key_file.stat().st_mtime_ns, signer)
+    _signers[cache_key] = _CachedSigner(
+        stamp=stamp, signer=signer, not_before=creds.cert.not_valid_before, not_after=creds.cert.not_valid_after
+    )
     return signer
+
+
+def _files_stamp(folder: Path) -> FileStamp:
+    """Each signer file's modification time, size and inode (``None`` when absent): any replacement changes it."""
+    stamps: list[tuple[int, int, int] | None] = []
+    for name in SIGNER_FILES:
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((info.st_mtime_ns, info.st_size, info.st_ino))
+    return tuple(stamps)
 
 
 def async_run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:

@@ -1,9 +1,11 @@
 """Issuing the result (trả kết quả giải quyết, status 9): an uploaded document, or one the officer writes.
 
-An uploaded PDF is signed by the agency of the step it is issued from; a written result is rendered from
-the dossier (``documents.result_pdf_for``: the lead agency's header, the applicant, the request, the
-officer's text, the approving leader as signer, the lookup QR code) and signed by that agency. Either
-way it is stored as the dossier's result document, which the applicant downloads.
+An uploaded PDF is signed by the agency that decided the dossier (the lead agency, else the receiving one),
+even when the front desk of another agency issues it; a written result is rendered from the dossier
+(``documents.result_pdf_for``: the lead agency's header, the applicant, the request, the officer's text, the
+approving leader as signer, the lookup QR code) and signed by that agency. Either way it is stored as the
+dossier's result document, which the applicant downloads. An agency that cannot sign (no usable key and
+certificate) refuses the result with ``signing_unavailable``, and nothing is stored.
 """
 
 import hashlib
@@ -15,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
-from chinhquyen.directory.models import Agency, Role, User
+from chinhquyen.directory.models import Role, User
 
+from ..errors import SigningUnavailable
 from ..models import DocumentKind, Dossier, DossierDocument, Substatus
 from ..uploads import upload_check
 from .base import Change, transition_apply
@@ -62,7 +65,7 @@ def dossier_issue_result(
             upload.seek(0)
             content, signed = upload.read(), False
             if checked.content_type == "application/pdf":
-                content, signed = _sign(content, step.agency if step is not None else d.receiving_agency)
+                content, signed = _sign(content, d)
             name = clean(upload.name or "")[:255] or _("Result")
             _store(
                 c,
@@ -128,11 +131,15 @@ def _store(c: Change, *, content: bytes, name: str, content_type: str, signed: b
         digitisation_on_result(c)
 
 
-def _sign(data: bytes, agency: Agency) -> tuple[bytes, bool]:
+def _sign(data: bytes, dossier: Dossier) -> tuple[bytes, bool]:
+    """Sign an uploaded result as a written one is signed: by the agency that decided the dossier."""
     from chinhquyen.dossiers.documents import pdf_sign
+    from chinhquyen.dossiers.documents.data import result_agency_for
 
     try:
-        return pdf_sign(pdf=data, agency=agency), True
+        return pdf_sign(pdf=data, agency=result_agency_for(dossier)), True
+    except SigningUnavailable:
+        raise  # the agency's certificate is at fault, not the file
     except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign
         raise InvalidInput(
             _("The result PDF could not be read to be signed; export it again and upload it."),
