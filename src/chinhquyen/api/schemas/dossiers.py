@@ -223,8 +223,9 @@ class ConsultIn(ActionIn):
 
 
 class PaymentIn(NoteIn):
-    # Whether it is whole đồng and more than 0 is the service's to say (422 `amount`).
-    amount: Decimal = Field(max_digits=16, examples=["50000"], description="In whole đồng, more than 0.")
+    # Any finite number: whether it is whole đồng, more than 0 and at most the maximum is the service's to say
+    # (422 `amount`), however many digits it has; a bound on digits here would answer 400 for a documented 422.
+    amount: Decimal = Field(examples=["50000"], description="In whole đồng, more than 0 and at most 1,000,000,000,000.")
 
 
 class DocumentsReceivedIn(ActionIn):

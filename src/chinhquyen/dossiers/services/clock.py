@@ -5,10 +5,13 @@ from datetime import datetime
 from chinhquyen.workcal.clock import DeadlineClock
 from chinhquyen.workcal.selectors import calendar_current, deadline_counting_start, deadline_resume
 
-from ..deadlines import dossier_due, dossier_time_limit
-from ..models import Dossier, DossierEvent
+from ..deadlines import dossier_due, dossier_time_limit, shift_by_working_seconds
+from ..models import Dossier, DossierEvent, DossierStep
 from .base import Change
 from .steps import iso, steps_shift
+
+# The transitions that call clock_resume, whose events record the working time paused (``paused_hours``).
+RESUMING_ACTIONS = ("payment_confirmed", "supplement_provided")
 
 
 def clock_pause(change: Change) -> None:
@@ -36,6 +39,37 @@ def clock_resume(change: Change) -> None:
         }
         change.set(due_at=new_due)
     change.set(paused_at=None)
+
+
+def step_restart_due(step: DossierStep, *, change: Change) -> dict[str, object]:
+    """Move the due date of a finished ``step`` about to start again (sent back to) by the working time the
+    clock was paused since it finished, as it would be without the pauses: each agency is judged on its own
+    time (ADR 0020). Return what the event data records of it (nothing when it does not move).
+
+    A resume moves only the open steps: a finished one keeps the due date its stored outcome was judged against
+    until it starts again. A step cannot finish while the clock is paused, so every pause ended after it
+    finished also began after it.
+    """
+    if step.due_at is None or step.finished_at is None:
+        return {}
+    seconds = _paused_seconds_since(change.dossier, step.finished_at)
+    if seconds == 0:
+        return {}
+    old_due = step.due_at
+    step.due_at = shift_by_working_seconds(old_due, seconds)
+    change.save_later(step, "due_at")
+    return {
+        "to_step_paused_hours": seconds / 3600,
+        "to_step_old_due_at": iso(old_due),
+        "to_step_new_due_at": iso(step.due_at),
+    }
+
+
+def _paused_seconds_since(dossier: Dossier, since: datetime) -> int:
+    """The working seconds of the pauses :func:`clock_resume` ended after ``since``, as their events recorded them."""
+    resumes = DossierEvent.objects.filter(dossier=dossier, action__in=RESUMING_ACTIONS, at__gt=since)
+    hours = resumes.filter(data__has_key="paused_hours").values_list("data__paused_hours", flat=True)
+    return sum(round(float(h) * 3600) for h in hours)
 
 
 def _counting_from(dossier: Dossier) -> datetime | None:

@@ -32,7 +32,7 @@ from ..models import (
 from ..selectors import consultable_agencies
 from ..transitions import APPLICANT, Transition, step_after, step_before
 from .base import NEXT_STEP, STEP_LOCKED, transition_apply
-from .clock import clock_pause, clock_resume
+from .clock import clock_pause, clock_resume, step_restart_due
 from .closing import processing_close
 from .digitisation import postal_update_record
 from .steps import (
@@ -115,6 +115,7 @@ def dossier_send_back(
         # Back to the approving leader's step or before it: what was approved is being reworked, so the
         # approval no longer stands and the result cannot be issued until a leader approves again.
         approval_undone = approval_undone_by(c.dossier, previous)
+        moved = step_restart_due(previous, change=c)  # before step_start forgets when it finished
         step_start(previous, at=c.at, change=c)
         c.set(active_step=previous)
         c.reason = clean(reason)
@@ -123,6 +124,7 @@ def dossier_send_back(
             "from_step": active.pk,
             "to_step": previous.pk,
             "outcome": outcome_of(finished_at=c.at, due_at=active.due_at),
+            **moved,
         }
         if approval_undone:
             c.set(approved_at=None)

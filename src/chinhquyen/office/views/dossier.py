@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.documents import SLIP_KINDS
 from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
@@ -48,8 +49,17 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "can_attach": "document_add" in names,
         **postal_context(dossier),
         **due_flags(dossier),
+        **_payment(dossier),
     }
     return render(request, "office/dossier/detail.html", context)
+
+
+def _payment(dossier: Any) -> dict[str, Any]:
+    """The payment asked of the applicant while it is awaited (status 6; one query, none in another status): the
+    front desk confirms that amount, as the portal shows it to the applicant."""
+    payment = selectors.dossier_payment_requests(dossiers=[dossier]).get(dossier.pk)
+    amount = amount_text(payment.amount, payment.currency) if payment is not None and payment.amount else ""
+    return {"payment": payment, "payment_amount": amount}
 
 
 def _letters(dossier: Any) -> dict[str, Any]:
@@ -224,6 +234,8 @@ def _render_action(
         context["letter"] = _chosen_letter(form)
     if action.name == "receive":
         context["missing_documents"] = selectors.mandatory_documents_missing(dossier=dossier)
+    if action.name == "payment_confirmed":
+        context.update(_payment(dossier))  # what the front desk confirms was paid
     return render(request, "office/dossier/action.html", context, status=status)
 
 
