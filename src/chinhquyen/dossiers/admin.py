@@ -1,22 +1,10 @@
 """Read-only admin of dossiers: the state machine (services) is the only way to change a status."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from chinhquyen.core.admin_read_only import ReadOnlyMixin
 
 from .models import ApologyLetter, Dossier, DossierDocument, DossierEvent, DossierStep, EventDispatchFailure
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(ReadOnlyMixin, admin.TabularInline):

@@ -578,6 +578,23 @@ def dossier_search_procedures(*, officer: User, roles: Roles | None = None) -> l
     return list(found.only("pk", "code", "name").order_by("code", "pk"))
 
 
+def own_event_since(
+    *, dossier: Dossier, by: User, action: str, version: int, data: dict[str, Any] | None = None
+) -> DossierEvent | None:
+    """The event by ``by`` of ``action`` (with ``data`` among its data, when given) that moved ``dossier`` on
+    from ``version``, else None (another's change, another action, or none since)."""
+    since = dossier.version - version
+    if since < 1:
+        return None
+    # Every change bumps the version by one and writes one event ("create" aside, at version 0): counted back
+    # from the latest, the event that moved the dossier on from ``version``.
+    moved = dossier.events.exclude(action="create").order_by("-pk")[since - 1 : since]
+    event: DossierEvent | None = next(iter(moved), None)
+    if event is None or event.actor_id != by.pk or event.action != action:
+        return None
+    return event if all(event.data.get(key) == value for key, value in (data or {}).items()) else None
+
+
 def dossier_timeline(*, dossier: Dossier, for_applicant: bool = False) -> list[DossierEvent]:
     """The dossier's events in order; the applicant does not see internal ones."""
     events = DossierEvent.objects.filter(dossier=dossier).select_related("actor")

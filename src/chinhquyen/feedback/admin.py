@@ -1,22 +1,10 @@
 """Admin of ratings and petitions: read-only; the services are the only way to change them."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from chinhquyen.core.admin_read_only import ReadOnlyMixin
 
 from .models import Petition, PetitionEvent, PetitionEventDispatchFailure, Rating
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Rating)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chinhquyen.core.admin_read_only import ReadOnlyMixin
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 
@@ -215,7 +216,7 @@ class OfficerTokenAdmin(ProvinceAdminOnly):
         messages.success(request, _("Tokens revoked: %(count)d.") % {"count": queryset.count()})
 
 
-class ManagersSee(admin.ModelAdmin):
+class ManagersSee(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only screens each system's managers (and province admins) see for their own systems."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -223,15 +224,6 @@ class ManagersSee(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookSubscription)
@@ -251,7 +243,7 @@ class WebhookSubscriptionAdmin(ManagersSee):
         return super().get_queryset(request).filter(system__in=systems).select_related("system").defer("secret")
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(ReadOnlyMixin, admin.TabularInline):
     """Every attempt of the delivery, oldest first: written once by the sender, never edited here."""
 
     model = WebhookAttempt
@@ -263,15 +255,6 @@ class WebhookAttemptInline(admin.TabularInline):
     # The delivery's page is already limited to its system's managers (ManagersSee).
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)

@@ -1,29 +1,17 @@
 """Admin of the postal app: shipments are read-only (services change them); the simulator plays the partner."""
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.admin_read_only import ReadOnlyMixin
 from chinhquyen.core.errors import DomainError
 
 from .client import PostalError
 from .models import OrderState, PostalShipment, SimulatedPostalOrder
 from .services import postal_tracking_refresh
 from .simulator.orders import sim_order_advance
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PostalShipment)

@@ -51,24 +51,17 @@ def form_kept(refused: Form, *, version: int, **kwargs: Any) -> Form:
 def sent_twice(
     exc: DomainError, *, dossier: Any, by: Any, action: str, expected_version: int, data: dict[str, Any] | None = None
 ) -> DossierEvent | None:
-    """The event of ``by``'s own ``action`` on ``dossier`` (``data`` among its data, when given) that moved it on
-    from ``expected_version``, when ``exc`` refused a form only as stale; None otherwise.
+    """The event of ``by``'s own ``action`` that moved ``dossier`` on from ``expected_version``, when ``exc``
+    refused a form only as stale; None otherwise.
 
     A form sent twice (Enter pressed twice, or held) carries the version its page showed: the first request
     does the work, the second is refused as stale, and the browser shows only the second answer. Found, that
     event is the first request's, and the second answers as it did. A change by anyone else, or another
     action, stays a conflict to show.
     """
-    since = dossier.version - expected_version
-    if exc.code != "stale_version" or since < 1:
+    if exc.code != "stale_version":
         return None
-    # Every change bumps the version by one and writes one event ("create" aside, at version 0): counted back
-    # from the latest, the event that moved the dossier on from ``expected_version``.
-    moved = dossier.events.exclude(action="create").order_by("-pk")[since - 1 : since]
-    event: DossierEvent | None = next(iter(moved), None)
-    if event is None or event.actor_id != by.pk or event.action != action:
-        return None
-    return event if all(event.data.get(key) == value for key, value in (data or {}).items()) else None
+    return selectors.own_event_since(dossier=dossier, by=by, action=action, version=expected_version, data=data)
 
 
 def success_once(request: HttpRequest, text: str) -> None:
