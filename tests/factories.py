@@ -27,6 +27,9 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"9{n // 10000 % 100:02d}.{n % 100:02d}.{n // 100 % 100:02d}.H99")
     name = factory.Sequence(lambda n: f"Sở thử nghiệm {n}")
     kind = AgencyKind.DEPARTMENT
+    address = "Số 2 đường Lê Hồng Phong"
+    address_division_code = "14329"  # Phường Hoa Lư: the post office needs the commune of the address
+    phone = "02293871234"
 
 
 class StaffRoleFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ from chinhquyen.catalog.services.values import fee_cells, time_limit
 
 from .factories import ProcedureFactory
 
-TOO_LONG = "a time limit too long to count in working hours"
+TOO_LONG = "a time limit longer than 5 years"
 
 
 @pytest.mark.parametrize(
@@ -95,10 +95,12 @@ def test_a_reimport_of_a_limit_in_minutes_changes_nothing():
 @pytest.mark.parametrize(
     ("raw_text", "expected"),
     [
-        pytest.param("12499999 Ngày làm việc", (Decimal(12499999), "working_days", None), id="fits"),
-        pytest.param("12500000 Ngày làm việc", (None, "", TOO_LONG), id="hours-overflow"),
+        pytest.param("1300 Ngày làm việc", (Decimal(1300), "working_days", None), id="five-years-of-working-days"),
+        pytest.param("1301 Ngày làm việc", (None, "", TOO_LONG), id="over-five-years-of-working-days"),
         pytest.param("20000000 Ngày làm việc", (None, "", TOO_LONG), id="twenty-million-days"),
-        pytest.param("99999999 Ngày", (Decimal(99999999), "days", None), id="calendar-days-have-no-hours"),
+        pytest.param("1830 Ngày", (Decimal(1830), "days", None), id="five-years-of-days"),
+        pytest.param("99999999 Ngày", (None, "", TOO_LONG), id="calendar-days-too"),
+        pytest.param("61 Tháng", (None, "", TOO_LONG), id="over-five-years-of-months"),
     ],
 )
 def test_a_limit_whose_hours_would_not_fit_is_not_read(raw_text, expected):
@@ -125,7 +127,7 @@ def test_saving_a_limit_too_long_to_count_is_refused_on_the_limit():
         procedure_save(procedure=procedure)
 
     assert refused.value.message_dict == {
-        "time_limit_value": ["This time limit is too long: it comes to more than 99999999.99 working hours."]
+        "time_limit_value": ["This time limit is too long: the platform counts limits of up to 5 years."]
     }
 
 
@@ -137,7 +139,7 @@ def test_the_admin_shows_a_limit_too_long_as_a_form_error(admin_client):
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["time_limit_value"] == [
-        "This time limit is too long: it comes to more than 99999999.99 working hours."
+        "This time limit is too long: the platform counts limits of up to 5 years."
     ]
     procedure.refresh_from_db()
     assert procedure.time_limit_value == Decimal(5)

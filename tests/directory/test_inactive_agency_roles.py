@@ -220,7 +220,7 @@ def test_an_official_of_an_inactive_agency_is_neither_offered_nor_accepted_as_as
     assert (refused.value.code, refused.value.field) == ("assignee_role", "to_user")
 
 
-def test_a_step_started_again_leaves_its_officer_whose_agency_became_inactive():
+def test_a_dossier_is_not_sent_back_to_a_step_at_an_agency_become_inactive():
     world = World()
     commune = AgencyFactory(name="UBND xã cũ")
     template_add(
@@ -229,13 +229,16 @@ def test_a_step_started_again_leaves_its_officer_whose_agency_became_inactive():
     examiner = officer(commune, Role.SPECIALIST)
     dossier = dossier_claim(by=examiner, dossier=world.received())
     dossier = dossier_forward(by=examiner, dossier=dossier)
+    version = dossier.version
 
     _dissolve(commune)
-    dossier = dossier_send_back(by=world.leader, dossier=dossier, reason="Thiếu chữ ký")
+    with pytest.raises(TransitionRefused) as refused:
+        dossier_send_back(by=world.leader, dossier=dossier, reason="Thiếu chữ ký")
 
-    step = dossier.active_step
-    step.refresh_from_db()
-    assert (step.name, step.state, step.assignee_id) == ("Thẩm định tại xã", "active", None)
+    # Nobody at the dissolved commune could take it back up: the leader keeps it, nothing changed.
+    assert (refused.value.code, refused.value.field) == ("agency_inactive", None)
+    dossier.refresh_from_db()
+    assert (dossier.version, dossier.active_step.name) == (version, "Phê duyệt")
 
 
 def test_a_dossier_is_not_forwarded_to_an_official_of_an_inactive_agency():
@@ -249,7 +252,7 @@ def test_a_dossier_is_not_forwarded_to_an_official_of_an_inactive_agency():
     with pytest.raises(TransitionRefused) as refused:
         dossier_forward(by=world.specialist, dossier=dossier, to_user=chairman)
 
-    assert (refused.value.code, refused.value.field) == ("assignee_role", "to_user")
+    assert (refused.value.code, refused.value.field) == ("agency_inactive", None)
     dossier.refresh_from_db()
     assert dossier.active_step.name == "Thụ lý"
 

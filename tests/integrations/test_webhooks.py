@@ -168,7 +168,7 @@ def test_network_errors_count_as_failures(monkeypatch):
     from chinhquyen.integrations import webhook_client
 
     class Down(requests.Session):
-        def post(self, *args, **kwargs):
+        def request(self, *args, **kwargs):
             raise requests.ConnectionError("connection refused")
 
     monkeypatch.setattr(webhook_client, "session_factory", Down)

@@ -13,7 +13,7 @@ from tests.office.helpers import login, office_make, received
 
 pytestmark = pytest.mark.django_db
 
-YEARS = "Enter a date between the years 1976 and 2199."
+YEARS = "Enter a date between the years 1976 and 2100."
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_an_open_dossier_still_offers_its_letter(client, office):
 
 
 @pytest.mark.parametrize(
-    "value", ["9999-12-31T23:59:59-05:00", "2199-12-31T23:00:00-05:00", "0001-01-01T05:00:00+07:00"]
+    "value", ["9999-12-31T23:59:59-05:00", "2100-12-31T23:00:00-05:00", "0001-01-01T05:00:00+07:00"]
 )
 def test_a_letter_date_past_the_calendar_in_vietnam_time_is_refused(value):
     from datetime import datetime

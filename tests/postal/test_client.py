@@ -19,7 +19,11 @@ def _order(reference: str = "000.00.01.H37-260302-0001", phone: str = "091234567
     return DeliveryOrder(
         reference=reference,
         sender=Party(
-            name="Trung tâm Phục vụ hành chính công", phone="02293871234", address="Hoa Lư", province_code="37"
+            name="Trung tâm Phục vụ hành chính công",
+            phone="02293871234",
+            address="Hoa Lư",
+            province_code="37",
+            commune_code="14329",
         ),
         receiver=Party(
             name="Trần Thị Bình", phone=phone, address="Số 5, thôn Đông", province_code="37", commune_code="14464"

@@ -10,10 +10,11 @@ from chinhquyen.postal.models import SimulatedPostalOrder
 pytestmark = pytest.mark.django_db
 
 RECEIVER = {"name": "A", "phone": "0912345678", "address": "x", "province_code": "37", "commune_code": "14464"}
+SENDER = {"name": "B", "phone": "02293871234", "address": "y", "province_code": "37", "commune_code": "14329"}
 
 
 def _order_create(item: object) -> tuple[int, dict]:
-    order = {"kind": "delivery", "reference": "X-1", "receiver": RECEIVER, "item": item}
+    order = {"kind": "delivery", "reference": "X-1", "sender": SENDER, "receiver": RECEIVER, "item": item}
     response = Client(raise_request_exception=False).post(
         "/postal-sim/api/orders", json.dumps(order), content_type="application/json", headers={"X-Customer-Code": "C1"}
     )

@@ -42,9 +42,9 @@ def test_negative_months_are_refused(vn_calendar):
 
 
 def test_months_past_the_last_covered_year_are_refused(vn_calendar):
-    assert vn_calendar.add_calendar_months(vn(2199, 6, 3, 9, 0), 6) == vn(2199, 12, 3, 9, 0)
-    with pytest.raises(ValueError, match="1976-2199"):
-        vn_calendar.add_calendar_months(vn(2199, 6, 3, 9, 0), 7)
+    assert vn_calendar.add_calendar_months(vn(2100, 6, 3, 9, 0), 6) == vn(2100, 12, 3, 9, 0)
+    with pytest.raises(ValueError, match="1976-2100"):
+        vn_calendar.add_calendar_months(vn(2100, 6, 3, 9, 0), 7)
 
 
 @settings(deadline=None, max_examples=150)

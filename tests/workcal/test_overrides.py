@@ -252,4 +252,4 @@ def test_override_outside_the_covered_years_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         date_override_add(date=date(1926, 3, 9), kind="day_off", reason="Nhầm năm")
 
-    assert excinfo.value.message_dict == {"date": ["The working calendar covers the years 1976 to 2199."]}
+    assert excinfo.value.message_dict == {"date": ["The working calendar covers the years 1976 to 2100."]}

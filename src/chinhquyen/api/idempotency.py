@@ -30,6 +30,7 @@ from chinhquyen.integrations.services import idempotency_claim, idempotency_comp
 
 from .auth import caller_of
 from .errors import ApiError
+from .schemas.common import ResponseEncoder
 
 HEADER = "Idempotency-Key"
 KEY_FORMAT = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
@@ -68,7 +69,7 @@ def request_digest(request: HttpRequest) -> str:
         body = request.body
         try:  # the same JSON with other spacing or key order is the same request
             body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read: the bytes as sent
             pass
         digest.update(body)
     return digest.hexdigest()
@@ -81,8 +82,11 @@ def render(result: Any) -> HttpResponseBase:
     status = 200
     if isinstance(result, Status):
         status, result = result.status_code, result.value
-    data = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+    # As ninja renders: instants in Vietnam time, also in the copy kept for a retry.
+    data = result.model_dump() if isinstance(result, BaseModel) else result
+    return JsonResponse(
+        data, encoder=ResponseEncoder, status=status, safe=False, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _replay(record: IdempotencyRecord) -> HttpResponse:

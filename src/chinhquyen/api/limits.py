@@ -10,9 +10,10 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
+
+from chinhquyen.core.throttle_window import counter_hit
 
 WINDOW_SECONDS = 60
 
@@ -28,13 +29,7 @@ def rate_hit(bucket: str, limit: int, *, now: float | None = None) -> int | None
         return None
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    key = f"api-rate:{bucket}:{window}"
-    cache.add(key, 0, WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS + 5)
-        count = 1
+    count = counter_hit(key=f"api-rate:{bucket}:{window}", ends_at=(window + 1) * WINDOW_SECONDS + 5, now=now)
     if count <= limit:
         return None
     return max(1, math.ceil((window + 1) * WINDOW_SECONDS - now))

@@ -9,6 +9,7 @@ from ninja.parser import Parser
 from . import errors
 from .limits import CallerThrottle
 from .routers import catalog, directory, dossier_actions, dossiers, feedback, meta, webhooks
+from .schemas.common import ResponseRenderer
 
 DESCRIPTION = """
 The API of the province's public services: the procedure catalog, the directory of agencies,
@@ -39,6 +40,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     throttle=[CallerThrottle()],
     parser=ObjectParser(),
+    renderer=ResponseRenderer(),
 )
 errors.install(api)
 api.add_router("/meta", meta.router)

@@ -69,3 +69,41 @@ def check_process_templates_have_a_leader(
         )
         for template in without
     ]
+
+
+@checks.register()
+def check_process_templates_name_active_agencies(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """catalog.W001: no saved process template names an inactive agency for a step.
+
+    A warning, not an error: agencies close at run time (commune mergers), and reception refuses only the
+    dossiers of the templates concerned, so the platform still starts while the catalog is updated.
+    """
+    if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
+        return []
+    from .models import ProcessTemplate
+
+    try:
+        templates = list(
+            ProcessTemplate.objects.filter(steps__agency__is_active=False)
+            .select_related("procedure")
+            .prefetch_related("steps__agency")
+            .distinct()
+            .order_by("pk")
+        )
+    except DatabaseError:
+        return []
+    warnings: list[checks.CheckMessage] = []
+    for template in templates:
+        names = sorted({step.agency.name for step in template.steps.all() if step.agency and not step.agency.is_active})
+        warnings.append(
+            checks.Warning(
+                f"The process of {template.procedure.code} names an inactive agency ({', '.join(names)}): "
+                "its dossiers cannot be received.",
+                hint="Choose an active agency for those steps in the admin (Process templates), or none.",
+                obj=template,
+                id="catalog.W001",
+            )
+        )
+    return warnings

@@ -5,8 +5,10 @@ pages), so both show what the applicant filled in the same way.
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,26 @@ def eform_enum_choices(prop: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(v), str(t)) for v, t in zip(values, titles, strict=False)]
 
 
+def number_shown(value: Any) -> Any:
+    """A stored number written in the page's notation, as the e-form reads it back; other values as given.
+
+    Grouped by threes, with as many decimals as the number has and no ".0" or exponent: 1500.0 is "1.500" on a
+    Vietnamese page ("1,500" in English), 0.1 is "0,1" ("0.1"), as the applicant would type them.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value  # what was typed (a refused value comes back as it was), or nothing
+    # repr: the shortest decimal that reads back as this float (0.1, not 0.1000000000000000055511151231257827).
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return value
+    sign, digits = ("-", format(-number, "f")) if number < 0 else ("", format(number, "f"))
+    whole, _point, fraction = digits.partition(".")
+    decimal, group = str(get_format("DECIMAL_SEPARATOR")), str(get_format("THOUSAND_SEPARATOR"))
+    grouped = f"{int(whole):,}".replace(",", group)
+    fraction = fraction.rstrip("0")
+    return f"{sign}{grouped}{decimal}{fraction}" if fraction else f"{sign}{grouped}"
+
+
 def eform_display(*, schema: dict[str, Any], data: dict[str, Any]) -> list[tuple[str, str]]:
     """Return (label, value as shown) for each field of the schema, in schema order.
 
@@ -49,5 +71,7 @@ def eform_display(*, schema: dict[str, Any], data: dict[str, Any]) -> list[tuple
                 pass
         elif isinstance(value, bool):
             value = _("Yes") if value else _("No")
+        else:
+            value = number_shown(value)
         rows.append((eform_text(prop, "title") or name, "" if value is None else str(value)))
     return rows

@@ -124,7 +124,7 @@ def agencies_implementing() -> list[Agency]:
 
 def procedure_receiving_agencies(*, procedure: Procedure) -> list[Agency]:
     """The active agencies that receive dossiers of ``procedure``, by name (where an applicant may apply)."""
-    return list(procedure.agencies.filter(is_active=True).order_by("name").only("code", "name", "name_en"))
+    return list(procedure.agencies.filter(is_active=True).order_by("name").only("code", "name", "name_en", "is_active"))
 
 
 def required_document_template(*, procedure_code: str, pk: int) -> RequiredDocument | None:

@@ -4,7 +4,7 @@ Agency identifier codes follow the official shape (``000.00.00.H37``) but are de
 list of the real codes exists (see shared data README).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PROVINCE = "H37"
 
@@ -18,6 +18,10 @@ class DemoAgency:
     parent: str | None
     division: str
     slug: str
+    # Where the post office collects from and delivers to (filled in below: demo values).
+    address: str = ""
+    address_division: str = ""
+    phone: str = ""
 
 
 def _c(n: str) -> str:
@@ -122,6 +126,37 @@ for _i, (_division, _name, _slug) in enumerate(COMMUNES, start=1):
             _slug,
         )
     )
+
+# The offices' addresses and phones (demo values): results go by post from them, collected papers come to them.
+# The provincial agencies sit in Phường Hoa Lư, each commune's committee in its own commune.
+HOA_LU = "14329"
+_OFFICES: dict[str, tuple[str, str]] = {
+    "ubnd": ("Số 2 đường Lê Hồng Phong", "02293871001"),
+    "vanphong": ("Số 2 đường Lê Hồng Phong", "02293871002"),
+    "ttpvhcc": ("Số 5 đường Tràng An", "02293871003"),
+    "tuphap": ("Số 9 đường Lê Thái Tổ", "02293871004"),
+    "xaydung": ("Số 11 đường Lê Thái Tổ", "02293871005"),
+    "nnmt": ("Số 15 đường Trần Hưng Đạo", "02293871006"),
+    "taichinh": ("Số 18 đường Trần Hưng Đạo", "02293871007"),
+    "congan": ("Số 1 đường Đinh Tiên Hoàng", "02293871008"),
+    "noivu": ("Số 21 đường Trần Hưng Đạo", "02293871009"),
+    "congthuong": ("Số 23 đường Trần Hưng Đạo", "02293871010"),
+    "vpdkdd": ("Số 17 đường Trần Hưng Đạo", "02293871011"),
+    "pc06": ("Số 3 đường Đinh Tiên Hoàng", "02293871012"),
+    "thue": ("Số 30 đường Lương Văn Thăng", "02293871013"),
+    "bhxh": ("Số 32 đường Lương Văn Thăng", "02293871014"),
+    "haiquan": ("Số 40 đường Xuân Thành", "02293871015"),
+    "nhnn": ("Số 42 đường Xuân Thành", "02293871016"),
+}
+AGENCIES = [
+    replace(
+        agency,
+        address=_OFFICES[agency.slug][0] if agency.slug in _OFFICES else f"Trụ sở {agency.name}",
+        address_division=agency.division if len(agency.division) == 5 else HOA_LU,
+        phone=_OFFICES[agency.slug][1] if agency.slug in _OFFICES else f"0229387{2000 + i:04d}",
+    )
+    for i, agency in enumerate(AGENCIES)
+]
 COMMUNE_CODES = [a.code for a in AGENCIES if a.kind == "commune_committee"]
 
 # Keywords of the catalog's "implementing agency" text (folded, no diacritics) -> demo agencies.

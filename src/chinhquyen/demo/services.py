@@ -121,6 +121,7 @@ def _agencies() -> dict[str, Agency]:
         agency = Agency.objects.filter(code=spec.code).first() or Agency(code=spec.code)
         agency.name, agency.name_en, agency.kind = spec.name, spec.name_en, spec.kind
         agency.division_code = spec.division
+        agency.address, agency.address_division_code, agency.phone = spec.address, spec.address_division, spec.phone
         agency.parent = by_code[spec.parent] if spec.parent else None
         agency.email = f"{spec.slug}@ninhbinh.gov.vn"
         by_code[spec.code] = directory_services.agency_save(agency=agency)

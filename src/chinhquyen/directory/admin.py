@@ -43,8 +43,33 @@ class AgencyCsvForm(forms.Form):
             raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
 
 
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "parent",
+            "division_code",
+            "address",
+            "address_division_code",
+            "phone",
+            "email",
+            "is_active",
+        ]
+
+    def clean_phone(self) -> str:
+        # The post office calls it: results sent by post and papers collected by post name it (postal orders).
+        phone = (self.cleaned_data.get("phone") or "").strip()
+        validate_phone(phone)
+        return phone_normalise(phone)
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    form = AgencyForm
     list_display = ("code", "name", "kind", "parent", "division_code", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "name_en")

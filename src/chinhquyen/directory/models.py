@@ -7,11 +7,12 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from vietnam_provinces import Ward, WardCode
 
 from chinhquyen.core.text import clean as clean_text
 from chinhquyen.core.text import fold
 
-from .validators import validate_agency_code, validate_personal_id, validate_tax_code
+from .validators import validate_agency_code, validate_birth_date, validate_personal_id, validate_tax_code
 
 
 class User(AbstractUser):
@@ -36,6 +37,17 @@ class AgencyKind(models.TextChoices):
     COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
 
 
+def _is_commune(code: str) -> bool:
+    """Whether ``code`` is a commune or ward of the 2025 divisions (5 digits)."""
+    if len(code) != 5 or not code.isdigit():
+        return False
+    try:
+        Ward.from_code(WardCode(int(code)))
+    except ValueError:
+        return False
+    return True
+
+
 class Agency(models.Model):
     """A state agency (cơ quan, đơn vị) in the province's tree."""
 
@@ -58,6 +70,14 @@ class Agency(models.Model):
         help_text=_("Province (2 digits) or commune (5 digits)."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # The post office needs the commune of the address (results sent by post, papers collected by post); a
+    # province-level agency's division code does not say it.
+    address_division_code = models.CharField(
+        _("commune of the address"),
+        max_length=5,
+        blank=True,
+        help_text=_("The commune or ward (5 digits, 2025 divisions) the office's address is in."),
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -77,6 +97,9 @@ class Agency(models.Model):
             agency_check_parent(agency=self, parent=self.parent)
         if self.division_code:
             division_check_code(code=self.division_code)
+        if self.address_division_code and not _is_commune(self.address_division_code):
+            message = _("%(code)s is not a commune code of the 2025 divisions (5 digits).")
+            raise ValidationError({"address_division_code": message % {"code": self.address_division_code}})
 
     def ancestors(self) -> list["Agency"]:
         """Return the chain of parents, nearest first."""
@@ -187,12 +210,17 @@ class Applicant(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
+        try:
+            validate_birth_date(self.birth_date)
+        except ValidationError as exc:
+            errors["birth_date"] = exc
         if self.kind == ApplicantKind.CITIZEN:
             if not self.personal_id:
                 errors["personal_id"] = ValidationError(_("A citizen needs a personal identification number."))
             else:
                 try:
-                    validate_personal_id(self.personal_id, self.birth_date)
+                    # A birth date to come is told at its own field, not a second time at the number's.
+                    validate_personal_id(self.personal_id, None if "birth_date" in errors else self.birth_date)
                 except ValidationError as exc:
                     errors["personal_id"] = exc
         elif self.kind == ApplicantKind.ORGANISATION:

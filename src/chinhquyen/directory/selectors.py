@@ -1,5 +1,6 @@
 """Reads for the directory."""
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +15,7 @@ from .models import Agency, Applicant, Role, StaffRole, User
 from .validators import identifier_normalise
 
 Roles = frozenset[tuple[int, str]]  # (agency id, role) pairs a user holds
+_BRANCH_TAX_CODE_TYPED = re.compile(r"[0-9]{13}")  # a branch's tax code without its hyphen
 
 
 class _JoinedText(Aggregate):
@@ -116,9 +118,13 @@ def user_has_role(*, user: User, role: Role | str, agency: Agency | None = None)
 
 
 def identifier_normal(identifier: str) -> str:
-    """An ID number or tax code as stored: without the spaces people type in groups ("037 090 001 234"), and
-    full-width digits typed with an input method made ASCII."""
-    return "".join(identifier_normalise(identifier).split())
+    """An ID number or tax code as stored: without the spaces people type in groups ("037 090 001 234"),
+    full-width digits typed with an input method made ASCII, and a branch's 13-digit tax code with the hyphen
+    before its branch number ("0101248141001" -> "0101248141-001"), the only form the tax code takes."""
+    identifier = "".join(identifier_normalise(identifier).split())
+    if _BRANCH_TAX_CODE_TYPED.fullmatch(identifier):
+        return f"{identifier[:10]}-{identifier[10:]}"
+    return identifier
 
 
 def applicant_find(*, identifier: str) -> Applicant | None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 ACTION_NAMES: dict[str, Promise] = {
     "approve": _("approve the result"),
     "authorised_person_set": _("record the authorised person"),
+    "calendar_retime": _("move the due dates with the working calendar"),
     "claim": _("take the step"),
     "consult_agency": _("consult another agency"),
     "consult_recall": _("call the consultation back"),

@@ -1,6 +1,7 @@
 """Due dates (hạn giải quyết) of a dossier and of its steps, from the working calendar (spec §4)."""
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,12 +17,10 @@ from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY, Procedure, ProcessS
 from chinhquyen.catalog.models import Channel as CatalogChannel
 from chinhquyen.catalog.selectors import TimeLimit, procedure_time_limit
 from chinhquyen.directory.models import Agency, Role
-from chinhquyen.workcal.engine import TZ
+from chinhquyen.workcal.engine import LAST_YEAR, TZ, OutOfCalendarError
 from chinhquyen.workcal.selectors import (
     calendar_current,
     date_previous_working_day,
-    deadline_add_calendar_days,
-    deadline_add_calendar_months,
     deadline_add_working_hours,
     deadline_counting_start,
     working_hours_between,
@@ -89,12 +88,22 @@ def dossier_due(*, limit: TimeLimit, received_at: datetime) -> Due:
         # Calendar days (ngày theo lịch) and months (tháng) count from the next working instant and never
         # end on a day off.
         start = deadline_counting_start(received_at=received_at)
-        return Due(start, _calendar_due(start=start, value=value, unit=unit))
+        return _due_or_none(start, lambda: _calendar_due(start=start, value=value, unit=unit))
     if hours is None or hours <= 0:
         start = deadline_counting_start(received_at=received_at)
         return Due(start, None, _("The procedure has no time limit in working time: no due date is set."))
     start = deadline_counting_start(received_at=received_at, same_day=is_same_day(hours=hours, unit=unit))
-    return Due(start, deadline_add_working_hours(start=start, hours=float(hours)))
+    return _due_or_none(start, lambda: deadline_add_working_hours(start=start, hours=float(hours)))
+
+
+def _due_or_none(start: datetime, due_at: Callable[[], datetime]) -> Due:
+    """The due instant, or none when it lies past the working calendar's years: a limit saved before the
+    catalog refused absurd ones ("3000000 ngày làm việc") must not stop the dossier from being received."""
+    try:
+        return Due(start, due_at())
+    except OutOfCalendarError:
+        note = _("The time limit runs past the years the working calendar covers (up to %(last)s): no due date is set.")
+        return Due(start, None, note % {"last": LAST_YEAR})
 
 
 # A part of a month is counted in days, thirty to the month, as the Civil Code counts a month in a period.
@@ -103,15 +112,23 @@ DAYS_PER_MONTH = 30
 
 def _calendar_due(*, start: datetime, value: Decimal, unit: str) -> datetime:
     """``value`` months or calendar days after ``start``; a part of one is never dropped, which would shorten
-    the limit: it is counted as whole days of 30 to a month (rounded up), or as working time within a day."""
+    the limit: it is counted as whole days of 30 to a month (rounded up), or as working time within a day.
+
+    The part counts from where the whole units end, even on a day off: only the due instant is moved to a
+    working day (spec §4), else the move would lengthen the limit. A part of a day counts from the next
+    working instant, as working time.
+    """
+    calendar = calendar_current()
     whole = int(value)
     part = value - whole
     if unit == TimeUnit.MONTHS:
-        due = deadline_add_calendar_months(start=start, months=whole)
+        point = calendar.add_calendar_months(start, whole, move=False)
         days = math.ceil(part * DAYS_PER_MONTH)
-        return deadline_add_calendar_days(start=due, days=days) if days else due
-    due = deadline_add_calendar_days(start=start, days=whole)
-    return deadline_add_working_hours(start=due, hours=float(part * WORKING_HOURS_PER_DAY)) if part else due
+        return calendar.add_calendar_days(point, days) if days else calendar.moved_to_working_day(point)
+    point = calendar.add_calendar_days(start, whole, move=False)
+    if not part:
+        return calendar.moved_to_working_day(point)
+    return calendar.add_working_hours(calendar.counting_start(point), float(part * WORKING_HOURS_PER_DAY))
 
 
 @cache

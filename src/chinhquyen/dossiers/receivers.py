@@ -1,4 +1,5 @@
-"""Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold.
+"""Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold, and a
+change to the working calendar re-times the open dossiers (``services.retime``, on ``workcal``'s announcement).
 
 The directory sits below this app and knows nothing of dossiers, so its models' signals are received here,
 as ``core.audit`` records permission changes: every save or delete through the ORM counts (the admin's user
@@ -6,13 +7,17 @@ form and its staff-role inline, the staff-role admin and its "delete selected", 
 ``delete()``), in the transaction of the change. ``QuerySet.update()`` sends no signal and is not seen.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import signals
 
 from chinhquyen.directory.models import StaffRole, User
+from chinhquyen.workcal.engine import WorkingCalendar
+from chinhquyen.workcal.signals import working_calendar_changed
 
 from .services.departed import officer_dossiers_lock, officer_steps_release
+from .services.retime import dossiers_retime
 
 # What a staff role gives: a change to any of these takes the role from the official who held it.
 _HOLDING = ("user_id", "agency_id", "role")
@@ -65,6 +70,12 @@ def _holder_release(user_id: int) -> None:
         officer_steps_release(officer=officer)
 
 
+def _calendar_changed(
+    sender: Any, before: WorkingCalendar, after: WorkingCalendar, since: datetime, **kwargs: Any
+) -> None:
+    dossiers_retime(before=before, after=after, since=since)
+
+
 def connect() -> None:
     """Connect the receivers (once: ``DossiersConfig.ready``)."""
     # The pre_ receivers lock the officer's dossiers before core.audit's post_ receivers (connected first) write
@@ -75,3 +86,4 @@ def connect() -> None:
     signals.pre_save.connect(_staff_role_before, sender=StaffRole, dispatch_uid="dossiers_departed_role_before")
     signals.post_save.connect(_staff_role_saved, sender=StaffRole, dispatch_uid="dossiers_departed_role_saved")
     signals.post_delete.connect(_staff_role_deleted, sender=StaffRole, dispatch_uid="dossiers_departed_role_deleted")
+    working_calendar_changed.connect(_calendar_changed, dispatch_uid="dossiers_calendar_retime")

@@ -652,6 +652,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         _held_by_departed,
         True,
     ),
+    # Nobody takes it either: the platform re-times the open dossiers' due dates when the working calendar changes
+    # (a day off declared, a make-up working day, new hours), paused ones included (``services.retime``).
+    Transition(
+        "calendar_retime",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        frozenset(),
+        Scope.STEP,
+        None,
+        True,
+    ),
     # The examining specialist may consult or ask for payment on the first pass (status 2) too.
     Transition(
         "consult_agency",
@@ -752,6 +763,16 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
+# Timeline rows written by the postal partner's tracking, not by a transition: the status they record was
+# reached by `return` or `pickup_request`; other apps (notifications, webhooks) hear of them as of actions.
+POSTAL_ACTIONS: tuple[str, ...] = (
+    "postal_delivered",
+    "postal_returned_to_sender",
+    "postal_cancelled",
+    "postal_pickup_arrived",
+    "postal_pickup_failed",
+    "postal_pickup_called_off",
+)
 _ROWS_BY_ACTION: dict[str, tuple[Transition, ...]] = {
     action: tuple(row for row in TRANSITIONS if row.action == action) for action in ACTIONS
 }

@@ -5,6 +5,10 @@ not satisfied). The spec fixes the scale of the first criterion (shorter 2, equa
 words of the other options follow the criterion's meaning with the same 2-1-0 order. Aggregates per
 unit and quarter fall into five levels; the spec names five levels but not their thresholds (?), so the
 thresholds live in :data:`LEVELS`, in one place.
+
+The first criterion is not asked: the platform records whether the dossier was settled early, on time or
+late (``Dossier.outcome``), so its points come from that record (:func:`total_time_points`), which an
+applicant's answer could only contradict.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.dossiers.models import Outcome
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise
@@ -109,6 +115,28 @@ CRITERIA: tuple[Criterion, ...] = (
 
 CRITERIA_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA)
 MAX_TOTAL = MAX_POINTS * len(CRITERIA)
+# Worked out from the dossier, not asked (see the module's docstring).
+TOTAL_TIME = "total_time"
+ASKED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.key != TOTAL_TIME)
+# Points of the first criterion per outcome. Without a time limit (no due date, no outcome) there is nothing
+# to be shorter or longer than: "the same as allowed".
+_TOTAL_TIME_POINTS: dict[str, int] = {Outcome.EARLY: 2, Outcome.ON_TIME: 1, Outcome.LATE: 0, Outcome.NONE: 1}
+_TOTAL_TIME_FACTS: dict[str, StrPromise] = {
+    Outcome.EARLY: _("Your dossier was settled before its due date."),
+    Outcome.ON_TIME: _("Your dossier was settled on its due date."),
+    Outcome.LATE: _("Your dossier was settled after its due date."),
+    Outcome.NONE: _("The law sets no time limit for this procedure."),
+}
+
+
+def total_time_points(outcome: str) -> int:
+    """The points of the first criterion for a dossier settled with ``outcome`` (early 2, on time 1, late 0)."""
+    return _TOTAL_TIME_POINTS.get(outcome, _TOTAL_TIME_POINTS[Outcome.NONE])
+
+
+def total_time_fact(outcome: str) -> StrPromise:
+    """The sentence telling the applicant how their dossier's time compares with the time allowed."""
+    return _TOTAL_TIME_FACTS.get(outcome, _TOTAL_TIME_FACTS[Outcome.NONE])
 
 
 class Overall(models.TextChoices):

@@ -10,6 +10,8 @@ import time
 
 from django.core.cache import cache
 
+from chinhquyen.core.throttle_window import counter_hit
+
 PETITIONS_PER_HOUR = 5
 HOUR = 60 * 60
 
@@ -29,9 +31,6 @@ def petition_quota_wait(*, client: str, now: float | None = None) -> int:
 
 def petition_quota_use(*, client: str, now: float | None = None) -> None:
     """Count one filing (or one refused robot's attempt) of ``client`` in the current hour."""
-    key = _key(client, time.time() if now is None else now)
-    cache.add(key, 0, HOUR + 60)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, HOUR + 60)
+    now = time.time() if now is None else now
+    # Kept a minute past the hour it names; that hour is in the key.
+    counter_hit(key=_key(client, now), ends_at=(int(now // HOUR) + 1) * HOUR + 60, now=now)

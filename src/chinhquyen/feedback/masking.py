@@ -4,8 +4,11 @@ What the sender gave (name, address, phone, e-mail) is removed wherever it appea
 shaped like a contact or an identifier: e-mail addresses, and runs of nine digits or more, separated or
 not by spaces, dots or dashes (phone numbers, the 12-digit personal number, the old 9-digit card, tax
 codes, bank accounts), even right after a label ("CCCD:037090001234", "SĐT0912345678"). The sender's
-details are found with or without diacritics and in any case ("Nguyen Van An" for "Nguyễn Văn An"). Dates
-and times are left alone. Each removal becomes :data:`MASK`.
+details are found as whole words, with or without diacritics and in any case ("Nguyen Van An" for "Nguyễn
+Văn An"); their phone by its digits, however grouped ("(0229) 3871 234", "+84 229 3871 234"); their address
+whole and by each part specific to them ("số 12 đường Trần Hưng Đạo" of "Số 12 đường Trần Hưng Đạo, phường
+Hoa Lư", with or without "số" and "đường"), not by the ward or district, which thousands share and the
+petition may well be about. Dates and times are left alone. Each removal becomes :data:`MASK`.
 """
 
 import re
@@ -16,6 +19,12 @@ from chinhquyen.core.text import fold
 MASK = "***"
 # Parts of the sender's details shorter than this are not searched for (they would match common words).
 MIN_KNOWN_LENGTH = 3
+# Words of an address part that the text may leave out ("12 Trần Hưng Đạo" for "Số 12 đường Trần Hưng Đạo").
+OPTIONAL_ADDRESS_WORDS = frozenset({"so", "duong", "pho"})
+# A part naming an administrative unit (folded first words) is not the sender's own: it stays readable.
+ADMINISTRATIVE_UNITS = ("tinh ", "thanh pho ", "quan ", "huyen ", "thi xa ", "thi tran ", "phuong ", "xa ")
+# What may come between the digits of a phone number as people write it: "(0229) 3871-234", "+84 (0) 229…".
+_PHONE_GAP = r"[()+ .\-]{0,3}"
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Nine or more digits, optionally led by "+" and split by single spaces, dots or dashes, after anything but
@@ -40,10 +49,24 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(folded), origins
 
 
+def _words_pattern(folded_value: str) -> str:
+    """The folded words of ``folded_value`` as whole words, any spacing; those of an address that may be left out
+    optional (``_address_parts`` passes them marked with a leading "?")."""
+    words = folded_value.split(" ")
+    pieces = []
+    for i, word in enumerate(words):
+        gap = r"\s+" if i < len(words) - 1 else ""
+        if word.startswith("?"):
+            pieces.append(f"(?:{re.escape(word[1:])}{gap})?")
+        else:
+            pieces.append(f"{re.escape(word)}{gap}")
+    return rf"(?<!\w){''.join(pieces)}(?!\w)"
+
+
 def _mask_known(text: str, folded_value: str) -> str:
     """``text`` with every occurrence of ``folded_value`` (already folded) masked, whatever its diacritics."""
     folded, origins = _folded(text)
-    pattern = r"\s+".join(re.escape(word) for word in folded_value.split(" "))
+    pattern = _words_pattern(folded_value)
     pieces, last = [], 0
     for found in re.finditer(pattern, folded):
         start = origins[found.start()]
@@ -54,10 +77,60 @@ def _mask_known(text: str, folded_value: str) -> str:
     return "".join([*pieces, text[last:]])
 
 
-def mask_personal(text: str, *, known: Iterable[str] = ()) -> str:
-    """Return ``text`` with the sender's ``known`` details, e-mails and long numbers replaced by MASK."""
-    values = {fold(k) for k in known}
+def _address_parts(address: str) -> set[str]:
+    """The parts of ``address`` (between commas) specific enough to be the sender's, folded, the words the text
+    may leave out marked "?": a part with a number and another word, or of three words or more; never a part
+    naming an administrative unit ("phường 3", "quận Hoàn Kiếm")."""
+    parts = set()
+    for part in fold(address).split(","):
+        words = part.split()
+        while words and words[-1] in OPTIONAL_ADDRESS_WORDS:  # a last word is never optional
+            words.pop()
+        text = " ".join(words)
+        core = [word for word in words if word not in OPTIONAL_ADDRESS_WORDS]
+        has_number = any(ch.isdigit() for ch in text)
+        specific = (has_number and len(core) >= 2) or len(core) >= 3
+        if specific and not f"{text} ".startswith(ADMINISTRATIVE_UNITS):
+            parts.add(" ".join(f"?{word}" if word in OPTIONAL_ADDRESS_WORDS else word for word in words))
+    return parts
+
+
+def _phone_pattern(phone: str) -> re.Pattern[str] | None:
+    """The sender's phone however written: its digits with any grouping, "+84" or "84" for the leading 0."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if len(digits) < MIN_KNOWN_LENGTH:
+        return None
+    if digits.startswith("0"):
+        national: str | None = digits[1:]
+    elif digits.startswith("84") and len(digits) > 9:
+        national = digits[2:]
+    else:
+        national = None
+    if national is None:
+        lead, rest = r"\+?", digits
+    else:
+        # 0…, or +84 / 84, written "(+84)" or "+84 (0)" too.
+        lead, rest = rf"(?:\(?0|\(?\+?84{_PHONE_GAP}(?:0{_PHONE_GAP})?)", national
+    body = _PHONE_GAP.join(re.escape(digit) for digit in rest)
+    return re.compile(rf"(?<![\d+(]){lead}{_PHONE_GAP}{body}(?!\d)")
+
+
+def mask_personal(
+    text: str, *, known: Iterable[str] = (), phones: Iterable[str] = (), addresses: Iterable[str] = ()
+) -> str:
+    """Return ``text`` with the sender's details, e-mails and long numbers replaced by MASK.
+
+    ``known`` values (name, e-mail) are masked whole; ``addresses`` whole and by their specific parts;
+    ``phones`` by their digits.
+    """
+    values = {fold(k) for k in (*known, *addresses)}
+    values |= {part for address in addresses for part in _address_parts(address)}
+    # Longest first, so that a whole address is one mask, not a mask per part.
     for value in sorted((v for v in values if len(v) >= MIN_KNOWN_LENGTH), key=len, reverse=True):
         text = _mask_known(text, value)
+    for phone in phones:
+        pattern = _phone_pattern(phone)
+        if pattern is not None:
+            text = pattern.sub(MASK, text)
     text = _EMAIL.sub(MASK, text)
     return _NUMBER.sub(MASK, text)

@@ -164,12 +164,20 @@ class Petition(models.Model):
     closed_reason = models.TextField(_("reason for closing"), blank=True, max_length=2000)
     sender_satisfied = models.BooleanField(_("sender satisfied with the answer"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
+    # The form sent once: a digest of its one-time key and of the petition (services.petition_file_once), so that
+    # the same form sent again finds this petition; empty for a petition filed without a key (the API, older).
+    client_key = models.CharField(_("client key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         ordering = ["-filed_at", "-pk"]
         indexes = [models.Index(fields=["agency", "status"], name="petition_agency_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"], condition=~models.Q(client_key=""), name="petition_client_key_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -22,9 +22,13 @@ class PublishedTexts:
 
 def petition_masked(*, petition: Petition) -> PublishedTexts:
     """The subject, content and answer as they will be published."""
-    known = (petition.sender_name, petition.sender_address, petition.sender_phone, petition.sender_email)
+    sender = {
+        "known": (petition.sender_name, petition.sender_email),
+        "phones": (petition.sender_phone,),
+        "addresses": (petition.sender_address,),
+    }
     return PublishedTexts(
-        subject=mask_personal(petition.subject, known=known),
-        content=mask_personal(petition.content, known=known),
-        answer=mask_personal(petition.answer, known=known),
+        subject=mask_personal(petition.subject, **sender),
+        content=mask_personal(petition.content, **sender),
+        answer=mask_personal(petition.answer, **sender),
     )

@@ -7,6 +7,8 @@ petition hooks (``dispatch.py``, ADR 0018), which the worker runs after the comm
 app registers one that e-mails and texts the sender when the petition is answered or closed.
 """
 
+import hashlib
+import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -32,7 +34,7 @@ from chinhquyen.dossiers.selectors import result_awaits_hand_over
 from chinhquyen.workcal.selectors import deadline_add_working_days
 
 from .codes import petition_code_new
-from .criteria import CRITERIA, Overall
+from .criteria import ASKED, TOTAL_TIME, Overall, total_time_points
 from .dispatch import dispatch_soon
 from .errors import PetitionRefused, RatingRefused
 from .models import Petition, PetitionEvent, PetitionStatus, Rating
@@ -75,8 +77,9 @@ def _audit(*, by: User | None, action: str, target: str, data: dict[str, Any]) -
 
 
 def _scores_clean(scores: Mapping[str, Any]) -> dict[str, int]:
+    """The points of the criteria asked; any other key (``total_time``, worked out instead) is ignored."""
     cleaned = {}
-    for c in CRITERIA:
+    for c in ASKED:
         value = scores.get(c.key)
         allowed = {points for points, _words in c.options}
         try:
@@ -98,7 +101,11 @@ def rating_submit(
     comment: str = "",
     at: datetime | None = None,
 ) -> Rating:
-    """Record the applicant's rating of their returned dossier (đánh giá); once, and final."""
+    """Record the applicant's rating of their returned dossier (đánh giá); once, and final.
+
+    ``scores`` holds the points of the criteria asked; ``total_time`` is the dossier's own (its outcome), so a
+    value given for it is ignored: an applicant may not rate a late dossier "shorter than allowed".
+    """
     at = at or timezone.now()
     with transaction.atomic():
         locked = Dossier.objects.select_for_update(of=("self",)).select_related("applicant").get(pk=dossier.pk)
@@ -108,7 +115,7 @@ def rating_submit(
             raise RatingRefused(_("A dossier can be rated once its result has been handed over."), code="not_returned")
         if Rating.objects.filter(dossier=locked).exists():
             raise RatingRefused(_("This dossier has already been rated."), code="already_rated")
-        points = _scores_clean(scores)
+        points = {TOTAL_TIME: total_time_points(locked.outcome), **_scores_clean(scores)}
         if overall not in Overall.values:
             raise InvalidInput(_("Choose your overall rating."), code="invalid_overall", field="overall")
         comment = _text(comment)
@@ -196,6 +203,66 @@ def petition_file(
     at: datetime | None = None,
 ) -> Petition:
     """File a petition (gửi phản ánh, kiến nghị); anyone may, with a name and a way to be reached."""
+    petition, _new = petition_file_once(
+        client_key="",
+        subject=subject,
+        content=content,
+        sender_name=sender_name,
+        sender_address=sender_address,
+        sender_phone=sender_phone,
+        sender_email=sender_email,
+        procedure=procedure,
+        about_agency=about_agency,
+        sender_user=sender_user,
+        at=at,
+    )
+    return petition
+
+
+def _once_digest(client_key: str, petition: Petition) -> str:
+    """What identifies one form sent: its one-time key with the petition it carries and who sent it.
+
+    A repeat (the same form sent again) matches; the same key with other words or another sender (the form
+    edited after going back, a key copied) files a petition of its own, and learns nothing of the first one.
+    """
+    if not client_key:
+        return ""
+    sent = [
+        client_key,
+        petition.subject,
+        petition.content,
+        petition.procedure_id,
+        petition.about_agency_id,
+        petition.sender_name,
+        petition.sender_address,
+        petition.sender_phone,
+        petition.sender_email,
+        petition.sender_user_id,
+    ]
+    return hashlib.sha256(json.dumps(sent, ensure_ascii=False).encode()).hexdigest()
+
+
+def petition_file_once(
+    *,
+    client_key: str,
+    subject: str,
+    content: str,
+    sender_name: str,
+    sender_address: str = "",
+    sender_phone: str = "",
+    sender_email: str = "",
+    procedure: Procedure | None = None,
+    about_agency: Agency | None = None,
+    sender_user: User | None = None,
+    at: datetime | None = None,
+    new_allowed: bool = True,
+) -> tuple[Petition, bool]:
+    """File the petition of a form carrying the one-time ``client_key``; the petition and whether it is new.
+
+    The same form sent again (Enter pressed twice) gives the petition it filed, and False: one petition, one
+    code, one filing for the hourly limit. Two sends at the same moment meet at the unique key. With
+    ``new_allowed`` False (the sender is over that limit) only a repeat is answered; a new one is refused.
+    """
     at = at or timezone.now()
     subject = _required(clean(subject), field_name="subject", message=_("Enter a subject."), limit=200)
     content = _required(
@@ -226,6 +293,15 @@ def petition_file(
         filed_at=at,
         due_at=deadline_add_working_days(start=at, days=ANSWER_WORKING_DAYS),
     )
+    petition.client_key = _once_digest(client_key, petition)
+    same_form = Petition.objects.filter(client_key=petition.client_key) if petition.client_key else None
+    if same_form is not None and (filed := same_form.first()) is not None:
+        return filed, False
+    if not new_allowed:
+        raise PetitionRefused(
+            _("Several petitions were sent from your connection in the last hour. Please try again later."),
+            code="over_limit",
+        )
     with transaction.atomic():
         for attempt in range(CODE_ATTEMPTS):
             petition.code = petition_code_new(at=at)
@@ -234,6 +310,8 @@ def petition_file(
                     petition.save(force_insert=True)
                 break
             except IntegrityError:
+                if same_form is not None and (filed := same_form.first()) is not None:
+                    return filed, False  # the same form, sent at the same moment, was filed first
                 if attempt == CODE_ATTEMPTS - 1:
                     raise
                 petition.pk = None
@@ -251,7 +329,7 @@ def petition_file(
                 "procedure": procedure.pk if procedure else None,
             },
         )
-    return petition
+    return petition, True
 
 
 # --- Petitions: handling ------------------------------------------------------------------------

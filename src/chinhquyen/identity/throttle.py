@@ -8,6 +8,8 @@ import hashlib
 
 from django.core.cache import cache
 
+from chinhquyen.core.throttle_window import window_clear, window_hit
+
 WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
 
@@ -24,18 +26,12 @@ def is_locked(*, scope: str, value: str) -> bool:
 def count(*, scope: str, value: str, limit: int) -> bool:
     """Count one event; the ``limit``-th within the window locks ``value`` out for a while (returns True)."""
     key = _key(f"{scope}-count", value)
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        seen = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        seen = 1
-    if seen >= limit:
+    if window_hit(key=key, seconds=WINDOW_SECONDS) >= limit:
         cache.set(_key(f"{scope}-lock", value), True, LOCKOUT_SECONDS)
-        cache.delete(key)
+        window_clear(key=key)
         return True
     return False
 
 
 def reset(*, scope: str, value: str) -> None:
-    cache.delete(_key(f"{scope}-count", value))
+    window_clear(key=_key(f"{scope}-count", value))

@@ -13,9 +13,12 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from chinhquyen.core.http_deadline import request_within
+
 from .addresses import host_non_public_addresses
 
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 10  # for the whole answer, not each read (docs/api.md §7)
+BODY_READ = 1024  # of the receiver's answer: the rest is not read
 USER_AGENT = "chinhquyen-webhooks/1"
 
 
@@ -62,19 +65,26 @@ session_factory: Callable[[], requests.Session] = _default_session
 
 
 def webhook_post(*, url: str, body: bytes, headers: dict[str, str]) -> SendResult:
-    """POST ``body`` to ``url``; never raises for network errors, never follows a redirect."""
+    """POST ``body`` to ``url``; never raises for network errors, never follows a redirect.
+
+    The whole answer must come within TIMEOUT_SECONDS, of which the first KB is read (kept for a refusal):
+    a receiver dripping its answer is cut off and the attempt failed, to be retried.
+    """
     session = session_factory()
     try:
-        response = session.post(
+        answer = request_within(
+            session,
+            "POST",
             url,
+            seconds=TIMEOUT_SECONDS,
+            max_bytes=BODY_READ,
             data=body,
             headers={"User-Agent": USER_AGENT, "Content-Type": "application/json", **headers},
-            timeout=TIMEOUT_SECONDS,
             allow_redirects=False,
         )
     except requests.RequestException as exc:
         return SendResult(status_code=None, error=f"{type(exc).__name__}: {exc}"[:1000])
     finally:
         session.close()
-    error = "" if 200 <= response.status_code < 300 else response.text[:1000]
-    return SendResult(status_code=response.status_code, error=error)
+    error = "" if 200 <= answer.status_code < 300 else answer.text[:1000]
+    return SendResult(status_code=answer.status_code, error=error)

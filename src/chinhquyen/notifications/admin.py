@@ -35,6 +35,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "body",
         "state",
         "attempts",
+        "resends",
         "last_error",
         "provider_ref",
         "next_attempt_at",

@@ -49,6 +49,13 @@ STATUS_WORDS: dict[int, Promise] = {
     DossierStatus.STOPPED: _("Processing stopped by the agency."),
 }
 
+# The status line of the post office's updates on a result sent by post: status 10 stays, but nothing was handed
+# over (the dossier's sub-state is "result ready" again).
+ACTION_STATUS_WORDS: dict[str, Promise] = {
+    "postal_returned_to_sender": STATUS_WORDS[DossierStatus.RESOLVED],
+    "postal_cancelled": STATUS_WORDS[DossierStatus.RESOLVED],
+}
+
 # Plain text: nothing is HTML-escaped ("&" in a link stays "&").
 _engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
 
@@ -133,7 +140,7 @@ def _context(event: DossierEvent) -> dict[str, Any]:
     my_dossiers_url = urljoin(base, MY_DOSSIERS_PATH)
     procedure = dossier.procedure.name
     due = data.get("new_due_at") or data.get("due_at") or dossier.due_at
-    words = STATUS_WORDS.get(event.to_status)
+    words = ACTION_STATUS_WORDS.get(event.action) or STATUS_WORDS.get(event.to_status)
     return {
         "name": snapshot.get("name") or dossier.applicant.name,
         "code": dossier.code,
@@ -143,6 +150,9 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "procedure_sms": _short(procedure, SMS_PROCEDURE_CHARS),
         "sms_ref": dossier.code or _short(procedure, SMS_PROCEDURE_CHARS),
         "agency": _agency_name(event, dossier),
+        # Where the applicant goes (or calls) when the post could not do its part.
+        "agency_address": dossier.receiving_agency.address,
+        "agency_phone": dossier.receiving_agency.phone,
         # Applied for online (also when the post collected the papers, which makes the channel postal): the
         # result is received under My dossiers.
         "online": dossier.submitted_at is not None,
@@ -154,6 +164,8 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         "items": [str(i) for i in data.get("items") or []],
         "amount": _amount(data.get("amount")) if data.get("amount") else "",
         "by_post": data.get("method") == "postal",
+        "brought_back": event.action == "postal_returned_to_sender",
+        "item_code": data.get("item_code") or "",
         "lookup_url": lookup_url,
         "my_dossiers_url": my_dossiers_url,
         "sms_url": lookup_url or my_dossiers_url,

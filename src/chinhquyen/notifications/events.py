@@ -19,6 +19,13 @@ ACTION_KINDS: dict[str, Kind] = {
     "letter_send": Kind.APOLOGY,
     "issue_result": Kind.RESULT_READY,
     "return": Kind.RETURNED,
+    # The post office's updates (postal tracking). A result told as "sent by post" that did not reach the
+    # applicant waits at the front desk again; a delivery is not told (the applicant has the parcel in hand and
+    # the portal shows it).
+    "postal_returned_to_sender": Kind.RESULT_BACK,
+    "postal_cancelled": Kind.RESULT_BACK,
+    # Papers the applicant asked the post to collect, not collected: they must order again or bring them.
+    "postal_pickup_failed": Kind.PICKUP_FAILED,
     "refuse": Kind.REFUSED,
     "withdraw": Kind.WITHDRAWN,
     "stop": Kind.STOPPED,

@@ -21,6 +21,9 @@ class Kind(models.TextChoices):
     APOLOGY = "apology", _("Apology and new due date")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result handed over")
+    # Sent by post but brought back or its order cancelled: the result waits at the front desk again.
+    RESULT_BACK = "result_back", _("Result back at the agency")
+    PICKUP_FAILED = "pickup_failed", _("Paper documents not collected by post")
     REFUSED = "refused", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
@@ -88,6 +91,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # How many times an administrator resent it: part of the SMS gateway's idempotency key, so a resend is a
+    # new message there while the retries of one send stay the same one.
+    resends = models.PositiveSmallIntegerField(_("resends"), default=0)
 
     class Meta:
         verbose_name = _("notification")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import AccessibleForm
 from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
@@ -15,22 +16,8 @@ from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
 
 
-class OfficeForm(forms.Form):
-    """A form whose invalid fields carry ``aria-invalid`` and point at their error list."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_invalid()
-
-    def mark_invalid(self) -> None:
-        """Flag the fields in error for assistive technology (call again after ``add_error``)."""
-        for name in self.errors:
-            if name in self.fields:
-                field_id = self[name].auto_id
-                described = [f"{field_id}_errors"]
-                if self.fields[name].help_text:
-                    described.append(f"{field_id}_helptext")
-                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+class OfficeForm(AccessibleForm):
+    """A form of the office's pages: its invalid fields point at their error list."""
 
 
 def calendar_year_check(value: date | datetime | None) -> None:
@@ -214,8 +201,9 @@ class AuthorisedPersonForm(VersionedForm):
     """Someone lodging the dossier under a power of attorney (người được ủy quyền); every field empty removes them."""
 
     name = forms.CharField(label=_("Full name of the authorised person"), max_length=255, required=False)
+    # Typed in groups or with full-width digits like the applicant's: stored as 12 ASCII digits (the service).
     personal_id = forms.CharField(
-        label=_("Their personal identification number"), max_length=12, required=False, help_text=_("12 digits.")
+        label=_("Their personal identification number"), max_length=24, required=False, help_text=_("12 digits.")
     )
     address = forms.CharField(label=_("Address"), max_length=500, required=False)
     phone = _phone_field()

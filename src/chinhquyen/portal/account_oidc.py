@@ -47,12 +47,25 @@ class NationalIdentityCallback(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not national_identity_enabled():
             raise Http404
+        if request.GET.get("error"):
+            return self._provider_error(request)
         try:
             return super().get(request)
         except (SuspiciousOperation, requests.RequestException, ValueError) as exc:
             # A replayed or forged callback, a provider that is down or answers nonsense: no sign-in.
             logger.warning("National identity sign-in failed: %s", exc)
             return self.login_failure()
+
+    def _provider_error(self, request: HttpRequest) -> HttpResponse:
+        """The provider's error (or a link faking one): the pending sign-in ends, whoever is signed in stays.
+
+        mozilla-django-oidc signs the current user out here, on a GET any page can link to; sign-out is a
+        POST (``portal:logout``). Dropping the state keeps a later replay of it from being taken.
+        """
+        states = request.session.get("oidc_states")
+        if isinstance(states, dict) and states.pop(request.GET.get("state", ""), None) is not None:
+            request.session.modified = True
+        return self.login_failure()
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()

@@ -322,7 +322,10 @@ def _context(dossier: Dossier, *, agencies: list[Agency] | None = None, **extra:
     closed = _closed(dossier.procedure)
     if agencies is None:
         agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
-    agency_changeable = len(agencies) > 1 and not any(closed.values())
+    # Any other agency listed, even the only one: a draft whose own agency is no longer listed (closed, or no
+    # longer handling the procedure) is refused on submission there, and must be movable.
+    elsewhere = {agency.pk for agency in agencies} - {dossier.receiving_agency_id}
+    agency_changeable = bool(elsewhere) and not any(closed.values())
     steps = [
         (1, _("Where to apply"), reverse("portal:apply_agency", args=[dossier.pk]) if agency_changeable else None),
         (2, _("Your details"), reverse("portal:apply_form", args=[dossier.pk])),

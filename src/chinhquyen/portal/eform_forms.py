@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.catalog.eform import eform_properties
 from chinhquyen.catalog.eform_display import eform_enum_choices as _enum_choices
 from chinhquyen.catalog.eform_display import eform_text as _text
+from chinhquyen.catalog.eform_display import number_shown
 from chinhquyen.directory.models import Applicant
 
 PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "address", "tax_code", "representative")
@@ -66,7 +67,12 @@ def _number_example(*, decimals: bool) -> str:
 class WholeNumberField(forms.IntegerField):
     """An "integer" property, typed in the page's notation ("1.000" is a thousand on a Vietnamese page)."""
 
+    # Text, not type="number": the browser would send "15" for a typed "1,5" and refuse "1.000" outright.
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
     default_error_messages = {"notation": _("Enter a whole number, for example %(example)s.")}
+
+    def prepare_value(self, value: Any) -> Any:
+        return number_shown(value)
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -107,10 +113,14 @@ class NumberField(forms.DecimalField):
     ``1e-400`` would silently become 0. "nan" and "inf" are refused by DecimalField already.
     """
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})  # text: see WholeNumberField
     default_error_messages = {
         "out_of_range": _("This number is too large (or too close to zero) to be stored."),
         "notation": _("Enter a number, for example %(example)s."),
     }
+
+    def prepare_value(self, value: Any) -> Any:
+        return number_shown(value)
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs type it as an int
         if isinstance(value, str):

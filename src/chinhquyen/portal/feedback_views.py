@@ -5,6 +5,7 @@ it is refused) and a limit of petitions per client address per hour, counted in 
 the public lookup.
 """
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -18,12 +19,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.core.access import access
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import AccessibleForm
 from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers.errors import DossierNotFound
 from chinhquyen.feedback import selectors, services
-from chinhquyen.feedback.criteria import CRITERIA, Overall
+from chinhquyen.feedback.criteria import (
+    ASKED,
+    CRITERIA,
+    TOTAL_TIME,
+    Overall,
+    criterion,
+    total_time_fact,
+    total_time_points,
+)
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import PetitionStatus
@@ -40,8 +50,11 @@ HONEYPOT = "website"
 # --- Rating a dossier -----------------------------------------------------------------------------
 
 
-class RatingForm(forms.Form):
-    """One radio group per criterion of the Circular, the overall rating and an optional comment."""
+class RatingForm(AccessibleForm):
+    """One radio group per criterion of the Circular asked, the overall rating and an optional comment.
+
+    The first criterion (total time) is the dossier's record, shown and not asked (``feedback.criteria``).
+    """
 
     overall = forms.ChoiceField(
         label=_("Overall, how satisfied are you with the handling of this dossier?"),
@@ -58,7 +71,7 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for c in CRITERIA:
+        for c in ASKED:
             self.fields[c.key] = forms.TypedChoiceField(
                 label=c.label,
                 choices=[(points, words) for points, words in c.options],
@@ -66,10 +79,23 @@ class RatingForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose one answer for this question.")},
             )
-        self.order_fields([*(c.key for c in CRITERIA), "overall", "comment"])
+        self.order_fields([*(c.key for c in ASKED), "overall", "comment"])
 
-    def criteria_fields(self) -> list[forms.BoundField]:
-        return [self[c.key] for c in CRITERIA]
+    def numbered_fields(self) -> list[tuple[int, forms.BoundField]]:
+        """The questions with their numbers in the Circular (the first is stated, not asked)."""
+        return [(CRITERIA.index(c) + 1, self[c.key]) for c in ASKED]
+
+
+def _total_time_fact(dossier: Any) -> dict[str, Any]:
+    """What the rating page states for the first criterion: its number, question, answer and why."""
+    c = criterion(TOTAL_TIME)
+    points = total_time_points(dossier.outcome)
+    return {
+        "number": CRITERIA.index(c) + 1,
+        "label": c.label,
+        "answer": dict(c.options)[points],
+        "fact": total_time_fact(dossier.outcome),
+    }
 
 
 def _own_dossier(request: HttpRequest, pk: int) -> Any:
@@ -94,7 +120,7 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
                 services.rating_submit(
                     dossier=dossier,
                     by=request.user,  # type: ignore[arg-type]
-                    scores={c.key: data[c.key] for c in CRITERIA},
+                    scores={c.key: data[c.key] for c in ASKED},
                     overall=data["overall"],
                     comment=data["comment"],
                 )
@@ -115,6 +141,7 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
         "rating": rating,
         "rating_rows": _rating_rows(rating) if rating else [],
         "form": form,
+        "total_time": _total_time_fact(dossier),
         "error": error,
         "open": rating is None and services.dossier_rateable(dossier),
     }
@@ -133,7 +160,7 @@ def _rating_rows(rating: Any) -> list[tuple[Any, Any]]:
 # --- Petitions --------------------------------------------------------------------------------------
 
 
-class PetitionForm(forms.Form):
+class PetitionForm(AccessibleForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     content = forms.CharField(
         label=_("Your report or proposal"),
@@ -156,6 +183,8 @@ class PetitionForm(forms.Form):
     sender_email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     # Never shown to people (hidden by the style sheet); robots filling every field fill it too.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    # New each time the form is opened: the same form sent twice files one petition (petition_file_once).
+    key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -178,18 +207,6 @@ class PetitionForm(forms.Form):
                 raise forms.ValidationError(_("No published procedure has this code."))
             self.procedure_obj = procedure
         return code
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_invalid()
-
-    def mark_invalid(self) -> None:
-        """Point every field in error at its message (after service errors too)."""
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{self[name].auto_id}_errors"}
-                )
 
 
 def _agencies() -> list[Agency]:
@@ -227,19 +244,24 @@ def _prefill(request: HttpRequest) -> dict[str, str]:
 def petition_file(request: HttpRequest) -> HttpResponse:
     agencies = _agencies()
     if request.method == "GET":
-        form = PetitionForm(initial=_prefill(request), agencies=agencies)
+        form = PetitionForm(initial={**_prefill(request), "key": uuid.uuid4().hex}, agencies=agencies)
         return render(request, "portal/feedback/petition_form.html", {"form": form})
     form = PetitionForm(request.POST, agencies=agencies)
-    if _over_limit(request):
-        return render(request, "portal/feedback/petition_form.html", {"form": form, "limited": True}, status=429)
+    limited = _over_limit(request)
+    # Over the limit, only a form already sent (its repeat) is answered: a form without a key cannot be one.
+    if limited and not request.POST.get("key"):
+        return _limited(request, form)
     if not form.is_valid():
+        if limited:
+            return _limited(request, form)
         return render(request, "portal/feedback/petition_form.html", {"form": form}, status=400)
     data = form.cleaned_data
     if data[HONEYPOT]:
         _count(request)
         return render(request, "portal/feedback/petition_form.html", {"form": form, "refused": True}, status=400)
     try:
-        petition = services.petition_file(
+        petition, new = services.petition_file_once(
+            client_key=data["key"],
             subject=data["subject"],
             content=data["content"],
             sender_name=data["sender_name"],
@@ -249,14 +271,22 @@ def petition_file(request: HttpRequest) -> HttpResponse:
             procedure=form.procedure_obj,
             about_agency=form.agencies.get(data["about_agency"]),
             sender_user=request.user if request.user.is_authenticated else None,
+            new_allowed=not limited,
         )
     except DomainError as exc:
+        if exc.code == "over_limit":
+            return _limited(request, form)
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         form.mark_invalid()
         return render(request, "portal/feedback/petition_form.html", {"form": form}, status=400)
-    _count(request)
+    if new:
+        _count(request)
     request.session[SESSION_FILED] = petition.code
     return redirect("portal:petition_filed")
+
+
+def _limited(request: HttpRequest, form: PetitionForm) -> HttpResponse:
+    return render(request, "portal/feedback/petition_form.html", {"form": form, "limited": True}, status=429)
 
 
 @access(public=True, description="Confirmation with the reference code of the petition just filed")

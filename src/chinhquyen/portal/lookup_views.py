@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET
 from chinhquyen.core.access import access
 from chinhquyen.core.clients import client_of_address
 from chinhquyen.core.text import amount_text
+from chinhquyen.core.throttle_window import window_clear, window_hit
 from chinhquyen.dossiers.models import Dossier, DossierStatus, ReturnMethod, Substatus
 from chinhquyen.dossiers.selectors import (
     CLOSING_ACTIONS,
@@ -92,15 +93,9 @@ def _wait_seconds(*, client: str) -> int:
 def _count_failure(*, kind: str, value: str, limit: int) -> None:
     """Count a failure; the ``limit``-th within the window locks ``value`` out."""
     key = _key(f"{kind}-fail", value)
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    if count >= limit:
+    if window_hit(key=key, seconds=WINDOW_SECONDS) >= limit:
         cache.set(_key(f"{kind}-lock", value), time.time() + LOCKOUT_SECONDS, LOCKOUT_SECONDS)
-        cache.delete(key)
+        window_clear(key=key)
 
 
 # A result returned by post (status 10) is with the post office until delivery is confirmed: "handed over"

@@ -13,3 +13,9 @@ class PostalUnavailable(DomainError):
     """No postal partner is configured, or it cannot be reached now (trying later may work)."""
 
     code = "postal_unavailable"
+
+
+class PostalSenderIncomplete(DomainError):
+    """The directory lacks what the partner needs of the agency's side of an order (its phone, address, commune)."""
+
+    code = "postal_sender_incomplete"

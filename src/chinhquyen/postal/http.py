@@ -6,6 +6,7 @@ it; the API key goes as a bearer token and our
 customer code in ``X-Customer-Code``. The partner deduplicates orders by reference (sent again as
 ``Idempotency-Key``), so every call is idempotent and is retried, only on 429, 5xx or no answer, a few
 times with a growing pause. A refusal (other 4xx) is never retried: the same order would be refused again.
+Each attempt's whole answer must come within ``timeout`` (``core.http_deadline``), not each read of it.
 """
 
 import time
@@ -17,9 +18,12 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 
+from chinhquyen.core.http_deadline import Answer, request_within
+
 from .client import DeliveryOrder, OrderReceipt, PostalError, Tracking
 
 USER_AGENT = "chinhquyen-postal/1"
+MAX_ANSWER = 1_000_000  # bytes: an order's tracking is a few KB; more is not an answer of the partner's
 
 
 @dataclass
@@ -58,8 +62,15 @@ class HttpBackend:
         attempt = 0
         while True:
             try:
-                response = self.session.request(
-                    method, self._url(path), json=body, headers=headers, timeout=self.timeout, allow_redirects=False
+                response = request_within(
+                    self.session,
+                    method,
+                    self._url(path),
+                    seconds=self.timeout,
+                    max_bytes=MAX_ANSWER,
+                    json=body,
+                    headers=headers,
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 failure = PostalError(
@@ -78,7 +89,7 @@ class HttpBackend:
             self.sleep(self.backoff * 2 ** (attempt - 1))
 
     @staticmethod
-    def _failure(response: requests.Response) -> PostalError | None:
+    def _failure(response: Answer) -> PostalError | None:
         status = response.status_code
         if 200 <= status < 300:
             return None
@@ -99,7 +110,9 @@ class HttpBackend:
         )
 
     @staticmethod
-    def _json(response: requests.Response) -> dict[str, Any]:
+    def _json(response: Answer) -> dict[str, Any]:
+        if not response.complete:
+            raise PostalError("The postal partner's answer is too long.", code="partner_bad_answer")
         try:
             body = response.json()
         except ValueError as exc:

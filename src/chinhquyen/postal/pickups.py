@@ -36,7 +36,7 @@ from .services import (
     PartyMessages,
     _client,
     _partner_error,
-    _sender,
+    agency_party,
     dossier_current_if_allowed,
     order_place,
     party_check,
@@ -107,7 +107,7 @@ def postal_pickup_order(
         # and an application whose earlier pickup failed gets a new one.
         reference=f"HS{current.pk}-V{current.version}",
         sender=place,
-        receiver=_sender(current.receiving_agency),
+        receiver=agency_party(current.receiving_agency),
         description=_description(current),
         kind=KIND_PICKUP,
     )

@@ -38,7 +38,7 @@ from chinhquyen.dossiers.services.processing import (
 from chinhquyen.dossiers.transitions import Transition, transition_find
 
 from .client import DeliveryOrder, OrderReceipt, Party, PostalBackend, PostalError, postal_client
-from .errors import PostalRefused, PostalUnavailable
+from .errors import PostalRefused, PostalSenderIncomplete, PostalUnavailable
 from .models import FINAL_STATES, Direction, OrderState, PostalShipment
 from .selectors import postal_pickups_to_call_off, postal_shipments_open
 
@@ -118,15 +118,39 @@ def cod_check(amount: Any) -> int:
     return int(value)
 
 
-def _sender(agency: Agency) -> Party:
-    """The receiving agency sends the result; its division code may be a province's or a commune's."""
-    code = agency.division_code or ""
-    province = _province_of_commune(code)
-    if province is None:
-        province = code if len(code) == 2 else settings.PROVINCE_CODE
-        code = ""
-    return Party(
-        name=agency.name, phone=agency.phone, address=agency.address, province_code=province, commune_code=code
+def agency_party(agency: Agency) -> Party:
+    """The agency's side of an order (sender of a result, receiver of a pickup), as the partner needs it.
+
+    Its commune is that of its address, or its division if that is a commune (a province-level agency's is the
+    province). PostalSenderIncomplete names what the directory lacks, before the partner is asked.
+    """
+    division = agency.division_code or ""
+    commune = agency.address_division_code or (division if len(division) == 5 else "")
+    missing = [] if clean(agency.name) else [_("name")]
+    if not PHONE_RE.fullmatch(phone_normalise(clean(agency.phone))):
+        missing.append(_("phone number"))
+    if not clean(agency.address):
+        missing.append(_("address"))
+    if _province_of_commune(commune) is None:
+        missing.append(_("commune of the address"))
+    if missing:
+        raise PostalSenderIncomplete(
+            _(
+                "The post office needs the %(missing)s of %(agency)s, which the directory does not give: an"
+                " administrator must complete the agency's address in the directory first."
+            )
+            % {"missing": ", ".join(missing), "agency": agency.name},
+            code="postal_sender_incomplete",
+        )
+    # The applicant's side's check, for the same values: it passes once nothing is missing.
+    messages = PartyMessages(name="", phone="", address="")
+    return party_check(
+        name=agency.name,
+        phone=agency.phone,
+        address=agency.address,
+        division_code=commune,
+        prefix="sender",
+        messages=messages,
     )
 
 
@@ -198,7 +222,7 @@ def postal_result_send(
     return_method_check(row=row, method=ReturnMethod.POSTAL, by_post=True)  # never the applicant's own row
     order = DeliveryOrder(
         reference=_result_reference(current),
-        sender=_sender(current.receiving_agency),
+        sender=agency_party(current.receiving_agency),
         receiver=receiver,
         description=_description(current),
         cod_amount=cod,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import DateOverride, WorkSchedule
 from .selectors import calendar_special_days
+from .signals import calendar_changes_batched
 
 
 @admin.register(WorkSchedule)
@@ -74,6 +76,11 @@ class DateOverrideAdmin(admin.ModelAdmin[DateOverride]):
     list_filter = (YearFilter, "kind")
     search_fields = ("reason",)
     change_list_template = "admin/workcal/dateoverride/change_list.html"
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DateOverride]) -> None:
+        # "Delete selected" as one change to the calendar: each open dossier is re-timed once.
+        with transaction.atomic(), calendar_changes_batched():
+            super().delete_queryset(request, queryset)
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: DateOverride) -> str:

@@ -8,7 +8,7 @@ position falls outside it; positions never change when it grows, because the anc
 
 Arithmetic is on local wall-clock seconds in Asia/Ho_Chi_Minh at a fixed UTC+7 (the zone's only
 offset since 1975, without daylight saving); microseconds are truncated. Instants outside the years
-FIRST_YEAR-LAST_YEAR raise ValueError.
+FIRST_YEAR-LAST_YEAR raise OutOfCalendarError.
 """
 
 import threading
@@ -19,15 +19,25 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import holidays
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC_OFFSET = 7 * 3600
 DAY = 86400
 SAME_DAY_CUTOFF = time(15, 0)
 _SECOND = timedelta(seconds=1)
-# Years the engine covers: Vietnam has kept UTC+7 since 1975, and a bound keeps a mistyped year
-# (9026 for 2026) from building arrays for thousands of years.
+# Years the engine covers: Vietnam has kept UTC+7 since 1975, and its holidays are known only up to the
+# package's last year (2100 in holidays 0.109): past it every Tết and Quốc khánh would count as working. The
+# bound also keeps a mistyped year (9026 for 2026) from building arrays for thousands of years.
 FIRST_YEAR = 1976
-LAST_YEAR = 2199
+LAST_YEAR: int = holidays.country_holidays("VN").end_year
+
+
+class OutOfCalendarError(ValueError):
+    """An instant, or a time limit's end, outside the years FIRST_YEAR-LAST_YEAR."""
+
+    def __init__(self) -> None:
+        super().__init__(f"working time beyond the years {FIRST_YEAR}-{LAST_YEAR}")
 
 
 def day_in_calendar(day: date) -> bool:
@@ -188,12 +198,12 @@ class WorkingCalendar:
         """Return the working seconds from ``start`` to ``end`` (negative when ``end`` is earlier)."""
         return self._position(_local(end)) - self._position(_local(start))
 
-    def add_calendar_days(self, start: datetime, days: int) -> datetime:
+    def add_calendar_days(self, start: datetime, days: int, *, move: bool = True) -> datetime:
         """Return ``start`` plus ``days`` calendar days (ngày theo lịch) for procedures counted that way.
 
         Only public holidays are not counted; weekends, compensatory (nghỉ bù) and swapped days off are.
-        A result on a day off moves to the next working day, at the same time of day when it lies within
-        working hours, else at the opening time.
+        A result on a day off moves as :meth:`moved_to_working_day` says, unless ``move`` is false: a point
+        midway through a limit ("1,5 tháng") stays where it falls, and the rest of the limit counts from it.
         """
         if days < 0:
             raise ValueError("days must not be negative")
@@ -202,16 +212,18 @@ class WorkingCalendar:
         if days:
             target = w.counted[i + 1] + days
             while target > w.counted[-1]:
-                w = self._grow(w.last_year + 1 + days // 300)
+                # About 300 counted days a year at the least; the clamp lets the last covered year be reached.
+                years = days // 300
+                w = self._grow(w.last_year + 1 if w.last_year >= LAST_YEAR else min(LAST_YEAR, w.last_year + 1 + years))
             o = w.base + bisect_left(w.counted, target) - 1
-        return _aware(self._on_working_day(o, s))
+        return _aware(self._on_working_day(o, s) if move else o * DAY + s)
 
-    def add_calendar_months(self, start: datetime, months: int) -> datetime:
+    def add_calendar_months(self, start: datetime, months: int, *, move: bool = True) -> datetime:
         """Return ``start`` plus ``months`` calendar months (tháng) for procedures counted that way.
 
         The due date is the same day of the month, or the month's last day when it is shorter
         (31 January + 1 month = 28 or 29 February), at the same time of day; days off inside the months
-        are counted. A result on a day off moves to the next working day as in :meth:`add_calendar_days`.
+        are counted. A result on a day off moves, or not, as in :meth:`add_calendar_days`.
         """
         if months < 0:
             raise ValueError("months must not be negative")
@@ -221,9 +233,15 @@ class WorkingCalendar:
             year, month = divmod(day.month - 1 + months, 12)
             year, month = day.year + year, month + 1
             if year > LAST_YEAR:
-                raise ValueError(f"working time beyond the years {FIRST_YEAR}-{LAST_YEAR}")
+                raise OutOfCalendarError
             o = date(year, month, min(day.day, monthrange(year, month)[1])).toordinal()
-        return _aware(self._on_working_day(o, s))
+        return _aware(self._on_working_day(o, s) if move else o * DAY + s)
+
+    def moved_to_working_day(self, at: datetime) -> datetime:
+        """Return ``at``, or when it falls on a day off the next working day: at the same time of day when it
+        lies within working hours, else at the opening time (a limit in calendar units never ends on a day off).
+        """
+        return _aware(self._on_working_day(*divmod(_local(at), DAY)))
 
     # --- Internals --------------------------------------------------------------------------
 
@@ -308,7 +326,7 @@ class WorkingCalendar:
             first, last = min(w.first_year, year), max(w.last_year, year)
             if (first, last) != (w.first_year, w.last_year):
                 if first < FIRST_YEAR or last > LAST_YEAR:
-                    raise ValueError(f"working time beyond the years {FIRST_YEAR}-{LAST_YEAR}")
+                    raise OutOfCalendarError
                 a = self._anchor - w.base
                 self._w = self._build(first, last, anchor_cum=w.cum[a], anchor_counted=w.counted[a])
             return self._w

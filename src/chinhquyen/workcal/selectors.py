@@ -67,6 +67,12 @@ def calendar_current() -> WorkingCalendar:
         return calendar
 
 
+def calendar_build() -> WorkingCalendar:
+    """Return a calendar built from the rows as this transaction sees them now, bypassing the cache (e.g. the
+    calendar as it was, read just before a change to it)."""
+    return _calendar_build(_inputs())
+
+
 def calendar_reset() -> None:
     """Drop the cached calendar so that the next call rebuilds it."""
     global _cache, _generation

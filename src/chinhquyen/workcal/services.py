@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import WEEKDAY_FIELDS, DateOverride, OverrideKind, WorkSchedule
+from .signals import calendar_changes_batched
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -87,7 +88,8 @@ def date_overrides_import(*, text: str) -> OverrideImportResult:
             pending.append(override)
     if result.errors:
         return result
-    with transaction.atomic():
+    # One announcement of the change for the whole file: each open dossier is re-timed once.
+    with transaction.atomic(), calendar_changes_batched():
         for override in pending:
             override.save()
     result.created = pending

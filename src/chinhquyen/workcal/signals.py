@@ -1,13 +1,34 @@
-"""Drop the cached working calendar whenever the schedule or an override changes in this process."""
+"""The working calendar's signals: the cache is dropped on every change, and every change is announced.
 
+:data:`working_calendar_changed` is sent, in the transaction of the change, with the calendar as it was
+(``before``, read before the row changed), as it is now (``after``) and ``since``, the first instant whose
+working time may differ: the start of the earliest date an override changed (Vietnam time), or now for a new
+weekly schedule. Apps above this one (dossiers) re-time what they counted on the old calendar; this app never
+imports them. Every save or delete through the ORM counts (the services, the import, the admin and its
+"delete selected"); ``QuerySet.update()`` and ``bulk_create`` send no signal and are not seen.
+"""
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import Signal, receiver
+from django.utils import timezone
 
-from .models import DateOverride, WorkSchedule
-from .selectors import calendar_reset
+from .engine import TZ, WorkingCalendar
+from .models import WEEKDAY_FIELDS, DateOverride, WorkSchedule
+from .selectors import calendar_build, calendar_reset
+
+# Sent with before, after (WorkingCalendar) and since (an aware datetime).
+working_calendar_changed = Signal()
+
+_PENDING = "_calendar_change_pending"  # on the instance, from its pre_ signal to its post_ one
+_SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "periods")  # the cut-off moves no due date already set
 
 
 @receiver(post_save, sender=WorkSchedule, dispatch_uid="workcal_schedule_saved")
@@ -19,3 +40,112 @@ def calendar_changed(**kwargs: Any) -> None:
     # the two would hold rows that other connections could not see yet.
     calendar_reset()
     transaction.on_commit(calendar_reset)
+
+
+@dataclass
+class _Batch:
+    before: WorkingCalendar
+    since: datetime.datetime | None = None
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("workcal_change_batch", default=None)
+
+
+@contextmanager
+def calendar_changes_batched() -> Iterator[None]:
+    """Announce the overrides saved or deleted inside as one change, on leaving without an error.
+
+    An import of a year's days off re-times each open dossier once, not once per line. Use it inside the
+    transaction of the changes, so that the announcement (and what it re-times) commits with them.
+    """
+    if _batch.get() is not None:
+        yield  # the outer batch announces
+        return
+    batch = _Batch(before=calendar_build())
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if batch.since is not None:
+        _announce(before=batch.before, since=batch.since)
+
+
+def _announce(*, before: WorkingCalendar, since: datetime.datetime) -> None:
+    working_calendar_changed.send(sender=WorkingCalendar, before=before, after=calendar_build(), since=since)
+
+
+def _pending_set(instance: Any, since: datetime.datetime) -> None:
+    """Remember, before the row changes, what the announcement after it needs."""
+    batch = _batch.get()
+    setattr(instance, _PENDING, (None if batch is not None else calendar_build(), since))
+
+
+def _pending_announce(instance: Any) -> None:
+    pending = instance.__dict__.pop(_PENDING, None)
+    if pending is None:
+        return
+    before, since = pending
+    batch = _batch.get()
+    if batch is not None:
+        batch.since = since if batch.since is None else min(batch.since, since)
+    elif before is not None:
+        _announce(before=before, since=since)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=TZ)
+
+
+def _override_date(instance: DateOverride) -> datetime.date:
+    return DateOverride._meta.get_field("date").to_python(instance.date)
+
+
+@receiver(pre_save, sender=DateOverride, dispatch_uid="workcal_override_saving")
+def _override_saving(sender: type[DateOverride], instance: DateOverride, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    day = _override_date(instance)
+    stored = None
+    if instance.pk is not None:
+        stored = sender._base_manager.filter(pk=instance.pk).values_list("date", "kind").first()
+    if stored == (day, instance.kind):
+        return  # a new reason only: the calendar stays as it is
+    # A date moved to another one changes both: the working time from the earlier one on may differ.
+    first = min(day, stored[0]) if stored is not None else day
+    _pending_set(instance, _day_start(first))
+
+
+@receiver(pre_delete, sender=DateOverride, dispatch_uid="workcal_override_deleting")
+def _override_deleting(sender: type[DateOverride], instance: DateOverride, **kwargs: Any) -> None:
+    _pending_set(instance, _day_start(_override_date(instance)))
+
+
+@receiver(post_save, sender=DateOverride, dispatch_uid="workcal_override_announce_saved")
+@receiver(post_delete, sender=DateOverride, dispatch_uid="workcal_override_announce_deleted")
+def _override_changed(instance: DateOverride, **kwargs: Any) -> None:
+    _pending_announce(instance)
+
+
+def _schedule_values(schedule: WorkSchedule | None) -> tuple[Any, ...]:
+    schedule = schedule if schedule is not None else WorkSchedule()  # no row: the default values apply
+    return tuple(getattr(schedule, name) for name in _SCHEDULE_FIELDS)
+
+
+@receiver(pre_save, sender=WorkSchedule, dispatch_uid="workcal_schedule_saving")
+@receiver(pre_delete, sender=WorkSchedule, dispatch_uid="workcal_schedule_deleting")
+def _schedule_changing(sender: type[WorkSchedule], instance: WorkSchedule, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).first() if instance.pk is not None else None
+    # Deleted, the row gives way to the default values.
+    after = None if kwargs.get("signal") is pre_delete else instance
+    if _schedule_values(stored) != _schedule_values(after):
+        # New weekdays or hours count from now on: the working time already past is not counted again.
+        _pending_set(instance, timezone.now())
+
+
+@receiver(post_save, sender=WorkSchedule, dispatch_uid="workcal_schedule_announce_saved")
+@receiver(post_delete, sender=WorkSchedule, dispatch_uid="workcal_schedule_announce_deleted")
+def _schedule_changed(instance: WorkSchedule, **kwargs: Any) -> None:
+    _pending_announce(instance)

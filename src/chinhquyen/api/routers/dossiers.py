@@ -47,6 +47,9 @@ router = Router(tags=["dossiers"])
 # The canonical status codes (0 draft … 10 returned): a number beyond them is a mistake, not an empty list.
 StatusCode = Annotated[int, Field(ge=min(DossierStatus.values), le=max(DossierStatus.values))]
 
+# Levels of objects and lists in form_data: far more than any e-form nests (fields, a table's rows).
+FORM_DATA_DEPTH = 32
+
 READERS = declare(system=Scope.DOSSIERS_READ, officer=True, applicant=True)
 SUBMITTERS = declare(system=Scope.DOSSIERS_SUBMIT, officer=True, applicant=True)
 
@@ -56,13 +59,13 @@ class DossierQuery(Schema):
     agency: str = Field(default="", max_length=20, pattern=PRINTABLE, description="Receiving agency's code.")
     procedure: str = Field(default="", max_length=40, pattern=PRINTABLE, description="Procedure's code.")
     received_from: CalendarDay | None = Field(
-        default=None, description="Received on or after this day (Vietnam time), in the years 1976-2199."
+        default=None, description="Received on or after this day (Vietnam time), in the years 1976-2100."
     )
     received_to: CalendarDay | None = Field(
-        default=None, description="Received on or before this day (Vietnam time), in the years 1976-2199."
+        default=None, description="Received on or before this day (Vietnam time), in the years 1976-2100."
     )
     updated_since: CalendarInstant | None = Field(
-        default=None, description="Changed at or after this instant, in the years 1976-2199."
+        default=None, description="Changed at or after this instant, in the years 1976-2100."
     )
     sort: str = Field(default="-created_at", pattern="^-?(due_at|created_at|updated_at)$")
     cursor: str = Field(default="", max_length=200)
@@ -108,13 +111,36 @@ def dossiers_list(request: HttpRequest, params: Query[DossierQuery]) -> Any:
     return {"items": [summary_out(d) for d in page.items], "next_cursor": page.next_cursor}
 
 
+def _too_deep(data: Any) -> bool:
+    """Whether ``data`` nests objects and lists beyond FORM_DATA_DEPTH (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > FORM_DATA_DEPTH:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
+
+
+def _form_data_refused(message: str) -> ApiError:
+    return ApiError(400, "invalid_request", message, field="form_data")
+
+
 def _form_data(text: str) -> dict[str, Any]:
+    # A JSON document nested about a thousand deep exhausts the parser's recursion (RecursionError, not
+    # ValueError); one within that limit would still exhaust the recursive checks and encoders after it.
+    too_deep = _("form_data may nest objects and lists at most %(depth)d levels deep.")
     try:
         data = json.loads(text or "{}")
+    except RecursionError:
+        raise _form_data_refused(too_deep % {"depth": FORM_DATA_DEPTH}) from None
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise ApiError(400, "invalid_request", _("form_data must be a JSON object."), field="form_data")
+        raise _form_data_refused(_("form_data must be a JSON object."))
+    if _too_deep(data):
+        raise _form_data_refused(too_deep % {"depth": FORM_DATA_DEPTH})
     return data
 
 

@@ -1,9 +1,13 @@
-"""The error shape every operation answers with, small shared schemas, and bounded input types."""
+"""The error shape every operation answers with, small shared schemas, bounded input types, and how
+responses write their values."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
+from django.utils import timezone
 from ninja import Schema
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic_core import PydanticCustomError
 
@@ -40,9 +44,28 @@ def _instant(value: datetime) -> datetime:
     return value
 
 
-# A day or an instant a filter may name: within the working calendar's years (1976-2199).
+# A day or an instant a filter may name: within the working calendar's years (1976-2100).
 CalendarDay = Annotated[date, AfterValidator(_day)]
 CalendarInstant = Annotated[datetime, AfterValidator(_instant)]
+
+
+class ResponseEncoder(NinjaJSONEncoder):
+    """ninja's JSON, with every instant in Vietnam time (+07:00), as docs/api.md promises.
+
+    Stored instants come back from the database in UTC, and would be written with a ``Z`` beside the
+    +07:00 of those just computed; the same instant then reads differently in two responses.
+    """
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = o.astimezone(TZ)
+        return super().default(o)
+
+
+class ResponseRenderer(JSONRenderer):
+    """The operations' responses through ninja (``idempotency.render`` writes with the same encoder)."""
+
+    encoder_class = ResponseEncoder
 
 
 class Out(BaseModel):

@@ -11,8 +11,11 @@ from .dossiers import ProcedureRef
 
 class RatingIn(Schema):
     scores: dict[str, int] = Field(
-        description="Points for each criterion of the national rating form, by its key (total_time, agency_time, …).",
-        examples=[{"total_time": 2, "agency_time": 2}],
+        description=(
+            "Points for each criterion asked, by its key (agency_time, contacts, …); total_time is worked out from "
+            "the dossier's outcome, and a value sent for it is ignored."
+        ),
+        examples=[{"agency_time": 2, "contacts": 1}],
     )
     overall: str = Field(examples=["satisfied"], description="very_satisfied, satisfied or not_satisfied.")
     comment: str = Field(default="", max_length=2000)

@@ -17,6 +17,12 @@ _NOT_WORD = re.compile(r"[^\w.]+")
 WORKING_HOURS_PER_DAY = Decimal(8)
 # The most working hours time_limit_hours holds (max_digits=10, decimal_places=2).
 MAX_TIME_LIMIT_HOURS = Decimal("99999999.99")
+# The longest limit a procedure may have. The national catalogue's longest are about a year (250 working
+# days, 300 days, 12 months): five years leave a wide margin, and a slip of the keys ("3000000" for "30") is
+# refused here rather than at the counter, where the working calendar (it ends in 2100) could not count it.
+# A year is taken as 260 working days (52 weeks of five, holidays not deducted), 366 days or 12 months.
+MAX_TIME_LIMIT_YEARS = 5
+MAX_WORKING_HOURS = MAX_TIME_LIMIT_YEARS * 260 * WORKING_HOURS_PER_DAY
 _CENTS = Decimal("0.01")
 
 # Level flags in the order the national portal lists them, with the source's own words.
@@ -66,6 +72,20 @@ def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | N
     else:
         return None
     return hours.quantize(_CENTS, rounding=ROUND_UP)
+
+
+def time_limit_too_long(value: Decimal | None, unit: str) -> bool:
+    """Whether the limit is longer than MAX_TIME_LIMIT_YEARS, whatever its unit."""
+    if value is None:
+        return False
+    hours = time_limit_in_working_hours(value, unit)
+    if hours is not None:
+        return hours > MAX_WORKING_HOURS
+    if unit == TimeUnit.DAYS:
+        return value > MAX_TIME_LIMIT_YEARS * 366
+    if unit == TimeUnit.MONTHS:
+        return value > MAX_TIME_LIMIT_YEARS * 12
+    return False
 
 
 class Field(models.Model):
@@ -151,11 +171,10 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        # Refused here, not by the column: the working hours are derived, and the form does not show them.
-        hours = time_limit_in_working_hours(self.time_limit_value, self.time_limit_unit)
-        if hours is not None and hours > MAX_TIME_LIMIT_HOURS:
-            message = _("This time limit is too long: it comes to more than %(max)s working hours.")
-            error = ValidationError(message, code="time_limit_too_long", params={"max": MAX_TIME_LIMIT_HOURS})
+        # Refused here, not by a validator on the column: the limit depends on the unit too.
+        if time_limit_too_long(self.time_limit_value, self.time_limit_unit):
+            message = _("This time limit is too long: the platform counts limits of up to %(years)s years.")
+            error = ValidationError(message, code="time_limit_too_long", params={"years": MAX_TIME_LIMIT_YEARS})
             raise ValidationError({"time_limit_value": error})
 
     @property

@@ -104,7 +104,9 @@ def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, An
         name = str(step.get("name") or "").strip()
         role = step.get("role")
         share = decimal(step.get("share_hours"), maximum=Decimal("999999.99"))
-        order = step.get("order") or index
+        order = step.get("order")
+        if order is None:  # a step numbered 0 keeps its number
+            order = index
         if not name:
             errors.append(_("Step %(n)d has no name.") % {"n": index})
         if role not in Role.values:
@@ -114,6 +116,7 @@ def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, An
         agency = step.get("agency")
         agency_id = agency.pk if isinstance(agency, Agency) else step.get("agency_id")
         rows.append({"order": order, "name": name, "role": role, "agency_id": agency_id, "share_hours": share})
+    errors += _inactive_agencies(rows)
     orders = [row["order"] for row in rows]
     if len(set(orders)) != len(orders):
         errors.append(_("Two steps have the same order."))
@@ -124,6 +127,26 @@ def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, An
         raise ValidationError(errors, code="process_step")
     process_shares_check(procedure=procedure, shares=(row["share_hours"] for row in rows))
     return rows
+
+
+def _inactive_agencies(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Describe the steps naming an inactive agency: a dossier could not be received with them.
+
+    Read in one query whatever the steps carry (an instance may be stale; an id carries nothing).
+    """
+    named = {row["agency_id"] for row in rows if row["agency_id"] is not None}
+    if not named:
+        return []
+    inactive = dict(Agency.objects.filter(pk__in=named, is_active=False).values_list("pk", "name"))
+    return [
+        _(
+            "Step %(n)d names %(agency)s, which is no longer active: choose an active agency, or none for the "
+            "receiving agency."
+        )
+        % {"n": index, "agency": inactive[row["agency_id"]]}
+        for index, row in enumerate(rows, start=1)
+        if row["agency_id"] in inactive
+    ]
 
 
 @transaction.atomic

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.text import clean
 
-from ..models import TimeUnit, time_limit_in_working_hours
-from ..models.procedure import MAX_TIME_LIMIT_HOURS
+from ..models import TimeUnit
+from ..models.procedure import MAX_TIME_LIMIT_YEARS, time_limit_too_long
 
 # Largest number a DecimalField(max_digits=10, decimal_places=2) holds.
 _MAX_TIME_LIMIT = Decimal("99999999.99")
@@ -145,10 +145,9 @@ def time_limit(raw_text: str, raw_value: Any, raw_unit: Any) -> TimeLimit:
 
 
 def _counted(value: Decimal, unit: str) -> TimeLimit:
-    """The limit, unless its working hours ("20000000 Ngày làm việc") would not fit where they are stored."""
-    hours = time_limit_in_working_hours(value, unit)
-    if hours is not None and hours > MAX_TIME_LIMIT_HOURS:
-        return TimeLimit(None, "", _("a time limit too long to count in working hours"))
+    """The limit, unless it is longer than the catalog allows ("20000000 Ngày làm việc")."""
+    if time_limit_too_long(value, unit):
+        return TimeLimit(None, "", _("a time limit longer than %(years)s years") % {"years": MAX_TIME_LIMIT_YEARS})
     return TimeLimit(value, unit)
 
 

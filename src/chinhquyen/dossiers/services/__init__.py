@@ -58,6 +58,7 @@ from .reception import (
     handed_in_kind,
 )
 from .result import dossier_issue_result
+from .retime import dossiers_retime
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "dossier_supplement_provided",
     "dossier_supplement_reject",
     "dossier_withdraw",
+    "dossiers_retime",
     "handed_in_kind",
     "officer_steps_release",
     "online_document_remove",

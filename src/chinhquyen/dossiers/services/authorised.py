@@ -10,6 +10,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.phones import PHONE_INVALID, phone_normalise, phone_valid
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.directory.validators import validate_personal_id
 
 from ..models import Dossier
@@ -32,6 +33,8 @@ def dossier_authorised_person_set(
     all empty remove them, while details without a name are refused (``authorised_name_required``) rather than
     dropped. Kept with the applicant's snapshot, printed on the receipt (form 01)."""
     values = {name: clean(str(details.get(name) or "")) for name in AUTHORISED_FIELDS}
+    # As the applicant's number: typed in groups ("037 090 005 678") or in full-width digits, kept as 12 digits.
+    values["personal_id"] = identifier_normal(values["personal_id"])
     if any(values.values()):
         _authorised_check(values)
         values["phone"] = phone_normalise(values["phone"])

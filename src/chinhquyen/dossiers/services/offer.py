@@ -1,4 +1,4 @@
-"""What the catalog offers an application: a procedure not withdrawn, offered online, handled by the agency.
+"""What the catalog offers an application: a procedure not withdrawn, offered online, handled by an active agency.
 
 Checked by every way a dossier is opened (the counter, the portal's draft, the API), each taking what applies.
 """
@@ -32,11 +32,19 @@ def procedure_online_check(procedure: Procedure) -> None:
 
 
 def agency_handles_check(procedure: Procedure, agency: Agency | int, *, handled: bool | None = None) -> None:
-    """Refuse an agency that does not handle the procedure in this province.
+    """Refuse an agency that is no longer active, or does not handle the procedure in this province.
 
     ``handled``, when the caller has already read the procedure's link to the agency (the API reads it with
-    the procedure), spares the query.
+    the procedure), spares the query. An agency given by id is one the caller found active (the counter's,
+    from the officer's roles in force).
     """
+    if isinstance(agency, Agency) and not agency.is_active:
+        # Its own code: a draft left at an agency closed since (a commune merger) is moved, not rewritten.
+        raise InvalidInput(
+            _("This agency no longer receives applications: choose another agency that handles this procedure."),
+            code="agency_inactive",
+            field="agency",
+        )
     if handled is None:
         agency_id = agency if isinstance(agency, int) else agency.pk
         handled = procedure_handled_by(procedure_id=procedure.pk, agency_id=agency_id)

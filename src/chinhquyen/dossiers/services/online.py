@@ -163,11 +163,17 @@ def _submitted_with_key(*, by: User, pk: int, client_key: str) -> Dossier | None
 
 def _submit(*, by: User, dossier: Dossier, expected_version: int | None) -> Dossier:
     with transition_apply(
-        by=by, dossier=dossier, action="submit", expected_version=expected_version, related=("procedure",)
+        by=by,
+        dossier=dossier,
+        action="submit",
+        expected_version=expected_version,
+        related=("procedure", "receiving_agency"),
     ) as c:
         d = c.dossier
         procedure_open_check(d.procedure)
         procedure_online_check(d.procedure)
+        # The agency may have closed, or stopped handling the procedure, since the draft was started.
+        agency_handles_check(d.procedure, d.receiving_agency)
         form_complete_check(d.procedure.eform_schema, d.form_data)
         missing = mandatory_documents_missing(dossier=d)
         if missing:

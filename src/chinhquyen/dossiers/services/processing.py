@@ -36,6 +36,7 @@ from .clock import clock_pause, clock_resume, step_restart_due
 from .closing import processing_close
 from .digitisation import postal_update_record
 from .steps import (
+    agency_active_check,
     answer_step_due,
     assignee_check,
     iso,
@@ -85,7 +86,7 @@ def dossier_forward(
         if nxt is None:  # pragma: no cover - the transition's guard refuses a dossier at its last step
             raise TransitionRefused(_("This is the last step: there is no step to forward to."), code="no_next_step")
         if done is not None and done.consultation:  # the answer: back to the step that asked
-            answer_step_due(nxt, at=c.at, change=c)
+            answer_step_due(nxt, consultation=done, at=c.at, change=c)
         c.set(active_step=nxt)
         c.reason = clean(note)
         c.data = {
@@ -110,6 +111,7 @@ def dossier_send_back(
         previous = step_before(c.dossier)
         if previous is None:  # pragma: no cover - the transition's guard refuses it
             raise TransitionRefused(_("There is no earlier processing step to send back to."), code="no_previous_step")
+        agency_active_check(step=previous, roles=c.roles)
         active.state, active.started_at = StepState.PENDING, None
         c.save_later(active, "state", "started_at")
         # Back to the approving leader's step or before it: what was approved is being reworked, so the
@@ -281,7 +283,7 @@ def dossier_consult_recall(
         # Ended, not answered: its officer, if any, stays; nobody else is recorded as having answered.
         step_end(consult, at=c.at, change=c)
         step_start(back, at=c.at, change=c)
-        answer_step_due(back, at=c.at, change=c)
+        answer_step_due(back, consultation=consult, at=c.at, change=c)
         c.set(active_step=back)
         c.reason = clean(reason)
         c.data = {"from_step": consult.pk, "to_step": back.pk, "outcome": consult.outcome}

@@ -22,6 +22,7 @@ from chinhquyen.directory.models import Agency, Applicant, Role, User
 from ..codes import dossier_code_next, lookup_secret_new
 from ..deadlines import (
     Due,
+    StepPlan,
     dossier_due,
     dossier_time_limit,
     outcome_of,
@@ -381,10 +382,11 @@ def dossier_documents_mark_received(
 def _span_hours(limit: TimeLimit, due: Due) -> Decimal | None:
     """The working hours a limit gives: as stated, or for calendar days and months those between the start
     and the due date (which the steps share)."""
+    if due.due_at is None:
+        # No due date (no limit, or one past the working calendar's years): no span for the steps to share.
+        return None
     if limit.unit not in (TimeUnit.DAYS, TimeUnit.MONTHS):
         return limit.hours
-    if due.due_at is None:
-        return None
     return Decimal(working_seconds_between(due.start, due.due_at)) / 3600
 
 
@@ -412,6 +414,7 @@ def dossier_receive(
         hours = _span_hours(limit, due)
         # The template's shares are fitted to this span, whatever limit they were drawn for.
         plan = steps_plan(procedure=d.procedure, receiving_agency=d.receiving_agency, total_hours=hours)
+        _plan_agencies_check(plan)
         dues = step_dues(start=due.start, due_at=due.due_at, shares=[p.share_hours for p in plan])
         steps = [
             DossierStep(
@@ -456,6 +459,20 @@ def dossier_receive(
         if due.note:
             c.data["note"] = due.note
     return c.dossier
+
+
+def _plan_agencies_check(plan: Sequence[StepPlan]) -> None:
+    """Refuse a plan with a step at an inactive agency: nobody could act on it (the agencies come with the plan)."""
+    for step in plan:
+        if not step.agency.is_active:
+            raise InvalidInput(
+                _(
+                    "The procedure's process names an agency that is no longer active: %(agency)s; the catalog "
+                    "administrator must update it."
+                )
+                % {"agency": step.agency.name},
+                code="agency_inactive",
+            )
 
 
 def dossier_refuse(

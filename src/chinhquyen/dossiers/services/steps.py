@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.rows import row_insert, row_update
-from chinhquyen.directory.models import Role, StaffRole, User
+from chinhquyen.directory.models import Agency, Role, StaffRole, User
 from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
@@ -97,18 +97,28 @@ def step_start(step: DossierStep, *, at: datetime, assignee: User | None = None,
     _save(step, _FIELDS, change)
 
 
-def answer_step_due(step: DossierStep, *, at: datetime, change: Change) -> None:
-    """The asking step's twin, started when the consultation ends (answered or taken back), is due after the
-    working time the asking step had left when it asked: each agency is judged on its own time (spec §6), so
-    a late answer is not charged to the agency that asked. Twins made before they kept that time (0) keep the
-    due date they were given."""
-    if step.due_at is None or step.share_hours <= 0:
+def answer_step_due(step: DossierStep, *, consultation: DossierStep, at: datetime, change: Change) -> None:
+    """The asking step's twin, started when ``consultation`` ends (answered or taken back), is due after the
+    working time the asking step had left when it asked (none when it was overdue): each agency is judged on
+    its own time (spec §6), so a late answer is not charged to the agency that asked."""
+    if step.due_at is None or _twin_made_before_shares(step, consultation):
         return
     due = deadline_add_working_hours(start=at, hours=float(step.share_hours))
-    # The steps after it move with it: the leader who approves next is not charged for the answer's delay.
+    # The steps after it move with it, by as much as the consultation ended later (or earlier) than planned:
+    # the leader who approves next is not charged for the answer's delay.
     steps_after_shift(step.dossier_id, order=step.order, seconds=working_seconds_between(step.due_at, due))
     step.due_at = due
     change.save_later(step, "due_at")
+
+
+def _twin_made_before_shares(step: DossierStep, consultation: DossierStep) -> bool:
+    """A twin made before twins kept the asking step's time: none (0), and due with the asking step rather than
+    when the consultation was due. It keeps the due date it was given (and the steps after it theirs); a twin
+    of an overdue asker has no time either but is due with the consultation."""
+    if step.share_hours > 0:
+        return False
+    planned = consultation.due_at
+    return planned is None or step.due_at is None or working_seconds_between(planned, step.due_at) != 0
 
 
 def steps_after_shift(dossier_id: int, *, order: int, seconds: int) -> None:
@@ -150,14 +160,36 @@ def return_step_new(dossier: Dossier) -> DossierStep:
 
 
 def assignee_check(*, user: User | None, step: DossierStep, roles: Roles | None = None) -> None:
-    """Refuse an assignee who does not hold the step's role in force in the step's agency."""
+    """Refuse an assignee who does not hold the step's role in force in the step's agency, or whose account is
+    deactivated (the step would wait for them while their colleagues see it as someone else's)."""
     if user is None:
         return
-    if not StaffRole.objects.in_force().filter(user=user, agency_id=step.agency_id, role=step.role).exists():
+    held = StaffRole.objects.in_force().filter(
+        user=user, user__is_active=True, agency_id=step.agency_id, role=step.role
+    )
+    if not held.exists():
+        if not user.is_active:
+            message = _("%(user)s's account is deactivated: choose another officer.")
+        else:
+            message = _("%(user)s does not hold the role of this step in its agency.")
+        raise TransitionRefused(message % {"user": user.get_username()}, code="assignee_role", field="to_user")
+
+
+def agency_active_check(*, step: DossierStep, roles: Roles) -> None:
+    """Refuse handing the dossier to ``step`` at an agency made inactive (merged, dissolved) since the dossier's
+    steps were planned: nobody there could act on it. ``roles`` are the actor's, in force: one held in the step's
+    agency shows it active without a query (the usual hand-over within one agency)."""
+    if any(agency_id == step.agency_id for agency_id, _role in roles):
+        return
+    agency = Agency.objects.filter(pk=step.agency_id).only("name", "is_active").first()
+    if agency is not None and not agency.is_active:
         raise TransitionRefused(
-            _("%(user)s does not hold the role of this step in its agency.") % {"user": user.get_username()},
-            code="assignee_role",
-            field="to_user",
+            _(
+                "The step the dossier would go to is at an agency that is no longer active: %(agency)s; the "
+                "dossier would wait there for good. An administrator must update the process."
+            )
+            % {"agency": agency.name},
+            code="agency_inactive",
         )
 
 
@@ -180,6 +212,7 @@ def step_advance(
     if created:
         nxt = return_step_new(dossier)
     if nxt is not None:
+        agency_active_check(step=nxt, roles=change.roles if change is not None else frozenset())
         assignee_check(user=to_user, step=nxt)
     done = dossier.active_step
     if done is not None:

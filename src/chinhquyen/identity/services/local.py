@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,8 +128,28 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
         raise InvalidInput(" ".join(exc.messages), code="password_weak", field="password") from exc
     # Hashed on every path past this point, a taken login's too: the time taken does not tell them apart.
     user.set_password(password)
+    profile = {"name": name, "personal_id": personal_id, "birth_date": birth_date.isoformat()}
+    try:
+        return _signup_begin(login=parsed, user=user, profile=profile)
+    except IntegrityError:
+        # Another sign-up on this free login made its account first (a double-clicked button): start again,
+        # now on that pending account. ``user`` was saved in the rolled-back transaction: save it anew.
+        user.pk = None
+        user._state.adding = True
+        return _signup_begin(login=parsed, user=user, profile=profile, repeated=password)
+
+
+def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated: str | None = None) -> LocalAccount:
+    """The part of :func:`local_signup_start` under the login's lock; ``repeated``: the password, on a retry.
+
+    On a retry, a pending account of the very same sign-up (same details, same password) is the answer: the
+    other request sent its code, and both clicks land on the same code page.
+    """
+    personal_id = profile["personal_id"]
     with transaction.atomic():
-        existing = LocalAccount.objects.select_for_update().filter(login=parsed.value).first()
+        existing = LocalAccount.objects.select_for_update().filter(login=login.value).first()
+        if repeated is not None and existing is not None and _same_signup(existing, profile, repeated):
+            return existing
         if existing is not None and (wait := code_resend_wait(account=existing)):
             raise InvalidInput(
                 _(
@@ -161,17 +181,19 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
             existing.user.delete()
         user.save()
         account = LocalAccount.objects.create(
-            user=user,
-            login=parsed.value,
-            channel=parsed.channel,
-            pending_profile={"name": name, "personal_id": personal_id, "birth_date": birth_date.isoformat()},
+            user=user, login=login.value, channel=login.channel, pending_profile=profile
         )
         codes_carry_over(codes=earlier_codes, account=account)
         _send_code(account)
         audit_record(
-            actor=None, action="identity.local_signup", target=f"user:{user.pk}", data={"channel": parsed.channel}
+            actor=None, action="identity.local_signup", target=f"user:{user.pk}", data={"channel": login.channel}
         )
     return account
+
+
+def _same_signup(account: LocalAccount, profile: dict[str, str], password: str) -> bool:
+    # Only a sign-up still pending: a verified account's answer stays the one for a taken login.
+    return not account.is_verified and account.pending_profile == profile and account.user.check_password(password)
 
 
 def _signup_on_taken_login(account: LocalAccount) -> None:

@@ -9,10 +9,12 @@ import hashlib
 import hmac
 import json
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 from time import perf_counter
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +27,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.dossiers.selectors import dossier_visible_to
-from chinhquyen.dossiers.transitions import ACTIONS
+from chinhquyen.dossiers.transitions import ACTIONS, POSTAL_ACTIONS
 
 from .. import webhook_client
 from ..addresses import host_is_local
@@ -33,7 +35,12 @@ from ..models import DeliveryState, System, WebhookAttempt, WebhookDelivery, Web
 from ..selectors import deliveries_due, webhook_subscriptions_active
 
 EVENT_PREFIX = "dossier."
-EVENT_TYPES = tuple(f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS))
+# A counter draft discarded is deleted with its timeline: it has no row to send.
+_NO_EVENT = frozenset({"draft_discard"})
+# Every event a delivery may carry, and no other: what a system may subscribe to.
+EVENT_TYPES = tuple(
+    f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS, *POSTAL_ACTIONS) if action not in _NO_EVENT
+)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
@@ -50,8 +57,12 @@ EVENT_HEADER = "X-Chinhquyen-Event"
 
 
 def _check_url(url: str) -> str:
+    url = url.strip()
+    # A control character or a space inside is no address (and a NUL cannot even be stored on PostgreSQL).
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        raise InvalidInput(_("The webhook URL is not a valid address."), code="webhook_url", field="url")
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         hostname, _port = parts.hostname, parts.port
     except ValueError as exc:  # an unclosed "[", a bracketed name, a port out of range or not a number
         raise InvalidInput(_("The webhook URL is not a valid address."), code="webhook_url", field="url") from exc
@@ -67,7 +78,7 @@ def _check_url(url: str) -> str:
             code="webhook_url_private",
             field="url",
         )
-    return url.strip()
+    return url
 
 
 def webhook_subscribe(*, by: User, system: System, url: str, events: list[str]) -> WebhookSubscription:
@@ -106,13 +117,18 @@ def webhook_unsubscribe(*, by: User, subscription: WebhookSubscription) -> Webho
     return subscription
 
 
+def _local(at: datetime) -> str:
+    """``at`` in Vietnam's time, as every time the API gives (docs/api.md)."""
+    return at.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat()
+
+
 def _payload(*, dossier: Dossier, event: DossierEvent, event_type: str) -> dict[str, Any]:
     return {
         "type": event_type,
         "event": {
             "id": event.pk,
             "action": event.action,
-            "at": event.at.isoformat(),
+            "at": _local(event.at),
             "from_status": event.from_status,
             "to_status": event.to_status,
         },
@@ -206,7 +222,7 @@ def webhook_delivery_attempt(*, delivery_id: str, now: datetime | None = None) -
         delivery.refresh_from_db()
         return delivery
     body = json.dumps(
-        {"id": str(delivery.pk), "created_at": delivery.created_at.isoformat(), **delivery.payload},
+        {"id": str(delivery.pk), "created_at": _local(delivery.created_at), **delivery.payload},
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()

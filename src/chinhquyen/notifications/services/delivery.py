@@ -5,6 +5,7 @@ restarted): a row is claimed (pending -> sending) by one conditional UPDATE, so 
 """
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
 from django.db.models import F
@@ -81,22 +82,56 @@ def _deliver(notification: Notification) -> str:
     backend = sms_backend()
     if backend is None:
         raise SmsError("SMS is switched off (SMS_BACKEND is empty).", retryable=False)
-    return backend.send(phone=notification.recipient, message=notification.body, ref=f"notification-{notification.pk}")
+    return backend.send(phone=notification.recipient, message=notification.body, ref=sms_key(notification))
+
+
+def sms_key(notification: Notification) -> str:
+    """The gateway's idempotency key: the same on every attempt of one send, new on each resend.
+
+    A row never resent keeps the form it always had, so a send in flight when this changed stays one message.
+    """
+    n = notification
+    return f"notification-{n.pk}" if not n.resends else f"notification-{n.pk}-{n.resends}"
 
 
 def _failed(notification: Notification, exc: Exception) -> str:
     n = notification
+    # The full text (an SMTP refusal names the address) only on the row, which the admin alone reads.
     n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if getattr(exc, "retryable", True) and n.attempts < MAX_ATTEMPTS:
+    logged = _loggable(exc)
+    if _retryable(exc) and n.attempts < MAX_ATTEMPTS:
         delay = BACKOFF_SECONDS[min(n.attempts, len(BACKOFF_SECONDS)) - 1]
         n.state, n.next_attempt_at = State.PENDING, timezone.now() + timedelta(seconds=delay)
         n.save(update_fields=["state", "last_error", "next_attempt_at", "updated_at"])
-        logger.warning(
-            "Notification %s attempt %s failed (%s); retrying in %ss.", n.pk, n.attempts, n.last_error, delay
-        )
+        logger.warning("Notification %s attempt %s failed (%s); retrying in %ss.", n.pk, n.attempts, logged, delay)
         notification_enqueue(notification_id=n.pk, run_after=n.next_attempt_at)
         return "retry"
     n.state, n.next_attempt_at = State.FAILED, None
     n.save(update_fields=["state", "last_error", "next_attempt_at", "updated_at"])
-    logger.error("Notification %s failed after %s attempts: %s", n.pk, n.attempts, n.last_error)
+    logger.error("Notification %s failed after %s attempts: %s", n.pk, n.attempts, logged)
     return State.FAILED
+
+
+def _smtp_codes(exc: Exception) -> list[int]:
+    """The SMTP reply codes ``exc`` carries: one per refused recipient, or the server's one reply."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return sorted({code for code, _reply in exc.recipients.values()})
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return [exc.smtp_code]
+    return []
+
+
+def _retryable(exc: Exception) -> bool:
+    """Whether another attempt may succeed: not after a permanent (5xx) SMTP refusal; a 4xx one is temporary."""
+    codes = _smtp_codes(exc)
+    if codes:
+        return min(codes) < 500
+    return bool(getattr(exc, "retryable", True))
+
+
+def _loggable(exc: Exception) -> str:
+    """What the application log may say of ``exc``: the texts of this app's own SMS errors, else the class and any
+    SMTP codes. Other texts may carry personal data (an SMTP refusal names the address, docs/security.md)."""
+    if isinstance(exc, SmsError):
+        return f"{type(exc).__name__}: {exc}"[:2000]
+    return " ".join([type(exc).__name__, *map(str, _smtp_codes(exc))])

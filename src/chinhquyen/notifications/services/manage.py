@@ -41,7 +41,11 @@ def notification_resend(*, notification: Notification, by: User) -> Notification
         n.recipient, n.last_error, n.attempts = address, skipped, 0
         n.state = State.SKIPPED if skipped else State.PENDING
         n.next_attempt_at = None if skipped else timezone.now()
-        n.save(update_fields=["recipient", "last_error", "attempts", "state", "next_attempt_at", "updated_at"])
+        # A new message for the SMS gateway, which would otherwise take it for the first send again (sms_key).
+        n.resends += 1
+        n.save(
+            update_fields=["recipient", "last_error", "attempts", "state", "next_attempt_at", "resends", "updated_at"]
+        )
         audit_record(
             actor=by,
             action="notification.resend",

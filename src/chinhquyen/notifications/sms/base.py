@@ -19,7 +19,8 @@ class SmsBackend(Protocol):
     def send(self, *, phone: str, message: str, ref: str) -> str:
         """Hand one message to the gateway and return its reference; raise SmsError if it is refused.
 
-        ``ref`` is ours and the same on every attempt, so a gateway that deduplicates can do so.
+        ``ref`` is ours and the same on every attempt of one send, so a gateway that deduplicates can do so; an
+        administrator's resend is a new send, with a new ``ref``.
         """
         ...
 

@@ -10,6 +10,8 @@ import logging
 
 from django.core.cache import cache
 
+from chinhquyen.core.throttle_window import window_clear, window_hit
+
 logger = logging.getLogger(__name__)
 
 FAILURE_LIMIT = 5
@@ -30,19 +32,14 @@ def login_locked(*, username: str) -> bool:
 def login_failed(*, username: str) -> None:
     """Count a failure; the ``FAILURE_LIMIT``-th within the window locks the username out."""
     key = _key("fail", username)
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
+    count = window_hit(key=key, seconds=WINDOW_SECONDS)
     # For the security log: %r, since the username is whatever was typed.
     logger.warning("Office sign-in failed for username %r (%d of %d).", username, count, FAILURE_LIMIT)
     if count >= FAILURE_LIMIT:
         cache.set(_key("lock", username), True, LOCKOUT_SECONDS)
-        cache.delete(key)
+        window_clear(key=key)
         logger.warning("Office sign-in blocked for %d minutes for username %r.", LOCKOUT_SECONDS // 60, username)
 
 
 def login_succeeded(*, username: str) -> None:
-    cache.delete(_key("fail", username))
+    window_clear(key=_key("fail", username))

@@ -23,6 +23,7 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.directory import selectors as directory_selectors
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant
+from chinhquyen.directory.validators import identifier_kind
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import DossierEvent
 from chinhquyen.dossiers.ownership import account_verified
@@ -151,14 +152,16 @@ def applicant_lookup(request: OfficerRequest) -> HttpResponse:
     applicant = directory_selectors.applicant_find(identifier=identifier)
     if applicant is not None:
         return redirect(_start_url(request, applicant))
-    prefill_citizen = {"personal_id": identifier} if len(identifier) == 12 else {}
-    prefill_org = {} if prefill_citizen else {"tax_code": identifier}
+    # Each form prefilled only with a number of its shape; a 9-digit old ID card (CMND) fills neither: the
+    # officer asks for the 12-digit number, which the directory holds.
+    kind = identifier_kind(identifier)
     return _render_start(
         request,
         lookup_form=form,
-        not_found=identifier,
-        citizen_form=forms.CitizenForm(initial=prefill_citizen),
-        organisation_form=forms.OrganisationForm(initial=prefill_org),
+        not_found=identifier if kind != "old_id_card" else "",
+        old_id_card=identifier if kind == "old_id_card" else "",
+        citizen_form=forms.CitizenForm(initial={"personal_id": identifier} if kind == "personal_id" else {}),
+        organisation_form=forms.OrganisationForm(initial={"tax_code": identifier} if kind == "tax_code" else {}),
     )
 
 

@@ -2,6 +2,7 @@
 
 Rules that make it useful by hand and in tests:
 
+- an order without a sender's or a receiver's name, phone, address, province or commune is refused;
 - a receiver phone number ending in ``0000`` is refused, as a partner refuses an address it cannot serve
   (for a pickup order, the sender's: the postman collects the item there);
 - item codes are UPU S10 barcodes (``EB000000014VN``) built from a serial number that starts at 1 in an
@@ -59,17 +60,16 @@ def _check(payload: dict[str, Any]) -> None:
     kind = payload.get("kind") or KIND_DELIVERY
     if kind not in (KIND_DELIVERY, KIND_PICKUP):
         raise PostalError(f"Unknown kind of order {kind!r}.", code="invalid_order", field="kind")
-    # The party the postman goes to: the receiver of a delivery, the sender of a pickup.
-    role = "sender" if kind == KIND_PICKUP else "receiver"
-    for side in ("sender", "receiver") if kind == KIND_PICKUP else ("receiver",):
+    # Both parties in full (Decision 45/2016): the postman goes to one, the item comes back to the other.
+    for side in ("sender", "receiver"):
         if not isinstance(payload.get(side), dict):
             raise PostalError(f"The order has no {side}.", code="invalid_order", field=side)
+        for name in _PARTY_FIELDS:
+            if not str(payload[side].get(name) or "").strip():
+                raise PostalError(f"The {side}'s {name} is missing.", code="invalid_order", field=f"{side}_{name}")
+    # The party the postman goes to: the receiver of a delivery, the sender of a pickup.
+    role = "sender" if kind == KIND_PICKUP else "receiver"
     party = payload[role]
-    for name in _PARTY_FIELDS:
-        if not str(party.get(name) or "").strip():
-            raise PostalError(f"The {role}'s {name} is missing.", code="invalid_order", field=f"{role}_{name}")
-    if kind == KIND_PICKUP and not str(payload["receiver"].get("name") or "").strip():
-        raise PostalError("The receiver's name is missing.", code="invalid_order", field="receiver_name")
     item = payload.get("item")
     if item is not None and not isinstance(item, dict):
         raise PostalError("The order's item must be an object.", code="invalid_order", field="item")

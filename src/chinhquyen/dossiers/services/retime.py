@@ -1,0 +1,283 @@
+"""Due dates re-timed when the working calendar changes (spec §4: limits skip the days off, swaps are often
+announced mid-year).
+
+A stored due instant was worked out on the calendar of its day. When a day off is declared later (or removed,
+or a Saturday made a working day), every open dossier counting through that date would otherwise keep a due
+date that gives it one working day less (or more) than its limit. ``dossiers.receivers`` calls
+:func:`dossiers_retime` on ``workcal``'s announcement of every change, in the transaction of the change.
+
+Each due instant keeps its working position: the working time left between an anchor and it stays the same on
+the new calendar. The anchor is the later of ``since`` (where the calendars start to differ) and the row's own
+start (the dossier's reception, the active step's start), so that what was received after a change made
+retroactively, and so already counted on the new calendar, does not move. A paused dossier moves too: its
+resume adds the paused working time to the due date it then has.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chinhquyen.catalog.models import Procedure, TimeUnit
+from chinhquyen.core.audit import audit_actor_current, audit_record
+from chinhquyen.core.rows import rows_insert, update_statement
+from chinhquyen.directory.models import User
+from chinhquyen.workcal.engine import TZ, WorkingCalendar
+
+from ..deadlines import CALENDAR_UNITS, dossier_time_limit
+from ..models import Dossier, DossierEvent, DossierStep, StepState
+from ..transitions import TRANSITIONS, Transition
+from .dispatch import dispatch_soon
+from .steps import iso
+
+CALENDAR_RETIME = "calendar_retime"
+# The table's row: the statuses re-timed (received and not finished; paused ones included), and that the
+# applicant does not see it.
+RETIME_ROW: Transition = next(row for row in TRANSITIONS if row.action == CALENDAR_RETIME)
+_CHUNK = 500  # ids per IN list, rows per INSERT
+
+
+@dataclass
+class _Moved:
+    dossier: Dossier
+    old_due: datetime | None
+    steps: list[tuple[DossierStep, datetime]] = field(default_factory=list)  # (step, old due)
+
+
+def dossiers_retime(
+    *,
+    before: WorkingCalendar,
+    after: WorkingCalendar,
+    since: datetime,
+    by: User | None = None,
+    at: datetime | None = None,
+) -> list[int]:
+    """Move the due dates of the open dossiers and of their unfinished steps from ``before`` to ``after``.
+
+    Only those due at or after ``since`` may move. Each dossier moved gets its version bumped and one internal
+    timeline row ``calendar_retime`` (old and new due dates, the steps moved, with its audit entry), in the
+    caller's transaction. ``by`` is who changed the calendar; None: the user of the current request or job,
+    else nobody (the platform). Returns the ids of the dossiers moved, in order.
+    """
+    at = at or timezone.now()
+    by = by if by is not None else audit_actor_current()
+    with transaction.atomic():
+        # Locked in the order of their ids, as every caller locks them, and all before anything is written: the
+        # first event's audit entry holds the chain head, which a transition holding a later dossier would wait
+        # for (dossier first, audit head last, everywhere).
+        dossiers = list(_candidates(since).select_for_update().order_by("pk"))
+        if not dossiers:
+            return []
+        steps = _open_steps([d.pk for d in dossiers])
+        limits = _LimitUnits()
+        moved = []
+        for dossier in dossiers:
+            change = _retime(
+                dossier,
+                steps.get(dossier.pk, []),
+                before=before,
+                after=after,
+                since=since,
+                in_calendar_days=limits.in_calendar_days(dossier),
+            )
+            if change is not None:
+                moved.append(change)
+        if moved:
+            _save(moved)
+            _log(moved, by=by, at=at, since=since)
+        return [change.dossier.pk for change in moved]
+
+
+def _candidates(since: datetime) -> QuerySet[Dossier]:
+    """The dossiers whose due date, or an unfinished step's, is at or after ``since``.
+
+    Dossiers extended by an apology letter are left out: their due date is the one the letter promised the
+    applicant in writing, chosen by the agency on the calendar of its day; only a new letter could change it,
+    and the law allows one. A step of theirs keeps its date with them.
+    """
+    late_step = DossierStep.objects.filter(dossier=OuterRef("pk"), due_at__gte=since).exclude(state=StepState.DONE)
+    return Dossier.objects.filter(
+        Q(due_at__gte=since) | Exists(late_step),
+        status__in=RETIME_ROW.sources,
+        received_at__isnull=False,
+        extended_at__isnull=True,
+    ).only("pk", "status", "procedure_id", "channel", "submitted_at", "received_at", "due_at", "version")
+
+
+def _open_steps(dossier_ids: list[int]) -> dict[int, list[DossierStep]]:
+    found: dict[int, list[DossierStep]] = {}
+    for n in range(0, len(dossier_ids), _CHUNK):
+        steps = (
+            DossierStep.objects.filter(dossier_id__in=dossier_ids[n : n + _CHUNK], due_at__isnull=False)
+            .exclude(state=StepState.DONE)
+            .only("pk", "dossier_id", "state", "started_at", "due_at")
+            .order_by("dossier_id", "order", "pk")
+        )
+        for step in steps:
+            found.setdefault(step.dossier_id, []).append(step)
+    return found
+
+
+class _LimitUnits:
+    """Whether a dossier's limit is in calendar days or months, read once per procedure and way of applying."""
+
+    def __init__(self) -> None:
+        self._procedures: dict[int, Procedure] = {}
+        self._units: dict[tuple[int, int, bool], bool] = {}
+
+    def in_calendar_days(self, dossier: Dossier) -> bool:
+        key = (dossier.procedure_id, dossier.channel, dossier.submitted_at is not None)
+        if key not in self._units:
+            procedure = self._procedures.get(dossier.procedure_id)
+            if procedure is None:
+                procedure = self._procedures[dossier.procedure_id] = Procedure.objects.get(pk=dossier.procedure_id)
+            limit = dossier_time_limit(procedure=procedure, channel=key[1], applied_online=key[2])
+            value = limit.value
+            # As deadlines.dossier_due counts them: under a day is working time.
+            self._units[key] = (
+                limit.unit in CALENDAR_UNITS
+                and value is not None
+                and value > 0
+                and not (limit.unit == TimeUnit.DAYS and value < 1)
+            )
+        return self._units[key]
+
+
+def _retime(
+    dossier: Dossier,
+    steps: list[DossierStep],
+    *,
+    before: WorkingCalendar,
+    after: WorkingCalendar,
+    since: datetime,
+    in_calendar_days: bool,
+) -> _Moved | None:
+    old_due = dossier.due_at
+    received = dossier.received_at
+    assert received is not None  # noqa: S101 - the candidates are received
+    new_due = old_due
+    if old_due is not None:
+        if in_calendar_days:
+            new_due = _off_day_skipped(old_due, after)
+        else:
+            new_due = _moved(old_due, max(since, received), before=before, after=after)
+    change = _Moved(dossier, old_due)
+    for step in steps:
+        old = step.due_at
+        assert old is not None  # noqa: S101 - read with one
+        if old == old_due and new_due is not None:
+            new = new_due  # the last step ends with the dossier (deadlines.step_dues)
+        else:
+            start = step.started_at if step.state == StepState.ACTIVE and step.started_at else received
+            new = _moved(old, max(since, start), before=before, after=after)
+            if old_due is not None and new_due is not None and old <= old_due:
+                new = min(new, new_due)  # no step ends after its dossier
+        if new != old:
+            step.due_at = new
+            change.steps.append((step, old))
+    if new_due == old_due and not change.steps:
+        return None
+    dossier.due_at = new_due
+    return change
+
+
+def _moved(due: datetime, anchor: datetime, *, before: WorkingCalendar, after: WorkingCalendar) -> datetime:
+    """``due`` with the working time left from ``anchor`` on ``before`` kept on ``after``.
+
+    Left as it is when that time is the same on both (no instant of the same position is preferred to it) or
+    when it is due before the anchor. New hours of another length keep the working days left, not the hours.
+    """
+    left = before.working_seconds_between(anchor, due)
+    if left <= 0:
+        return due
+    if after.day_seconds != before.day_seconds:
+        left = round(left * after.day_seconds / before.day_seconds)
+    if after.working_seconds_between(anchor, due) == left:
+        return due
+    return after.add_working_time(anchor, left)
+
+
+def _off_day_skipped(due: datetime, after: WorkingCalendar) -> datetime:
+    """A limit in calendar days or months counts the days off: only a due date now on one moves, to the next
+    working day (at the same time within working hours, else at opening). A day off removed does not bring a
+    date moved off it back: the first date is not kept."""
+    if after.is_working_day(due.astimezone(TZ).date()):
+        return due
+    return after.add_calendar_days(due, 0)
+
+
+def _save(moved: list[_Moved]) -> None:
+    """UPDATE the steps and the dossiers, one statement each sent in a batch (``bulk_update``'s CASE per row costs
+    more than the round trips it saves)."""
+    for change in moved:
+        change.dossier.version += 1
+    _rows_update([step for change in moved for step, _old in change.steps], ("due_at",))
+    _rows_update([change.dossier for change in moved], ("due_at", "version", "updated_at"))
+
+
+def _rows_update(objs: Sequence[Model], names: tuple[str, ...]) -> None:
+    if not objs:
+        return
+    connection = transaction.get_connection()
+    statements = [update_statement(obj, names, connection) for obj in objs]
+    with connection.cursor() as cursor:
+        cursor.executemany(statements[0][0], [params for _sql, params in statements])
+
+
+def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime) -> None:
+    """One internal timeline row per dossier and its audit entry, as ``base.event_write`` writes them, the rows in
+    one statement."""
+    events = [_event(change, by=by, at=at, since=since) for change in moved]
+    for n in range(0, len(events), _CHUNK):
+        rows_insert(events[n : n + _CHUNK])
+    dispatch_soon()
+    for event in events:
+        dossier = event.dossier
+        data = {"from": event.from_status, "to": event.to_status, "reason": event.reason, "version": dossier.version}
+        audit_record(
+            actor=by, action=f"dossier.{CALENDAR_RETIME}", target=f"dossier:{dossier.pk}", data={**data, **event.data}
+        )
+
+
+def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime) -> DossierEvent:
+    dossier = change.dossier
+    values = {"date": since.astimezone(TZ).strftime("%d/%m/%Y"), "old": _shown(change.old_due)}
+    with translation.override(settings.LANGUAGE_CODE):  # a record, as the steps' names are
+        if dossier.due_at != change.old_due:
+            reason = _("A change to the working calendar from %(date)s moves the due date from %(old)s to %(new)s.") % {
+                **values,
+                "new": _shown(dossier.due_at),
+            }
+        else:
+            reason = _("A change to the working calendar from %(date)s moves the due dates of the open steps.") % values
+    data = {
+        "since": iso(since),
+        "old_due_at": iso(change.old_due),
+        "new_due_at": iso(dossier.due_at),
+        "steps": _steps_data(change.steps),
+    }
+    return DossierEvent(
+        dossier=dossier,
+        at=at,
+        actor=by,
+        action=CALENDAR_RETIME,
+        from_status=dossier.status,
+        to_status=dossier.status,
+        reason=reason,
+        data=data,
+        internal=RETIME_ROW.internal,
+    )
+
+
+def _steps_data(steps: Iterable[tuple[DossierStep, datetime]]) -> list[dict[str, Any]]:
+    return [{"step": step.pk, "old_due_at": iso(old), "new_due_at": iso(step.due_at)} for step, old in steps]
+
+
+def _shown(at: datetime | None) -> str:
+    return at.astimezone(TZ).strftime("%d/%m/%Y %H:%M") if at is not None else "—"
