@@ -75,7 +75,7 @@ def dossiers_retime(
         if not dossiers:
             return []
         steps = _open_steps([d.pk for d in dossiers])
-        limits = _LimitUnits()
+        limits = _LimitUnits({d.procedure_id for d in dossiers})
         moved = []
         for dossier in dossiers:
             change = _retime(
@@ -125,18 +125,16 @@ def _open_steps(dossier_ids: list[int]) -> dict[int, list[DossierStep]]:
 
 
 class _LimitUnits:
-    """Whether a dossier's limit is in calendar days or months, read once per procedure and way of applying."""
+    """Whether a dossier's limit is in calendar days or months: the procedures read in one query, each answer once."""
 
-    def __init__(self) -> None:
-        self._procedures: dict[int, Procedure] = {}
+    def __init__(self, procedure_ids: set[int]) -> None:
+        self._procedures: dict[int, Procedure] = Procedure.objects.in_bulk(procedure_ids)
         self._units: dict[tuple[int, int, bool], bool] = {}
 
     def in_calendar_days(self, dossier: Dossier) -> bool:
         key = (dossier.procedure_id, dossier.channel, dossier.submitted_at is not None)
         if key not in self._units:
-            procedure = self._procedures.get(dossier.procedure_id)
-            if procedure is None:
-                procedure = self._procedures[dossier.procedure_id] = Procedure.objects.get(pk=dossier.procedure_id)
+            procedure = self._procedures[dossier.procedure_id]
             limit = dossier_time_limit(procedure=procedure, channel=key[1], applied_online=key[2])
             value = limit.value
             # As deadlines.dossier_due counts them: under a day is working time.
@@ -207,9 +205,7 @@ def _off_day_skipped(due: datetime, after: WorkingCalendar) -> datetime:
     """A limit in calendar days or months counts the days off: only a due date now on one moves, to the next
     working day (at the same time within working hours, else at opening). A day off removed does not bring a
     date moved off it back: the first date is not kept."""
-    if after.is_working_day(due.astimezone(TZ).date()):
-        return due
-    return after.add_calendar_days(due, 0)
+    return after.moved_to_working_day(due)
 
 
 def _save(moved: list[_Moved]) -> None:
