@@ -7,6 +7,7 @@ from chinhquyen.dossiers.documents import render_slip, slip_data_for
 from chinhquyen.dossiers.errors import TransitionRefused
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.dossiers.services import dossier_authorised_person_set, dossier_receive
+from chinhquyen.dossiers.services.authorised import authorised_details_digest
 from tests.dossiers.factories import World, vn
 from tests.dossiers.test_documents_data import URL, text_of
 
@@ -34,7 +35,8 @@ def test_the_authorised_person_is_kept_with_the_snapshot_and_printed_on_the_rece
     text = text_of(render_slip(kind="01", data=data))
 
     assert (stored["name"], stored["authorised"]) == ("Trần Thị Bình", DETAILS)
-    assert (event.actor, event.data) == (world.front_desk, {"authorised": "Lê Văn Cường"})
+    digest = authorised_details_digest(DETAILS)
+    assert (event.actor, event.data) == (world.front_desk, {"authorised": "Lê Văn Cường", "details": digest})
     assert "Người được ủy quyền: Lê Văn Cường" in text
     assert "Số định danh cá nhân/Mã số thuế: 037090005678" in text
     assert "Giấy ủy quyền: Giấy ủy quyền số 12/2026 ngày 20/11/2026" in text

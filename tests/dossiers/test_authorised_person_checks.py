@@ -5,6 +5,7 @@ import pytest
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.dossiers.services import dossier_authorised_person_set
+from chinhquyen.dossiers.services.authorised import authorised_details_digest
 from tests.dossiers.factories import World
 
 pytestmark = pytest.mark.django_db
@@ -66,4 +67,4 @@ def test_details_all_empty_remove_the_authorised_person():
 
     event = DossierEvent.objects.filter(dossier=dossier, action="authorised_person_set").latest("pk")
     assert "authorised" not in Dossier.objects.get(pk=dossier.pk).applicant_snapshot
-    assert event.data == {"authorised": ""}
+    assert event.data == {"authorised": "", "details": authorised_details_digest(dict.fromkeys(DETAILS, ""))}

@@ -66,7 +66,7 @@ def test_a_day_off_declared_after_reception_gives_the_dossier_its_working_day_ba
     last_step = dossier.steps.order_by("order").last()
     assert (event.actor, event.internal, event.from_status, event.to_status, event.reason) == (
         None,
-        True,
+        False,  # the due date the applicant was given moved: they see the row
         DossierStatus.RECEIVED,
         DossierStatus.RECEIVED,
         REASON,
@@ -78,12 +78,13 @@ def test_a_day_off_declared_after_reception_gives_the_dossier_its_working_day_ba
         "steps": [
             {"step": last_step.pk, "old_due_at": "2026-12-02T09:00:00+07:00", "new_due_at": "2026-12-03T09:00:00+07:00"}
         ],
+        "causes": [{"what": "day_off", "date": "2026-12-02", "note": "Quyết định 99/QĐ-UBND"}],
     }
     entry = AuditEntry.objects.get(action="dossier.calendar_retime")
     assert (entry.target, entry.data["new_due_at"]) == (f"dossier:{dossier.pk}", "2026-12-03T09:00:00+07:00")
 
 
-def test_the_timeline_shows_the_retime_to_officials_only():
+def test_the_applicant_sees_the_retime_that_moves_their_due_date():
     world = World()
     dossier = world.received(at=RECEIVED)
 
@@ -91,7 +92,11 @@ def test_the_timeline_shows_the_retime_to_officials_only():
 
     # (In any order: the retime is dated now, the reception in these tests' future.)
     assert {e.action for e in dossier_timeline(dossier=dossier)} == {"create", "receive", "calendar_retime"}
-    assert {e.action for e in dossier_timeline(dossier=dossier, for_applicant=True)} == {"create", "receive"}
+    assert {e.action for e in dossier_timeline(dossier=dossier, for_applicant=True)} == {
+        "create",
+        "receive",
+        "calendar_retime",
+    }
 
 
 def test_the_office_timeline_names_the_retime_in_words(client):
@@ -230,6 +235,8 @@ def test_a_limit_in_calendar_days_moves_only_off_a_day_off():
 
     _day_off(vn(2026, 12, 2).date())  # the due date itself: the next working day, same time
     assert _dues(dossier)[0] == vn(2026, 12, 3, 9, 0)
+    # Only the steps moved the first time: the applicant does not see that row.
+    assert [e.internal for e in _retimes(dossier)] == [True, False]
 
 
 def test_an_import_retimes_each_dossier_once():

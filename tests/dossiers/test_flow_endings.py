@@ -295,7 +295,13 @@ def test_actions_offered_are_exactly_those_that_succeed(template):
     officer(partner, "specialist")  # someone there answers
     colleagues = {role: officer(world.agency, role) for role in ("front_desk", "specialist", "leader")}
     attempts = _attempts(world, partner, colleagues)
-    assert set(attempts) == set(ACTIONS) - {"letter_approve", "letter_send", "release", "calendar_retime"}
+    assert set(attempts) == set(ACTIONS) - {
+        "letter_approve",
+        "letter_send",
+        "release",
+        "calendar_retime",
+        "agency_handover",
+    }
     users = [world.front_desk, world.specialist, world.leader, world.applicant.user]
 
     dossier = world.draft()

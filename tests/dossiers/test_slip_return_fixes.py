@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from chinhquyen.dossiers.documents import register_data_for, slip_data_for
-from chinhquyen.dossiers.documents.data import RETURN_RECEIVER, person_name
+from chinhquyen.dossiers.documents.data import POSTAL_PARTNER, RETURN_RECEIVER, person_name
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Substatus
 from chinhquyen.dossiers.services import (
     dossier_approve,
@@ -87,8 +87,11 @@ def test_control_slip_06_has_no_hand_over_to_the_applicant_for_a_return_undone_b
     data = slip_data_for(dossier=dossier, kind="06")
 
     assert _returns(dossier) == []
-    # The front desk still received the file from the leader: its officer is who acted on it.
-    last = data["handoffs"][-1]
+    # The result went to the post, which gave it back (the last two rows); before them, the front desk still
+    # received the file from the leader: its officer is who acted on it.
+    handed, back = data["handoffs"][-2:]
+    assert (handed["to_unit"], back["from_unit"]) == (POSTAL_PARTNER, POSTAL_PARTNER)
+    last = data["handoffs"][-3]
     assert (last["from_person"], last["to_person"], last["at"]) == (
         person_name(world.leader),
         person_name(world.front_desk),

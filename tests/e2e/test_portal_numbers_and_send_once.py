@@ -110,7 +110,7 @@ def test_the_rating_page_states_the_total_time_and_passes_axe(request, browser, 
     axe_clean(page, "rate-form")
     with page.expect_navigation():
         page.get_by_role("button", name="Send my rating").click()
-    assert page.locator("#error-summary a").count() == 9  # eight questions and the overall rating
+    assert page.locator("#error-summary a").count() == 8  # seven questions and the overall rating
     axe_clean(page, "rate-errors")
     for group in page.locator("fieldset.fb-group").all():
         group.locator("label.fb-choice").first.click()

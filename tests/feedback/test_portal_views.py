@@ -58,8 +58,8 @@ def test_the_rating_form_shows_the_nine_questions_as_fieldsets(client, language,
     assert response.status_code == 200
     for word in words:
         assert word in html
-    assert html.count("<fieldset") == 9  # eight criteria asked and the overall rating
-    assert html.count('type="radio"') == 8 * 3 + 3
+    assert html.count("<fieldset") == 8  # seven criteria asked and the overall rating
+    assert html.count('type="radio"') == 7 * 3 + 3
     assert dossier.code in html
     assert response["Cache-Control"].startswith("max-age=0")
 

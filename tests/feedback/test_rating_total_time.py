@@ -19,7 +19,8 @@ from .helpers import SCORES, STEPS, vn
 pytestmark = pytest.mark.django_db
 
 RECEIVED = vn(2026, 3, 2, 9, 0)  # a Monday
-OTHERS = sum(points for key, points in SCORES.items() if key != "total_time")  # 12
+# The criteria asked (criterion 2, each agency's time, is the steps' record: test_rating_agency_time.py).
+ASKED = sum(points for key, points in SCORES.items() if key not in ("total_time", "agency_time"))  # 10
 
 
 def settled(world: World, *, when: str) -> Dossier:
@@ -53,6 +54,7 @@ def world(days: int | None = 5) -> World:
     ],
 )
 def test_total_time_follows_the_dossiers_outcome_whatever_was_sent(when, outcome, points):
+    # The leader's step ends with the dossier, so each agency's time (criterion 2) gets the same points here.
     w = world()
     dossier = settled(w, when=when)
 
@@ -61,7 +63,7 @@ def test_total_time_follows_the_dossiers_outcome_whatever_was_sent(when, outcome
     )
 
     assert dossier.outcome == outcome
-    assert (rating.total_time, rating.total) == (points, OTHERS + points)
+    assert (rating.total_time, rating.total) == (points, ASKED + 2 * points)
 
 
 def test_a_late_dossier_rated_shorter_than_allowed_gets_zero_for_total_time():
@@ -71,9 +73,9 @@ def test_a_late_dossier_rated_shorter_than_allowed_gets_zero_for_total_time():
     rating = services.rating_submit(dossier=dossier, by=w.applicant.user, scores=SCORES, overall="satisfied")
 
     rating.refresh_from_db()
-    assert (rating.total_time, rating.total) == (0, 12)
+    assert (rating.total_time, rating.total) == (0, 10)
     summary = selectors.rating_summary(agency_ids=[w.agency.pk])
-    assert (summary.criteria["total_time"], summary.average_total) == (0, 12)
+    assert (summary.criteria["total_time"], summary.average_total) == (0, 10)
 
 
 def test_total_time_need_not_be_sent():
@@ -93,7 +95,7 @@ def test_a_procedure_without_a_time_limit_counts_as_the_time_allowed():
     rating = services.rating_submit(dossier=dossier, by=w.applicant.user, scores=SCORES, overall="satisfied")
 
     assert (dossier.due_at, dossier.outcome) == (None, "")
-    assert (rating.total_time, rating.total) == (1, 13)
+    assert (rating.total_time, rating.agency_time, rating.total) == (1, 1, 12)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +117,7 @@ def test_the_rating_form_states_total_time_instead_of_asking_it(client, language
     html = client.get(reverse("portal:dossier_rate", args=[dossier.pk])).content.decode()
 
     assert 'name="total_time"' not in html
-    assert html.count('type="radio"') == 8 * 3 + 3  # eight questions and the overall rating
+    assert html.count('type="radio"') == 7 * 3 + 3  # seven questions and the overall rating
     assert '<span class="fb-number">1.</span>' in html
     assert '<span class="fb-number">2.</span>' in html  # the questions keep the Circular's numbers
     if language == "en":  # the words are checked in English: the Vietnamese catalogue is the translators'
@@ -134,8 +136,8 @@ def test_a_total_time_posted_on_the_rating_form_is_ignored(client):
 
     rating = Rating.objects.get(dossier=dossier)
     assert response.status_code == 302
-    assert (rating.total_time, rating.total) == (0, 12)
-    assert "Your rating gives the agency 12 points out of 18." in page
+    assert (rating.total_time, rating.total) == (0, 10)
+    assert "Your rating gives the agency 10 points out of 18." in page
 
 
 def test_the_api_ignores_a_total_time_sent():
@@ -147,5 +149,5 @@ def test_the_api_ignores_a_total_time_sent():
     response = post_json(client, f"/api/v1/dossiers/{dossier.pk}/rating", body, **{"X-CSRFToken": csrf_token(client)})
 
     assert response.status_code == 201, response.content
-    assert response.json()["total"] == 12
+    assert response.json()["total"] == 10
     assert Rating.objects.get(dossier=dossier).total_time == 0

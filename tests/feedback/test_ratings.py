@@ -171,7 +171,7 @@ def test_summary_counts_and_averages_per_criterion_per_agency_and_procedure():
     first = returned(world)
     services.rating_submit(dossier=first, by=world.applicant.user, scores=SCORES, overall="satisfied")
     second = returned(world)
-    worst = dict.fromkeys(SCORES, 0)  # total_time is the dossier's: 2, settled early
+    worst = dict.fromkeys(SCORES, 0)  # total_time and agency_time are the dossier's: 2 each, settled early
     services.rating_submit(dossier=second, by=world.applicant.user, scores=worst, overall="not_satisfied")
     other_procedure = ProcedureFactory()
     third = returned(world)
@@ -185,13 +185,13 @@ def test_summary_counts_and_averages_per_criterion_per_agency_and_procedure():
     by_procedure = selectors.rating_summary_by_procedure(agency_ids=[world.agency.pk])
 
     assert summary.count == 3
-    assert summary.average_total == Decimal("11.33")  # (14 + 2 + 18) / 3
+    assert summary.average_total == Decimal("12.00")  # (14 + 4 + 18) / 3
     assert summary.criteria["total_time"] == Decimal("2.00")
     assert summary.criteria["online_progress"] == Decimal("0.67")
     assert summary.overall == {"very_satisfied": 1, "satisfied": 1, "not_satisfied": 1}
-    assert summary.level == Level.AVERAGE
+    assert summary.level == Level.FAIR
     assert [(g.code, g.summary.count, g.summary.average_total) for g in by_procedure] == [
-        (world.procedure.code, 2, Decimal("8.00")),
+        (world.procedure.code, 2, Decimal("9.00")),
         (other_procedure.code, 1, Decimal("18.00")),
     ]
     assert selectors.rating_summary(agency_ids=[world.agency.pk + 1000]).count == 0

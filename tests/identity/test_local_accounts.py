@@ -187,13 +187,20 @@ def test_bad_sign_up_details_are_refused_on_their_field(changes, code, field):
     assert not LocalAccount.objects.exists()
 
 
-def test_a_registered_personal_id_cannot_be_claimed_by_a_local_account():
-    demo_citizen(AN)
+def test_a_registered_personal_id_cannot_be_claimed_by_a_local_account(django_capture_on_commit_callbacks):
+    record = demo_citizen(AN)
+    # Not refused at the start, so as not to tell that the number is registered
+    # (test_signup_id_no_enumeration.py): refused once the code proves the address.
+    account, code = sent_code(
+        django_capture_on_commit_callbacks, personal_id=AN.personal_id, birth_date=date(1990, 3, 15)
+    )
 
     with pytest.raises(InvalidInput) as exc:
-        start(personal_id=AN.personal_id, birth_date=date(1990, 3, 15))
+        local_signup_verify(account_id=account.pk, code=code)
 
-    assert exc.value.code == "personal_id_taken"
+    assert (exc.value.code, exc.value.field) == ("personal_id_taken", None)
+    assert list(Applicant.objects.values_list("pk", "user")) == [(record.pk, None)]
+    assert not LocalAccount.objects.get().is_verified
 
 
 def test_a_verified_login_is_not_taken_twice(django_capture_on_commit_callbacks):

@@ -48,8 +48,46 @@ def procedure_search(
     shorter names first within each group. ``level`` is bộ/tỉnh/xã/khác or ministry/province/commune/other;
     an unknown level matches nothing.
     """
-    procedures = Procedure.objects.filter(is_active=True)
     words = search_words(query)
+    procedures = _procedures_matching(
+        words=words, field_id=field_id, agency_id=agency_id, level=level, online_level=online_level
+    )
+    if procedures is None:
+        return []
+    if words:
+        phrase = " ".join(words)
+        rank = Case(
+            When(search_text__startswith=phrase, then=Value(0)),
+            When(search_text__contains=f" {phrase}", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        procedures = procedures.annotate(rank=rank).order_by("rank", Length("name"), "code")
+    else:
+        procedures = procedures.order_by("code")
+    return list(procedures.select_related("field")[:limit])
+
+
+def procedure_search_count(
+    *,
+    query: str = "",
+    field_id: int | None = None,
+    agency_id: int | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+) -> int:
+    """How many procedures :func:`procedure_search` finds with the same filters, whatever its limit."""
+    procedures = _procedures_matching(
+        words=search_words(query), field_id=field_id, agency_id=agency_id, level=level, online_level=online_level
+    )
+    return 0 if procedures is None else procedures.count()
+
+
+def _procedures_matching(
+    *, words: list[str], field_id: int | None, agency_id: int | None, level: str | None, online_level: str | None
+) -> QuerySet[Procedure] | None:
+    """The active procedures matching every filter, unordered; None for an unknown level (nothing matches)."""
+    procedures = Procedure.objects.filter(is_active=True)
     if words:
         matching = Procedure.objects.order_by()
         for word in words:
@@ -64,22 +102,11 @@ def procedure_search(
     if level:
         flag = LEVEL_FLAGS.get(LEVEL_ALIASES.get(level, level))
         if flag is None:
-            return []
+            return None
         procedures = procedures.filter(**{flag: True})
     if online_level:
         procedures = procedures.filter(online_level=online_level)
-    if words:
-        phrase = " ".join(words)
-        rank = Case(
-            When(search_text__startswith=phrase, then=Value(0)),
-            When(search_text__contains=f" {phrase}", then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-        procedures = procedures.annotate(rank=rank).order_by("rank", Length("name"), "code")
-    else:
-        procedures = procedures.order_by("code")
-    return list(procedures.select_related("field")[:limit])
+    return procedures
 
 
 def procedure_get(*, code: str) -> Procedure | None:

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django_htmx.http import HttpResponseClientRedirect
 
 UserTest = Callable[[Any], bool]
 V = TypeVar("V", bound=Callable[..., Any])
@@ -47,10 +48,24 @@ class AccessPolicy:
             return None
         user = request.user
         if not user.is_authenticated or (self.signed_in is not None and not self.signed_in(user)):
-            return redirect_to_login(request.get_full_path(), self.login_url or settings.LOGIN_URL)
+            return _to_login(request, self.login_url or settings.LOGIN_URL)
         if self.test is not None and not self.test(user):
             raise PermissionDenied
         return None
+
+
+def _to_login(request: HttpRequest, login_url: str) -> HttpResponse:
+    """Send the browser to sign in, then back to where it was.
+
+    An htmx request would follow a redirect inside its XMLHttpRequest and swap the whole sign-in page into a
+    fragment of the page: htmx is told to load the sign-in page instead (``HX-Redirect``), coming back to the
+    page shown (``HX-Current-URL``, when of this site) rather than to the fragment asked for.
+    """
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return redirect_to_login(request.get_full_path(), login_url)
+    back = htmx.current_url_abs_path or request.get_full_path()
+    return HttpResponseClientRedirect(redirect_to_login(back, login_url).url)
 
 
 def access(

@@ -640,18 +640,24 @@ def _user_after(sender: Any, instance: Any, created: bool, raw: bool = False, **
 
 def _user_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
     # pre_delete: the memberships are still there to read. Deleting the user removes them without an
-    # m2m signal; its staff roles and devices are recorded as each is deleted.
+    # m2m signal; its staff roles and devices are recorded as each is deleted. Read only: the entry is
+    # written in post_delete (see _user_deleted).
     _users_deleting.set(_users_deleting.get() | {instance.pk})
-    data = {
+    instance._audit_user_deleting = {
         "username": instance.get_username(),
         **{flag: getattr(instance, flag) for flag in USER_FLAGS},
         "groups": sorted(instance.groups.values_list("name", flat=True)),
         "user_permissions": _permission_names(instance.user_permissions.all()),
     }
-    audit_record(actor=None, action="user.delete", target=_user_target(instance.pk), data=data)
 
 
 def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # post_delete: the entry takes the chain head only once the collector has written the rows the deletion
+    # changes (the SET_NULL of dossier steps among them), as a transition takes it last. Taken first, it would
+    # be held while those rows wait for a transaction that itself waits for the head: a deadlock.
+    data = instance.__dict__.pop("_audit_user_deleting", None)
+    if data is not None:
+        audit_record(actor=None, action="user.delete", target=_user_target(instance.pk), data=data)
     _users_deleting.set(_users_deleting.get() - {instance.pk})
 
 

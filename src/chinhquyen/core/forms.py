@@ -1,6 +1,12 @@
 """Form behaviour shared by the office's and the portal's pages."""
 
+from typing import Any
+
 from django import forms
+
+# Dates typed the Vietnamese way, day first (05/03/2026 is 5 March 2026), then ISO as a date picker sends
+# them. Django's default formats read 05/03/2026 month first (3 May), and the "vi" locale names none.
+DAY_FIRST_DATE_INPUT_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 
 
 class AccessibleForm(forms.Form):
@@ -20,3 +26,11 @@ class AccessibleForm(forms.Form):
                 if self.fields[name].help_text:
                     described.append(f"{field_id}_helptext")
                 self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": " ".join(described)})
+
+
+class DayFirstDateField(forms.DateField):
+    """A date typed day first (:data:`DAY_FIRST_DATE_INPUT_FORMATS`) or picked: the picker shows it as ISO."""
+
+    def __init__(self, *, attrs: dict[str, str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", **(attrs or {})}, format="%Y-%m-%d"))
+        super().__init__(input_formats=DAY_FIRST_DATE_INPUT_FORMATS, **kwargs)

@@ -8,6 +8,8 @@ per signed-in person at most. Sessions that no sign-in started this way are left
 
 Pages warn before the end (cảnh báo sắp hết phiên): :func:`session_idle_context` tells the page how long
 is left, ``portal/session.js`` shows the warning and :func:`keep_alive` is its "stay signed in" button.
+Requests that load no page (htmx) move the end on too: every response says how long is left in the
+``X-Session-Ends-In`` header, from which the page's countdown starts again.
 """
 
 import time
@@ -25,6 +27,8 @@ ACTIVE_KEY = "session_active_at"
 TOUCH_EVERY_SECONDS = 60
 # The warning shows this long before the end, or a quarter of the limit when that is shorter.
 WARNING_SECONDS = 5 * 60
+# On every response to a session started by session_idle_start: the seconds it has left unless used again.
+ENDS_IN_HEADER = "X-Session-Ends-In"
 
 
 def session_idle_start(request: HttpRequest, *, minutes: int) -> None:
@@ -42,6 +46,10 @@ def session_idle_remaining(request: HttpRequest) -> int | None:
     session = getattr(request, "session", None)
     if session is None or session.session_key is None or not request.user.is_authenticated:
         return None
+    return _seconds_left(session)
+
+
+def _seconds_left(session: Any) -> int | None:
     active_at = session.get(ACTIVE_KEY)
     if active_at is None:
         return None
@@ -78,4 +86,12 @@ class SessionIdleMiddleware:
             now = int(time.time())
             if active_at is not None and now - active_at >= TOUCH_EVERY_SECONDS:
                 session[ACTIVE_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = getattr(request, "session", None)  # the view may have signed in or out
+        if session is not None and session.session_key is not None and not response.has_header(ENDS_IN_HEADER):
+            # An htmx request moves the end on without loading a page: the page's countdown hears it from here.
+            # Only sign-ins started by session_idle_start, and a sign-out flushes them: no user to load.
+            seconds = _seconds_left(session)
+            if seconds is not None:
+                response[ENDS_IN_HEADER] = str(seconds)
+        return response

@@ -1,5 +1,7 @@
 """Admin screens for agencies, staff, applicants; CSV import of agencies."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -13,6 +15,7 @@ from chinhquyen.core.phones import phone_normalise, validate_phone
 
 from .models import Agency, Applicant, StaffRole, User
 from .services import AGENCY_CSV_COLUMNS, agencies_import_csv
+from .signals import AdminAction, agency_admin_actions, agency_deactivation_refusals
 
 MAX_CSV_BYTES = 2_000_000
 
@@ -66,6 +69,15 @@ class AgencyForm(forms.ModelForm):
         validate_phone(phone)
         return phone_normalise(phone)
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        # Made inactive (the instance is still as stored here): the apps above may refuse while work would be
+        # stuck at the agency (dossiers: open dossiers and steps, to hand over to its successor first).
+        if self.instance.pk is not None and self.instance.is_active and cleaned.get("is_active") is False:
+            for refusal in agency_deactivation_refusals(agency=self.instance):
+                self.add_error("is_active", refusal)
+        return cleaned
+
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
@@ -75,6 +87,12 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ["parent"]
     change_list_template = "admin/directory/agency/change_list.html"
+
+    @property
+    def actions(self) -> list[AdminAction]:  # type: ignore[override]
+        # Those the apps above add (dossiers: hand the open work over to the successor), read when a page
+        # lists them, whichever app's admin module was imported first.
+        return agency_admin_actions()
 
     def get_urls(self) -> list[URLPattern]:
         extra = [path("import-csv/", self.admin_site.admin_view(self.import_csv), name="directory_agency_import_csv")]

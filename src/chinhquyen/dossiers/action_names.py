@@ -4,6 +4,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 ACTION_NAMES: dict[str, Promise] = {
+    "agency_handover": _("hand the work over to the successor agency"),
     "approve": _("approve the result"),
     "authorised_person_set": _("record the authorised person"),
     "calendar_retime": _("move the due dates with the working calendar"),

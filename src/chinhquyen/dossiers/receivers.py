@@ -1,5 +1,7 @@
-"""Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold, and a
-change to the working calendar re-times the open dossiers (``services.retime``, on ``workcal``'s announcement).
+"""Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold, a
+change to the working calendar re-times the open dossiers (``services.retime``, on ``workcal``'s announcement),
+and an agency is not made inactive while open work is still there (``services.handover``, on the directory's
+``agency_deactivating``).
 
 The directory sits below this app and knows nothing of dossiers, so its models' signals are received here,
 as ``core.audit`` records permission changes: every save or delete through the ORM counts (the admin's user
@@ -11,12 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import signals
+from django.utils.translation import gettext as _
 
-from chinhquyen.directory.models import StaffRole, User
+from chinhquyen.directory.models import Agency, StaffRole, User
+from chinhquyen.directory.signals import agency_deactivating
 from chinhquyen.workcal.engine import WorkingCalendar
 from chinhquyen.workcal.signals import working_calendar_changed
 
 from .services.departed import officer_dossiers_lock, officer_steps_release
+from .services.handover import agency_open_work
 from .services.retime import dossiers_retime
 
 # What a staff role gives: a change to any of these takes the role from the official who held it.
@@ -76,6 +81,17 @@ def _calendar_changed(
     dossiers_retime(before=before, after=after, since=since)
 
 
+def _agency_deactivating(sender: type[Agency], agency: Agency, **kwargs: Any) -> str | None:
+    work = agency_open_work(agency=agency)
+    if not work:
+        return None
+    return _(
+        "This agency still has open work: dossiers it receives: %(dossiers)s; steps in progress or to come there: "
+        "%(steps)s (dossiers: %(step_dossiers)s). Hand them over to the successor agency first, with the action "
+        "“Hand over open work to another agency…” in the list of agencies."
+    ) % {"dossiers": work.dossiers, "steps": work.steps, "step_dossiers": work.step_dossiers}
+
+
 def connect() -> None:
     """Connect the receivers (once: ``DossiersConfig.ready``)."""
     # The pre_ receivers lock the officer's dossiers before core.audit's post_ receivers (connected first) write
@@ -87,3 +103,4 @@ def connect() -> None:
     signals.post_save.connect(_staff_role_saved, sender=StaffRole, dispatch_uid="dossiers_departed_role_saved")
     signals.post_delete.connect(_staff_role_deleted, sender=StaffRole, dispatch_uid="dossiers_departed_role_deleted")
     working_calendar_changed.connect(_calendar_changed, dispatch_uid="dossiers_calendar_retime")
+    agency_deactivating.connect(_agency_deactivating, dispatch_uid="dossiers_agency_open_work")

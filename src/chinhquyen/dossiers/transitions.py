@@ -26,6 +26,7 @@ from .action_names import action_name
 from .deadlines import letter_send_by
 from .errors import TransitionRefused
 from .models import (
+    OPEN_STATUSES,
     ApologyLetter,
     Channel,
     Dossier,
@@ -539,6 +540,23 @@ SPECIALIST = frozenset({Role.SPECIALIST})
 _OWN = frozenset({APPLICANT})
 
 
+# Work an agency hands over to its successor: its open dossiers, and a returned one whose result is still to be
+# handed over (brought back by the post office) or may come back to the agency (on its way by post).
+HANDED_OVER_STATUSES = (*OPEN_STATUSES, S.RETURNED)
+RESULT_AT_AGENCY = frozenset({Substatus.RESULT_READY, Substatus.RESULT_AWAITING_CONFIRMATION})
+
+
+def _work_at_agency(ctx: Context) -> TransitionRefused | None:
+    """Not an online draft: its applicant moves it (``online_draft_agency_set``), and it is refused at an inactive
+    agency when submitted. A returned dossier only while its result is not in the applicant's hands."""
+    dossier = ctx.dossier
+    if dossier.is_online_draft or (dossier.status == S.RETURNED and dossier.substatus not in RESULT_AT_AGENCY):
+        return TransitionRefused(
+            _("There is no open work on this dossier to hand over."), code="transition_not_allowed"
+        )
+    return None
+
+
 def _s(*statuses: int) -> frozenset[int]:
     return frozenset(statuses)
 
@@ -653,7 +671,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         True,
     ),
     # Nobody takes it either: the platform re-times the open dossiers' due dates when the working calendar changes
-    # (a day off declared, a make-up working day, new hours), paused ones included (``services.retime``).
+    # (a day off declared, a make-up working day, new hours), paused ones included (``services.retime``). The
+    # applicant sees the row, and is told, when the due date as shown to them (to the minute) moves; a row that
+    # moves only the steps' dates, or the due date within its minute, is internal.
     Transition(
         "calendar_retime",
         _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
@@ -661,6 +681,17 @@ TRANSITIONS: tuple[Transition, ...] = (
         frozenset(),
         Scope.STEP,
         None,
+        False,
+    ),
+    # Nobody takes it either: a province administrator hands an agency's open work over to its successor (a merger
+    # of agencies): the steps held or to come there, and the open dossiers it receives (``services.handover``).
+    Transition(
+        "agency_handover",
+        _s(*HANDED_OVER_STATUSES),
+        None,
+        frozenset(),
+        Scope.RECEPTION,
+        _work_at_agency,
         True,
     ),
     # The examining specialist may consult or ask for payment on the first pass (status 2) too.

@@ -6,13 +6,15 @@ words of the other options follow the criterion's meaning with the same 2-1-0 or
 unit and quarter fall into five levels; the spec names five levels but not their thresholds (?), so the
 thresholds live in :data:`LEVELS`, in one place.
 
-The first criterion is not asked: the platform records whether the dossier was settled early, on time or
-late (``Dossier.outcome``), so its points come from that record (:func:`total_time_points`), which an
-applicant's answer could only contradict.
+The first two criteria are not asked: the platform records whether the dossier was settled early, on time or
+late (``Dossier.outcome``), and so for each step of each agency (``DossierStep.outcome``), so their points come
+from that record (:func:`total_time_points`, :func:`agency_time_points`), which an applicant's answer could
+only contradict.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -117,7 +119,9 @@ CRITERIA_KEYS: tuple[str, ...] = tuple(c.key for c in CRITERIA)
 MAX_TOTAL = MAX_POINTS * len(CRITERIA)
 # Worked out from the dossier, not asked (see the module's docstring).
 TOTAL_TIME = "total_time"
-ASKED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.key != TOTAL_TIME)
+AGENCY_TIME = "agency_time"
+WORKED_OUT: tuple[str, ...] = (TOTAL_TIME, AGENCY_TIME)
+ASKED: tuple[Criterion, ...] = tuple(c for c in CRITERIA if c.key not in WORKED_OUT)
 # Points of the first criterion per outcome. Without a time limit (no due date, no outcome) there is nothing
 # to be shorter or longer than: "the same as allowed".
 _TOTAL_TIME_POINTS: dict[str, int] = {Outcome.EARLY: 2, Outcome.ON_TIME: 1, Outcome.LATE: 0, Outcome.NONE: 1}
@@ -137,6 +141,45 @@ def total_time_points(outcome: str) -> int:
 def total_time_fact(outcome: str) -> StrPromise:
     """The sentence telling the applicant how their dossier's time compares with the time allowed."""
     return _TOTAL_TIME_FACTS.get(outcome, _TOTAL_TIME_FACTS[Outcome.NONE])
+
+
+def agency_outcome(step_outcomes: Iterable[str]) -> str:
+    """One agency's outcome over its finished steps: late if one was late, early if all were early, else on
+    time. A step without a time limit counts as on time, as the first criterion counts a dossier without one."""
+    outcomes = set(step_outcomes)
+    if Outcome.LATE in outcomes:
+        return Outcome.LATE
+    if outcomes == {Outcome.EARLY}:
+        return Outcome.EARLY
+    if outcomes <= {Outcome.NONE}:
+        return Outcome.NONE
+    return Outcome.ON_TIME
+
+
+def agency_time_points(agency_outcomes: Iterable[str]) -> int:
+    """The points of the second criterion from each agency's outcome (:func:`agency_outcome`): 2 when every
+    agency was early, 0 when one was late, else 1 (on time, or no time limit)."""
+    outcomes = set(agency_outcomes)
+    if Outcome.LATE in outcomes:
+        return 0
+    if outcomes == {Outcome.EARLY}:
+        return 2
+    return 1
+
+
+_AGENCY_TIME_FACTS: dict[int, StrPromise] = {
+    2: _("Every agency finished each of its steps on your dossier before the step was due."),
+    1: _("Every agency finished each of its steps on your dossier by the time it was due, not all of them early."),
+    0: _("An agency finished a step of your dossier after the step was due."),
+}
+
+
+def agency_time_fact(agency_outcomes: Iterable[str]) -> StrPromise:
+    """The sentence telling the applicant how each agency's time compares with the time it was allowed."""
+    outcomes = set(agency_outcomes)
+    if outcomes <= {Outcome.NONE}:
+        return _TOTAL_TIME_FACTS[Outcome.NONE]
+    return _AGENCY_TIME_FACTS[agency_time_points(outcomes)]
 
 
 class Overall(models.TextChoices):

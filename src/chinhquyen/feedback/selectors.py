@@ -8,7 +8,7 @@ original texts never leave the office.
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -18,16 +18,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.text import fold
-from chinhquyen.directory.models import Role, User
+from chinhquyen.directory.models import Agency, Role, User
 from chinhquyen.directory.selectors import roles_agency_ids
-from chinhquyen.dossiers.models import Dossier, DossierStatus, Outcome
+from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus, DossierStep, Outcome, StepState
 from chinhquyen.workcal.engine import TZ
 
-from .criteria import CRITERIA, CRITERIA_KEYS, Level, Overall, level_for
+from .criteria import (
+    CRITERIA,
+    CRITERIA_KEYS,
+    Level,
+    Overall,
+    agency_outcome,
+    agency_time_fact,
+    agency_time_points,
+    level_for,
+)
 from .errors import PetitionNotFound
 from .models import Petition, PetitionEvent, PetitionEventDispatchFailure, PetitionStatus, Rating
 from .publication import PublishedTexts, petition_masked
 from .transitions import transition_actions, user_roles_load
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 TWO_PLACES = Decimal("0.01")
 QUERY_MAX_LENGTH = 200
@@ -60,6 +72,53 @@ def quarter_bounds(*, year: int, quarter: int) -> tuple[datetime, datetime]:
 
 def rating_for_dossier(*, dossier: Dossier) -> Rating | None:
     return Rating.objects.filter(dossier=dossier).first()
+
+
+@dataclass(frozen=True)
+class AgencyTime:
+    """The second criterion of a dossier as its steps record it: each agency's outcome, the points, and the
+    agencies that took longer than allowed (by name)."""
+
+    outcomes: dict[int, str]  # agency id -> early, on_time, late, or "" (no time limit)
+    points: int
+    late: list[Agency]
+
+    @property
+    def fact(self) -> "StrPromise":
+        return agency_time_fact(self.outcomes.values())
+
+
+def dossier_agency_time(*, dossier: Dossier) -> AgencyTime:
+    """Each agency's time on ``dossier`` against the time it was allowed (criterion 2 of Circular 01/2018).
+
+    Counted: the finished steps, grouped by agency, each judged against its due date as the applicant's pauses
+    (a supplement, a payment) moved it; the front desk's steps are the receiving agency's, and a consultation's
+    the agency consulted. A consultation taken back counts only when it was overdue by then (the agency asked
+    did not answer in its time); taken back sooner, it ended without an answer to judge. Not counted: the steps
+    that never ran (pending). A dossier without a counted step was handled by the receiving agency alone, in
+    the dossier's own time (``Dossier.outcome``).
+    """
+    steps = list(
+        DossierStep.objects.filter(dossier=dossier, state=StepState.DONE).values_list(
+            "pk", "agency_id", "role", "outcome", "consultation"
+        )
+    )
+    recalled: set[Any] = set()
+    if any(consultation for *_rest, consultation in steps):
+        events = DossierEvent.objects.filter(dossier=dossier, action="consult_recall")
+        recalled = {data.get("from_step") for data in events.values_list("data", flat=True) if isinstance(data, dict)}
+    by_agency: dict[int, list[str]] = {}
+    for pk, agency_id, role, outcome, _consultation in steps:
+        if pk in recalled and outcome != Outcome.LATE:
+            continue
+        key = dossier.receiving_agency_id if role == Role.FRONT_DESK else agency_id
+        by_agency.setdefault(key, []).append(outcome)
+    outcomes = {agency_id: agency_outcome(found) for agency_id, found in by_agency.items()}
+    if not outcomes:
+        outcomes = {dossier.receiving_agency_id: dossier.outcome}
+    late_ids = [agency_id for agency_id, outcome in outcomes.items() if outcome == Outcome.LATE]
+    late = list(Agency.objects.filter(pk__in=late_ids).order_by("name", "code")) if late_ids else []
+    return AgencyTime(outcomes=outcomes, points=agency_time_points(outcomes.values()), late=late)
 
 
 @dataclass(frozen=True)

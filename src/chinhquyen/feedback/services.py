@@ -34,11 +34,12 @@ from chinhquyen.dossiers.selectors import result_awaits_hand_over
 from chinhquyen.workcal.selectors import deadline_add_working_days
 
 from .codes import petition_code_new
-from .criteria import ASKED, TOTAL_TIME, Overall, total_time_points
+from .criteria import AGENCY_TIME, ASKED, TOTAL_TIME, Overall, total_time_points
 from .dispatch import dispatch_soon
 from .errors import PetitionRefused, RatingRefused
 from .models import Petition, PetitionEvent, PetitionStatus, Rating
 from .publication import petition_masked
+from .selectors import dossier_agency_time
 from .transitions import Transition, transition_find
 
 # Only a dossier whose result was handed over may be rated (spec §6: the rating of a finished dossier).
@@ -77,7 +78,8 @@ def _audit(*, by: User | None, action: str, target: str, data: dict[str, Any]) -
 
 
 def _scores_clean(scores: Mapping[str, Any]) -> dict[str, int]:
-    """The points of the criteria asked; any other key (``total_time``, worked out instead) is ignored."""
+    """The points of the criteria asked; any other key (``total_time``, ``agency_time``: worked out instead) is
+    ignored."""
     cleaned = {}
     for c in ASKED:
         value = scores.get(c.key)
@@ -103,8 +105,9 @@ def rating_submit(
 ) -> Rating:
     """Record the applicant's rating of their returned dossier (đánh giá); once, and final.
 
-    ``scores`` holds the points of the criteria asked; ``total_time`` is the dossier's own (its outcome), so a
-    value given for it is ignored: an applicant may not rate a late dossier "shorter than allowed".
+    ``scores`` holds the points of the criteria asked; ``total_time`` is the dossier's own (its outcome) and
+    ``agency_time`` its steps' (each agency's outcome, :func:`~chinhquyen.feedback.selectors.dossier_agency_time`),
+    so a value given for either is ignored: an applicant may not rate a late dossier "shorter than allowed".
     """
     at = at or timezone.now()
     with transaction.atomic():
@@ -115,7 +118,12 @@ def rating_submit(
             raise RatingRefused(_("A dossier can be rated once its result has been handed over."), code="not_returned")
         if Rating.objects.filter(dossier=locked).exists():
             raise RatingRefused(_("This dossier has already been rated."), code="already_rated")
-        points = {TOTAL_TIME: total_time_points(locked.outcome), **_scores_clean(scores)}
+        asked = _scores_clean(scores)
+        worked_out = {
+            TOTAL_TIME: total_time_points(locked.outcome),
+            AGENCY_TIME: dossier_agency_time(dossier=locked).points,
+        }
+        points = {**worked_out, **asked}
         if overall not in Overall.values:
             raise InvalidInput(_("Choose your overall rating."), code="invalid_overall", field="overall")
         comment = _text(comment)

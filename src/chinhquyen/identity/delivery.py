@@ -1,7 +1,8 @@
 """Send messages to a local account's address (e-mail or SMS) once the transaction behind them has committed.
 
-Two kinds: a one-time code, and the notice that someone tried to sign up with an address that already
-has an account (the sign-up page answers as for a new address, so only the owner learns of it).
+A one-time code, and two notices that the sign-up page does not give (it answers as for a new sign-up, so
+only the owner learns of it): someone tried to sign up with an address that already has an account, or with
+the personal ID number of a record that has one.
 """
 
 from django.core.mail import send_mail
@@ -37,4 +38,15 @@ def signup_taken_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
         "at %(url)s (you cannot create a second account with it). If it was not you, you need not do anything."
     ) % {"url": sign_in_url}
     subject = _("Someone tried to create an account with your address")
+    _deliver(channel=channel, to=to, subject=subject, text=text)
+
+
+def signup_id_registered_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
+    """Queue the notice to the account holding a personal ID number that a sign-up was tried with that number."""
+    text = _(
+        "Someone tried to create an account on the public service portal with your personal identification number. "
+        "Your account was not changed, and they were not told that you have one. If it was you, sign in at "
+        "%(url)s. If it was not you, you need not do anything; if you are worried, ask at the one-stop counter."
+    ) % {"url": sign_in_url}
+    subject = _("Someone tried to create an account with your personal identification number")
     _deliver(channel=channel, to=to, subject=subject, text=text)

@@ -21,11 +21,13 @@ from chinhquyen.core.text import amount_text
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers.documents.data import lookup_url_for
 from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
+from chinhquyen.dossiers.services.retime import due_shown_text, retime_causes_text
 from chinhquyen.feedback.models import PetitionEvent
 from chinhquyen.feedback.selectors import petition_answer_url_for_sender, petition_page_url
 from chinhquyen.workcal.engine import TZ
 
 from .models import Kind
+from .selectors import DueMove
 from .sms import SMS_MAX_LENGTH, sms_plain
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -67,10 +69,18 @@ class Rendered:
     sms: str
 
 
-def notification_render(*, event: DossierEvent, kind: Kind, language: str) -> Rendered:
-    """Render the three texts of ``kind`` for ``event`` in ``language``."""
+def notification_render(*, event: DossierEvent, kind: Kind, language: str, moved: DueMove | None = None) -> Rendered:
+    """Render the three texts of ``kind`` for ``event`` in ``language``; ``moved``: the move of the due date a
+    re-timing tells, with its dates as shown on the receipt (to the minute)."""
     with translation.override(language):
-        return _rendered(kind, _context(event))
+        context = _context(event)
+        if moved is not None:
+            context.update(
+                old_due=due_shown_text(moved.old),
+                due=due_shown_text(moved.new),
+                cause=retime_causes_text(moved.causes),
+            )
+        return _rendered(kind, context)
 
 
 def petition_notification_render(*, event: PetitionEvent, kind: Kind, language: str) -> Rendered:

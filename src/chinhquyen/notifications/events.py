@@ -17,6 +17,9 @@ ACTION_KINDS: dict[str, Kind] = {
     # The fee is paid: the applicant learns that processing goes on.
     "payment_confirmed": Kind.PAYMENT_CONFIRMED,
     "letter_send": Kind.APOLOGY,
+    # A change to the working calendar moved the due date as shown to the applicant (the row is internal when it
+    # moved only the steps' dates, or within the minute); told once per run of re-timings (due_move_to_tell).
+    "calendar_retime": Kind.DUE_DATE_MOVED,
     "issue_result": Kind.RESULT_READY,
     "return": Kind.RETURNED,
     # The post office's updates (postal tracking). A result told as "sent by post" that did not reach the

@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     PAYMENT_REQUIRED = "payment_required", _("Payment required")
     PAYMENT_CONFIRMED = "payment_confirmed", _("Payment confirmed")
     APOLOGY = "apology", _("Apology and new due date")
+    # The working calendar changed (a day off declared, a make-up working day, new hours): the due date moved.
+    DUE_DATE_MOVED = "due_date_moved", _("Due date moved by the working calendar")
     RESULT_READY = "result_ready", _("Result ready")
     RETURNED = "returned", _("Result handed over")
     # Sent by post but brought back or its order cancelled: the result waits at the front desk again.

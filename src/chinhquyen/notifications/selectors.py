@@ -1,14 +1,17 @@
 """Reads of the notifications app: who the applicant or the petition's sender is reached at, in which language."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from chinhquyen.core.compiled import compiled
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.dossiers.ownership import account_holds, snapshot_contact_usable
+from chinhquyen.dossiers.services.retime import due_shown_text
 from chinhquyen.feedback.models import Petition, PetitionEvent
 
 from .models import Kind, Notification, Preference
@@ -89,6 +92,67 @@ def event_with_dossier(*, event_id: int) -> DossierEvent:
 def notifications_of_event(*, event_id: int) -> list[Notification]:
     """The notifications already made for the event, in order."""
     return _notifications_of_event(event_id=event_id)
+
+
+# Re-timings of one dossier read on either side of one: a calendar change re-times each dossier once, but changes
+# may follow one another before the worker runs (overrides deleted one by one, a day off declared then removed).
+RETIME_RUN = 50
+
+
+@dataclass(frozen=True)
+class DueMove:
+    """A move of the due date to tell the applicant: from the date they were last told, to the one now."""
+
+    old: datetime | None
+    new: datetime | None
+    causes: list[dict[str, Any]]  # as stored by dossiers.services.retime (``data["causes"]``)
+
+
+def due_move_to_tell(*, event: DossierEvent) -> DueMove | None:
+    """What the re-timing ``event`` (``calendar_retime``) tells the applicant, or None.
+
+    Re-timings of the dossier that follow one another with nothing in between are told once, by the last one
+    the applicant sees: from the old date of the first that nobody told (none of its notifications exist) to
+    the new date of the last, with the causes of them all. None for the earlier ones, and when the date as
+    shown (to the minute) is back where it was. Two queries, whatever the number of dossiers re-timed.
+    """
+    later = (
+        DossierEvent.objects.filter(dossier_id=event.dossier_id, pk__gt=event.pk)
+        .order_by("pk")
+        .values_list("action", "internal")[:RETIME_RUN]
+    )
+    for action, internal in later:
+        if action != event.action:
+            break
+        if not internal:
+            return None  # the later one tells
+    data = event.data or {}
+    old = data.get("old_due_at")
+    runs = [data.get("causes") or []]
+    earlier = (
+        DossierEvent.objects.filter(dossier_id=event.dossier_id, pk__lt=event.pk)
+        .annotate(told=Exists(Notification.objects.filter(event_id=OuterRef("pk"))))
+        .order_by("-pk")
+        .values_list("action", "internal", "told", "data")[:RETIME_RUN]
+    )
+    for action, internal, told, earlier_data in earlier:
+        if action != event.action or told:
+            break
+        old = (earlier_data or {}).get("old_due_at")
+        if not internal:
+            runs.insert(0, (earlier_data or {}).get("causes") or [])
+    new = data.get("new_due_at")
+    if due_shown_text(old) == due_shown_text(new):
+        return None
+    causes: list[dict[str, Any]] = []
+    for cause in (cause for run in runs for cause in run):
+        if cause not in causes:
+            causes.append(cause)
+    return DueMove(old=_instant(old), new=_instant(new), causes=causes)
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def petition_event_with_petition(*, event_id: int) -> PetitionEvent:

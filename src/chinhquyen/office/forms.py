@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.core.forms import AccessibleForm
+from chinhquyen.core.forms import AccessibleForm, DayFirstDateField
 from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
@@ -82,7 +82,7 @@ class CitizenForm(OfficeForm):
     name = forms.CharField(label=_("Full name"), max_length=255)
     # Typed in groups ("037 090 001 234") or with full-width digits: stored as 12 ASCII digits (citizen_create).
     personal_id = forms.CharField(label=_("Personal identification number"), max_length=24)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = DayFirstDateField(label=_("Birth date"), required=False)
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     phone = _phone_field()
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -388,18 +388,8 @@ class SearchForm(OfficeForm):
     applicant = forms.CharField(label=_("Applicant name or ID"), max_length=255, required=False)
     procedure = forms.TypedChoiceField(label=_("Procedure"), required=False, coerce=int, empty_value=None)
     status = forms.TypedChoiceField(label=_("Status"), required=False, coerce=int, empty_value=None)
-    received_from = forms.DateField(
-        label=_("Received from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[calendar_year_check],
-    )
-    received_to = forms.DateField(
-        label=_("Received to"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[calendar_year_check],
-    )
+    received_from = DayFirstDateField(label=_("Received from"), required=False, validators=[calendar_year_check])
+    received_to = DayFirstDateField(label=_("Received to"), required=False, validators=[calendar_year_check])
 
     def __init__(self, *args: Any, procedures: Any = (), statuses: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -425,12 +415,8 @@ REGISTER_MAX_DAYS = 366
 class RegisterForm(OfficeForm):
     """The period and the agency of a tracking register: one of ``agencies``, chosen when there are several."""
 
-    date_from = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), validators=[calendar_year_check]
-    )
-    date_to = forms.DateField(
-        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}), validators=[calendar_year_check]
-    )
+    date_from = DayFirstDateField(label=_("From"), validators=[calendar_year_check])
+    date_to = DayFirstDateField(label=_("To"), validators=[calendar_year_check])
     agency = forms.ModelChoiceField(
         label=_("Agency"),
         queryset=Agency.objects.none(),

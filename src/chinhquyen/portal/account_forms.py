@@ -6,6 +6,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import DayFirstDateField
+
 
 class SignInForm(forms.Form):
     login = forms.CharField(
@@ -26,9 +28,7 @@ class SignUpForm(forms.Form):
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(
-        label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"})
-    )
+    birth_date = DayFirstDateField(label=_("Birth date"), attrs={"autocomplete": "bday"})
     login = forms.CharField(
         label=_("E-mail address or mobile number"),
         help_text=_("We send a six-digit code there to check that it is yours. You sign in with it later."),

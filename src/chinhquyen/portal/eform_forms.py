@@ -23,6 +23,7 @@ from chinhquyen.catalog.eform import eform_properties
 from chinhquyen.catalog.eform_display import eform_enum_choices as _enum_choices
 from chinhquyen.catalog.eform_display import eform_text as _text
 from chinhquyen.catalog.eform_display import number_shown
+from chinhquyen.core.forms import DayFirstDateField
 from chinhquyen.directory.models import Applicant
 
 PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "address", "tax_code", "representative")
@@ -30,8 +31,6 @@ PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "addres
 RADIO_LIMIT = 4
 # The largest integer every JSON reader keeps exactly (I-JSON, RFC 7493): beyond it, JavaScript rounds.
 JSON_SAFE_INTEGER = 2**53 - 1
-# Dates are typed day first, as Vietnamese writes them (05/03/2026 is 5 March); the date picker sends ISO.
-DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 # The dates a form accepts: a year typed wrong (2999, 0001) is refused rather than stored.
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2100, 12, 31)
 # Text made of digits and separators only; anything else (1e400, "nan") is left to the number fields to judge.
@@ -89,15 +88,13 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)
 
 
-class EFormDateField(forms.DateField):
+class EFormDateField(DayFirstDateField):
     """A "date" property: day first when typed, within ``DATE_MIN`` and ``DATE_MAX``."""
 
     default_error_messages = {"out_of_range": _("Enter a date between %(min)s and %(max)s.")}
 
     def __init__(self, **kwargs: Any) -> None:
-        widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        super().__init__(input_formats=DATE_INPUT_FORMATS, widget=widget, **kwargs)
-        self.widget.attrs.update({"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()})
+        super().__init__(attrs={"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}, **kwargs)
 
     def validate(self, value: date | None) -> None:
         super().validate(value)

@@ -26,6 +26,7 @@ from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers.errors import DossierNotFound
 from chinhquyen.feedback import selectors, services
 from chinhquyen.feedback.criteria import (
+    AGENCY_TIME,
     ASKED,
     CRITERIA,
     TOTAL_TIME,
@@ -53,7 +54,8 @@ HONEYPOT = "website"
 class RatingForm(AccessibleForm):
     """One radio group per criterion of the Circular asked, the overall rating and an optional comment.
 
-    The first criterion (total time) is the dossier's record, shown and not asked (``feedback.criteria``).
+    The first two criteria (total time, each agency's time) are the dossier's record, shown and not asked
+    (``feedback.criteria``).
     """
 
     overall = forms.ChoiceField(
@@ -82,20 +84,41 @@ class RatingForm(AccessibleForm):
         self.order_fields([*(c.key for c in ASKED), "overall", "comment"])
 
     def numbered_fields(self) -> list[tuple[int, forms.BoundField]]:
-        """The questions with their numbers in the Circular (the first is stated, not asked)."""
+        """The questions with their numbers in the Circular (the first two are stated, not asked)."""
         return [(CRITERIA.index(c) + 1, self[c.key]) for c in ASKED]
 
 
-def _total_time_fact(dossier: Any) -> dict[str, Any]:
-    """What the rating page states for the first criterion: its number, question, answer and why."""
-    c = criterion(TOTAL_TIME)
-    points = total_time_points(dossier.outcome)
+def _stated(key: str, *, points: int, fact: Any, anchor: str, late: Any = ()) -> dict[str, Any]:
+    """What the rating page states for a criterion worked out from the record: number, question, answer, why."""
+    c = criterion(key)
     return {
         "number": CRITERIA.index(c) + 1,
         "label": c.label,
         "answer": dict(c.options)[points],
-        "fact": total_time_fact(dossier.outcome),
+        "fact": fact,
+        "id": anchor,
+        "late": late,
     }
+
+
+def _stated_facts(dossier: Any) -> list[dict[str, Any]]:
+    """The first two criteria as the dossier's record gives them (its outcome, its steps' outcomes)."""
+    agency_time = selectors.dossier_agency_time(dossier=dossier)
+    return [
+        _stated(
+            TOTAL_TIME,
+            points=total_time_points(dossier.outcome),
+            fact=total_time_fact(dossier.outcome),
+            anchor="total-time-question",
+        ),
+        _stated(
+            AGENCY_TIME,
+            points=agency_time.points,
+            fact=agency_time.fact,
+            anchor="agency-time-question",
+            late=agency_time.late,
+        ),
+    ]
 
 
 def _own_dossier(request: HttpRequest, pk: int) -> Any:
@@ -136,14 +159,15 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
     elif request.method == "POST":
         status = 409
+    is_open = rating is None and services.dossier_rateable(dossier)
     context = {
         "dossier": dossier,
         "rating": rating,
         "rating_rows": _rating_rows(rating) if rating else [],
         "form": form,
-        "total_time": _total_time_fact(dossier),
+        "stated": _stated_facts(dossier) if is_open else [],
         "error": error,
-        "open": rating is None and services.dossier_rateable(dossier),
+        "open": is_open,
     }
     return render(request, "portal/feedback/rate.html", context, status=status)
 

@@ -19,6 +19,7 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
+from chinhquyen.dossiers.services.retime import CALENDAR_RETIME, retime_line
 from chinhquyen.dossiers.transitions import SUPPLEMENT_REQUESTS
 from chinhquyen.feedback import services as feedback_services
 from chinhquyen.postal.selectors import postal_pickup_latest
@@ -135,6 +136,11 @@ def _applicant_actions(request: HttpRequest, dossier: Dossier) -> list[str]:
 def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
     rows = []
     for event in events:
+        if event.action == CALENDAR_RETIME:
+            # The row's reason is the officials' record: the applicant reads the move and why in their language.
+            moved, why = retime_line(event.data or {})
+            rows.append({"at": event.at, "words": moved, "reason": why, "data": event.data})
+            continue
         words = ACTION_WORDS.get(event.action)
         if words is None:
             continue

@@ -15,6 +15,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency
 from chinhquyen.directory.selectors import agency_by_code
+from chinhquyen.feedback.criteria import CRITERIA_KEYS
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import Petition
@@ -60,8 +61,16 @@ def dossier_rate(request: HttpRequest, dossier_id: Id, payload: RatingIn) -> Any
     rating = rating_submit(
         dossier=dossier, by=caller.user, scores=payload.scores, overall=payload.overall, comment=payload.comment
     )
+    scores = {key: getattr(rating, key) for key in CRITERIA_KEYS}
     return Status(
-        201, {"id": rating.pk, "total": rating.total, "overall": rating.overall, "created_at": rating.created_at}
+        201,
+        {
+            "id": rating.pk,
+            "total": rating.total,
+            "scores": scores,
+            "overall": rating.overall,
+            "created_at": rating.created_at,
+        },
     )
 
 

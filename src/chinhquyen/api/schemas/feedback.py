@@ -12,10 +12,11 @@ from .dossiers import ProcedureRef
 class RatingIn(Schema):
     scores: dict[str, int] = Field(
         description=(
-            "Points for each criterion asked, by its key (agency_time, contacts, …); total_time is worked out from "
-            "the dossier's outcome, and a value sent for it is ignored."
+            "Points for each criterion asked, by its key (contacts, agencies_contacted, …); total_time is worked "
+            "out from the dossier's outcome and agency_time from its steps' outcomes: a value sent for either is "
+            "ignored, as for any other field the server sets, and the response's scores give the values recorded."
         ),
-        examples=[{"agency_time": 2, "contacts": 1}],
+        examples=[{"contacts": 2, "agencies_contacted": 1}],
     )
     overall: str = Field(examples=["satisfied"], description="very_satisfied, satisfied or not_satisfied.")
     comment: str = Field(default="", max_length=2000)
@@ -24,6 +25,13 @@ class RatingIn(Schema):
 class RatingOut(Schema):
     id: int
     total: int
+    scores: dict[str, int] = Field(
+        description=(
+            "Points recorded for each of the nine criteria, by its key: those asked as sent, total_time and "
+            "agency_time as worked out from the dossier's record."
+        ),
+        examples=[{"total_time": 2, "agency_time": 0, "contacts": 2}],
+    )
     overall: str
     created_at: datetime
 

@@ -432,15 +432,19 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
     by_pk = {s.pk: s for s in steps}
     lead = _lead_agency(dossier)
-    events = list(
-        dossier.events.filter(action__in=(*_HANDOFF_ACTIONS, *_HOLDING_ACTIONS, *_POSTAL_UNDOING))
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+    events = list(dossier.events.filter(action__in=_CONTROL_ACTIONS).select_related("actor").order_by("at", "pk"))
     undone = _returns_undone(events)
-    named = {v for e in events if isinstance(v := (e.data or {}).get("to_user"), int)}
+    named = {v for e in events for k in ("to_user", "from_user") if isinstance(v := (e.data or {}).get(k), int)}
     users = User.objects.in_bulk(named) if named else {}
     holders = _Holders(users)
+    applicant = (dossier.applicant_snapshot or {}).get("name") or dossier.applicant.name
+    office = dossier.receiving_agency.name
+    # The step returning the result, to which a result the post undid comes back.
+    desk = steps[-1] if steps and steps[-1].role == Role.FRONT_DESK else None
+    # The last event after which a step's due date may differ from what it was then (a release is judged by it).
+    moved = max((e.pk for e in events if e.action in _DUE_MOVING), default=0)
+    current: DossierStep | None = None  # the step the file is at, as the events tell
+    paused_at: datetime | None = None  # when the clock stopped, while the file waits on the applicant
     handoffs: list[dict[str, Any]] = []
     for event in events:
         data = event.data or {}
@@ -448,9 +452,39 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         target: DossierStep | None
         if event.action in _HOLDING_ACTIONS:
             holders.took(event)
+            current = _step(by_pk, data.get("step")) or current
+            continue
+        if event.action in (*_PAUSES, *_RESUMES):
+            pause = _pause_row(event, current, applicant=applicant, fallback=office, holders=holders)
+            if pause is not None:
+                handoffs.append(pause)
+                paused_at = event.at if event.action in _PAUSES else None
+            continue
+        if event.action == "release":
+            current = _step(by_pk, data.get("step")) or current
+            # Released while the clock stood still: the step's time ran out, or not, when it stopped.
+            judged_at = (paused_at or event.at) if event.pk > moved else None
+            handoffs.append(_release_row(event, current, fallback=office, holders=holders, judged_at=judged_at))
             continue
         if event.action in _POSTAL_UNDOING:
+            if event.pk in undone.values():
+                # The result comes back to the front desk, which hands it over anew (the next return).
+                receiver = event.actor or holders.holding(desk)
+                handoffs.append(
+                    {
+                        "from_unit": POSTAL_PARTNER,
+                        "from_person": "",
+                        **_unit("to", desk, fallback=office),
+                        "to_person": person_name(receiver),
+                        "at": event.at,
+                        "outcome": "",
+                        "note": _POSTAL_UNDONE_NOTES[event.action],
+                    }
+                )
+            current = desk or current
             continue
+        if event.action in _DATES_ONLY:
+            continue  # read only to know when a release can still be judged
         if event.action == "receive":
             # The reception step, when the process has one, is the giver; otherwise the counter itself.
             source = steps[0] if len(steps) > 1 and steps[0].role == Role.FRONT_DESK else None
@@ -458,20 +492,20 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         elif event.action == "return":
             # The last hand-off: from the step returning the result to the applicant, by the method chosen.
             source = steps[-1] if steps and steps[-1].role == Role.FRONT_DESK else None
+            current = source or current
             # An applicant downloading the result online took it: no officer of the step handed it over.
             by_applicant = event.actor_id is not None and event.actor_id == dossier.applicant.user_id
             if not by_applicant:
                 holders.left(event, source)
-            if event.pk in undone:
-                # Handed to the postal partner, then the order cancelled or the parcel brought back: the
-                # applicant never received it; the hand-over that did happen comes later.
-                continue
+            # Handed to the postal partner, then the order cancelled or the parcel brought back: the applicant
+            # never received it; the post did, and gave it back (the next row); the hand-over comes later.
+            by_post_undone = event.pk in undone
             handoffs.append(
                 {
-                    **_unit("from", source, fallback=dossier.receiving_agency.name),
+                    **_unit("from", source, fallback=office),
                     "from_person": "" if by_applicant else person_name(event.actor),
-                    "to_unit": RETURN_RECEIVER,
-                    "to_person": (dossier.applicant_snapshot or {}).get("name") or dossier.applicant.name,
+                    "to_unit": POSTAL_PARTNER if by_post_undone else RETURN_RECEIVER,
+                    "to_person": "" if by_post_undone else applicant,
                     "at": event.at,
                     "outcome": data.get("outcome", ""),
                     "note": _return_method_label(data.get("method", "")),
@@ -497,9 +531,10 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
         holders.left(event, source)
         if target is None:
             continue
+        current = target
         giver = person_name(holder) if event.action == "consult_recall" else person_name(event.actor or holder)
         row = {
-            **_unit("from", source, fallback=dossier.receiving_agency.name),
+            **_unit("from", source, fallback=office),
             "from_person": giver,
             "to_unit": _unit("to", target, fallback="")["to_unit"],
             "to_person": "",
@@ -517,10 +552,88 @@ def _control(dossier: "Dossier") -> dict[str, Any]:
     received = next((e.data for e in reversed(events) if e.action == "receive"), None)
     return {
         "procedure": _procedure_as_received(dossier, received),
-        "lead_agency": lead.name if lead else dossier.receiving_agency.name,
+        "lead_agency": lead.name if lead else office,
         "coordinating_agencies": others,
         "handoffs": handoffs,
     }
+
+
+def _pause_row(
+    event: "DossierEvent", step: "DossierStep | None", *, applicant: str, fallback: str, holders: "_Holders"
+) -> dict[str, Any] | None:
+    """The row of a pause (the file waits on the applicant: a payment, documents) or of its end; no outcome.
+
+    A supplement asked for before reception is not one: the slip starts at reception.
+    """
+    from ..models import DossierStatus
+
+    processing = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
+    status = event.to_status if event.action in _RESUMES else event.from_status
+    if event.action in _SUPPLEMENT_ACTIONS and status not in processing:
+        return None
+    note = _with_reason(_PAUSE_NOTES[event.action], event.reason)
+    if event.action in _PAUSES:
+        # The officer of the step asked the applicant: the file waits on the applicant.
+        holders.left(event, step)
+        return {
+            **_unit("from", step, fallback=fallback),
+            "from_person": person_name(event.actor),
+            "to_unit": RETURN_RECEIVER,
+            "to_person": applicant,
+            "at": event.at,
+            "outcome": "",
+            "note": note,
+        }
+    row = {
+        "from_unit": RETURN_RECEIVER,
+        "from_person": applicant,
+        **_unit("to", step, fallback=fallback),
+        "to_person": "",
+        "at": event.at,
+        "outcome": "",
+        "note": note,
+    }
+    holders.resumed(step, row)
+    return row
+
+
+def _release_row(
+    event: "DossierEvent",
+    step: "DossierStep | None",
+    *,
+    fallback: str,
+    holders: "_Holders",
+    judged_at: datetime | None,
+) -> dict[str, Any]:
+    """The row of a step given back to its unit by an officer who left it: received by whoever takes it next.
+
+    Judged at ``judged_at`` (the release, or the start of the pause it happened in) against the step's due date;
+    None when a later event may have moved that date (a pause ended, a send-back, an apology letter sent, the
+    calendar or the agency changed): then, unless the event recorded it, no outcome.
+    """
+    from ..deadlines import outcome_of
+
+    data = event.data or {}
+    officer = holders.users.get(pk) if isinstance(pk := data.get("from_user"), int) else None
+    outcome = data.get("outcome") or ""
+    if not outcome and judged_at is not None and step is not None and step.due_at is not None:
+        outcome = str(outcome_of(finished_at=judged_at, due_at=step.due_at))
+    unit = _unit("from", step, fallback=fallback)["from_unit"]
+    row = {
+        "from_unit": unit,
+        "from_person": person_name(officer),
+        "to_unit": unit,
+        "to_person": "",
+        "at": event.at,
+        "outcome": outcome,
+        "note": RELEASED_NOTE,
+    }
+    holders.released(step, officer, row)
+    return row
+
+
+def _with_reason(note: str, reason: str) -> str:
+    return f"{note}: {reason}" if reason else note
 
 
 class _Holders:
@@ -598,6 +711,26 @@ class _Holders:
             if not named and pk not in self.taken_since and step is not None and step.assignee is not None:
                 row["to_person"] = person_name(step.assignee)
 
+    def resumed(self, step: "DossierStep | None", row: dict[str, Any]) -> None:
+        """The file is back at ``step`` after a pause: received by whoever holds the step, else its next holder."""
+        if step is None:
+            return
+        person = self.held.get(step.pk)
+        if person is not None:
+            row["to_person"] = person_name(person)
+        else:
+            self.waiting.setdefault(step.pk, []).append(row)
+
+    def released(self, step: "DossierStep | None", officer: "User | None", row: dict[str, Any]) -> None:
+        """``officer`` gave ``step`` back to its unit: what waited for its holder was theirs; ``row`` waits for
+        whoever takes the step next (rule 2 no longer applies: the step's assignee now is not who had it)."""
+        if step is None:
+            return
+        self._receive(step.pk, officer)
+        self.held[step.pk] = None
+        self.taken_since.add(step.pk)
+        self.waiting.setdefault(step.pk, []).append(row)
+
     def _named(self, data: dict[str, Any]) -> "User | None":
         pk = data.get("to_user")
         return self.users.get(pk) if isinstance(pk, int) else None
@@ -621,23 +754,50 @@ _HANDOFF_ACTIONS = (
 _HOLDING_ACTIONS = ("claim", "reassign")
 # The postal partner's updates that undo a return by post: the result is back at the front desk.
 _POSTAL_UNDOING = ("postal_cancelled", "postal_returned_to_sender")
+# The file waits on the applicant (the clock stopped), then goes on: rows without an outcome.
+_PAUSES = ("request_payment", "request_supplement", "supplement_reject")
+_RESUMES = ("payment_confirmed", "supplement_provided")
+_SUPPLEMENT_ACTIONS = ("request_supplement", "supplement_reject", "supplement_provided")
+# Events after which a step's due date may not be what it was at an earlier release (no row of their own).
+_DATES_ONLY = ("calendar_retime", "agency_handover", "letter_send")
+_DUE_MOVING = ("payment_confirmed", "supplement_provided", "send_back", *_DATES_ONLY)
+_CONTROL_ACTIONS = tuple(
+    dict.fromkeys(
+        (*_HANDOFF_ACTIONS, *_HOLDING_ACTIONS, *_POSTAL_UNDOING, *_PAUSES, *_RESUMES, *_DUE_MOVING, "release")
+    )
+)
+# The notes of form 06 (a Vietnamese legal form, as the template's wording; the reason given follows).
+_PAUSE_NOTES = {
+    "request_payment": "Tạm dừng chờ thanh toán",
+    "payment_confirmed": "Đã thanh toán, tiếp tục giải quyết",
+    "request_supplement": "Tạm dừng chờ bổ sung hồ sơ",
+    "supplement_reject": "Tạm dừng chờ bổ sung hồ sơ",
+    "supplement_provided": "Đã bổ sung hồ sơ, tiếp tục giải quyết",
+}
+RELEASED_NOTE = "Cán bộ xử lý không còn đảm nhận, trả lại đơn vị để cán bộ khác nhận xử lý"
+_POSTAL_UNDONE_NOTES = {
+    "postal_cancelled": "Trả lại bộ phận một cửa: đơn hàng bưu chính bị hủy",
+    "postal_returned_to_sender": "Trả lại bộ phận một cửa: bưu chính chuyển hoàn, không phát được",
+}
 # The receiving side of the last row of form 06: the result goes back to whoever lodged the dossier.
 RETURN_RECEIVER = "Tổ chức, cá nhân nộp hồ sơ"
+# Who a result sent by post is handed to (Decision 45/2016: the public postal service provider).
+POSTAL_PARTNER = "Doanh nghiệp cung ứng dịch vụ bưu chính công ích"
 
 
-def _returns_undone(events: list["DossierEvent"]) -> set[int]:
-    """The ``return`` events (by their pk) that a later postal cancellation or bring-back undid.
+def _returns_undone(events: list["DossierEvent"]) -> dict[int, int]:
+    """The ``return`` events that a later postal cancellation or bring-back undid: {return pk: update pk}.
 
     Each such update undoes the latest return written before it (in the order written, whatever the partner's
     dates say); a return by post confirmed, or not yet tracked, stands.
     """
-    undone: set[int] = set()
+    undone: dict[int, int] = {}
     latest: int | None = None
     for event in sorted(events, key=lambda e: e.pk):
         if event.action == "return":
             latest = event.pk
         elif event.action in _POSTAL_UNDOING and latest is not None:
-            undone.add(latest)
+            undone[latest] = event.pk
             latest = None
     return undone
 

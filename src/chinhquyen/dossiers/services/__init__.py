@@ -11,6 +11,7 @@ from .dispatch import (
     dossier_events_dispatch,
 )
 from .drafts import counter_draft_discard
+from .handover import HandOver, OpenWork, agency_open_work, agency_work_hand_over, hand_over_summary
 from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
 from .online import (
     online_document_remove,
@@ -66,7 +67,11 @@ __all__ = [
     "CONSULT_DAYS_MAX",
     "AUTHORISED_FIELDS",
     "Change",
+    "HandOver",
+    "OpenWork",
     "Upload",
+    "agency_open_work",
+    "agency_work_hand_over",
     "apology_letter_approve",
     "apology_letter_draft",
     "apology_letter_send",
@@ -108,6 +113,7 @@ __all__ = [
     "dossier_supplement_reject",
     "dossier_withdraw",
     "dossiers_retime",
+    "hand_over_summary",
     "handed_in_kind",
     "officer_steps_release",
     "online_document_remove",

@@ -13,9 +13,9 @@ retroactively, and so already counted on the new calendar, does not move. A paus
 resume adds the paused working time to the due date it then has.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,12 +23,14 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chinhquyen.catalog.models import Procedure, TimeUnit
 from chinhquyen.core.audit import audit_actor_current, audit_record
 from chinhquyen.core.rows import rows_insert, update_statement
 from chinhquyen.directory.models import User
 from chinhquyen.workcal.engine import TZ, WorkingCalendar
+from chinhquyen.workcal.models import DateOverride
 
 from ..deadlines import CALENDAR_UNITS, dossier_time_limit
 from ..models import Dossier, DossierEvent, DossierStep, StepState
@@ -37,10 +39,11 @@ from .dispatch import dispatch_soon
 from .steps import iso
 
 CALENDAR_RETIME = "calendar_retime"
-# The table's row: the statuses re-timed (received and not finished; paused ones included), and that the
-# applicant does not see it.
+# The table's row: the statuses re-timed (received and not finished; paused ones included), and whether the
+# applicant sees it (only when the due date as shown to them moves, _event).
 RETIME_ROW: Transition = next(row for row in TRANSITIONS if row.action == CALENDAR_RETIME)
 _CHUNK = 500  # ids per IN list, rows per INSERT
+_CAUSES_SHOWN = 3  # dates named per dossier; more are counted
 
 
 @dataclass
@@ -60,10 +63,11 @@ def dossiers_retime(
 ) -> list[int]:
     """Move the due dates of the open dossiers and of their unfinished steps from ``before`` to ``after``.
 
-    Only those due at or after ``since`` may move. Each dossier moved gets its version bumped and one internal
-    timeline row ``calendar_retime`` (old and new due dates, the steps moved, with its audit entry), in the
-    caller's transaction. ``by`` is who changed the calendar; None: the user of the current request or job,
-    else nobody (the platform). Returns the ids of the dossiers moved, in order.
+    Only those due at or after ``since`` may move. Each dossier moved gets its version bumped and one timeline row
+    ``calendar_retime`` (old and new due dates, the steps moved, what changed in the calendar, with its audit
+    entry), in the caller's transaction; the applicant sees it, and is told, when the due date as shown moves.
+    ``by`` is who changed the calendar; None: the user of the current request or job, else nobody (the platform).
+    Returns the ids of the dossiers moved, in order.
     """
     at = at or timezone.now()
     by = by if by is not None else audit_actor_current()
@@ -90,7 +94,7 @@ def dossiers_retime(
                 moved.append(change)
         if moved:
             _save(moved)
-            _log(moved, by=by, at=at, since=since)
+            _log(moved, by=by, at=at, since=since, causes=_Causes(before=before, after=after, since=since))
         return [change.dossier.pk for change in moved]
 
 
@@ -226,10 +230,10 @@ def _rows_update(objs: Sequence[Model], names: tuple[str, ...]) -> None:
         cursor.executemany(statements[0][0], [params for _sql, params in statements])
 
 
-def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime) -> None:
-    """One internal timeline row per dossier and its audit entry, as ``base.event_write`` writes them, the rows in
-    one statement."""
-    events = [_event(change, by=by, at=at, since=since) for change in moved]
+def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime, causes: "_Causes") -> None:
+    """One timeline row per dossier and its audit entry, as ``base.event_write`` writes them, the rows in one
+    statement."""
+    events = [_event(change, by=by, at=at, since=since, causes=causes) for change in moved]
     for n in range(0, len(events), _CHUNK):
         rows_insert(events[n : n + _CHUNK])
     dispatch_soon()
@@ -241,9 +245,12 @@ def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime)
         )
 
 
-def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime) -> DossierEvent:
+def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime, causes: "_Causes") -> DossierEvent:
     dossier = change.dossier
     values = {"date": since.astimezone(TZ).strftime("%d/%m/%Y"), "old": _shown(change.old_due)}
+    # The applicant was given the due date to the minute (receipt 01, the portal): a move within it, or of the
+    # steps only, is not theirs to hear of.
+    shown_moved = _shown(dossier.due_at) != _shown(change.old_due)
     with translation.override(settings.LANGUAGE_CODE):  # a record, as the steps' names are
         if dossier.due_at != change.old_due:
             reason = _("A change to the working calendar from %(date)s moves the due date from %(old)s to %(new)s.") % {
@@ -257,6 +264,7 @@ def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime) ->
         "old_due_at": iso(change.old_due),
         "new_due_at": iso(dossier.due_at),
         "steps": _steps_data(change.steps),
+        "causes": causes.until(max(d for d in (change.old_due, dossier.due_at, since) if d is not None)),
     }
     return DossierEvent(
         dossier=dossier,
@@ -267,7 +275,7 @@ def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime) ->
         to_status=dossier.status,
         reason=reason,
         data=data,
-        internal=RETIME_ROW.internal,
+        internal=RETIME_ROW.internal or not shown_moved,
     )
 
 
@@ -276,4 +284,87 @@ def _steps_data(steps: Iterable[tuple[DossierStep, datetime]]) -> list[dict[str,
 
 
 def _shown(at: datetime | None) -> str:
-    return at.astimezone(TZ).strftime("%d/%m/%Y %H:%M") if at is not None else "—"
+    return due_shown_text(at) or "—"
+
+
+def due_shown_text(at: datetime | str | None) -> str:
+    """A due date as the applicant is shown it (receipt 01, the portal): dd/mm/yyyy HH:MM in Vietnam time; "" for
+    none. An ISO string from an event's data is accepted."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at) if at else None
+    return at.astimezone(TZ).strftime("%d/%m/%Y %H:%M") if at is not None else ""
+
+
+class _Causes:
+    """What the change did to the calendar from ``since``, stored on each row (``data["causes"]``) so that the
+    applicant can be told why: the dates that became a day off or a working day, with the override's note (the
+    day's name, the decision), and new working weekdays or hours. The notes are read in one query, once."""
+
+    def __init__(self, *, before: WorkingCalendar, after: WorkingCalendar, since: datetime) -> None:
+        first = since.astimezone(TZ).date()
+        changed = (
+            (before.days_off ^ after.days_off)
+            | (before.holidays ^ after.holidays)
+            | (before.working_days ^ after.working_days)
+        )
+        self._dates = sorted(d for d in changed if d >= first)
+        self._after = after
+        self._notes: dict[date, str] = dict(
+            DateOverride.objects.filter(date__in=self._dates).values_list("date", "reason")
+        )
+        self._schedule: list[dict[str, Any]] = []
+        if before.weekdays != after.weekdays:
+            self._schedule.append({"what": "weekdays"})
+        if before.periods != after.periods:
+            self._schedule.append({"what": "hours"})
+
+    def until(self, last: datetime) -> list[dict[str, Any]]:
+        """The causes up to ``last`` (the later of a dossier's old and new due dates): those that can move it."""
+        end = last.astimezone(TZ).date()
+        dates = [d for d in self._dates if d <= end] or self._dates
+        causes: list[dict[str, Any]] = [
+            {
+                "what": "working_day" if self._after.is_working_day(d) else "day_off",
+                "date": d.isoformat(),
+                "note": self._notes.get(d, ""),
+            }
+            for d in dates[:_CAUSES_SHOWN]
+        ]
+        if len(dates) > _CAUSES_SHOWN:
+            causes.append({"what": "more", "count": len(dates) - _CAUSES_SHOWN})
+        return causes + self._schedule
+
+
+def retime_causes_text(causes: Iterable[Mapping[str, Any]]) -> str:
+    """The causes of a re-timing (``data["causes"]``) in words, in the active language."""
+    parts = []
+    for cause in causes:
+        what = cause.get("what")
+        values: dict[str, Any] = {"note": cause.get("note") or ""}
+        if cause.get("date"):
+            values["date"] = date.fromisoformat(cause["date"]).strftime("%d/%m/%Y")
+        if what == "day_off":
+            part = _("%(date)s is a day off (%(note)s)") if values["note"] else _("%(date)s is a day off")
+        elif what == "working_day":
+            part = _("%(date)s is a working day (%(note)s)") if values["note"] else _("%(date)s is a working day")
+        elif what == "more":
+            count = int(cause.get("count") or 0)
+            part = ngettext("%(count)d more date changed", "%(count)d more dates changed", count)
+            values = {"count": count}
+        elif what == "weekdays":
+            part = _("the working weekdays changed")
+        elif what == "hours":
+            part = _("the working hours changed")
+        else:
+            continue
+        parts.append(part % values)
+    return "; ".join(parts)
+
+
+def retime_line(data: Mapping[str, Any]) -> tuple[str, str]:
+    """A re-timing row of the applicant's timeline in the active language: "Due date moved from X to Y", and why."""
+    words = _("Due date moved from %(old)s to %(new)s") % {
+        "old": due_shown_text(data.get("old_due_at")) or "—",
+        "new": due_shown_text(data.get("new_due_at")) or "—",
+    }
+    return words, retime_causes_text(data.get("causes") or [])

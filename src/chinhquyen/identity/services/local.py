@@ -12,6 +12,12 @@ A sign-up on the address of a verified account is answered as a new one, so that
 who has an account (account enumeration): nothing is created or changed, a void code (see ``codes``)
 stands in for the code, so the code page refuses every code under the same limits, and the owner is
 told by a message to the address.
+
+A sign-up with the personal ID number of a registered applicant is answered as one with a free number
+too: the code goes to the address given, and the record's account (if it has one) is told at its own
+address, once a day at most (``id_notice``). Only whoever types the code back learns that no account can
+be made with these details; a sign-up pending on another address with the same number does not stop this
+one, and the first to type its code back gets the record.
 """
 
 import logging
@@ -31,7 +37,7 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.core.text import clean
 from chinhquyen.directory import services as directory_services
-from chinhquyen.directory.models import Applicant, User
+from chinhquyen.directory.models import User
 from chinhquyen.directory.validators import identifier_normalise, validate_personal_id
 
 from .. import throttle
@@ -55,6 +61,7 @@ from .codes import (
     codes_recent,
     codes_void_renew,
 )
+from .id_notice import signup_id_owner_tell
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +108,7 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
     On the login of a verified account, answer alike but change nothing: return that account as it is,
     with a void code in place of the code, and tell its owner (see the module's docstring). Callers must
     not show the account: keep its id and :func:`local_signup_attempt` for the code page, as for a new one.
+    A registered personal ID number is not refused here either: :func:`local_signup_verify` refuses it.
     """
     _require_enabled()
     parsed = login_parse(login)
@@ -145,7 +153,6 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
     On a retry, a pending account of the very same sign-up (same details, same password) is the answer: the
     other request sent its code, and both clicks land on the same code page.
     """
-    personal_id = profile["personal_id"]
     with transaction.atomic():
         existing = LocalAccount.objects.select_for_update().filter(login=login.value).first()
         if repeated is not None and existing is not None and _same_signup(existing, profile, repeated):
@@ -161,18 +168,16 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
                 field="login",
                 seconds=wait,
             )
-        if Applicant.objects.filter(personal_id=personal_id).exists():
-            raise InvalidInput(
-                _(
-                    "This personal identification number is already registered. Sign in with the national "
-                    "identity (VNeID) to use it, or ask at the one-stop counter."
-                ),
-                code="personal_id_taken",
-                field="personal_id",
-            )
-        if existing is not None and existing.is_verified:
-            _signup_on_taken_login(existing)
-            return existing
+        taken = existing if existing is not None and existing.is_verified else None
+        # A registered number goes on as a free one; only its account is told (module docstring).
+        signup_id_owner_tell(
+            personal_id=profile["personal_id"],
+            sign_in_url=_sign_in_url(),
+            except_user_id=taken.user_id if taken is not None else None,
+        )
+        if taken is not None:
+            _signup_on_taken_login(taken)
+            return taken
         earlier_codes: list[OneTimeCode] = []
         if existing is not None:
             earlier_codes = codes_recent(account=existing)
@@ -284,8 +289,13 @@ def _activate(account: LocalAccount) -> User:
             phone=user.phone,
         )
     except ValidationError as exc:
+        # The number is registered, before this sign-up or since: the answer comes only now, to whoever
+        # proved the address, and does not say which detail stood in the way.
         raise InvalidInput(
-            _("This personal identification number was registered meanwhile. Please ask at the one-stop counter."),
+            _(
+                "An account cannot be made with these details. If you already have an account on the portal, "
+                "sign in with it or with the national identity (VNeID); otherwise ask at the one-stop counter."
+            ),
             code="personal_id_taken",
         ) from exc
     user.is_active = True

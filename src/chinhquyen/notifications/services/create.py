@@ -17,6 +17,7 @@ from ..events import PETITION_ACTION_KINDS, kind_for
 from ..models import Channel, Kind, Notification, State
 from ..selectors import (
     Recipient,
+    due_move_to_tell,
     event_with_dossier,
     notifications_of_event,
     notifications_of_petition_event,
@@ -34,8 +35,13 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
     kind = kind_for(event)
     if kind is None:
         return []
+    moved = None
+    if kind == Kind.DUE_DATE_MOVED:
+        moved = due_move_to_tell(event=event)
+        if moved is None:  # told by a later re-timing, or back where it was
+            return notifications_of_event(event_id=event.pk)
     recipient = recipient_for(dossier=event.dossier)
-    rendered = notification_render(event=event, kind=kind, language=recipient.language)
+    rendered = notification_render(event=event, kind=kind, language=recipient.language, moved=moved)
     rows = _rows(kind=kind, rendered=rendered, recipient=recipient, dossier=event.dossier, event=event)
     created = _insert(rows, unless=("event", "channel"))
     return created if len(created) == len(rows) else notifications_of_event(event_id=event.pk)

@@ -27,6 +27,7 @@ from chinhquyen.directory.validators import identifier_kind
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import DossierEvent
 from chinhquyen.dossiers.ownership import account_verified
+from chinhquyen.dossiers.services.authorised import authorised_details_digest
 
 from .. import forms
 from ..actions import ACTIONS
@@ -110,9 +111,16 @@ def _render_start(
         )
     agency = search.agency_chosen()
     procedures: list[Procedure] = []
+    shown = 20  # the picker's rows at most: the officer narrows by typing, not by paging
+    procedure_total = 0
     if applicant is not None and agency is not None:
         query = search.cleaned_data.get("query", "") if search.is_bound else ""
-        procedures = catalog_selectors.procedure_search(query=query, agency_id=agency.pk, limit=20)
+        procedures = catalog_selectors.procedure_search(query=query, agency_id=agency.pk, limit=shown + 1)
+        procedure_total = len(procedures)
+        if procedure_total > shown:
+            # More match than are shown: the page says how many, so a procedure not listed is not taken for absent.
+            procedure_total = catalog_selectors.procedure_search_count(query=query, agency_id=agency.pk)
+            procedures = procedures[:shown]
     context.setdefault("lookup_form", forms.ApplicantLookupForm())
     context.setdefault("citizen_form", None)
     context.setdefault("organisation_form", None)
@@ -127,6 +135,7 @@ def _render_start(
             "search_form": search,
             "agency": agency,
             "procedures": procedures,
+            "procedure_total": procedure_total,
             # Each "Open dossier" form its own key: sent twice, it opens one draft (a page shown again, new keys).
             "procedure_rows": [(procedure, secrets.token_urlsafe(24)) for procedure in procedures],
             "nav": "reception",
@@ -365,16 +374,18 @@ def reception_authorised(request: OfficerRequest, pk: int) -> HttpResponse:
     form = forms.AuthorisedPersonForm(request.POST)
     if not form.is_valid():
         return _render_reception(request, dossier, status=400, authorised_form=form)
+    details = {name: form.cleaned_data[name] for name in services.AUTHORISED_FIELDS}
     try:
         services.dossier_authorised_person_set(
-            by=request.user,
-            dossier=dossier,
-            details={name: form.cleaned_data[name] for name in services.AUTHORISED_FIELDS},
-            expected_version=form.cleaned_data["expected_version"],
+            by=request.user, dossier=dossier, details=details, expected_version=form.cleaned_data["expected_version"]
         )
     except DomainError as exc:
-        return _refused(request, dossier_for(request, pk), form, exc, slot="authorised_form")
-    messages.success(request, _("The authorised person is saved."))
+        fresh = dossier_for(request, pk)
+        # The same details sent twice: the first request saved them (other details stay a conflict to show).
+        same = {"details": authorised_details_digest(details)}
+        if not _sent_twice(request, fresh, form, exc, action="authorised_person_set", data=same):
+            return _refused(request, fresh, form, exc, slot="authorised_form")
+    success_once(request, _("The authorised person is saved."))
     return redirect("office:reception_dossier", pk=dossier.pk)
 
 

@@ -2,7 +2,8 @@
  * Two helps for a session that ends after a spell without use (core.session_idle):
  * - the timeout warning (cảnh báo sắp hết phiên): a dialog some minutes before the end, with "stay signed
  *   in" (a POST that records a use) and "sign out"; then, at the end, a link to sign in again. Tabs of the
- *   same browser share one session, so they share its end through localStorage.
+ *   same browser share one session, so they share its end through localStorage. A request that loads no
+ *   page (htmx) starts the countdown again from the X-Session-Ends-In header of its answer.
  * - forms marked data-keep-typed keep what was typed in sessionStorage (this tab only) until the server has
  *   saved it, so a save refused because the session ended loses nothing: after signing in again, the page
  *   of the same form at the same saved version puts it back and says so. Signing out forgets it.
@@ -174,6 +175,12 @@
       .then((response) => (response.ok ? response.json() : Promise.reject(response)))
       .then((body) => (body.seconds ? endsIn(body.seconds) : endsIn(0)))
       .catch(() => endsIn(0));
+  });
+
+  // A request that loads no page (htmx) used the session too: the server says how long it now has left.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const seconds = event.detail.xhr?.getResponseHeader("X-Session-Ends-In");
+    if (seconds) endsIn(Number(seconds));
   });
 
   // Another tab used the session (or signed out): follow it.
