@@ -34,8 +34,9 @@ from chinhquyen.core.audit import (
     audit_append_ctes,
     audit_entry_prepare,
     audit_entry_write,
+    audit_record,
 )
-from chinhquyen.core.rows import insert_statement, mark_inserted, update_statement
+from chinhquyen.core.rows import insert_statement, mark_inserted, rows_insert, update_statement
 from chinhquyen.directory.models import User
 from chinhquyen.directory.selectors import roles_in_force_sql, roles_parse
 
@@ -337,6 +338,23 @@ def event_write(
         internal=internal,
         updates=[],
     )
+
+
+_EVENTS_PER_INSERT = 500
+
+
+def events_write_many(events: list[DossierEvent], *, by: User | None) -> None:
+    """Write the timeline rows of a change that reaches many dossiers at once (a calendar change, an agency's
+    hand-over) in a few statements, and each row's audit entry as ``event_write`` writes it."""
+    for n in range(0, len(events), _EVENTS_PER_INSERT):
+        rows_insert(events[n : n + _EVENTS_PER_INSERT])
+    dispatch_soon()
+    for event in events:
+        dossier = event.dossier
+        data = {"from": event.from_status, "to": event.to_status, "reason": event.reason, "version": dossier.version}
+        audit_record(
+            actor=by, action=f"dossier.{event.action}", target=f"dossier:{dossier.pk}", data={**data, **event.data}
+        )
 
 
 def version_check(dossier: Dossier, expected_version: int | None) -> None:

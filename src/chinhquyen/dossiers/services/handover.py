@@ -22,21 +22,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chinhquyen.catalog.models import Procedure
-from chinhquyen.core.audit import audit_actor_current, audit_record
+from chinhquyen.core.audit import audit_actor_current
 from chinhquyen.core.errors import InvalidInput, NotAllowed
-from chinhquyen.core.rows import rows_insert
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Role, StaffRole, User
 
 from ..models import EVENT_TEXT_MAX, Channel, Dossier, DossierEvent, DossierStatus, DossierStep, StepState
 from ..transitions import HANDED_OVER_STATUSES, RESULT_AT_AGENCY, TRANSITIONS, Transition
-from .dispatch import dispatch_soon
+from .base import events_write_many
 
 AGENCY_HANDOVER = "agency_handover"
 # The table's row: the statuses handed over, which of them (its guard), and that the applicant does not see it.
 HANDOVER_ROW: Transition = next(row for row in TRANSITIONS if row.action == AGENCY_HANDOVER)
 _OPEN_STEP = (StepState.PENDING, StepState.ACTIVE)
-_CHUNK = 500  # ids per IN list, rows per INSERT
+_CHUNK = 500  # ids per IN list
 
 
 def _handed(prefix: str = "") -> Q:
@@ -315,15 +314,7 @@ def _log(
         )
         for dossier in moved
     ]
-    for n in range(0, len(events), _CHUNK):
-        rows_insert(events[n : n + _CHUNK])
-    dispatch_soon()
-    for event in events:
-        dossier = event.dossier
-        data = {"from": event.from_status, "to": event.to_status, "reason": event.reason, "version": dossier.version}
-        audit_record(
-            actor=by, action=f"dossier.{AGENCY_HANDOVER}", target=f"dossier:{dossier.pk}", data={**data, **event.data}
-        )
+    events_write_many(events, by=by)
 
 
 def _data(

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from chinhquyen.catalog.models import Procedure, TimeUnit
-from chinhquyen.core.audit import audit_actor_current, audit_record
-from chinhquyen.core.rows import rows_insert, update_statement
+from chinhquyen.core.audit import audit_actor_current
+from chinhquyen.core.rows import update_statement
 from chinhquyen.directory.models import User
 from chinhquyen.workcal.engine import TZ, WorkingCalendar
 from chinhquyen.workcal.models import DateOverride
@@ -35,14 +35,14 @@ from chinhquyen.workcal.models import DateOverride
 from ..deadlines import CALENDAR_UNITS, dossier_time_limit
 from ..models import Dossier, DossierEvent, DossierStep, StepState
 from ..transitions import TRANSITIONS, Transition
-from .dispatch import dispatch_soon
+from .base import events_write_many
 from .steps import iso
 
 CALENDAR_RETIME = "calendar_retime"
 # The table's row: the statuses re-timed (received and not finished; paused ones included), and whether the
 # applicant sees it (only when the due date as shown to them moves, _event).
 RETIME_ROW: Transition = next(row for row in TRANSITIONS if row.action == CALENDAR_RETIME)
-_CHUNK = 500  # ids per IN list, rows per INSERT
+_CHUNK = 500  # ids per IN list
 _CAUSES_SHOWN = 3  # dates named per dossier; more are counted
 
 
@@ -233,16 +233,7 @@ def _rows_update(objs: Sequence[Model], names: tuple[str, ...]) -> None:
 def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime, causes: "_Causes") -> None:
     """One timeline row per dossier and its audit entry, as ``base.event_write`` writes them, the rows in one
     statement."""
-    events = [_event(change, by=by, at=at, since=since, causes=causes) for change in moved]
-    for n in range(0, len(events), _CHUNK):
-        rows_insert(events[n : n + _CHUNK])
-    dispatch_soon()
-    for event in events:
-        dossier = event.dossier
-        data = {"from": event.from_status, "to": event.to_status, "reason": event.reason, "version": dossier.version}
-        audit_record(
-            actor=by, action=f"dossier.{CALENDAR_RETIME}", target=f"dossier:{dossier.pk}", data={**data, **event.data}
-        )
+    events_write_many([_event(change, by=by, at=at, since=since, causes=causes) for change in moved], by=by)
 
 
 def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime, causes: "_Causes") -> DossierEvent:
