@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.catalog.services import process_template_set
 from chinhquyen.directory.models import Agency, AgencyKind, Applicant, User
@@ -71,6 +72,9 @@ def system_make(
 
 
 def token_for(user: User) -> str:
+    """An officer token of ``user``, who gets a confirmed TOTP device first if they have none (tokens need one)."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     return officer_token_issue(by=user, user=user, name="test").secret
 
 

@@ -21,6 +21,7 @@ from chinhquyen.integrations.services import (
 )
 from tests.api.helpers import admin_user, api_client
 from tests.factories import AgencyFactory, UserFactory
+from tests.office.auth_helpers import totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,7 @@ def test_an_officer_token_acts_with_the_officers_current_roles():
     agency = AgencyFactory()
     officer = UserFactory(is_staff=True)
     role = staff_role_grant(user=officer, agency=agency, role="front_desk")
+    totp_device_for(officer)
     issued = officer_token_issue(by=officer, user=officer, name="laptop")
     client = api_client(issued.secret)
 
@@ -107,6 +109,7 @@ def test_an_officer_token_acts_with_the_officers_current_roles():
 def test_officer_tokens_only_for_officers_and_by_themselves_or_an_admin():
     officer = UserFactory(is_staff=True)
     staff_role_grant(user=officer, agency=AgencyFactory(), role="specialist")
+    totp_device_for(officer)
     colleague = UserFactory(is_staff=True)
     staff_role_grant(user=colleague, agency=AgencyFactory(), role="specialist")
     citizen = UserFactory()

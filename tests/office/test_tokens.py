@@ -17,7 +17,7 @@ from chinhquyen.office.auth import flow
 from tests.api.helpers import api_client
 from tests.factories import CitizenFactory, UserFactory
 
-from .auth_helpers import totp_code
+from .auth_helpers import totp_code, totp_device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,8 @@ def test_citizen_with_a_verified_session_is_refused(as_user):
 
 
 def test_an_official_sees_only_their_own_tokens(as_user, office):
+    for official in (office.specialist, office.leader):
+        totp_device_for(official)  # a token needs a confirmed device
     mine = officer_token_issue(by=office.specialist, user=office.specialist, name="my laptop").credential
     officer_token_issue(by=office.leader, user=office.leader, name="leader's script")
     client = as_user(office.specialist)
@@ -92,6 +94,7 @@ def test_an_official_sees_only_their_own_tokens(as_user, office):
 
 
 def test_another_officials_token_is_404_and_stays_valid(as_user, office):
+    totp_device_for(office.leader)  # a token needs a confirmed device
     theirs = officer_token_issue(by=office.leader, user=office.leader, name="leader's script")
     client = as_user(office.specialist)
     url = reverse("office:token_revoke", args=[theirs.credential.pk])

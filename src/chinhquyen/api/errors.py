@@ -21,6 +21,7 @@ from chinhquyen.dossiers.errors import DossierNotFound, TransitionRefused
 from chinhquyen.feedback.errors import PetitionNotFound, PetitionRefused, RatingRefused
 from chinhquyen.integrations.errors import IdempotencyConflict
 
+from .json_body import NumberTooLong
 from .schemas.common import ErrorOut
 
 logger = logging.getLogger("chinhquyen.api")
@@ -141,6 +142,15 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NumberTooLong):  # valid JSON, but a number no field can hold
+        field = exc.__cause__.field or None
+        return error_response(
+            400,
+            "invalid_request",
+            _("Some fields are missing or not valid."),
+            field=field,
+            errors=[{"code": "too_long", "message": _("This value is too long."), "field": field}],
+        )
     if exc.status_code == 400:  # the only one ninja raises itself: a body it cannot parse
         return error_response(400, "malformed_request", _("The request body could not be read; send valid JSON."))
     return error_response(exc.status_code, "http_error", str(exc))

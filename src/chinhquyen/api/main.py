@@ -1,12 +1,9 @@
 """The REST API v1 (django-ninja): one router per domain, one error shape, limits per caller."""
 
-from typing import Any
-
-from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.parser import Parser
 
 from . import errors
+from .json_body import ObjectParser
 from .limits import CallerThrottle
 from .routers import catalog, directory, dossier_actions, dossiers, feedback, meta, webhooks
 from .schemas.common import ResponseRenderer
@@ -20,17 +17,6 @@ Every error has the shape `{"code", "message", "field", "errors"}`: `code` is st
 in the language of `Accept-Language` (vi by default, or en). Each operation lists the callers it
 accepts in `x-callers` (system key scope, officer token, signed-in applicant, anyone).
 """
-
-
-class ObjectParser(Parser):
-    """Every operation's JSON body is an object: refuse anything else (a 400 ``malformed_request``), which
-    ninja's ``Schema``, reading attributes, would otherwise take for ``{}``."""
-
-    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = super().parse_body(request)
-        if not isinstance(data, dict):
-            raise ValueError("the body is not a JSON object")  # ninja answers 400, as to broken JSON
-        return data
 
 
 api = NinjaAPI(

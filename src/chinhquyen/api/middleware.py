@@ -56,12 +56,12 @@ class ApiLimitsMiddleware:
     @staticmethod
     def _not_allowed(response: HttpResponseNotAllowed) -> HttpResponse:
         # ninja answers a method no operation of the path takes with a plain-text 405: give the API's error
-        # shape instead, with the methods allowed.
+        # shape instead, with the methods allowed (in one order: ninja lists them from a set).
         return error_response(
             405,
             "method_not_allowed",
             _("This method is not allowed here; the Allow header lists those that are."),
-            headers={"Allow": response["Allow"]},
+            headers={"Allow": ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))},
         )
 
     def _check(self, request: HttpRequest) -> HttpResponse | None:

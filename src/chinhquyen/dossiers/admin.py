@@ -94,6 +94,8 @@ class HandOverForm(forms.Form):
         max_length=EVENT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Shown in each dossier's timeline to officials, e.g. the merger decision."),
+        # The service's own words for a reason left out (or only spaces, which the field strips).
+        error_messages={"required": gettext_lazy("Say why the work is handed over (e.g. the merger decision).")},
     )
     deactivate = forms.BooleanField(
         label=gettext_lazy("Then make the agency inactive (in the same transaction)"), required=False
@@ -125,6 +127,9 @@ def hand_over_open_work(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
         **modeladmin.admin_site.each_context(request),
         "title": _("Hand over open work to another agency"),
         "form": form,
+        # The admin's own field layout (labels, help and errors as on its change forms); a plain form does, the
+        # stubs ask for a model form.
+        "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),  # type: ignore[arg-type]
         "work": [(agency, agency_open_work(agency=agency)) for agency in leaving],
         "opts": modeladmin.model._meta,
         "action_name": "hand_over_open_work",

@@ -168,6 +168,9 @@ class ApiKeyAdmin(ProvinceAdminOnly):
 
 
 class OfficerTokenForm(forms.ModelForm):
+    # The admin issuing the token (set per request by OfficerTokenAdmin.get_form): a refusal is audited as theirs.
+    issuer: User | None = None
+
     class Meta:
         model = OfficerToken
         fields = ["user", "name", "expires_at"]
@@ -175,7 +178,7 @@ class OfficerTokenForm(forms.ModelForm):
     def clean_user(self) -> User:
         user = self.cleaned_data["user"]
         try:
-            officer_token_holder_check(user)
+            officer_token_holder_check(user, by=self.issuer)
         except InvalidInput as exc:
             raise _form_error(exc) from exc
         return user
@@ -192,6 +195,11 @@ class OfficerTokenAdmin(ProvinceAdminOnly):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("user", "name", "expires_at", *self.readonly_fields) if obj is not None else ()
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A class per request: the issuer is never shared between requests.
+        return type(form.__name__, (form,), {"issuer": _by(request)})
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["user", "name", "expires_at"]
@@ -292,7 +300,15 @@ class WebhookDeliveryAdmin(ManagersSee):
     @admin.action(description=gettext_lazy("Send the selected deliveries again"))
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         count = 0
-        for delivery in queryset.select_related("subscription"):
-            webhook_delivery_replay(by=_by(request), delivery=delivery)
+        refused: dict[int, str] = {}  # the message for each system switched off, once
+        for delivery in queryset.select_related("subscription__system").defer("subscription__secret"):
+            try:
+                webhook_delivery_replay(by=_by(request), delivery=delivery)
+            except InvalidInput as exc:  # a system switched off: once per system, naming it
+                refused.setdefault(delivery.subscription.system_id, exc.message)
+                continue
             count += 1
-        messages.success(request, _("Deliveries queued again: %(count)d.") % {"count": count})
+        for message in refused.values():
+            messages.error(request, message)
+        if count or not refused:
+            messages.success(request, _("Deliveries queued again: %(count)d.") % {"count": count})

@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.catalog.selectors import PROCEDURE_WIDE_TEXTS
 from chinhquyen.core.compiled import compiled
@@ -63,10 +64,16 @@ def _api_key_by_prefix(prefix: str) -> QuerySet[ApiKey]:
     return keys.annotate(account_roles=roles_subquery("system__account_id"))[:1]
 
 
+def _confirmed_totp(user_ref: str) -> Exists:
+    """Whether the user whose id is the outer query's ``user_ref`` has a confirmed TOTP device."""
+    return Exists(TOTPDevice.objects.filter(user_id=OuterRef(user_ref), confirmed=True))
+
+
 @compiled(prefix=str)
 def _officer_token_by_prefix(prefix: str) -> QuerySet[OfficerToken]:
+    # The officer's second factor comes in the same query: a token acts only while its officer has one.
     tokens = OfficerToken.objects.select_related("user").filter(prefix=prefix)
-    return tokens.annotate(account_roles=roles_subquery("user_id"))[:1]
+    return tokens.annotate(account_roles=roles_subquery("user_id"), has_totp=_confirmed_totp("user_id"))[:1]
 
 
 def credential_roles(credential: ApiKey | OfficerToken) -> Roles:
@@ -89,7 +96,12 @@ def api_key_find(*, secret: str, now: datetime | None = None) -> ApiKey | None:
 
 
 def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerToken | None:
-    """The active token of an active officer whose secret is ``secret``, with the officer."""
+    """The active token of an active officer with a confirmed TOTP device whose secret is ``secret``, with the
+    officer.
+
+    Officials sign in with a password and a TOTP code: a token acts for one only while they have a confirmed
+    device, so removing all of them suspends their tokens (they work again once a device is confirmed).
+    """
     prefix = _prefix(secret, OFFICER_TOKEN)
     if prefix is None:
         return None
@@ -97,7 +109,13 @@ def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerTo
     if not _usable(token, secret, now or timezone.now()):
         return None
     assert token is not None  # noqa: S101 - _usable refused None
-    return token if token.user.is_active else None
+    # has_totp is annotated by _officer_token_by_prefix; missing (never the case) counts as none.
+    return token if token.user.is_active and getattr(token, "has_totp", False) else None
+
+
+def user_has_confirmed_totp(*, user: User) -> bool:
+    """Whether ``user`` has a confirmed TOTP device (the office's second factor): needed to hold a token."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def officer_tokens_of(*, user: User) -> QuerySet[OfficerToken]:

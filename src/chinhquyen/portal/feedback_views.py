@@ -30,6 +30,7 @@ from chinhquyen.feedback.criteria import (
     ASKED,
     CRITERIA,
     TOTAL_TIME,
+    WORKED_OUT,
     Overall,
     criterion,
     total_time_fact,
@@ -172,13 +173,18 @@ def dossier_rate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/feedback/rate.html", context, status=status)
 
 
-def _rating_rows(rating: Any) -> list[tuple[Any, Any]]:
-    """(question, the answer chosen) for the thank-you page."""
-    rows = []
-    for c in CRITERIA:
-        points = getattr(rating, c.key)
-        rows.append((c.label, dict(c.options)[points]))
-    return rows
+def _rating_rows(rating: Any) -> list[dict[str, Any]]:
+    """The thank-you page's rows: number, question, answer, and whether the dossier's record gave the answer
+    (the first two criteria) rather than the applicant."""
+    return [
+        {
+            "number": number,
+            "label": c.label,
+            "answer": dict(c.options)[getattr(rating, c.key)],
+            "from_record": c.key in WORKED_OUT,
+        }
+        for number, c in enumerate(CRITERIA, start=1)
+    ]
 
 
 # --- Petitions --------------------------------------------------------------------------------------

@@ -177,7 +177,8 @@ def hand_over_summary(*, agency: Agency, successor: Agency, result: HandOver) ->
         "steps": result.steps,
     }
     if result.deactivated:
-        text = f"{text} {_('The agency is now inactive.')}"
+        inactive = _("The agency is now inactive.")  # not inside the f-string: xgettext would not find it
+        text = f"{text} {inactive}"
     return text
 
 

@@ -16,7 +16,7 @@ from chinhquyen.core.text import clean
 from chinhquyen.directory.models import StaffRole, User
 
 from ..models import ApiKey, OfficerToken, Scope, System
-from ..selectors import OFFICER_TOKEN, SYSTEM_KEY, is_province_admin, secret_digest
+from ..selectors import OFFICER_TOKEN, SYSTEM_KEY, is_province_admin, secret_digest, user_has_confirmed_totp
 
 # An officer's token lasts this long unless the issuer says otherwise: a forgotten token expires.
 OFFICER_TOKEN_DAYS = 180
@@ -142,13 +142,32 @@ def api_key_revoke(*, by: User, key: ApiKey) -> ApiKey:
     return key
 
 
-def officer_token_holder_check(user: User) -> None:
-    """Refuse an account that may not hold an officer's token: inactive, or without a role in force (in an
-    active agency)."""
+def officer_token_holder_check(user: User, *, by: User | None = None) -> None:
+    """Refuse an account that may not hold an officer's token: inactive, without a role in force (in an
+    active agency), or without a confirmed TOTP device (a token must not bypass the office's second factor).
+
+    A refusal for the missing device is audited when ``by``, who asked for the token, is given.
+    """
     if not user.is_active or not StaffRole.objects.in_force().filter(user=user).exists():
         raise InvalidInput(
             _("Only an active official holding a role in an agency can have an API token."),
             code="not_an_officer",
+            field="user",
+        )
+    if not user_has_confirmed_totp(user=user):
+        if by is not None:
+            audit_record(
+                actor=by,
+                action="integrations.officer_token_refuse",
+                target=f"user:{user.pk}",
+                data={"reason": "totp_required"},
+            )
+        raise InvalidInput(
+            _(
+                "This official has no confirmed authenticator app (TOTP), so no API token can be issued to them: "
+                "they set one up at their next sign-in to the office."
+            ),
+            code="totp_required",
             field="user",
         )
 
@@ -157,11 +176,12 @@ def officer_token_issue(*, by: User, user: User, name: str, expires_at: datetime
     """Issue a personal token to an officer (by the officer or a province admin).
 
     The token acts as the officer with the roles in force they hold at each call, so taking a role away (or
-    making its agency inactive) takes effect at once. Accounts without any role in force get no token.
+    making its agency inactive) takes effect at once. Accounts without any role in force, or without a confirmed
+    TOTP device, get no token.
     """
     if by.pk != user.pk:
         _require_province_admin(by)
-    officer_token_holder_check(user)
+    officer_token_holder_check(user, by=by)
     prefix, secret = _new_secret(OFFICER_TOKEN)
     expires_at = expires_at or timezone.now() + timedelta(days=OFFICER_TOKEN_DAYS)
     with transaction.atomic():

@@ -303,8 +303,16 @@ def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDe
     """Send a delivery again (from the admin), whatever its state; the receiver deduplicates.
 
     The replay gets a fresh retry budget (``attempts`` starts again from 0); the earlier attempts stay in
-    the log, and the audit entry records the state, count and last status the replay replaced.
+    the log, and the audit entry records the state, count and last status the replay replaced. A delivery of a
+    system switched off is refused, unchanged: nothing would be sent, and it would lose its state and budget.
     """
+    system = delivery.subscription.system
+    if not system.is_active:
+        raise InvalidInput(
+            _("%(system)s is switched off: its deliveries cannot be sent again until it is switched on.")
+            % {"system": system.name},
+            code="system_inactive",
+        )
     previous = {
         "previous_state": delivery.state,
         "previous_attempts": delivery.attempts,
