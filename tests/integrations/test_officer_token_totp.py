@@ -18,6 +18,11 @@ REFUSED = (
     "This official has no confirmed authenticator app (TOTP), so no API token can be issued to them: they set one "
     "up at their next sign-in to the office."
 )
+# The service speaks the site's language (Vietnamese); the admin client below asks for English.
+REFUSED_VI = (
+    "Cán bộ này chưa có ứng dụng xác thực (TOTP) đã được xác nhận nên không thể cấp token API: cán bộ sẽ thiết lập "
+    "ứng dụng này ở lần đăng nhập trang cán bộ tiếp theo."
+)
 INVALID = "The API key or token is not valid, has expired or was revoked."
 
 
@@ -40,7 +45,7 @@ def test_the_service_refuses_a_token_to_an_official_whose_device_is_not_confirme
     with pytest.raises(InvalidInput) as refused:
         officer_token_issue(by=admin_user(), user=place.specialist, name="script")
 
-    assert (refused.value.code, refused.value.field, refused.value.message) == ("totp_required", "user", REFUSED)
+    assert (refused.value.code, refused.value.field, refused.value.message) == ("totp_required", "user", REFUSED_VI)
     assert not OfficerToken.objects.exists()
     assert _refusals() == [("province.admin", f"user:{place.specialist.pk}", {"reason": "totp_required"})]
 

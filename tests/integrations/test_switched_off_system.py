@@ -65,7 +65,7 @@ def test_the_service_refuses_to_replay_a_delivery_of_a_system_switched_off(djang
 
     assert (refused.value.code, refused.value.message) == (
         "system_inactive",
-        "Hệ thống motcua is switched off: its deliveries cannot be sent again until it is switched on.",
+        "Hệ thống motcua đang bị tắt: không thể gửi lại các lượt gửi của hệ thống này cho đến khi được bật lại.",
     )
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, _replays(), len(callbacks)) == (DeliveryState.FAILED, 8, 0, 0)
