@@ -8,7 +8,7 @@ from django.utils import translation
 
 from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.directory.models import Role, StaffRole
-from chinhquyen.directory.selectors import roles_agency_ids, user_has_role, user_roles
+from chinhquyen.directory.selectors import is_province_admin, roles_agency_ids, user_has_role, user_roles
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import transitions as dossier_transitions
 from chinhquyen.dossiers.errors import TransitionRefused
@@ -18,7 +18,6 @@ from chinhquyen.feedback import services as petition_services
 from chinhquyen.feedback import transitions as petition_transitions
 from chinhquyen.feedback.errors import PetitionRefused
 from chinhquyen.identity.selectors import user_is_official
-from chinhquyen.integrations.selectors import is_province_admin
 from chinhquyen.integrations.services import api_key_issue, officer_token_issue, system_create
 from chinhquyen.office.forms import ReassignForm
 from chinhquyen.office.views.common import front_desk_agencies, officer_agency_ids

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.core.compiled import Call, compiled
 from chinhquyen.core.text import clean
@@ -194,3 +195,16 @@ def agency_by_code_call(*, code: str) -> Call:
 
 def user_by_username(*, username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
+
+
+def is_province_admin(user: Any) -> bool:
+    """A superuser or a holder of the province administrator role in force: issues and revokes credentials,
+    hands an agency's work over to its successor."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or StaffRole.objects.in_force().filter(user=user, role=Role.PROVINCE_ADMIN).exists()
+
+
+def totp_confirmed(*, user: Any) -> bool:
+    """Whether ``user`` has a confirmed TOTP device: the office's second factor, also needed to hold a token."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

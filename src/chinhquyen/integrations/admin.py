@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from chinhquyen.core.admin_read_only import ReadOnlyMixin
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import is_province_admin
 
 from .models import ApiKey, OfficerToken, Scope, System, WebhookAttempt, WebhookDelivery, WebhookSubscription
-from .selectors import deliveries_visible_to, is_province_admin, systems_managed_by
+from .selectors import deliveries_visible_to, systems_managed_by
 from .services import (
     api_key_issue,
     api_key_revoke,

@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chinhquyen.catalog.selectors import PROCEDURE_WIDE_TEXTS
 from chinhquyen.core.compiled import compiled
-from chinhquyen.directory.models import Role, StaffRole, User
-from chinhquyen.directory.selectors import Roles, roles_parse, roles_subquery
+from chinhquyen.directory.models import User
+from chinhquyen.directory.selectors import Roles, is_province_admin, roles_parse, roles_subquery
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.ownership import account_dossiers
 from chinhquyen.dossiers.selectors import dossier_visible_to
@@ -113,11 +113,6 @@ def officer_token_find(*, secret: str, now: datetime | None = None) -> OfficerTo
     return token if token.user.is_active and getattr(token, "has_totp", False) else None
 
 
-def user_has_confirmed_totp(*, user: User) -> bool:
-    """Whether ``user`` has a confirmed TOTP device (the office's second factor): needed to hold a token."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-
-
 def officer_tokens_of(*, user: User) -> QuerySet[OfficerToken]:
     """The officer's own tokens, the newest first (revoked and expired ones too)."""
     return OfficerToken.objects.filter(user=user).order_by("-created_at", "-pk")
@@ -126,13 +121,6 @@ def officer_tokens_of(*, user: User) -> QuerySet[OfficerToken]:
 def officer_token_of(*, user: User, pk: int) -> OfficerToken | None:
     """The officer's token ``pk``, or None when it is not theirs (never reveal that it exists)."""
     return officer_tokens_of(user=user).filter(pk=pk).first()
-
-
-def is_province_admin(user: Any) -> bool:
-    """A superuser or a holder of the province administrator role in force: issues and revokes credentials."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or StaffRole.objects.in_force().filter(user=user, role=Role.PROVINCE_ADMIN).exists()
 
 
 def systems_managed_by(*, user: Any) -> QuerySet[System]:

@@ -25,7 +25,8 @@ from chinhquyen.catalog.models import Procedure
 from chinhquyen.core.audit import audit_actor_current
 from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.core.text import clean
-from chinhquyen.directory.models import Agency, Role, StaffRole, User
+from chinhquyen.directory.models import Agency, StaffRole, User
+from chinhquyen.directory.selectors import is_province_admin
 
 from ..models import EVENT_TEXT_MAX, Channel, Dossier, DossierEvent, DossierStatus, DossierStep, StepState
 from ..transitions import HANDED_OVER_STATUSES, RESULT_AT_AGENCY, TRANSITIONS, Transition
@@ -185,13 +186,10 @@ def hand_over_summary(*, agency: Agency, successor: Agency, result: HandOver) ->
 def _by_check(by: User | None) -> None:
     if by is None:
         return  # the command line: whoever runs it holds the server
-    if by.is_active and (
-        by.is_superuser or StaffRole.objects.in_force().filter(user=by, role=Role.PROVINCE_ADMIN).exists()
-    ):
-        return
-    raise NotAllowed(
-        _("Only a province administrator may hand an agency's work over to another."), code="role_required"
-    )
+    if not is_province_admin(by):
+        raise NotAllowed(
+            _("Only a province administrator may hand an agency's work over to another."), code="role_required"
+        )
 
 
 def _lock(agency: Agency) -> list[Dossier]:

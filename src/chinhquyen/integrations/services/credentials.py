@@ -14,9 +14,10 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import StaffRole, User
+from chinhquyen.directory.selectors import is_province_admin, totp_confirmed
 
 from ..models import ApiKey, OfficerToken, Scope, System
-from ..selectors import OFFICER_TOKEN, SYSTEM_KEY, is_province_admin, secret_digest, user_has_confirmed_totp
+from ..selectors import OFFICER_TOKEN, SYSTEM_KEY, secret_digest
 
 # An officer's token lasts this long unless the issuer says otherwise: a forgotten token expires.
 OFFICER_TOKEN_DAYS = 180
@@ -154,7 +155,7 @@ def officer_token_holder_check(user: User, *, by: User | None = None) -> None:
             code="not_an_officer",
             field="user",
         )
-    if not user_has_confirmed_totp(user=user):
+    if not totp_confirmed(user=user):
         if by is not None:
             audit_record(
                 actor=by,

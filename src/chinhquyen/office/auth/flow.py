@@ -27,7 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chinhquyen.core.audit import audit_record
 from chinhquyen.core.session_idle import session_idle_start
 from chinhquyen.directory.models import Role
-from chinhquyen.directory.selectors import user_roles
+from chinhquyen.directory.selectors import totp_confirmed, user_roles
 
 from ..permissions import reads_dossiers
 from . import throttle
@@ -63,6 +63,11 @@ def default_next() -> str:
     except Resolver404:
         return reverse("office:auth:account")
     return OFFICE_HOME
+
+
+def confirmed_device_exists(*, user: Any) -> bool:
+    """Whether the official has set up their authenticator app (the second step asks a code, else enrols one)."""
+    return totp_confirmed(user=user)
 
 
 def landing(*, user: Any, next_url: str) -> str:
@@ -118,10 +123,6 @@ def pending_get(request: HttpRequest) -> Pending | None:
 
 def pending_clear(request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
-
-
-def confirmed_device_exists(*, user: Any) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def code_verify(*, user: Any, code: str) -> TOTPDevice | None:
