@@ -25,6 +25,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py workcal_holidays_check
 	$(PY) manage.py demo_province
 	$(PY) manage.py serve
 

@@ -21,7 +21,7 @@ def test_a_wrong_method_on_a_public_path_is_405_in_the_error_shape():
 
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
-    assert response["Allow"] == "GET"
+    assert response["Allow"] == "GET, HEAD"
     assert response.json() == NOT_ALLOWED
 
 
@@ -35,7 +35,7 @@ def test_a_wrong_method_on_a_dossier_is_405_in_the_error_shape():
         f"/api/v1/dossiers/{draft.pk}", "{}", content_type="application/json"
     )
 
-    assert (response.status_code, response["Allow"], response.json()) == (405, "GET", NOT_ALLOWED)
+    assert (response.status_code, response["Allow"], response.json()) == (405, "GET, HEAD", NOT_ALLOWED)
 
 
 def test_a_get_on_an_action_is_405_allowing_post():

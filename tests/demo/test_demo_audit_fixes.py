@@ -21,14 +21,6 @@ CODE = "/office/auth/login/code/"
 PASSWORD = "demo-pass"
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_PASSWORD = "demo-pass"
-    out = StringIO()
-    call_command("demo_province", stdout=out)
-    return out.getvalue()
-
-
 def _printed_officials(printed: str) -> list[str]:
     """The officials the loader prints (their usernames hold a dot), and those the README names."""
     names = [line.split()[0] for line in printed.splitlines() if line.startswith("    ") and "." in line.split()[0]]

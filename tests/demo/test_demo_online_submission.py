@@ -4,11 +4,8 @@ Documents the national record marks mandatory but needs only in some case (autho
 postal filing, the interactive e-form, what the registries hold) are optional in the demo's data.
 """
 
-from io import StringIO
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.core.errors import InvalidInput
@@ -79,12 +76,6 @@ BIRTH_CERTIFICATE = (
 )
 def test_demo_document_conditional(name, conditional):
     assert demo_document_conditional(name) is conditional
-
-
-@pytest.fixture
-def demo(settings, db):
-    settings.DEMO_PASSWORD = "demo-pass"
-    call_command("demo_province", stdout=StringIO())
 
 
 def _birth_draft():

@@ -1,24 +1,20 @@
-"""The demo province that `make run` loads: agencies, staff for every role, catalog, templates."""
+"""The demo province that `make run` loads: agencies, staff for every role, catalog, templates, the birth
+registration's form, sample petitions and a rating."""
 
+import io
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
-from chinhquyen.catalog.models import Procedure, ProcessTemplate
+from chinhquyen.catalog.models import Procedure, ProcessTemplate, RequiredDocument
 from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole
+from chinhquyen.feedback.models import Petition, Rating
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEMO_PASSWORD = "demo-pass"
-    out = StringIO()
-    call_command("demo_province", stdout=out)
-    return out.getvalue()
 
 
 def test_demo_province_has_agencies_staff_and_the_catalog(demo):
@@ -69,13 +65,6 @@ def test_demo_province_runs_again_without_duplicating(demo):
     assert ProcessTemplate.objects.count() == 30
 
 
-def test_demo_province_is_refused_in_production(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="not production"):
-        call_command("demo_province", stdout=StringIO())
-    assert Agency.objects.count() == 0
-
-
 def test_demo_officials_have_authenticators_and_demo_otp_prints_the_code(demo):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -108,3 +97,26 @@ def test_demo_office_has_sample_dossiers_in_several_states(demo):
     assert returned.outcome in {"early", "on_time"}
     result = returned.documents.get(kind="result")
     assert (result.name, result.signed) == ("Trích lục khai tử.pdf", True)
+
+
+def test_the_demo_publishes_the_birth_registration_form(demo):
+    document = RequiredDocument.objects.filter(procedure__code="1.001193").exclude(template_file="").get()
+
+    text = PdfReader(io.BytesIO(document.template_file.read())).pages[0].extract_text()
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text
+    assert document.template_file.name.endswith(".pdf")
+
+
+def test_demo_province_adds_petitions_and_a_rating_once(demo):
+    statuses = sorted(Petition.objects.values_list("status", flat=True))
+    published = Petition.objects.filter(status="published")
+    rating = Rating.objects.get()
+
+    assert statuses == ["assigned", "published", "published", "received"]
+    assert all("0912" not in p.published_content and "@" not in p.published_content for p in published)
+    assert rating.dossier.status == 10
+    # Settled on time, each step too: 1 + 1 from the record, and 12 points asked.
+    assert (rating.total_time, rating.agency_time, rating.total) == (1, 1, 14)
+
+    call_command("demo_province", "--force", stdout=StringIO())
+    assert (Petition.objects.count(), Rating.objects.count()) == (4, 1)

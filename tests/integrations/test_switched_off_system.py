@@ -138,3 +138,33 @@ def test_the_delivery_task_makes_no_http_call_for_a_system_switched_off(receiver
         None,
         0,
     )
+
+
+def test_the_replay_of_a_stopped_subscriptions_delivery_is_refused_naming_it(
+    client, django_capture_on_commit_callbacks
+):
+    system, _secret = system_make(code="motcua")
+    stopped, kept = _delivery(system), _delivery(system)
+    WebhookSubscription.objects.filter(pk=stopped.subscription_id).update(is_active=False)
+    _manager(client, system)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            CHANGELIST, {"action": "replay", "_selected_action": [str(stopped.pk), str(kept.pk)]}, follow=True
+        )
+
+    messages = sorted((m.level_tag, m.message) for m in response.context["messages"])
+    assert messages == [
+        (
+            "error",
+            "The subscription of Hệ thống motcua to https://hooks.example.vn/in is stopped: "
+            "its deliveries cannot be sent again.",
+        ),
+        ("success", "Deliveries queued again: 1."),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        webhook_delivery_replay(by=system.account, delivery=WebhookDelivery.objects.get(pk=stopped.pk))
+    assert refused.value.code == "subscription_inactive"
+    states = {d.pk: (d.state, d.attempts) for d in WebhookDelivery.objects.all()}
+    assert states == {stopped.pk: ("failed", 8), kept.pk: ("pending", 0)}
+    assert (_replays(), len(callbacks)) == (1, 1)

@@ -1,13 +1,10 @@
 """Blank form templates: checked by content when published, downloaded from the procedure page."""
 
-import io
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader
 
 from chinhquyen.catalog.models import RequiredDocument
 from chinhquyen.catalog.template_files import validate_template_file
@@ -71,14 +68,3 @@ def test_templates_are_checked_by_content_name_and_size(name, content, code):
 def test_word_and_pdf_templates_are_accepted():
     validate_template_file(SimpleUploadedFile("mau.docx", b"PK\x03\x04 rest of a zip"))
     validate_template_file(SimpleUploadedFile("mau.pdf", pdf_bytes()))
-
-
-def test_the_demo_publishes_the_birth_registration_form(settings, tmp_path):
-    from django.core.management import call_command
-
-    call_command("demo_province", verbosity=0)
-    document = RequiredDocument.objects.filter(procedure__code="1.001193").exclude(template_file="").get()
-
-    text = PdfReader(io.BytesIO(document.template_file.read())).pages[0].extract_text()
-    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in text
-    assert document.template_file.name.endswith(".pdf")

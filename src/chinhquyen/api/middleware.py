@@ -1,5 +1,5 @@
 """Limits applied to API requests before anything else reads them: size, then rate per address; JSON 405s;
-one access-log record per API request."""
+HEAD answered as GET without the body; one access-log record per API request."""
 
 import json
 import logging
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from time import perf_counter
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,8 @@ access_log = logging.getLogger("chinhquyen.api.access")
 
 class ApiLimitsMiddleware:
     """Refuse oversized API requests (413) and callers over the per-address rate (429 with Retry-After);
-    give a wrong method's 405 the API's error shape; log every API request once, when it is answered.
+    give a wrong method's 405 the API's error shape; answer a HEAD as its GET without the body (RFC 9110
+    §9.3.2); log every API request once, when it is answered.
 
     Runs before sessions and credentials are read, so a flood of bad keys is limited as well.
     Uploads are then streamed to temporary files by Django (FILE_UPLOAD_MAX_MEMORY_SIZE), never
@@ -38,7 +39,7 @@ class ApiLimitsMiddleware:
         started = perf_counter()
         response = self._answer(request)
         _access_record(request, response, latency_ms=round((perf_counter() - started) * 1000))
-        return response
+        return _without_body(response) if request.method == "HEAD" else response
 
     def _answer(self, request: HttpRequest) -> HttpResponse:
         # LocaleMiddleware has not run yet: answer in the caller's language all the same.
@@ -47,7 +48,15 @@ class ApiLimitsMiddleware:
             refusal = self._check(request)
         if refusal is not None:
             return refusal
-        response = self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            # The views see a GET (ninja's operations know no HEAD): only what GET runs ever runs, never a write.
+            request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            if head:
+                request.method = "HEAD"
         if isinstance(response, HttpResponseNotAllowed):
             with translation.override(language):
                 return self._not_allowed(response)
@@ -56,12 +65,15 @@ class ApiLimitsMiddleware:
     @staticmethod
     def _not_allowed(response: HttpResponseNotAllowed) -> HttpResponse:
         # ninja answers a method no operation of the path takes with a plain-text 405: give the API's error
-        # shape instead, with the methods allowed (in one order: ninja lists them from a set).
+        # shape instead, with the methods allowed (in one order: ninja lists them from a set), HEAD with GET.
+        allowed = {method.strip() for method in response["Allow"].split(",")}
+        if "GET" in allowed:
+            allowed.add("HEAD")
         return error_response(
             405,
             "method_not_allowed",
             _("This method is not allowed here; the Allow header lists those that are."),
-            headers={"Allow": ", ".join(sorted(method.strip() for method in response["Allow"].split(",")))},
+            headers={"Allow": ", ".join(sorted(allowed))},
         )
 
     def _check(self, request: HttpRequest) -> HttpResponse | None:
@@ -86,6 +98,20 @@ class ApiLimitsMiddleware:
                 headers={"Retry-After": str(wait)},
             )
         return None
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    """The answer to a HEAD: the GET's status and headers, its body's length in Content-Length, no body.
+
+    A streamed file keeps the Content-Length it was given; its file is closed with the response.
+    """
+    if isinstance(response, StreamingHttpResponse):
+        response.streaming_content = []
+    else:
+        if not response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
 
 
 def _error_code(response: HttpResponse) -> str:

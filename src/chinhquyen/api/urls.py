@@ -13,7 +13,7 @@ from .errors import error_response
 from .main import api
 
 # ninja's own views, the schema and its page, answer any method: like the operations, GET only (a 405
-# in the API's error shape from the middleware otherwise).
+# in the API's error shape from the middleware otherwise, which runs a HEAD as a GET).
 NINJA_VIEWS = frozenset({"openapi-json", "openapi-view"})
 
 

@@ -13,4 +13,9 @@ MESSAGES = [
     gettext_noop("Ensure this value is %(limit_value)s (it is %(show_value)s)."),
     # Formsets: "… cho %(field)s ."
     gettext_noop("Please correct the duplicate data for %(field)s."),
+    # The admin's change lists (facets, Django 5.0+) and user form, missing from Django's Vietnamese catalog.
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Error:"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.signals import agency_deactivating
 from chinhquyen.workcal.engine import WorkingCalendar
-from chinhquyen.workcal.signals import working_calendar_changed
+from chinhquyen.workcal.signals import HolidaysUpdate, working_calendar_changed
 
 from .services.departed import officer_dossiers_lock, officer_steps_release
 from .services.handover import agency_open_work
@@ -76,9 +76,14 @@ def _holder_release(user_id: int) -> None:
 
 
 def _calendar_changed(
-    sender: Any, before: WorkingCalendar, after: WorkingCalendar, since: datetime, **kwargs: Any
+    sender: Any,
+    before: WorkingCalendar,
+    after: WorkingCalendar,
+    since: datetime,
+    update: HolidaysUpdate | None = None,
+    **kwargs: Any,
 ) -> None:
-    dossiers_retime(before=before, after=after, since=since)
+    dossiers_retime(before=before, after=after, since=since, update=update)
 
 
 def _agency_deactivating(sender: type[Agency], agency: Agency, **kwargs: Any) -> str | None:

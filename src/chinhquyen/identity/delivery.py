@@ -1,8 +1,9 @@
 """Send messages to a local account's address (e-mail or SMS) once the transaction behind them has committed.
 
-A one-time code, and two notices that the sign-up page does not give (it answers as for a new sign-up, so
-only the owner learns of it): someone tried to sign up with an address that already has an account, or with
-the personal ID number of a record that has one.
+A one-time code, and the notices that the sign-up page does not give (it answers as for a new sign-up, so
+only the owner learns of it): someone tried to sign up with an address that already has an account (a local
+one, or one that signs in through the national identity), or with the personal ID number of a record that
+has one.
 """
 
 from django.core.mail import send_mail
@@ -36,6 +37,19 @@ def signup_taken_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
         "Someone tried to create an account on the public service portal with this e-mail address or phone "
         "number. It already has an account, so nothing was changed and no code was sent. If it was you, sign in "
         "at %(url)s (you cannot create a second account with it). If it was not you, you need not do anything."
+    ) % {"url": sign_in_url}
+    subject = _("Someone tried to create an account with your address")
+    _deliver(channel=channel, to=to, subject=subject, text=text)
+
+
+def signup_identity_only_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
+    """Queue the notice to the owner of ``to``, whose account signs in through the national identity, that a
+    local sign-up was tried with it."""
+    text = _(
+        "Someone tried to create an account on the public service portal with this e-mail address or phone "
+        "number. It belongs to an account that signs in with the national identity (VNeID), so no second account "
+        "was made and no code was sent. If it was you, sign in at %(url)s with the national identity (VNeID). If "
+        "it was not you, you need not do anything."
     ) % {"url": sign_in_url}
     subject = _("Someone tried to create an account with your address")
     _deliver(channel=channel, to=to, subject=subject, text=text)

@@ -64,11 +64,21 @@ class LocalAccount(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """A six-digit code sent to a local account's address; only its salted HMAC is stored."""
+    """A six-digit code sent to a local account's address; only its salted HMAC is stored.
+
+    A sign-up on the address of an account that signs in only through the national identity has no local
+    account to hold its (void) codes: they are held by the address, ``login``, instead (``services/local.py``).
+    """
 
     account = models.ForeignKey(
-        LocalAccount, verbose_name=_("local account"), on_delete=models.CASCADE, related_name="codes"
+        LocalAccount,
+        verbose_name=_("local account"),
+        on_delete=models.CASCADE,
+        related_name="codes",
+        null=True,
+        blank=True,
     )
+    login = models.CharField(_("e-mail or phone"), max_length=254, blank=True, default="")
     salt = models.CharField(_("salt"), max_length=32)
     code_hash = models.CharField(_("code hash"), max_length=128)
     created_at = models.DateTimeField(_("created at"))
@@ -80,6 +90,15 @@ class OneTimeCode(models.Model):
         verbose_name = _("one-time code")
         verbose_name_plural = _("one-time codes")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["login"], condition=models.Q(account__isnull=True), name="onetimecode_held_login")
+        ]
+        constraints = [
+            # Held by a local account, or else by an address: never by neither.
+            models.CheckConstraint(
+                condition=models.Q(account__isnull=False) | ~models.Q(login=""), name="onetimecode_holder"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} · {self.created_at:%Y-%m-%d %H:%M}"

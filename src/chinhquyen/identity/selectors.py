@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from chinhquyen.directory.models import Applicant, ApplicantKind, StaffRole, User
 
 from .claims import IdentityClaims
-from .models import LocalAccount, VerifiedIdentity
+from .models import Channel, LocalAccount, VerifiedIdentity
 
 
 def user_is_official(*, user: Any) -> bool:
@@ -66,6 +66,16 @@ def users_for_subject(*, issuer: str, subject: str) -> list[User]:
 
 def local_account_for_login(*, login: str) -> LocalAccount | None:
     return LocalAccount.objects.select_related("user").filter(login=login).first()
+
+
+def identity_accounts_at_address(*, channel: str, address: str) -> QuerySet[User]:
+    """Accounts verified by the national identity whose e-mail (in any letter case) or mobile is ``address``.
+
+    Oldest first: a person's own account comes before those made later for organisations they act for.
+    """
+    field = "email__iexact" if channel == Channel.EMAIL else "phone"
+    users = User.objects.filter(verified_identity__isnull=False, **{field: address})
+    return users.select_related("verified_identity").order_by("pk")
 
 
 @dataclass(frozen=True)

@@ -301,15 +301,15 @@ class WebhookDeliveryAdmin(ManagersSee):
     @admin.action(description=gettext_lazy("Send the selected deliveries again"))
     def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         count = 0
-        refused: dict[int, str] = {}  # the message for each system switched off, once
+        refused: dict[str, None] = {}  # each refusal once: a system switched off, a subscription stopped
         for delivery in queryset.select_related("subscription__system").defer("subscription__secret"):
             try:
                 webhook_delivery_replay(by=_by(request), delivery=delivery)
-            except InvalidInput as exc:  # a system switched off: once per system, naming it
-                refused.setdefault(delivery.subscription.system_id, exc.message)
+            except InvalidInput as exc:  # the message names the system (and the subscription's URL)
+                refused.setdefault(exc.message)
                 continue
             count += 1
-        for message in refused.values():
+        for message in refused:
             messages.error(request, message)
         if count or not refused:
             messages.success(request, _("Deliveries queued again: %(count)d.") % {"count": count})

@@ -1,12 +1,12 @@
 """The province's working week and hours (lịch làm việc) and per-date overrides (ngày nghỉ, ngày làm bù)."""
 
-from datetime import time
+from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .engine import FIRST_YEAR, LAST_YEAR
+from .engine import FIRST_YEAR, LAST_YEAR, YearDays
 from .validators import parse_periods, validate_periods
 
 DEFAULT_PERIODS = "07:30-11:30, 13:00-17:00"
@@ -124,3 +124,32 @@ class DateOverride(models.Model):
         already_off = status.is_holiday if self.kind == OverrideKind.HOLIDAY else not status.is_working
         if self.kind != OverrideKind.WORKING_DAY and already_off:
             raise ValidationError({"kind": ValidationError(status.reason, code="already_off")})
+
+
+class HolidayPackageYear(models.Model):
+    """The days the ``holidays`` package gave for a year when the calendar last used them, as ISO dates: a release
+    that moves one re-times the open dossiers (``services.library_days_reconcile``)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    version = models.CharField(_("package version"), max_length=32)
+    days_off = models.JSONField(_("days off"), default=list)
+    working_days = models.JSONField(_("working days"), default=list)
+    holidays = models.JSONField(_("public holidays"), default=list)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("holidays package year")
+        verbose_name_plural = _("holidays package years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} · holidays {self.version}"
+
+    def year_days(self) -> YearDays:
+        days_off, working_days, holidays = (
+            frozenset(map(date.fromisoformat, days)) for days in (self.days_off, self.working_days, self.holidays)
+        )
+        return YearDays(days_off, working_days, holidays)
+
+    def year_days_set(self, days: YearDays) -> None:
+        self.days_off, self.working_days, self.holidays = (sorted(d.isoformat() for d in part) for part in days)

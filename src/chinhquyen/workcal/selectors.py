@@ -15,7 +15,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from .clock import DeadlineClock
-from .engine import WorkingCalendar
+from .engine import WorkingCalendar, YearSource
 from .holidays_vn import vn_holiday_names, vn_public_holidays, vn_swapped_working_days, vn_year_days
 from .models import DateOverride, OverrideKind, WorkSchedule
 from .validators import parse_periods
@@ -67,10 +67,11 @@ def calendar_current() -> WorkingCalendar:
         return calendar
 
 
-def calendar_build() -> WorkingCalendar:
+def calendar_build(*, year_source: YearSource | None = None) -> WorkingCalendar:
     """Return a calendar built from the rows as this transaction sees them now, bypassing the cache (e.g. the
-    calendar as it was, read just before a change to it)."""
-    return _calendar_build(_inputs())
+    calendar as it was, read just before a change to it); ``year_source`` replaces the ``holidays`` package's
+    days (e.g. those an earlier release gave)."""
+    return _calendar_build(_inputs(), year_source=year_source)
 
 
 def calendar_reset() -> None:
@@ -90,14 +91,14 @@ def _inputs() -> _Inputs:
     )
 
 
-def _calendar_build(inputs: _Inputs) -> WorkingCalendar:
+def _calendar_build(inputs: _Inputs, *, year_source: YearSource | None = None) -> WorkingCalendar:
     return WorkingCalendar(
         weekdays=inputs.weekdays,
         periods=parse_periods(inputs.periods),
         days_off={d for d, kind in inputs.overrides if kind == OverrideKind.DAY_OFF},
         holidays={d for d, kind in inputs.overrides if kind == OverrideKind.HOLIDAY},
         working_days={d for d, kind in inputs.overrides if kind == OverrideKind.WORKING_DAY},
-        year_source=vn_year_days,
+        year_source=year_source or vn_year_days,
         same_day_cutoff=inputs.same_day_cutoff,
     )
 

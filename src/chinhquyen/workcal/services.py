@@ -1,16 +1,24 @@
-"""Writes for the working calendar: the schedule and per-date overrides, one by one or imported."""
+"""Writes for the working calendar: the schedule and per-date overrides, one by one or imported, and the record of
+the ``holidays`` package's days."""
 
 import datetime
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import WEEKDAY_FIELDS, DateOverride, OverrideKind, WorkSchedule
-from .signals import calendar_changes_batched
+from chinhquyen.core.audit import audit_record
+
+from . import holidays_vn
+from .engine import FIRST_YEAR, LAST_YEAR, TZ, WorkingCalendar, YearDays, YearSource
+from .holidays_vn import vn_holiday_names, vn_year_days
+from .models import WEEKDAY_FIELDS, DateOverride, HolidayPackageYear, OverrideKind, WorkSchedule
+from .selectors import calendar_build
+from .signals import HolidaysUpdate, calendar_changes_batched, working_calendar_changed
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -127,3 +135,131 @@ def _parse_line(line: str) -> tuple[DateOverride | None, str | None]:
             _("“%(value)s” is not a kind of override; use day_off, holiday or working_day.") % {"value": kind}
         )
     return DateOverride(date=day, kind=kind, reason=reason), None
+
+
+# --- The holidays package's days, as the calendar last used them -------------------------------
+
+# The years recorded: from last year (a dossier received then may still be open, and a date corrected there moves
+# what counts through it) to five years ahead (the catalog refuses limits over 5 years: work received now is due
+# by then, pauses aside).
+YEARS_BACK, YEARS_AHEAD = 1, 5
+YEAR_DAYS_KINDS = ("days_off", "working_days", "holidays")  # the fields of YearDays
+
+
+@dataclass(frozen=True)
+class HolidaysCheck:
+    """What :func:`library_days_reconcile` found: the years it looks at, those recorded for the first time, and the
+    dates the package moved since the last run, by kind (``YEAR_DAYS_KINDS``); ``since`` is None when none moved."""
+
+    version: str
+    years: tuple[int, int]
+    recorded: list[int]
+    version_before: str = ""
+    since: datetime.datetime | None = None
+    added: dict[str, list[datetime.date]] = field(default_factory=dict)
+    removed: dict[str, list[datetime.date]] = field(default_factory=dict)
+
+
+def library_days_reconcile(*, today: datetime.date | None = None) -> HolidaysCheck:
+    """Compare the days off, swapped working days and public holidays the ``holidays`` package gives now with those
+    the calendar last used; when a release moved some, announce the change (``working_calendar_changed`` with the
+    recorded days as ``before``: the open dossiers are re-timed), record the new days and write an audit entry, in
+    one transaction.
+
+    The years from last year to five years ahead of ``today`` (default: today in Vietnam) are looked at; one not
+    recorded yet is recorded and announces nothing (the first run records only). A second run changes nothing.
+    """
+    today = today or timezone.now().astimezone(TZ).date()
+    first, last = max(FIRST_YEAR, today.year - YEARS_BACK), min(LAST_YEAR, today.year + YEARS_AHEAD)
+    version = holidays_vn.vn_package_version()  # read where tests replace it
+    days = vn_year_days(first, last)
+    current = {year: _of_year(days, year) for year in range(first, last + 1)}
+    with transaction.atomic():
+        rows = {
+            row.year: row for row in HolidayPackageYear.objects.select_for_update().filter(year__range=(first, last))
+        }
+        recorded = {year: row.year_days() for year, row in rows.items()}
+        changed = [year for year in sorted(rows) if recorded[year] != current[year]]
+        check = HolidaysCheck(version=version, years=(first, last), recorded=[y for y in current if y not in rows])
+        if changed:
+            check = _changes_announce(check, recorded=recorded, current=current, rows=rows, changed=changed)
+        for year in check.recorded:
+            row = HolidayPackageYear(year=year, version=version)
+            row.year_days_set(current[year])
+            row.save()
+        for year, row in rows.items():
+            if year not in changed and row.version == version:
+                continue
+            row.version = version
+            row.year_days_set(current[year])
+            row.save()
+        if changed:
+            # Last: the re-timed dossiers were locked before the audit chain's head, as in every transition.
+            audit_record(
+                actor=None, action="workcal.holidays_update", target="workcal:holidays", data=_audit_data(check)
+            )
+    return check
+
+
+def _changes_announce(
+    check: HolidaysCheck,
+    *,
+    recorded: Mapping[int, YearDays],
+    current: Mapping[int, YearDays],
+    rows: Mapping[int, HolidayPackageYear],
+    changed: list[int],
+) -> HolidaysCheck:
+    added, removed = (
+        {
+            kind: sorted(d for year in changed for d in new[year][i] - old[year][i])
+            for i, kind in enumerate(YEAR_DAYS_KINDS)
+        }
+        for new, old in ((current, recorded), (recorded, current))
+    )
+    moved = sorted({d for dates in (*added.values(), *removed.values()) for d in dates})
+    since = datetime.datetime.combine(moved[0], datetime.time(0), tzinfo=TZ)
+    version_before = ", ".join(sorted({rows[year].version for year in changed}))
+    names = {year: vn_holiday_names(year) for year in changed}
+    update = HolidaysUpdate(
+        version_before=version_before,
+        version_after=check.version,
+        notes={d: names[d.year].get(d, "") for d in moved},
+    )
+    before = calendar_build(year_source=_recorded_source(recorded))
+    working_calendar_changed.send(
+        sender=WorkingCalendar, before=before, after=calendar_build(), since=since, update=update
+    )
+    return replace(check, version_before=version_before, since=since, added=added, removed=removed)
+
+
+def _of_year(days: YearDays, year: int) -> YearDays:
+    days_off, working_days, holidays = (frozenset(d for d in part if d.year == year) for part in days)
+    return YearDays(days_off, working_days, holidays)
+
+
+def _recorded_source(recorded: Mapping[int, YearDays]) -> YearSource:
+    """The package's days with those of the recorded years as they were recorded."""
+
+    def source(first_year: int, last_year: int) -> YearDays:
+        now = vn_year_days(first_year, last_year)
+        years = [recorded[y] for y in range(first_year, last_year + 1) if y in recorded]
+        days_off, working_days, holidays = (
+            frozenset(d for d in part if d.year not in recorded).union(*(days[i] for days in years))
+            for i, part in enumerate(now)
+        )
+        return YearDays(days_off, working_days, holidays)
+
+    return source
+
+
+def _audit_data(check: HolidaysCheck) -> dict[str, object]:
+    def iso(dates: dict[str, list[datetime.date]]) -> dict[str, list[str]]:
+        return {kind: [d.isoformat() for d in dates[kind]] for kind in YEAR_DAYS_KINDS}
+
+    return {
+        "version_before": check.version_before,
+        "version_after": check.version,
+        "since": check.since.isoformat() if check.since else None,
+        "added": iso(check.added),
+        "removed": iso(check.removed),
+    }

@@ -5,11 +5,12 @@
 working time may differ: the start of the earliest date an override changed (Vietnam time), or now for a new
 weekly schedule. Apps above this one (dossiers) re-time what they counted on the old calendar; this app never
 imports them. Every save or delete through the ORM counts (the services, the import, the admin and its
-"delete selected"); ``QuerySet.update()`` and ``bulk_create`` send no signal and are not seen.
+"delete selected"); ``QuerySet.update()`` and ``bulk_create`` send no signal and are not seen. A release of the
+``holidays`` package that moves a day sends it too (``services.library_days_reconcile``), with ``update``.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,8 +25,19 @@ from .engine import TZ, WorkingCalendar
 from .models import WEEKDAY_FIELDS, DateOverride, WorkSchedule
 from .selectors import calendar_build, calendar_reset
 
-# Sent with before, after (WorkingCalendar) and since (an aware datetime).
+# Sent with before, after (WorkingCalendar) and since (an aware datetime); update (HolidaysUpdate) for a release.
 working_calendar_changed = Signal()
+
+
+@dataclass(frozen=True)
+class HolidaysUpdate:
+    """What a release of the ``holidays`` package changed: the versions and each date it moved, with the package's
+    name of that date now ("" for none: a day off removed, a swapped working day)."""
+
+    version_before: str
+    version_after: str
+    notes: Mapping[datetime.date, str]
+
 
 _PENDING = "_calendar_change_pending"  # on the instance, from its pre_ signal to its post_ one
 _SCHEDULE_FIELDS = (*WEEKDAY_FIELDS, "periods")  # the cut-off moves no due date already set

@@ -31,6 +31,7 @@ from chinhquyen.core.rows import update_statement
 from chinhquyen.directory.models import User
 from chinhquyen.workcal.engine import TZ, WorkingCalendar
 from chinhquyen.workcal.models import DateOverride
+from chinhquyen.workcal.signals import HolidaysUpdate
 
 from ..deadlines import CALENDAR_UNITS, dossier_time_limit
 from ..models import Dossier, DossierEvent, DossierStep, StepState
@@ -60,6 +61,7 @@ def dossiers_retime(
     since: datetime,
     by: User | None = None,
     at: datetime | None = None,
+    update: HolidaysUpdate | None = None,
 ) -> list[int]:
     """Move the due dates of the open dossiers and of their unfinished steps from ``before`` to ``after``.
 
@@ -67,6 +69,7 @@ def dossiers_retime(
     ``calendar_retime`` (old and new due dates, the steps moved, what changed in the calendar, with its audit
     entry), in the caller's transaction; the applicant sees it, and is told, when the due date as shown moves.
     ``by`` is who changed the calendar; None: the user of the current request or job, else nobody (the platform).
+    ``update``: the change is a release of the ``holidays`` package, which the rows name with the days it moved.
     Returns the ids of the dossiers moved, in order.
     """
     at = at or timezone.now()
@@ -94,7 +97,8 @@ def dossiers_retime(
                 moved.append(change)
         if moved:
             _save(moved)
-            _log(moved, by=by, at=at, since=since, causes=_Causes(before=before, after=after, since=since))
+            causes = _Causes(before=before, after=after, since=since, update=update)
+            _log(moved, by=by, at=at, since=since, causes=causes)
         return [change.dossier.pk for change in moved]
 
 
@@ -239,11 +243,25 @@ def _log(moved: list[_Moved], *, by: User | None, at: datetime, since: datetime,
 def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime, causes: "_Causes") -> DossierEvent:
     dossier = change.dossier
     values = {"date": since.astimezone(TZ).strftime("%d/%m/%Y"), "old": _shown(change.old_due)}
+    update = causes.update
     # The applicant was given the due date to the minute (receipt 01, the portal): a move within it, or of the
     # steps only, is not theirs to hear of.
     shown_moved = _shown(dossier.due_at) != _shown(change.old_due)
     with translation.override(settings.LANGUAGE_CODE):  # a record, as the steps' names are
-        if dossier.due_at != change.old_due:
+        if update is not None:
+            values["version"] = update.version_after
+            reason = (
+                _(
+                    "The public-holiday calendar was updated (holidays %(version)s) from %(date)s: the due date "
+                    "moves from %(old)s to %(new)s."
+                )
+                if dossier.due_at != change.old_due
+                else _(
+                    "The public-holiday calendar was updated (holidays %(version)s) from %(date)s: the due dates "
+                    "of the open steps move."
+                )
+            ) % {**values, "new": _shown(dossier.due_at)}
+        elif dossier.due_at != change.old_due:
             reason = _("A change to the working calendar from %(date)s moves the due date from %(old)s to %(new)s.") % {
                 **values,
                 "new": _shown(dossier.due_at),
@@ -257,6 +275,8 @@ def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime, ca
         "steps": _steps_data(change.steps),
         "causes": causes.until(max(d for d in (change.old_due, dossier.due_at, since) if d is not None)),
     }
+    if update is not None:
+        data["holidays_version"] = update.version_after
     return DossierEvent(
         dossier=dossier,
         at=at,
@@ -289,20 +309,32 @@ def due_shown_text(at: datetime | str | None) -> str:
 class _Causes:
     """What the change did to the calendar from ``since``, stored on each row (``data["causes"]``) so that the
     applicant can be told why: the dates that became a day off or a working day, with the override's note (the
-    day's name, the decision), and new working weekdays or hours. The notes are read in one query, once."""
+    day's name, the decision) or the name a release of the ``holidays`` package gives the day, and new working
+    weekdays or hours. The notes are read in one query, once."""
 
-    def __init__(self, *, before: WorkingCalendar, after: WorkingCalendar, since: datetime) -> None:
+    def __init__(
+        self, *, before: WorkingCalendar, after: WorkingCalendar, since: datetime, update: HolidaysUpdate | None = None
+    ) -> None:
         first = since.astimezone(TZ).date()
         changed = (
             (before.days_off ^ after.days_off)
             | (before.holidays ^ after.holidays)
             | (before.working_days ^ after.working_days)
         )
+        package = update.notes if update is not None else {}
+        # A day the package moved counts only where the calendar changed: an override may have decided it already.
+        changed |= {
+            d
+            for d in package
+            if (before.is_working_day(d), before.is_holiday(d)) != (after.is_working_day(d), after.is_holiday(d))
+        }
         self._dates = sorted(d for d in changed if d >= first)
         self._after = after
-        self._notes: dict[date, str] = dict(
-            DateOverride.objects.filter(date__in=self._dates).values_list("date", "reason")
-        )
+        self.update = update
+        self._notes: dict[date, str] = {
+            **package,
+            **dict(DateOverride.objects.filter(date__in=self._dates).values_list("date", "reason")),
+        }
         self._schedule: list[dict[str, Any]] = []
         if before.weekdays != after.weekdays:
             self._schedule.append({"what": "weekdays"})

@@ -1,13 +1,17 @@
 """One-time codes for local accounts: six digits, stored as a salted HMAC, expiring, few attempts.
 
 A *void* code is recorded where a sign-up on an address that already has an account would have sent one:
-it is never sent, nothing matches it, and it counts towards the same limits as a sent code.
+it is never sent, nothing matches it, and it counts towards the same limits as a sent code. An address whose
+account signs in only through the national identity has no local account to hold them: an unsaved
+:class:`LocalAccount` stands for it (``local``), and its codes are held by the address (``OneTimeCode.login``).
 """
 
 import enum
 import secrets
 from datetime import timedelta
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -29,6 +33,18 @@ class CodeCheck(enum.StrEnum):
     EXHAUSTED = "exhausted"
 
 
+def _codes(account: LocalAccount) -> QuerySet[OneTimeCode]:
+    """The codes of ``account``; those of an unsaved stand-in for an address are the ones held by that address."""
+    if account.pk is None:
+        return OneTimeCode.objects.filter(account__isnull=True, login=account.login)
+    return OneTimeCode.objects.filter(account=account)
+
+
+def _holder(account: LocalAccount) -> dict[str, Any]:
+    """The fields that make a new code ``account``'s (see :func:`_codes`)."""
+    return {"account": None, "login": account.login} if account.pk is None else {"account": account}
+
+
 def _digest(salt: str, code: str) -> str:
     return salted_hmac(_HMAC_SALT, f"{salt}:{code}", algorithm="sha256").hexdigest()
 
@@ -36,11 +52,11 @@ def _digest(salt: str, code: str) -> str:
 def code_issue(*, account: LocalAccount) -> str:
     """Store a new code for ``account`` (earlier ones stop working) and return it in clear, to be sent."""
     now = timezone.now()
-    account.codes.filter(used_at__isnull=True).update(used_at=now)
+    _codes(account).filter(used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     salt = secrets.token_hex(16)
     OneTimeCode.objects.create(
-        account=account, salt=salt, code_hash=_digest(salt, code), created_at=now, expires_at=now + CODE_TTL
+        **_holder(account), salt=salt, code_hash=_digest(salt, code), created_at=now, expires_at=now + CODE_TTL
     )
     return code
 
@@ -48,9 +64,9 @@ def code_issue(*, account: LocalAccount) -> str:
 def code_issue_void(*, account: LocalAccount) -> OneTimeCode:
     """Store a void code for ``account`` as :func:`code_issue` stores a sent one; earlier ones stop working."""
     now = timezone.now()
-    account.codes.filter(used_at__isnull=True).update(used_at=now)
+    _codes(account).filter(used_at__isnull=True).update(used_at=now)
     return OneTimeCode.objects.create(
-        account=account, salt="", code_hash=VOID_HASH, created_at=now, expires_at=now + CODE_TTL
+        **_holder(account), salt="", code_hash=VOID_HASH, created_at=now, expires_at=now + CODE_TTL
     )
 
 
@@ -60,7 +76,7 @@ def codes_void_renew(*, account: LocalAccount) -> OneTimeCode:
     The copies have new ids, so a browser holding an earlier attempt finds it gone, as it finds a replaced
     sign-up gone; those of the last hour still count towards the limits, as :func:`codes_carry_over` keeps them.
     """
-    void = list(account.codes.filter(code_hash=VOID_HASH))
+    void = list(_codes(account).filter(code_hash=VOID_HASH))
     since = timezone.now() - timedelta(hours=1)
     OneTimeCode.objects.filter(pk__in=[code.pk for code in void]).delete()
     codes_carry_over(codes=[code for code in void if code.created_at > since], account=account)
@@ -69,12 +85,12 @@ def codes_void_renew(*, account: LocalAccount) -> OneTimeCode:
 
 def code_find(*, account: LocalAccount, code_id: int) -> OneTimeCode | None:
     """The code ``code_id`` of ``account``; None once it was replaced (with its account, or by a new attempt)."""
-    return account.codes.filter(pk=code_id).first()
+    return _codes(account).filter(pk=code_id).first()
 
 
 def code_latest_id(*, account: LocalAccount) -> int | None:
     """The id of the code last stored for ``account``: the one a sign-up just issued."""
-    return account.codes.order_by("-pk").values_list("pk", flat=True).first()
+    return _codes(account).order_by("-pk").values_list("pk", flat=True).first()
 
 
 def code_is_void(*, code: OneTimeCode) -> bool:
@@ -84,7 +100,7 @@ def code_is_void(*, code: OneTimeCode) -> bool:
 def code_resend_wait(*, account: LocalAccount) -> int:
     """Seconds before another code may be sent to ``account`` (0: now)."""
     now = timezone.now()
-    recent = list(account.codes.filter(created_at__gt=now - timedelta(hours=1)).values_list("created_at", flat=True))
+    recent = list(_codes(account).filter(created_at__gt=now - timedelta(hours=1)).values_list("created_at", flat=True))
     if not recent:
         return 0
     wait = max(recent) + RESEND_AFTER - now
@@ -95,7 +111,7 @@ def code_resend_wait(*, account: LocalAccount) -> int:
 
 def codes_recent(*, account: LocalAccount) -> list[OneTimeCode]:
     """The codes sent to ``account`` within the hour: what :func:`code_resend_wait` counts."""
-    return list(account.codes.filter(created_at__gt=timezone.now() - timedelta(hours=1)))
+    return list(_codes(account).filter(created_at__gt=timezone.now() - timedelta(hours=1)))
 
 
 def codes_carry_over(*, codes: list[OneTimeCode], account: LocalAccount) -> None:
@@ -106,7 +122,7 @@ def codes_carry_over(*, codes: list[OneTimeCode], account: LocalAccount) -> None
     now = timezone.now()
     OneTimeCode.objects.bulk_create(
         OneTimeCode(
-            account=account,
+            **_holder(account),
             salt=code.salt,
             code_hash=code.code_hash,
             created_at=code.created_at,
@@ -121,7 +137,7 @@ def codes_carry_over(*, codes: list[OneTimeCode], account: LocalAccount) -> None
 def code_check(*, account: LocalAccount, code: str) -> CodeCheck:
     """Check ``code`` against the account's live code, counting a wrong one; the caller holds the row lock."""
     now = timezone.now()
-    current = account.codes.filter(used_at__isnull=True).order_by("-created_at", "-pk").first()
+    current = _codes(account).filter(used_at__isnull=True).order_by("-created_at", "-pk").first()
     if current is None or current.expires_at <= now:
         return CodeCheck.EXPIRED
     if current.attempts >= MAX_ATTEMPTS:

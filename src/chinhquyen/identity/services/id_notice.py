@@ -1,7 +1,10 @@
-"""The notice to the account of a registered personal ID number that a local sign-up was tried with it.
+"""Notices, once a day at most, that a local sign-up was tried with someone's details.
 
-The sign-up page answers such a sign-up as one with a free number (see ``local``), so only the record's
-account learns of it: once a day at most per number, at the account's own address.
+The sign-up page answers such a sign-up as a new one (see ``local``), so only the owner learns of it:
+
+- the account of a registered personal ID number, at the account's own address, once a day per number;
+- an account that signs in through the national identity, at its e-mail or phone that the sign-up gave,
+  once a day per address.
 """
 
 import hashlib
@@ -12,7 +15,7 @@ from chinhquyen.core.audit import audit_record
 from chinhquyen.core.throttle_window import window_hit
 from chinhquyen.directory.models import Applicant
 
-from ..delivery import signup_id_registered_deliver
+from ..delivery import signup_id_registered_deliver, signup_identity_only_deliver
 from ..models import Channel, LocalAccount, VerifiedIdentity
 from ..sms import sms_available
 
@@ -59,6 +62,24 @@ def _owner_address(applicant: Applicant) -> tuple[str, str] | None:
 
 
 def _notice_send(*, personal_id: str, channel: str, to: str, url: str) -> None:
-    digest = hashlib.sha256(personal_id.encode()).hexdigest()
-    if window_hit(key=f"identity:signup-id-notice:{digest}", seconds=NOTICE_WINDOW_SECONDS) == 1:
+    if _first_today(f"identity:signup-id-notice:{_digest(personal_id)}"):
         signup_id_registered_deliver(channel=channel, to=to, sign_in_url=url)
+
+
+def signup_identity_owner_tell(*, channel: str, to: str, sign_in_url: str) -> None:
+    """Tell the owner of ``to``, an account's address that signs in through the national identity, after commit."""
+    # Counted once the sign-up is committed, as the notice of a registered number is.
+    transaction.on_commit(lambda: _identity_notice_send(channel=channel, to=to, url=sign_in_url))
+
+
+def _identity_notice_send(*, channel: str, to: str, url: str) -> None:
+    if _first_today(f"identity:signup-identity-notice:{_digest(to)}"):
+        signup_identity_only_deliver(channel=channel, to=to, sign_in_url=url)
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _first_today(key: str) -> bool:
+    return window_hit(key=key, seconds=NOTICE_WINDOW_SECONDS) == 1

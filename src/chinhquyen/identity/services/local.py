@@ -11,7 +11,10 @@ the sign-up again on the same address replaces the pending account but keeps the
 A sign-up on the address of a verified account is answered as a new one, so that the page does not tell
 who has an account (account enumeration): nothing is created or changed, a void code (see ``codes``)
 stands in for the code, so the code page refuses every code under the same limits, and the owner is
-told by a message to the address.
+told by a message to the address. So is a sign-up on the e-mail or phone of an account that signs in
+through the national identity (VNeID) and has no local account there: an unsaved stand-in answers for that
+address (its void codes are held by the address), no second account is made, and the owner is told that
+they sign in with VNeID, once a day at most.
 
 A sign-up with the personal ID number of a registered applicant is answered as one with a free number
 too: the code goes to the address given, and the record's account (if it has one) is told at its own
@@ -23,6 +26,7 @@ one, and the first to type its code back gets the record.
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -44,7 +48,7 @@ from .. import throttle
 from ..claims import email_normalise, login_masked, phone_normalise
 from ..delivery import code_deliver, signup_taken_deliver
 from ..models import Channel, LocalAccount, OneTimeCode
-from ..selectors import local_account_for_login, user_is_official
+from ..selectors import identity_accounts_at_address, local_account_for_login, user_is_official
 from ..sms import sms_available
 from .accounts import user_names_set, username_new
 from .codes import (
@@ -61,7 +65,7 @@ from .codes import (
     codes_recent,
     codes_void_renew,
 )
-from .id_notice import signup_id_owner_tell
+from .id_notice import signup_id_owner_tell, signup_identity_owner_tell
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +110,8 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
     starts again, the address gets no more codes, and the code no more guesses, than by asking for them.
 
     On the login of a verified account, answer alike but change nothing: return that account as it is,
-    with a void code in place of the code, and tell its owner (see the module's docstring). Callers must
+    with a void code in place of the code, and tell its owner (see the module's docstring); on the address
+    of an account verified by the national identity, return an unsaved stand-in (its id is None). Callers must
     not show the account: keep its id and :func:`local_signup_attempt` for the code page, as for a new one.
     A registered personal ID number is not refused here either: :func:`local_signup_verify` refuses it.
     """
@@ -157,7 +162,8 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
         existing = LocalAccount.objects.select_for_update().filter(login=login.value).first()
         if repeated is not None and existing is not None and _same_signup(existing, profile, repeated):
             return existing
-        if existing is not None and (wait := code_resend_wait(account=existing)):
+        taken = existing if existing is not None and existing.is_verified else _identity_only_login(login)
+        if wait := max((code_resend_wait(account=held) for held in (existing, taken) if held is not None), default=0):
             raise InvalidInput(
                 _(
                     "A code was sent to this address a moment ago: enter it on the code page, or wait "
@@ -168,7 +174,6 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
                 field="login",
                 seconds=wait,
             )
-        taken = existing if existing is not None and existing.is_verified else None
         # A registered number goes on as a free one; only its account is told (module docstring).
         signup_id_owner_tell(
             personal_id=profile["personal_id"],
@@ -176,6 +181,11 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
             except_user_id=taken.user_id if taken is not None else None,
         )
         if taken is not None:
+            if taken is not existing and existing is not None and existing.user_id != taken.user_id:
+                # Left pending since before the address's account signed in with the national identity: dropped,
+                # its code with it; the codes it was sent still count towards the address's limits.
+                codes_carry_over(codes=codes_recent(account=existing), account=taken)
+                existing.user.delete()
             _signup_on_taken_login(taken)
             return taken
         earlier_codes: list[OneTimeCode] = []
@@ -201,16 +211,42 @@ def _same_signup(account: LocalAccount, profile: dict[str, str], password: str) 
     return not account.is_verified and account.pending_profile == profile and account.user.check_password(password)
 
 
-def _signup_on_taken_login(account: LocalAccount) -> None:
-    """Record a void code in place of the code, and tell the owner by the way the code would have gone."""
-    codes_void_renew(account=account)
-    signup_taken_deliver(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
-    audit_record(
-        actor=None,
-        action="identity.local_signup_taken",
-        target=f"user:{account.user_id}",
-        data={"channel": account.channel},
+def _identity_only_login(login: Login) -> LocalAccount | None:
+    """An unsaved stand-in for ``login`` if it is the address of an account verified by the national identity.
+
+    Such an account may have no local account at all (no password: it signs in only through VNeID), or one
+    on another address: either way, no local account holds this one, and a sign-up on it is answered as on a
+    taken login without making a second account. The stand-in is never saved: its void codes are held by the
+    address (``codes``); it is "verified" as of the account's first national identity sign-in.
+    """
+    owner = (
+        identity_accounts_at_address(channel=login.channel, address=login.value)
+        .select_for_update(of=("self",))  # as a taken login's account is locked: one attempt at a time
+        .first()
     )
+    if owner is None:
+        return None
+    return LocalAccount(
+        user=owner,
+        login=login.value,
+        channel=login.channel,
+        verified_at=owner.verified_identity.first_verified_at,
+    )
+
+
+def _signup_on_taken_login(account: LocalAccount) -> None:
+    """Record a void code in place of the code, and tell the owner by the way the code would have gone.
+
+    The owner of an account that signs in through the national identity is told so, once a day at most.
+    """
+    codes_void_renew(account=account)
+    data: dict[str, Any] = {"channel": account.channel}
+    if account.pk is None:  # the stand-in of an address without a local account (_identity_only_login)
+        signup_identity_owner_tell(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
+        data["national_identity"] = True
+    else:
+        signup_taken_deliver(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
+    audit_record(actor=None, action="identity.local_signup_taken", target=f"user:{account.user_id}", data=data)
 
 
 def _sign_in_url() -> str:
@@ -242,14 +278,17 @@ CODE_MESSAGES = {
 }
 
 
-def _pending_account(account_id: int, attempt: int | None) -> LocalAccount:
+def _pending_account(account_id: int | None, attempt: int | None) -> LocalAccount:
     """The account ``account_id`` awaiting a code, locked; refused if local accounts were turned off meanwhile.
 
     ``attempt`` (:func:`local_signup_attempt`) must still be there; a verified account awaits a code only
     when the attempt is a sign-up on its taken login (its void code).
     """
     _require_enabled()
-    account = LocalAccount.objects.select_for_update().select_related("user").filter(pk=account_id).first()
+    if account_id is None:  # a sign-up on the address of an account without a local one: held by the address
+        account = _held_attempt(attempt)
+    else:
+        account = LocalAccount.objects.select_for_update().select_related("user").filter(pk=account_id).first()
     started = code_find(account=account, code_id=attempt) if account is not None and attempt is not None else None
     if account is None or (attempt is not None and started is None):
         # Replaced by a sign-up started again on the same address (here or in another browser).
@@ -262,7 +301,20 @@ def _pending_account(account_id: int, attempt: int | None) -> LocalAccount:
     return account
 
 
-def local_signup_verify(*, account_id: int, code: str, attempt: int | None = None) -> User:
+def _held_attempt(attempt: int | None) -> LocalAccount | None:
+    """The unsaved stand-in (:func:`_identity_only_login`) whose address holds the code ``attempt``, if it does."""
+    code = (
+        OneTimeCode.objects.select_for_update().filter(pk=attempt, account__isnull=True).first()
+        if attempt is not None
+        else None
+    )
+    if code is None:
+        return None
+    channel = Channel.EMAIL if "@" in code.login else Channel.SMS
+    return LocalAccount(login=code.login, channel=channel, verified_at=code.created_at)
+
+
+def local_signup_verify(*, account_id: int | None, code: str, attempt: int | None = None) -> User:
     """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code.
 
     On a taken login the live code is void: every code is wrong, and counted.
@@ -312,7 +364,7 @@ def _activate(account: LocalAccount) -> User:
     return user
 
 
-def local_code_resend(*, account_id: int, attempt: int | None = None) -> None:
+def local_code_resend(*, account_id: int | None, attempt: int | None = None) -> None:
     """Send a new code unless one was sent under a minute ago (or five within the hour).
 
     On a taken login, store a new void code instead: the owner was told once, at the sign-up.

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import DayFirstDateField
 from chinhquyen.directory.validators import validate_personal_id, validate_tax_code
 
 from ..claims import phone_normalise
@@ -19,7 +20,7 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     name = forms.CharField(label=_("Full name"), max_length=255)
-    birthdate = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    birthdate = DayFirstDateField(label=_("Birth date"))  # typed dd/mm/yyyy, as on the portal, or picked
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     tax_code = forms.CharField(label=_("Tax code of the organisation"), max_length=14, required=False)

@@ -5,6 +5,7 @@ applicants. Any other valid identity can be typed on the authorise page.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils.crypto import salted_hmac
@@ -21,6 +22,11 @@ class Person:
     address: str = ""
     tax_code: str = ""
     organisation_name: str = ""
+
+    @property
+    def birth_date(self) -> date:
+        """``birthdate`` (ISO, as the claim gives it) as a date, to be shown day first."""
+        return date.fromisoformat(self.birthdate)
 
     @property
     def on_behalf_of_organisation(self) -> bool:

@@ -304,14 +304,22 @@ def webhook_delivery_replay(*, by: User, delivery: WebhookDelivery) -> WebhookDe
 
     The replay gets a fresh retry budget (``attempts`` starts again from 0); the earlier attempts stay in
     the log, and the audit entry records the state, count and last status the replay replaced. A delivery of a
-    system switched off is refused, unchanged: nothing would be sent, and it would lose its state and budget.
+    system switched off, or of a subscription stopped, is refused, unchanged: nothing would be sent, and it would
+    lose its state and budget.
     """
-    system = delivery.subscription.system
+    subscription = delivery.subscription
+    system = subscription.system
     if not system.is_active:
         raise InvalidInput(
             _("%(system)s is switched off: its deliveries cannot be sent again until it is switched on.")
             % {"system": system.name},
             code="system_inactive",
+        )
+    if not subscription.is_active:
+        raise InvalidInput(
+            _("The subscription of %(system)s to %(url)s is stopped: its deliveries cannot be sent again.")
+            % {"system": system.name, "url": subscription.url},
+            code="subscription_inactive",
         )
     previous = {
         "previous_state": delivery.state,
