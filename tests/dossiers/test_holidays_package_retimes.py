@@ -1,12 +1,15 @@
 """A release of the ``holidays`` package that moves a day off re-times the open dossiers as an override would."""
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils.translation import gettext
 
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.workcal.services import library_days_reconcile
+from chinhquyen.workcal.signals import CalendarRetimed
 from tests.dossiers.factories import World, vn
 from tests.workcal.holidays_release import holidays_release
 
@@ -44,9 +47,10 @@ def test_a_day_off_added_by_a_release_retimes_the_dossier_due_on_it(monkeypatch)
     assert _dues(dossier) == (vn(2026, 12, 2, 9, 0), [*steps, vn(2026, 12, 2, 9, 0)])
 
     holidays_release(monkeypatch, version="0.110", added={date(2026, 12, 2): "Ngày thử nghiệm"})
-    library_days_reconcile(today=TODAY)
+    check = library_days_reconcile(today=TODAY)
 
     assert _dues(dossier) == (vn(2026, 12, 3, 9, 0), [*steps, vn(2026, 12, 3, 9, 0)])
+    assert check.retimed == CalendarRetimed(dossiers=1, steps=1)
     [event] = DossierEvent.objects.filter(dossier=dossier, action="calendar_retime")
     assert (event.actor, event.internal, event.reason) == (
         None,
@@ -68,8 +72,13 @@ def test_a_day_off_removed_by_a_release_moves_the_due_date_earlier(monkeypatch):
     dossier = world.received(at=vn(2026, 11, 20, 9, 0))  # Friday: due Monday 30th, Tuesday 24th being off
 
     holidays_release(monkeypatch, version="0.110", removed=[date(2026, 11, 24)])
-    library_days_reconcile(today=TODAY)
+    out = StringIO()
+    call_command("workcal_holidays_check", today=TODAY, stdout=out)
 
     assert _dues(dossier)[0] == vn(2026, 11, 27, 9, 0)
+    assert out.getvalue().splitlines()[-1] == gettext("Dossiers re-timed: %(dossiers)d; steps re-timed: %(steps)d.") % {
+        "dossiers": 1,
+        "steps": 3,
+    }
     [event] = DossierEvent.objects.filter(dossier=dossier, action="calendar_retime")
     assert event.data["causes"] == [{"what": "working_day", "date": "2026-11-24", "note": ""}]

@@ -10,7 +10,9 @@ from django.utils.translation import gettext
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.workcal.models import HolidayPackageYear
 from chinhquyen.workcal.services import library_days_reconcile
-from chinhquyen.workcal.signals import HolidaysUpdate, working_calendar_changed
+from chinhquyen.workcal.signals import CalendarRetimed, HolidaysUpdate, working_calendar_changed
+from tests.factories import UserFactory
+from tests.office.auth_helpers import officer_login
 from tests.workcal.common import vn
 from tests.workcal.holidays_release import holidays_release
 
@@ -127,7 +129,76 @@ def test_a_release_that_moves_days_announces_the_change_with_an_audit_entry(monk
         gettext("Days off removed: %(dates)s") % {"dates": "24/11/2026"},
         gettext("Public holidays added: %(dates)s") % {"dates": "02/12/2026"},
         gettext("Public holidays removed: %(dates)s") % {"dates": "24/11/2026"},
+        gettext("Dossiers re-timed: %(dossiers)d; steps re-timed: %(steps)d.") % {"dossiers": 0, "steps": 0},
     ]
     # Done: the next run finds nothing new.
     assert _check() == gettext("No change in the public holidays (holidays %(version)s).") % {"version": "0.110"} + "\n"
     assert len(announced) == 1
+
+
+def test_the_receivers_answers_are_summed_into_the_check(monkeypatch):
+    def receiver(sender, **kwargs):
+        return CalendarRetimed(dossiers=2, steps=5)
+
+    holidays_release(monkeypatch, version="0.109")
+    library_days_reconcile(today=TODAY)
+    holidays_release(monkeypatch, version="0.110", removed=[date(2026, 11, 24)])
+    working_calendar_changed.connect(receiver, dispatch_uid="test_holidays_package_answer")
+    try:
+        check = library_days_reconcile(today=TODAY)
+    finally:
+        working_calendar_changed.disconnect(dispatch_uid="test_holidays_package_answer")
+
+    # The dossiers' answer adds nothing: none is open.
+    assert check.retimed == CalendarRetimed(dossiers=2, steps=5)
+
+
+@pytest.fixture
+def recorded_2026(monkeypatch):
+    holidays_release(monkeypatch, version="0.109")
+    library_days_reconcile(today=TODAY)
+    return HolidayPackageYear.objects.get(year=2026)
+
+
+def test_the_admin_lists_the_recorded_years_read_only(client, recorded_2026):
+    officer_login(client, UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = "/admin/workcal/holidaypackageyear/"
+
+    page = client.get(url).content.decode()
+
+    row = page[page.index(f'<th class="field-year"><a href="{url}{recorded_2026.pk}/') :]
+    row = row[: row.index("</tr>")]
+    assert row == (
+        f'<th class="field-year"><a href="{url}{recorded_2026.pk}/change/">2026</a></th>'
+        '<td class="field-version">0.109</td>'
+        '<td class="field-days_off_count">14</td>'
+        '<td class="field-working_days_count">1</td>'
+        '<td class="field-holidays_count">12</td>'
+        f'<td class="field-recorded_at nowrap">{_admin_datetime(recorded_2026.recorded_at)}</td>'
+    )
+    assert [
+        client.get(f"{url}add/").status_code,
+        client.get(f"{url}{recorded_2026.pk}/delete/").status_code,
+        client.post(f"{url}{recorded_2026.pk}/change/", {"year": 2027, "version": "x"}).status_code,
+        client.get(f"{url}{recorded_2026.pk}/change/").status_code,
+    ] == [403, 403, 403, 200]
+    assert HolidayPackageYear.objects.get(pk=recorded_2026.pk).version == "0.109"
+
+
+def test_the_admin_shows_the_years_only_to_who_may_view_them(client, recorded_2026):
+    from django.contrib.auth.models import Permission
+
+    officer = UserFactory(username="staff", is_staff=True)
+    officer_login(client, officer)
+    url = "/admin/workcal/holidaypackageyear/"
+    refused = client.get(url).status_code
+
+    officer.user_permissions.add(Permission.objects.get(codename="view_holidaypackageyear"))
+
+    assert (refused, client.get(url).status_code) == (403, 200)
+
+
+def _admin_datetime(at):
+    from django.utils import formats, timezone
+
+    return formats.localize(timezone.template_localtime(at))

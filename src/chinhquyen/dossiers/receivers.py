@@ -1,7 +1,7 @@
 """Signal receivers of the dossiers app: an officer who leaves gives back the active steps they hold, a
-change to the working calendar re-times the open dossiers (``services.retime``, on ``workcal``'s announcement),
-and an agency is not made inactive while open work is still there (``services.handover``, on the directory's
-``agency_deactivating``).
+change to the working calendar re-times the open dossiers (``services.retime``, on ``workcal``'s announcement,
+answered with how many moved), and an agency is not made inactive while open work is still there
+(``services.handover``, on the directory's ``agency_deactivating``).
 
 The directory sits below this app and knows nothing of dossiers, so its models' signals are received here,
 as ``core.audit`` records permission changes: every save or delete through the ORM counts (the admin's user
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.signals import agency_deactivating
 from chinhquyen.workcal.engine import WorkingCalendar
-from chinhquyen.workcal.signals import HolidaysUpdate, working_calendar_changed
+from chinhquyen.workcal.signals import CalendarRetimed, HolidaysUpdate, working_calendar_changed
 
 from .services.departed import officer_dossiers_lock, officer_steps_release
 from .services.handover import agency_open_work
@@ -82,8 +82,10 @@ def _calendar_changed(
     since: datetime,
     update: HolidaysUpdate | None = None,
     **kwargs: Any,
-) -> None:
-    dossiers_retime(before=before, after=after, since=since, update=update)
+) -> CalendarRetimed:
+    # Answered: whoever changed the calendar (the holidays check, the admin) is told, through workcal's announce.
+    retimed = dossiers_retime(before=before, after=after, since=since, update=update)
+    return CalendarRetimed(dossiers=len(retimed.dossiers), steps=retimed.steps)
 
 
 def _agency_deactivating(sender: type[Agency], agency: Agency, **kwargs: Any) -> str | None:

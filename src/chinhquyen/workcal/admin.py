@@ -1,9 +1,11 @@
-"""Admin screens for the work schedule, date overrides and the special days of a year."""
+"""Admin screens for the work schedule, date overrides, the special days of a year and the ``holidays`` package's
+days as last recorded (read-only)."""
 
+import datetime
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +15,11 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from .models import DateOverride, WorkSchedule
+from chinhquyen.core.admin_read_only import ReadOnlyMixin
+
+from .models import DateOverride, HolidayPackageYear, WorkSchedule
 from .selectors import calendar_special_days
-from .signals import calendar_changes_batched
+from .signals import calendar_changes_batched, calendar_changes_counted
 
 
 @admin.register(WorkSchedule)
@@ -77,6 +81,14 @@ class DateOverrideAdmin(admin.ModelAdmin[DateOverride]):
     search_fields = ("reason",)
     change_list_template = "admin/workcal/dateoverride/change_list.html"
 
+    def save_model(
+        self, request: HttpRequest, obj: DateOverride, form: forms.ModelForm[DateOverride], change: bool
+    ) -> None:
+        with calendar_changes_counted() as counted:
+            super().save_model(request, obj, form, change)
+        if counted.announced:  # not for a new reason alone
+            messages.info(request, str(counted.retimed))
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DateOverride]) -> None:
         # "Delete selected" as one change to the calendar: each open dossier is re-timed once.
         with transaction.atomic(), calendar_changes_batched():
@@ -112,3 +124,40 @@ class DateOverrideAdmin(admin.ModelAdmin[DateOverride]):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workcal/dateoverride/special_days.html", context)
+
+
+@admin.register(HolidayPackageYear)
+class HolidayPackageYearAdmin(ReadOnlyMixin, admin.ModelAdmin[HolidayPackageYear]):
+    """The days the ``holidays`` package gave each year when ``workcal_holidays_check`` last ran: only that
+    command writes them."""
+
+    list_display = ("year", "version", "days_off_count", "working_days_count", "holidays_count", "recorded_at")
+    fields = ("year", "version", "recorded_at", "days_off_list", "working_days_list", "holidays_list")
+
+    @admin.display(description=_("days off"))
+    def days_off_count(self, obj: HolidayPackageYear) -> int:
+        return len(obj.days_off)
+
+    @admin.display(description=_("working days"))
+    def working_days_count(self, obj: HolidayPackageYear) -> int:
+        return len(obj.working_days)
+
+    @admin.display(description=_("public holidays"))
+    def holidays_count(self, obj: HolidayPackageYear) -> int:
+        return len(obj.holidays)
+
+    @admin.display(description=_("days off"))
+    def days_off_list(self, obj: HolidayPackageYear) -> str:
+        return _dates_text(obj.days_off)
+
+    @admin.display(description=_("working days"))
+    def working_days_list(self, obj: HolidayPackageYear) -> str:
+        return _dates_text(obj.working_days)
+
+    @admin.display(description=_("public holidays"))
+    def holidays_list(self, obj: HolidayPackageYear) -> str:
+        return _dates_text(obj.holidays)
+
+
+def _dates_text(days: list[str]) -> str:
+    return ", ".join(datetime.date.fromisoformat(d).strftime("%d/%m/%Y") for d in days)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.core.audit import audit_record
 
 from . import holidays_vn
-from .engine import FIRST_YEAR, LAST_YEAR, TZ, WorkingCalendar, YearDays, YearSource
+from .engine import FIRST_YEAR, LAST_YEAR, TZ, YearDays, YearSource
 from .holidays_vn import vn_holiday_names, vn_year_days
 from .models import WEEKDAY_FIELDS, DateOverride, HolidayPackageYear, OverrideKind, WorkSchedule
 from .selectors import calendar_build
-from .signals import HolidaysUpdate, calendar_changes_batched, working_calendar_changed
+from .signals import CalendarRetimed, HolidaysUpdate, calendar_change_announce, calendar_changes_batched
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -149,7 +149,8 @@ YEAR_DAYS_KINDS = ("days_off", "working_days", "holidays")  # the fields of Year
 @dataclass(frozen=True)
 class HolidaysCheck:
     """What :func:`library_days_reconcile` found: the years it looks at, those recorded for the first time, and the
-    dates the package moved since the last run, by kind (``YEAR_DAYS_KINDS``); ``since`` is None when none moved."""
+    dates the package moved since the last run, by kind (``YEAR_DAYS_KINDS``); ``since`` is None when none moved.
+    ``retimed``: what the announcement's receivers re-timed (the open dossiers and their steps)."""
 
     version: str
     years: tuple[int, int]
@@ -158,6 +159,7 @@ class HolidaysCheck:
     since: datetime.datetime | None = None
     added: dict[str, list[datetime.date]] = field(default_factory=dict)
     removed: dict[str, list[datetime.date]] = field(default_factory=dict)
+    retimed: CalendarRetimed = CalendarRetimed()
 
 
 def library_days_reconcile(*, today: datetime.date | None = None) -> HolidaysCheck:
@@ -226,10 +228,8 @@ def _changes_announce(
         notes={d: names[d.year].get(d, "") for d in moved},
     )
     before = calendar_build(year_source=_recorded_source(recorded))
-    working_calendar_changed.send(
-        sender=WorkingCalendar, before=before, after=calendar_build(), since=since, update=update
-    )
-    return replace(check, version_before=version_before, since=since, added=added, removed=removed)
+    retimed = calendar_change_announce(before=before, since=since, update=update)
+    return replace(check, version_before=version_before, since=since, added=added, removed=removed, retimed=retimed)
 
 
 def _of_year(days: YearDays, year: int) -> YearDays:

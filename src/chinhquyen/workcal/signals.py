@@ -7,6 +7,10 @@ weekly schedule. Apps above this one (dossiers) re-time what they counted on the
 imports them. Every save or delete through the ORM counts (the services, the import, the admin and its
 "delete selected"); ``QuerySet.update()`` and ``bulk_create`` send no signal and are not seen. A release of the
 ``holidays`` package that moves a day sends it too (``services.library_days_reconcile``), with ``update``.
+
+A receiver that re-times rows answers with a :class:`CalendarRetimed`; :func:`calendar_change_announce` sums the
+answers, for the one who changed the calendar to be told (the holidays check, the admin through
+:func:`calendar_changes_counted`). Other answers are ignored.
 """
 
 import datetime
@@ -20,12 +24,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal, receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .engine import TZ, WorkingCalendar
 from .models import WEEKDAY_FIELDS, DateOverride, WorkSchedule
 from .selectors import calendar_build, calendar_reset
 
 # Sent with before, after (WorkingCalendar) and since (an aware datetime); update (HolidaysUpdate) for a release.
+# A receiver may answer with a CalendarRetimed.
 working_calendar_changed = Signal()
 
 
@@ -37,6 +43,64 @@ class HolidaysUpdate:
     version_before: str
     version_after: str
     notes: Mapping[datetime.date, str]
+
+
+@dataclass(frozen=True)
+class CalendarRetimed:
+    """A receiver's answer to :data:`working_calendar_changed`, or their sum: the dossiers it re-timed and their
+    steps whose due dates moved."""
+
+    dossiers: int = 0
+    steps: int = 0
+
+    def __add__(self, other: "CalendarRetimed") -> "CalendarRetimed":
+        return CalendarRetimed(dossiers=self.dossiers + other.dossiers, steps=self.steps + other.steps)
+
+    def __str__(self) -> str:
+        return _("Dossiers re-timed: %(dossiers)d; steps re-timed: %(steps)d.") % {
+            "dossiers": self.dossiers,
+            "steps": self.steps,
+        }
+
+
+@dataclass
+class CalendarChangesCount:
+    """The announcements made inside :func:`calendar_changes_counted` and what their receivers re-timed."""
+
+    announced: int = 0
+    retimed: CalendarRetimed = CalendarRetimed()
+
+
+_counts: ContextVar[tuple[CalendarChangesCount, ...]] = ContextVar("workcal_change_counts", default=())
+
+
+@contextmanager
+def calendar_changes_counted() -> Iterator[CalendarChangesCount]:
+    """Count the changes announced inside (a batch's on leaving it) and sum the receivers' answers."""
+    count = CalendarChangesCount()
+    token = _counts.set((*_counts.get(), count))
+    try:
+        yield count
+    finally:
+        _counts.reset(token)
+
+
+def calendar_change_announce(
+    *, before: WorkingCalendar, since: datetime.datetime, update: HolidaysUpdate | None = None
+) -> CalendarRetimed:
+    """Send :data:`working_calendar_changed` from ``before`` to the calendar now; return the receivers' answers
+    summed."""
+    responses = working_calendar_changed.send(
+        sender=WorkingCalendar, before=before, after=calendar_build(), since=since, update=update
+    )
+    retimed = CalendarRetimed()
+    for _receiver, answer in responses:
+        if isinstance(answer, CalendarRetimed):
+            retimed += answer
+    for count in _counts.get():
+        count.announced += 1
+        count.retimed += retimed
+    return retimed
 
 
 _PENDING = "_calendar_change_pending"  # on the instance, from its pre_ signal to its post_ one
@@ -80,11 +144,7 @@ def calendar_changes_batched() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if batch.since is not None:
-        _announce(before=batch.before, since=batch.since)
-
-
-def _announce(*, before: WorkingCalendar, since: datetime.datetime) -> None:
-    working_calendar_changed.send(sender=WorkingCalendar, before=before, after=calendar_build(), since=since)
+        calendar_change_announce(before=batch.before, since=batch.since)
 
 
 def _pending_set(instance: Any, since: datetime.datetime) -> None:
@@ -102,7 +162,7 @@ def _pending_announce(instance: Any) -> None:
     if batch is not None:
         batch.since = since if batch.since is None else min(batch.since, since)
     elif before is not None:
-        _announce(before=before, since=since)
+        calendar_change_announce(before=before, since=since)
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

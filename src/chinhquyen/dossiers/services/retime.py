@@ -47,6 +47,14 @@ _CHUNK = 500  # ids per IN list
 _CAUSES_SHOWN = 3  # dates named per dossier; more are counted
 
 
+@dataclass(frozen=True)
+class Retimed:
+    """What :func:`dossiers_retime` moved: the dossiers' ids, in order, and how many of their steps."""
+
+    dossiers: list[int]
+    steps: int
+
+
 @dataclass
 class _Moved:
     dossier: Dossier
@@ -62,7 +70,7 @@ def dossiers_retime(
     by: User | None = None,
     at: datetime | None = None,
     update: HolidaysUpdate | None = None,
-) -> list[int]:
+) -> Retimed:
     """Move the due dates of the open dossiers and of their unfinished steps from ``before`` to ``after``.
 
     Only those due at or after ``since`` may move. Each dossier moved gets its version bumped and one timeline row
@@ -70,7 +78,7 @@ def dossiers_retime(
     entry), in the caller's transaction; the applicant sees it, and is told, when the due date as shown moves.
     ``by`` is who changed the calendar; None: the user of the current request or job, else nobody (the platform).
     ``update``: the change is a release of the ``holidays`` package, which the rows name with the days it moved.
-    Returns the ids of the dossiers moved, in order.
+    Returns the ids of the dossiers moved, in order, and the number of their steps moved.
     """
     at = at or timezone.now()
     by = by if by is not None else audit_actor_current()
@@ -80,7 +88,7 @@ def dossiers_retime(
         # for (dossier first, audit head last, everywhere).
         dossiers = list(_candidates(since).select_for_update().order_by("pk"))
         if not dossiers:
-            return []
+            return Retimed(dossiers=[], steps=0)
         steps = _open_steps([d.pk for d in dossiers])
         limits = _LimitUnits({d.procedure_id for d in dossiers})
         moved = []
@@ -99,7 +107,7 @@ def dossiers_retime(
             _save(moved)
             causes = _Causes(before=before, after=after, since=since, update=update)
             _log(moved, by=by, at=at, since=since, causes=causes)
-        return [change.dossier.pk for change in moved]
+        return Retimed(dossiers=[change.dossier.pk for change in moved], steps=sum(len(c.steps) for c in moved))
 
 
 def _candidates(since: datetime) -> QuerySet[Dossier]:

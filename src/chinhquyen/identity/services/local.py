@@ -14,7 +14,8 @@ stands in for the code, so the code page refuses every code under the same limit
 told by a message to the address. So is a sign-up on the e-mail or phone of an account that signs in
 through the national identity (VNeID) and has no local account there: an unsaved stand-in answers for that
 address (its void codes are held by the address), no second account is made, and the owner is told that
-they sign in with VNeID, once a day at most.
+they sign in with VNeID, once a day at most. A sign-up left pending on such an address since before its
+owner's first VNeID sign-in is never finished: the next step on it drops it and answers as on that address.
 
 A sign-up with the personal ID number of a registered applicant is answered as one with a free number
 too: the code goes to the address given, and the record's account (if it has one) is told at its own
@@ -53,6 +54,7 @@ from ..sms import sms_available
 from .accounts import user_names_set, username_new
 from .codes import (
     CODE_TTL,
+    VOID_HASH,
     CodeCheck,
     code_check,
     code_find,
@@ -240,6 +242,11 @@ def _signup_on_taken_login(account: LocalAccount) -> None:
     The owner of an account that signs in through the national identity is told so, once a day at most.
     """
     codes_void_renew(account=account)
+    _taken_login_tell(account)
+
+
+def _taken_login_tell(account: LocalAccount) -> None:
+    """Tell the owner of the taken login ``account`` (see :func:`_signup_on_taken_login`), and audit."""
     data: dict[str, Any] = {"channel": account.channel}
     if account.pk is None:  # the stand-in of an address without a local account (_identity_only_login)
         signup_identity_owner_tell(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
@@ -282,13 +289,19 @@ def _pending_account(account_id: int | None, attempt: int | None) -> LocalAccoun
     """The account ``account_id`` awaiting a code, locked; refused if local accounts were turned off meanwhile.
 
     ``attempt`` (:func:`local_signup_attempt`) must still be there; a verified account awaits a code only
-    when the attempt is a sign-up on its taken login (its void code).
+    when the attempt is a sign-up on its taken login (its void code). A pending account whose address an
+    account verified by the national identity holds by now is dropped (:func:`_pending_drop`): the stand-in of
+    that address answers instead, as for a sign-up begun on it now.
     """
     _require_enabled()
-    if account_id is None:  # a sign-up on the address of an account without a local one: held by the address
-        account = _held_attempt(attempt)
-    else:
+    account = None
+    if account_id is not None:
         account = LocalAccount.objects.select_for_update().select_related("user").filter(pk=account_id).first()
+    if account is None:  # a sign-up on the address of an account without a local one (or dropped since)
+        account = _held_attempt(attempt)
+    elif not account.is_verified and (owner := _identity_only_login(Login(account.channel, account.login))):
+        attempt = _pending_drop(account, owner=owner, attempt=attempt)
+        account = owner
     started = code_find(account=account, code_id=attempt) if account is not None and attempt is not None else None
     if account is None or (attempt is not None and started is None):
         # Replaced by a sign-up started again on the same address (here or in another browser).
@@ -299,6 +312,25 @@ def _pending_account(account_id: int | None, attempt: int | None) -> LocalAccoun
     if account.is_verified and (started is None or not code_is_void(code=started)):
         raise InvalidInput(_("This account is already verified. Sign in."), code="account_verified")
     return account
+
+
+def _pending_drop(account: LocalAccount, *, owner: LocalAccount, attempt: int | None) -> int | None:
+    """Drop the pending ``account``, whose address ``owner`` (:func:`_identity_only_login`) holds by now.
+
+    Begun while the address was free, and left pending since its owner's first national identity sign-in:
+    dropped as :func:`_signup_begin` drops one, with the owner told and the sign-up audited as there. Its
+    codes are held by the address from now on, so they still count towards the address's limits, and turn
+    void where they are (same ids, the live one still live): the browser that began it goes on as on a taken
+    login, every code refused and counted. Return the attempt to go on with: ``attempt``, or the live code's.
+    """
+    codes = OneTimeCode.objects.filter(account=account)
+    live = codes.filter(used_at__isnull=True).values_list("pk", flat=True).first()
+    held = OneTimeCode.objects.filter(account__isnull=True, login=account.login, used_at__isnull=True)
+    held.update(used_at=timezone.now())  # an earlier attempt held by the address stops, as a new one stops it
+    codes.update(account=None, login=account.login, salt="", code_hash=VOID_HASH)
+    account.user.delete()
+    _taken_login_tell(owner)
+    return attempt if attempt is not None else live
 
 
 def _held_attempt(attempt: int | None) -> LocalAccount | None:
@@ -317,7 +349,8 @@ def _held_attempt(attempt: int | None) -> LocalAccount | None:
 def local_signup_verify(*, account_id: int | None, code: str, attempt: int | None = None) -> User:
     """Activate the account if ``code`` is its live code, and create the citizen record; count a wrong code.
 
-    On a taken login the live code is void: every code is wrong, and counted.
+    On a taken login the live code is void: every code is wrong, and counted; so it is on a pending account's
+    address that an account verified by the national identity holds by now (:func:`_pending_account`).
     """
     with transaction.atomic():
         account = _pending_account(account_id, attempt)

@@ -54,4 +54,5 @@ def _lines(check: HolidaysCheck) -> list[str]:
         dates = (check.added if added else check.removed)[kind]
         if dates:
             lines.append(label % {"dates": ", ".join(d.strftime("%d/%m/%Y") for d in dates)})
+    lines.append(str(check.retimed))
     return lines
