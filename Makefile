@@ -31,6 +31,8 @@ run: install
 
 # Test processes (pytest-xdist): one per core of the 2-core machines CI runs on; `make test TEST_WORKERS=0` runs in one.
 TEST_WORKERS ?= 2
+# worksteal: a worker left idle takes tests queued for the other (the browser tests run long); the slowest 15 shown.
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 test: export DB_CONN_MAX_AGE = 0
 test: install-test
@@ -38,10 +40,10 @@ test: install-test
 		(echo "Installing Debian's chromium for browser tests..." && apt-get update -qq && \
 		 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null)
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(VENV)/bin/pytest -n $(TEST_WORKERS)
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ] || $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL =="; \
-		DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest -n $(TEST_WORKERS); \
+		DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest $(PYTEST_ARGS); \
 	fi
 
 lint: install-test
