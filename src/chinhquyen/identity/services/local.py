@@ -342,8 +342,7 @@ def _held_attempt(attempt: int | None) -> LocalAccount | None:
     )
     if code is None:
         return None
-    channel = Channel.EMAIL if "@" in code.login else Channel.SMS
-    return LocalAccount(login=code.login, channel=channel, verified_at=code.created_at)
+    return LocalAccount(login=code.login, channel=login_parse(code.login).channel, verified_at=code.created_at)
 
 
 def local_signup_verify(*, account_id: int | None, code: str, attempt: int | None = None) -> User:
