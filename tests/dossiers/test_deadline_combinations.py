@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from chinhquyen.catalog.models import ProcessStep
 from chinhquyen.catalog.services import procedure_save, process_template_set
 from chinhquyen.dossiers.models import DossierEvent
 from chinhquyen.dossiers.services import (
@@ -203,11 +204,10 @@ def test_calendar_day_steps_share_the_whole_span(received, due, shares):
 
 
 def test_zero_shares_are_not_scaled():
+    # All-zero shares are refused on save (process_all_zero); a template saved before that rule still plans.
     world = World(days=15, unit="days")
-    process_template_set(
-        procedure=world.procedure,
-        steps=[{**step, "share_hours": "0"} for step in CALENDAR_STEPS],
-    )
+    process_template_set(procedure=world.procedure, steps=CALENDAR_STEPS)
+    ProcessStep.objects.filter(template__procedure=world.procedure).update(share_hours=Decimal(0))
 
     dossier = world.received(at=vn(2026, 3, 2, 7, 30))
 

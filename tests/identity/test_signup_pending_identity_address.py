@@ -13,6 +13,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chinhquyen.core.models import AuditEntry
 from chinhquyen.directory.models import User
@@ -31,13 +32,15 @@ ADDRESS = "congdan@example.vn"  # An's e-mail in the national identity's claims
 FREE_ID = "037090005678"  # born in 1990, as An
 WRONG = "Mã xác thực không đúng. Vui lòng kiểm tra tin nhắn mới nhất và thử lại."
 SUBJECT = "Có người thử tạo tài khoản bằng địa chỉ của ông/bà"
+# The dropped sign-up's code went to the address: the notice says that it no longer works (msgid, translated).
 NOTICE = (
-    "Có người vừa thử tạo tài khoản trên Cổng dịch vụ công bằng địa chỉ thư điện tử hoặc số điện thoại này. "
-    "Địa chỉ này thuộc về một tài khoản đăng nhập bằng định danh điện tử quốc gia (VNeID), nên không có tài "
-    "khoản thứ hai nào được tạo và không có mã nào được gửi. Nếu đó là ông/bà, hãy đăng nhập tại "
-    "https://dichvucong.example.vn/tai-khoan/dang-nhap/ bằng định danh điện tử quốc gia (VNeID). Nếu không "
-    "phải ông/bà, ông/bà không cần làm gì."
+    "Someone tried to create an account on the public service portal with this e-mail address or phone "
+    "number. It belongs to an account that signs in with the national identity (VNeID), so no second account "
+    "was made: the code sent to this address earlier to create one no longer works, and no other code was "
+    "sent. If it was you, sign in at %(url)s with the national identity (VNeID). If it was not you, you need "
+    "not do anything."
 )
+URL = "https://dichvucong.example.vn/tai-khoan/dang-nhap/"
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +92,7 @@ def test_the_right_code_typed_back_makes_no_second_account(django_capture_on_com
         (None, ADDRESS, "", 2, True),
     ]
     assert told_and_audited(sent=2) == (
-        [([ADDRESS], SUBJECT, NOTICE)],
+        [([ADDRESS], SUBJECT, gettext(NOTICE) % {"url": URL})],
         [(f"user:{owner.pk}", {"channel": "email", "national_identity": True})],
     )
 
@@ -113,6 +116,6 @@ def test_a_new_code_asked_for_is_not_sent(django_capture_on_commit_callbacks):
         (None, ADDRESS, "", 1, True),
     ]
     assert told_and_audited(sent=1) == (
-        [([ADDRESS], SUBJECT, NOTICE)],
+        [([ADDRESS], SUBJECT, gettext(NOTICE) % {"url": URL})],
         [(f"user:{owner.pk}", {"channel": "email", "national_identity": True})],
     )

@@ -121,6 +121,7 @@ def test_a_release_that_moves_days_announces_the_change_with_an_audit_entry(monk
         "since": "2026-11-24T00:00:00+07:00",
         "added": {"days_off": ["2026-12-02"], "working_days": [], "holidays": ["2026-12-02"]},
         "removed": {"days_off": ["2026-11-24"], "working_days": [], "holidays": ["2026-11-24"]},
+        "retimed": {"dossiers": 0, "steps": 0},
     }
     assert out.splitlines() == [
         gettext("The public-holiday calendar was updated (holidays %(old)s → %(new)s) from %(date)s.")

@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 from django.db import DatabaseError
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 
 @checks.register()
@@ -69,6 +69,42 @@ def check_process_templates_have_a_leader(
         )
         for template in without
     ]
+
+
+@checks.register()
+def check_process_templates_not_all_zero(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """catalog.E003: no saved process template of a procedure with a time limit has steps whose shares are all zero
+    (every step of its dossiers would be due at reception). Those in working time are catalog.E001's."""
+    if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
+        return []
+    from .models import ProcessTemplate
+    from .services.procedures import process_all_zero_problem
+
+    try:
+        # A template without steps sums to NULL: the default flow, not reported.
+        templates = list(
+            ProcessTemplate.objects.select_related("procedure")
+            .annotate(total=Sum("steps__share_hours"), count=Count("steps"))
+            .filter(total=0)
+            .order_by("pk")
+        )
+    except DatabaseError:
+        return []
+    errors: list[checks.CheckMessage] = []
+    for template in templates:
+        problem = process_all_zero_problem(procedure=template.procedure, total=template.total, steps=template.count)
+        if problem:
+            errors.append(
+                checks.Error(
+                    problem,
+                    hint="Give the steps their shares in the admin (Process templates).",
+                    obj=template,
+                    id="catalog.E003",
+                )
+            )
+    return errors
 
 
 @checks.register()

@@ -6,6 +6,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from chinhquyen.core.clear_site_data import clear_site_data_signed_out
 from chinhquyen.core.session_idle import keep_alive
 from chinhquyen.office.auth.flow import logout as sign_out
 from chinhquyen.portal.language_views import set_language
@@ -21,6 +22,7 @@ class OfficialsAdminSite(OTPAdminSite):
         # Audited as the office's sign-out is (Django's own records nothing); a GET is refused as before.
         if request.method == "POST":
             sign_out(request)
+            return clear_site_data_signed_out(super().logout(request, extra_context))
         return super().logout(request, extra_context)
 
 

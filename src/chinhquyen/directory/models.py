@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from vietnam_provinces import Ward, WardCode
 
@@ -23,6 +24,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # Accounts are found by e-mail in any letter case (email__iexact: UPPER("email") on PostgreSQL).
+        indexes = [models.Index(Upper("email"), name="user_email_upper")]
 
     def get_full_name(self) -> str:
         """The name in Vietnamese order: family and middle names (``last_name``) before the given name."""

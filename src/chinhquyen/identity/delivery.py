@@ -42,15 +42,28 @@ def signup_taken_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
     _deliver(channel=channel, to=to, subject=subject, text=text)
 
 
-def signup_identity_only_deliver(*, channel: str, to: str, sign_in_url: str) -> None:
+def signup_identity_only_deliver(*, channel: str, to: str, sign_in_url: str, earlier_code: bool = False) -> None:
     """Queue the notice to the owner of ``to``, whose account signs in through the national identity, that a
-    local sign-up was tried with it."""
-    text = _(
-        "Someone tried to create an account on the public service portal with this e-mail address or phone "
-        "number. It belongs to an account that signs in with the national identity (VNeID), so no second account "
-        "was made and no code was sent. If it was you, sign in at %(url)s with the national identity (VNeID). If "
-        "it was not you, you need not do anything."
-    ) % {"url": sign_in_url}
+    local sign-up was tried with it.
+
+    ``earlier_code``: a sign-up begun there before the owner's first national identity sign-in, and sent a code
+    there then, was dropped; the notice says that code no longer works rather than that none was sent.
+    """
+    if earlier_code:
+        text = _(
+            "Someone tried to create an account on the public service portal with this e-mail address or phone "
+            "number. It belongs to an account that signs in with the national identity (VNeID), so no second "
+            "account was made: the code sent to this address earlier to create one no longer works, and no other "
+            "code was sent. If it was you, sign in at %(url)s with the national identity (VNeID). If it was not "
+            "you, you need not do anything."
+        ) % {"url": sign_in_url}
+    else:
+        text = _(
+            "Someone tried to create an account on the public service portal with this e-mail address or phone "
+            "number. It belongs to an account that signs in with the national identity (VNeID), so no second "
+            "account was made and no code was sent. If it was you, sign in at %(url)s with the national identity "
+            "(VNeID). If it was not you, you need not do anything."
+        ) % {"url": sign_in_url}
     subject = _("Someone tried to create an account with your address")
     _deliver(channel=channel, to=to, subject=subject, text=text)
 

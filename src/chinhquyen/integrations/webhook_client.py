@@ -11,9 +11,8 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 
-from chinhquyen.core.http_deadline import request_within
+from chinhquyen.core.http_deadline import DeadlineAdapter, deadline_session, request_within
 
 from .addresses import host_non_public_addresses
 
@@ -34,7 +33,7 @@ class SendResult:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class PublicAddressAdapter(HTTPAdapter):
+class PublicAddressAdapter(DeadlineAdapter):
     """Sends only to hosts whose addresses are all public (``addresses.py``), checked before connecting.
 
     The name is resolved here and again by the connection, so a DNS server answering differently within
@@ -54,7 +53,7 @@ class PublicAddressAdapter(HTTPAdapter):
 
 
 def _default_session() -> requests.Session:
-    session = requests.Session()
+    session = deadline_session()
     if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
         for prefix in ("https://", "http://"):
             session.mount(prefix, PublicAddressAdapter())

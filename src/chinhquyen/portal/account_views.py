@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chinhquyen.core.access import access
+from chinhquyen.core.clear_site_data import clear_site_data_signed_out
 from chinhquyen.core.clients import client_of_address
 from chinhquyen.core.errors import DomainError
 from chinhquyen.identity import services, throttle
@@ -95,7 +96,8 @@ def login(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     citizen_session_end(request)
     messages.success(request, _("You have signed out."))
-    return redirect("portal:home")
+    # The browser forgets its copies of the pages seen (the e-form is not no-store) and what they stored.
+    return clear_site_data_signed_out(redirect("portal:home"))
 
 
 def _client(request: HttpRequest) -> str:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 
-from chinhquyen.core.http_deadline import Answer, request_within
+from chinhquyen.core.http_deadline import Answer, deadline_session, request_within
 
 from .client import DeliveryOrder, OrderReceipt, PostalError, Tracking
 
@@ -34,7 +34,7 @@ class HttpBackend:
     timeout: float = 10.0
     retries: int = 2
     backoff: float = 0.5
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session = field(default_factory=deadline_session)
     sleep: Callable[[float], None] = time.sleep
 
     @classmethod

@@ -19,7 +19,7 @@ from chinhquyen.core.admin_read_only import ReadOnlyMixin
 
 from .models import DateOverride, HolidayPackageYear, WorkSchedule
 from .selectors import calendar_special_days
-from .signals import calendar_changes_batched, calendar_changes_counted
+from .signals import CalendarChangesCount, calendar_changes_batched, calendar_changes_counted
 
 
 @admin.register(WorkSchedule)
@@ -42,7 +42,9 @@ class WorkScheduleAdmin(admin.ModelAdmin[WorkSchedule]):
     ) -> None:
         # The single row always has the same key, whatever the sequence of the table says.
         obj.pk = WorkSchedule.SINGLETON_PK
-        super().save_model(request, obj, form, change)
+        with calendar_changes_counted() as counted:
+            super().save_model(request, obj, form, change)
+        _retimed_tell(request, counted)  # working days or hours changed: open dossiers were re-timed
 
 
 class DateOverrideForm(forms.ModelForm[DateOverride]):
@@ -86,13 +88,18 @@ class DateOverrideAdmin(admin.ModelAdmin[DateOverride]):
     ) -> None:
         with calendar_changes_counted() as counted:
             super().save_model(request, obj, form, change)
-        if counted.announced:  # not for a new reason alone
-            messages.info(request, str(counted.retimed))
+        _retimed_tell(request, counted)  # nothing for a new reason alone: no change announced
+
+    def delete_model(self, request: HttpRequest, obj: DateOverride) -> None:
+        with calendar_changes_counted() as counted:
+            super().delete_model(request, obj)
+        _retimed_tell(request, counted)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DateOverride]) -> None:
-        # "Delete selected" as one change to the calendar: each open dossier is re-timed once.
-        with transaction.atomic(), calendar_changes_batched():
+        # "Delete selected" as one change to the calendar: each open dossier is re-timed once, and counted once.
+        with calendar_changes_counted() as counted, transaction.atomic(), calendar_changes_batched():
             super().delete_queryset(request, queryset)
+        _retimed_tell(request, counted)
 
     @admin.display(description=_("weekday"))
     def weekday(self, obj: DateOverride) -> str:
@@ -157,6 +164,12 @@ class HolidayPackageYearAdmin(ReadOnlyMixin, admin.ModelAdmin[HolidayPackageYear
     @admin.display(description=_("public holidays"))
     def holidays_list(self, obj: HolidayPackageYear) -> str:
         return _dates_text(obj.holidays)
+
+
+def _retimed_tell(request: HttpRequest, counted: CalendarChangesCount) -> None:
+    """Say how many dossiers and steps the calendar change re-timed, when the change was announced."""
+    if counted.announced:
+        messages.info(request, str(counted.retimed))
 
 
 def _dates_text(days: list[str]) -> str:

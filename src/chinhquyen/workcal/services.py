@@ -262,4 +262,6 @@ def _audit_data(check: HolidaysCheck) -> dict[str, object]:
         "since": check.since.isoformat() if check.since else None,
         "added": iso(check.added),
         "removed": iso(check.removed),
+        # As the command prints them: the open dossiers the release re-timed and their steps whose due dates moved.
+        "retimed": {"dossiers": check.retimed.dossiers, "steps": check.retimed.steps},
     }

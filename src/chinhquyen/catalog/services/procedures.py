@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.text import fold
 from chinhquyen.directory.models import Agency, Role
 
-from ..models import Field, Procedure, ProcessStep, ProcessTemplate, procedure_search_text
+from ..models import Field, Procedure, ProcedureChannel, ProcessStep, ProcessTemplate, procedure_search_text
 from .values import decimal, decimal_text
 
 
@@ -73,11 +73,17 @@ def process_shares_check(*, procedure: Procedure, shares: Iterable[Decimal]) -> 
     """Refuse step shares that do not add up to the procedure's time limit in working hours.
 
     A procedure whose limit is not counted in working time (calendar days, months, or unknown) has no
-    sum to meet, so any shares are accepted for it.
+    sum to meet, so any shares are accepted for it, except shares all zero when it has a limit
+    (:func:`process_all_zero_problem`).
     """
-    problem = process_sum_problem(procedure=procedure, total=sum(shares, Decimal(0)))
+    shares = list(shares)
+    total = sum(shares, Decimal(0))
+    problem = process_sum_problem(procedure=procedure, total=total)
     if problem:
         raise ValidationError(problem, code="process_sum")
+    problem = process_all_zero_problem(procedure=procedure, total=total, steps=len(shares))
+    if problem:
+        raise ValidationError(problem, code="process_all_zero")
 
 
 def process_sum_problem(*, procedure: Procedure, total: Decimal) -> str | None:
@@ -94,6 +100,36 @@ def process_sum_problem(*, procedure: Procedure, total: Decimal) -> str | None:
         "limit": decimal_text(limit),
         "text": procedure.time_limit_text or f"{decimal_text(procedure.time_limit_value)} {procedure.time_limit_unit}",
     }
+
+
+def process_all_zero_problem(*, procedure: Procedure, total: Decimal, steps: int) -> str | None:
+    """Describe why ``steps`` steps whose shares add up to ``total`` (zero) do not suit the procedure, or return None.
+
+    A procedure whose limit is not in working time has no sum to meet (:func:`process_sum_problem` refuses shares
+    all zero for a positive one in working time), but shares all zero would make every step of a dossier due at its
+    reception, overdue at once. Refused when the procedure, or one of its channels, has a limit that gives a due date
+    (above zero, with a unit). No steps is the default flow, and a procedure without a limit gives no step a due date.
+    """
+    if steps == 0 or total != 0 or procedure.time_limit_hours or not _limit_counted(procedure):
+        return None
+    return _(
+        "The steps of %(code)s all have a share of zero, but the procedure has a time limit: every step would be "
+        "due as soon as a dossier is received. Give the steps their shares of the time limit."
+    ) % {"code": procedure.code}
+
+
+def _limit_counted(procedure: Procedure) -> bool:
+    """Whether a dossier of ``procedure`` gets a due date: its limit, or one of its channels', above zero."""
+    value = procedure.time_limit_value
+    if value is not None and value > 0 and procedure.time_limit_unit:
+        return True
+    if procedure.pk is None:
+        return False
+    return (
+        ProcedureChannel.objects.filter(procedure=procedure, time_limit_value__gt=0)
+        .exclude(time_limit_unit="")
+        .exists()
+    )
 
 
 def process_steps_check(*, procedure: Procedure, steps: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -13,16 +13,19 @@ from .local import (
 )
 from .oidc import identity_sign_in
 from .profile import applicant_contact_update
+from .sweep import SweepResult, identity_sweep
 
 __all__ = [
     "SIGNUP_GONE",
     "CodeCheck",
+    "SweepResult",
     "applicant_contact_update",
     "bearer_sign_in",
     "code_check",
     "code_issue",
     "code_resend_wait",
     "identity_sign_in",
+    "identity_sweep",
     "local_code_resend",
     "local_sign_in",
     "local_signup_attempt",

@@ -66,15 +66,20 @@ def _notice_send(*, personal_id: str, channel: str, to: str, url: str) -> None:
         signup_id_registered_deliver(channel=channel, to=to, sign_in_url=url)
 
 
-def signup_identity_owner_tell(*, channel: str, to: str, sign_in_url: str) -> None:
-    """Tell the owner of ``to``, an account's address that signs in through the national identity, after commit."""
+def signup_identity_owner_tell(*, channel: str, to: str, sign_in_url: str, earlier_code: bool = False) -> None:
+    """Tell the owner of ``to``, an account's address that signs in through the national identity, after commit.
+
+    ``earlier_code``: a sign-up pending there, sent a code there, was dropped (the notice then says so).
+    """
     # Counted once the sign-up is committed, as the notice of a registered number is.
-    transaction.on_commit(lambda: _identity_notice_send(channel=channel, to=to, url=sign_in_url))
+    transaction.on_commit(
+        lambda: _identity_notice_send(channel=channel, to=to, url=sign_in_url, earlier_code=earlier_code)
+    )
 
 
-def _identity_notice_send(*, channel: str, to: str, url: str) -> None:
+def _identity_notice_send(*, channel: str, to: str, url: str, earlier_code: bool) -> None:
     if _first_today(f"identity:signup-identity-notice:{_digest(to)}"):
-        signup_identity_only_deliver(channel=channel, to=to, sign_in_url=url)
+        signup_identity_only_deliver(channel=channel, to=to, sign_in_url=url, earlier_code=earlier_code)
 
 
 def _digest(value: str) -> str:

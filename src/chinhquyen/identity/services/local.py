@@ -15,7 +15,8 @@ told by a message to the address. So is a sign-up on the e-mail or phone of an a
 through the national identity (VNeID) and has no local account there: an unsaved stand-in answers for that
 address (its void codes are held by the address), no second account is made, and the owner is told that
 they sign in with VNeID, once a day at most. A sign-up left pending on such an address since before its
-owner's first VNeID sign-in is never finished: the next step on it drops it and answers as on that address.
+owner's first VNeID sign-in is never finished: the next step on it drops it and answers as on that address,
+and the owner's notice says that the code sent there earlier no longer works (rather than that none was sent).
 
 A sign-up with the personal ID number of a registered applicant is answered as one with a free number
 too: the code goes to the address given, and the record's account (if it has one) is told at its own
@@ -188,7 +189,9 @@ def _signup_begin(*, login: Login, user: User, profile: dict[str, str], repeated
                 # its code with it; the codes it was sent still count towards the address's limits.
                 codes_carry_over(codes=codes_recent(account=existing), account=taken)
                 existing.user.delete()
-            _signup_on_taken_login(taken)
+                _signup_on_taken_login(taken, earlier_code=True)  # that sign-up's code went to the address
+            else:
+                _signup_on_taken_login(taken)
             return taken
         earlier_codes: list[OneTimeCode] = []
         if existing is not None:
@@ -236,20 +239,28 @@ def _identity_only_login(login: Login) -> LocalAccount | None:
     )
 
 
-def _signup_on_taken_login(account: LocalAccount) -> None:
+def _signup_on_taken_login(account: LocalAccount, *, earlier_code: bool = False) -> None:
     """Record a void code in place of the code, and tell the owner by the way the code would have gone.
 
     The owner of an account that signs in through the national identity is told so, once a day at most.
+    ``earlier_code``: see :func:`_taken_login_tell`.
     """
     codes_void_renew(account=account)
-    _taken_login_tell(account)
+    _taken_login_tell(account, earlier_code=earlier_code)
 
 
-def _taken_login_tell(account: LocalAccount) -> None:
-    """Tell the owner of the taken login ``account`` (see :func:`_signup_on_taken_login`), and audit."""
+def _taken_login_tell(account: LocalAccount, *, earlier_code: bool = False) -> None:
+    """Tell the owner of the taken login ``account`` (see :func:`_signup_on_taken_login`), and audit.
+
+    ``earlier_code``: a sign-up pending on the address since before its owner's first national identity sign-in
+    was just dropped. It was sent a code there: the owner is told that this code no longer works, not that no
+    code was sent.
+    """
     data: dict[str, Any] = {"channel": account.channel}
     if account.pk is None:  # the stand-in of an address without a local account (_identity_only_login)
-        signup_identity_owner_tell(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
+        signup_identity_owner_tell(
+            channel=account.channel, to=account.login, sign_in_url=_sign_in_url(), earlier_code=earlier_code
+        )
         data["national_identity"] = True
     else:
         signup_taken_deliver(channel=account.channel, to=account.login, sign_in_url=_sign_in_url())
@@ -329,7 +340,7 @@ def _pending_drop(account: LocalAccount, *, owner: LocalAccount, attempt: int | 
     held.update(used_at=timezone.now())  # an earlier attempt held by the address stops, as a new one stops it
     codes.update(account=None, login=account.login, salt="", code_hash=VOID_HASH)
     account.user.delete()
-    _taken_login_tell(owner)
+    _taken_login_tell(owner, earlier_code=True)
     return attempt if attempt is not None else live
 
 

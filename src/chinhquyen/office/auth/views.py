@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chinhquyen.core.access import access
+from chinhquyen.core.clear_site_data import clear_site_data_signed_out
 from chinhquyen.directory.selectors import user_roles
 
 from . import flow, throttle
@@ -125,7 +126,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     flow.logout(request)
     messages.success(request, _("You have signed out."))
-    return redirect("office:auth:login")
+    return clear_site_data_signed_out(redirect("office:auth:login"))
 
 
 @officer_access()

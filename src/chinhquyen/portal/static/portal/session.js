@@ -191,5 +191,13 @@
   });
   // Timers of a hidden tab run late; look again when it is shown.
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && schedule());
+
+  // The sign-out's Clear-Site-Data drops the pages the browser kept for Back, but not the one it was sent from
+  // (still on screen then): shown again by Back, that page is fetched again, which leads to the sign-in page.
+  let signedOutHere = false;
+  document.addEventListener("submit", (event) => {
+    if (event.target.matches("form[data-session-sign-out]")) signedOutHere = true;
+  });
+  window.addEventListener("pageshow", (event) => event.persisted && signedOutHere && window.location.reload());
   schedule();
 })();
