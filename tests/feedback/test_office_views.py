@@ -6,22 +6,10 @@ from django.urls import reverse
 from chinhquyen.feedback import services
 from chinhquyen.feedback.models import Petition, PetitionEvent
 from tests.factories import UserFactory
-from tests.office.auth_helpers import officer_login
 
 from .helpers import SCORES, agency_with_staff, answered, petition, province_admin, returned, world_with_template
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def as_officer(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-
-    def sign_in(user):
-        officer_login(client, user)
-        return client
-
-    return sign_in
 
 
 def test_office_pages_need_the_two_step_login(client):

@@ -34,3 +34,24 @@ class DayFirstDateField(forms.DateField):
     def __init__(self, *, attrs: dict[str, str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", **(attrs or {})}, format="%Y-%m-%d"))
         super().__init__(input_formats=DAY_FIRST_DATE_INPUT_FORMATS, **kwargs)
+
+
+class TextBoxField(forms.CharField):
+    """Text typed in a text box (``<textarea>``), its line breaks counted and kept as one character each.
+
+    Browsers count a line break as one character against ``maxlength`` but send it as two (CR LF, as HTML's
+    form encoding requires): a text the box accepted would be refused as too long, by as many characters as it
+    has lines. Line breaks are made ``\\n`` before the length is checked, as the API's JSON sends them.
+    """
+
+    widget = forms.Textarea
+
+    def __init__(self, *, rows: int | None = None, **kwargs: Any) -> None:
+        if rows is not None:
+            kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return str(super().to_python(value))

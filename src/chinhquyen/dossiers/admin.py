@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from chinhquyen.core.admin_read_only import ReadOnlyMixin
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import TextBoxField
 from chinhquyen.directory.models import Agency, User
 from chinhquyen.directory.signals import agency_admin_action_add
 
@@ -89,10 +90,10 @@ class HandOverForm(forms.Form):
         queryset=Agency.objects.none(),
         help_text=gettext_lazy("Active agencies only. It must handle the procedures of the dossiers it receives."),
     )
-    reason = forms.CharField(
+    reason = TextBoxField(
         label=gettext_lazy("Reason"),
         max_length=EVENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         help_text=gettext_lazy("Shown in each dossier's timeline to officials, e.g. the merger decision."),
         # The service's own words for a reason left out (or only spaces, which the field strips).
         error_messages={"required": gettext_lazy("Say why the work is handed over (e.g. the merger decision).")},

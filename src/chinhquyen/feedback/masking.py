@@ -3,12 +3,14 @@
 What the sender gave (name, address, phone, e-mail) is removed wherever it appears, and so is anything
 shaped like a contact or an identifier: e-mail addresses, and runs of nine digits or more, separated or
 not by spaces, dots or dashes (phone numbers, the 12-digit personal number, the old 9-digit card, tax
-codes, bank accounts), even right after a label ("CCCD:037090001234", "SĐT0912345678"). The sender's
-details are found as whole words, with or without diacritics and in any case ("Nguyen Van An" for "Nguyễn
-Văn An"); their phone by its digits, however grouped ("(0229) 3871 234", "+84 229 3871 234"); their address
-whole and by each part specific to them ("số 12 đường Trần Hưng Đạo" of "Số 12 đường Trần Hưng Đạo, phường
-Hoa Lư", with or without "số" and "đường"), not by the ward or district, which thousands share and the
-petition may well be about. Dates and times are left alone. Each removal becomes :data:`MASK`.
+codes, bank accounts), even right after a label ("CCCD:037090001234", "SĐT0912345678"); vehicle plates
+("29A-123.45", "29-B1 123.45", "30E12345") and passport numbers ("C1234567"), personal data as well (Decree
+13/2023, art. 2). The sender's details are found as whole words, with or without diacritics and in any case
+("Nguyen Van An" for "Nguyễn Văn An"); their phone by its digits, however grouped ("(0229) 3871 234", "+84 229
+3871 234"); their address whole and by each part specific to them ("số 12 đường Trần Hưng Đạo" of "Số 12 đường
+Trần Hưng Đạo, phường Hoa Lư", with or without "số" and "đường"), not by the ward or district, which thousands
+share and the petition may well be about; a name given with a form of address ("Bà Trần Thị Lan") is found without
+it too. Dates and times are left alone. Each removal becomes :data:`MASK`.
 """
 
 import re
@@ -23,6 +25,8 @@ MIN_KNOWN_LENGTH = 3
 OPTIONAL_ADDRESS_WORDS = frozenset({"so", "duong", "pho"})
 # A part naming an administrative unit (folded first words) is not the sender's own: it stays readable.
 ADMINISTRATIVE_UNITS = ("tinh ", "thanh pho ", "quan ", "huyen ", "thi xa ", "thi tran ", "phuong ", "xa ")
+# Forms of address a name may be given with ("Ông Nguyễn Văn An"), which the text may leave out.
+FORMS_OF_ADDRESS = frozenset({"ông", "bà", "anh", "chị", "cô", "chú", "bác", "em", "cháu"})
 # What may come between the digits of a phone number as people write it: "(0229) 3871-234", "+84 (0) 229…".
 _PHONE_GAP = r"[()+ .\-]{0,3}"
 
@@ -36,6 +40,19 @@ _NUMBER = re.compile(
     r"\+?(?:\d[ .\-]?){8,}\d"
     r"(?!\w)(?:(?![:/]\d)|(?<=\d{5}))"
 )
+
+# A Vietnamese vehicle plate: the province's two digits, a series of one or two capitals (Đ among them) with a
+# digit for a motorbike's, then four digits or five ("123.45"), written with a dash, a space, a dot or nothing
+# between the parts. Capitals only, and never inside a longer code: "10 km 1234", "1234/QĐ-UBND", "000.00.01.H22"
+# are no plates.
+_PLATE = re.compile(
+    r"(?<![\w.\-/])"
+    r"\d{2} ?-? ?[A-ZĐ]{1,2}\d?(?: ?[-.] ?| )?"
+    r"(?:\d{3}[. \-]?\d{2}|\d{4})"
+    r"(?![\w]|[.\-/]\d)"
+)
+# A passport number: one capital and seven digits ("C1234567").
+_PASSPORT = re.compile(r"(?<![\w\-/])[A-Z]\d{7}(?![\w]|[.\-/]\d)")
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -95,6 +112,15 @@ def _address_parts(address: str) -> set[str]:
     return parts
 
 
+def _name_forms(name: str) -> set[str]:
+    """``name`` and, when it starts with a form of address followed by two words or more, those words alone
+    ("Nguyễn Văn An" of "Ông Nguyễn Văn An"; "Anh Tuấn" stays whole, one word is no name to look for)."""
+    words = name.split()
+    if len(words) >= 3 and words[0].lower() in FORMS_OF_ADDRESS:
+        return {name, " ".join(words[1:])}
+    return {name}
+
+
 def _phone_pattern(phone: str) -> re.Pattern[str] | None:
     """The sender's phone however written: its digits with any grouping, "+84" or "84" for the leading 0."""
     digits = "".join(ch for ch in phone if ch.isdigit())
@@ -116,14 +142,20 @@ def _phone_pattern(phone: str) -> re.Pattern[str] | None:
 
 
 def mask_personal(
-    text: str, *, known: Iterable[str] = (), phones: Iterable[str] = (), addresses: Iterable[str] = ()
+    text: str,
+    *,
+    known: Iterable[str] = (),
+    names: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    addresses: Iterable[str] = (),
 ) -> str:
-    """Return ``text`` with the sender's details, e-mails and long numbers replaced by MASK.
+    """Return ``text`` with the sender's details, e-mails, vehicle plates, passport and long numbers replaced by MASK.
 
-    ``known`` values (name, e-mail) are masked whole; ``addresses`` whole and by their specific parts;
-    ``phones`` by their digits.
+    ``known`` values (an e-mail) are masked whole; ``names`` whole and without the form of address they start
+    with; ``addresses`` whole and by their specific parts; ``phones`` by their digits.
     """
     values = {fold(k) for k in (*known, *addresses)}
+    values |= {fold(form) for name in names for form in _name_forms(name)}
     values |= {part for address in addresses for part in _address_parts(address)}
     # Longest first, so that a whole address is one mask, not a mask per part.
     for value in sorted((v for v in values if len(v) >= MIN_KNOWN_LENGTH), key=len, reverse=True):
@@ -133,4 +165,6 @@ def mask_personal(
         if pattern is not None:
             text = pattern.sub(MASK, text)
     text = _EMAIL.sub(MASK, text)
+    text = _PLATE.sub(MASK, text)
+    text = _PASSPORT.sub(MASK, text)
     return _NUMBER.sub(MASK, text)

@@ -23,7 +23,8 @@ class PublishedTexts:
 def petition_masked(*, petition: Petition) -> PublishedTexts:
     """The subject, content and answer as they will be published."""
     sender = {
-        "known": (petition.sender_name, petition.sender_email),
+        "known": (petition.sender_email,),
+        "names": (petition.sender_name,),
         "phones": (petition.sender_phone,),
         "addresses": (petition.sender_address,),
     }

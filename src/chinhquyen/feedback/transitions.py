@@ -11,7 +11,7 @@ from enum import Enum
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from chinhquyen.directory.models import Role, StaffRole, User
 from chinhquyen.directory.selectors import Roles
@@ -76,12 +76,12 @@ TRANSITIONS: tuple[Transition, ...] = (
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
 # The actions in words, for refusals that name one.
 PETITION_ACTION_NAMES: dict[str, Promise] = {
-    "assign": _lazy("assign the petition"),
-    "answer": _lazy("answer the petition"),
-    "publish": _lazy("publish the answer"),
-    "close": _lazy("close the petition"),
-    "note": _lazy("add an internal note"),
-    "rate_answer": _lazy("rate the answer"),
+    "assign": gettext_lazy("assign the petition"),
+    "answer": gettext_lazy("answer the petition"),
+    "publish": gettext_lazy("publish the answer"),
+    "close": gettext_lazy("close the petition"),
+    "note": gettext_lazy("add an internal note"),
+    "rate_answer": gettext_lazy("rate the answer"),
 }
 # Actions officials take in the office (the sender's own action is taken on the portal).
 OFFICE_ACTIONS: tuple[str, ...] = tuple(a for a in ACTIONS if a != "rate_answer")

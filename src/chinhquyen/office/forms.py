@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.core.forms import AccessibleForm, DayFirstDateField
+from chinhquyen.core.forms import AccessibleForm, DayFirstDateField, TextBoxField
 from chinhquyen.core.phones import validate_phone
 from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
@@ -229,13 +229,11 @@ class PlainActionForm(VersionedForm):
 
 
 class NoteForm(VersionedForm):
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = TextBoxField(label=_("Note"), required=False, max_length=EVENT_TEXT_MAX, rows=3)
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label=_("Reason"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextBoxField(label=_("Reason"), max_length=EVENT_TEXT_MAX, rows=3)
 
 
 class ForwardForm(NoteForm):
@@ -261,7 +259,7 @@ class ReassignForm(VersionedForm):
 
 class ConsultForm(VersionedForm):
     agency = forms.ModelChoiceField(label=_("Agency to consult"), queryset=Agency.objects.none())
-    question = forms.CharField(label=_("Question"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    question = TextBoxField(label=_("Question"), max_length=EVENT_TEXT_MAX, rows=3)
     answer_days = forms.IntegerField(
         label=_("Working days to answer"),
         min_value=1,
@@ -277,10 +275,10 @@ class ConsultForm(VersionedForm):
 
 
 class RefuseForm(VersionedForm):
-    reasons = forms.CharField(
+    reasons = TextBoxField(
         label=_("Reasons for refusal"),
         max_length=EVENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text=_("One reason per line; they are printed on the refusal slip."),
     )
 
@@ -289,13 +287,13 @@ class RefuseForm(VersionedForm):
 
 
 class SupplementForm(VersionedForm):
-    items = forms.CharField(
+    items = TextBoxField(
         label=_("Items to supply"),
         max_length=EVENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text=_("One item per line; they are numbered on the supplement request slip."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=EVENT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextBoxField(label=_("Reason"), max_length=EVENT_TEXT_MAX, rows=3)
 
     def cleaned_items(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
@@ -304,16 +302,16 @@ class SupplementForm(VersionedForm):
 class SupplementRejectForm(SupplementForm):
     """The documents supplied are not enough: what is still missing (the request's slip stays as issued)."""
 
-    items = forms.CharField(
+    items = TextBoxField(
         label=_("Items still missing"),
         max_length=EVENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
         help_text=_("One item per line; the applicant sees them with the reason."),
     )
-    reason = forms.CharField(
+    reason = TextBoxField(
         label=_("Why the documents supplied are not enough"),
         max_length=EVENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
 
 
@@ -330,11 +328,11 @@ class IssueResultForm(VersionedForm):
         help_text=_("The signed result (PDF). Leave empty to write the result below, or to issue the one attached."),
     )
     title = forms.CharField(label=_("Title of the written result"), max_length=255, required=False)
-    text = forms.CharField(
+    text = TextBoxField(
         label=_("Written result"),
         max_length=20_000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        rows=8,
         help_text=_(
             "The agency's answer, one paragraph per line. It is printed with the dossier's details and the "
             "approving leader's name, and signed by the agency."

@@ -23,7 +23,7 @@ from chinhquyen.catalog.eform import eform_properties
 from chinhquyen.catalog.eform_display import eform_enum_choices as _enum_choices
 from chinhquyen.catalog.eform_display import eform_text as _text
 from chinhquyen.catalog.eform_display import number_shown
-from chinhquyen.core.forms import DayFirstDateField
+from chinhquyen.core.forms import DayFirstDateField, TextBoxField
 from chinhquyen.directory.models import Applicant
 
 PREFILL_FIELDS = ("name", "personal_id", "birth_date", "phone", "email", "address", "tax_code", "representative")
@@ -168,10 +168,10 @@ def _field_for(prop: dict[str, Any], required: bool) -> forms.Field:
         message = _text(prop, "x-pattern-message") or _("Enter the value in the format shown.")
         validators.append(RegexValidator(prop["pattern"], message=message))
     max_length = prop.get("maxLength")
-    area = forms.Textarea(attrs={"rows": 3}) if (max_length or 0) > 255 else None
-    return forms.CharField(
-        max_length=max_length, min_length=prop.get("minLength"), validators=validators, widget=area, **common
-    )
+    lengths: dict[str, Any] = {"max_length": max_length, "min_length": prop.get("minLength"), "validators": validators}
+    if (max_length or 0) > 255:  # a text box: its line breaks count one character each, as the browser counts
+        return TextBoxField(rows=3, **lengths, **common)
+    return forms.CharField(**lengths, **common)
 
 
 class EFormForm(forms.Form):

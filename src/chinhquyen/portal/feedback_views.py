@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chinhquyen.catalog import selectors as catalog_selectors
 from chinhquyen.core.access import access
 from chinhquyen.core.errors import DomainError
-from chinhquyen.core.forms import AccessibleForm
+from chinhquyen.core.forms import AccessibleForm, TextBoxField
 from chinhquyen.core.text import code_plausible
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.dossiers import selectors as dossier_selectors
@@ -65,11 +65,11 @@ class RatingForm(AccessibleForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose your overall rating.")},
     )
-    comment = forms.CharField(
+    comment = TextBoxField(
         label=_("Comment (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        rows=4,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -192,10 +192,10 @@ def _rating_rows(rating: Any) -> list[dict[str, Any]]:
 
 class PetitionForm(AccessibleForm):
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    content = forms.CharField(
+    content = TextBoxField(
         label=_("Your report or proposal"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        rows=8,
         help_text=_("Say what happened, where and when, and what you propose. Do not write ID numbers here."),
     )
     procedure = forms.CharField(

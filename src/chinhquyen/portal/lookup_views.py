@@ -109,11 +109,18 @@ POSTAL_RESULT_WORDS: dict[str, Promise] = {
         "The post office could not deliver the result and brought it back. Please contact the receiving agency."
     ),
 }
+POSTAL_RESULT_BACK_ONLINE = _(
+    "The post office could not deliver the result and brought it back. You can receive it online on your "
+    "dossier's page (My dossiers), or at the receiving agency."
+)
 
 
 def status_words(dossier: Dossier) -> str:
     """The dossier's status in words for the applicant."""
     if dossier.status == DossierStatus.RETURNED and dossier.return_method == ReturnMethod.POSTAL:
+        if dossier.substatus == Substatus.RESULT_READY and dossier.submitted_at is not None:
+            # Applied online: the result brought back is also handed over online, on the applicant's page.
+            return str(POSTAL_RESULT_BACK_ONLINE)
         postal = POSTAL_RESULT_WORDS.get(dossier.substatus)
         if postal is not None:
             return str(postal)

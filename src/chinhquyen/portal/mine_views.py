@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chinhquyen.catalog.selectors import name_in_language
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import TextBoxField
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
@@ -82,10 +83,10 @@ class SupplementForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextBoxField(
         label=gettext_lazy("Why do you withdraw the dossier?"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
         error_messages={"required": gettext_lazy("Say why you withdraw the dossier.")},
     )
     confirm = forms.BooleanField(
@@ -126,8 +127,9 @@ def _amount(payment: selectors.PaymentRequest | None) -> str:
 
 
 def _applicant_actions(request: HttpRequest, dossier: Dossier) -> list[str]:
-    """What the signed-in user may do on ``dossier`` as its applicant (none once it is closed or returned)."""
-    if dossier.status not in OPEN_STATUSES:
+    """What the signed-in user may do on ``dossier`` as its applicant: none once it is closed or its result handed
+    over; a result the post office brought back (status 10, ``result_ready``) is handed over anew, online too."""
+    if dossier.status not in OPEN_STATUSES and not selectors.result_awaits_hand_over(dossier):
         return []
     # No roles: on the portal the user acts as the applicant, even one who is also an official.
     return selectors.dossier_actions_for(dossier=dossier, user=request.user, roles=frozenset())  # type: ignore[arg-type]

@@ -9,11 +9,13 @@ certificate) refuses the result with ``signing_unavailable``, and nothing is sto
 """
 
 import hashlib
+import io
 from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
@@ -141,8 +143,27 @@ def _sign(data: bytes, dossier: Dossier) -> tuple[bytes, bool]:
     except SigningUnavailable:
         raise  # the agency's certificate is at fault, not the file
     except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign
+        if _encrypted(data):
+            # It opens without a password, but a permissions password forbids adding to it: exporting it again
+            # from the same tool would protect it again.
+            raise InvalidInput(
+                _(
+                    "This PDF is protected against changes, so the agency's signature cannot be added to it: "
+                    "upload a copy without protection."
+                ),
+                code="pdf_protected",
+                field="upload",
+            ) from exc
         raise InvalidInput(
             _("The result PDF could not be read to be signed; export it again and upload it."),
             code="pdf_unreadable",
             field="upload",
         ) from exc
+
+
+def _encrypted(data: bytes) -> bool:
+    """Whether ``data`` is an encrypted PDF (upload_check let in only those that open without a password)."""
+    try:
+        return bool(PdfReader(io.BytesIO(data), strict=False).is_encrypted)
+    except Exception:  # noqa: BLE001 - a file pypdf cannot read either is simply not known to be encrypted
+        return False

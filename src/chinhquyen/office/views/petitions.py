@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import TextBoxField
 from chinhquyen.directory.models import Agency, Role
 from chinhquyen.feedback import selectors, services
 from chinhquyen.feedback.criteria import CRITERIA
@@ -28,7 +29,7 @@ from chinhquyen.workcal.engine import TZ
 
 from ..forms import VersionedForm
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import STALE_PETITION, OfficerRequest, refusal_text
+from .common import STALE_PETITION, OfficerRequest, form_kept, refusal_text
 
 # Province administrators route petitions of every agency.
 READERS = (*ANY_OFFICER, Role.PROVINCE_ADMIN)
@@ -41,29 +42,25 @@ class AssignForm(VersionedForm):
         queryset=Agency.objects.filter(is_active=True).order_by("name"),
         error_messages={"required": gettext_lazy("Choose the agency.")},
     )
-    note = forms.CharField(
-        label=gettext_lazy("Internal note (optional)"), required=False, max_length=2000, widget=forms.Textarea
-    )
+    note = TextBoxField(label=gettext_lazy("Internal note (optional)"), required=False, max_length=2000)
 
 
 class AnswerForm(VersionedForm):
-    answer = forms.CharField(
+    answer = TextBoxField(
         label=gettext_lazy("Answer to the sender"),
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        rows=10,
         help_text=gettext_lazy("The answer is published with the petition if a leader publishes it."),
     )
-    note = forms.CharField(
-        label=gettext_lazy("Internal note (optional)"), required=False, max_length=2000, widget=forms.Textarea
-    )
+    note = TextBoxField(label=gettext_lazy("Internal note (optional)"), required=False, max_length=2000)
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea)
+    reason = TextBoxField(label=gettext_lazy("Reason"), max_length=2000)
 
 
 class NoteForm(VersionedForm):
-    note = forms.CharField(label=gettext_lazy("Internal note"), max_length=2000, widget=forms.Textarea)
+    note = TextBoxField(label=gettext_lazy("Internal note"), max_length=2000)
 
 
 Perform = Callable[[Any, Petition, dict[str, Any]], Any]
@@ -204,10 +201,22 @@ def petition_action(request: OfficerRequest, pk: int, action: str) -> HttpRespon
             form.add_error(exc.field, exc.message)
             form.mark_invalid()
             return _render_action(request, fresh, spec, form, status=400)
-        form = spec.form_class(initial={"expected_version": fresh.version})
-        return _render_action(request, fresh, spec, form, status=409, error=refusal_text(exc, stale=STALE_PETITION))
+        error = refusal_text(exc, stale=STALE_PETITION)
+        # Changed meanwhile so that the action is closed (another official answered): nothing to confirm again.
+        if exc.code == "stale_version" and spec.name not in selectors.petition_actions_for(
+            petition=fresh, user=request.user
+        ):
+            return _render_action(request, fresh, spec, form, status=409, error=error, unavailable=True)
+        # Else the form again with what the officer wrote, at the current version, ready to confirm.
+        kept = form_kept(form, version=fresh.version)
+        return _render_action(request, fresh, spec, kept, status=409, error=error, kept=_entered(kept))
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("office:petition", pk=petition.pk)
+
+
+def _entered(form: Any) -> bool:
+    """Whether the form holds anything the officer wrote or chose on the page (the hidden version aside)."""
+    return any(form.initial.get(name) not in (None, "") for name, f in form.fields.items() if not f.widget.is_hidden)
 
 
 def _render_action(
@@ -219,6 +228,7 @@ def _render_action(
     status: int = 200,
     error: str = "",
     unavailable: bool = False,
+    kept: bool = False,
 ) -> HttpResponse:
     context = {
         "petition": petition,
@@ -226,6 +236,7 @@ def _render_action(
         "form": form,
         "error": error,
         "unavailable": unavailable,
+        "kept": kept,
         "preview": selectors.petition_preview(petition=petition) if action.name == "publish" else None,
         "nav": "petitions",
     }

@@ -15,13 +15,22 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.core.text import whole_number
 from chinhquyen.directory.models import Role
 from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.models import ReturnMethod
 from chinhquyen.postal.models import Direction, OrderState
 from chinhquyen.postal.selectors import postal_pickups_for, postal_shipments_of
 from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
 
 from ..forms import PostalSendForm
 from ..permissions import FRONT_DESK, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, officer_agency_ids, refusal_text
+from .common import (
+    OfficerRequest,
+    dossier_for,
+    due_flags,
+    officer_agency_ids,
+    refusal_text,
+    sent_twice,
+    success_once,
+)
 
 
 def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
@@ -87,6 +96,7 @@ def postal_send(request: OfficerRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, dossier, form, status=400)
     data = form.cleaned_data
+    version = data["expected_version"]
     try:
         shipment = postal_result_send(
             by=request.user,
@@ -96,7 +106,7 @@ def postal_send(request: OfficerRequest, pk: int) -> HttpResponse:
             receiver_address=data["receiver_address"],
             receiver_division_code=data["receiver_division_code"],
             cod_amount=data["cod_amount"],
-            expected_version=data["expected_version"],
+            expected_version=version,
         )
     except DomainError as exc:
         fresh = dossier_for(request, pk)
@@ -104,11 +114,25 @@ def postal_send(request: OfficerRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field, exc.message)
             form.mark_invalid()
             return _render(request, fresh, form, status=400)
+        by_post = {"method": ReturnMethod.POSTAL}
+        if sent_twice(exc, dossier=fresh, by=request.user, action="return", expected_version=version, data=by_post):
+            # The same confirmation sent twice: the first placed the order; answer as it did.
+            return _sent(request, fresh)
+        # Handed over meanwhile (by a colleague, at the counter): the page no longer offers to send it.
+        available = "return" in selectors.dossier_actions_for(dossier=fresh, user=request.user)
         again = PostalSendForm(initial={**data, "expected_version": fresh.version})
-        return _render(request, fresh, again, status=409, error=refusal_text(exc))
-    messages.success(
-        request, _("The result was handed to the postal partner: item %(item)s.") % {"item": shipment.item_code}
-    )
+        return _render(request, fresh, again, status=409, error=refusal_text(exc), unavailable=not available)
+    return _sent(request, dossier, shipment)
+
+
+def _sent(request: OfficerRequest, dossier: Any, shipment: Any = None) -> HttpResponse:
+    """The dossier's page, saying once which postal item carries the result (the latest sent, by default)."""
+    if shipment is None:
+        sent = [s for s in postal_shipments_of(dossier=dossier) if s.direction == Direction.RESULT_DELIVERY]
+        shipment = sent[0] if sent else None  # newest first
+    if shipment is not None:
+        text = _("The result was handed to the postal partner: item %(item)s.") % {"item": shipment.item_code}
+        success_once(request, text)
     return redirect("office:dossier", pk=dossier.pk)
 
 
