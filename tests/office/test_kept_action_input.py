@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import DocumentKind, DossierStatus
@@ -160,3 +161,25 @@ def test_a_claim_refused_as_stale_has_nothing_to_keep(as_user, office):
     assert STALE in body
     assert KEPT not in body
     assert f'name="expected_version" value="{dossier.version}"' in body
+
+
+def test_a_written_result_for_an_action_closed_meanwhile_is_shown_to_copy(as_user, office):
+    # Given the leader's page to issue the result, then, in another tab, the dossier sent back to the specialist.
+    dossier = _at_leader(office)
+    client = as_user(office.leader)
+    seen = dossier.version
+    services.dossier_send_back(by=office.leader, dossier=dossier, reason="Bổ sung căn cứ")
+
+    # When the written result typed on the first page is confirmed.
+    refused = client.post(
+        _url(dossier, "issue_result"),
+        {"expected_version": seen, "title": "Giấy xác nhận cư trú", "text": RESULT_TEXT},
+    )
+
+    # Then nothing is issued, no form is offered, and the text is there to copy, in a read-only box.
+    body = refused.content.decode()
+    dossier.refresh_from_db()
+    assert (refused.status_code, dossier.status) == (409, DossierStatus.PROCESSING)
+    assert refused.context["typed"] == [(gettext("Written result"), RESULT_TEXT)]
+    assert f'<textarea id="typed-1" rows="6" readonly>{RESULT_TEXT}</textarea>' in body
+    assert 'name="text"' not in body

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import TextBoxField
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.documents import SLIP_KINDS
@@ -191,7 +192,9 @@ def _refused(
     the officer entered, at the current version; not when a change made meanwhile has closed the action."""
     # Refused at the version its page showed (not stale), the action was offered there: the form stays.
     if exc.code == "stale_version" and not _open(action, fresh, request.user):
-        return _render_action(request, fresh, action, form, status=409, error=refusal_text(exc), unavailable=True)
+        return _render_action(
+            request, fresh, action, form, status=409, error=refusal_text(exc), unavailable=True, typed=_typed(form)
+        )
     kept = form_kept(form, version=fresh.version, **action.form_kwargs(request, fresh))
     return _render_action(
         request,
@@ -205,6 +208,16 @@ def _refused(
     )
 
 
+def _typed(form: Any) -> list[tuple[str, str]]:
+    """The texts the officer typed in the text boxes of ``form`` (a written result may run to pages), with their
+    labels: an action closed meanwhile offers no form to keep them in, so they are shown to copy."""
+    return [
+        (str(field.label), value)
+        for name, field in form.fields.items()
+        if isinstance(field, TextBoxField) and (value := form.cleaned_data.get(name))
+    ]
+
+
 def _render_action(
     request: OfficerRequest,
     dossier: Any,
@@ -216,6 +229,7 @@ def _render_action(
     unavailable: bool = False,
     kept: bool = False,
     file_dropped: bool = False,
+    typed: list[tuple[str, str]] | None = None,
 ) -> HttpResponse:
     context = {
         "dossier": dossier,
@@ -225,6 +239,7 @@ def _render_action(
         "unavailable": unavailable,
         "kept": kept,
         "file_dropped": file_dropped,
+        "typed": typed or [],
         **due_flags(dossier),
     }
     if action.reception:
