@@ -48,6 +48,16 @@ def form_kept(refused: Form, *, version: int, **kwargs: Any) -> Form:
     return type(refused)(initial=kept, **kwargs)
 
 
+def form_entered(form: Form) -> bool:
+    """Whether ``form`` (from :func:`form_kept`) holds anything the officer typed or chose on the page (hidden
+    fields and files aside): the page then says it was kept."""
+    return any(
+        form.initial.get(name) not in (None, "", [])
+        for name, field in form.fields.items()
+        if not field.widget.is_hidden and not isinstance(field, forms.FileField)
+    )
+
+
 def sent_twice(
     exc: DomainError, *, dossier: Any, by: Any, action: str, expected_version: int, data: dict[str, Any] | None = None
 ) -> DossierEvent | None:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +18,16 @@ from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import OfficerRequest, dossier_for, due_flags, form_kept, refusal_text, sent_twice, success_once
+from .common import (
+    OfficerRequest,
+    dossier_for,
+    due_flags,
+    form_entered,
+    form_kept,
+    refusal_text,
+    sent_twice,
+    success_once,
+)
 from .postal import postal_context, postal_send_redirect
 
 # After these actions from a draft or submitted dossier the counter hands over a slip.
@@ -111,15 +119,6 @@ def _chosen_letter(form: Any) -> Any:
         return None
 
 
-def _entered(form: Any) -> bool:
-    """Whether the form holds anything the officer typed or chose on the page (hidden fields aside)."""
-    return any(
-        form.initial.get(name) not in (None, "", [])
-        for name, field in form.fields.items()
-        if not field.widget.is_hidden and not isinstance(field, forms.FileField)
-    )
-
-
 @officer_access(*PROCESSORS)
 @require_http_methods(["GET", "POST"])
 def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpResponse:
@@ -203,7 +202,7 @@ def _refused(
         kept,
         status=409,
         error=refusal_text(exc),
-        kept=_entered(kept),
+        kept=form_entered(kept),
         file_dropped=file_dropped,
     )
 

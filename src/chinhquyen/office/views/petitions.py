@@ -29,7 +29,7 @@ from chinhquyen.workcal.engine import TZ
 
 from ..forms import VersionedForm
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
-from .common import STALE_PETITION, OfficerRequest, form_kept, refusal_text
+from .common import STALE_PETITION, OfficerRequest, form_entered, form_kept, refusal_text
 
 # Province administrators route petitions of every agency.
 READERS = (*ANY_OFFICER, Role.PROVINCE_ADMIN)
@@ -209,14 +209,9 @@ def petition_action(request: OfficerRequest, pk: int, action: str) -> HttpRespon
             return _render_action(request, fresh, spec, form, status=409, error=error, unavailable=True)
         # Else the form again with what the officer wrote, at the current version, ready to confirm.
         kept = form_kept(form, version=fresh.version)
-        return _render_action(request, fresh, spec, kept, status=409, error=error, kept=_entered(kept))
+        return _render_action(request, fresh, spec, kept, status=409, error=error, kept=form_entered(kept))
     messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
     return redirect("office:petition", pk=petition.pk)
-
-
-def _entered(form: Any) -> bool:
-    """Whether the form holds anything the officer wrote or chose on the page (the hidden version aside)."""
-    return any(form.initial.get(name) not in (None, "") for name, f in form.fields.items() if not f.widget.is_hidden)
 
 
 def _render_action(
