@@ -70,7 +70,8 @@ def test_search_still_finds_words_of_the_applicants_name():
 
 def _answered_late(world: World):
     """Received Monday 2 March 08:00 with two days (due Wednesday 4 March 08:00), sent to a partner for an opinion
-    in three days and answered on Thursday 5 March: the asking step is now due after the dossier."""
+    in one day (an answer due after the dossier is refused) and answered late, on Thursday 5 March: the asking step
+    is now due after the dossier."""
     partner = AgencyFactory()
     partner_specialist = officer(partner, "specialist")
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
@@ -79,7 +80,7 @@ def _answered_late(world: World):
         dossier=dossier,
         agency=partner,
         question="Ý kiến?",
-        answer_days=3,
+        answer_days=1,
         at=vn(2026, 3, 2, 9, 0),
     )
     dossier = dossier_forward(by=partner_specialist, dossier=dossier, at=vn(2026, 3, 5, 16, 0))

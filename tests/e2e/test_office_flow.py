@@ -79,7 +79,7 @@ def test_walk_in_dossier_from_counter_to_returned_result(request, browser, live_
         leader.get_by_role("link", name=dossier.code).click()
 
     def write(page) -> None:
-        page.get_by_label("Title of the written result").fill("Trích lục khai sinh")
+        page.get_by_label("Title of the result", exact=True).fill("Trích lục khai sinh")
         text = "Đã đăng ký khai sinh cho cháu Nguyễn Văn Bình.\nSố: 12/2026."
         page.get_by_label("Written result", exact=True).fill(text)
 

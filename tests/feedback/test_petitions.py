@@ -310,5 +310,6 @@ def test_the_transitions_table_has_one_door_per_action():
         "note",
         "publish",
         "rate_answer",
+        "unpublish",
     ]
     assert {row.target for row in TRANSITIONS if row.action == "publish"} == {PetitionStatus.PUBLISHED}

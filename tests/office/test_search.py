@@ -82,7 +82,7 @@ def test_htmx_search_with_a_bad_date_reports_the_field(as_user, office):
 
     response = client.get(reverse("office:search"), {"received_from": "31/02/2026"}, HTTP_HX_REQUEST="true")
 
-    assert "Received from: Enter a valid date." in response.content.decode()
+    assert "Received or submitted from: Enter a valid date." in response.content.decode()
 
 
 def test_a_period_ending_before_it_starts_is_refused_at_its_end_date_and_kept(as_user, office):
@@ -92,7 +92,7 @@ def test_a_period_ending_before_it_starts_is_refused_at_its_end_date_and_kept(as
     response = client.get(reverse("office:search"), {"received_from": "2026-03-10", "received_to": "2026-03-02"})
 
     body = response.content.decode()
-    assert "Choose a “Received to” date on or after the “Received from” date." in body
+    assert "Choose a “Received or submitted to” date on or after the “Received or submitted from” date." in body
     assert 'value="2026-03-10"' in body
     assert 'value="2026-03-02"' in body
     assert "found" not in body  # no results, rather than "0 found"

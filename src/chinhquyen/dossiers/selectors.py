@@ -85,6 +85,8 @@ class InboxRow:
     waiting: bool = False
     # An apology letter of an agency the officer leads, to approve or to send (draft or approved).
     letter: ApologyLetter | None = None
+    # Waiting on the post, which is collecting the application's paper documents: not to receive before they arrive.
+    post_collecting: bool = False
 
 
 class Inbox(list[InboxRow]):
@@ -115,13 +117,16 @@ def consultable_agencies() -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).filter(Exists(answering)).order_by("name", "code")
 
 
+# An online application whose paper documents the post is collecting: it cannot be received before they arrive.
+_POST_COLLECTING = Q(substatus=Substatus.PICKUP_REQUESTED)
 # Dossiers whose next move is the applicant's: a result waiting to be collected (also one the post brought
-# back), documents or a payment asked for (the clock paused). They come after the work the officer can do now,
-# and carry no due mark.
+# back), documents or a payment asked for (the clock paused); or the post's, collecting the papers. They come
+# after the work the officer can do now, and carry no due mark.
 _INBOX_WAITING = (
     Q(status__in=(DossierStatus.RESOLVED, DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUIRED))
     | FRONT_DESK_BROUGHT_BACK
     | Q(paused_at__isnull=False)
+    | _POST_COLLECTING
 )
 # Waiting on the applicant with the active step still held: listed, as waiting, for whoever holds it.
 STEP_WAITING = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUIRED)
@@ -134,7 +139,8 @@ _NO_DATE = Value(None, output_field=DateTimeField())
 
 def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> Inbox:
     """What the officer has to act on, most urgent first: overdue (the longest overdue first), then due soon,
-    then by due date and undated; then what waits on the applicant. At most ``limit`` rows; ``total`` counts them all.
+    then by due date and undated; then what waits on the applicant, or on the post collecting the papers. At most
+    ``limit`` rows; ``total`` counts them all.
 
     The due date is the earlier of the active step's and the dossier's (the dossier's alone for the front
     desk's queue), and for an apology letter the leader is to approve or send, the end of the last day it may
@@ -198,6 +204,7 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
                 overdue=not waiting and due_at is not None and due_at < now,
                 waiting=waiting,
                 letter=letters[d.pk][0] if d.pk in letters else None,
+                post_collecting=d.substatus == Substatus.PICKUP_REQUESTED,
             )
         )
     # Counted only when the list is cut: the page says how many it does not show.
@@ -511,7 +518,9 @@ def dossier_search_query(
 
     ``applicant`` is an ID number or tax code, or words of the applicant's name: each word starts a word of
     the name, ignoring case, diacritics, Unicode form and spacing ("dang thi hong" finds "Đặng Thị Hồng").
-    Dates are days in Vietnam time, both included; ``roles`` spares the role query when at hand.
+    Dates are days in Vietnam time, both included, of the reception; for a dossier never received (a draft, one
+    waiting or refused at reception) of its submission online, else of its opening at the counter. ``roles``
+    spares the role query when at hand.
     """
     dossiers = dossier_visible_to(officer=officer, roles=roles)
     if code.strip():
@@ -533,7 +542,7 @@ def dossier_search_query(
         dossiers = dossiers.filter(procedure_id=procedure_id)
     if status is not None:
         dossiers = dossiers.filter(status=status)
-    dossiers = received_between(dossiers, date_from=received_from, date_to=received_to)
+    dossiers = _received_or_submitted_between(dossiers, date_from=received_from, date_to=received_to)
     # Dossiers not received yet (no date) last on every database: PostgreSQL sorts NULL first when descending.
     return dossiers.select_related(*_RELATED).order_by(F("received_at").desc(nulls_last=True), "-pk")
 
@@ -545,15 +554,35 @@ _FIRST_DAY, _LAST_DAY = date(FIRST_YEAR, 1, 1), date(LAST_YEAR, 12, 31)
 
 def received_between(dossiers: QuerySet[Dossier], *, date_from: date | None, date_to: date | None) -> QuerySet[Dossier]:
     """``dossiers`` received from ``date_from`` to ``date_to``, Vietnam days, both included (either may be open)."""
+    return _days_between(dossiers, "received_at", date_from=date_from, date_to=date_to)
+
+
+def _received_or_submitted_between(
+    dossiers: QuerySet[Dossier], *, date_from: date | None, date_to: date | None
+) -> QuerySet[Dossier]:
+    """:func:`received_between`, a dossier never received judged by its submission, else its opening at the counter.
+
+    A search for drafts or applications refused at reception by date would otherwise find none of them.
+    """
+    if date_from is None and date_to is None:
+        return dossiers
+    dated = dossiers.alias(search_day_at=Coalesce("received_at", "submitted_at", "created_at"))
+    return _days_between(dated, "search_day_at", date_from=date_from, date_to=date_to)
+
+
+def _days_between(
+    dossiers: QuerySet[Dossier], field: str, *, date_from: date | None, date_to: date | None
+) -> QuerySet[Dossier]:
     if date_from is not None:
         if date_from > _LAST_DAY:
             return dossiers.none()
-        dossiers = dossiers.filter(received_at__gte=datetime.combine(max(date_from, _FIRST_DAY), time.min, TZ))
+        start = datetime.combine(max(date_from, _FIRST_DAY), time.min, TZ)
+        dossiers = dossiers.filter(**{f"{field}__gte": start})
     if date_to is not None:
         if date_to < _FIRST_DAY:
             return dossiers.none()
         day_after = min(date_to, _LAST_DAY) + timedelta(days=1)
-        dossiers = dossiers.filter(received_at__lt=datetime.combine(day_after, time.min, TZ))
+        dossiers = dossiers.filter(**{f"{field}__lt": datetime.combine(day_after, time.min, TZ)})
     return dossiers
 
 

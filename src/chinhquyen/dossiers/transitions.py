@@ -261,9 +261,27 @@ def step_after(dossier: Dossier) -> DossierStep | None:
     )
 
 
-def step_after_remember(dossier: Dossier, step: DossierStep | None) -> None:
-    """Remember ``step`` as :func:`step_after` of ``dossier`` as it is now (read with the dossier's lock)."""
-    dossier.__dict__["_step_after"] = ((dossier.version, dossier.active_step_id), step)
+def steps_after_next(dossier: Dossier) -> bool:
+    """Whether a step of the process is still pending after :func:`step_after`: a front desk's step next is
+    then not the one returning the result but one mid-process (sending the dossier on to another agency)."""
+    key = (dossier.version, dossier.active_step_id)
+    cached = dossier.__dict__.get("_steps_after_next")
+    if cached is not None and cached[0] == key:
+        return bool(cached[1])
+    nxt = step_after(dossier)
+    steps = DossierStep.objects.filter(dossier_id=dossier.pk, state=StepState.PENDING, consultation=False)
+    found = nxt is not None and steps.filter(order__gt=nxt.order).exists()
+    dossier.__dict__["_steps_after_next"] = (key, found)
+    return found
+
+
+def step_after_remember(dossier: Dossier, step: DossierStep | None, *, more: bool | None = None) -> None:
+    """Remember ``step`` as :func:`step_after` of ``dossier`` as it is now (read with the dossier's lock), and
+    ``more`` as :func:`steps_after_next` when the lock read it too."""
+    key = (dossier.version, dossier.active_step_id)
+    dossier.__dict__["_step_after"] = (key, step)
+    if more is not None:
+        dossier.__dict__["_steps_after_next"] = (key, more)
 
 
 def step_before(dossier: Dossier) -> DossierStep | None:
@@ -327,7 +345,7 @@ def _no_step_left_after_leader(ctx: Context) -> TransitionRefused | None:
     if step is None or step.role != Role.LEADER:
         return None
     nxt = step_after(ctx.dossier)
-    if nxt is not None and nxt.role != Role.FRONT_DESK:
+    if nxt is not None and (nxt.role != Role.FRONT_DESK or steps_after_next(ctx.dossier)):
         return TransitionRefused(
             _("Steps remain after this one: hand the dossier on to them; the result is issued after them."),
             code="steps_remaining",
@@ -356,11 +374,12 @@ def _last_leader_step(ctx: Context) -> TransitionRefused | None:
     """Approval is the last leader's step's (spec §1: the agency leader approves after the draft); an earlier
     leader's step assigns the dossier, and approving there would approve a result nobody has drafted yet.
 
-    The next step comes with the lock; only a specialist's next (assigning, or numbering after the approval)
-    takes a query for a leader's step further on. The front desk's step returns the result: none comes after.
+    The next step comes with the lock; only a specialist's or the front desk's next (assigning, numbering after
+    the approval, returning the result or sending the dossier on to another agency) takes a query for a
+    leader's step further on.
     """
     nxt = step_after(ctx.dossier)
-    if nxt is None or nxt.role == Role.FRONT_DESK:
+    if nxt is None or (nxt.role == Role.FRONT_DESK and not steps_after_next(ctx.dossier)):
         return None
     if nxt.role != Role.LEADER and not _leader_step_pending_after(ctx.dossier, nxt.order):
         return None

@@ -10,11 +10,13 @@ codes, bank accounts), even right after a label ("CCCD:037090001234", "SĐT09123
 3871 234"); their address whole and by each part specific to them ("số 12 đường Trần Hưng Đạo" of "Số 12 đường
 Trần Hưng Đạo, phường Hoa Lư", with or without "số" and "đường"), not by the ward or district, which thousands
 share and the petition may well be about; a name given with a form of address ("Bà Trần Thị Lan") is found without
-it too. Dates and times are left alone. Each removal becomes :data:`MASK`.
+it too. Dates and times are left alone, and so are amounts of money ("150.000.000 đồng"), document numbers
+("1234/QĐ-UBND") and this platform's dossier codes ("000.00.12.H12-261122-0001"), which are no one's personal
+data. Each removal becomes :data:`MASK`.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from chinhquyen.core.text import fold
 
@@ -39,6 +41,24 @@ _NUMBER = re.compile(
     r"(?<![\d_+])(?:(?<!\d[:/])|(?=\+?\d{5}))"
     r"\+?(?:\d[ .\-]?){8,}\d"
     r"(?!\w)(?:(?![:/]\d)|(?<=\d{5}))"
+)
+# A phone number with its area code or country code in brackets, which _NUMBER does not cross: "(0236)
+# 3.822.123", "(+84) 90 123 4567", "+84 (0) 90 123 4567"; masked when it holds nine digits or more. Only an area
+# code (led by 0) or 84 in the brackets: "(2025) 123456" is no phone.
+_BRACKETED_PHONE = re.compile(r"(?<![\w+])(?:\+?84[ .\-]?)?\((?:\+?84|0\d{0,4})\)[ .\-]?(?:\d[ .\-]?){4,}\d(?!\w)")
+PHONE_MIN_DIGITS = 9
+# Not personal data, and left whole though long enough to look like a number above: an amount of money, its
+# thousands grouped by dots or commas and a currency after it ("150.000.000 đồng", "1,500,000,000 VND"), and a
+# dossier code of this platform, ``<agency identifier>-YYMMDD-XXXX`` (dossiers/codes.py). A phone or a personal
+# number is written neither so (it starts with 0, or has no currency after it) nor with an agency identifier.
+# "đồng" also starts common words ("đồng thời", "đồng ý"), which a dotted card number may come before.
+_NOT_MONEY_DONG = r"\s+(?:thời|ý|bào|chí|nghiệp|bộ|loạt|đều|nhất|minh|hương)(?!\w)"
+_CURRENCY = rf"(?:đồng(?!{_NOT_MONEY_DONG})|đ|vnđ|vnd|usd|triệu|tỷ|nghìn|ngàn)"
+_KEPT = re.compile(
+    rf"(?<![\w.,])[1-9]\d{{0,2}}(?:\.\d{{3}})+(?:,\d+)? ?{_CURRENCY}(?!\w)"
+    rf"|(?<![\w.,])[1-9]\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)? ?{_CURRENCY}(?!\w)"
+    r"|(?<![\w.\-])[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z]\d{2}-\d{6}-\d{4,}(?![\w\-])",
+    re.IGNORECASE,
 )
 
 # A Vietnamese vehicle plate: the province's two digits, a series of one or two capitals (Đ among them) with a
@@ -164,7 +184,29 @@ def mask_personal(
         pattern = _phone_pattern(phone)
         if pattern is not None:
             text = pattern.sub(MASK, text)
+    return _outside_kept(text, _shapes_masked)
+
+
+def _shapes_masked(text: str) -> str:
+    """``text`` with anything shaped like a contact or an identifier masked."""
     text = _EMAIL.sub(MASK, text)
     text = _PLATE.sub(MASK, text)
     text = _PASSPORT.sub(MASK, text)
+    text = _BRACKETED_PHONE.sub(_long_masked, text)
     return _NUMBER.sub(MASK, text)
+
+
+def _long_masked(found: re.Match[str]) -> str:
+    """MASK for a bracketed phone of nine digits or more; a shorter one ("(028) 3822") is no number to hide."""
+    long = sum(ch.isdigit() for ch in found.group()) >= PHONE_MIN_DIGITS
+    return MASK if long else found.group()
+
+
+def _outside_kept(text: str, mask: Callable[[str], str]) -> str:
+    """``mask`` applied on its own to each stretch of ``text`` between the amounts and codes kept whole (``_KEPT``),
+    so that a phone right before an amount is masked and the amount kept, not both read as one run of digits."""
+    pieces, last = [], 0
+    for kept in _KEPT.finditer(text):
+        pieces += [mask(text[last : kept.start()]), kept.group()]
+        last = kept.end()
+    return "".join([*pieces, mask(text[last:])])

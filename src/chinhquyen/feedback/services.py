@@ -1,4 +1,4 @@
-"""Writes of the feedback app: rate a returned dossier; file, route, answer, publish and close petitions.
+"""Writes of the feedback app: rate a returned dossier; file, route, answer, publish, unpublish and close petitions.
 
 Every write is one transaction ending with an audit entry. Petition services go through
 :func:`_petition_apply`, which locks the petition, checks the transitions table, bumps the version and
@@ -49,6 +49,8 @@ ANSWER_WORKING_DAYS = 10
 CODE_ATTEMPTS = 5
 _PHONE = re.compile(r"^\+?[0-9 .\-()]{8,20}$")
 MIN_CONTENT = 10
+# The longest reason (closing, unpublishing), as the office's reason box allows.
+REASON_MAX = 2000
 
 
 def _text(value: str) -> str:
@@ -439,9 +441,28 @@ def petition_publish(*, petition: Petition, by: User, expected_version: int | No
     return petition
 
 
+def petition_unpublish(*, petition: Petition, by: User, reason: str, expected_version: int | None = None) -> Petition:
+    """Withdraw the published petition from public view (a mistake, personal data left in); back to answered.
+
+    The masked copies go too, so that nothing withdrawn stays readable; publishing again masks afresh. The answer
+    and the sender's rating stay; the reason is the event's note.
+    """
+    reason = _required(_text(reason), field_name="reason", message=_("Give the reason."), limit=REASON_MAX)
+    with _petition_apply(petition=petition, by=by, action="unpublish", expected_version=expected_version) as c:
+        c.note = reason
+        c.set(
+            published_at=None,
+            published_subject="",
+            published_content="",
+            published_answer="",
+            published_search="",
+        )
+    return petition
+
+
 def petition_close(*, petition: Petition, by: User, reason: str, expected_version: int | None = None) -> Petition:
     """Close the petition without publishing it (duplicate, out of scope, private matter…)."""
-    reason = _required(_text(reason), field_name="reason", message=_("Give the reason."), limit=2000)
+    reason = _required(_text(reason), field_name="reason", message=_("Give the reason."), limit=REASON_MAX)
     with _petition_apply(petition=petition, by=by, action="close", expected_version=expected_version) as c:
         c.note = reason
         c.set(closed_reason=reason, closed_at=c.at)

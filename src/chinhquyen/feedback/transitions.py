@@ -1,4 +1,5 @@
-"""The petition workflow: one table of every allowed move (received → being handled → answered → published).
+"""The petition workflow: one table of every allowed move (received → being handled → answered → published,
+and back to answered when a published answer is withdrawn from public view).
 
 Each row names the source statuses, the action, the target status (``None``: unchanged), the roles
 that may act and where those roles count (``Scope``), and an optional guard. :func:`transition_find`
@@ -66,6 +67,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("assign", _s(P.RECEIVED, P.ASSIGNED), P.ASSIGNED, DISPATCHERS, Scope.RESPONSIBLE),
     Transition("answer", _s(P.ASSIGNED), P.ANSWERED, HANDLERS, Scope.RESPONSIBLE),
     Transition("publish", _s(P.ANSWERED), P.PUBLISHED, LEADER, Scope.RESPONSIBLE),
+    # A published text found wrong (a mistake, personal data left in) is withdrawn; republishing is a new publish.
+    Transition("unpublish", _s(P.PUBLISHED), P.ANSWERED, LEADER, Scope.RESPONSIBLE),
+    Transition("unpublish", _s(P.PUBLISHED), P.ANSWERED, PROVINCE, Scope.PROVINCE),
     Transition("close", OPEN, P.CLOSED, LEADER, Scope.RESPONSIBLE),
     Transition("close", OPEN, P.CLOSED, PROVINCE, Scope.PROVINCE),
     Transition("note", ANY, None, HANDLERS | DISPATCHERS, Scope.RESPONSIBLE),
@@ -79,6 +83,7 @@ PETITION_ACTION_NAMES: dict[str, Promise] = {
     "assign": gettext_lazy("assign the petition"),
     "answer": gettext_lazy("answer the petition"),
     "publish": gettext_lazy("publish the answer"),
+    "unpublish": gettext_lazy("withdraw the published answer"),
     "close": gettext_lazy("close the petition"),
     "note": gettext_lazy("add an internal note"),
     "rate_answer": gettext_lazy("rate the answer"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.forms import Form
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,11 @@ def _next_step(request: Any, dossier: Any) -> dict[str, Any]:
 def _active_step(request: Any, dossier: Any) -> dict[str, Any]:
     """Reassign offers the officials who hold the active step's role in its agency."""
     return {"step": dossier.active_step}
+
+
+def _consult_bound(request: Any, dossier: Any) -> dict[str, Any]:
+    """A consultation's answer may not be due after the dossier: the field shows that date, counted from now."""
+    return {"bound": services.consult_bound(dossier=dossier, at=timezone.now())}
 
 
 def _methods(request: Any, dossier: Any) -> dict[str, Any]:
@@ -188,6 +194,7 @@ ACTIONS: dict[str, Action] = {
                 answer_days=c["answer_days"],
             ),
             _("Send this dossier to another agency for its opinion?"),
+            form_kwargs=_consult_bound,
         ),
         Action(
             "request_payment",

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.forms import AccessibleForm, DayFirstDateField, TextBoxField
@@ -12,7 +14,7 @@ from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import EVENT_TEXT_MAX, ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
-from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX
+from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX, ConsultBound
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
 
 
@@ -268,10 +270,31 @@ class ConsultForm(VersionedForm):
         help_text=_("The consulted agency's step falls due this many working days from now."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, bound: ConsultBound | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only agencies with someone to answer: another one would leave the dossier waiting for good.
         self.fields["agency"].queryset = consultable_agencies()  # type: ignore[attr-defined]
+        if bound is not None:
+            self.fields["answer_days"].help_text = _consult_bound_text(bound)
+
+
+def _consult_bound_text(bound: ConsultBound) -> str:
+    """The field's help with the dossier's due date, which the answer may not be due after (the service's rule)."""
+    values = {"due": timezone.localtime(bound.due_at).strftime("%d/%m/%Y %H:%M"), "most": bound.days_most}
+    if bound.in_time:
+        text = ngettext(
+            "The consulted agency's step falls due this many working days from now. The dossier is due on "
+            "%(due)s and the answer may not be due later: at most %(most)d working day.",
+            "The consulted agency's step falls due this many working days from now. The dossier is due on "
+            "%(due)s and the answer may not be due later: at most %(most)d working days.",
+            bound.days_most,
+        )
+    else:
+        text = gettext(
+            "The consulted agency's step falls due this many working days from now. The dossier is due on "
+            "%(due)s, sooner than any answer could be: 1 working day, the shortest time, is the most."
+        )
+    return text % values
 
 
 class RefuseForm(VersionedForm):
@@ -327,7 +350,15 @@ class IssueResultForm(VersionedForm):
         required=False,
         help_text=_("The signed result (PDF). Leave empty to write the result below, or to issue the one attached."),
     )
-    title = forms.CharField(label=_("Title of the written result"), max_length=255, required=False)
+    title = forms.CharField(
+        label=_("Title of the result"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "The name of the result document, uploaded or written, in the dossier's documents and for the "
+            "applicant. Left empty: the file's own name, or the procedure's result for a written one."
+        ),
+    )
     text = TextBoxField(
         label=_("Written result"),
         max_length=20_000,
@@ -386,8 +417,19 @@ class SearchForm(OfficeForm):
     applicant = forms.CharField(label=_("Applicant name or ID"), max_length=255, required=False)
     procedure = forms.TypedChoiceField(label=_("Procedure"), required=False, coerce=int, empty_value=None)
     status = forms.TypedChoiceField(label=_("Status"), required=False, coerce=int, empty_value=None)
-    received_from = DayFirstDateField(label=_("Received from"), required=False, validators=[calendar_year_check])
-    received_to = DayFirstDateField(label=_("Received to"), required=False, validators=[calendar_year_check])
+    # As dossier_search_query reads them: a draft or an application refused at reception has no reception day.
+    received_from = DayFirstDateField(
+        label=_("Received or submitted from"),
+        required=False,
+        validators=[calendar_year_check],
+        help_text=_(
+            "The day the dossier was received; for one never received, the day it was submitted online or opened "
+            "at the counter."
+        ),
+    )
+    received_to = DayFirstDateField(
+        label=_("Received or submitted to"), required=False, validators=[calendar_year_check]
+    )
 
     def __init__(self, *args: Any, procedures: Any = (), statuses: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -403,7 +445,10 @@ class SearchForm(OfficeForm):
         received_from, received_to = cleaned.get("received_from"), cleaned.get("received_to")
         if received_from and received_to and received_from > received_to:
             # Else the search silently finds nothing.
-            self.add_error("received_to", _("Choose a “Received to” date on or after the “Received from” date."))
+            self.add_error(
+                "received_to",
+                _("Choose a “Received or submitted to” date on or after the “Received or submitted from” date."),
+            )
         return cleaned
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from vietnam_provinces import ProvinceCode, Ward
 
 from chinhquyen.dossiers.models import PAPERS_UNNEEDED_STATUSES, Channel, Dossier, ReturnMethod
@@ -46,15 +46,33 @@ def postal_pickup_latest(*, dossier: Dossier) -> PostalShipment | None:
     )
 
 
-def postal_pickups_for(*, agency_ids: Iterable[int], limit: int = 200) -> list[PostalShipment]:
-    """Pickups bringing paper dossiers to these receiving agencies: those on their way first, newest first."""
-    rows = (
+def postal_pickups_latest(*, dossier_ids: Iterable[int]) -> dict[int, PostalShipment]:
+    """The last pickup ordered for each of these dossiers, by dossier (none for one never collected). One query."""
+    rows = PostalShipment.objects.filter(direction=Direction.DOSSIER_PICKUP, dossier_id__in=list(dossier_ids))
+    latest: dict[int, PostalShipment] = {}
+    for shipment in rows.order_by("dossier_id", "-created_at", "-pk"):
+        latest.setdefault(shipment.dossier_id, shipment)
+    return latest
+
+
+def postal_pickups_query(*, agency_ids: Iterable[int]) -> QuerySet[PostalShipment]:
+    """Pickups bringing paper dossiers to these receiving agencies: those on their way first, newest first.
+
+    Ordered so in the database: a first page holds the items still on their way, however old (the ones to
+    chase), before any that arrived or stopped.
+    """
+    final = Case(When(state__in=FINAL_STATES, then=Value(1)), default=Value(0))
+    return (
         PostalShipment.objects.filter(direction=Direction.DOSSIER_PICKUP, dossier__receiving_agency_id__in=agency_ids)
         .select_related("dossier", "dossier__applicant", "dossier__procedure")
         .defer("dossier__procedure__eform_schema", "dossier__form_data")
-        .order_by("-created_at", "-pk")[:limit]
+        .order_by(final, "-created_at", "-pk")
     )
-    return sorted(rows, key=lambda s: s.is_final)
+
+
+def postal_pickups_for(*, agency_ids: Iterable[int], limit: int = 200) -> list[PostalShipment]:
+    """The first ``limit`` pickups of :func:`postal_pickups_query`."""
+    return list(postal_pickups_query(agency_ids=agency_ids)[:limit])
 
 
 def postal_shipments_open() -> QuerySet[PostalShipment]:

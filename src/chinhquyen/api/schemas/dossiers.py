@@ -141,7 +141,10 @@ class IssueResultIn(ActionIn):
     title: str = Field(
         default="",
         max_length=255,
-        description="Title of a written result; the procedure's published result (else a notice) when empty.",
+        description=(
+            "Title of the result, a file as a written one: the result document's name. When empty, a file keeps "
+            "its own name; a written result takes the procedure's published result (else a notice)."
+        ),
     )
     text: str = Field(
         default="",
@@ -218,7 +221,10 @@ class ConsultIn(ActionIn):
     # Strict: JSON's true is no number of days.
     answer_days: StrictInt = Field(
         default=CONSULT_DAYS,
-        description="Working days the agency consulted has to answer, 1 to 30.",
+        description=(
+            "Working days the agency consulted has to answer, 1 to 30; its answer may not be due after the dossier "
+            "itself (else 422 `answer_after_due`), unless 1, the shortest, is already later."
+        ),
     )
 
 

@@ -103,6 +103,7 @@ class _LockPlan:
     models: tuple[tuple[str | None, type[Model], list[str], slice], ...]  # relation, model, attnames, columns
     converters: Converters
     owner: int  # position of the applicant's account id; the roles come next when asked for
+    more: int | None  # with NEXT_STEP: position of whether a step is pending after the next one
 
 
 def _lock_plan(connection: BaseDatabaseWrapper, related: tuple[str, ...], roles: bool) -> _LockPlan:
@@ -162,6 +163,10 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
         concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
         joined = f"{concat}({pair}, ',')"
         columns.append(f"({roles_in_force_sql(select=joined, quote=q)})")
+    more = None
+    if NEXT_STEP in related:
+        more = len(columns)
+        columns.append(_steps_after_next_sql(q, f"t{2 + related.index(NEXT_STEP)}"))
     locked = f"{q('t0')}, {q('t1')}" if step_locked else q("t0")
     lock = f" FOR UPDATE OF {locked}" if connection.features.has_select_for_update_of else ""
     sql = (
@@ -173,7 +178,7 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if found:
             converters.append((n, found, col))
-    return _LockPlan(sql, tuple(models), converters, owner)
+    return _LockPlan(sql, tuple(models), converters, owner, more)
 
 
 def _next_step_match(q: Callable[[str], str], alias: str) -> str:
@@ -183,6 +188,16 @@ def _next_step_match(q: Callable[[str], str], alias: str) -> str:
         f"{q(alias)}.{q('id')} = (SELECT s.{q('id')} FROM {table} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "  # noqa: S608
         f"AND s.{q('state')} = '{StepState.PENDING.value}' AND s.{order} > COALESCE({q('t1')}.{order}, -1) "
         f"ORDER BY s.{order}, s.{q('id')} LIMIT 1)"
+    )
+
+
+def _steps_after_next_sql(q: Callable[[str], str], alias: str) -> str:
+    """Whether a step of the process is pending after the next step (``alias``): ``transitions.steps_after_next``."""
+    table, order = q(DossierStep._meta.db_table), q("order")
+    return (
+        f"EXISTS (SELECT 1 FROM {table} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "  # noqa: S608
+        f"AND s.{q('state')} = '{StepState.PENDING.value}' AND NOT s.{q('consultation')} "
+        f"AND s.{order} > {q(alias)}.{order})"
     )
 
 
@@ -222,7 +237,8 @@ def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user:
         part = values[columns]
         obj = model.from_db(connection.alias, names, part) if part[0] is not None else None
         if relation == NEXT_STEP:
-            step_after_remember(locked, cast(DossierStep | None, obj))
+            more = bool(values[plan.more]) if plan.more is not None else None
+            step_after_remember(locked, cast(DossierStep | None, obj), more=more)
         else:
             _foreign_key(cast(str, relation)).set_cached_value(locked, obj)
     locked.applicant_user_id = values[plan.owner]  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 Issuing the result is in ``result.py``.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -11,11 +12,13 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Role, User
+from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
 from ..deadlines import outcome_of, working_seconds_between
@@ -51,6 +54,58 @@ from .steps import (
 # past the most, the question belongs in a process of its own, not in one step of this dossier.
 CONSULT_DAYS = 1
 CONSULT_DAYS_MAX = 30
+
+
+@dataclass(frozen=True)
+class ConsultBound:
+    """How long an agency consulted now may take: its answer is due no later than the dossier itself, which an
+    answer due after it would make late by construction."""
+
+    due_at: datetime  # the dossier's
+    days_most: int  # 1 to CONSULT_DAYS_MAX
+    # False when even the shortest time (1 working day) ends after the dossier's due date (due within a working
+    # day, or overdue): the dossier is late whatever is asked, and 1 day is the most, not a refusal of the
+    # consultation it may need.
+    in_time: bool
+
+
+def consult_bound(*, dossier: Dossier, at: datetime) -> ConsultBound | None:
+    """The most working days an agency consulted at ``at`` may be given to answer ``dossier``; None when nothing
+    bounds them: no due date, or the clock paused (a supplement or a payment awaited: the due date will move)."""
+    due = dossier.due_at
+    if due is None or dossier.paused_at is not None:
+        return None
+    day = 3600 * int(WORKING_HOURS_PER_DAY)
+    days = min(CONSULT_DAYS_MAX, working_seconds_between(at, due) // day) if due > at else 0
+    # Counted as the consultation's due date is, to the instant (a day's end may read as the next morning).
+    while days > 0 and deadline_add_working_hours(start=at, hours=float(days * WORKING_HOURS_PER_DAY)) > due:
+        days -= 1
+    return ConsultBound(due_at=due, days_most=max(1, days), in_time=days > 0)
+
+
+def _answer_due_check(*, bound: ConsultBound | None, answer_days: int, answer_due: datetime) -> None:
+    """Refuse an answer due after the dossier is (``answer_after_due``), beyond the bound's most days."""
+    if bound is None or answer_days <= bound.days_most:
+        return
+    values = {
+        "answer": answer_due.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        "due": bound.due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        "most": bound.days_most,
+    }
+    if bound.in_time:
+        message = ngettext(
+            "The agency's answer would be due on %(answer)s, after the dossier itself is due on %(due)s: "
+            "give it at most %(most)d working day.",
+            "The agency's answer would be due on %(answer)s, after the dossier itself is due on %(due)s: "
+            "give it at most %(most)d working days.",
+            bound.days_most,
+        )
+    else:
+        message = _(
+            "The dossier is due on %(due)s, sooner than any answer could be: give the agency the shortest time, "
+            "1 working day."
+        )
+    raise InvalidInput(message % values, code="answer_after_due", field="answer_days")
 
 
 def dossier_claim(
@@ -195,10 +250,13 @@ def dossier_consult_agency(
         assert active is not None  # noqa: S101 - the STEP scope refuses a dossier without one
         if agency.pk == active.agency_id:
             raise InvalidInput(_("Consult an agency other than your own."), code="same_agency", field="agency")
-        # Make room after the active step; orders are not unique, so the shift cannot collide.
-        c.dossier.steps.filter(order__gt=active.order).update(order=F("order") + 2)
         consult_hours = answer_days * WORKING_HOURS_PER_DAY
         consult_due = deadline_add_working_hours(start=c.at, hours=float(consult_hours))
+        if c.dossier.due_at is not None and consult_due > c.dossier.due_at:  # else nothing to count
+            bound = consult_bound(dossier=c.dossier, at=c.at)
+            _answer_due_check(bound=bound, answer_days=answer_days, answer_due=consult_due)
+        # Make room after the active step; orders are not unique, so the shift cannot collide.
+        c.dossier.steps.filter(order__gt=active.order).update(order=F("order") + 2)
         with translation.override(settings.LANGUAGE_CODE):  # a record, as steps_plan's names
             name = _("Opinion of %(agency)s") % {"agency": agency.name}
         consult = DossierStep.objects.create(

@@ -43,10 +43,11 @@ def dossier_issue_result(
     expected_version: int | None = None,
 ) -> Dossier:
     """Issue the result (status 9, ``resolved_at``): store the uploaded document, signed by the agency when it
-    is a PDF, or the result written in ``text`` (one paragraph per line) under ``title`` (default: the
-    procedure's result)."""
+    is a PDF, or the result written in ``text`` (one paragraph per line). Either is titled ``title``; left
+    empty, an uploaded document keeps its file's name and a written result takes the procedure's result."""
     checked = upload_check(upload) if upload is not None else None
-    written = _written_check(upload=upload, title=title, text=text)
+    _title_check(title)
+    written = _written_check(upload=upload, text=text)
     with transition_apply(by=by, dossier=dossier, action="issue_result", expected_version=expected_version, at=at) as c:
         d = c.dossier
         step = d.active_step
@@ -68,7 +69,9 @@ def dossier_issue_result(
             content, signed = upload.read(), False
             if checked.content_type == "application/pdf":
                 content, signed = _sign(content, d)
-            name = clean(upload.name or "")[:255] or _("Result")
+            # Titled as typed, as a written result is: the dossier's documents and the applicant show that name.
+            typed = clean(title)
+            name = _file_name(typed, checked.extension) if typed else clean(upload.name or "") or _("Result")
             _store(
                 c,
                 content=content,
@@ -82,23 +85,33 @@ def dossier_issue_result(
 
             title = clean(title) or result_title_for(d)
             pdf = result_pdf_for(dossier=d, title=title, text=text, signer=signer or _approver(d) or by, at=c.at)
-            _store(c, content=pdf, name=f"{title}.pdf", content_type="application/pdf", signed=True, extension=".pdf")
+            name = _file_name(title, ".pdf")
+            _store(c, content=pdf, name=name, content_type="application/pdf", signed=True, extension=".pdf")
             c.data["written"] = True
     return c.dossier
 
 
-def _written_check(*, upload: UploadedFile | None, title: str, text: str) -> bool:
-    """Whether a result is written; InvalidInput for both a file and a text, or for too long a text."""
-    if not clean(text):
-        return False
-    if upload is not None:
-        raise InvalidInput(_("Attach the result or write it, not both."), code="result_source", field="text")
+def _title_check(title: str) -> None:
+    """InvalidInput for too long a title (of a file uploaded as of a written result)."""
     if len(clean(title)) > RESULT_TITLE_MAX:
         raise InvalidInput(
             _("The title is too long: at most %(n)d characters.") % {"n": RESULT_TITLE_MAX},
             code="title_too_long",
             field="title",
         )
+
+
+def _file_name(title: str, extension: str) -> str:
+    """The result document's name: its title, with the extension of its type kept within the name's length."""
+    return f"{title[: RESULT_TITLE_MAX - len(extension)]}{extension}"
+
+
+def _written_check(*, upload: UploadedFile | None, text: str) -> bool:
+    """Whether a result is written; InvalidInput for both a file and a text, or for too long a text."""
+    if not clean(text):
+        return False
+    if upload is not None:
+        raise InvalidInput(_("Attach the result or write it, not both."), code="result_source", field="text")
     if len(text) > RESULT_TEXT_MAX:
         raise InvalidInput(
             _("The result is too long: at most %(n)d characters.") % {"n": RESULT_TEXT_MAX},

@@ -105,6 +105,19 @@ ACTIONS: dict[str, PetitionAction] = {
             gettext_lazy("Publish the petition and its answer on the portal, as shown above?"),
         ),
         PetitionAction(
+            "unpublish",
+            gettext_lazy("Withdraw from the portal"),
+            ReasonForm,
+            lambda by, p, c: services.petition_unpublish(
+                petition=p, by=by, reason=c["reason"], expected_version=c["expected_version"]
+            ),
+            gettext_lazy(
+                "Withdraw this petition and its answer from the portal? The public can no longer read them; "
+                "a leader may publish them again."
+            ),
+            danger=True,
+        ),
+        PetitionAction(
             "close",
             gettext_lazy("Close without publishing"),
             ReasonForm,

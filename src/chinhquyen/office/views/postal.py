@@ -1,12 +1,15 @@
 """The postal partner in the office: results returned by post, paper dossiers collected by post, tracking."""
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +20,7 @@ from chinhquyen.directory.models import Role
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import ReturnMethod
 from chinhquyen.postal.models import Direction, OrderState
-from chinhquyen.postal.selectors import postal_pickups_for, postal_shipments_of
+from chinhquyen.postal.selectors import postal_pickups_query, postal_shipments_of
 from chinhquyen.postal.services import postal_result_send, postal_tracking_refresh
 
 from ..forms import PostalSendForm
@@ -31,6 +34,9 @@ from .common import (
     sent_twice,
     success_once,
 )
+
+# Items on the pickups page: one page holds a counter's ordinary load, with room to spare.
+PICKUPS_PAGE_SIZE = 200
 
 
 def postal_send_redirect(*, dossier: Any, version: int) -> HttpResponseRedirect:
@@ -56,10 +62,23 @@ def _tracked(shipments: list[Any]) -> list[Any]:
 def _tracking_row(event: dict[str, str]) -> dict[str, Any]:
     state = event.get("state", "")
     return {
-        "at": parse_datetime(event.get("at") or ""),
+        "at": _event_at(event.get("at")),
         "label": OrderState(state).label if state in OrderState.values else state,
         "note": event.get("note", ""),
     }
+
+
+def _event_at(value: Any) -> datetime | None:
+    """The time of a tracking event as the partner wrote it; None when it is no time (a 31 November, words).
+
+    The events are stored as the partner sent them: one garbled time must not take the page down. A time without
+    an offset is Vietnam time, as the services read it.
+    """
+    try:
+        at = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return timezone.make_aware(at) if at is not None and timezone.is_naive(at) else at
 
 
 def _initial(dossier: Any, version: Any) -> dict[str, Any]:
@@ -164,10 +183,19 @@ def postal_refresh(request: OfficerRequest, pk: int) -> HttpResponse:
 def postal_pickups(request: OfficerRequest) -> HttpResponse:
     """Paper dossiers the postal service collects for the officer's counters, with their tracking."""
     agency_ids = officer_agency_ids(request.user, Role.FRONT_DESK)
-    pickups = _tracked(postal_pickups_for(agency_ids=agency_ids))
+    # Counted and sliced in the database: every item is reachable a page at a time, and the page says what it cut.
+    page = Paginator(postal_pickups_query(agency_ids=agency_ids), PICKUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    pickups = _tracked(list(page.object_list))
     several = len(agency_ids) > 1
     if several:
         # An officer at several counters sees which counter each item goes to: one query for all rows.
         prefetch_related_objects(pickups, "dossier__receiving_agency")
-    context = {"pickups": pickups, "several_counters": several, "nav": "pickups"}
+    context = {
+        "pickups": pickups,
+        "page": page,
+        # Items on their way come first: the last shown arrived or stopped, so do all those on the next pages.
+        "rest_final": bool(pickups) and pickups[-1].is_final,
+        "several_counters": several,
+        "nav": "pickups",
+    }
     return render(request, "office/postal/pickups.html", context)

@@ -1,7 +1,9 @@
 """Search the dossiers of the officer's agencies."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -23,7 +25,8 @@ def search(request: OfficerRequest) -> HttpResponse:
     agency_ids = roles_agency_ids(roles=roles)  # a supervisor's: its whole subtree
     # Every procedure of the agencies' dossiers can be chosen, one withdrawn from the catalog since too.
     procedures = selectors.dossier_search_procedures(officer=request.user, roles=roles)
-    form = forms.SearchForm(request.GET or None, procedures=procedures, statuses=DossierStatus.choices)
+    given = _scan_read(request.GET)
+    form = forms.SearchForm(given or None, procedures=procedures, statuses=DossierStatus.choices)
     page = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -39,7 +42,7 @@ def search(request: OfficerRequest) -> HttpResponse:
         )
         # Counted and sliced in the database: every result is reachable, and the count is the true one.
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = given.copy()
     query.pop("page", None)
     context = {
         "form": form,
@@ -61,3 +64,19 @@ def search(request: OfficerRequest) -> HttpResponse:
     # keyboard stays where it was (htmx gives the focus back to a replaced field by its id).
     template = "office/includes/search_answer.html" if partial else "office/search.html"
     return render(request, template, context)
+
+
+def _scan_read(query: QueryDict) -> QueryDict:
+    """``query`` with a receipt's QR code scanned into the code field read as the dossier code it carries.
+
+    The QR code of every slip is the public lookup address (``…?ma=<code>&k=<secret>``), which a scanner types
+    whole into the field: the code is searched, and the address with the receipt's secret is not shown again.
+    """
+    scanned = query.get("code", "").strip()
+    parts = urlsplit(scanned) if scanned.lower().startswith(("http://", "https://")) else None
+    code = parse_qs(parts.query).get("ma", [""])[0].strip() if parts is not None else ""
+    if not code:
+        return query
+    read = query.copy()
+    read["code"] = code
+    return read
