@@ -61,7 +61,8 @@ def test_a_petition_closed_after_its_answer_shows_both(client):
     assert '<p class="fb-text" id="petition-answer">' in html
     assert '<p class="fb-text" id="petition-closed-reason">Không công bố: việc riêng của người gửi.</p>' in html
     assert "The agency closed your petition without answering it" not in html
-    assert "Did the answer satisfy you?" not in html  # a closed petition is not rated
+    # Still the sender's to rate: closing after the answer must not keep it out of the satisfaction indicator.
+    assert "Did the answer satisfy you?" in html
 
 
 def test_an_open_petition_still_says_no_answer_yet(client):

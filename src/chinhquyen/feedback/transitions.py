@@ -45,6 +45,8 @@ class Transition:
 
 
 def _not_rated(petition: Petition, user: User) -> PetitionRefused | None:
+    if petition.answered_at is None:  # closed without an answer: nothing to rate
+        return PetitionRefused(_("The petition was closed without an answer."), code="not_answered")
     if petition.sender_satisfied is not None:
         return PetitionRefused(_("You have already said whether the answer satisfied you."), code="already_rated")
     return None
@@ -74,7 +76,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("close", OPEN, P.CLOSED, PROVINCE, Scope.PROVINCE),
     Transition("note", ANY, None, HANDLERS | DISPATCHERS, Scope.RESPONSIBLE),
     Transition("note", ANY, None, PROVINCE, Scope.PROVINCE),
-    Transition("rate_answer", _s(P.ANSWERED, P.PUBLISHED), None, frozenset({SENDER}), Scope.RESPONSIBLE, _not_rated),
+    # A petition closed after its answer (not published) is still the sender's to rate.
+    Transition(
+        "rate_answer", _s(P.ANSWERED, P.PUBLISHED, P.CLOSED), None, frozenset({SENDER}), Scope.RESPONSIBLE, _not_rated
+    ),
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))

@@ -38,7 +38,6 @@ from chinhquyen.feedback.criteria import (
 )
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
-from chinhquyen.feedback.models import PetitionStatus
 
 from .applicant import APPLICANT_LOGIN_URL, is_applicant
 from .lookup_views import _client
@@ -374,7 +373,7 @@ def _petition_page(request: HttpRequest, code: str, form: AnswerRatingForm | Non
         raise Http404
     own = selectors.petition_of_sender(user=request.user, code=code)  # type: ignore[arg-type]
     if own is not None:
-        can_rate = own.status in (PetitionStatus.ANSWERED, PetitionStatus.PUBLISHED) and own.sender_satisfied is None
+        can_rate = own.answered_at is not None and own.sender_satisfied is None
         context = {"petition": own, "own": True, "form": form or AnswerRatingForm(), "can_rate": can_rate}
     else:
         try:
