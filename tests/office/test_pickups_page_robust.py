@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from chinhquyen.postal.models import OrderState
-from chinhquyen.postal.selectors import postal_pickups_for
+from chinhquyen.postal.selectors import postal_pickups_query
 from tests.office.helpers import draft, login, office_make
 from tests.postal.helpers import pickup_shipment
 
@@ -17,7 +17,7 @@ def test_an_item_still_on_its_way_is_kept_when_newer_arrived_items_fill_the_list
     stuck = pickup_shipment(dossier, state=OrderState.PICKED_UP, days_ago=10)
     arrived = [pickup_shipment(dossier, state=OrderState.DELIVERED, days_ago=days) for days in (3, 2, 1)]
 
-    rows = postal_pickups_for(agency_ids=[office.agency.pk], limit=3)
+    rows = list(postal_pickups_query(agency_ids=[office.agency.pk])[:3])
 
     assert [s.pk for s in rows] == [stuck.pk, arrived[2].pk, arrived[1].pk]
 
@@ -30,7 +30,7 @@ def test_items_on_their_way_come_first_each_group_newest_first():
     new_open = pickup_shipment(dossier, state=OrderState.PICKED_UP, days_ago=2)
     new_done = pickup_shipment(dossier, state=OrderState.RETURNED_TO_SENDER, days_ago=1)
 
-    rows = postal_pickups_for(agency_ids=[office.agency.pk])
+    rows = list(postal_pickups_query(agency_ids=[office.agency.pk]))
 
     assert [s.pk for s in rows] == [new_open.pk, old_open.pk, new_done.pk, old_done.pk]
 

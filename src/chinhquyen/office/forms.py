@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import EVENT_TEXT_MAX, ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
 from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX, ConsultBound
+from chinhquyen.dossiers.services.retime import due_shown_text
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
 
 
@@ -280,7 +280,7 @@ class ConsultForm(VersionedForm):
 
 def _consult_bound_text(bound: ConsultBound) -> str:
     """The field's help with the dossier's due date, which the answer may not be due after (the service's rule)."""
-    values = {"due": timezone.localtime(bound.due_at).strftime("%d/%m/%Y %H:%M"), "most": bound.days_most}
+    values = {"due": due_shown_text(bound.due_at), "most": bound.days_most}
     if bound.in_time:
         text = ngettext(
             "The consulted agency's step falls due this many working days from now. The dossier is due on "

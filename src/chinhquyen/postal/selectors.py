@@ -39,11 +39,7 @@ def postal_pickup_latest(*, dossier: Dossier) -> PostalShipment | None:
     """The last pickup ordered for the dossier's paper documents (none for a dossier from the counter)."""
     if dossier.channel == Channel.COUNTER:
         return None
-    return (
-        PostalShipment.objects.filter(dossier=dossier, direction=Direction.DOSSIER_PICKUP)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    return postal_pickups_latest(dossier_ids=[dossier.pk]).get(dossier.pk)
 
 
 def postal_pickups_latest(*, dossier_ids: Iterable[int]) -> dict[int, PostalShipment]:
@@ -68,11 +64,6 @@ def postal_pickups_query(*, agency_ids: Iterable[int]) -> QuerySet[PostalShipmen
         .defer("dossier__procedure__eform_schema", "dossier__form_data")
         .order_by(final, "-created_at", "-pk")
     )
-
-
-def postal_pickups_for(*, agency_ids: Iterable[int], limit: int = 200) -> list[PostalShipment]:
-    """The first ``limit`` pickups of :func:`postal_pickups_query`."""
-    return list(postal_pickups_query(agency_ids=agency_ids)[:limit])
 
 
 def postal_shipments_open() -> QuerySet[PostalShipment]:

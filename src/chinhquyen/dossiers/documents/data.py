@@ -7,7 +7,7 @@ formats them in Vietnamese style.
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -178,6 +178,10 @@ def _procedure_as_received(dossier: "Dossier", recorded: object) -> dict[str, st
     return {"code": dossier.procedure.code, "name": dossier.procedure.name}
 
 
+# The lookup address's parameter holding the dossier code (the portal's lookup form reads it).
+LOOKUP_CODE = "ma"
+
+
 def lookup_url_for(dossier: "Dossier") -> str:
     """The public lookup page of the dossier, with the secret printed on the receipt."""
     try:
@@ -185,8 +189,17 @@ def lookup_url_for(dossier: "Dossier") -> str:
     except NoReverseMatch:
         path = DEFAULT_LOOKUP_PATH
     base = getattr(settings, "PUBLIC_BASE_URL", "") or "http://localhost:8000/"
-    query = {"ma": dossier.code} | ({"k": dossier.lookup_secret} if dossier.lookup_secret else {})
+    query = {LOOKUP_CODE: dossier.code} | ({"k": dossier.lookup_secret} if dossier.lookup_secret else {})
     return f"{urljoin(base, path)}?{urlencode(query)}"
+
+
+def lookup_url_code(text: str) -> str:
+    """The dossier code a lookup address of :func:`lookup_url_for` carries (a slip's QR code, scanned); "" for
+    any other text."""
+    text = text.strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return ""
+    return parse_qs(urlsplit(text).query).get(LOOKUP_CODE, [""])[0].strip()
 
 
 def place_of(agency: "Agency") -> str:

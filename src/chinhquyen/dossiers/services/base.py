@@ -181,24 +181,26 @@ def _lock_plan_build(connection: BaseDatabaseWrapper, related: tuple[str, ...], 
     return _LockPlan(sql, tuple(models), converters, owner, more)
 
 
+def _pending_after(q: Callable[[str], str], after: str) -> str:
+    """``FROM``/``WHERE`` of the dossier's (t0) pending steps, as ``s``, ordered after the SQL value ``after``."""
+    order = q("order")
+    return (
+        f"FROM {q(DossierStep._meta.db_table)} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "
+        f"AND s.{q('state')} = '{StepState.PENDING.value}' AND s.{order} > {after}"
+    )
+
+
 def _next_step_match(q: Callable[[str], str], alias: str) -> str:
     """The join condition of :data:`NEXT_STEP`: the row of ``transitions.step_after`` (t1 is the active step)."""
-    table, order = q(DossierStep._meta.db_table), q("order")
-    return (
-        f"{q(alias)}.{q('id')} = (SELECT s.{q('id')} FROM {table} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "  # noqa: S608
-        f"AND s.{q('state')} = '{StepState.PENDING.value}' AND s.{order} > COALESCE({q('t1')}.{order}, -1) "
-        f"ORDER BY s.{order}, s.{q('id')} LIMIT 1)"
-    )
+    order = q("order")
+    pending = _pending_after(q, f"COALESCE({q('t1')}.{order}, -1)")
+    return f"{q(alias)}.{q('id')} = (SELECT s.{q('id')} {pending} ORDER BY s.{order}, s.{q('id')} LIMIT 1)"
 
 
 def _steps_after_next_sql(q: Callable[[str], str], alias: str) -> str:
     """Whether a step of the process is pending after the next step (``alias``): ``transitions.steps_after_next``."""
-    table, order = q(DossierStep._meta.db_table), q("order")
-    return (
-        f"EXISTS (SELECT 1 FROM {table} s WHERE s.{q('dossier_id')} = {q('t0')}.{q('id')} "  # noqa: S608
-        f"AND s.{q('state')} = '{StepState.PENDING.value}' AND NOT s.{q('consultation')} "
-        f"AND s.{order} > {q(alias)}.{order})"
-    )
+    pending = _pending_after(q, f"{q(alias)}.{q('order')}")
+    return f"EXISTS (SELECT 1 {pending} AND NOT s.{q('consultation')})"
 
 
 def dossier_lock(*, dossier: Dossier | int, related: tuple[str, ...] = (), user: User | None = None) -> Dossier:

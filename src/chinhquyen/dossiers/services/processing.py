@@ -18,7 +18,6 @@ from chinhquyen.catalog.models import WORKING_HOURS_PER_DAY
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Role, User
-from chinhquyen.workcal.engine import TZ
 from chinhquyen.workcal.selectors import deadline_add_working_hours
 
 from ..deadlines import outcome_of, working_seconds_between
@@ -38,6 +37,7 @@ from .base import NEXT_STEP, STEP_LOCKED, transition_apply
 from .clock import clock_pause, clock_resume, step_restart_due
 from .closing import processing_close
 from .digitisation import postal_update_record
+from .retime import due_shown_text
 from .steps import (
     agency_active_check,
     answer_step_due,
@@ -88,8 +88,8 @@ def _answer_due_check(*, bound: ConsultBound | None, answer_days: int, answer_du
     if bound is None or answer_days <= bound.days_most:
         return
     values = {
-        "answer": answer_due.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
-        "due": bound.due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        "answer": due_shown_text(answer_due),
+        "due": due_shown_text(bound.due_at),
         "most": bound.days_most,
     }
     if bound.in_time:

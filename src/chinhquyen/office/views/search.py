@@ -1,7 +1,5 @@
 """Search the dossiers of the officer's agencies."""
 
-from urllib.parse import parse_qs, urlsplit
-
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
@@ -9,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from chinhquyen.directory.selectors import roles_agency_ids
 from chinhquyen.dossiers import selectors
+from chinhquyen.dossiers.documents.data import lookup_url_code
 from chinhquyen.dossiers.models import DossierStatus
 
 from .. import forms
@@ -72,9 +71,7 @@ def _scan_read(query: QueryDict) -> QueryDict:
     The QR code of every slip is the public lookup address (``…?ma=<code>&k=<secret>``), which a scanner types
     whole into the field: the code is searched, and the address with the receipt's secret is not shown again.
     """
-    scanned = query.get("code", "").strip()
-    parts = urlsplit(scanned) if scanned.lower().startswith(("http://", "https://")) else None
-    code = parse_qs(parts.query).get("ma", [""])[0].strip() if parts is not None else ""
+    code = lookup_url_code(query.get("code", ""))
     if not code:
         return query
     read = query.copy()
