@@ -391,6 +391,23 @@ def test_the_providers_keys_unreachable_is_503_not_500(settings):
     assert response["Retry-After"] == "30"
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/catalog/fields"), ("get", "/api/v1/webhooks"), ("post", "/api/v1/dossiers/{dossier_id}/receive")],
+    ids=["public", "systems-only", "no-applicants"],
+)
+def test_an_operation_answers_503_while_the_providers_keys_are_unreachable_and_documents_it(settings, method, path):
+    settings.IDP_SIMULATOR = False  # the JWKS endpoint answers 404
+    operation = Client().get("/api/v1/openapi.json").json()["paths"][path][method]
+
+    response = getattr(bearer(access_token_issue(person_claims(AN))), method)(path.replace("{dossier_id}", "1"))
+
+    assert (response.status_code, response.json()["code"]) == (503, "identity_provider_unavailable")
+    assert operation["responses"]["503"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+
+
 # --- the provider's keys -------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from chinhquyen.dossiers import services
 from chinhquyen.feedback.criteria import CRITERIA
-from chinhquyen.feedback.models import Petition
+from chinhquyen.feedback.models import Petition, Rating
 from chinhquyen.feedback.services import petition_assign, petition_publish
 from tests.api.helpers import (
     api_client,
@@ -128,3 +128,47 @@ def test_published_petitions_are_public():
     assert [p["code"] for p in listed["items"]] == [petition.code]
     assert one["answer"] == "Đã bố trí thêm quầy."
     assert "0912345678" not in str(one)
+
+
+@pytest.mark.parametrize("sent", [True, "2", 1.0])
+def test_a_score_that_is_not_a_whole_number_is_refused_not_read_as_points(sent):
+    place = place_make()
+    citizen = citizen_with_account()
+    dossier = _returned(place, citizen)
+    client = session_client(citizen.user)
+    body = {"scores": {"contacts": sent}, "overall": "satisfied"}
+
+    response = post_json(client, f"/api/v1/dossiers/{dossier.pk}/rating", body, **{"X-CSRFToken": csrf_token(client)})
+
+    assert response.status_code == 400
+    errors = response.json()
+    assert (errors["code"], [(e["code"], e["field"]) for e in errors["errors"]]) == (
+        "invalid_request",
+        [("not_a_number", "scores.contacts")],
+    )
+    assert not Rating.objects.filter(dossier=dossier).exists()
+
+
+def _assigned(place) -> Petition:
+    post_json(api_client(), "/api/v1/petitions", {**PETITION, "about_agency": place.agency.code})
+    return petition_assign(petition=Petition.objects.get(), by=place.front_desk, agency=place.agency)
+
+
+def test_an_answer_with_a_stale_if_match_is_refused_as_the_body_version_is():
+    place = place_make()
+    petition = _assigned(place)
+    client = api_client(token_for(place.specialist))
+    url = f"/api/v1/petitions/{petition.pk}/answer"
+
+    stale = post_json(client, url, {"answer": "Cũ."}, **{"If-Match": f'"{petition.version - 1}"'})
+    garbled = post_json(client, url, {"answer": "Cũ."}, **{"If-Match": "abc"})
+    current = post_json(client, url, {"answer": "Mới."}, **{"If-Match": f'"{petition.version}"'})
+
+    assert (stale.status_code, stale.json()["code"]) == (409, "stale_version")
+    assert (garbled.status_code, garbled.json()["code"], garbled.json()["field"]) == (
+        400,
+        "invalid_if_match",
+        "If-Match",
+    )
+    assert (current.status_code, current.json()["status"]) == (200, "answered")
+    assert Petition.objects.get().answer == "Mới."

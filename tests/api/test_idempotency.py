@@ -159,3 +159,24 @@ def test_concurrent_duplicates_create_one_dossier_on_postgresql():
     assert len({r.json()["id"] for r in responses}) == 1
     assert sorted(r.has_header("Idempotent-Replayed") for r in responses) == [False, True, True, True]
     assert Dossier.objects.count() == 1
+
+
+def test_the_same_key_and_body_with_another_if_match_is_409_not_a_replay():
+    # If-Match is part of the request: the second asks for a change on another version of the dossier.
+    place = place_make()
+    dossier = services.dossier_create_at_counter(
+        by=place.front_desk, procedure=place.procedure, applicant=CitizenFactory()
+    )
+    client = api_client(token_for(place.front_desk))
+    url = f"/api/v1/dossiers/{dossier.pk}/receive"
+
+    first = client.post(url, "{}", "application/json", headers={"Idempotency-Key": "m", "If-Match": '"0"'})
+    again = client.post(url, "{}", "application/json", headers={"Idempotency-Key": "m", "If-Match": '"0"'})
+    other = client.post(url, "{}", "application/json", headers={"Idempotency-Key": "m", "If-Match": '"1"'})
+
+    assert (first.status_code, again.status_code, again["Idempotent-Replayed"]) == (200, 200, "true")
+    assert (other.status_code, other.json()["code"], other.has_header("Idempotent-Replayed")) == (
+        409,
+        "idempotency_key_reused",
+        False,
+    )

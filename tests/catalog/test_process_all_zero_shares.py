@@ -139,14 +139,14 @@ def test_the_system_check_reports_a_saved_all_zero_template_only():
     _saved_unchecked(_calendar_procedure(code="1.000111"), 8, 16)  # shares: fine
     _saved_unchecked(_calendar_procedure(code="1.000112"))  # no steps: the default flow
     _saved_unchecked(ProcedureFactory(code="1.000113", time_limit_value=None, time_limit_unit=""), 0)  # no limit
-    _saved_unchecked(ProcedureFactory(code="1.000114"), 0)  # working time: catalog.E001's to report
+    _saved_unchecked(ProcedureFactory(code="1.000114"), 0)  # working time: catalog.W002's to report
 
-    errors = [e for e in checks.run_checks() if e.id == "catalog.E003"]
+    errors = [e for e in checks.run_checks() if e.id == "catalog.W003"]
 
     assert [(e.id, e.obj, e.msg, e.level) for e in errors] == [
-        ("catalog.E003", bad, gettext(ALL_ZERO) % {"code": "1.000110"}, checks.ERROR)
+        ("catalog.W003", bad, gettext(ALL_ZERO) % {"code": "1.000110"}, checks.WARNING)
     ]
-    assert [e.obj for e in checks.run_checks() if e.id == "catalog.E001"] == [
+    assert [e.obj for e in checks.run_checks() if e.id == "catalog.W002"] == [
         ProcessTemplate.objects.get(procedure__code="1.000114")
     ]
 

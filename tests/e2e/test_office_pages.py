@@ -1,7 +1,14 @@
 """Office pages beyond the main flow: keyboard use, refusals and the register, each checked by axe."""
 
-import pytest
+import datetime as dt
+import io
 
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from chinhquyen.dossiers.models import RegisterExport
+from chinhquyen.dossiers.services import register_export_render
 from tests.office.browser import SHOTS, sign_in, violations
 from tests.office.helpers import office_make, received
 
@@ -108,3 +115,34 @@ def test_the_receive_confirmation_with_missing_documents_passes_axe(request, bro
 
     assert "Mandatory documents not recorded as handed in:" in page.inner_text("main")
     assert violations(page) == []
+
+
+def test_a_long_register_is_prepared_in_the_background_and_listed_passing_axe(
+    request, browser, live_server, monkeypatch
+):
+    monkeypatch.setattr("chinhquyen.dossiers.services.REGISTER_IMMEDIATE_ROWS", 0)  # one dossier is "long"
+    o = office_make(prefix="longreg")
+    dossier = received(o)
+    today = timezone.localdate()
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.goto(f"{live_server.url}/office/register.pdf?from={today - dt.timedelta(days=1)}&to={today}")
+    offer = page.locator("section[aria-labelledby=reg-long-title]")
+    assert "1 dossier" in offer.inner_text()
+    assert violations(page) == []
+    with page.expect_navigation():
+        offer.get_by_role("button").click()
+    assert page.locator("table caption").count() == 1
+    assert violations(page) == []
+
+    # What the worker's task does (the live server's database is committed, no test transaction to run it in).
+    (export,) = RegisterExport.objects.all()
+    assert register_export_render(export_id=export.pk) == "ready"
+    page.reload()
+    link = page.locator("table a[href^='/office/register/exports/']")
+    assert link.count() == 1
+    assert violations(page) == []
+    download = page.request.get(f"{live_server.url}{link.get_attribute('href')}")
+    assert download.status == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.body())).pages)
+    assert dossier.code in text

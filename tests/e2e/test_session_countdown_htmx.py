@@ -19,9 +19,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def server_clock(monkeypatch):
-    """Minutes to add to the session code's time.time(), moved with the page's clock."""
+    """Minutes to add to the session code's time.time(), moved with the page's clock.
+
+    Held still between moves: a request that straddled a second would otherwise read 599 seconds left.
+    """
+    start = int(real_time.time())
     shift = [0]
-    monkeypatch.setattr(session_idle, "time", SimpleNamespace(time=lambda: real_time.time() + shift[0] * 60))
+    monkeypatch.setattr(session_idle, "time", SimpleNamespace(time=lambda: start + shift[0] * 60))
     return shift
 
 

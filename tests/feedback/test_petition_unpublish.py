@@ -213,6 +213,7 @@ def test_the_office_offers_it_as_a_confirmed_post_with_a_reason(as_officer):
     page = form.content.decode()
     assert form.status_code == 200
     assert "Confirm: Withdraw from the portal" in page
+    assert "A sender who did not sign in is told to ask the agency for the answer; the reason stays internal." in page
     assert 'method="post"' in page
     assert 'name="reason"' in page
     # What is withdrawn is shown before confirming.

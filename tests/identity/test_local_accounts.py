@@ -283,3 +283,20 @@ def test_in_development_the_sms_goes_to_the_log(settings, caplog, django_capture
         start(login="0912000111")
 
     assert caplog.records[-1].getMessage().startswith("SMS to 0912000111: ")
+
+
+@pytest.mark.parametrize("typed", ["037 199 001 111", "０３７１９９００１１１１", " 037199001111 ", "0371 9900 1111"])
+def test_an_id_number_typed_in_groups_or_full_width_is_kept_as_twelve_digits(typed):
+    account = start(personal_id=typed)
+
+    assert account.pending_profile["personal_id"] == "037199001111"
+
+
+def test_an_id_number_with_dots_is_refused_on_its_field():
+    with pytest.raises(InvalidInput) as refused:
+        start(personal_id="037.199.001.111")
+
+    assert (refused.value.field, refused.value.message) == (
+        "personal_id",
+        "Số định danh cá nhân phải gồm đúng 12 chữ số.",
+    )

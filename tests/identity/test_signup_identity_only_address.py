@@ -12,7 +12,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from chinhquyen.core.errors import InvalidInput
 from chinhquyen.core.models import AuditEntry
@@ -21,6 +22,7 @@ from chinhquyen.identity import sms
 from chinhquyen.identity.claims import claims_parse
 from chinhquyen.identity.models import LocalAccount, OneTimeCode
 from chinhquyen.identity.services import (
+    applicant_contact_update,
     identity_sign_in,
     local_signup_attempt,
     local_signup_start,
@@ -165,3 +167,32 @@ def test_a_sign_up_left_pending_on_the_address_is_dropped_and_its_code_no_longer
     assert refused.value.code == "code_wrong"
     assert LocalAccount.objects.count() == 0
     assert list(User.objects.values_list("pk", flat=True)) == [owner.pk]
+
+
+def test_an_address_typed_on_a_national_identity_profile_does_not_keep_its_owner_out(
+    django_capture_on_commit_callbacks,
+):
+    # An's VNeID account claims a stranger's address on the profile page: nothing proves it is An's.
+    owner = identity_only_owner()
+    applicant_contact_update(user=owner, phone="", email="Hoa@Example.vn", address="")
+    with django_capture_on_commit_callbacks(execute=True):
+        account = local_signup_start(
+            login="hoa@example.vn", password=PASSWORD, name="Phạm Thị Hoa", personal_id=FREE_ID, birth_date=BORN
+        )
+
+    assert account.pk is not None
+    assert (account.user_id == owner.pk, account.login, account.is_verified) == (False, "hoa@example.vn", False)
+    assert [(m.to, m.subject == SUBJECT) for m in mail.outbox] == [(["hoa@example.vn"], False)]
+    assert len(sent_codes()) == 1
+
+
+def test_the_address_the_national_identity_gave_still_keeps_a_second_account_out(django_capture_on_commit_callbacks):
+    owner = identity_only_owner()
+    with django_capture_on_commit_callbacks(execute=True):
+        local_signup_start(
+            login=owner.email.upper(), password=PASSWORD, name="Phạm Thị Hoa", personal_id=FREE_ID, birth_date=BORN
+        )
+
+    assert LocalAccount.objects.count() == 0
+    with translation.override("vi"):  # the owner's language
+        assert [(m.to, m.subject) for m in mail.outbox] == [([owner.email], gettext(SUBJECT))]

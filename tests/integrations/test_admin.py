@@ -96,3 +96,34 @@ def test_a_systems_manager_sees_its_deliveries_only_and_replays_them(client, dja
     assert (own.state, own.attempts) == ("pending", 0)
     assert len(callbacks) == 1
     assert client.get("/admin/integrations/apikey/").status_code == 403
+
+
+def test_the_admin_refuses_a_key_that_would_be_issued_already_expired(client):
+    admin = admin_user()
+    system, _secret = system_make()
+    _admin_client(client, admin)
+    before = ApiKey.objects.count()
+
+    response = client.post(
+        "/admin/integrations/apikey/add/",
+        {
+            "system": system.pk,
+            "name": "old",
+            "scopes": ["dossiers:read"],
+            "expires_at_0": "2020-01-01",
+            "expires_at_1": "00:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [e.code for e in response.context["adminform"].form.errors.as_data()["expires_at"]] == ["expires_in_past"]
+    assert ApiKey.objects.count() == before
+
+
+def test_a_province_admin_opens_the_webhook_pages_before_any_system_exists(client):
+    _admin_client(client, admin_user())
+
+    pages = [client.get(f"/admin/integrations/{name}/") for name in ("webhooksubscription", "webhookdelivery")]
+
+    assert [page.status_code for page in pages] == [200, 200]
+    assert System.objects.count() == 0

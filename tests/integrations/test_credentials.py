@@ -68,8 +68,9 @@ def test_a_revoked_expired_or_inactive_key_is_refused_at_once():
     system = system_create(by=admin, code="app", name="App")
     revoked = api_key_issue(by=admin, system=system, name="a", scopes=["catalog:read"])
     expired = api_key_issue(
-        by=admin, system=system, name="b", scopes=["catalog:read"], expires_at=timezone.now() - timedelta(seconds=1)
+        by=admin, system=system, name="b", scopes=["catalog:read"], expires_at=timezone.now() + timedelta(days=1)
     )
+    ApiKey.objects.filter(pk=expired.credential.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
     api_key_revoke(by=admin, key=revoked.credential)
 
@@ -135,3 +136,20 @@ def test_use_is_recorded_at_most_every_five_minutes():
     assert ApiKey.objects.get().last_used_at == now
     credential_touch(credential=key, now=now + timedelta(minutes=5))
     assert ApiKey.objects.get().last_used_at == now + timedelta(minutes=5)
+
+
+def test_a_key_or_token_is_not_issued_already_expired():
+    admin = admin_user()
+    system = system_create(by=admin, code="app", name="App")
+    officer = UserFactory(is_staff=True)
+    staff_role_grant(user=officer, agency=AgencyFactory(), role="front_desk")
+    totp_device_for(officer)
+    past = timezone.now() - timedelta(minutes=1)
+
+    with pytest.raises(InvalidInput) as key:
+        api_key_issue(by=admin, system=system, name="x", scopes=["catalog:read"], expires_at=past)
+    with pytest.raises(InvalidInput) as token:
+        officer_token_issue(by=officer, user=officer, name="x", expires_at=past)
+
+    assert {(e.value.code, e.value.field) for e in (key, token)} == {("expires_in_past", "expires_at")}
+    assert (ApiKey.objects.count(), OfficerToken.objects.count()) == (0, 0)

@@ -171,6 +171,17 @@ def test_the_event_types_are_the_timeline_rows_a_dossier_gets():
     assert "dossier.draft_discard" not in EVENT_TYPES
 
 
+def test_a_system_may_subscribe_to_a_mergers_change_of_receiving_agency():
+    # Written beside the hand-over (a constant, not a literal: the scan above does not see it).
+    system, _secret = system_make()
+
+    subscription = webhook_subscribe(
+        by=system.account, system=system, url="https://hooks.example.vn/in", events=["dossier.receiving_agency_change"]
+    )
+
+    assert subscription.events == ["dossier.receiving_agency_change"]
+
+
 # --- Times in Vietnam's time --------------------------------------------------------------------
 
 

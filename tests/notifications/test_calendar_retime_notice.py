@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from chinhquyen.dossiers.models import Dossier, DossierEvent
+from chinhquyen.dossiers.selectors import dossier_timeline
 from chinhquyen.notifications.models import Channel, Kind, Notification, Preference, State
 from chinhquyen.workcal.models import DateOverride, OverrideKind
 from chinhquyen.workcal.services import date_override_add
@@ -183,3 +184,36 @@ def test_one_change_tells_each_dossier_it_moves_once_and_running_the_hook_again_
         Notification.objects.filter(kind=Kind.DUE_DATE_MOVED).values_list("dossier_id", "channel").order_by()
     )
     assert counts == sorted((d.pk, c) for d in dossiers for c in (Channel.EMAIL, Channel.SMS))
+
+
+@pytest.mark.parametrize("paused", [h.supplement_requested, h.payment_required], ids=["supplement", "payment"])
+def test_a_change_while_the_clock_waits_on_the_applicant_tells_no_due_date(paused):
+    # The portal shows no due date while it waits (it moves on by the wait): the resume tells the new one.
+    world = world_in()
+    with h.committed():
+        dossier = paused(world)
+
+    with h.committed():
+        day_off(date(2026, 3, 5))
+
+    event = DossierEvent.objects.get(dossier=dossier, action="calendar_retime")
+    # Kept for the office (and the data), not shown on the applicant's page beside "paused".
+    assert (event.internal, event.data["new_due_at"]) == (True, "2026-03-10T08:00:00+07:00")
+    assert event not in dossier_timeline(dossier=dossier, for_applicant=True)
+    assert told(dossier) == {}
+
+
+def test_the_resume_after_a_change_during_the_wait_tells_the_due_date_with_both():
+    world = world_in()
+    with h.committed():
+        dossier = h.supplement_requested(world)  # Tuesday 3 March 09:00, due Monday 9 March 08:00
+    with h.committed():
+        day_off(date(2026, 3, 5))
+
+    with h.committed():
+        dossier = h.supplement_send(world, dossier, at=vn(2026, 3, 4, 9, 0))
+        h.dossier_supplement_accept(by=world.specialist, dossier=dossier, at=vn(2026, 3, 4, 10, 0))
+
+    email = Notification.objects.get(dossier=dossier, kind=Kind.SUPPLEMENT_ACCEPTED, channel=Channel.EMAIL)
+    assert "Due date for the result: 11/03/2026 08:00" in email.body.splitlines()
+    assert told(dossier) == {}

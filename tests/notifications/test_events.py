@@ -60,7 +60,7 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
         f"Dossier code: {dossier.code}\n"
         f"Procedure: {world.procedure.name}\n"
         "Status: Received by the agency; processing will start shortly.\n"
-        "Due date for the result: 09/03/2026\n\n"
+        "Due date for the result: 09/03/2026 08:00\n\n"
         "What to do next:\n"
         "Keep the receipt attached to this message. With the dossier code and the lookup secret "
         f"{dossier.lookup_secret} printed on it you can follow your dossier at any time. "
@@ -131,9 +131,9 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
             "apology",
             "Dossier {code}: apology and new due date",
             [
-                "We apologise: your dossier could not be processed by the due date of 09/03/2026.",
+                "We apologise: your dossier could not be processed by the due date of 09/03/2026 08:00.",
                 "Reason: Chờ ý kiến của Sở Tư pháp",
-                "Due date for the result: 12/03/2026",
+                "Due date for the result: 12/03/2026 08:00",
             ],
             "Dossier delayed, we apologise. New due date: 12/03/2026. Details: {lookup}",
             id="apology-extension",
@@ -192,7 +192,7 @@ def test_received_gives_the_full_email_with_the_receipt_and_an_sms(world):
                 "The notice of stopping, with its reasons, is under My dossiers. Contact {agency} if you have "
                 "questions.",
             ],
-            "Processing of your dossier stopped. Notice: {lookup}",
+            "Processing of your dossier stopped. Details: {lookup}",
             id="stopped",
         ),
     ],

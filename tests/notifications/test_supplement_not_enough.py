@@ -57,8 +57,8 @@ def test_acceptance_tells_the_due_date_moved_by_the_wait(world):
     assert email.subject == f"Dossier {dossier.code}: documents accepted, new due date"
     body = email.body.splitlines()
     assert f"{world.agency.name} has accepted the documents you supplied and goes on processing your dossier." in body
-    assert "The time your dossier waited for them is not counted: the result is now due on 10/03/2026." in body
-    assert "Due date for the result: 10/03/2026" in body
+    assert "The time your dossier waited for them is not counted: the result is now due on 10/03/2026 08:00." in body
+    assert "Due date for the result: 10/03/2026 08:00" in body
     lookup = f"https://dichvucong.ninhbinh.gov.vn/tra-cuu-ho-so/?ma={dossier.code}&k={dossier.lookup_secret}"
     assert sms.body == f"Documents accepted; result now due on 10/03/2026. Details: {lookup}"
 

@@ -29,10 +29,12 @@ logger = logging.getLogger("chinhquyen.api")
 # Refusals about who the caller is rather than about the dossier's state.
 FORBIDDEN_CODES = frozenset({"role_required", "not_owner", "assigned_to_other", "not_applicant", "not_admin"})
 
-# The error responses each kind of operation documents in the OpenAPI schema.
-PUBLIC_ERRORS: dict[Any, Any] = {frozenset({400, 401, 404, 429}): ErrorOut}
-READ_ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 429}): ErrorOut}
-WRITE_ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 413, 422, 429}): ErrorOut}
+# The error responses each kind of operation documents in the OpenAPI schema. Every operation may answer 503
+# identity_provider_unavailable: a bearer token that is none of ours is checked against the identity provider's
+# keys, also where applicants may not call (to tell 401 from 403).
+PUBLIC_ERRORS: dict[Any, Any] = {frozenset({400, 401, 404, 429, 503}): ErrorOut}
+READ_ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 429, 503}): ErrorOut}
+WRITE_ERRORS: dict[Any, Any] = {frozenset({400, 401, 403, 404, 409, 413, 422, 429, 503}): ErrorOut}
 
 
 class ApiError(Exception):

@@ -22,7 +22,8 @@ from .schemas.common import MAX_ID
 
 M = TypeVar("M", bound=Model)
 
-# Sort names clients may use: the field, and whether it descends. Nulls always come last.
+# Sort names: the field, and whether it descends. Nulls always come last. The dossiers' list lets clients
+# choose among the first six; the published petitions are always newest first.
 SORTS = {
     "due_at": ("due_at", False),
     "-due_at": ("due_at", True),
@@ -30,6 +31,7 @@ SORTS = {
     "-created_at": ("created_at", True),
     "updated_at": ("updated_at", False),
     "-updated_at": ("updated_at", True),
+    "-published_at": ("published_at", True),
 }
 MAX_LIMIT = 100
 

@@ -4,13 +4,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .admin_import import export_response, import_view
@@ -26,7 +27,8 @@ from .models import (
     RequiredDocument,
     search_words,
 )
-from .services import field_save, procedure_save, process_steps_check
+from .services import field_save, procedure_save, process_steps_check, process_sum_problem
+from .services.procedures import process_all_zero_problem
 
 
 @admin.register(Field)
@@ -145,6 +147,10 @@ class ProcedureAdmin(admin.ModelAdmin):
             obj.save()
         formset.save_m2m()
 
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        _process_template_tell(request, form.instance)  # after the channels, whose limits count too
+
     def get_urls(self) -> list[URLPattern]:
         extra = [
             path("import/", self.admin_site.admin_view(self.import_catalog), name="catalog_procedure_import"),
@@ -169,6 +175,28 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export the selected procedures as CSV"), permissions=["view"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
         return export_response(queryset, "csv")
+
+
+def _process_template_tell(request: HttpRequest, procedure: Procedure) -> None:
+    """Warn, with a link to it, when the procedure's saved process template no longer suits its limit.
+
+    The limit is saved all the same (each dossier's steps are fitted to its span); the start-up checks warn of
+    such a template too (catalog.W002, W003), but told here the administrator corrects it at once.
+    """
+    template = (
+        ProcessTemplate.objects.filter(procedure=procedure)
+        .annotate(total=Sum("steps__share_hours"), count=Count("steps"))
+        .first()
+    )
+    if template is None or not template.count:
+        return  # the default flow
+    problem = process_sum_problem(procedure=procedure, total=template.total) or process_all_zero_problem(
+        procedure=procedure, total=template.total, steps=template.count
+    )
+    if problem:
+        link = reverse("admin:catalog_processtemplate_change", args=[template.pk])
+        text = _("Correct the steps of its process template.")
+        messages.warning(request, format_html('{} <a href="{}">{}</a>', problem, link, text))
 
 
 class ProcessStepFormSet(BaseInlineFormSet):

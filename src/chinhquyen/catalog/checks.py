@@ -14,7 +14,11 @@ from django.db.models import Count, Sum
 def check_process_templates(
     app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """catalog.E001: every saved process template's step shares add up to its procedure's time limit."""
+    """catalog.W002: every saved process template's step shares add up to its procedure's time limit.
+
+    A warning, not an error: each dossier's steps are fitted to its own span at reception, so a limit changed in
+    the admin under a saved template does not stop the platform (nor the next deployment's ``migrate``).
+    """
     if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
         return []
     from .models import ProcessTemplate
@@ -30,11 +34,11 @@ def check_process_templates(
         problem = process_sum_problem(procedure=template.procedure, total=template.total or Decimal(0))
         if problem:
             errors.append(
-                checks.Error(
+                checks.Warning(
                     problem,
                     hint="Correct the steps in the admin (Process templates) or the procedure's time limit.",
                     obj=template,
-                    id="catalog.E001",
+                    id="catalog.W002",
                 )
             )
     return errors
@@ -75,8 +79,9 @@ def check_process_templates_have_a_leader(
 def check_process_templates_not_all_zero(
     app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """catalog.E003: no saved process template of a procedure with a time limit has steps whose shares are all zero
-    (every step of its dossiers would be due at reception). Those in working time are catalog.E001's."""
+    """catalog.W003: no saved process template of a procedure with a time limit has steps whose shares are all zero
+    (every step of its dossiers would be due at reception). Those in working time are catalog.W002's. A warning:
+    a limit given in the admin to a procedure that had none makes one, and the platform must still start."""
     if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
         return []
     from .models import ProcessTemplate
@@ -97,11 +102,11 @@ def check_process_templates_not_all_zero(
         problem = process_all_zero_problem(procedure=template.procedure, total=template.total, steps=template.count)
         if problem:
             errors.append(
-                checks.Error(
+                checks.Warning(
                     problem,
                     hint="Give the steps their shares in the admin (Process templates).",
                     obj=template,
-                    id="catalog.E003",
+                    id="catalog.W003",
                 )
             )
     return errors

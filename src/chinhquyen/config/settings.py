@@ -205,6 +205,8 @@ MIDDLEWARE = [
     # Every state change is a POST protected by a CSRF token.
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in a page's query string is a 400, not a database error (PostgreSQL holds no NUL in text).
+    "chinhquyen.core.query_guard.NulQueryMiddleware",
     # Records who made a permission change (admin, office) in the audit chain.
     "chinhquyen.core.audit.AuditActorMiddleware",
     # Marks a session as verified by a second factor (officials' TOTP).

@@ -139,10 +139,19 @@ def staff_role_grant(*, user: User, agency: Agency, role: Role | str, title: str
     staff_role, _created = StaffRole.objects.get_or_create(
         user=user, agency=agency, role=role, defaults={"title": title}
     )
+    official_mark(user=user)
+    return staff_role
+
+
+def official_mark(*, user: User) -> None:
+    """Mark the holder of a role as an official (``is_staff``), however the role was given (here or in the admin).
+
+    An official signs in with password and second factor only: the portal's sessions of the account end
+    (``identity.backends`` refuses staff), so a citizen's account given a role cannot stay signed in as a citizen.
+    """
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    return staff_role
 
 
 def citizen_create(

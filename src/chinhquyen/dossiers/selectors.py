@@ -50,10 +50,12 @@ from .models import (
     DossierStep,
     EventDispatchFailure,
     LetterState,
+    RegisterExport,
+    RegisterExportState,
     Substatus,
 )
 from .ownership import account_dossiers
-from .transitions import TRANSITIONS, Roles, letter_agencies, transition_actions, user_roles_load
+from .transitions import TRANSITIONS, Roles, letter_agencies, transition_actions, user_agency_ids, user_roles_load
 
 # Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
 # arrives, hand the result over.
@@ -128,7 +130,8 @@ _INBOX_WAITING = (
     | Q(paused_at__isnull=False)
     | _POST_COLLECTING
 )
-# Waiting on the applicant with the active step still held: listed, as waiting, for whoever holds it.
+# Waiting on the applicant (the clock paused, no due date shown to them) with the active step still held: listed,
+# as waiting, for whoever holds it.
 STEP_WAITING = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUIRED)
 # Documents asked for by the front desk before reception (no step yet): the front desk's to check.
 _SUPPLEMENT_BEFORE_RECEPTION = Q(
@@ -747,13 +750,66 @@ def dossier_register(*, officer: User, agency: Agency, date_from: date, date_to:
     In the order received, for the tracking register (form 07); empty unless the officer belongs to
     ``agency``. One query besides the officer's roles; steps and their agencies come prefetched (one more).
     """
-    if agency.pk not in {agency_id for agency_id, _role in user_roles_load(user=officer)}:
+    if agency.pk not in user_agency_ids(user=officer):
         return []
     return list(
-        received_between(Dossier.objects.filter(receiving_agency=agency), date_from=date_from, date_to=date_to)
+        _register_rows(agency=agency, date_from=date_from, date_to=date_to)
         .select_related("procedure", "applicant", "receiving_agency")
         .prefetch_related(Prefetch("steps", queryset=DossierStep.objects.select_related("agency")))
         .order_by("received_at", "pk")
+    )
+
+
+def dossier_register_count(*, officer: User, agency: Agency, date_from: date, date_to: date) -> int:
+    """How many rows :func:`dossier_register` gives, counted in the database. One query besides the roles."""
+    if agency.pk not in user_agency_ids(user=officer):
+        return 0
+    return _register_rows(agency=agency, date_from=date_from, date_to=date_to).count()
+
+
+def _register_rows(*, agency: Agency, date_from: date, date_to: date) -> QuerySet[Dossier]:
+    return received_between(Dossier.objects.filter(receiving_agency=agency), date_from=date_from, date_to=date_to)
+
+
+# The register exports an officer's register page lists: the latest ones.
+REGISTER_EXPORTS_LISTED = 10
+
+
+def register_exports_of(*, officer: User) -> list[RegisterExport]:
+    """The officer's own latest register exports, newest first, of the agencies where they hold a role in force.
+
+    One query besides the officer's roles.
+    """
+    agencies = user_agency_ids(user=officer)
+    return list(
+        RegisterExport.objects.filter(requested_by=officer, agency_id__in=agencies)
+        .select_related("agency")
+        .order_by("-requested_at", "-pk")[:REGISTER_EXPORTS_LISTED]
+    )
+
+
+def receiving_change_agencies(*, data: dict[str, Any]) -> tuple[Agency | None, Agency | None]:
+    """The agencies, old and new, a merger's ``receiving_agency_change`` row names by id in its ``data``; None for
+    one not named or gone. One query."""
+    ids = [data.get("from_agency"), data.get("to_agency")]
+    named = Agency.objects.in_bulk([pk for pk in ids if isinstance(pk, int)])
+    old, new = (named.get(pk) if isinstance(pk, int) else None for pk in ids)
+    return old, new
+
+
+def register_export_of(*, officer: User, pk: int) -> RegisterExport | None:
+    """The officer's own ready export ``pk`` of an agency where they hold a role in force; None otherwise.
+
+    Another officer's export, or one of an agency the officer has left, is not told apart from none.
+    """
+    agencies = user_agency_ids(user=officer)
+    return (
+        RegisterExport.objects.filter(
+            pk=pk, requested_by=officer, agency_id__in=agencies, state=RegisterExportState.READY
+        )
+        .exclude(file="")
+        .select_related("agency")
+        .first()
     )
 
 

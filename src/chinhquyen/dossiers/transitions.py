@@ -823,6 +823,9 @@ POSTAL_ACTIONS: tuple[str, ...] = (
     "postal_pickup_failed",
     "postal_pickup_called_off",
 )
+# The timeline row a merger writes beside its hand-over for each dossier whose receiving agency changes
+# (services/handover.py): not a transition either; the applicant sees it and is told of it.
+RECEIVING_AGENCY_CHANGE = "receiving_agency_change"
 _ROWS_BY_ACTION: dict[str, tuple[Transition, ...]] = {
     action: tuple(row for row in TRANSITIONS if row.action == action) for action in ACTIONS
 }
@@ -841,6 +844,11 @@ def user_roles_load(*, user: User) -> Roles:
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk])
         return frozenset(cursor.fetchall())
+
+
+def user_agency_ids(*, user: User) -> set[int]:
+    """The agencies where ``user`` holds a role in force, any role (:func:`user_roles_load`'s agencies)."""
+    return {agency_id for agency_id, _role in user_roles_load(user=user)}
 
 
 def _owner_id(dossier: Dossier) -> int | None:

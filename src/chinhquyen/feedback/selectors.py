@@ -373,11 +373,16 @@ def satisfaction_index(
 
 def petitions_published(*, query: str = "", offset: int = 0, limit: int = 20) -> list[Petition]:
     """Published petitions, newest first; ``query`` matches the published texts only, without diacritics."""
+    return list(petitions_published_matching(query=query).order_by("-published_at", "-pk")[offset : offset + limit])
+
+
+def petitions_published_matching(*, query: str = "") -> QuerySet[Petition]:
+    """The published petitions ``query`` matches (as :func:`petitions_published`), unordered: for paging by
+    publication time, which a petition published or withdrawn meanwhile does not shift."""
     petitions = Petition.objects.filter(status=PetitionStatus.PUBLISHED, published_at__isnull=False)
     for word in fold(query[:QUERY_MAX_LENGTH]).split():
         petitions = petitions.filter(published_search__contains=word)
-    petitions = petitions.select_related("procedure", "agency").only(*PUBLIC_FIELDS)
-    return list(petitions.order_by("-published_at", "-pk")[offset : offset + limit])
+    return petitions.select_related("procedure", "agency").only(*PUBLIC_FIELDS)
 
 
 # The only columns a public page may read.

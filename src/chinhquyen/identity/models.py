@@ -91,7 +91,9 @@ class OneTimeCode(models.Model):
         verbose_name_plural = _("one-time codes")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["login"], condition=models.Q(account__isnull=True), name="onetimecode_held_login")
+            models.Index(fields=["login"], condition=models.Q(account__isnull=True), name="onetimecode_held_login"),
+            # The daily sweep deletes by age (identity.services.sweep): without it, a scan of every code.
+            models.Index(fields=["created_at"], name="onetimecode_created"),
         ]
         constraints = [
             # Held by a local account, or else by an address: never by neither.

@@ -69,12 +69,15 @@ def local_account_for_login(*, login: str) -> LocalAccount | None:
 
 
 def identity_accounts_at_address(*, channel: str, address: str) -> QuerySet[User]:
-    """Accounts verified by the national identity whose e-mail (in any letter case) or mobile is ``address``.
+    """Accounts verified by the national identity whose e-mail (in any letter case) or mobile is ``address``, as
+    the national identity gave it at their last sign-in (``address`` normalised as the claims are).
 
+    An address typed on the profile is nobody's proof: counted, anyone signed in through VNeID could claim a
+    stranger's address and keep its owner from ever making a local account on it.
     Oldest first: a person's own account comes before those made later for organisations they act for.
     """
-    field = "email__iexact" if channel == Channel.EMAIL else "phone"
-    users = User.objects.filter(verified_identity__isnull=False, **{field: address})
+    field, claim = ("email__iexact", "email") if channel == Channel.EMAIL else ("phone", "phone")
+    users = User.objects.filter(**{field: address, f"verified_identity__claims__{claim}": address})
     return users.select_related("verified_identity").order_by("pk")
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from chinhquyen.core.admin_read_only import ReadOnlyMixin
 from chinhquyen.core.errors import InvalidInput
+from chinhquyen.core.text import clean
 from chinhquyen.directory.models import User
 from chinhquyen.directory.selectors import is_province_admin
 
@@ -21,6 +22,7 @@ from .selectors import deliveries_visible_to, systems_managed_by
 from .services import (
     api_key_issue,
     api_key_revoke,
+    credential_expiry_check,
     officer_token_holder_check,
     officer_token_issue,
     officer_token_revoke,
@@ -62,6 +64,14 @@ def _show_secret(request: HttpRequest, secret: str) -> None:
     )
 
 
+def _expiry_cleaned(expires_at: Any) -> Any:
+    try:
+        credential_expiry_check(expires_at)
+    except InvalidInput as exc:
+        raise _form_error(exc) from exc
+    return expires_at
+
+
 def _form_error(exc: InvalidInput) -> ValidationError:
     return ValidationError(exc.message, code=exc.code)
 
@@ -77,6 +87,13 @@ class SystemForm(forms.ModelForm):
             return system_code_check(self.cleaned_data["code"])
         except InvalidInput as exc:
             raise _form_error(exc) from exc
+
+    def clean_name(self) -> str:
+        # As the services store it: a name of invisible marks only is no name (they would refuse it on saving).
+        name = clean(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("Give the system a code and a name."), code="system_incomplete")
+        return name
 
 
 @admin.register(System)
@@ -124,6 +141,9 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["system", "name", "scopes", "expires_at"]
+
+    def clean_expires_at(self) -> Any:
+        return _expiry_cleaned(self.cleaned_data["expires_at"])
 
 
 @admin.register(ApiKey)
@@ -175,6 +195,9 @@ class OfficerTokenForm(forms.ModelForm):
     class Meta:
         model = OfficerToken
         fields = ["user", "name", "expires_at"]
+
+    def clean_expires_at(self) -> Any:
+        return _expiry_cleaned(self.cleaned_data["expires_at"])
 
     def clean_user(self) -> User:
         user = self.cleaned_data["user"]
@@ -229,7 +252,9 @@ class ManagersSee(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only screens each system's managers (and province admins) see for their own systems."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and systems_managed_by(user=request.user).exists()
+        # A province administrator sees every system's, none yet included (an empty list, not a 403).
+        user = request.user
+        return is_province_admin(user) or (user.is_active and systems_managed_by(user=user).exists())
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

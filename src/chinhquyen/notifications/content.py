@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from chinhquyen.core.text import amount_text
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers.documents.data import lookup_url_for
-from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
+from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus, Substatus
+from chinhquyen.dossiers.selectors import receiving_change_agencies
 from chinhquyen.dossiers.services.retime import due_shown_text, retime_causes_text
+from chinhquyen.dossiers.transitions import RECEIVING_AGENCY_CHANGE
 from chinhquyen.feedback.models import PetitionEvent
 from chinhquyen.feedback.selectors import petition_answer_url_for_sender, petition_page_url
 from chinhquyen.workcal.engine import TZ
@@ -57,6 +59,9 @@ ACTION_STATUS_WORDS: dict[str, Promise] = {
     "postal_returned_to_sender": STATUS_WORDS[DossierStatus.RESOLVED],
     "postal_cancelled": STATUS_WORDS[DossierStatus.RESOLVED],
 }
+# A result handed to the post office (status 10) is on its way, not in the applicant's hands: the portal's lookup
+# says so in the same words until the delivery is confirmed.
+POSTAL_SENT_WORDS = _("The result has been sent to you by post; delivery is not confirmed yet.")
 
 # Plain text: nothing is HTML-escaped ("&" in a link stays "&").
 _engine = Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
@@ -75,10 +80,10 @@ def notification_render(*, event: DossierEvent, kind: Kind, language: str, moved
     with translation.override(language):
         context = _context(event)
         if moved is not None:
+            old_due, due = due_shown_text(moved.old), due_shown_text(moved.new)
+            # A re-timing may move the due date within its day: the SMS gives the minute too.
             context.update(
-                old_due=due_shown_text(moved.old),
-                due=due_shown_text(moved.new),
-                cause=retime_causes_text(moved.causes),
+                old_due=old_due, due=due, sms_old_due=old_due, sms_due=due, cause=retime_causes_text(moved.causes)
             )
         return _rendered(kind, context)
 
@@ -120,10 +125,15 @@ def _tidy(text: str) -> str:
 
 
 def _sms(kind: Kind, context: dict[str, Any]) -> str:
-    """The SMS without diacritics, in one segment: with the link if it fits, else without, else cut."""
+    """The SMS without diacritics, in one segment: with the link if it fits, else without, else cut.
+
+    Its due dates are days (``sms_due``, ``sms_old_due``), so that the link fits; the e-mail and the page behind
+    the link give the minute.
+    """
     text = ""
+    dates = {"due": context.get("sms_due", ""), "old_due": context.get("sms_old_due", "")}
     for link in (True, False):
-        text = sms_plain(_render(f"{kind.value}.sms.txt", {**context, "link": link}))
+        text = sms_plain(_render(f"{kind.value}.sms.txt", {**context, **dates, "link": link}))
         if len(text) <= SMS_MAX_LENGTH:
             return text
     return text[: SMS_MAX_LENGTH - 3].rstrip() + "..."
@@ -150,8 +160,9 @@ def _context(event: DossierEvent) -> dict[str, Any]:
     my_dossiers_url = urljoin(base, MY_DOSSIERS_PATH)
     procedure = dossier.procedure.name
     due = data.get("new_due_at") or data.get("due_at") or dossier.due_at
-    words = ACTION_STATUS_WORDS.get(event.action) or STATUS_WORDS.get(event.to_status)
-    return {
+    by_post = event.action == "return" and data.get("method") == "postal"
+    words = POSTAL_SENT_WORDS if by_post else ACTION_STATUS_WORDS.get(event.action) or STATUS_WORDS.get(event.to_status)
+    context = {
         "name": snapshot.get("name") or dossier.applicant.name,
         "code": dossier.code,
         "secret": dossier.lookup_secret,
@@ -167,18 +178,47 @@ def _context(event: DossierEvent) -> dict[str, Any]:
         # result is received under My dossiers.
         "online": dossier.submitted_at is not None,
         "status": str(words) if words is not None else DossierStatus(event.to_status).label,
-        "due": date_text(due),
-        "old_due": date_text(data.get("old_due_at")),
+        # To the minute, as on the receipt and the portal: a pause may move the due date by hours within its day.
+        "due": due_shown_text(due),
+        "old_due": due_shown_text(data.get("old_due_at")),
+        "sms_due": date_text(due),
+        "sms_old_due": date_text(data.get("old_due_at")),
         "on": date_text(event.at),
         "reason": event.reason,
         "items": [str(i) for i in data.get("items") or []],
         "amount": _amount(data.get("amount")) if data.get("amount") else "",
-        "by_post": data.get("method") == "postal",
+        "by_post": by_post,
         "brought_back": event.action == "postal_returned_to_sender",
         "item_code": data.get("item_code") or "",
         "lookup_url": lookup_url,
         "my_dossiers_url": my_dossiers_url,
         "sms_url": lookup_url or my_dossiers_url,
+    }
+    if event.action == RECEIVING_AGENCY_CHANGE:
+        context.update(_handed_over(event, dossier))
+    return context
+
+
+# While the clock runs the due date stands; before reception there is none, and a pause or a result makes it moot.
+_DUE_RUNNING = (DossierStatus.RECEIVED, DossierStatus.PROCESSING)
+
+
+def _handed_over(event: DossierEvent, dossier: Dossier) -> dict[str, Any]:
+    """A merger's hand-over of the dossier: the agencies its row names (the dossier may have moved again since),
+    with the new one's contact, and what brings the applicant to its counter."""
+    old, new = receiving_change_agencies(data=event.data or {})
+    new = new or dossier.receiving_agency
+    status = event.to_status
+    return {
+        "agency": new.name,
+        "agency_sms": _short(new.name, SMS_PROCEDURE_CHARS),
+        "agency_address": new.address,
+        "agency_phone": new.phone,
+        "old_agency": old.name if old is not None else "",
+        "due": due_shown_text(dossier.due_at) if status in _DUE_RUNNING else "",
+        "result_waiting": status == DossierStatus.RESOLVED
+        or (status == DossierStatus.RETURNED and dossier.substatus == Substatus.RESULT_READY),
+        "supplement_awaited": status == DossierStatus.SUPPLEMENT_REQUESTED,
     }
 
 

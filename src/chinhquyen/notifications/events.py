@@ -18,7 +18,8 @@ ACTION_KINDS: dict[str, Kind] = {
     "payment_confirmed": Kind.PAYMENT_CONFIRMED,
     "letter_send": Kind.APOLOGY,
     # A change to the working calendar moved the due date as shown to the applicant (the row is internal when it
-    # moved only the steps' dates, or within the minute); told once per run of re-timings (due_move_to_tell).
+    # moved only the steps' dates, within the minute, or while the clock waits on the applicant, whose page shows
+    # no date then: the resume tells it); told once per run of re-timings (due_move_to_tell).
     "calendar_retime": Kind.DUE_DATE_MOVED,
     "issue_result": Kind.RESULT_READY,
     "return": Kind.RETURNED,
@@ -29,6 +30,9 @@ ACTION_KINDS: dict[str, Kind] = {
     "postal_cancelled": Kind.RESULT_BACK,
     # Papers the applicant asked the post to collect, not collected: they must order again or bring them.
     "postal_pickup_failed": Kind.PICKUP_FAILED,
+    # A merger of agencies moved the dossier to the successor's counter (dossiers.services.handover): the applicant
+    # was told to bring papers to, or collect the result at, the old one. A hand-over of steps alone writes no row.
+    "receiving_agency_change": Kind.RECEIVING_AGENCY_CHANGED,
     "refuse": Kind.REFUSED,
     "withdraw": Kind.WITHDRAWN,
     "stop": Kind.STOPPED,
@@ -37,11 +41,12 @@ ACTION_KINDS: dict[str, Kind] = {
 
 # Actions of the petition transitions table (feedback/transitions.py) the sender is told about; assignments,
 # internal notes and the sender's own rating are not. A publication is told only to a sender who has no link to
-# the answer yet (notifications_for_petition_event).
+# the answer yet, a withdrawal only to one whose link it breaks (notifications_for_petition_event).
 PETITION_ACTION_KINDS: dict[str, Kind] = {
     "answer": Kind.PETITION_ANSWERED,
     "close": Kind.PETITION_CLOSED,
     "publish": Kind.PETITION_PUBLISHED,
+    "unpublish": Kind.PETITION_UNPUBLISHED,
 }
 
 

@@ -27,7 +27,7 @@ def dossier_event_notify(
 
 
 def petition_event_notify(*, petition_id: int, event_id: int, action: str, to_status: str | None = None) -> None:
-    """Create the sender's notifications of an answered, closed or published petition; safe to run twice.
+    """Create the sender's notifications of an answered, closed, published or withdrawn petition; safe to run twice.
 
     Other events (filing, assignments, internal notes, the sender's rating) cost no query. A failure raises:
     the dispatcher logs it and leaves the event waiting for the next dispatch.

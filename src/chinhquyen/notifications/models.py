@@ -26,12 +26,16 @@ class Kind(models.TextChoices):
     # Sent by post but brought back or its order cancelled: the result waits at the front desk again.
     RESULT_BACK = "result_back", _("Result back at the agency")
     PICKUP_FAILED = "pickup_failed", _("Paper documents not collected by post")
+    # A merger of agencies: another agency now receives the dossier (papers and the result go through its counter).
+    RECEIVING_AGENCY_CHANGED = "receiving_agency_changed", _("Receiving agency changed by a merger")
     REFUSED = "refused", _("Not accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     STOPPED = "stopped", _("Processing stopped")
     PETITION_ANSWERED = "petition_answered", _("Petition answered")
     PETITION_CLOSED = "petition_closed", _("Petition closed")
     PETITION_PUBLISHED = "petition_published", _("Petition answer published")
+    # Withdrawn from the portal: an anonymous sender's link to the answer shows it no more.
+    PETITION_UNPUBLISHED = "petition_unpublished", _("Petition answer withdrawn from the portal")
 
 
 class Channel(models.TextChoices):

@@ -331,6 +331,7 @@ OTHER_EVENTS: dict[str, str | Promise] = {
     "postal_pickup_arrived": _("Paper documents arrived by post"),
     "postal_pickup_failed": _("The postal service could not collect the paper documents"),
     "postal_pickup_called_off": _("Pickup of the paper documents by post called off"),
+    "receiving_agency_change": _("Receiving agency changed (agencies merged)"),
 }
 
 

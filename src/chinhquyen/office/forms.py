@@ -13,7 +13,7 @@ from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import identifier_normal
 from chinhquyen.dossiers.models import EVENT_TEXT_MAX, ApologyLetter
 from chinhquyen.dossiers.selectors import consultable_agencies
-from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX, ConsultBound
+from chinhquyen.dossiers.services import CONSULT_DAYS, CONSULT_DAYS_MAX, REGISTER_MAX_DAYS, ConsultBound
 from chinhquyen.dossiers.services.retime import due_shown_text
 from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, day_in_calendar
 
@@ -348,7 +348,10 @@ class IssueResultForm(VersionedForm):
     upload = forms.FileField(
         label=_("Result document"),
         required=False,
-        help_text=_("The signed result (PDF). Leave empty to write the result below, or to issue the one attached."),
+        help_text=_(
+            "The result as a PDF, or a JPEG or PNG scan made into a PDF page; the agency's signature is added. "
+            "Leave empty to write the result below, or to issue the one attached."
+        ),
     )
     title = forms.CharField(
         label=_("Title of the result"),
@@ -450,9 +453,6 @@ class SearchForm(OfficeForm):
                 _("Choose a “Received or submitted to” date on or after the “Received or submitted from” date."),
             )
         return cleaned
-
-
-REGISTER_MAX_DAYS = 366
 
 
 class RegisterForm(OfficeForm):

@@ -25,7 +25,7 @@ class SignUpForm(forms.Form):
     personal_id = forms.CharField(
         label=_("Personal identification number"),
         help_text=_("The 12 digits on your chip-based citizen identity card."),
-        max_length=12,
+        max_length=24,  # typed in groups ("037 199 001 111"): kept as the 12 digits (local_signup_start)
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     birth_date = DayFirstDateField(label=_("Birth date"), attrs={"autocomplete": "bday"})

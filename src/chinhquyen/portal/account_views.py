@@ -5,6 +5,7 @@ accounts cannot sign in through these pages (see ``chinhquyen.identity``).
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -48,6 +49,12 @@ def _next(request: HttpRequest) -> str:
     return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
+def _here_with_next(request: HttpRequest, next_url: str) -> str:
+    """This page's address with where to go after it: a language switched after a refused POST (whose address
+    has no ``?next``) comes back to the page that still knows where the person was going."""
+    return f"{request.path}?{urlencode({'next': next_url})}"
+
+
 def _form_error(form: Form, exc: DomainError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -87,6 +94,7 @@ def login(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "national_identity": national_identity_enabled(),
         "local_accounts": settings.LOCAL_ACCOUNTS_ENABLED,
+        "language_next": _here_with_next(request, next_url),
     }
     return render(request, "portal/account/login.html", context, status=400 if form.errors else 200)
 
@@ -113,6 +121,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not settings.LOCAL_ACCOUNTS_ENABLED:
         raise Http404
     next_url = _next(request)
+    if request.method == "GET" and is_applicant(request.user):
+        # Already signed in: a sign-up finished here would swap their account for the new one unasked.
+        return redirect(next_url)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if throttle.is_locked(scope="signup", value=_client(request)):
@@ -137,7 +148,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 attempt = services.local_signup_attempt(account=account)
                 request.session[PENDING_KEY] = {"account": account.pk, "attempt": attempt, "next": next_url}
                 return redirect("portal:signup_verify")
-    context = {"form": form, "next": next_url}
+    context = {"form": form, "next": next_url, "language_next": _here_with_next(request, next_url)}
     return render(request, "portal/account/signup.html", context, status=400 if form.errors else 200)
 
 

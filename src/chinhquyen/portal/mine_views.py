@@ -20,8 +20,9 @@ from chinhquyen.core.forms import TextBoxField
 from chinhquyen.core.text import amount_text
 from chinhquyen.dossiers import documents, selectors, services
 from chinhquyen.dossiers.models import OPEN_STATUSES, DocumentKind, Dossier, DossierEvent, DossierStatus, ReturnMethod
+from chinhquyen.dossiers.services.handover import receiving_change_text
 from chinhquyen.dossiers.services.retime import CALENDAR_RETIME, retime_line
-from chinhquyen.dossiers.transitions import SUPPLEMENT_REQUESTS
+from chinhquyen.dossiers.transitions import RECEIVING_AGENCY_CHANGE, SUPPLEMENT_REQUESTS
 from chinhquyen.feedback import services as feedback_services
 from chinhquyen.postal.selectors import postal_pickup_latest
 
@@ -59,12 +60,16 @@ ACTION_WORDS: dict[str, Promise] = {
     "withdraw": gettext_lazy("Withdrawn at your request"),
     "stop": gettext_lazy("Processing stopped"),
     "letter_send": gettext_lazy("Letter of apology and new due date sent to you"),
+    # A merger of agencies: the row's reason names the new agency and the old one.
+    "receiving_agency_change": gettext_lazy("The agency receiving your dossier changed"),
 }
 # The hand-over in words by how it was made; a result sent by post is not handed over until delivered.
 RETURN_WORDS: dict[str, Promise] = {
     ReturnMethod.ONLINE: gettext_lazy("You received the result online"),
     ReturnMethod.POSTAL: gettext_lazy("The result was sent to you by post"),
 }
+# The message to the agency of a refused "Send the supplement", put back in the box by the page shown next.
+NOTE_KEPT = "portal_supplement_note"
 SLIP_NAMES: dict[str, Promise] = {
     "01": gettext_lazy("Receipt and appointment slip"),
     "02": gettext_lazy("Request for more documents"),
@@ -146,10 +151,21 @@ def _timeline(events: list[DossierEvent]) -> list[dict[str, Any]]:
         words = ACTION_WORDS.get(event.action)
         if words is None:
             continue
+        if event.action == RECEIVING_AGENCY_CHANGE:
+            rows.append({"at": event.at, "words": words, "reason": _merger_line(event.data or {}), "data": event.data})
+            continue
         if event.action == "return":
             words = RETURN_WORDS.get(str((event.data or {}).get("method") or ""), words)
         rows.append({"at": event.at, "words": words, "reason": event.reason, "data": event.data})
     return rows
+
+
+def _merger_line(data: dict[str, Any]) -> str:
+    """A merger's row in the reader's language, the agencies named as the catalog names them on this page."""
+    old, new = selectors.receiving_change_agencies(data=data)
+    if old is None or new is None:
+        return ""
+    return receiving_change_text(old=name_in_language(old), new=name_in_language(new))
 
 
 def _supplement_request(events: list[DossierEvent]) -> DossierEvent | None:
@@ -167,8 +183,18 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, dossier, SupplementForm())
 
 
+def _note_kept(request: HttpRequest, dossier: Dossier) -> str:
+    """The note a refused sending of ``dossier``'s supplement kept, once; another dossier's is dropped."""
+    kept = request.session.pop(NOTE_KEPT, None)
+    if isinstance(kept, dict) and kept.get("dossier") == dossier.pk:
+        return str(kept.get("note") or "")
+    return ""
+
+
 def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, status: int = 200) -> HttpResponse:
     events = selectors.dossier_timeline(dossier=dossier, for_applicant=True)
+    supplement = _supplement_request(events) if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None
+    note = _note_kept(request, dossier)  # taken in any case: it never turns up in a later request's box
     required = list(dossier.procedure.documents.order_by("position", "pk"))
     _choices(form, [("", _("Other document")), *[(rd.pk, rd.name) for rd in required]])
     files = selectors.dossier_documents_for_applicant(dossier=dossier)
@@ -186,8 +212,9 @@ def _render_detail(request: HttpRequest, dossier: Any, form: SupplementForm, sta
         "payment_amount": _amount(payment),
         "result_post": result_post(dossier),
         "timeline": _timeline(events),
-        "supplement": _supplement_request(events) if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED else None,
+        "supplement": supplement,
         "supplement_form": form,
+        "supplement_note": note if supplement is not None else "",
         "uploads": [d for d in files if d.kind == DocumentKind.COMPONENT],
         "results": results,
         # The table decides (an online application keeps its online result when the post brought its papers).
@@ -248,15 +275,19 @@ def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplement_send(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
+    note = request.POST.get("note", "")[:2000]
     try:
         services.dossier_supplement_provided(
             by=request.user,  # type: ignore[arg-type]
             dossier=dossier,
-            note=request.POST.get("note", "")[:2000],
+            note=note,
             expected_version=form_version(request),
         )
     except DomainError as exc:
         messages.error(request, refusal_text(exc))
+        if note.strip():
+            # The page shown next asks to attach the file, or to check and send again: with the message as typed.
+            request.session[NOTE_KEPT] = {"dossier": dossier.pk, "note": note}
     else:
         messages.success(request, _("Thank you: the agency has been told and your dossier is being processed again."))
     return redirect("portal:my_dossier", pk=dossier.pk)

@@ -141,6 +141,15 @@ class WorkingCalendar:
         w, i = self._index(day.toordinal())
         return w.counted[i + 1] == w.counted[i]
 
+    def calendar_days_counted(self, first: date, last: date) -> int:
+        """Return how many days from ``first`` to ``last``, both included, limits in calendar days count: all but
+        the public holidays (0 when ``last`` is before ``first``)."""
+        if last < first:
+            return 0
+        self._index(last.toordinal())
+        w, i = self._index(first.toordinal())  # the window only grows: it still holds ``last``
+        return w.counted[last.toordinal() - w.base + 1] - w.counted[i]
+
     # --- Instants ---------------------------------------------------------------------------
 
     def is_working_instant(self, at: datetime) -> bool:

@@ -38,7 +38,7 @@ def dossier_read_for(caller: Caller, dossier_id: int) -> tuple[Dossier, Roles | 
 
 
 def expected_version(request: HttpRequest, from_body: int | None) -> int | None:
-    """``expected_version`` from the body, else from ``If-Match: "<version>"``."""
+    """``expected_version`` from the body, else from ``If-Match: "<version>"`` (a dossier's or a petition's)."""
     if from_body is not None:
         return from_body
     header = request.headers.get("If-Match", "").strip()
@@ -46,9 +46,7 @@ def expected_version(request: HttpRequest, from_body: int | None) -> int | None:
         return None
     version = whole_number(header.removeprefix("W/").strip('"'))
     if version is None:
-        raise ApiError(
-            400, "invalid_if_match", _('If-Match must be the dossier\'s version, e.g. "3".'), field="If-Match"
-        )
+        raise ApiError(400, "invalid_if_match", _('If-Match must be the version you read, e.g. "3".'), field="If-Match")
     return version
 
 

@@ -19,7 +19,11 @@ from chinhquyen.feedback.criteria import CRITERIA_KEYS
 from chinhquyen.feedback.errors import PetitionNotFound
 from chinhquyen.feedback.limits import petition_quota_use, petition_quota_wait
 from chinhquyen.feedback.models import Petition
-from chinhquyen.feedback.selectors import petition_get_for_officer, petition_published_get, petitions_published
+from chinhquyen.feedback.selectors import (
+    petition_get_for_officer,
+    petition_published_get,
+    petitions_published_matching,
+)
 from chinhquyen.feedback.services import petition_answer, petition_file, rating_submit
 from chinhquyen.integrations.models import Scope
 
@@ -27,7 +31,7 @@ from ..auth import CallerKind, caller_of, declare
 from ..errors import PUBLIC_ERRORS, WRITE_ERRORS, ApiError
 from ..idempotency import idempotent
 from ..limits import client_address
-from ..pagination import MAX_LIMIT, decode_offset, encode_offset
+from ..pagination import MAX_LIMIT, paginate
 from ..schemas.common import PRINTABLE, Id
 from ..schemas.feedback import (
     AnswerIn,
@@ -39,7 +43,7 @@ from ..schemas.feedback import (
     RatingIn,
     RatingOut,
 )
-from .dossier_output import dossier_for
+from .dossier_output import dossier_for, expected_version
 
 ratings = Router(tags=["ratings"])
 petitions = Router(tags=["petitions"])
@@ -104,14 +108,13 @@ def _published(p: Petition) -> dict[str, Any]:
     **declare(public=True),
 )
 def petitions_list(request: HttpRequest, params: Query[PetitionQuery]) -> Any:
-    """Answered petitions the agencies published, newest first (the senders' personal data masked)."""
-    offset = decode_offset(params.cursor) if params.cursor else 0
-    found = petitions_published(query=params.q, offset=offset, limit=params.limit + 1)
-    more = len(found) > params.limit
-    return {
-        "items": [_published(p) for p in found[: params.limit]],
-        "next_cursor": encode_offset(offset + params.limit) if more else None,
-    }
+    """Answered petitions the agencies published, newest first (the senders' personal data masked).
+
+    Keep `q` when following `next_cursor`; a petition published or withdrawn meanwhile neither comes twice
+    nor hides another."""
+    found = petitions_published_matching(query=params.q)
+    page = paginate(found, sort="-published_at", cursor=params.cursor or None, limit=params.limit)
+    return {"items": [_published(p) for p in page.items], "next_cursor": page.next_cursor}
 
 
 @petitions.get(
@@ -207,7 +210,7 @@ def petition_reply(request: HttpRequest, petition_id: Id, payload: AnswerIn) -> 
         by=caller.user,
         answer=payload.answer,
         note=payload.note,
-        expected_version=payload.expected_version,
+        expected_version=expected_version(request, payload.expected_version),
     )
     return Status(
         200,

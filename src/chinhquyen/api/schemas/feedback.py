@@ -3,14 +3,15 @@
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from .common import PageInfo
 from .dossiers import ProcedureRef
 
 
 class RatingIn(Schema):
-    scores: dict[str, int] = Field(
+    # Strict: JSON true, "2" or 2.0 are not points (lax parsing would read true as 1).
+    scores: dict[str, StrictInt] = Field(
         description=(
             "Points for each criterion asked, by its key (contacts, agencies_contacted, …); total_time is worked "
             "out from the dossier's outcome and agency_time from its steps' outcomes: a value sent for either is "
@@ -75,7 +76,9 @@ class PetitionPage(PageInfo):
 class AnswerIn(Schema):
     answer: str = Field(max_length=10000)
     note: str = Field(default="", max_length=2000)
-    expected_version: int | None = None
+    expected_version: int | None = Field(
+        default=None, description="The version read; a stale one gets 409 (the If-Match header works too)."
+    )
 
 
 class PetitionState(Schema):

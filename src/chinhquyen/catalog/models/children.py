@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..template_files import validate_template_file
-from .procedure import Procedure, TimeUnit
+from .procedure import Procedure, TimeUnit, time_limit_check
 
 
 def template_path(instance: "RequiredDocument", filename: str) -> str:
@@ -67,6 +67,10 @@ class ProcedureChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.time_limit_text}".strip()
+
+    def clean(self) -> None:
+        # A dossier sent this way counts this limit instead of the procedure's (catalog.selectors).
+        time_limit_check(self.time_limit_value, self.time_limit_unit)
 
 
 class Fee(models.Model):

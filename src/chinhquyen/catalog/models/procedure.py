@@ -74,6 +74,21 @@ def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | N
     return hours.quantize(_CENTS, rounding=ROUND_UP)
 
 
+def time_limit_check(value: Decimal | None, unit: str) -> None:
+    """Refuse, at ``time_limit_value``, a limit the deadline engine cannot count: negative, or too long.
+
+    The procedure's and each channel's limit alike (a channel's is the one a dossier sent that way counts).
+    """
+    if value is not None and value < 0:
+        error = ValidationError(_("A time limit cannot be negative."), code="time_limit_negative")
+        raise ValidationError({"time_limit_value": error})
+    # Refused here, not by a validator on the column: the limit depends on the unit too.
+    if time_limit_too_long(value, unit):
+        message = _("This time limit is too long: the platform counts limits of up to %(years)s years.")
+        error = ValidationError(message, code="time_limit_too_long", params={"years": MAX_TIME_LIMIT_YEARS})
+        raise ValidationError({"time_limit_value": error})
+
+
 def time_limit_too_long(value: Decimal | None, unit: str) -> bool:
     """Whether the limit is longer than MAX_TIME_LIMIT_YEARS, whatever its unit."""
     if value is None:
@@ -171,11 +186,7 @@ class Procedure(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
-        # Refused here, not by a validator on the column: the limit depends on the unit too.
-        if time_limit_too_long(self.time_limit_value, self.time_limit_unit):
-            message = _("This time limit is too long: the platform counts limits of up to %(years)s years.")
-            error = ValidationError(message, code="time_limit_too_long", params={"years": MAX_TIME_LIMIT_YEARS})
-            raise ValidationError({"time_limit_value": error})
+        time_limit_check(self.time_limit_value, self.time_limit_unit)
 
     @property
     def levels(self) -> list[str]:

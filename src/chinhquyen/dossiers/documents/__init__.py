@@ -1,6 +1,7 @@
 """Slips, letters and registers of the one-stop desk (forms 01-07) and their digital signatures.
 
-- ``render_slip(*, kind, data) -> bytes``: a PDF from plain data (no database access);
+- ``render_slip(*, kind, data, isolated=False) -> bytes``: a PDF from plain data (no database access); ``isolated``
+  typesets it in a short-lived child process (a year's register: the worker does not keep typst's memory);
 - ``slip_data_for(*, dossier, kind, **extra) -> dict``: that data, built from a dossier;
 - ``pdf_sign(*, pdf, agency) -> bytes`` and ``pdf_verify(*, pdf) -> SignatureCheck``: PAdES B-T (B-B without a TSA);
 - ``slip_pdf_for(*, dossier, kind, sign=True, **extra) -> bytes``: the three together;

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfStrictReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
@@ -96,14 +97,25 @@ def pdf_sign(*, pdf: bytes, agency: SigningAgency) -> bytes:
 
 
 def _sign(*, pdf: bytes, agency: SigningAgency, signer: Any, timestamper: TimeStamper | None) -> bytes:
-    existing = len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures)
+    try:
+        return _sign_read(pdf=pdf, agency=agency, signer=signer, timestamper=timestamper, strict=True)
+    except PdfStrictReadError:
+        # A file that bends the rules in a way viewers forgive (Pillow's PDFs number the free object 65536, some
+        # scanners' too): read as they do. The signature still covers every byte of it.
+        return _sign_read(pdf=pdf, agency=agency, signer=signer, timestamper=timestamper, strict=False)
+
+
+def _sign_read(
+    *, pdf: bytes, agency: SigningAgency, signer: Any, timestamper: TimeStamper | None, strict: bool
+) -> bytes:
+    existing = len(PdfFileReader(io.BytesIO(pdf), strict=strict).embedded_signatures)
     meta = signers.PdfSignatureMetadata(
         field_name=f"Signature{existing + 1}",
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         name=agency.name,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=strict)
     reserved = SIGNATURE_RESERVED + (TIMESTAMP_RESERVED if timestamper is not None else 0)
     out = async_run(
         lambda: signers.async_sign_pdf(writer, meta, signer=signer, timestamper=timestamper, bytes_reserved=reserved)

@@ -25,6 +25,7 @@ from .dossier import (
     ReturnMethod,
     Substatus,
 )
+from .register import RegisterExport, RegisterExportState, register_export_path
 
 __all__ = [
     "EVENT_TEXT_MAX",
@@ -44,8 +45,11 @@ __all__ = [
     "EventDispatchFailure",
     "LetterState",
     "Outcome",
+    "RegisterExport",
+    "RegisterExportState",
     "ReturnMethod",
     "StepState",
     "Substatus",
     "document_path",
+    "register_export_path",
 ]

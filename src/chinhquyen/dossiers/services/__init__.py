@@ -60,6 +60,14 @@ from .reception import (
     dossier_withdraw,
     handed_in_kind,
 )
+from .register import (
+    REGISTER_EXPORT_KEEP_DAYS,
+    REGISTER_IMMEDIATE_ROWS,
+    REGISTER_MAX_DAYS,
+    register_export_enqueue,
+    register_export_render,
+    register_export_request,
+)
 from .result import dossier_issue_result
 from .retime import dossiers_retime
 from .supplement import dossier_supplement_accept, dossier_supplement_reject
@@ -67,6 +75,9 @@ from .supplement import dossier_supplement_accept, dossier_supplement_reject
 __all__ = [
     "CONSULT_DAYS",
     "CONSULT_DAYS_MAX",
+    "REGISTER_EXPORT_KEEP_DAYS",
+    "REGISTER_IMMEDIATE_ROWS",
+    "REGISTER_MAX_DAYS",
     "AUTHORISED_FIELDS",
     "Change",
     "ConsultBound",
@@ -127,5 +138,8 @@ __all__ = [
     "online_draft_start",
     "online_draft_submit",
     "online_result_downloaded",
+    "register_export_enqueue",
+    "register_export_render",
+    "register_export_request",
     "transition_apply",
 ]

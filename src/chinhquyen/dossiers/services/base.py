@@ -62,6 +62,7 @@ class Change:
     event: DossierEvent | None = None
     later: list[tuple[Model, tuple[str, ...]]] = field(default_factory=list)
     subject: Model | None = None  # the transition's subject as read under the dossier's lock
+    internal: bool = False  # this event only is the office's, though its row is public (a scan of the front desk)
 
     def set(self, **values: Any) -> None:
         """Set fields of the dossier and remember them for the save."""
@@ -438,7 +439,7 @@ def transition_apply(
             from_status=from_status,
             reason=change.reason,
             data=change.data,
-            internal=row.internal,
+            internal=row.internal or change.internal,
             updates=[*change.later, (locked, (*sorted(change.fields), "updated_at"))],
         )
     if not isinstance(dossier, int) and dossier is not locked:

@@ -7,7 +7,9 @@ agency_hand_over``), and the admin refuses to make an agency inactive while it s
 (``receivers``, on the directory's ``agency_deactivating``).
 
 Each dossier moved gets its version bumped and one internal timeline row ``agency_handover`` with its audit entry,
-written as ``retime`` writes its rows, all in one transaction.
+written as ``retime`` writes its rows, all in one transaction. A dossier whose receiving agency changes (not a
+counter draft, which its applicant never sees) also gets a row ``receiving_agency_change`` the applicant sees: their
+slips and messages named the old agency's counter, so the notifications app tells them where to go now.
 """
 
 from collections.abc import Iterable
@@ -29,7 +31,13 @@ from chinhquyen.directory.models import Agency, StaffRole, User
 from chinhquyen.directory.selectors import is_province_admin
 
 from ..models import EVENT_TEXT_MAX, Channel, Dossier, DossierEvent, DossierStatus, DossierStep, StepState
-from ..transitions import HANDED_OVER_STATUSES, RESULT_AT_AGENCY, TRANSITIONS, Transition
+from ..transitions import (
+    HANDED_OVER_STATUSES,
+    RECEIVING_AGENCY_CHANGE,
+    RESULT_AT_AGENCY,
+    TRANSITIONS,
+    Transition,
+)
 from .base import events_write_many
 
 AGENCY_HANDOVER = "agency_handover"
@@ -85,6 +93,11 @@ def agency_open_work(*, agency: Agency) -> OpenWork:
     return OpenWork(dossiers=_received_there(agency).count(), steps=steps["steps"], step_dossiers=steps["dossiers"])
 
 
+def receiving_change_text(*, old: str, new: str) -> str:
+    """The applicant's row of a merger in the active language: recorded in the site's, read in the reader's."""
+    return _("%(successor)s receives it from now on, in place of %(agency)s.") % {"agency": old, "successor": new}
+
+
 def agency_work_hand_over(
     *,
     agency: Agency,
@@ -106,6 +119,9 @@ def agency_work_hand_over(
     ``agency`` (``same_agency``), inactive (``agency_inactive``) or does not handle the procedure of a dossier
     it would receive (``agency_not_implementing``, naming them), without a reason (``reason_required``) or
     for anyone else (``role_required``). Calling it again moves nothing.
+
+    Every moved dossier gets an internal row ``agency_handover``; one whose receiving agency changes also gets a
+    row ``receiving_agency_change`` its applicant sees and is told of (a hand-over of steps alone tells nothing).
     """
     _by_check(by)
     reason = clean(reason)
@@ -292,13 +308,15 @@ def _log(
     at: datetime,
     reason: str,
 ) -> None:
-    """One internal timeline row per dossier and its audit entry, as ``retime`` writes them."""
+    """One internal timeline row per dossier and its audit entry, as ``retime`` writes them; and one the applicant
+    sees when the receiving agency changes (the administrator's reason and the officers stay on the internal one)."""
     with translation.override(settings.LANGUAGE_CODE):  # a record, as the steps' names are
         text = _("Open work handed over from %(agency)s to %(successor)s: %(reason)s") % {
             "agency": agency.name,
             "successor": successor.name,
             "reason": reason,
         }
+        public = receiving_change_text(old=agency.name, new=successor.name)
     events = [
         DossierEvent(
             dossier=dossier,
@@ -312,6 +330,20 @@ def _log(
             internal=HANDOVER_ROW.internal,
         )
         for dossier in moved
+    ]
+    events += [
+        DossierEvent(
+            dossier=dossier,
+            at=at,
+            actor=by,
+            action=RECEIVING_AGENCY_CHANGE,
+            from_status=dossier.status,
+            to_status=dossier.status,
+            reason=public,
+            data={"from_agency": agency.pk, "to_agency": successor.pk},
+        )
+        for dossier in moved
+        if dossier.receiving_agency_id == agency.pk and dossier.status != DossierStatus.DRAFT
     ]
     events_write_many(events, by=by)
 

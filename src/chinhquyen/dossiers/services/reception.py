@@ -344,6 +344,8 @@ def _document_write(
     document.file.save(f"upload{checked.extension}", upload, save=False)
     row_insert(document)
     c.data = {"document": document.pk, "name": document.name, "kind": kind, "sha256": checked.sha256}
+    # The applicant sees their own uploads, never the front desk's scans: nor, then, the row naming one.
+    c.internal = kind == DocumentKind.SCAN
     digitisation_on_document(c, kind=kind)
     return document
 

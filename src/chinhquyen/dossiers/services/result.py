@@ -1,8 +1,8 @@
 """Issuing the result (trả kết quả giải quyết, status 9): an uploaded document, or one the officer writes.
 
-An uploaded PDF is signed by the agency that decided the dossier (the lead agency, else the receiving one),
-even when the front desk of another agency issues it; a written result is rendered from the dossier
-(``documents.result_pdf_for``: the lead agency's header, the applicant, the request, the officer's text, the
+An uploaded PDF (or image, made a PDF page) is signed by the agency that decided the dossier (the lead agency,
+else the receiving one), even when the front desk of another agency issues it; a written result is rendered from
+the dossier (``documents.result_pdf_for``: the lead agency's header, the applicant, the request, the officer's text, the
 approving leader as signer, the lookup QR code) and signed by that agency. Either way it is stored as the
 dossier's result document, which the applicant downloads. An agency that cannot sign (no usable key and
 certificate) refuses the result with ``signing_unavailable``, and nothing is stored.
@@ -42,9 +42,10 @@ def dossier_issue_result(
     at: datetime | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Issue the result (status 9, ``resolved_at``): store the uploaded document, signed by the agency when it
-    is a PDF, or the result written in ``text`` (one paragraph per line). Either is titled ``title``; left
-    empty, an uploaded document keeps its file's name and a written result takes the procedure's result."""
+    """Issue the result (status 9, ``resolved_at``): store the uploaded document signed by the agency (an image,
+    JPEG or PNG, made a one-page PDF first), or the result written in ``text`` (one paragraph per line). Either is
+    titled ``title``; left empty, an uploaded document keeps its file's name (".pdf" for an image) and a written
+    result takes the procedure's result."""
     checked = upload_check(upload) if upload is not None else None
     _title_check(title)
     written = _written_check(upload=upload, text=text)
@@ -66,27 +67,23 @@ def dossier_issue_result(
         c.set(substatus=Substatus.RESULT_READY, resolved_at=c.at)
         if upload is not None and checked is not None:
             upload.seek(0)
-            content, signed = upload.read(), False
-            if checked.content_type == "application/pdf":
-                content, signed = _sign(content, d)
+            content = upload.read()
+            original = clean(upload.name or "")
+            if checked.content_type != "application/pdf":
+                # A scan or photo of the paper result: made a PDF page so that the agency signs it as any result.
+                from chinhquyen.dossiers.documents.images import image_pdf
+
+                content = image_pdf(content)
+                original = f"{original.rsplit('.', 1)[0]}.pdf" if original else ""
             # Titled as typed, as a written result is: the dossier's documents and the applicant show that name.
             typed = clean(title)
-            name = _file_name(typed, checked.extension) if typed else clean(upload.name or "") or _("Result")
-            _store(
-                c,
-                content=content,
-                name=name,
-                content_type=checked.content_type,
-                signed=signed,
-                extension=checked.extension,
-            )
+            _store(c, content=_sign(content, d), name=_file_name(typed) if typed else original or _("Result"))
         elif written:
             from chinhquyen.dossiers.documents import result_pdf_for, result_title_for
 
             title = clean(title) or result_title_for(d)
             pdf = result_pdf_for(dossier=d, title=title, text=text, signer=signer or _approver(d) or by, at=c.at)
-            name = _file_name(title, ".pdf")
-            _store(c, content=pdf, name=name, content_type="application/pdf", signed=True, extension=".pdf")
+            _store(c, content=pdf, name=_file_name(title))
             c.data["written"] = True
     return c.dossier
 
@@ -101,9 +98,9 @@ def _title_check(title: str) -> None:
         )
 
 
-def _file_name(title: str, extension: str) -> str:
-    """The result document's name: its title, with the extension of its type kept within the name's length."""
-    return f"{title[: RESULT_TITLE_MAX - len(extension)]}{extension}"
+def _file_name(title: str) -> str:
+    """The result document's name: its title, with ".pdf" kept within the name's length."""
+    return f"{title[: RESULT_TITLE_MAX - len('.pdf')]}.pdf"
 
 
 def _written_check(*, upload: UploadedFile | None, text: str) -> bool:
@@ -127,32 +124,32 @@ def _approver(dossier: Dossier) -> User | None:
     return event.actor if event is not None else None
 
 
-def _store(c: Change, *, content: bytes, name: str, content_type: str, signed: bool, extension: str) -> None:
+def _store(c: Change, *, content: bytes, name: str) -> None:
+    """Store the signed PDF ``content`` as the dossier's result document, named ``name``."""
     document = DossierDocument(
         dossier=c.dossier,
         kind=DocumentKind.RESULT,
         name=name[:255],
-        content_type=content_type,
+        content_type="application/pdf",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         received=True,
-        signed=signed,
+        signed=True,
         uploaded_by=c.by,
     )
-    document.file.save(f"result{extension}", ContentFile(content), save=False)
+    document.file.save("result.pdf", ContentFile(content), save=False)
     document.save()
-    c.data.update({"document": document.pk, "signed": signed})
-    if signed:
-        digitisation_on_result(c)
+    c.data.update({"document": document.pk, "signed": True})
+    digitisation_on_result(c)
 
 
-def _sign(data: bytes, dossier: Dossier) -> tuple[bytes, bool]:
+def _sign(data: bytes, dossier: Dossier) -> bytes:
     """Sign an uploaded result as a written one is signed: by the agency that decided the dossier."""
     from chinhquyen.dossiers.documents import pdf_sign
     from chinhquyen.dossiers.documents.data import result_agency_for
 
     try:
-        return pdf_sign(pdf=data, agency=result_agency_for(dossier)), True
+        return pdf_sign(pdf=data, agency=result_agency_for(dossier))
     except SigningUnavailable:
         raise  # the agency's certificate is at fault, not the file
     except Exception as exc:  # pyhanko raises its own errors for a PDF it cannot read or sign

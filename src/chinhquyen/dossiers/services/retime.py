@@ -15,7 +15,7 @@ resume adds the paused working time to the due date it then has.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from chinhquyen.workcal.signals import HolidaysUpdate
 
 from ..deadlines import CALENDAR_UNITS, dossier_time_limit
 from ..models import Dossier, DossierEvent, DossierStep, StepState
+from ..selectors import STEP_WAITING
 from ..transitions import TRANSITIONS, Transition
 from .base import events_write_many
 from .steps import iso
@@ -99,7 +100,7 @@ def dossiers_retime(
                 before=before,
                 after=after,
                 since=since,
-                in_calendar_days=limits.in_calendar_days(dossier),
+                calendar_unit=limits.calendar_unit(dossier),
             )
             if change is not None:
                 moved.append(change)
@@ -145,21 +146,23 @@ class _LimitUnits:
 
     def __init__(self, procedure_ids: set[int]) -> None:
         self._procedures: dict[int, Procedure] = Procedure.objects.in_bulk(procedure_ids)
-        self._units: dict[tuple[int, int, bool], bool] = {}
+        self._units: dict[tuple[int, int, bool], str | None] = {}
 
-    def in_calendar_days(self, dossier: Dossier) -> bool:
+    def calendar_unit(self, dossier: Dossier) -> str | None:
+        """The unit of the dossier's limit when it is counted on the calendar (days, months), else None."""
         key = (dossier.procedure_id, dossier.channel, dossier.submitted_at is not None)
         if key not in self._units:
             procedure = self._procedures[dossier.procedure_id]
             limit = dossier_time_limit(procedure=procedure, channel=key[1], applied_online=key[2])
             value = limit.value
             # As deadlines.dossier_due counts them: under a day is working time.
-            self._units[key] = (
+            on_calendar = (
                 limit.unit in CALENDAR_UNITS
                 and value is not None
                 and value > 0
                 and not (limit.unit == TimeUnit.DAYS and value < 1)
             )
+            self._units[key] = limit.unit if on_calendar else None
         return self._units[key]
 
 
@@ -170,14 +173,16 @@ def _retime(
     before: WorkingCalendar,
     after: WorkingCalendar,
     since: datetime,
-    in_calendar_days: bool,
+    calendar_unit: str | None,
 ) -> _Moved | None:
     old_due = dossier.due_at
     received = dossier.received_at
     assert received is not None  # noqa: S101 - the candidates are received
     new_due = old_due
     if old_due is not None:
-        if in_calendar_days:
+        if calendar_unit == TimeUnit.DAYS:
+            new_due = _calendar_days_moved(old_due, received, before=before, after=after)
+        elif calendar_unit is not None:
             new_due = _off_day_skipped(old_due, after)
         else:
             new_due = _moved(old_due, max(since, received), before=before, after=after)
@@ -217,8 +222,32 @@ def _moved(due: datetime, anchor: datetime, *, before: WorkingCalendar, after: W
     return after.add_working_time(anchor, left)
 
 
+def _calendar_days_moved(
+    due: datetime, received: datetime, *, before: WorkingCalendar, after: WorkingCalendar
+) -> datetime:
+    """``due`` with the calendar days counted to it on ``before`` counted again on ``after``: a limit in calendar
+    days does not count the public holidays (spec §4), so one declared inside it adds a day, one removed takes it
+    back, as a reception on ``after`` counts them. The days counted are those after the day the limit counts
+    from, up to the due date; the due instant keeps its time of day and never falls on a day off.
+
+    A due date moved off a day off (a Saturday to the Monday) counts that day off too: a holiday declared before it
+    then gives the applicant the Tuesday, a day more than the limit asks, never a day less.
+    """
+    local = due.astimezone(TZ)
+    first_before, first_after = (
+        calendar.counting_start(received).astimezone(TZ).date() + timedelta(days=1) for calendar in (before, after)
+    )
+    counted = before.calendar_days_counted(first_before, local.date())
+    if counted <= 0 or (
+        first_after == first_before and after.calendar_days_counted(first_after, local.date()) == counted
+    ):
+        return _off_day_skipped(due, after)
+    start = datetime.combine(first_after - timedelta(days=1), local.time(), tzinfo=TZ)
+    return after.add_calendar_days(start, counted)
+
+
 def _off_day_skipped(due: datetime, after: WorkingCalendar) -> datetime:
-    """A limit in calendar days or months counts the days off: only a due date now on one moves, to the next
+    """A limit in months counts every day, holidays too: only a due date now on a day off moves, to the next
     working day (at the same time within working hours, else at opening). A day off removed does not bring a
     date moved off it back: the first date is not kept."""
     return after.moved_to_working_day(due)
@@ -294,7 +323,9 @@ def _event(change: _Moved, *, by: User | None, at: datetime, since: datetime, ca
         to_status=dossier.status,
         reason=reason,
         data=data,
-        internal=RETIME_ROW.internal or not shown_moved,
+        # While the clock waits on the applicant their page shows no due date (the wait moves it): a row saying
+        # "moves the due date from X to Y" would contradict it. The resume tells the date, this change included.
+        internal=RETIME_ROW.internal or not shown_moved or dossier.status in STEP_WAITING,
     )
 
 

@@ -44,7 +44,8 @@ from chinhquyen.core.errors import InvalidInput, NotAllowed
 from chinhquyen.core.text import clean
 from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import User
-from chinhquyen.directory.validators import identifier_normalise, validate_personal_id
+from chinhquyen.directory.selectors import identifier_normal
+from chinhquyen.directory.validators import validate_personal_id
 
 from .. import throttle
 from ..claims import email_normalise, login_masked, phone_normalise
@@ -129,7 +130,7 @@ def local_signup_start(*, login: str, password: str, name: str, personal_id: str
     name = clean(name)
     if not name:
         raise InvalidInput(_("Enter your full name."), code="name_required", field="name")
-    personal_id = identifier_normalise(personal_id)  # "０３７…" typed with an input method is "037…"
+    personal_id = identifier_normal(personal_id)  # typed in groups, or "０３７…" with an input method: "037…"
     try:
         validate_personal_id(personal_id, birth_date)
     except ValidationError as exc:

@@ -97,11 +97,22 @@ def system_change(
     return system
 
 
+def credential_expiry_check(expires_at: datetime | None) -> None:
+    """InvalidInput for a key or token that would be issued already expired (its secret shown once, then useless)."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise InvalidInput(
+            _("Choose an expiry in the future: a credential issued already expired would never work."),
+            code="expires_in_past",
+            field="expires_at",
+        )
+
+
 def api_key_issue(
     *, by: User, system: System, name: str, scopes: Iterable[str], expires_at: datetime | None = None
 ) -> Issued:
     """Issue a key for ``system`` with ``scopes``; the secret is in the result only."""
     _require_province_admin(by)
+    credential_expiry_check(expires_at)
     wanted = sorted(set(scopes))
     unknown = set(wanted) - set(Scope.values)
     if unknown or not wanted:
@@ -183,6 +194,7 @@ def officer_token_issue(*, by: User, user: User, name: str, expires_at: datetime
     if by.pk != user.pk:
         _require_province_admin(by)
     officer_token_holder_check(user, by=by)
+    credential_expiry_check(expires_at)
     prefix, secret = _new_secret(OFFICER_TOKEN)
     expires_at = expires_at or timezone.now() + timedelta(days=OFFICER_TOKEN_DAYS)
     with transaction.atomic():

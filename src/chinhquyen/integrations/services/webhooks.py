@@ -27,7 +27,7 @@ from chinhquyen.core.errors import InvalidInput
 from chinhquyen.directory.models import User
 from chinhquyen.dossiers.models import Dossier, DossierEvent
 from chinhquyen.dossiers.selectors import dossier_visible_to
-from chinhquyen.dossiers.transitions import ACTIONS, POSTAL_ACTIONS
+from chinhquyen.dossiers.transitions import ACTIONS, POSTAL_ACTIONS, RECEIVING_AGENCY_CHANGE
 
 from .. import webhook_client
 from ..addresses import host_is_local
@@ -39,7 +39,9 @@ EVENT_PREFIX = "dossier."
 _NO_EVENT = frozenset({"draft_discard"})
 # Every event a delivery may carry, and no other: what a system may subscribe to.
 EVENT_TYPES = tuple(
-    f"{EVENT_PREFIX}{action}" for action in ("create", *ACTIONS, *POSTAL_ACTIONS) if action not in _NO_EVENT
+    f"{EVENT_PREFIX}{action}"
+    for action in ("create", *ACTIONS, *POSTAL_ACTIONS, RECEIVING_AGENCY_CHANGE)
+    if action not in _NO_EVENT
 )
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)

@@ -48,15 +48,18 @@ def notifications_for_event(*, event_id: int) -> list[Notification]:
 
 
 def notifications_for_petition_event(*, event_id: int) -> list[Notification]:
-    """Create and queue the sender's notifications of an answered, closed or published petition; a second call
-    returns the same rows. Other petition events (filing, assignments, internal notes, the sender's rating) give
-    none, nor does a publication whose link the sender already has (:func:`_publication_is_news`)."""
+    """Create and queue the sender's notifications of an answered, closed, published or withdrawn petition; a
+    second call returns the same rows. Other petition events (filing, assignments, internal notes, the sender's
+    rating) give none, nor does a publication whose link the sender already has (:func:`_publication_is_news`),
+    nor a withdrawal from a sender who reads the answer on their own page."""
     event = petition_event_with_petition(event_id=event_id)
     kind = PETITION_ACTION_KINDS.get(event.action)
     if kind is None:
         return []
     if kind == Kind.PETITION_PUBLISHED and not _publication_is_news(event):
         return []
+    if kind == Kind.PETITION_UNPUBLISHED and event.petition.sender_user_id is not None:
+        return []  # their own page still shows the answer
     recipient = petition_recipient_for(petition=event.petition)
     rendered = petition_notification_render(event=event, kind=kind, language=recipient.language)
     rows = _rows(kind=kind, rendered=rendered, recipient=recipient, petition_event=event, who="sender")

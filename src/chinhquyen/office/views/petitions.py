@@ -113,7 +113,8 @@ ACTIONS: dict[str, PetitionAction] = {
             ),
             gettext_lazy(
                 "Withdraw this petition and its answer from the portal? The public can no longer read them; "
-                "a leader may publish them again."
+                "a leader may publish them again. A sender who did not sign in is told to ask the agency for the "
+                "answer; the reason stays internal."
             ),
             danger=True,
         ),
