@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
+from django.utils import timezone
 
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Dossier
@@ -255,7 +256,9 @@ def test_the_receive_response_and_the_next_read_give_the_same_times():
     assert responses["receive replayed"].json() == received
 
 
-def test_a_letter_answers_its_old_and_new_due_dates_alike():
+def test_a_letter_answers_its_old_and_new_due_dates_alike(monkeypatch):
+    # Drafted on Tuesday 3 March 2026, in time for a dossier due Monday 9 March.
+    monkeypatch.setattr(timezone, "now", lambda: vn(2026, 3, 3, 9, 0))
     place = place_make()
     dossier = services.dossier_receive(
         by=place.front_desk,

@@ -317,3 +317,29 @@ def test_another_agencys_front_desk_cannot_see_the_dossier_to_record_an_authoris
 
     assert (response.status_code, response.json()["code"]) == (404, "dossier_not_found")
     assert Dossier.objects.get(pk=dossier.pk).version == 0
+
+
+def test_an_unsent_apology_letter_is_withdrawn_by_the_leader_through_the_api():
+    place = place_make()
+    dossier = services.dossier_receive(by=place.front_desk, dossier=_draft(place))
+    due = dossier.due_at
+    new_due = working_days_later(due, 3).isoformat()
+    drafted = post_json(
+        api_client(token_for(place.specialist)),
+        f"/api/v1/dossiers/{dossier.pk}/apology-letters",
+        {"reason": "Chờ ý kiến cơ quan khác", "new_due_at": new_due},
+    )
+    url = f"/api/v1/dossiers/{dossier.pk}/apology-letters/{drafted.json()['id']}/withdraw"
+    leader = api_client(token_for(place.leader))
+
+    specialist = post_json(api_client(token_for(place.specialist)), url, {"reason": "Đã kịp giải quyết"})
+    blank = post_json(leader, url, {"reason": "  "})
+    withdrawn = post_json(leader, url, {"reason": "Đã kịp giải quyết"})
+    again = post_json(leader, url, {"reason": "Lần nữa"})
+
+    assert (specialist.status_code, specialist.json()["code"]) == (403, "role_required")
+    assert (blank.status_code, blank.json()["code"], blank.json()["field"]) == (422, "reason_required", "reason")
+    assert (withdrawn.status_code, withdrawn.json()["state"], withdrawn.json()["send_by"]) == (200, "withdrawn", None)
+    assert (again.status_code, again.json()["code"]) == (409, "letter_state")
+    dossier.refresh_from_db()
+    assert dossier.due_at == due

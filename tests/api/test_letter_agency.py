@@ -1,6 +1,7 @@
 """The API's apology letters come from the agency at fault: a partner late with its answer writes its own."""
 
 import pytest
+from django.utils import timezone
 
 from chinhquyen.directory.services import staff_role_grant
 from chinhquyen.dossiers import services
@@ -11,6 +12,13 @@ from tests.factories import CitizenFactory
 pytestmark = pytest.mark.django_db
 
 LETTER = {"reason": "Chậm ý kiến", "new_due_at": "2026-03-13T08:00:00+07:00"}
+
+
+@pytest.fixture
+def thursday(monkeypatch):
+    """The API is called on Thursday 5 March 2026 14:00, in time: the dossiers below are due Monday 9 March
+    08:00, so a letter is sent by Friday 6 March."""
+    monkeypatch.setattr(timezone, "now", lambda: vn(2026, 3, 5, 14, 0))
 
 
 def _answered(place, partner, *, at):
@@ -32,7 +40,7 @@ def _url(dossier, tail=""):
     return f"/api/v1/dossiers/{dossier.pk}/apology-letters{tail}"
 
 
-def test_the_late_partner_drafts_approves_and_sends_its_letter():
+def test_the_late_partner_drafts_approves_and_sends_its_letter(thursday):
     place, partner = place_make("a"), place_make("b")
     dossier = _answered(place, partner, at=vn(2026, 3, 5, 13, 0))
     leader = api_client(token_for(partner.leader))
@@ -60,7 +68,7 @@ def test_a_partner_that_answered_on_time_is_refused():
     )
 
 
-def test_an_officer_of_both_agencies_names_the_one_writing():
+def test_an_officer_of_both_agencies_names_the_one_writing(thursday):
     place, partner = place_make("a"), place_make("b")
     dossier = _answered(place, partner, at=vn(2026, 3, 5, 13, 0))
     staff_role_grant(user=place.specialist, agency=partner.agency, role="specialist")

@@ -60,7 +60,11 @@ def _drafted_letter() -> tuple[World, Dossier, ApologyLetter]:
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
     letter = apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ ý kiến", new_due_at=vn(2026, 3, 12, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ ý kiến",
+        new_due_at=vn(2026, 3, 12, 8, 0),
+        at=vn(2026, 3, 3, 9, 0),
     )
     return world, dossier, letter
 

@@ -176,7 +176,11 @@ def test_the_agency_consulted_only_answers():
     dossier, partner, people = consulted(world)
     specialist, leader = people["specialist"], people["leader"]
 
-    assert dossier_actions_for(dossier=dossier, user=specialist) == ["claim", "forward", "letter_draft"]
+    assert dossier_actions_for(dossier=dossier, user=specialist, at=vn(2026, 3, 2, 10, 0)) == [
+        "claim",
+        "forward",
+        "letter_draft",
+    ]
     for call, kwargs in (
         (dossier_send_back, {"reason": "x"}),
         (dossier_request_supplement, {"items": ["CCCD"], "reason": "Thiếu"}),

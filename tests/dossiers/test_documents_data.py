@@ -208,9 +208,13 @@ def test_apology_letter_comes_from_the_agency_at_fault_with_the_new_due_date():
     world = World(days=5)
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     letter = apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ ý kiến cơ quan khác", new_due_at=vn(2026, 3, 16, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ ý kiến cơ quan khác",
+        new_due_at=vn(2026, 3, 16, 8, 0),
+        at=vn(2026, 3, 3, 9, 0),
     )
-    apology_letter_approve(by=world.leader, letter=letter)
+    apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 3, 10, 0))
 
     data = slip_data_for(dossier=Dossier.objects.get(pk=dossier.pk), kind="04", lookup_url=URL)
 
@@ -228,9 +232,19 @@ def test_apology_letter_printed_is_the_one_sent_not_a_later_draft():
     world = World(days=5)
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
     sent = apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ ý kiến cơ quan khác", new_due_at=vn(2026, 3, 12, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ ý kiến cơ quan khác",
+        new_due_at=vn(2026, 3, 12, 8, 0),
+        at=vn(2026, 3, 3, 9, 0),
     )
-    apology_letter_draft(by=world.specialist, dossier=dossier, reason="Bản nháp khác", new_due_at=vn(2026, 3, 20, 8, 0))
+    apology_letter_draft(
+        by=world.specialist,
+        dossier=dossier,
+        reason="Bản nháp khác",
+        new_due_at=vn(2026, 3, 20, 8, 0),
+        at=vn(2026, 3, 3, 10, 0),
+    )
     assert slip_data_for(dossier=dossier, kind="04", lookup_url=URL)["reason"] == "Bản nháp khác"  # being prepared
 
     apology_letter_approve(by=world.leader, letter=sent, at=vn(2026, 3, 4, 8, 0))

@@ -23,7 +23,7 @@ from chinhquyen.dossiers.services import (
 )
 from tests.api.helpers import api_client, place_make, post_json, token_for
 from tests.dossiers.factories import World, supplement_send, vn
-from tests.factories import CitizenFactory
+from tests.factories import CitizenFactory, working_days_later
 
 pytestmark = pytest.mark.django_db
 
@@ -40,37 +40,41 @@ def test_a_new_due_date_without_a_time_zone_is_read_as_vietnam_time():
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
 
     letter = apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ đo đạc", new_due_at=datetime(2026, 3, 12, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ đo đạc",
+        new_due_at=datetime(2026, 3, 12, 8, 0),
+        at=vn(2026, 3, 3, 9, 0),
     )
 
     assert letter.new_due_at == vn(2026, 3, 12, 8, 0)
 
 
 def test_the_api_reads_a_new_due_date_without_offset_as_vietnam_time():
+    # Received now (the API drafts now, so the letter must still be in time), extended by three working days.
     place = place_make()
-    dossier = dossier_receive(
-        by=place.front_desk,
-        dossier=_draft(place),
-        at=vn(2026, 3, 2, 8, 0),
-    )
+    dossier = dossier_receive(by=place.front_desk, dossier=_draft(place, at=None))
+    new_due = working_days_later(dossier.due_at, 3).replace(second=0, microsecond=0)
     client = api_client(token_for(place.specialist))
 
     response = post_json(
         client,
         f"/api/v1/dossiers/{dossier.pk}/apology-letters",
-        {"reason": "Chờ đo đạc", "new_due_at": "2026-03-12T08:00:00"},
+        {"reason": "Chờ đo đạc", "new_due_at": new_due.strftime("%Y-%m-%dT%H:%M:%S")},
     )
 
     assert response.status_code == 201, response.content
-    assert response.json()["new_due_at"] == "2026-03-12T08:00:00+07:00"
+    assert response.json()["new_due_at"] == new_due.isoformat()
 
 
-def _draft(place):
+MONDAY = vn(2026, 3, 2, 8, 0)
+
+
+def _draft(place, at=MONDAY):
+    """Opened on Monday 2 March 2026 08:00; ``at=None``: now."""
     from chinhquyen.dossiers.services import dossier_create_at_counter
 
-    return dossier_create_at_counter(
-        by=place.front_desk, procedure=place.procedure, applicant=CitizenFactory(), at=vn(2026, 3, 2, 8, 0)
-    )
+    return dossier_create_at_counter(by=place.front_desk, procedure=place.procedure, applicant=CitizenFactory(), at=at)
 
 
 @pytest.mark.parametrize("reason", ["", "  \n "], ids=["empty", "blank"])

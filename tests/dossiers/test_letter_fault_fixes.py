@@ -127,7 +127,7 @@ def test_the_letter_draft_is_offered_to_the_partner_only_while_it_is_at_fault():
     dossier = dossier_forward(by=on_time_specialist, dossier=dossier, at=vn(2026, 3, 5, 15, 0))
 
     offered = {
-        name: "letter_draft" in dossier_actions_for(dossier=dossier, user=user)
+        name: "letter_draft" in dossier_actions_for(dossier=dossier, user=user, at=vn(2026, 3, 5, 16, 0))
         for name, user in [("late", late_specialist), ("on time", on_time_specialist), ("asking", world.specialist)]
     }
 
@@ -158,7 +158,10 @@ def test_an_officer_of_the_asking_agency_and_the_late_partner_writes_for_the_ask
     unnamed = _draft(both, dossier)
     named = _draft(both, dossier, agency=partner)
 
-    assert [a.pk for a in letter_agencies_for(dossier=dossier, user=both)] == [world.agency.pk, partner.pk]
+    assert [a.pk for a in letter_agencies_for(dossier=dossier, user=both, at=vn(2026, 3, 5, 14, 0))] == [
+        world.agency.pk,
+        partner.pk,
+    ]
     assert (unnamed.agency, named.agency) == (world.agency, partner)
 
 
@@ -236,8 +239,9 @@ def test_a_letter_giving_a_period_start_leaves_the_last_step_due_with_the_dossie
 
     assert (row.overdue, dossier.outcome, step.outcome) == (False, "early", "early")
     assert step.due_at == dossier.due_at == vn(2026, 3, 11, 7, 30)
-    # An earlier step moves by the working time the letter adds, as before.
-    assert (examining.due_at, examining.outcome) == (vn(2026, 3, 9, 17, 0), "late")
+    # An earlier step gets its share of the span the letter gives: 32 of 40 h over 55.5 h from Monday 2 March
+    # 08:00, 44.4 h, due Monday 9 March 13:54.
+    assert (examining.due_at, examining.outcome) == (vn(2026, 3, 9, 13, 54), "late")
 
 
 # --- Form 04 of a closed dossier -------------------------------------------------------------------

@@ -27,9 +27,15 @@ from tests.dossiers.factories import World, jpeg_bytes, pdf_bytes, png_bytes, vn
 pytestmark = pytest.mark.django_db
 
 
-def _letter(world, dossier, new_due=None):
+def _letter(world, dossier, new_due=None, at=None):
+    """A letter drafted for a dossier received on Monday 2 March 2026 08:00 (due Monday 9 March 08:00): by default
+    at 09:00 that day, for Thursday 12 March 08:00."""
     return apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ ý kiến", new_due_at=new_due or vn(2026, 3, 12, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ ý kiến",
+        new_due_at=new_due or vn(2026, 3, 12, 8, 0),
+        at=at or vn(2026, 3, 2, 9, 0),
     )
 
 
@@ -40,9 +46,9 @@ def test_letter_drafted_approved_by_head_and_sent_moves_due_date_once():
     assert letter.agency == world.agency
 
     with pytest.raises(TransitionRefused) as info:
-        apology_letter_approve(by=world.specialist, letter=letter)
+        apology_letter_approve(by=world.specialist, letter=letter, at=vn(2026, 3, 2, 10, 0))
     assert info.value.code == "role_required"
-    letter = apology_letter_approve(by=world.leader, letter=letter)
+    letter = apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 2, 10, 0))
     letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 8, 0))
 
     dossier.refresh_from_db()
@@ -53,14 +59,14 @@ def test_letter_drafted_approved_by_head_and_sent_moves_due_date_once():
     )
     assert dossier.steps.get(role="front_desk").due_at == vn(2026, 3, 12, 8, 0)
     with pytest.raises(TransitionRefused) as info:
-        _letter(world, dossier, new_due=vn(2026, 3, 20, 8, 0))
+        _letter(world, dossier, new_due=vn(2026, 3, 20, 8, 0), at=vn(2026, 3, 6, 9, 0))
     assert info.value.code == "second_extension"
 
 
 def test_letter_sent_on_the_due_date_itself_is_refused():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
-    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier), at=vn(2026, 3, 2, 10, 0))
 
     with pytest.raises(TransitionRefused) as info:
         apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 9, 7, 30))
@@ -79,7 +85,7 @@ def test_letter_sent_on_the_due_date_itself_is_refused():
 def test_letter_sent_on_the_last_working_day_before_the_due_date_is_accepted():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))  # due Monday 9 March 08:00
-    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier), at=vn(2026, 3, 2, 10, 0))
 
     # Friday 16:59 leaves less than 8 working hours, but the rule is one working day by date.
     letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 16, 59))
@@ -140,11 +146,12 @@ def test_letter_overtaken_by_a_supplement_pause_is_refused_at_sending_and_change
 def test_a_new_letter_later_than_the_moved_due_date_is_sent_and_keeps_the_date_it_replaced():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    apology_letter_approve(by=world.leader, letter=_letter(world, dossier, new_due=vn(2026, 3, 10, 8, 0)))
+    first = _letter(world, dossier, new_due=vn(2026, 3, 10, 8, 0))
+    apology_letter_approve(by=world.leader, letter=first, at=vn(2026, 3, 2, 10, 0))
     dossier = _paused_from_3_to_6_march(world, dossier)
 
-    letter = _letter(world, dossier, new_due=vn(2026, 3, 13, 8, 0))
-    letter = apology_letter_approve(by=world.leader, letter=letter)
+    letter = _letter(world, dossier, new_due=vn(2026, 3, 13, 8, 0), at=vn(2026, 3, 6, 10, 10))
+    letter = apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 6, 10, 20))
     letter = apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 10, 30))
 
     dossier.refresh_from_db()
@@ -209,7 +216,8 @@ def test_letter_may_set_the_due_date_at_either_end_of_a_working_period(hour, min
 def test_letter_whose_date_became_a_day_off_after_drafting_is_refused_at_sending():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier))  # Thursday 12 March 08:00
+    # For Thursday 12 March 08:00
+    letter = apology_letter_approve(by=world.leader, letter=_letter(world, dossier), at=vn(2026, 3, 2, 10, 0))
     DateOverride.objects.create(date=vn(2026, 3, 12).date(), kind=OverrideKind.DAY_OFF, reason="Quyết định 12/QĐ")
 
     with pytest.raises(TransitionRefused) as info:

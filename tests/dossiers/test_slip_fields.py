@@ -188,7 +188,9 @@ def _refusal(world: World) -> Dossier:
 
 def _letter(world: World) -> Dossier:
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    apology_letter_draft(by=world.specialist, dossier=dossier, reason="Chờ", new_due_at=vn(2026, 3, 20, 8, 0))
+    apology_letter_draft(
+        by=world.specialist, dossier=dossier, reason="Chờ", new_due_at=vn(2026, 3, 20, 8, 0), at=vn(2026, 3, 3, 9, 0)
+    )
     return dossier
 
 

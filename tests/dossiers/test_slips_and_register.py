@@ -39,7 +39,9 @@ def test_supplement_then_refusal_at_the_counter():
 def test_apology_letter_and_stop():
     world = World()
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    apology_letter_draft(by=world.specialist, dossier=dossier, reason="Chậm", new_due_at=vn(2026, 3, 20, 8, 0))
+    apology_letter_draft(
+        by=world.specialist, dossier=dossier, reason="Chậm", new_due_at=vn(2026, 3, 20, 8, 0), at=vn(2026, 3, 3, 9, 0)
+    )
     assert slip_kinds_for(dossier=dossier) == ["01", "04", "06"]
 
     dossier = dossier_stop(by=world.leader, dossier=dossier, reason="Vi phạm")

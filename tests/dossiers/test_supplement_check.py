@@ -38,10 +38,13 @@ def supplied_at_the_counter(world: World) -> Dossier:
 
 
 def supplied_in_processing(world: World) -> Dossier:
-    """A received dossier whose specialist's supplement request the applicant has answered."""
+    """A received dossier (Monday 2 March 2026 08:00) whose specialist's supplement request (Tuesday 3 March) the
+    applicant has answered (Wednesday 4 March 09:00): due Tuesday 10 March 08:00."""
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    dossier = dossier_request_supplement(by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu")
-    return supplement_send(world, dossier)
+    dossier = dossier_request_supplement(
+        by=world.specialist, dossier=dossier, items=["CCCD"], reason="Thiếu", at=vn(2026, 3, 3, 9, 0)
+    )
+    return supplement_send(world, dossier, at=vn(2026, 3, 4, 9, 0))
 
 
 # --- Who may check ------------------------------------------------------------------------------
@@ -159,7 +162,7 @@ def test_nothing_moves_on_until_what_was_supplied_is_checked():
         refused(dossier_receive, by=world.front_desk, dossier=at_counter),
         refused(dossier_forward, by=world.specialist, dossier=in_processing),
     ]
-    offered = sorted(dossier_actions_for(dossier=in_processing, user=world.specialist))
+    offered = sorted(dossier_actions_for(dossier=in_processing, user=world.specialist, at=vn(2026, 3, 4, 10, 0)))
     received = dossier_receive(
         by=world.front_desk, dossier=dossier_supplement_accept(by=world.front_desk, dossier=at_counter)
     )

@@ -94,11 +94,12 @@ def test_claim_assigns_and_locks_out_colleagues():
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
 
     assert refused(dossier_claim, by=world.leader, dossier=dossier) == "role_required"
-    dossier = dossier_claim(by=world.specialist, dossier=dossier)
+    dossier = dossier_claim(by=world.specialist, dossier=dossier, at=vn(2026, 3, 2, 9, 0))
 
     assert dossier.active_step.assignee == world.specialist
     assert refused(dossier_forward, by=colleague, dossier=dossier) == "assigned_to_other"
-    assert dossier_actions_for(dossier=dossier, user=colleague) == ["letter_draft"]  # the agency may still draft
+    # The agency may still draft a letter (in time: a letter is sent by Friday 6 March).
+    assert dossier_actions_for(dossier=dossier, user=colleague, at=vn(2026, 3, 2, 10, 0)) == ["letter_draft"]
 
 
 def test_claim_is_not_offered_to_whoever_holds_the_step_already():
@@ -255,8 +256,9 @@ def test_actions_for_each_role():
     ]
     assert dossier_actions_for(dossier=dossier, user=world.applicant.user) == []  # the front desk fills it in
     dossier = world.received(at=vn(2026, 3, 2, 8, 0))
-    assert dossier_actions_for(dossier=dossier, user=world.specialist) == SPECIALIST_ACTIONS_ON_RECEIPT
-    assert dossier_actions_for(dossier=dossier, user=world.leader) == ["reassign", "stop", "letter_draft"]
+    monday = vn(2026, 3, 2, 9, 0)
+    assert dossier_actions_for(dossier=dossier, user=world.specialist, at=monday) == SPECIALIST_ACTIONS_ON_RECEIPT
+    assert dossier_actions_for(dossier=dossier, user=world.leader, at=monday) == ["reassign", "stop", "letter_draft"]
 
 
 def test_supplement_during_processing_by_specialist_only_and_supplied_by_applicant_or_front_desk():

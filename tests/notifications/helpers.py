@@ -83,9 +83,13 @@ def payment_confirmed(world: World) -> Dossier:
 def apology(world: World) -> Dossier:
     dossier = received(world)
     letter = apology_letter_draft(
-        by=world.specialist, dossier=dossier, reason="Chờ ý kiến của Sở Tư pháp", new_due_at=vn(2026, 3, 12, 8, 0)
+        by=world.specialist,
+        dossier=dossier,
+        reason="Chờ ý kiến của Sở Tư pháp",
+        new_due_at=vn(2026, 3, 12, 8, 0),
+        at=vn(2026, 3, 5, 9, 0),
     )
-    apology_letter_approve(by=world.leader, letter=letter)
+    apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 5, 10, 0))
     apology_letter_send(by=world.leader, letter=letter, at=vn(2026, 3, 6, 8, 0))
     return Dossier.objects.get(pk=dossier.pk)
 

@@ -5,6 +5,7 @@ from datetime import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.models import LetterState
@@ -129,7 +130,8 @@ def test_letters_cost_the_leader_one_query_and_nobody_else_any(django_assert_num
     assert len(leader) == 3
 
 
-def test_the_page_labels_the_letter_and_links_to_its_action(as_user):
+def test_the_page_labels_the_letter_and_links_to_its_action(as_user, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: vn(2026, 3, 5, 10, 0))  # before the letter's last day
     world = World(days=5)
     dossier, letter = _drafted(world)
     approve = f"{reverse('office:dossier_action', args=[dossier.pk, 'letter_approve'])}?letter={letter.pk}"
@@ -139,7 +141,7 @@ def test_the_page_labels_the_letter_and_links_to_its_action(as_user):
     assert f'<a href="{approve}">Apology letter to approve</a>' in page
     assert "1 dossier waits for you." in page
 
-    apology_letter_approve(by=world.leader, letter=letter)
+    apology_letter_approve(by=world.leader, letter=letter, at=vn(2026, 3, 5, 10, 0))
     send = f"{reverse('office:dossier_action', args=[dossier.pk, 'letter_send'])}?letter={letter.pk}"
     page = as_user(world.leader).get(reverse("office:inbox")).content.decode()
 

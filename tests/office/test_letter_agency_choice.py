@@ -3,6 +3,7 @@ nothing to approve or send once the dossier is closed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from chinhquyen.directory.services import staff_role_grant
 from chinhquyen.dossiers import services
@@ -14,6 +15,13 @@ from .helpers import draft
 pytestmark = pytest.mark.django_db
 
 DRAFT = {"reason": "Chậm ý kiến", "new_due_at": "2026-03-13T08:00"}
+
+
+@pytest.fixture
+def thursday(monkeypatch):
+    """The pages are opened and the letters drafted on Thursday 5 March 2026 14:00, in time: the dossiers below
+    are due Monday 9 March 08:00, so a letter is sent by Friday 6 March."""
+    monkeypatch.setattr(timezone, "now", lambda: vn(2026, 3, 5, 14, 0))
 
 
 def _answered_late(office, partner):
@@ -34,7 +42,7 @@ def _draft_url(dossier):
     return reverse("office:dossier_action", args=[dossier.pk, "letter_draft"])
 
 
-def test_the_late_partner_drafts_the_letter_from_its_dossier_page(as_user, office, other_office):
+def test_the_late_partner_drafts_the_letter_from_its_dossier_page(as_user, office, other_office, thursday):
     dossier = _answered_late(office, other_office)
     client = as_user(other_office.specialist)
 
@@ -48,7 +56,7 @@ def test_the_late_partner_drafts_the_letter_from_its_dossier_page(as_user, offic
     assert list(ApologyLetter.objects.values_list("agency_id", flat=True)) == [other_office.agency.pk]
 
 
-def test_an_officer_of_two_agencies_at_fault_chooses_the_one_writing(as_user, office, other_office):
+def test_an_officer_of_two_agencies_at_fault_chooses_the_one_writing(as_user, office, other_office, thursday):
     dossier = _answered_late(office, other_office)
     staff_role_grant(user=office.specialist, agency=other_office.agency, role="specialist")
     client = as_user(office.specialist)
@@ -65,7 +73,7 @@ def test_an_officer_of_two_agencies_at_fault_chooses_the_one_writing(as_user, of
     assert list(ApologyLetter.objects.values_list("agency_id", flat=True)) == [other_office.agency.pk]
 
 
-def test_an_agency_not_at_fault_may_not_choose_itself(as_user, office, other_office):
+def test_an_agency_not_at_fault_may_not_choose_itself(as_user, office, other_office, thursday):
     # The partner answered on time: an officer of both agencies may only write for the one holding the dossier.
     dossier = draft(office)
     services.dossier_documents_mark_received(

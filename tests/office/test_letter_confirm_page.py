@@ -117,5 +117,11 @@ def test_each_letter_link_of_the_dossier_page_has_its_own_name(as_user, office):
     names = [(action, int(pk), re.sub(r"<[^>]+>", "", text)) for action, pk, text in links]
     assert names == [
         ("letter_send", first.pk, f"Send the apology letter with the new due date {_shown(first.new_due_at)}"),
+        ("letter_withdraw", first.pk, f"Withdraw the apology letter with the new due date {_shown(first.new_due_at)}"),
         ("letter_approve", second.pk, f"Approve the apology letter with the new due date {_shown(second.new_due_at)}"),
+        (
+            "letter_withdraw",
+            second.pk,
+            f"Withdraw the apology letter with the new due date {_shown(second.new_due_at)}",
+        ),
     ]

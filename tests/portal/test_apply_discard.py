@@ -98,7 +98,8 @@ def test_a_submitted_application_cannot_be_discarded():
 
     response = world.client().post(reverse("portal:apply_discard", args=[dossier.pk]))
 
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:my_dossier", args=[dossier.pk])  # the submitted dossier's page
     assert Dossier.objects.filter(pk=dossier.pk).exists()
 
 

@@ -1,11 +1,14 @@
 """Deleting overrides in the admin says how many dossiers and steps it re-timed, as saving one does."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib import messages
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from chinhquyen.workcal import signals
 from chinhquyen.workcal.models import DateOverride, OverrideKind
 from chinhquyen.workcal.services import date_override_add, work_schedule_get
 from tests.dossiers.factories import World, vn
@@ -77,7 +80,9 @@ def test_an_override_deleted_with_no_open_dossier_says_none_moved(admin_client):
     assert (response.status_code, _told(response)) == (302, _expected(response, dossiers=0, steps=0))
 
 
-def test_a_schedule_saved_with_saturday_working_says_how_many_dossiers_moved(admin_client):
+def test_a_schedule_saved_with_saturday_working_says_how_many_dossiers_moved(admin_client, monkeypatch):
+    # New weekdays count from the save on: it is made on Thursday 26 November, whatever day the suite runs.
+    monkeypatch.setattr(signals, "timezone", SimpleNamespace(now=lambda: vn(2026, 11, 26, 10, 0)))
     # Given a dossier received Wednesday 25 November 09:00, due Wednesday 2 December 09:00 (5 working days).
     dossier = World().received(at=vn(2026, 11, 25, 9, 0))
     data = dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"), "on")

@@ -7,7 +7,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 from django.db import DatabaseError
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 
 @checks.register()
@@ -148,3 +148,59 @@ def check_process_templates_name_active_agencies(
             )
         )
     return warnings
+
+
+@checks.register()
+def check_time_limits_complete(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """catalog.W004: no saved time limit, a procedure's or a channel's, has a number without a unit (or one the
+    catalog does not know) or a unit without a number: no due date can be counted from it.
+
+    A warning, not an error: the admin refuses such a limit now, but rows saved before it did must not stop the
+    platform (nor ``migrate``); they are completed in the admin. The import leaves both empty when it cannot
+    read a limit (it keeps the published text), so it makes none.
+    """
+    if app_configs is not None and not any(config.label == "catalog" for config in app_configs):
+        return []
+    from .models import Procedure, ProcedureChannel, TimeUnit
+
+    half = (Q(time_limit_value__isnull=False) & ~Q(time_limit_unit__in=TimeUnit.values)) | (
+        Q(time_limit_value__isnull=True) & ~Q(time_limit_unit="")
+    )
+    try:
+        procedures = list(Procedure.objects.filter(half).order_by("code"))
+        channels = list(
+            ProcedureChannel.objects.filter(half).select_related("procedure").order_by("procedure__code", "position")
+        )
+    except DatabaseError:
+        return []
+    hint = "Complete the time limit in the admin (Procedures), or clear it."
+    warnings: list[checks.CheckMessage] = [
+        checks.Warning(
+            f"The time limit of {p.code} has {_half_limit(p.time_limit_value, p.time_limit_unit)}: no due date is set.",
+            hint=hint,
+            obj=p,
+            id="catalog.W004",
+        )
+        for p in procedures
+    ]
+    warnings += [
+        checks.Warning(
+            f"The time limit of {c.procedure.code} (channel {c.position + 1}, {c.channel or 'no channel'}) has "
+            f"{_half_limit(c.time_limit_value, c.time_limit_unit)}: the procedure's own limit is counted instead.",
+            hint=hint,
+            obj=c,
+            id="catalog.W004",
+        )
+        for c in channels
+    ]
+    return warnings
+
+
+def _half_limit(value: Decimal | None, unit: str) -> str:
+    if value is None:
+        return "a unit without a number"
+    if not unit:
+        return "a number without a unit"
+    return f"a unit the catalog does not know ({unit!r})"

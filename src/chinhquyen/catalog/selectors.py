@@ -251,8 +251,8 @@ class TimeLimit:
         """
         if self.text:
             return self.text
-        if self.value is None or not self.unit:
-            return ""
+        if self.value is None or self.unit not in TimeUnit.values:
+            return ""  # a unit the catalog does not know (a row saved before: catalog.W004) has no label
         return f"{f'{self.value.normalize():f}'.replace('.', ',')} {TimeUnit(self.unit).label}"
 
     def in_words(self) -> str:
@@ -313,12 +313,13 @@ def procedure_time_limit(*, procedure: Procedure, channel: str) -> TimeLimit:
     the catalog gives it one, else the procedure's.
 
     A procedure may publish other limits per way of submitting (online 35 days, at the counter 77). A channel
-    listed with several limits (one per case or stage) has no single one, and the procedure's applies.
-    Compiled once: every reception asks.
+    listed with several limits (one per case or stage) has no single one, and the procedure's applies, as it
+    does when the channel's limit lacks its number or its unit, or has a unit the catalog does not know (a row
+    saved before the catalog refused those: catalog.W004). Compiled once: every reception asks.
     """
     readable: dict[tuple[Decimal, str], str] = {}
     for text, value, unit in _channel_limits(procedure=procedure.pk, channel=channel):
-        if value is not None and unit:
+        if value is not None and unit in TimeUnit.values:
             readable.setdefault((value, unit), text)
     if len(readable) == 1:
         ((value, unit), text), *_rest = readable.items()

@@ -223,6 +223,9 @@ MIDDLEWARE = [
     "chinhquyen.core.access.DenyByDefaultMiddleware",
 ]
 
+# A message still waiting to be shown is not added again (a form sent twice shows what it did once).
+MESSAGE_STORAGE = "chinhquyen.core.message_storage.OnceStorage"
+
 ROOT_URLCONF = "chinhquyen.config.urls"
 WSGI_APPLICATION = "chinhquyen.config.wsgi.application"
 AUTH_USER_MODEL = "directory.User"

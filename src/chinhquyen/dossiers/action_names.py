@@ -21,6 +21,7 @@ ACTION_NAMES: dict[str, Promise] = {
     "letter_approve": _("approve the apology letter"),
     "letter_draft": _("draft an apology letter"),
     "letter_send": _("send the apology letter"),
+    "letter_withdraw": _("withdraw the apology letter"),
     "payment_confirmed": _("confirm the payment"),
     "pickup_cancel": _("call off the pickup by post"),
     "pickup_request": _("ask the post to collect the papers"),

@@ -231,6 +231,19 @@ def step_dues(*, start: datetime, due_at: datetime | None, shares: list[Decimal]
     return dues
 
 
+def steps_replanned(*, start: datetime, due_at: datetime, shares: list[Decimal]) -> list[tuple[Decimal, datetime]]:
+    """Steps planned again over the span from ``start`` to ``due_at``, as at reception: each step's share fitted
+    to the span in proportion (:func:`_shares_scaled`), and the consecutive due instants they give, the last at
+    ``due_at`` itself (:func:`step_dues`). A span of no working time leaves every step due at ``due_at`` with no
+    time of its own. Shares of zero in all have nothing to fit: the caller keeps its own rule for them."""
+    seconds = working_seconds_between(start, due_at)
+    if seconds <= 0:
+        return [(Decimal(0), due_at) for _share in shares]
+    scaled = _shares_scaled(shares, total=(Decimal(seconds) / 3600).quantize(Decimal("0.01")))
+    dues = step_dues(start=start, due_at=due_at, shares=scaled)
+    return [(share, due or due_at) for share, due in zip(scaled, dues, strict=True)]
+
+
 def outcome_of(*, finished_at: datetime, due_at: datetime | None) -> str:
     """Early before the due day, on time on the due day up to the due instant, late after it."""
     if due_at is None:

@@ -22,6 +22,7 @@ from chinhquyen.catalog.eform_display import eform_display
 from chinhquyen.catalog.models import Procedure
 from chinhquyen.catalog.selectors import procedure_by_code_call, procedure_handled_by_call
 from chinhquyen.core.compiled import compiled, compiled_together
+from chinhquyen.core.models import AuditEntry
 from chinhquyen.core.packed import packed, unpacked
 from chinhquyen.core.text import clean
 from chinhquyen.directory.models import Agency, Applicant, Role, StaffRole, User, name_search_words
@@ -36,7 +37,7 @@ from chinhquyen.workcal.engine import FIRST_YEAR, LAST_YEAR, TZ
 
 from .codes import lookup_secret_normal
 from .deadlines import due_soon, letter_send_by
-from .errors import DossierNotFound
+from .errors import DossierNotFound, TransitionRefused
 from .models import (
     HANDED_IN_KINDS,
     ApologyLetter,
@@ -55,7 +56,17 @@ from .models import (
     Substatus,
 )
 from .ownership import account_dossiers
-from .transitions import TRANSITIONS, Roles, letter_agencies, transition_actions, user_agency_ids, user_roles_load
+from .transitions import (
+    LETTER_ACTIONS,
+    SUPPLEMENT_REQUESTS,
+    TRANSITIONS,
+    Roles,
+    letter_agencies,
+    transition_actions,
+    transition_find,
+    user_agency_ids,
+    user_roles_load,
+)
 
 # Statuses in which the front desk has something to do: decide on reception, confirm a payment when it
 # arrives, hand the result over.
@@ -89,6 +100,8 @@ class InboxRow:
     letter: ApologyLetter | None = None
     # Waiting on the post, which is collecting the application's paper documents: not to receive before they arrive.
     post_collecting: bool = False
+    # The letter's last day to be sent is past (apology_letters_too_late): it is to be withdrawn, not approved or sent.
+    letter_too_late: bool = False
 
 
 class Inbox(list[InboxRow]):
@@ -138,6 +151,10 @@ _SUPPLEMENT_BEFORE_RECEPTION = Q(
     status=DossierStatus.SUPPLEMENT_REQUESTED, paused_status__in=(DossierStatus.DRAFT, DossierStatus.SUBMITTED)
 )
 _NO_DATE = Value(None, output_field=DateTimeField())
+# Among rows due alike (undated ones: applications waiting for reception), first come first served: received, or
+# submitted online (not when the applicant started the draft), or opened at the counter. Never NULL, so the order
+# is the same on every database.
+_ARRIVED = Coalesce("received_at", "submitted_at", "created_at")
 
 
 def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 200) -> Inbox:
@@ -189,7 +206,7 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
             inbox_at_step=Case(When(at_step, then=Value(1)), default=Value(0)),
             inbox_due=due,
         )
-        .order_by("inbox_waiting", F("inbox_due").asc(nulls_last=True), "received_at", "created_at", "pk")[: limit + 1]
+        .order_by("inbox_waiting", F("inbox_due").asc(nulls_last=True), _ARRIVED, "pk")[: limit + 1]
     )
     rows = Inbox()
     for d in dossiers[:limit]:
@@ -208,11 +225,18 @@ def dossier_inbox(*, officer: User, now: datetime | None = None, limit: int = 20
                 waiting=waiting,
                 letter=letters[d.pk][0] if d.pk in letters else None,
                 post_collecting=d.substatus == Substatus.PICKUP_REQUESTED,
+                letter_too_late=_letter_too_late(letters.get(d.pk), now=now),
             )
         )
     # Counted only when the list is cut: the page says how many it does not show.
     rows.total = queue.count() if len(dossiers) > limit else len(rows)
     return rows
+
+
+def _letter_too_late(found: tuple[ApologyLetter, datetime | None] | None, *, now: datetime) -> bool:
+    """Whether the end of the last day the letter could be sent is past ``now``, as ``apology_letters_too_late``
+    judges it (undated while the clock is paused: never too late then)."""
+    return found is not None and found[1] is not None and found[1] < now
 
 
 def _inbox_letters(*, agency_ids: list[int]) -> dict[int, tuple[ApologyLetter, datetime | None]]:
@@ -461,6 +485,40 @@ def online_draft_for(*, user: User, procedure_id: int) -> Dossier | None:
     )
 
 
+def online_draft_untouched_for(*, user: User, procedure_id: int) -> Dossier | None:
+    """The applicant's online draft for the procedure with nothing filled in and nothing attached yet, the latest
+    first: a start page sent again continues it rather than opening another (``portal.apply_views.apply_start``)."""
+    if not user.is_authenticated:
+        return None
+    drafts = (
+        Dossier.objects.filter(applicant__user=user, procedure_id=procedure_id)
+        .filter(_ONLINE_DRAFT)
+        .exclude(Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"))))
+        .order_by("-updated_at", "-pk")
+    )
+    return next((draft for draft in drafts if not draft.form_data), None)
+
+
+def online_draft_discarded(*, user: User, pk: int) -> bool:
+    """Whether ``user`` discarded their online draft ``pk``: the row is gone, the audit log keeps the discard
+    (``services.drafts.draft_delete``). One query."""
+    if not user.is_authenticated:
+        return False
+    return AuditEntry.objects.filter(action="dossier.draft_discard", target=f"dossier:{pk}", actor=user).exists()
+
+
+def supplement_answered_by(*, dossier: Dossier, user: User) -> bool:
+    """Whether the supplement last asked of ``dossier`` was answered by ``user`` (``supplement_provided``), with
+    nothing asked since. One query."""
+    last = (
+        dossier.events.filter(action__in=(*SUPPLEMENT_REQUESTS, "supplement_provided"))
+        .order_by("-at", "-pk")
+        .values_list("action", "actor_id")
+        .first()
+    )
+    return last == ("supplement_provided", user.pk)
+
+
 def dossier_documents_for_applicant(*, dossier: Dossier) -> list[DossierDocument]:
     """The files the applicant may see: what they uploaded and the results (not officers' scans)."""
     kinds = (DocumentKind.COMPONENT, DocumentKind.RESULT)
@@ -701,12 +759,15 @@ def dossier_documents(*, dossier: Dossier) -> list[DossierDocument]:
     return documents
 
 
-def dossier_actions_for(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:
-    """The actions ``user`` may take on ``dossier`` now (for buttons); letters have their own checks.
+def dossier_actions_for(
+    *, dossier: Dossier, user: User, roles: Roles | None = None, at: datetime | None = None
+) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` at ``at``, default now (for buttons); letters have their own
+    checks.
 
     ``roles`` spares the role query when the caller has them already.
     """
-    return transition_actions(dossier=dossier, user=user, roles=roles)
+    return transition_actions(dossier=dossier, user=user, roles=roles, at=at)
 
 
 def slip_kinds_for(*, dossier: Dossier) -> list[str]:
@@ -724,7 +785,7 @@ def slip_kinds_for(*, dossier: Dossier) -> list[str]:
         kinds.append("02")
     if dossier.status == DossierStatus.REFUSED:
         kinds.append("03")
-    letters = dossier.apology_letters.all()
+    letters = dossier.apology_letters.exclude(state=LetterState.WITHDRAWN)
     if not apology_letters_open(dossier=dossier):
         letters = letters.filter(state=LetterState.SENT)
     if received and letters.exists():
@@ -879,16 +940,19 @@ def apology_letter_of(*, dossier: Dossier, pk: int) -> ApologyLetter | None:
     return ApologyLetter.objects.filter(dossier=dossier, pk=pk).first()
 
 
-def letter_agencies_for(*, dossier: Dossier, user: User) -> list[Agency]:
-    """The agencies at fault in whose name ``user`` may draft an apology letter on ``dossier`` now: the
-    active step's first, then those late on a step. Two queries besides the officer's roles."""
-    ids = letter_agencies(dossier=dossier, user=user)
+def letter_agencies_for(*, dossier: Dossier, user: User, at: datetime | None = None) -> list[Agency]:
+    """The agencies at fault in whose name ``user`` may draft an apology letter on ``dossier`` at ``at`` (default
+    now): the active step's first, then those late on a step; none once too late for a letter. Two queries besides
+    the officer's roles."""
+    ids = letter_agencies(dossier=dossier, user=user, at=at)
     found = Agency.objects.in_bulk(ids)
     return [found[pk] for pk in ids]
 
 
 # The statuses in which a letter may be sent: those of the transitions table's row.
 LETTER_STATUSES = next(row.sources for row in TRANSITIONS if row.action == "letter_send")
+# A letter still to approve or send (one withdrawn never will be).
+UNSENT = (LetterState.DRAFT, LetterState.APPROVED)
 
 
 def apology_letters_open(*, dossier: Dossier) -> bool:
@@ -899,12 +963,43 @@ def apology_letters_open(*, dossier: Dossier) -> bool:
 def apology_letter_send_by(*, letter: ApologyLetter, dossier: Dossier) -> date | None:
     """The last day ``letter`` may be sent (the working day before the due date); None once sent, undated,
     while the clock is paused (the due date then moves when the applicant supplies or pays), or once no
-    letter can be sent (the dossier closed or already extended)."""
-    if letter.state == LetterState.SENT or dossier.due_at is None or dossier.paused_at is not None:
+    letter can be sent (the dossier closed or already extended, or the letter withdrawn)."""
+    if letter.state not in UNSENT or dossier.due_at is None or dossier.paused_at is not None:
         return None
     if not apology_letters_open(dossier=dossier):
         return None
     return letter_send_by(due_at=dossier.due_at)
+
+
+def apology_letters_too_late(*, dossier: Dossier, now: datetime | None = None) -> date | None:
+    """The last day a letter could have been sent on ``dossier``, once it is past ``now`` (default now): no letter
+    is drafted, approved or sent any more, and those left unsent are to be withdrawn. None while a letter may still
+    be sent, while the clock is paused (the due date moves when it runs again), and once letters are closed."""
+    if dossier.due_at is None or dossier.paused_at is not None or not apology_letters_open(dossier=dossier):
+        return None
+    last = letter_send_by(due_at=dossier.due_at)
+    return last if (now or timezone.now()).astimezone(TZ).date() > last else None
+
+
+def letter_action_refusal(
+    *, dossier: Dossier, user: User, action: str, letter: ApologyLetter | None = None
+) -> TransitionRefused | None:
+    """Why ``user`` may not take the letter ``action`` (``letter_draft``, or one of :data:`LETTER_ACTIONS` on
+    ``letter``) on ``dossier`` now, as the transitions table would refuse it; None when it is open. For a page
+    that says why instead of offering a confirmation bound to be refused."""
+    if action not in LETTER_ACTIONS | {"letter_draft"}:
+        raise ValueError(f"{action!r} is not an action on apology letters.")
+    try:
+        transition_find(
+            dossier=dossier,
+            action=action,
+            user=user,
+            agency_id=letter.agency_id if letter is not None else None,
+            subject=letter,
+        )
+    except TransitionRefused as refused:
+        return refused
+    return None
 
 
 def dispatch_failures_count() -> int:

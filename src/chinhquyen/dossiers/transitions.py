@@ -23,7 +23,7 @@ from chinhquyen.workcal.engine import TZ, instant_in_calendar
 from chinhquyen.workcal.selectors import date_is_working_day, instant_is_working_time
 
 from .action_names import action_name
-from .deadlines import letter_send_by
+from .deadlines import letter_send_by, working_seconds_between
 from .errors import TransitionRefused
 from .models import (
     OPEN_STATUSES,
@@ -91,6 +91,20 @@ def _front_desk_once(ctx: Context) -> TransitionRefused | None:
         return TransitionRefused(
             _("The front desk may ask for a supplement only once before reception."),
             code="front_desk_supplement_used",
+        )
+    return None
+
+
+def _never_sent_back(ctx: Context) -> TransitionRefused | None:
+    """A counter draft the front desk sent back for a supplement (form 02) was handed in, not opened by mistake:
+    deleting it would erase the request the applicant holds and let the front desk ask a second time."""
+    if ctx.dossier.front_desk_supplement_used:
+        return TransitionRefused(
+            _(
+                "The applicant was asked for a supplement on this dossier (form 02), so it was handed in: it "
+                "cannot be discarded. Receive it, or refuse it with the reasons."
+            ),
+            code="supplement_requested",
         )
     return None
 
@@ -401,12 +415,17 @@ def _not_extended(ctx: Context) -> TransitionRefused | None:
 
 
 def _extendable(ctx: Context) -> TransitionRefused | None:
+    """A letter may still be drafted: a due date to extend, never extended, and time left to send a letter."""
     if ctx.dossier.due_at is None:
         return TransitionRefused(_("The dossier has no due date to extend."), code="no_due_date")
-    return _not_extended(ctx)
+    refused = _not_extended(ctx)
+    return refused if refused is not None else _letter_in_time(ctx)
 
 
 def _letter_in(state: str) -> Guard:
+    """The letter is in ``state``, the due date not extended yet, and a letter can still be sent in time: a letter
+    approved too late would only wait for a sending the law no longer allows."""
+
     def guard(ctx: Context) -> TransitionRefused | None:
         refused = _not_extended(ctx)
         if refused is not None:
@@ -416,17 +435,32 @@ def _letter_in(state: str) -> Guard:
                 _("The letter is not in the state %(state)s.") % {"state": LetterState(state).label},
                 code="letter_state",
             )
-        if state == "approved":
-            return _letter_in_time(ctx)
-        return None
+        return _letter_in_time(ctx)
 
     return guard
 
 
+def _letter_unsent(ctx: Context) -> TransitionRefused | None:
+    """A letter drafted or approved, not sent: the one kind a leader withdraws (the due date never moved)."""
+    state = getattr(ctx.subject, "state", None)
+    if state == LetterState.SENT:
+        return TransitionRefused(
+            _("This letter was sent to the applicant: it can no longer be withdrawn."), code="letter_state"
+        )
+    if state == LetterState.WITHDRAWN:
+        return TransitionRefused(_("This letter has been withdrawn already."), code="letter_state")
+    return _not_extended(ctx)
+
+
 def _letter_in_time(ctx: Context) -> TransitionRefused | None:
+    """Sent by the working day before the due date; drafted and approved by then too, or the letter could not be
+    sent. While the clock waits on the applicant the due date is not known yet (it moves by the time paused when
+    the clock runs again): a letter is drafted and approved then, and ``_clock_running`` holds its sending."""
     due = ctx.dossier.due_at
     if due is None:
         return TransitionRefused(_("The dossier has no due date to extend."), code="no_due_date")
+    if ctx.dossier.paused_at is not None:
+        return None
     last = letter_send_by(due_at=due)
     if ctx.at.astimezone(TZ).date() <= last:
         return None
@@ -494,7 +528,21 @@ def _letter_date_valid(ctx: Context) -> TransitionRefused | None:
             % values,
             code="letter_date_not_later",
         )
-    return letter_due_refusal(new_due_at=letter.new_due_at)
+    refused = letter_due_refusal(new_due_at=letter.new_due_at)
+    if refused is None and working_seconds_between(due, letter.new_due_at) <= 0:
+        values = {
+            "due": due.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+            "new": letter.new_due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        }
+        return TransitionRefused(
+            _(
+                "The due date has moved to %(due)s since this letter was drafted, so the letter's new date, "
+                "%(new)s, no longer adds working time to it. Draft a new letter with a later date."
+            )
+            % values,
+            code="letter_adds_no_time",
+        )
+    return refused
 
 
 def _online_draft(ctx: Context) -> TransitionRefused | None:
@@ -605,7 +653,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     # A draft opened at the counter and never received (opened twice, or by mistake) is deleted, not closed:
     # it has no code, and no status of the national vocabulary fits it (services.drafts.counter_draft_discard).
     # No official acts on an online draft, whose applicant discards it (services.online.online_draft_discard).
-    Transition("draft_discard", _s(S.DRAFT), None, FD, Scope.RECEPTION, internal=True),
+    Transition("draft_discard", _s(S.DRAFT), None, FD, Scope.RECEPTION, _never_sent_back, internal=True),
     Transition("receive", _s(S.DRAFT, S.SUBMITTED), S.RECEIVED, FD, Scope.RECEPTION, _supply_checked),
     Transition("refuse", _s(S.DRAFT, S.SUBMITTED), S.REFUSED, FD, Scope.RECEPTION),
     # ... also while the supplement the front desk asked for before reception is awaited: the applicant never
@@ -810,7 +858,20 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.AGENCY,
         _all_of(_letter_in("approved"), _clock_running, _letter_date_valid),
     ),
+    # The way out for a letter that will not be sent: too late to send, or not to be sent at all. It stays a record
+    # (state withdrawn), leaves the leader's inbox, and a new letter may be drafted while there is time.
+    Transition(
+        "letter_withdraw",
+        _s(S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PAYMENT_REQUIRED),
+        None,
+        LEADER,
+        Scope.AGENCY,
+        _letter_unsent,
+        True,
+    ),
 )
+# The actions taken on one apology letter (the transition's subject): not listed by :func:`transition_actions`.
+LETTER_ACTIONS = frozenset({"letter_approve", "letter_send", "letter_withdraw"})
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in TRANSITIONS))
 # Timeline rows written by the postal partner's tracking, not by a transition: the status they record was
@@ -882,14 +943,16 @@ def _at_fault_holds(dossier: Dossier, staff_roles: frozenset[str], roles: Roles,
     return bool(held) and not held.isdisjoint(_late_agency_ids(dossier))
 
 
-def letter_agencies(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[int]:
-    """The agencies in whose name ``user`` may draft an apology letter on ``dossier`` now, as the table's row
-    says: the active step's agency first, then those late on a step, in step order."""
+def letter_agencies(
+    *, dossier: Dossier, user: User, roles: Roles | None = None, at: datetime | None = None
+) -> list[int]:
+    """The agencies in whose name ``user`` may draft an apology letter on ``dossier`` at ``at`` (default now), as
+    the table's row says: the active step's agency first, then those late on a step, in step order."""
     if roles is None:
         roles = user_roles_load(user=user)
     step = dossier.active_step
     candidates = dict.fromkeys([*([step.agency_id] if step is not None else []), *_late_agency_ids(dossier)])
-    ctx = Context(dossier=dossier, user=user, at=timezone.now())
+    ctx = Context(dossier=dossier, user=user, at=at or timezone.now())
     return [a for a in candidates if isinstance(_match(ctx, "letter_draft", roles, a, explain=False), Transition)]
 
 
@@ -1008,14 +1071,16 @@ def _match(
     return refusal
 
 
-def transition_actions(*, dossier: Dossier, user: User, roles: Roles | None = None) -> list[str]:
-    """The actions ``user`` may take on ``dossier`` now, in table order (letters excluded: they need one)."""
+def transition_actions(
+    *, dossier: Dossier, user: User, roles: Roles | None = None, at: datetime | None = None
+) -> list[str]:
+    """The actions ``user`` may take on ``dossier`` at ``at`` (default now), in table order (those on a letter
+    excluded: they need one)."""
     if roles is None:
         roles = user_roles_load(user=user)
-    ctx = Context(dossier=dossier, user=user, at=timezone.now())
+    ctx = Context(dossier=dossier, user=user, at=at or timezone.now())
     return [
         action
         for action in ACTIONS
-        if action not in {"letter_approve", "letter_send"}
-        and isinstance(_match(ctx, action, roles, None, explain=False), Transition)
+        if action not in LETTER_ACTIONS and isinstance(_match(ctx, action, roles, None, explain=False), Transition)
     ]

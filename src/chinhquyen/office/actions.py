@@ -303,6 +303,20 @@ ACTIONS: dict[str, Action] = {
             _("Send the apology letter? The due date moves to the new date; it can be moved only once."),
             form_kwargs=_letters,
         ),
+        Action(
+            "letter_withdraw",
+            _("Withdraw the apology letter"),
+            forms.LetterReasonForm,
+            lambda by, d, c: services.apology_letter_withdraw(
+                by=by, letter=c["letter"], reason=c["reason"], expected_version=c["expected_version"]
+            ),
+            _(
+                "Withdraw the apology letter? It will never be sent and the due date stays as it is; a new letter "
+                "may be drafted while one can still be sent in time."
+            ),
+            danger=True,
+            form_kwargs=_letters,
+        ),
     ]
 }
 

@@ -508,6 +508,12 @@ class LetterForm(VersionedForm):
         self.fields["letter"].queryset = letters  # type: ignore[attr-defined]
 
 
+class LetterReasonForm(LetterForm):
+    """Withdraw one apology letter of the dossier, saying why."""
+
+    reason = TextBoxField(label=_("Reason"), max_length=EVENT_TEXT_MAX, rows=3)
+
+
 class PostalSendForm(VersionedForm):
     """The result sent by post: the receiver (pre-filled from the applicant) and the amount to collect."""
 

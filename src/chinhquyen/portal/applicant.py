@@ -55,9 +55,15 @@ def refusal_text(exc: DomainError) -> str:
             "This dossier changed while this page was open. The page now shows it as it is: check it, then send again."
         )
     if exc.code in PASSED_BY:
-        # The state machine's words name its actions and roles: the applicant is told what it means for them.
-        return _("This dossier is no longer waiting for this: the page now shows it as it is.")
+        return passed_by_text()
     return exc.message
+
+
+def passed_by_text() -> str:
+    """What a page says when the dossier no longer waits for what was sent (another step was taken, or the
+    applicant's turn is over). The state machine's words name its actions and roles: the applicant is told what
+    it means for them."""
+    return _("This dossier is no longer waiting for this: the page now shows it as it is.")
 
 
 def form_version(request: HttpRequest, name: str = "version") -> int | None:

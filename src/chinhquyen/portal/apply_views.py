@@ -63,12 +63,32 @@ def _procedure(code: str) -> Procedure:
     return procedure
 
 
-def _draft(request: HttpRequest, pk: int) -> Dossier:
-    dossier = own_dossier(request, pk)
-    if not dossier.is_online_draft:
-        # Submitted already (or not an online application): its page is the dossier's own.
+def _draft(request: HttpRequest, pk: int) -> Dossier | HttpResponse:
+    """The applicant's online draft ``pk``; for one submitted since (Back after submitting, a tab left open), the
+    way to its own page instead, saying so."""
+    dossier = _own_or_discarded(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
+    return dossier if dossier.is_online_draft else _submitted_already(request, dossier)
+
+
+def _own_or_discarded(request: HttpRequest, pk: int) -> Dossier | HttpResponse:
+    """The applicant's dossier ``pk``; for a draft they discarded (Back to one of its pages, a tab left open, the
+    discard sent twice), the way to "My dossiers" saying so. Anyone else's is "not found" still."""
+    try:
+        return own_dossier(request, pk)
+    except Http404:
+        if selectors.online_draft_discarded(user=request.user, pk=pk):  # type: ignore[arg-type]
+            return _discarded(request)
+        raise
+
+
+def _submitted_already(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """The way to the page of ``dossier``, no longer a draft, from a step of its application."""
+    if dossier.status == DossierStatus.DRAFT:  # being entered at a counter: not an application of theirs
         raise Http404(_("This application has been submitted already."))
-    return dossier
+    messages.info(request, _("This application has been submitted already."))
+    return redirect("portal:my_dossier", pk=dossier.pk)
 
 
 @applicant_access("An applicant starts an online application")
@@ -92,13 +112,28 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
         form.fields["agency"].initial = agencies[0].pk
     if request.method == "POST" and form.is_valid():
         agency = next(a for a in agencies if a.pk == form.cleaned_data["agency"])
+        # Sent again (Back to it, a tab left open) while the draft it opened is still empty: that one goes on, at
+        # the agency chosen now. A draft with something in it is left alone and this one opens another application:
+        # a person may hold several for one procedure (one per child), as the API allows.
+        untouched = (
+            selectors.online_draft_untouched_for(user=request.user, procedure_id=procedure.pk)  # type: ignore[arg-type]
+            if draft is not None
+            else None
+        )
         try:
-            draft = services.online_draft_start(
-                by=request.user,  # type: ignore[arg-type]
-                procedure=procedure,
-                receiving_agency=agency,
-                client_key=form.cleaned_data["key"],
-            )
+            if untouched is not None:
+                draft = services.online_draft_agency_set(
+                    by=request.user,  # type: ignore[arg-type]
+                    dossier=untouched,
+                    receiving_agency=agency,
+                )
+            else:
+                draft = services.online_draft_start(
+                    by=request.user,  # type: ignore[arg-type]
+                    procedure=procedure,
+                    receiving_agency=agency,
+                    client_key=form.cleaned_data["key"],
+                )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -111,6 +146,8 @@ def apply_start(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
     schema = dossier.procedure.eform_schema
     if request.method == "GET":
         initial = eform_initial(
@@ -148,6 +185,8 @@ def apply_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
     agencies = catalog_selectors.procedure_receiving_agencies(procedure=dossier.procedure)
     form = AgencyForm(request.POST or None, initial={"agency": dossier.receiving_agency_id})
     _choices(form, "agency", [(a.pk, catalog_selectors.name_in_language(a)) for a in agencies])
@@ -177,14 +216,20 @@ def apply_agency(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply_discard(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
     if request.method == "POST":
         try:
             services.online_draft_discard(by=request.user, dossier=dossier)  # type: ignore[arg-type]
         except DomainError as exc:
             messages.error(request, refusal_text(exc))
             return redirect("portal:my_dossiers")
-        messages.success(request, _("Your draft application has been discarded."))
-        return redirect("portal:my_dossiers")
+        except Dossier.DoesNotExist:
+            # Deleted between reading it and locking it: by another sending of this form, as a rule.
+            if selectors.online_draft_discarded(user=request.user, pk=pk):  # type: ignore[arg-type]
+                return _discarded(request)
+            raise Http404 from None
+        return _discarded(request)
     documents = dossier.documents.exclude(file="").order_by("pk")
     return render(request, "portal/apply/discard.html", _context(dossier, documents=documents))
 
@@ -193,6 +238,8 @@ def apply_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _draft(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
     required = list(dossier.procedure.documents.order_by("position", "pk"))
     form = UploadForm(request.POST or None, request.FILES or None)
     _choices(form, "required_document", [(rd.pk, rd.name) for rd in required])
@@ -219,6 +266,7 @@ def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
                 name=chosen.name,
                 required_document=chosen,
                 expected_version=form_version(request),
+                once=True,  # sent twice (a double click, Back and send again): attached once
             )
         except DomainError as exc:
             form.add_error("upload" if exc.field == "upload" else None, refusal_text(exc))
@@ -237,7 +285,9 @@ def apply_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @applicant_access("An applicant reviews and submits their draft")
 @require_http_methods(["GET", "POST"])
 def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = own_dossier(request, pk)
+    dossier = _own_or_discarded(request, pk)
+    if isinstance(dossier, HttpResponse):
+        return dossier
     if request.method == "POST":
         try:
             dossier = services.online_draft_submit(
@@ -248,7 +298,7 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except DomainError as exc:
             if not dossier.is_online_draft:
-                raise Http404(exc.message) from exc
+                return _submitted_already(request, dossier)
             # Shown again at the draft's current version: what is submitted is what the page shows.
             dossier = own_dossier(request, pk)
             problem = _review_problem(exc, dossier)
@@ -258,7 +308,7 @@ def apply_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("portal:apply_submitted", pk=dossier.pk)
     else:
         if not dossier.is_online_draft:
-            raise Http404(_("This application has been submitted already."))
+            return _submitted_already(request, dossier)
         problem = ""
     missing = selectors.mandatory_documents_missing(dossier=dossier)
     form = EFormForm(dossier.form_data, schema=dossier.procedure.eform_schema)
@@ -283,6 +333,11 @@ def apply_submitted(request: HttpRequest, pk: int) -> HttpResponse:
     if dossier.status != DossierStatus.SUBMITTED and dossier.submitted_at is None:
         return redirect("portal:apply_review", pk=dossier.pk)
     return render(request, "portal/apply/submitted.html", {"dossier": dossier, "procedure": dossier.procedure})
+
+
+def _discarded(request: HttpRequest) -> HttpResponse:
+    messages.success(request, _("Your draft application has been discarded."))
+    return redirect("portal:my_dossiers")
 
 
 def _choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:

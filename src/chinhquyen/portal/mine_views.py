@@ -26,7 +26,7 @@ from chinhquyen.dossiers.transitions import RECEIVING_AGENCY_CHANGE, SUPPLEMENT_
 from chinhquyen.feedback import services as feedback_services
 from chinhquyen.postal.selectors import postal_pickup_latest
 
-from .applicant import applicant_access, form_version, own_dossier, refusal_text
+from .applicant import PASSED_BY, applicant_access, form_version, own_dossier, passed_by_text, refusal_text
 from .lookup_views import due_shown, result_post, status_words
 from .pickup_views import pickup_actions_open
 
@@ -70,6 +70,10 @@ RETURN_WORDS: dict[str, Promise] = {
 }
 # The message to the agency of a refused "Send the supplement", put back in the box by the page shown next.
 NOTE_KEPT = "portal_supplement_note"
+# The message box's limit (its maxlength), counting a line break as one character as the browser does.
+NOTE_MAX = 2000
+SUPPLIED = gettext_lazy("Thank you: the agency has been told and your dossier is being processed again.")
+WITHDRAWN = gettext_lazy("Your dossier has been withdrawn. The agency will not process it further.")
 SLIP_NAMES: dict[str, Promise] = {
     "01": gettext_lazy("Receipt and appointment slip"),
     "02": gettext_lazy("Request for more documents"),
@@ -258,6 +262,7 @@ def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=upload,
                 name=chosen.name if chosen else upload.name,
                 required_document=chosen,
+                once=True,  # sent twice (a double click, Back and send again): attached once
             )
         except DomainError as exc:
             if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
@@ -275,7 +280,8 @@ def supplement_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supplement_send(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = own_dossier(request, pk)
-    note = request.POST.get("note", "")[:2000]
+    # The browser sends each line break as two characters (CR LF): cut as the box counted, not short of it.
+    note = request.POST.get("note", "").replace("\r\n", "\n").replace("\r", "\n")[:NOTE_MAX]
     try:
         services.dossier_supplement_provided(
             by=request.user,  # type: ignore[arg-type]
@@ -284,12 +290,21 @@ def supplement_send(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form_version(request),
         )
     except DomainError as exc:
+        dossier = own_dossier(request, pk)
+        if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED and exc.code in {"stale_version", *PASSED_BY}:
+            if selectors.supplement_answered_by(dossier=dossier, user=request.user):  # type: ignore[arg-type]
+                # Sent twice (a double click, Back and send again): the first sending answered the request.
+                messages.success(request, SUPPLIED)
+            else:
+                # Answered otherwise meanwhile (papers handed in at the counter): nothing is left to send again.
+                messages.error(request, passed_by_text())
+            return redirect("portal:my_dossier", pk=dossier.pk)
         messages.error(request, refusal_text(exc))
         if note.strip():
             # The page shown next asks to attach the file, or to check and send again: with the message as typed.
             request.session[NOTE_KEPT] = {"dossier": dossier.pk, "note": note}
     else:
-        messages.success(request, _("Thank you: the agency has been told and your dossier is being processed again."))
+        messages.success(request, SUPPLIED)
     return redirect("portal:my_dossier", pk=dossier.pk)
 
 
@@ -353,13 +368,17 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except DomainError as exc:
-        # Shown on the form with what was typed; the version is the current one, so sending again acts on
-        # the dossier as the page now shows it.
         dossier = own_dossier(request, pk)
+        if dossier.status == DossierStatus.WITHDRAWN:
+            # Sent twice (a double click, Back and send again): the first sending withdrew it.
+            messages.success(request, WITHDRAWN)
+            return redirect("portal:my_dossier", pk=dossier.pk)
+        # Shown on the form with what was typed; the version is the current one, so sending again acts on
+        # the dossier as the page now shows it, unless it can no longer be withdrawn at all.
         data = request.POST.copy()
         data["version"] = str(dossier.version)
         form = WithdrawForm(data)
-        if exc.code in ("transition_not_allowed", "role_required"):
+        if exc.code in PASSED_BY or "withdraw" not in _applicant_actions(request, dossier):
             message = _(
                 "This dossier can no longer be withdrawn on the portal. Contact %(agency)s if you still wish to "
                 "withdraw it."
@@ -368,7 +387,7 @@ def dossier_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             message = refusal_text(exc)
         form.add_error(None, message)
         return _render_withdraw(request, dossier, form, status=409)
-    messages.success(request, _("Your dossier has been withdrawn. The agency will not process it further."))
+    messages.success(request, WITHDRAWN)
     return redirect("portal:my_dossier", pk=dossier.pk)
 
 

@@ -385,3 +385,29 @@ def _letter_step(name: str, perform: Callable[..., ApologyLetter], summary: str)
 
 _letter_step("approve", services.apology_letter_approve, "Approve the apology letter (leader of the agency at fault)")
 _letter_step("send", services.apology_letter_send, "Send the apology letter: the due date moves, once")
+
+
+@router.post(
+    "/{dossier_id}/apology-letters/{letter_id}/withdraw",
+    response={200: LetterOut, **WRITE_ERRORS},
+    operation_id="dossier_letter_withdraw",
+    summary="Withdraw an unsent apology letter (leader of the agency at fault): never sent, the due date stays",
+    **ACTORS,
+)
+@idempotent
+def dossier_letter_withdraw(request: HttpRequest, dossier_id: Id, letter_id: Id, payload: ReasonIn) -> Any:
+    """A draft or approved letter too late to send, or not to be sent, stays on record as withdrawn."""
+    caller = caller_of(request)
+    assert caller.user is not None  # noqa: S101 - declared callers are authenticated
+    dossier = dossier_for(caller, dossier_id)
+    letter = apology_letter_of(dossier=dossier, pk=letter_id)
+    if letter is None:
+        raise ApiError(404, "letter_not_found", _("This dossier has no such letter."))
+    services.apology_letter_withdraw(
+        by=caller.user,
+        letter=letter,
+        reason=payload.reason,
+        expected_version=expected_version(request, payload.expected_version),
+    )
+    dossier.refresh_from_db(fields=["version", "due_at"])
+    return Status(200, _letter_out(letter, dossier))

@@ -75,10 +75,24 @@ def time_limit_in_working_hours(value: Decimal | None, unit: str) -> Decimal | N
 
 
 def time_limit_check(value: Decimal | None, unit: str) -> None:
-    """Refuse, at ``time_limit_value``, a limit the deadline engine cannot count: negative, or too long.
+    """Refuse a limit the deadline engine cannot count: half of one (a number without a unit, at
+    ``time_limit_unit``, or a unit without a number, at ``time_limit_value``), negative, or too long.
 
     The procedure's and each channel's limit alike (a channel's is the one a dossier sent that way counts).
+    A unit the catalog does not know is the unit field's own error (its choices). Only a limit typed by a
+    person passes here: the import records one it cannot read as text, and leaves the number and unit empty.
     """
+    if value is not None and not unit:
+        message = _(
+            "Choose the unit of this time limit, or clear its number: a number without a unit sets no due date."
+        )
+        error = ValidationError(message, code="time_limit_unit_missing")
+        raise ValidationError({"time_limit_unit": error})
+    if value is None and unit:
+        error = ValidationError(
+            _("Enter the number of this time limit, or clear its unit."), code="time_limit_value_missing"
+        )
+        raise ValidationError({"time_limit_value": error})
     if value is not None and value < 0:
         error = ValidationError(_("A time limit cannot be negative."), code="time_limit_negative")
         raise ValidationError({"time_limit_value": error})

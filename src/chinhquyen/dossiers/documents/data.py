@@ -4,7 +4,7 @@ The keys are those documented in ``slips.py``. Dates stay ``datetime`` objects: 
 formats them in Vietnamese style.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
@@ -20,7 +20,7 @@ from chinhquyen.core.text import clean
 if TYPE_CHECKING:
     from chinhquyen.directory.models import Agency, User
 
-    from ..models import Dossier, DossierEvent, DossierStep
+    from ..models import ApologyLetter, Dossier, DossierEvent, DossierStep
 
 # Where the public lookup lives when the portal has not named its page (``portal:dossier_lookup``).
 DEFAULT_LOOKUP_PATH = "/tra-cuu-ho-so/"
@@ -32,21 +32,30 @@ def slip_data_for(*, dossier: "Dossier | None", kind: str, **extra: Any) -> dict
 
     Useful extras: ``lookup_url`` (the absolute URL behind the QR code; built from
     ``settings.PUBLIC_BASE_URL`` when absent), ``number``, ``register`` {book, line}, ``return_place``,
-    ``contact``. Form 07 covers many dossiers: pass ``dossiers``, ``date_from``, ``date_to`` and
+    ``contact``; for form 04, ``letter`` (one of the dossier's apology letters; default the one sent, else the
+    newest). Form 07 covers many dossiers: pass ``dossiers``, ``date_from``, ``date_to`` and
     ``agency`` (see :func:`register_data_for`) and ``dossier=None``.
     """
     if kind == "07":
         return register_data_for(**extra)
     if dossier is None:
         raise ValueError(f"Form {kind} needs a dossier.")
-    builders = {"01": _receipt, "02": _supplement, "03": _refusal, "04": _apology, "05": _stop, "06": _control}
+    builders: dict[str, Callable[[Dossier], dict[str, Any]]] = {
+        "01": _receipt,
+        "02": _supplement,
+        "03": _refusal,
+        "04": _apology,
+        "05": _stop,
+        "06": _control,
+    }
     if kind not in builders:
         raise ValueError(f"Unknown slip kind {kind!r}.")
     # The slips are Vietnamese legal forms whatever the officer's interface language.
     with translation.override("vi"):
         # 01 and 06 read the receive event themselves, and name the procedure as received from it.
         data = _common(dossier, agency=dossier.receiving_agency, as_received=kind not in ("01", "06"))
-        data.update(builders[kind](dossier))
+        letter = extra.pop("letter", None) if kind == "04" else None
+        data.update(_apology(dossier, letter=letter) if letter is not None else builders[kind](dossier))
         url = extra.pop("lookup_url", None) or lookup_url_for(dossier)
         # Before reception a dossier has no code, which the public lookup asks for: no QR code then.
         data["lookup_url"] = url if dossier.code else ""
@@ -383,12 +392,19 @@ def _refusal(dossier: "Dossier") -> dict[str, Any]:
     }
 
 
-def _apology(dossier: "Dossier") -> dict[str, Any]:
+def _apology(dossier: "Dossier", letter: "ApologyLetter | None" = None) -> dict[str, Any]:
     from ..models import LetterState
 
-    # The letter sent, once one is (there is only one extension); before that, the newest being prepared.
-    letters = dossier.apology_letters.select_related("agency__parent", "approved_by")
-    letter = letters.filter(state=LetterState.SENT).first() or letters.order_by("-pk").first()
+    if letter is None:
+        # The letter sent, once one is (there is only one extension); before that, the newest being prepared
+        # (one withdrawn never will be).
+        letters = dossier.apology_letters.select_related("agency__parent", "approved_by")
+        letters = letters.exclude(state=LetterState.WITHDRAWN)
+        letter = letters.filter(state=LetterState.SENT).first() or letters.order_by("-pk").first()
+    elif letter.dossier_id != dossier.pk:
+        raise ValueError(f"Letter {letter.pk} is not one of dossier {dossier.code}'s.")
+    elif letter.state == LetterState.WITHDRAWN:
+        raise ValueError(f"Letter {letter.pk} was withdrawn: it is never sent.")
     if letter is None:
         raise ValueError(f"Dossier {dossier.code} has no apology letter.")
     # Sent, the letter keeps the due date it replaced; being prepared, it will replace the one in force now

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chinhquyen.catalog.models import RequiredDocument
 from chinhquyen.core.models import DispatchFailure
@@ -169,6 +170,8 @@ class LetterState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")
     SENT = "sent", _("Sent")
+    # Never sent, and never to be: too late to send, or not to be sent at all (kept as a record).
+    WITHDRAWN = "withdrawn", pgettext_lazy("apology letter", "Withdrawn")
 
 
 class ApologyLetter(models.Model):

@@ -12,7 +12,7 @@ from .dispatch import (
 )
 from .drafts import counter_draft_discard
 from .handover import HandOver, OpenWork, agency_open_work, agency_work_hand_over, hand_over_summary
-from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send
+from .letters import apology_letter_approve, apology_letter_draft, apology_letter_send, apology_letter_withdraw
 from .online import (
     online_document_remove,
     online_draft_agency_set,
@@ -89,6 +89,7 @@ __all__ = [
     "apology_letter_approve",
     "apology_letter_draft",
     "apology_letter_send",
+    "apology_letter_withdraw",
     "counter_draft_discard",
     "applicant_snapshot",
     "consult_bound",

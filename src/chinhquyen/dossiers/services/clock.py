@@ -5,7 +5,7 @@ from datetime import datetime
 from chinhquyen.workcal.clock import DeadlineClock
 from chinhquyen.workcal.selectors import calendar_current, deadline_counting_start, deadline_resume
 
-from ..deadlines import dossier_due, dossier_time_limit, shift_by_working_seconds
+from ..deadlines import dossier_due, dossier_time_limit, shift_by_working_seconds, working_seconds_between
 from ..models import Dossier, DossierEvent, DossierStep
 from .base import Change
 from .steps import iso, steps_shift
@@ -44,25 +44,69 @@ def clock_resume(change: Change) -> None:
 def step_restart_due(step: DossierStep, *, change: Change) -> dict[str, object]:
     """Move the due date of a finished ``step`` about to start again (sent back to) by the working time the
     clock was paused since it finished, as it would be without the pauses: each agency is judged on its own
-    time (ADR 0020). Return what the event data records of it (nothing when it does not move).
+    time (ADR 0020); and, for a step finished before an apology letter extended the dossier, by its share of the
+    working time the letter added (:func:`_extension_seconds`). Return what the event data records of it (nothing
+    when it does not move).
 
     A resume moves only the open steps: a finished one keeps the due date its stored outcome was judged against
     until it starts again. A step cannot finish while the clock is paused, so every pause ended after it
-    finished also began after it.
+    finished also began after it. Likewise a letter moves only the unfinished steps.
     """
     if step.due_at is None or step.finished_at is None:
         return {}
-    seconds = _paused_seconds_since(change.dossier, step.finished_at)
-    if seconds == 0:
+    paused = _paused_seconds_since(change.dossier, step.finished_at)
+    extended = _extension_seconds(change.dossier, step)
+    if paused == 0 and extended == 0:
         return {}
     old_due = step.due_at
-    step.due_at = shift_by_working_seconds(old_due, seconds)
+    new_due = shift_by_working_seconds(old_due, paused + extended)
+    assert new_due is not None  # noqa: S101 - moved from a due instant
+    due = change.dossier.due_at
+    if extended and due is not None and working_seconds_between(new_due, due) <= 0:
+        new_due = due  # never after the dossier; reaching its position, due at its very instant (step_dues)
+    step.due_at = new_due
     change.save_later(step, "due_at")
-    return {
-        "to_step_paused_hours": seconds / 3600,
-        "to_step_old_due_at": iso(old_due),
-        "to_step_new_due_at": iso(step.due_at),
-    }
+    data: dict[str, object] = {}
+    if paused:
+        data["to_step_paused_hours"] = paused / 3600
+    if extended:
+        data["to_step_extended_hours"] = extended / 3600
+    return {**data, "to_step_old_due_at": iso(old_due), "to_step_new_due_at": iso(step.due_at)}
+
+
+def _extension_seconds(dossier: Dossier, step: DossierStep) -> int:
+    """The working seconds a step finished before the dossier's extension gets of it when it starts again: its
+    share of the extended span, as at reception. The letter adds ``added`` to a span of ``span`` (from the
+    counting start to the due date it replaced), so every share grows by ``added / span`` of itself, as the
+    shares of a dossier received with the longer span would. One query, only for such a step."""
+    if dossier.extended_at is None or step.finished_at is None or step.finished_at >= dossier.extended_at:
+        return 0
+    if step.share_hours <= 0:
+        return 0
+    rows = DossierEvent.objects.filter(dossier=dossier, action__in=("receive", "letter_send")).order_by("at", "pk")
+    data = {action: value for action, value in rows.values_list("action", "data") if isinstance(value, dict)}
+    sent, receipt = data.get("letter_send", {}), data.get("receive", {})
+    if not sent.get("old_due_at") or not sent.get("new_due_at"):
+        return 0
+    old_due, new_due = datetime.fromisoformat(sent["old_due_at"]), datetime.fromisoformat(sent["new_due_at"])
+    start = _counting_start(dossier, recorded=receipt.get("counting_from"))
+    span = working_seconds_between(start, old_due) if start is not None else 0
+    added = working_seconds_between(old_due, new_due)
+    if span <= 0 or added <= 0:
+        return 0
+    return round(step.share_hours * 3600 * added / span)
+
+
+def _counting_start(dossier: Dossier, *, recorded: object) -> datetime | None:
+    """Where the dossier's limit counted from: the reception's record, else worked out as the reception did."""
+    if isinstance(recorded, str) and recorded:
+        return datetime.fromisoformat(recorded)
+    if dossier.received_at is None:
+        return None
+    limit = dossier_time_limit(
+        procedure=dossier.procedure, channel=dossier.channel, applied_online=dossier.submitted_at is not None
+    )
+    return dossier_due(limit=limit, received_at=dossier.received_at).start
 
 
 def _paused_seconds_since(dossier: Dossier, since: datetime) -> int:

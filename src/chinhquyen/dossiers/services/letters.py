@@ -1,6 +1,7 @@
-"""Apology and extension letters (phiếu xin lỗi và hẹn lại, form 04): draft, approve, send."""
+"""Apology and extension letters (phiếu xin lỗi và hẹn lại, form 04): draft, approve, send, withdraw."""
 
 from datetime import datetime
+from decimal import Decimal
 from typing import cast
 
 from django.utils import timezone
@@ -12,7 +13,7 @@ from chinhquyen.directory.models import Agency, User
 from chinhquyen.directory.selectors import Roles
 from chinhquyen.workcal.engine import TZ
 
-from ..deadlines import shift_by_working_seconds, working_seconds_between
+from ..deadlines import shift_by_working_seconds, steps_replanned, working_seconds_between
 from ..models import ApologyLetter, Dossier, DossierStep, LetterState, StepState
 from ..transitions import letter_agencies, letter_due_refusal
 from .base import transition_apply
@@ -55,9 +56,10 @@ def apology_letter_draft(
         refused = letter_due_refusal(new_due_at=new_due_at)
         if refused is not None:
             raise InvalidInput(refused.message, code=refused.code, field="new_due_at")
+        _adds_working_time_check(due_at=d.due_at, new_due_at=new_due_at)
         letter = ApologyLetter.objects.create(
             dossier=d,
-            agency_id=agency.pk if agency is not None else _drafting_agency_id(d, by=by, roles=c.roles),
+            agency_id=agency.pk if agency is not None else _drafting_agency_id(d, by=by, roles=c.roles, at=c.at),
             reason=clean(reason),
             old_due_at=d.due_at,
             new_due_at=new_due_at,
@@ -68,10 +70,30 @@ def apology_letter_draft(
     return letter
 
 
-def _drafting_agency_id(dossier: Dossier, *, by: User, roles: Roles) -> int:
+def _adds_working_time_check(*, due_at: datetime, new_due_at: datetime) -> None:
+    """The new due date gives working time: one later by the calendar alone (Friday 17:00 to Monday 07:30, or
+    across the lunch break) extends nothing, and would use up the only extension."""
+    if working_seconds_between(due_at, new_due_at) > 0:
+        return
+    values = {
+        "due": due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+        "new": new_due_at.astimezone(TZ).strftime("%d/%m/%Y %H:%M"),
+    }
+    raise InvalidInput(
+        _(
+            "The new due date, %(new)s, adds no working time to the current due date, %(due)s: only hours outside "
+            "working time lie between them. Choose a later date."
+        )
+        % values,
+        code="letter_adds_no_time",
+        field="new_due_at",
+    )
+
+
+def _drafting_agency_id(dossier: Dossier, *, by: User, roles: Roles, at: datetime) -> int:
     """The agency at fault ``by`` drafts for, unnamed: the active step's if theirs (a letter of the agency
     holding the dossier, as before any other could write one), else the only one they work in."""
-    agencies = letter_agencies(dossier=dossier, user=by, roles=roles)
+    agencies = letter_agencies(dossier=dossier, user=by, roles=roles, at=at)
     active = dossier.active_step.agency_id if dossier.active_step is not None else None
     if active in agencies:
         return active
@@ -85,15 +107,40 @@ def _drafting_agency_id(dossier: Dossier, *, by: User, roles: Roles) -> int:
 
 
 def _steps_extend(dossier: Dossier, *, old_due: datetime, new_due: datetime) -> None:
-    """Move the unfinished steps' due instants later by the working time the letter adds.
+    """Give the steps still to run their shares of the span the letter gives, as at reception.
 
-    A step reaching the dossier's new working position is due at its very instant, by the rule the steps
-    got at reception (``deadlines.step_dues``): the last step stays due with its dossier. Shifted by working
-    time alone, a new due date at the start of a period (07:30, 13:00) would leave it due at the end of the
-    period before, overdue a day early.
+    The unfinished steps, but a consultation under way, are planned again over the remaining span: from where
+    they start to the new due date, each with its share of working hours fitted to it in proportion
+    (``deadlines.steps_replanned``), the last due at the new due instant itself. They start at the consulted
+    agency's own due date while a consultation runs (the asking step's twin counts from the answer), else at the
+    active step's planned start, its share before its due date. Steps a consultation had pushed past the old due
+    date are brought back within the new one in proportion, rather than all onto it. The consultation keeps its
+    own due date: the partner's answer is judged against the time it was given, not the applicant's extension.
+    Steps of no share in all move by the working time added, never past the new due instant.
     """
-    seconds = working_seconds_between(old_due, new_due)
-    steps = list(dossier.steps.exclude(state=StepState.DONE).exclude(due_at=None))
+    unfinished = list(dossier.steps.exclude(state=StepState.DONE).exclude(due_at=None).order_by("order", "pk"))
+    consulting = next((s for s in unfinished if s.consultation and s.state == StepState.ACTIVE), None)
+    steps = [s for s in unfinished if not s.consultation]
+    if not steps:
+        return
+    shares = [s.share_hours for s in steps]
+    if sum(shares, Decimal(0)) <= 0:
+        _steps_shift_within(steps, seconds=working_seconds_between(old_due, new_due), new_due=new_due)
+        return
+    if consulting is not None:
+        start = consulting.due_at
+    else:
+        first = steps[0]
+        start = shift_by_working_seconds(first.due_at, -round(first.share_hours * 3600))
+    assert start is not None  # noqa: S101 - only steps with a due instant are read
+    for step, (share, due) in zip(steps, steps_replanned(start=start, due_at=new_due, shares=shares), strict=True):
+        step.share_hours, step.due_at = share, due
+    DossierStep.objects.bulk_update(steps, ["due_at", "share_hours"])
+
+
+def _steps_shift_within(steps: list[DossierStep], *, seconds: int, new_due: datetime) -> None:
+    """Move ``steps`` later by ``seconds`` of working time; one reaching the new due position is due at its very
+    instant (a new due date at 07:30 or 13:00 would else leave it due at the end of the period before)."""
     for step in steps:
         shifted = shift_by_working_seconds(step.due_at, seconds)
         assert shifted is not None  # noqa: S101 - only steps with a due instant are read
@@ -151,4 +198,37 @@ def apology_letter_send(
         c.save_later(locked, "state", "sent_at", "old_due_at")
         c.reason = locked.reason
         c.data = {"letter": locked.pk, "old_due_at": iso(old_due), "new_due_at": iso(locked.new_due_at)}
+    return letter
+
+
+def apology_letter_withdraw(
+    *,
+    by: User,
+    letter: ApologyLetter,
+    reason: str,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> ApologyLetter:
+    """The head of the agency at fault withdraws a letter drafted or approved, never sent (rút phiếu): the last
+    day it could be sent has passed, or it is not to be sent. The letter stays as a record, no longer approved,
+    sent or printed as form 04; the due date does not move, and a new letter may be drafted while there is time.
+
+    The letter is read again under the dossier's lock, as for the approval.
+    """
+    if not clean(reason):
+        raise InvalidInput(_("Give the reason for withdrawing the letter."), code="reason_required", field="reason")
+    with transition_apply(
+        by=by,
+        dossier=letter.dossier_id,
+        action="letter_withdraw",
+        expected_version=expected_version,
+        at=at,
+        agency_id=letter.agency_id,
+        subject=letter,
+    ) as c:
+        locked = cast(ApologyLetter, c.subject)
+        locked.state = LetterState.WITHDRAWN
+        c.save_later(locked, "state")
+        c.reason = clean(reason)
+        c.data = {"letter": locked.pk}
     return letter

@@ -1,6 +1,7 @@
 """Reception (tiếp nhận): creating dossiers, documents, receiving, refusing and supplements."""
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -44,7 +45,7 @@ from ..models import (
 )
 from ..transitions import Roles, user_roles_load
 from ..uploads import CheckedUpload, upload_check
-from .base import Change, event_write, transition_apply
+from .base import Change, dossier_lock, event_write, transition_apply
 from .clock import clock_resume
 from .closing import processing_close
 from .digitisation import digitisation_on_document
@@ -257,16 +258,46 @@ def dossier_document_add(
     required_document: RequiredDocument | None = None,
     at: datetime | None = None,
     expected_version: int | None = None,
+    once: bool = False,
 ) -> DossierDocument:
     """Attach a file (thành phần hồ sơ, bản quét), checked by content type and size.
 
     The front desk attaches while the dossier is open at the agency; its applicant only to their online
     draft, or while the agency awaits a supplement (a submitted application is checked as it was sent).
+
+    ``once``: the same content sent again by ``by`` for the same required document while attaching it is still
+    the dossier's latest event (a double click, Back and send again) is the file already attached, returned as it
+    is, whatever version the second sending was made at. Judged under the dossier's lock, which a second click
+    sent while the first was being saved waits for.
     """
     checked = upload_check(upload)
     _required_check(dossier.procedure_id, required_document)
-    with transition_apply(by=by, dossier=dossier, action="document_add", expected_version=expected_version, at=at) as c:
-        return _document_write(c, upload, checked, name=name, kind=kind, required_document=required_document)
+    with transaction.atomic() if once else nullcontext():
+        if once:
+            sent = _sent_already(
+                dossier_lock(dossier=dossier), by=by, kind=kind, required_document=required_document, checked=checked
+            )
+            if sent is not None:
+                return sent
+        with transition_apply(
+            by=by, dossier=dossier, action="document_add", expected_version=expected_version, at=at
+        ) as c:
+            return _document_write(c, upload, checked, name=name, kind=kind, required_document=required_document)
+
+
+def _sent_already(
+    locked: Dossier, *, by: User, kind: str, required_document: RequiredDocument | None, checked: CheckedUpload
+) -> DossierDocument | None:
+    """The file of ``locked``'s latest event if that event is ``by`` attaching this content, kind and required
+    document: nothing has happened since (a file asked for anew after a request is attached, not this one)."""
+    last = locked.events.order_by("-pk").values_list("action", "actor_id", "data").first()
+    if last is None or by.pk is None or last[:2] != ("document_add", by.pk):
+        return None
+    document = DossierDocument.objects.filter(dossier=locked, pk=int((last[2] or {}).get("document") or 0)).first()
+    same = (kind, required_document.pk if required_document else None, checked.sha256)
+    if document is None or (document.kind, document.required_document_id, document.sha256) != same:
+        return None
+    return document
 
 
 def dossier_create_with_documents(
@@ -411,6 +442,10 @@ def dossier_receive(
         related=("procedure", "receiving_agency"),
     ) as c:
         d = c.dossier
+        if d.status == DossierStatus.DRAFT:
+            # A counter draft is lodged now, as an online draft is by its submission: not for a procedure withdrawn
+            # since it was opened. An application submitted before the withdrawal is received.
+            procedure_open_check(d.procedure)
         limit = dossier_time_limit(procedure=d.procedure, channel=d.channel, applied_online=d.submitted_at is not None)
         due = dossier_due(limit=limit, received_at=c.at)
         hours = _span_hours(limit, due)

@@ -59,7 +59,14 @@ def form_entered(form: Form) -> bool:
 
 
 def sent_twice(
-    exc: DomainError, *, dossier: Any, by: Any, action: str, expected_version: int, data: dict[str, Any] | None = None
+    exc: DomainError,
+    *,
+    dossier: Any,
+    by: Any,
+    action: str,
+    expected_version: int,
+    data: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> DossierEvent | None:
     """The event of ``by``'s own ``action`` that moved ``dossier`` on from ``expected_version``, when ``exc``
     refused a form only as stale; None otherwise.
@@ -67,11 +74,16 @@ def sent_twice(
     A form sent twice (Enter pressed twice, or held) carries the version its page showed: the first request
     does the work, the second is refused as stale, and the browser shows only the second answer. Found, that
     event is the first request's, and the second answers as it did. A change by anyone else, or another
-    action, stays a conflict to show.
+    action, stays a conflict to show; so does the same page confirmed again with other words (``reason``, as
+    the event records it) or other ``data``: the officer went back and corrected it, and the correction was
+    never saved.
     """
     if exc.code != "stale_version":
         return None
-    return selectors.own_event_since(dossier=dossier, by=by, action=action, version=expected_version, data=data)
+    event = selectors.own_event_since(dossier=dossier, by=by, action=action, version=expected_version, data=data)
+    if event is not None and reason is not None and event.reason != reason:
+        return None
+    return event
 
 
 def success_once(request: HttpRequest, text: str) -> None:

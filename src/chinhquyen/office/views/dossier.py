@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.forms import TextBoxField
-from chinhquyen.core.text import amount_text
+from chinhquyen.core.text import amount_text, clean
 from chinhquyen.dossiers import selectors
 from chinhquyen.dossiers.documents import SLIP_KINDS
 from chinhquyen.dossiers.models import DossierStatus, ReturnMethod
+from chinhquyen.workcal.engine import TZ
 
 from ..actions import ACTIONS, Action, event_label, prepare
 from ..permissions import ANY_OFFICER, PROCESSORS, officer_access
@@ -33,7 +34,17 @@ from .postal import postal_context, postal_send_redirect
 # After these actions from a draft or submitted dossier the counter hands over a slip.
 RECEPTION_OUTCOMES = {"receive", "refuse", "request_supplement"}
 # Actions on one apology letter (phiếu xin lỗi), chosen by ?letter= on the dossier page.
-LETTER_ACTIONS = {"letter_approve", "letter_send"}
+LETTER_ACTIONS = {"letter_approve", "letter_send", "letter_withdraw"}
+# Actions whose event records the form's reason (cleaned) as its own.
+REASON_RECORDED = {"withdraw", "stop", "send_back", "consult_recall", "letter_draft", "letter_withdraw"}
+# Refusals of a letter's approval or sending that no waiting cures: the letter can only be withdrawn.
+UNSENDABLE = {
+    "letter_too_late",
+    "letter_date_not_later",
+    "letter_adds_no_time",
+    "letter_date_not_working_time",
+    "letter_date_out_of_range",
+}
 
 
 def _available(dossier: Any, user: Any) -> list[Action]:
@@ -52,6 +63,7 @@ def dossier_detail(request: OfficerRequest, pk: int) -> HttpResponse:
         "steps": selectors.dossier_steps(dossier=dossier),
         "documents": selectors.dossier_documents(dossier=dossier),
         **_letters(dossier),
+        "letter_draft_closed": _letter_draft_closed(dossier, request.user, names),
         "timeline": _labelled(selectors.dossier_timeline(dossier=dossier)),
         "actions": [ACTIONS[name] for name in names if name in ACTIONS],
         "slips": _slips(dossier),
@@ -72,7 +84,8 @@ def _payment(dossier: Any) -> dict[str, Any]:
 
 
 def _letters(dossier: Any) -> dict[str, Any]:
-    """The apology letters and, while one is still to send, the last day it may be sent."""
+    """The apology letters and, while one is still to send, the last day it may be sent (once past, the letters
+    left unsent are to be withdrawn)."""
     letters = list(dossier.apology_letters.select_related("agency").order_by("pk"))
     days = (selectors.apology_letter_send_by(letter=letter, dossier=dossier) for letter in letters)
     return {
@@ -80,7 +93,17 @@ def _letters(dossier: Any) -> dict[str, Any]:
         "letter_send_by": next((day for day in days if day is not None), None),
         # Closed, or extended once already: the letters left are a record, with nothing to approve or send.
         "letters_open": selectors.apology_letters_open(dossier=dossier),
+        "letters_too_late": selectors.apology_letters_too_late(dossier=dossier),
     }
+
+
+def _letter_draft_closed(dossier: Any, user: Any, names: list[str]) -> str | None:
+    """Why "Draft an apology letter" is not offered to an officer at fault who could draft one before: the last day
+    a letter could be sent has passed. None when it is offered, or never was this officer's to draft."""
+    if "letter_draft" in names or selectors.apology_letters_too_late(dossier=dossier) is None:
+        return None
+    refused = selectors.letter_action_refusal(dossier=dossier, user=user, action="letter_draft")
+    return refused.message if refused is not None and refused.code == "letter_too_late" else None
 
 
 def _labelled(events: list[Any]) -> list[Any]:
@@ -127,7 +150,16 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
     dossier = dossier_for(request, pk)
     if request.method == "GET":
         form = _form(spec, request, dossier)
-        return _render_action(request, dossier, spec, form, unavailable=not _open(spec, dossier, request.user))
+        why = _why_not(spec, dossier, request.user, form)
+        return _render_action(
+            request,
+            dossier,
+            spec,
+            form,
+            unavailable=why is not None or not _open(spec, dossier, request.user),
+            why=why.message if why is not None else "",
+            refusal_code=why.code if why is not None else "",
+        )
     form = _form(spec, request, dossier, request.POST, request.FILES)
     # A page shown again cannot hold the chosen file: the officer is told to choose it again.
     dropped = bool(request.FILES)
@@ -152,6 +184,7 @@ def dossier_action(request: OfficerRequest, pk: int, action: str) -> HttpRespons
             action=spec.name,
             expected_version=form.cleaned_data["expected_version"],
             data=_event_data(spec, form),
+            reason=_event_reason(spec, form),
         )
         if first is not None:
             return _performed(request, fresh, spec, status_before=first.from_status)
@@ -168,10 +201,33 @@ def _open(action: Action, dossier: Any, user: Any) -> bool:
     return action.name in available
 
 
+def _why_not(action: Action, dossier: Any, user: Any, form: Any) -> DomainError | None:
+    """Why a letter's action (drafting, or one on the letter the page names) would be refused now, as confirming
+    it would be told: the page says so instead of offering a confirmation bound to be refused."""
+    if action.name == "letter_draft":
+        return selectors.letter_action_refusal(dossier=dossier, user=user, action=action.name)
+    letter = _chosen_letter(form) if action.name in LETTER_ACTIONS else None
+    if letter is None:
+        return None
+    return selectors.letter_action_refusal(dossier=dossier, user=user, action=action.name, letter=letter)
+
+
 def _event_data(action: Action, form: Any) -> dict[str, Any] | None:
-    """What the action's event must record to be this form's: the letter, for a letter's action."""
+    """What the action's event must record to be this form's: the letter, for a letter's action; the new due
+    date, for a letter drafted (another letter may be drafted after it)."""
     letter = form.cleaned_data.get("letter")
-    return {"letter": letter.pk} if action.name in LETTER_ACTIONS and letter is not None else None
+    if action.name in LETTER_ACTIONS and letter is not None:
+        return {"letter": letter.pk}
+    if action.name == "letter_draft":
+        return {"new_due_at": form.cleaned_data["new_due_at"].astimezone(TZ).isoformat()}
+    return None
+
+
+def _event_reason(action: Action, form: Any) -> str | None:
+    """The reason the action's event records from this form (as the service cleans it), for the actions that
+    record the form's reason as theirs: a stop or a withdrawal corrected after the first was done is not the
+    first sent twice. None for the others."""
+    return clean(form.cleaned_data["reason"]) if action.name in REASON_RECORDED else None
 
 
 def _performed(request: OfficerRequest, dossier: Any, action: Action, *, status_before: int | None) -> HttpResponse:
@@ -204,6 +260,7 @@ def _refused(
         error=refusal_text(exc),
         kept=form_entered(kept),
         file_dropped=file_dropped,
+        refusal_code=exc.code,
     )
 
 
@@ -229,12 +286,18 @@ def _render_action(
     kept: bool = False,
     file_dropped: bool = False,
     typed: list[tuple[str, str]] | None = None,
+    why: str = "",
+    refusal_code: str = "",
 ) -> HttpResponse:
+    """The action's page. ``why``: the reason it is not open (a page opened, not a confirmation refused);
+    ``refusal_code``: the code of the refusal shown, which for a letter that can no longer be sent points to its
+    withdrawal."""
     context = {
         "dossier": dossier,
         "action": action,
         "form": form,
         "error": error,
+        "why": why or None,
         "unavailable": unavailable,
         "kept": kept,
         "file_dropped": file_dropped,
@@ -245,7 +308,11 @@ def _render_action(
         context["received_documents"] = list(dossier.documents.filter(received=True).order_by("pk"))
     if action.name in LETTER_ACTIONS:
         # A dossier may have several letters: the page says which one is approved or sent.
-        context["letter"] = _chosen_letter(form)
+        letter = context["letter"] = _chosen_letter(form)
+        # Approved or sent no more (too late, or a date no longer valid): the way out is to withdraw it.
+        context["withdraw_instead"] = (
+            letter is not None and action.name != "letter_withdraw" and refusal_code in UNSENDABLE
+        )
     if action.name == "receive":
         context["missing_documents"] = selectors.mandatory_documents_missing(dossier=dossier)
     if action.name == "payment_confirmed":

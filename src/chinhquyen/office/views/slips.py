@@ -17,6 +17,7 @@ from chinhquyen.core.downloads import file_download
 from chinhquyen.core.errors import DomainError
 from chinhquyen.directory.models import Agency
 from chinhquyen.dossiers import documents, selectors, services
+from chinhquyen.dossiers.models import ApologyLetter, LetterState
 
 from .. import forms
 from ..permissions import ANY_OFFICER, officer_access
@@ -42,13 +43,29 @@ def slip(request: OfficerRequest, pk: int, kind: str) -> HttpResponse:
     error = _("This dossier has no such slip in its current state.")
     if kind not in selectors.slip_kinds_for(dossier=dossier):
         return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
+    extra = {}
+    if kind == "04" and "letter" in request.GET:
+        # One letter of several (the page links each): the one its head signs, not only the newest.
+        letter = _printable_letter(dossier, request.GET["letter"])
+        if letter is None:
+            return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
+        extra["letter"] = letter
     try:
-        data = documents.slip_data_for(dossier=dossier, kind=kind)
+        data = documents.slip_data_for(dossier=dossier, kind=kind, **extra)
     except (DomainError, ValueError):
         # The slip does not exist for the dossier in its state (e.g. no apology letter yet).
         return render(request, "office/slip_error.html", {"dossier": dossier, "error": error}, status=404)
     content = documents.render_slip(kind=kind, data=data)
     return _pdf(content, f"{dossier.code or dossier.pk}-{kind}.pdf")
+
+
+def _printable_letter(dossier: Any, value: str) -> ApologyLetter | None:
+    """The dossier's apology letter ``value`` names, if form 04 of it exists now: any while the dossier is open
+    and not extended yet, else only the letter sent (one never sent never reached the applicant)."""
+    letter = selectors.apology_letter_of(dossier=dossier, pk=int(value)) if value.isdigit() else None
+    if letter is None or not (selectors.apology_letters_open(dossier=dossier) or letter.state == LetterState.SENT):
+        return None
+    return letter
 
 
 @officer_access(*ANY_OFFICER)
