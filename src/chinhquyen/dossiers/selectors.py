@@ -770,6 +770,12 @@ def dossier_actions_for(
     return transition_actions(dossier=dossier, user=user, roles=roles, at=at)
 
 
+def result_downloadable(*, dossier: Dossier) -> bool:
+    """Whether ``dossier`` has an electronic result the applicant can download: a result issued on paper only has
+    none, so it is returned at the counter or by post (``dossier_return`` refuses ``online`` then). One query."""
+    return dossier.documents.filter(kind=DocumentKind.RESULT).exists()
+
+
 def slip_kinds_for(*, dossier: Dossier) -> list[str]:
     """The slips (forms 01–06) that exist for ``dossier`` now, in form order.
 
@@ -912,26 +918,28 @@ def register_lines(*, dossiers: Iterable[Dossier]) -> dict[int, RegisterLine]:
 
     Lines follow the dossier codes through the year of reception. A code's number is gap-free per agency
     and day (``codes.py``), so a dossier's line is what its agency numbered on the earlier days of the year
-    plus its own number: it never changes, whatever is received later. One query.
+    plus its own number: it never changes, whatever is received later. The agency is the one that received it,
+    named by the code (``<agency code>-YYMMDD-XXXX``), not the one receiving it now: a merger hands the open
+    dossiers over to the successor, whose own codes number its own book. One query.
     """
-    parsed: dict[int, tuple[int, date, int]] = {}
+    parsed: dict[int, tuple[str, date, int]] = {}
     for d in dossiers:
-        tail = d.code.rsplit("-", 1)[-1] if d.code and d.received_at else ""
-        if tail.isdigit():
-            parsed[d.pk] = (d.receiving_agency_id, timezone.localtime(d.received_at, TZ).date(), int(tail))
+        parts = d.code.rsplit("-", 2) if d.code and d.received_at else []
+        if len(parts) == 3 and parts[2].isdigit():
+            parsed[d.pk] = (parts[0], timezone.localtime(d.received_at, TZ).date(), int(parts[2]))
     if not parsed:
         return {}
     days = [day for _agency, day, _number in parsed.values()]
-    given: dict[int, list[tuple[date, int]]] = {}
-    for agency_id, day, last in DossierCodeSequence.objects.filter(
-        agency_id__in={agency for agency, _day, _number in parsed.values()},
+    given: dict[str, list[tuple[date, int]]] = {}
+    for agency_code, day, last in DossierCodeSequence.objects.filter(
+        agency__code__in={agency for agency, _day, _number in parsed.values()},
         day__gte=date(min(days).year, 1, 1),
         day__lt=max(days),
-    ).values_list("agency_id", "day", "last"):
-        given.setdefault(agency_id, []).append((day, last))
+    ).values_list("agency__code", "day", "last"):
+        given.setdefault(agency_code, []).append((day, last))
     lines: dict[int, RegisterLine] = {}
-    for pk, (agency_id, day, number) in parsed.items():
-        before = sum(last for d, last in given.get(agency_id, []) if d.year == day.year and d < day)
+    for pk, (agency_code, day, number) in parsed.items():
+        before = sum(last for d, last in given.get(agency_code, []) if d.year == day.year and d < day)
         lines[pk] = RegisterLine(book=day.year, line=before + number)
     return lines
 

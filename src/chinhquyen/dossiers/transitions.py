@@ -649,6 +649,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.RECEPTION,
     ),
     Transition("documents_mark_received", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
+    # A scan attached to a counter draft by mistake comes off it before reception (services.reception
+    # .dossier_scan_remove); once received, it is part of the dossier handed in. The office's row, as the scan's.
+    Transition("document_remove", _s(S.DRAFT), None, FD, Scope.RECEPTION, internal=True),
     Transition("authorised_person_set", _s(S.DRAFT, S.SUBMITTED), None, FD, Scope.RECEPTION),
     # A draft opened at the counter and never received (opened twice, or by mistake) is deleted, not closed:
     # it has no code, and no status of the national vocabulary fits it (services.drafts.counter_draft_discard).

@@ -55,7 +55,9 @@ def _consult_bound(request: Any, dossier: Any) -> dict[str, Any]:
 
 
 def _methods(request: Any, dossier: Any) -> dict[str, Any]:
-    return {"methods": [c for c in ReturnMethod.choices if c[0]]}
+    """The download is offered only for a dossier with an electronic result (the service refuses it otherwise)."""
+    downloadable = selectors.result_downloadable(dossier=dossier)
+    return {"methods": [c for c in ReturnMethod.choices if c[0] and (c[0] != ReturnMethod.ONLINE or downloadable)]}
 
 
 def _result_title(request: Any, dossier: Any) -> dict[str, Any]:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("reception/<int:pk>/", reception.reception_dossier, name="reception_dossier"),
     path("reception/<int:pk>/documents/", reception.reception_documents, name="reception_documents"),
     path("reception/<int:pk>/upload/", reception.reception_upload, name="reception_upload"),
+    path(
+        "reception/<int:pk>/scans/<int:document_pk>/remove/",
+        reception.reception_scan_remove,
+        name="reception_scan_remove",
+    ),
     path("reception/<int:pk>/authorised/", reception.reception_authorised, name="reception_authorised"),
     path("reception/<int:pk>/outcome/", reception.reception_outcome, name="reception_outcome"),
     path("reception/<int:pk>/discard/", reception.reception_discard, name="reception_discard"),

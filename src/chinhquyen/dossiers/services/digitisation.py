@@ -1,7 +1,8 @@
 """Sub-states the status does not tell (spec §1): digitisation (số hóa) and the delivery of a result by post.
 
 Nobody takes these as an action of their own, so they have no row in the transition table: attaching a
-scan (inside ``dossier_document_add``'s transition), issuing the result as a signed PDF (inside
+scan (inside ``dossier_document_add``'s transition; taking the last one off a draft, inside
+``dossier_scan_remove``'s), issuing the result as a signed PDF (inside
 ``dossier_issue_result``'s transition) and the postal partner's tracking (``chinhquyen.postal``) set
 them. Each change is written under the dossier's lock and audited; the delivery of a result is also a
 line of the timeline.
@@ -30,6 +31,16 @@ def digitisation_on_document(change: Change, *, kind: str) -> None:
     if kind == DocumentKind.SCAN and change.dossier.digitisation == Digitisation.NONE:
         change.set(digitisation=Digitisation.DIGITISED)
         change.data["digitisation"] = Digitisation.DIGITISED.value
+
+
+def digitisation_on_scan_removed(change: Change) -> None:
+    """Inside a transition taking a scan off a draft: with no scan left, the draft is not digitised (before
+    reception nothing else digitises it)."""
+    if change.dossier.digitisation != Digitisation.DIGITISED:
+        return
+    if not change.dossier.documents.filter(kind=DocumentKind.SCAN).exclude(file="").exists():
+        change.set(digitisation=Digitisation.NONE)
+        change.data["digitisation"] = Digitisation.NONE.value
 
 
 def digitisation_on_result(change: Change) -> None:

@@ -48,7 +48,7 @@ from ..uploads import CheckedUpload, upload_check
 from .base import Change, dossier_lock, event_write, transition_apply
 from .clock import clock_resume
 from .closing import processing_close
-from .digitisation import digitisation_on_document
+from .digitisation import digitisation_on_document, digitisation_on_scan_removed
 from .drafts import client_key_clean, draft_open_once
 from .form_data import form_complete_check, form_data_check
 from .offer import agency_handles_check, procedure_online_check, procedure_open_check
@@ -410,6 +410,64 @@ def dossier_documents_mark_received(
         )
         c.data = {"required_documents": sorted(ids)}
     return c.dossier
+
+
+def dossier_scan_remove(
+    *,
+    by: User,
+    dossier: Dossier,
+    document_id: int,
+    at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Take a scan attached by mistake off a counter draft (``document_remove``), with its stored file.
+
+    Before reception only: once received, the scan is part of the dossier handed in. The receipt (01) no longer
+    lists it. The ticks the officer saved stay: a required document ticked in the last saved list whose only file
+    this was keeps a tick of its own, as ``dossier_documents_mark_received`` makes one; the tick a scan alone
+    gave (never saved) goes with it.
+    """
+    with transition_apply(
+        by=by, dossier=dossier, action="document_remove", expected_version=expected_version, at=at
+    ) as c:
+        document = (
+            DossierDocument.objects.filter(dossier=c.dossier, pk=document_id, kind=DocumentKind.SCAN)
+            .exclude(file="")
+            .select_related("required_document")
+            .first()
+        )
+        if document is None:
+            raise InvalidInput(_("This file is not a scan of this dossier."), code="document_not_found")
+        rd = document.required_document
+        c.data = {
+            "document": document.pk,
+            "name": document.name,
+            "kind": document.kind,
+            "sha256": document.sha256,
+            "required_document": rd.pk if rd is not None else None,
+        }
+        stored = document.file.name
+        storage = document.file.storage
+        document.delete()
+        if rd is not None and document.received and _tick_saved(c.dossier, rd.pk):
+            others = c.dossier.documents.filter(kind__in=HANDED_IN_KINDS, required_document=rd, received=True)
+            if not others.exists():
+                row_insert(
+                    DossierDocument(
+                        dossier=c.dossier, required_document=rd, name=rd.name[:255], received=True, uploaded_by=by
+                    )
+                )
+                c.data["tick_kept"] = True
+        digitisation_on_scan_removed(c)
+        transaction.on_commit(lambda: storage.delete(stored))
+    return c.dossier
+
+
+def _tick_saved(dossier: Dossier, required_document_id: int) -> bool:
+    """Whether the officer's last saved list of documents handed in ticks this required document."""
+    saved = dossier.events.filter(action="documents_mark_received").order_by("-pk").values_list("data", flat=True)
+    last = saved.first()
+    return isinstance(last, dict) and required_document_id in (last.get("required_documents") or [])
 
 
 def _span_hours(limit: TimeLimit, due: Due) -> Decimal | None:

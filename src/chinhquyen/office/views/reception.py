@@ -25,7 +25,7 @@ from chinhquyen.directory import services as directory_services
 from chinhquyen.directory.models import Agency, Applicant
 from chinhquyen.directory.validators import identifier_kind
 from chinhquyen.dossiers import selectors, services
-from chinhquyen.dossiers.models import DossierEvent
+from chinhquyen.dossiers.models import DocumentKind, DossierEvent
 from chinhquyen.dossiers.ownership import account_verified
 from chinhquyen.dossiers.services.authorised import authorised_details_digest
 
@@ -290,14 +290,19 @@ def _render_reception(
     if authorised_form is None:
         authorised_form = forms.AuthorisedPersonForm(initial={"expected_version": dossier.version, **authorised})
     available = set(selectors.dossier_actions_for(dossier=dossier, user=request.user))
+    uploads = list(dossier.documents.exclude(file="").order_by("pk"))
     context = {
         "dossier": dossier,
         "documents_form": documents_form,
         "upload_form": upload_form,
         "form_rows": selectors.dossier_form_rows(dossier=dossier),
-        "uploads": list(dossier.documents.exclude(file="").order_by("pk")),
+        "uploads": uploads,
         "can_tick": "documents_mark_received" in available,
         "can_upload": "document_add" in available,
+        # The scans a draft's front desk may take off it before reception (one attached by mistake).
+        "removable_scans": [d for d in uploads if d.kind == DocumentKind.SCAN]
+        if "document_remove" in available
+        else [],
         "authorised_form": authorised_form,
         "authorised": authorised,
         "can_authorise": "authorised_person_set" in available,
@@ -420,6 +425,61 @@ def reception_upload(request: OfficerRequest, pk: int) -> HttpResponse:
         name = first.data["name"]
     success_once(request, _("File %(name)s attached.") % {"name": name})
     return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+@officer_access(*FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def reception_scan_remove(request: OfficerRequest, pk: int, document_pk: int) -> HttpResponse:
+    """GET asks to confirm; POST takes a scan attached by mistake off a draft before reception."""
+    dossier = dossier_for(request, pk)
+    if request.method == "GET":
+        form = forms.PlainActionForm(initial={"expected_version": dossier.version})
+        return _render_scan_remove(request, dossier, document_pk, form)
+    form = forms.PlainActionForm(request.POST)
+    if not form.is_valid():
+        return _render_scan_remove(request, dossier, document_pk, form, status=400)
+    scan = _scan_of(dossier, document_pk)
+    try:
+        services.dossier_scan_remove(
+            by=request.user,
+            dossier=dossier,
+            document_id=document_pk,
+            expected_version=form.cleaned_data["expected_version"],
+        )
+    except DomainError as exc:
+        fresh = dossier_for(request, pk)
+        # Confirmed twice (a double click): the first request removed it.
+        first = _sent_twice(request, fresh, form, exc, action="document_remove", data={"document": document_pk})
+        if first is None:
+            form = forms.PlainActionForm(initial={"expected_version": fresh.version})
+            return _render_scan_remove(request, fresh, document_pk, form, status=409, error=refusal_text(exc))
+        name = first.data["name"]
+    else:
+        name = scan.name if scan is not None else ""
+    success_once(request, _("Scan %(name)s removed.") % {"name": name})
+    return redirect("office:reception_dossier", pk=dossier.pk)
+
+
+def _scan_of(dossier: Any, document_pk: int) -> Any:
+    """The scan ``document_pk`` of ``dossier`` with its file, or None (removed, a tick, another kind of file)."""
+    return dossier.documents.filter(pk=document_pk, kind=DocumentKind.SCAN).exclude(file="").first()
+
+
+def _render_scan_remove(
+    request: OfficerRequest, dossier: Any, document_pk: int, form: Form, *, status: int = 200, error: str = ""
+) -> HttpResponse:
+    scan = _scan_of(dossier, document_pk)
+    available = "document_remove" in selectors.dossier_actions_for(dossier=dossier, user=request.user)
+    context = {
+        "dossier": dossier,
+        "scan": scan,
+        "form": form,
+        "error": error,
+        "unavailable": scan is None or not available,
+        "nav": "reception",
+        **due_flags(dossier),
+    }
+    return render(request, "office/reception/scan_remove.html", context, status=status)
 
 
 def _sha256(upload: UploadedFile) -> str:
