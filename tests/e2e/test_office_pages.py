@@ -146,3 +146,44 @@ def test_a_long_register_is_prepared_in_the_background_and_listed_passing_axe(
     assert download.status == 200
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(download.body())).pages)
     assert dossier.code in text
+
+
+def test_a_scan_attached_by_mistake_is_removed_by_keyboard_on_pages_passing_axe(request, browser, live_server):
+    from chinhquyen.dossiers import services
+    from tests.office.helpers import draft, pdf_upload
+
+    o = office_make(prefix="rm")
+    dossier = draft(o)
+    services.dossier_document_add(
+        by=o.front_desk, dossier=dossier, upload=pdf_upload(), name="Giấy tờ nhầm", kind="scan"
+    )
+    page = sign_in(request, browser, live_server, o.front_desk)
+
+    page.goto(f"{live_server.url}/office/reception/{dossier.pk}/")
+    page.get_by_text("Remove a scan attached by mistake").click()
+    page.get_by_role("link", name="Remove Giấy tờ nhầm").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Remove a scan"
+    assert violations(page) == []
+    page.get_by_role("button", name="Confirm: remove the scan").focus()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"{live_server.url}/office/reception/{dossier.pk}/")
+    assert "Scan Giấy tờ nhầm removed." in page.inner_text("main")
+    assert page.get_by_text("Remove a scan attached by mistake").count() == 0
+    assert dossier.documents.filter(kind="scan").count() == 0
+
+
+def test_the_withdrawal_of_an_apology_letter_passes_axe(request, browser, live_server):
+    from chinhquyen.dossiers import services
+    from tests.factories import working_days_later
+
+    o = office_make(prefix="lw")
+    dossier = received(o)
+    letter = services.apology_letter_draft(
+        by=o.specialist, dossier=dossier, reason="Chờ ý kiến", new_due_at=working_days_later(dossier.due_at, 3)
+    )
+    page = sign_in(request, browser, live_server, o.leader)
+
+    page.goto(f"{live_server.url}/office/dossiers/{dossier.pk}/actions/letter_withdraw/?letter={letter.pk}")
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert violations(page) == []

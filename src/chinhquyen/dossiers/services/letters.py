@@ -1,5 +1,6 @@
 """Apology and extension letters (phiếu xin lỗi và hẹn lại, form 04): draft, approve, send, withdraw."""
 
+from contextlib import AbstractContextManager
 from datetime import datetime
 from decimal import Decimal
 from typing import cast
@@ -16,7 +17,7 @@ from chinhquyen.workcal.engine import TZ
 from ..deadlines import shift_by_working_seconds, steps_replanned, working_seconds_between
 from ..models import ApologyLetter, Dossier, DossierStep, LetterState, StepState
 from ..transitions import letter_agencies, letter_due_refusal
-from .base import transition_apply
+from .base import Change, transition_apply
 from .steps import iso
 
 
@@ -148,6 +149,22 @@ def _steps_shift_within(steps: list[DossierStep], *, seconds: int, new_due: date
     DossierStep.objects.bulk_update(steps, ["due_at"])
 
 
+def _letter_transition(
+    action: str, *, by: User, letter: ApologyLetter, at: datetime | None, expected_version: int | None
+) -> AbstractContextManager[Change]:
+    """The transition ``action`` on ``letter``, taken in the name of its agency; the guard reads the letter again
+    under the dossier's lock (its ``subject``)."""
+    return transition_apply(
+        by=by,
+        dossier=letter.dossier_id,
+        action=action,
+        expected_version=expected_version,
+        at=at,
+        agency_id=letter.agency_id,
+        subject=letter,
+    )
+
+
 def apology_letter_approve(
     *, by: User, letter: ApologyLetter, at: datetime | None = None, expected_version: int | None = None
 ) -> ApologyLetter:
@@ -155,15 +172,7 @@ def apology_letter_approve(
 
     The guard reads the letter again under the dossier's lock: approved twice at once, it is approved once.
     """
-    with transition_apply(
-        by=by,
-        dossier=letter.dossier_id,
-        action="letter_approve",
-        expected_version=expected_version,
-        at=at,
-        agency_id=letter.agency_id,
-        subject=letter,
-    ) as c:
+    with _letter_transition("letter_approve", by=by, letter=letter, at=at, expected_version=expected_version) as c:
         locked = cast(ApologyLetter, c.subject)
         locked.state, locked.approved_by = LetterState.APPROVED, by
         c.save_later(locked, "state", "approved_by")
@@ -180,15 +189,7 @@ def apology_letter_send(
     may have moved it since the drafting) and falls in working time; the letter keeps the due date it replaced.
     The letter is read again under the dossier's lock, as for the approval.
     """
-    with transition_apply(
-        by=by,
-        dossier=letter.dossier_id,
-        action="letter_send",
-        expected_version=expected_version,
-        at=at,
-        agency_id=letter.agency_id,
-        subject=letter,
-    ) as c:
+    with _letter_transition("letter_send", by=by, letter=letter, at=at, expected_version=expected_version) as c:
         d, locked = c.dossier, cast(ApologyLetter, c.subject)
         old_due = d.due_at
         assert old_due is not None  # noqa: S101 - the guard refuses a dossier without a due date
@@ -217,15 +218,7 @@ def apology_letter_withdraw(
     """
     if not clean(reason):
         raise InvalidInput(_("Give the reason for withdrawing the letter."), code="reason_required", field="reason")
-    with transition_apply(
-        by=by,
-        dossier=letter.dossier_id,
-        action="letter_withdraw",
-        expected_version=expected_version,
-        at=at,
-        agency_id=letter.agency_id,
-        subject=letter,
-    ) as c:
+    with _letter_transition("letter_withdraw", by=by, letter=letter, at=at, expected_version=expected_version) as c:
         locked = cast(ApologyLetter, c.subject)
         locked.state = LetterState.WITHDRAWN
         c.save_later(locked, "state")

@@ -23,7 +23,6 @@ from chinhquyen.workcal.selectors import deadline_add_working_hours
 from ..deadlines import outcome_of, working_seconds_between
 from ..errors import TransitionRefused
 from ..models import (
-    DocumentKind,
     Dossier,
     DossierStatus,
     DossierStep,
@@ -31,7 +30,7 @@ from ..models import (
     StepState,
     Substatus,
 )
-from ..selectors import consultable_agencies
+from ..selectors import consultable_agencies, result_downloadable
 from ..transitions import APPLICANT, Transition, step_after, step_before
 from .base import NEXT_STEP, STEP_LOCKED, transition_apply
 from .clock import clock_pause, clock_resume, step_restart_due
@@ -460,7 +459,7 @@ def _return(
     with transition_apply(by=by, dossier=dossier, action="return", expected_version=expected_version, at=at) as c:
         d = c.dossier
         return_method_check(row=c.row, method=method, by_post=by_post)
-        if method == ReturnMethod.ONLINE and not d.documents.filter(kind=DocumentKind.RESULT).exists():
+        if method == ReturnMethod.ONLINE and not result_downloadable(dossier=d):
             # A result issued on paper only cannot be downloaded: hand it over at the counter or by post.
             raise InvalidInput(
                 _("This dossier has no electronic result to download: return it at the counter or by post."),
